@@ -1,0 +1,45 @@
+# numeduc — the two commands of the README: `make demo` and `make test`.
+# Everything installs into .venv from uv.lock (versions tested together).
+
+SHELL := /bin/bash
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null)
+NUMEDUC := $(VENV)/bin/numeduc
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-test chromium java serve clean bench
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@if [ -z "$(UV)" ]; then python3 -m pip install --quiet uv; fi
+	uv sync --frozen --extra dev --extra spark
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installation de chromium (Debian)…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	fi
+
+# Java for the Spark parity tests (pyspark needs a JVM).
+java:
+	@command -v java >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
+
+install-test: install chromium java
+
+demo: install
+	$(NUMEDUC) demo setup
+	$(NUMEDUC) serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Command line of numeduc (Typer + Rich)."""

@@ -1,0 +1,32 @@
+"""Entry point of the ``numeduc`` command.
+
+Each family of commands lives in its own module and is registered here, so that
+``numeduc --help`` lists them all.  Modules import their heavy dependencies
+lazily inside the commands to keep ``numeduc --help`` fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="numeduc",
+    help="numeduc : pilotage du numérique éducatif des départements.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+# Sub-command families (one line each; keep alphabetical).
+# -- registered families below --
+
+
+@app.command()
+def version() -> None:
+    """Affiche la version de numeduc."""
+    from numeduc import __version__
+
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

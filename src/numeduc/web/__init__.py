@@ -1,0 +1,1 @@
+"""Django shell of numeduc: models, forms, views, templates, API."""
