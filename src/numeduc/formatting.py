@@ -1,0 +1,55 @@
+"""French formatting of numbers, money, percentages and dates (one place for all faces).
+
+French typography: a narrow no-break space (U+202F) groups thousands, a comma marks decimals,
+and a no-break space (U+00A0) stands before the units "€" and "%": ``45 451,43 €``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+THOUSANDS = "\u202f"
+NBSP = "\u00a0"
+
+_MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]
+
+
+def fr_number(value: float | int | None, decimals: int = 0, *, missing: str = "—") -> str:
+    """``1234567.891, 2`` -> ``1 234 567,89`` (rounded half away from zero, like a cash register)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    quantum = 10**decimals
+    scaled = abs(value) * quantum
+    rounded = math.floor(scaled + 0.5 + 1e-9)
+    integer, fraction = divmod(rounded, quantum)
+    groups = f"{int(integer):,}".replace(",", THOUSANDS)
+    sign = "-" if value < 0 and rounded != 0 else ""
+    if decimals <= 0:
+        return f"{sign}{groups}"
+    return f"{sign}{groups},{int(fraction):0{decimals}d}"
+
+
+def fr_euro(value: float | None, decimals: int = 2, *, missing: str = "—") -> str:
+    """``45451.43`` -> ``45 451,43 €``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    return f"{fr_number(value, decimals)}{NBSP}€"
+
+
+def fr_percent(value: float | None, decimals: int = 1, *, missing: str = "—") -> str:
+    """Takes a percentage already multiplied by 100: ``44.2`` -> ``44,2 %``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    return f"{fr_number(value, decimals)}{NBSP}%"
+
+
+def fr_date(value: dt.date | dt.datetime | None, *, missing: str = "—") -> str:
+    """``2017-03-01`` -> ``1er mars 2017``."""
+    if value is None:
+        return missing
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
