@@ -1,0 +1,85 @@
+"""Sample charts on made-up figures, rendered to PNG with headless Chromium for review.
+
+    python -m numeduc.charts.gallery docs/img/charts [name ...]
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .model import Chart, Series
+
+FACTORS = [
+    "La maturité du numérique éducatif au sein des équipes départementales",
+    "L'évaluation et le suivi de l'utilisation des équipements et services",
+    "L'accompagnement des utilisateurs des équipements et services",
+    "L'état de l'infrastructure réseau/internet dans les établissements",
+    "L'état de l'infrastructure réseau/wifi dans les établissements",
+    "La clarté des responsabilités entre les services de l'État et le département",
+    "Le budget consacré au numérique éducatif, par élève et par an",
+    "La sécurisation des usages des utilisateurs",
+    "La maîtrise du parc d'équipements déployés",
+    "L'utilisation effective des équipements déployés",
+    "La maturité numérique du personnel éducatif",
+    "La coopération avec les services de l'État",
+    "La coopération avec les établissements du département",
+]
+
+
+def sample_radar() -> Chart:
+    from .radar import radar
+
+    return radar(
+        FACTORS,
+        [
+            Series("Votre département", [3, 2, 2.5, 4, 3, 1, 2, None, 3, 2, 3, 4, 3], "primary"),
+            Series("Médiane nationale", [2.5, 2, 2, 3, 3, 2, 2, 2, 2.5, 2, 2, 3, 3], "reference"),
+            Series("Médiane du groupe de pairs", [3, 2.5, 2, 3.5, 3, 2, 2.5, 2, 3, 2.5, 2.5, 3, 3.5], "secondary"),
+        ],
+        title="Niveaux des 13 facteurs : votre département et ses références",
+        id_prefix="radar-demo",
+        demo=True,
+    )
+
+
+SAMPLES: dict[str, Callable[[], Chart]] = {
+    "radar": sample_radar,
+}
+
+PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
+<style>body{{margin:0;padding:8px;background:#fff;font-family:Arial,sans-serif}}
+.wrap{{width:{width}px}}</style><body><div class="wrap">{svg}</div></body></html>"""
+
+
+def render(chart: Chart, out_png: Path, *, width: int = 880, height: int = 760) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        html = Path(tmp) / "chart.html"
+        html.write_text(PAGE.format(svg=chart.svg, width=width - 16), encoding="utf-8")
+        subprocess.run(
+            [
+                "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--hide-scrollbars", f"--screenshot={out_png}",
+                f"--window-size={width},{height}", html.as_uri(),
+            ],
+            check=True, capture_output=True, timeout=120,
+        )
+
+
+def main(argv: list[str]) -> None:
+    out_dir = Path(argv[0]) if argv else Path("docs/img/charts")
+    names = argv[1:] or list(SAMPLES)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        chart = SAMPLES[name]()
+        (out_dir / f"{name}.svg").write_text(chart.svg, encoding="utf-8")
+        render(chart, out_dir / f"{name}.png")
+        print(out_dir / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

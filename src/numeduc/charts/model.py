@@ -1,0 +1,89 @@
+"""Data types shared by every chart: inputs (Series, Point) and the output (Chart, DataTable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._svg import attr as _html_escape
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named series of values.
+
+    ``style`` chooses colour, dash pattern and marker together so that a series stays
+    recognisable in black and white: "primary" (the subject, e.g. "votre département"),
+    "reference" (e.g. the national median), "secondary" (e.g. the peer-group median),
+    "tertiary", "quaternary". ``None`` picks the next free style in order.
+    """
+
+    name: str
+    values: list[float | None]
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class Point:
+    """One individual on a factor map."""
+
+    label: str
+    x: float
+    y: float
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """The chart's data as already formatted French strings, for screen readers and print."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+
+    def to_html(self, *, css_class: str = "nc-chart-table") -> str:
+        """A plain ``<table>`` with ``<caption>`` and ``scope`` attributes (everything escaped)."""
+        head = "".join(f'<th scope="col">{_html_escape(h)}</th>' for h in self.headers)
+        body = []
+        for row in self.rows:
+            if not row:
+                continue
+            cells = f'<th scope="row">{_html_escape(row[0])}</th>' + "".join(
+                f"<td>{_html_escape(cell)}</td>" for cell in row[1:]
+            )
+            body.append(f"<tr>{cells}</tr>")
+        return (
+            f'<table class="{_html_escape(css_class)}"><caption>{_html_escape(self.caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart.
+
+    ``svg`` is complete, escaped markup that can be inserted in HTML as is. ``title`` and
+    ``description`` are plain text (not escaped): escape them when inserting them yourself.
+    """
+
+    svg: str
+    title: str
+    description: str
+    table: DataTable
+    demo: bool = False
+    kind: str = field(default="chart")
+
+    def figure_html(self, *, table_visible: bool = False) -> str:
+        """``<figure>`` holding the SVG and its data table.
+
+        The table is kept in the page for screen readers and shown in a ``<details>`` element
+        (closed) unless ``table_visible``; it needs no JavaScript.
+        """
+        table = self.table.to_html()
+        if table_visible:
+            table_html = table
+        else:
+            table_html = f"<details><summary>Voir les données du graphique</summary>{table}</details>"
+        return (
+            f'<figure class="nc-chart-figure nc-{_html_escape(self.kind)}">{self.svg}'
+            f"<figcaption>{_html_escape(self.title)}</figcaption>{table_html}</figure>"
+        )
