@@ -1,0 +1,41 @@
+"""Questionnaire engine (pure, no Django): load, validate, parse and display answers.
+
+Content lives in ``numeduc/content/questionnaires/<slug>/<version>.yaml``; see
+``docs/questionnaires.md`` for the file format.
+"""
+
+from numeduc.questionnaires.loader import (
+    CONTENT_ROOT,
+    available_questionnaires,
+    load_questionnaire,
+    load_questionnaire_file,
+)
+from numeduc.questionnaires.model import (
+    COMMENT_MAX_LENGTH,
+    FACTOR_COUNT,
+    AnswerError,
+    Axis,
+    Choice,
+    Item,
+    LevelDescriptor,
+    Questionnaire,
+    QuestionnaireError,
+    Section,
+)
+
+__all__ = [
+    "CONTENT_ROOT",
+    "COMMENT_MAX_LENGTH",
+    "FACTOR_COUNT",
+    "AnswerError",
+    "Axis",
+    "Choice",
+    "Item",
+    "LevelDescriptor",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Section",
+    "available_questionnaires",
+    "load_questionnaire",
+    "load_questionnaire_file",
+]

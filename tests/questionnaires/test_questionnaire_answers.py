@@ -1,0 +1,153 @@
+"""Item.parse (form strings -> values) and Item.display (values -> French)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from numeduc.formatting import NBSP
+from numeduc.questionnaires import AnswerError, Choice, Item, LevelDescriptor, load_questionnaire
+
+PERCENT = Item(id="part", type="number", label="Part", unit="%", min=0.0, max=100.0)
+BUDGET = Item(id="budget", type="number", label="Budget", unit="€/élève/an", min=0.0, max=2000.0)
+COUNT = Item(id="nb", type="number", label="Nombre", unit="élèves", min=0.0, max=500000.0, integer=True)
+FREE = Item(id="libre", type="number", label="Libre")
+LEVEL = Item(
+    id="niv",
+    type="level",
+    label="Niveau",
+    levels=tuple(LevelDescriptor(v, f"Étiquette {v}", f"Fait {v}") for v in (1, 2, 3, 4)),
+)
+CHOICE = Item(id="ch", type="choice", label="Choix", choices=(Choice("etat", "L'État"), Choice("departement", "Le département")))
+TEXT = Item(id="txt", type="text", label="Texte", max_length=20)
+
+
+@pytest.mark.parametrize("item", [PERCENT, BUDGET, COUNT, FREE, LEVEL, CHOICE, TEXT])
+@pytest.mark.parametrize("raw", [None, "", "   ", "\t\n"])
+def test_blank_is_none(item, raw):
+    assert item.parse(raw) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=0, max_value=100, places=3, allow_nan=False))
+def test_numbers_in_bounds_round_trip_with_french_comma(value):
+    text = format(value, "f")
+    expected = float(text)
+    assert PERCENT.parse(text) == pytest.approx(expected)
+    assert PERCENT.parse(text.replace(".", ",")) == pytest.approx(expected)
+    assert PERCENT.parse(f"  {text.replace('.', ',')} %") == pytest.approx(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).filter(lambda v: v < 0 or v > 2000))
+def test_out_of_bounds_refused(value):
+    with pytest.raises(AnswerError, match="Budget"):
+        BUDGET.parse(repr(value).replace(".", ","))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=500000))
+def test_integers_round_trip_with_grouping_spaces(value):
+    assert COUNT.parse(str(value)) == value
+    assert isinstance(COUNT.parse(str(value)), int)
+    grouped = f"{value:,}".replace(",", "\u202f")
+    assert COUNT.parse(grouped) == value
+    assert COUNT.parse(f"{value:,}".replace(",", " ")) == value
+    # what the display shows is accepted back
+    assert COUNT.parse(COUNT.display(value)) == value
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=0, max_value=2000, allow_nan=False))
+def test_display_of_budget_parses_back_close(value):
+    shown = BUDGET.display(value)
+    assert shown.endswith(f"{NBSP}€/élève/an")
+    assert BUDGET.parse(shown) == pytest.approx(value, abs=0.051)
+
+
+@pytest.mark.parametrize("raw", ["abc", "12,5,3", "1.234,5", "1e3x", "nan", "inf", "--2", "1_000", "12 €€"])
+def test_not_a_number(raw):
+    with pytest.raises(AnswerError):
+        FREE.parse(raw)
+
+
+def test_integer_refuses_decimals_and_accepts_whole_decimal():
+    with pytest.raises(AnswerError, match="entier"):
+        COUNT.parse("12,5")
+    assert COUNT.parse("12,0") == 12
+
+
+def test_messages_are_french_and_name_the_question():
+    with pytest.raises(AnswerError, match=r"« Part » : la valeur doit être au plus 100"):
+        PERCENT.parse("120")
+    with pytest.raises(AnswerError, match=r"« Part » : la valeur doit être au moins 0"):
+        PERCENT.parse("-1")
+    with pytest.raises(AnswerError, match="n'est pas un nombre"):
+        PERCENT.parse("beaucoup")
+
+
+@given(st.sampled_from([1, 2, 3, 4]))
+def test_levels(value):
+    assert LEVEL.parse(str(value)) == value
+    assert LEVEL.parse(f" {value} ") == value
+    assert LEVEL.display(value) == f"Niveau {value} — Étiquette {value}"
+
+
+@pytest.mark.parametrize("raw", ["0", "5", "-1", "2.5", "deux", "１"])
+def test_bad_levels(raw):
+    with pytest.raises(AnswerError, match="niveau entre 1 et 4"):
+        LEVEL.parse(raw)
+
+
+@given(st.text(min_size=1, max_size=12).filter(lambda s: s.strip() not in {"etat", "departement", ""}))
+def test_unknown_choices_refused(raw):
+    with pytest.raises(AnswerError, match="inconnue"):
+        CHOICE.parse(raw)
+
+
+def test_choices():
+    assert CHOICE.parse("etat") == "etat"
+    assert CHOICE.parse(" departement ") == "departement"
+    assert CHOICE.display("etat") == "L'État"
+    with pytest.raises(AnswerError):
+        CHOICE.parse("ETAT")
+
+
+@given(st.text(max_size=40))
+def test_text_length(raw):
+    stripped = raw.strip()
+    if not stripped:
+        assert TEXT.parse(raw) is None
+    elif len(stripped) <= 20:
+        assert TEXT.parse(raw) == stripped
+    else:
+        with pytest.raises(AnswerError, match="20 au plus"):
+            TEXT.parse(raw)
+
+
+def test_display():
+    assert BUDGET.display(120) == f"120{NBSP}€/élève/an"
+    assert BUDGET.display(112.5) == f"112,5{NBSP}€/élève/an"
+    assert PERCENT.display(44.2) == f"44,2{NBSP}%"
+    assert COUNT.display(25000) == f"25\u202f000{NBSP}élèves"
+    assert FREE.display(3) == "3"
+    assert TEXT.display("bonjour") == "bonjour"
+    for item in (BUDGET, LEVEL, CHOICE, TEXT):
+        assert item.display(None) == "Non renseigné"
+    assert BUDGET.display(math.nan) == "Non renseigné"
+
+
+def test_shipped_items_parse_and_display():
+    questionnaire = load_questionnaire("autodiagnostic", "2017")
+    budget = questionnaire.item("f07_budget_par_eleve")
+    assert budget.display(budget.parse("2")) == "Niveau 2 — De 50 à 75 € par élève et par an"
+    per_pupil = questionnaire.item("budget_investissement_par_eleve")
+    assert per_pupil.parse("12,5") == 12.5
+    assert per_pupil.display(120) == f"120{NBSP}€/élève/an"
+    strategy = questionnaire.item("strategie_equipement")
+    assert strategy.display(strategy.parse("byod")).startswith("Appareils personnels")
+    with pytest.raises(AnswerError):
+        questionnaire.item("part_colleges_wifi").parse("101")
