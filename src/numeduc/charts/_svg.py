@@ -37,6 +37,12 @@ def clean(text: object) -> str:
     return _XML_INVALID.sub("", str(text))
 
 
+def one_line(text: object) -> str:
+    """Clean text with runs of whitespace (newlines included) made one space: titles and
+    descriptions are single lines."""
+    return " ".join(clean(text).split())
+
+
 def esc(text: object) -> str:
     """Escape text content for SVG/HTML."""
     return (
@@ -271,7 +277,7 @@ def svg_root(
         f'width="100%" preserveAspectRatio="xMidYMid meet" '
         f'style="max-width:100%;height:auto;display:block" '
         f'role="img" aria-labelledby="{title_id} {desc_id}" id="{prefix}" '
-        f'class="nc-chart nc-{kind}" font-family="{attr(FONT_FAMILY)}" fill="{TEXT_COLOR}">',
+        f'class="nc-chart nc-chart-{kind}" font-family="{attr(FONT_FAMILY)}" fill="{TEXT_COLOR}">',
         f'<title id="{title_id}">{esc(title)}</title>',
         f'<desc id="{desc_id}">{esc(description)}</desc>',
         f'<rect width="{num(width)}" height="{num(height)}" fill="#ffffff"/>',
@@ -359,7 +365,7 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
         return [0.0, 1.0]
     if hi < lo:
         lo, hi = hi, lo
-    if hi == lo:
+    if hi - lo <= 1e-9 * max(abs(hi), abs(lo), 1.0):
         pad = abs(hi) * 0.1 or 1.0
         lo, hi = lo - pad, hi + pad
     raw = (hi - lo) / max(count, 1)

@@ -46,8 +46,46 @@ def sample_radar() -> Chart:
     )
 
 
+def sample_bar() -> Chart:
+    from .bar import bar
+
+    return bar(
+        ["2019", "2020", "2021", "2022", "2023"],
+        [
+            Series("Équipements", [45451.43, 52300, 61000.5, 38000, 40250], "primary"),
+            Series("Maintenance", [12000, 13500, -2500, 15800, 16400], "secondary"),
+            Series("Formation", [5000, None, 7200, 8100, 9050.75], "reference"),
+        ],
+        unit="€",
+        title="Dépenses par poste et par année",
+        id_prefix="bar-demo",
+        demo=True,
+    )
+
+
+def sample_bar_stacked() -> Chart:
+    from .bar import bar
+
+    return bar(
+        ["Collèges ruraux", "Collèges urbains hors éducation prioritaire", "Collèges REP / REP+",
+         "Collèges de montagne"],
+        [
+            Series("Tablettes", [120, 340, 210, 35]),
+            Series("Ordinateurs portables", [80, 150, 90, 20]),
+            Series("Vidéoprojecteurs interactifs", [30, 60, 45, 8]),
+        ],
+        horizontal=True,
+        stacked=True,
+        title="Équipements déployés par type de collège",
+        id_prefix="bar-stacked",
+        category_header="Type de collège",
+    )
+
+
 SAMPLES: dict[str, Callable[[], Chart]] = {
     "radar": sample_radar,
+    "bar": sample_bar,
+    "bar-stacked": sample_bar_stacked,
 }
 
 PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">

@@ -71,7 +71,7 @@ def radar(
             f"Radar de {n} axes gradués de {fr_number(min_value)} à {fr_number(max_value)} "
             f"comparant {fr_join(names) or 'aucune série'}."
         )
-    title, description = s.clean(title), s.clean(description)
+    title, description = s.one_line(title), s.one_line(description)
     prefix = s.make_prefix(id_prefix, "radar", title, axes, [(x.name, x.values) for x in series])
     styles = s.resolve_styles([serie.style for serie in series])
 
