@@ -18,8 +18,17 @@ app = typer.Typer(
 
 # Sub-command families (one line each; keep alphabetical).
 # -- registered families below --
-from numeduc.cli import budget as _budget  # noqa: E402
+from numeduc.cli import demo as _demo  # noqa: E402
+from numeduc.cli import reference as _reference  # noqa: E402
+from numeduc.cli import users as _users  # noqa: E402
+from numeduc.cli import web as _web  # noqa: E402
 
+app.add_typer(_demo.app, name="demo")
+app.add_typer(_reference.app, name="reference")
+app.add_typer(_users.app, name="users")
+app.command("serve")(_web.serve)
+app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(_web.manage)
+from numeduc.cli import budget as _budget  # noqa: E402
 app.add_typer(_budget.app, name="budget")
 
 

@@ -1,8 +1,13 @@
 """Root URLs."""
 
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import include, path
+
+from . import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", views.home, name="home"),
+    path("sources/", views.sources, name="sources"),
+    path("compte/", include("numeduc.web.accounts.urls")),
+    path("", include("numeduc.web.surveys.urls")),
+    path("resultats/", include("numeduc.web.results.urls")),
 ]

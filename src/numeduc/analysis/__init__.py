@@ -1,0 +1,1 @@
+"""Domain analyses over campaign answers (pure: pandas in, dataclasses out)."""

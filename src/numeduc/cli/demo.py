@@ -1,0 +1,39 @@
+"""``numeduc demo setup``: a ready-to-explore instance with synthetic data, clearly labelled."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .django_setup import migrate, setup_django
+
+app = typer.Typer(help="Instance de démonstration (données synthétiques).", no_args_is_help=True)
+
+
+@app.command("setup")
+def setup(seed: int = typer.Option(2017, help="Graine du générateur de données de démonstration.")) -> None:
+    """Migre la base, charge les données de référence, génère les campagnes et comptes de démonstration."""
+    setup_django()
+    migrate()
+    from numeduc.web.demo import DEMO_PASSWORD, load_demo
+    from numeduc.web.territories.loading import load_reference
+
+    console = Console()
+    with console.status("Chargement des données de référence (Insee, Éducation nationale)…"):
+        load_reference()
+    with console.status("Génération des données de démonstration…"):
+        report = load_demo(seed=seed)
+    console.print(
+        f"[bold]Données de démonstration[/bold] chargées (graine {seed}) : "
+        f"campagne 2017 clôturée ({report['campaigns'][2017]} réponses), "
+        f"campagne 2018 ouverte ({report['campaigns'][2018]} réponses)."
+    )
+    table = Table(title=f"Comptes de démonstration — mot de passe commun : {DEMO_PASSWORD}")
+    table.add_column("Adresse e-mail")
+    table.add_column("Rôle")
+    table.add_column("Pour voir")
+    for account in report["accounts"]:
+        table.add_row(account.email, str(account.role), account.what)
+    console.print(table)
+    console.print("Ouvrez http://127.0.0.1:8000/ et connectez-vous, par exemple avec loiret@demo.numeduc.fr.")

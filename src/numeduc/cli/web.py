@@ -1,0 +1,49 @@
+"""``numeduc serve`` and ``numeduc manage``: run the web application."""
+
+from __future__ import annotations
+
+import typer
+
+from .django_setup import migrate, setup_django
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Adresse d'écoute."),
+    port: int = typer.Option(8000, help="Port."),
+    workers: int = typer.Option(2, help="Processus gunicorn."),
+    dev: bool = typer.Option(False, "--dev", help="Serveur de développement Django (rechargement automatique)."),
+) -> None:
+    """Sert l'application web (gunicorn ; base SQLite embarquée sauf si DATABASE_URL est défini)."""
+    setup_django()
+    migrate()
+    typer.echo(f"numeduc sert http://{host}:{port}/ (Ctrl+C pour arrêter)")
+    if dev:
+        from django.core.management import call_command
+
+        call_command("runserver", f"{host}:{port}")
+        return
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    class _App(WSGIApplication):
+        def __init__(self):
+            self.options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "timeout": 120}
+            super().__init__()
+
+        def load_config(self):
+            for key, value in self.options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from numeduc.web.wsgi import application
+
+            return application
+
+    _App().run()
+
+
+def manage(args: list[str] = typer.Argument(None, help="Arguments de django-admin.")) -> None:
+    """Lance une commande d'administration Django (migrate, createsuperuser, shell…)."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["numeduc manage", *(args or [])])

@@ -1,0 +1,84 @@
+"""Who may see or change what. Every view calls these; IDs in URLs are not secrets.
+
+Rules (DESIGN.md, "Roles and visibility"):
+- coordinator: everything, but does not answer on a respondent's behalf;
+- département editor: reads and changes its own département's responses while the campaign is open;
+- département viewer: reads its own département's responses and results;
+- DAN: reads and changes its académie's responses (DAN questionnaire); reads the results of
+  the départements of its académie once the campaign is published;
+- school: its collège's usage indicators only.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+DEPARTEMENT_ROLES = {Role.DEPARTEMENT_EDITOR, Role.DEPARTEMENT_VIEWER}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def owns_response(user, response) -> bool:
+    if user.role in DEPARTEMENT_ROLES:
+        return response.departement_id is not None and response.departement_id == user.departement_id
+    if user.role == Role.DAN:
+        return response.academie_id is not None and response.academie_id == user.academie_id
+    return False
+
+
+def can_view_response(user, response) -> bool:
+    if not _active(user):
+        return False
+    return user.role == Role.COORDINATOR or owns_response(user, response)
+
+
+def can_edit_response(user, response) -> bool:
+    """Editors (and the DAN for its own answer) while the campaign is open."""
+    if not _active(user) or not response.campaign.is_open:
+        return False
+    if user.role not in {Role.DEPARTEMENT_EDITOR, Role.DAN}:
+        return False
+    return owns_response(user, response)
+
+
+def can_answer_campaign(user, campaign) -> bool:
+    """Whether the user may start its respondent's answer to this campaign."""
+    if not _active(user) or not campaign.is_open:
+        return False
+    if user.role == Role.DEPARTEMENT_EDITOR and campaign.audience == "departement":
+        return campaign.target_departements.filter(pk=user.departement_id).exists()
+    if user.role == Role.DAN and campaign.audience == "dan":
+        return campaign.target_academies.filter(pk=user.academie_id).exists()
+    return False
+
+
+def can_view_departement_results(user, departement, campaign) -> bool:
+    if not _active(user):
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    if user.role in DEPARTEMENT_ROLES:
+        return user.departement_id == departement.pk
+    if user.role == Role.DAN:
+        return campaign.published and departement.academie_id == user.academie_id
+    return False
+
+
+def can_manage_campaigns(user) -> bool:
+    return _active(user) and user.role == Role.COORDINATOR
+
+
+def can_view_national_results(user, campaign) -> bool:
+    """Aggregates over all respondents: the coordinator always, everyone signed in once published."""
+    if not _active(user):
+        return False
+    return user.role == Role.COORDINATOR or (campaign.published and campaign.is_closed)
+
+
+def require(allowed: bool, message: str = "Vous n'avez pas accès à cette page.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

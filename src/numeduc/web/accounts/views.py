@@ -1,0 +1,36 @@
+"""Sign-in, sign-out, password reset (Django's views, French templates) and invitations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.forms import SetPasswordForm
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .models import Invitation
+
+
+def accept_invitation(request, token: str):
+    invitation = Invitation.find(token)
+    if invitation is None or not invitation.is_usable:
+        reason = "Ce lien d'invitation n'existe pas." if invitation is None else (
+            "Ce lien d'invitation a déjà servi." if invitation.used_at else "Ce lien d'invitation a expiré."
+        )
+        return render(request, "accounts/invitation_invalid.html", {"reason": reason}, status=410)
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Re-read under lock: two tabs must not both use one link.
+            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            if not locked.is_usable:
+                return render(request, "accounts/invitation_invalid.html",
+                              {"reason": "Ce lien d'invitation a déjà servi."}, status=410)
+            user = form.save()
+            locked.used_at = timezone.now()
+            locked.save(update_fields=["used_at"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Votre mot de passe est enregistré. Bienvenue sur numeduc.")
+        return redirect("home")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invited": invitation.user})

@@ -1,0 +1,137 @@
+"""Load the demonstration instance: synthetic campaigns (seeded generator) and demo accounts.
+
+Everything created here is marked ``is_demo`` and every page showing it says
+"données de démonstration". The generator itself is pure (``numeduc.demo``) and documented in
+``docs/demo-data.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from numeduc import reference
+from numeduc.questionnaires import load_questionnaire
+from numeduc.web.accounts.models import Role, User
+from numeduc.web.surveys.models import Answer, Campaign, Response, ResponseEvent
+from numeduc.web.territories.models import Academie, College, Departement
+
+DEMO_SEED = 2017
+DEMO_PASSWORD = "numeduc-demo"
+DEMO_DOMAIN = "demo.numeduc.fr"
+COMMENT_SUFFIX = "__comment"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: str
+    departement: str | None = None
+    academie: str | None = None
+    uai: str | None = None
+    what: str = ""
+
+
+def demo_accounts() -> list[DemoAccount]:
+    loiret_academie = reference.academies().set_index("departement_code").loc["45", "academie_code"]
+    loiret_college = (
+        reference.colleges(public_only=True).query("departement_code == '45'").sort_values("uai").iloc[0]["uai"]
+    )
+    return [
+        DemoAccount(f"coordination@{DEMO_DOMAIN}", Role.COORDINATOR, what="coordination nationale : campagnes, suivi"),
+        DemoAccount(f"loiret@{DEMO_DOMAIN}", Role.DEPARTEMENT_EDITOR, departement="45",
+                    what="Loiret, saisie : résultats 2017, réponse 2018 à compléter"),
+        DemoAccount(f"loiret.lecture@{DEMO_DOMAIN}", Role.DEPARTEMENT_VIEWER, departement="45", what="Loiret, lecture seule"),
+        DemoAccount(f"nord@{DEMO_DOMAIN}", Role.DEPARTEMENT_EDITOR, departement="59", what="Nord, saisie"),
+        DemoAccount(f"dan@{DEMO_DOMAIN}", Role.DAN, academie=loiret_academie, what="DAN de l'académie du Loiret"),
+        DemoAccount(f"college@{DEMO_DOMAIN}", Role.SCHOOL, uai=loiret_college, what="principal d'un collège du Loiret"),
+    ]
+
+
+def _store_answers(campaign: Campaign, answers: pd.DataFrame, *, submitted_codes: set[str], when: dt.datetime) -> int:
+    questionnaire = campaign.questionnaire
+    item_ids = {item.id for item in questionnaire.items}
+    deps = {d.code: d for d in Departement.objects.filter(code__in=list(answers.index))}
+    responses, created = [], 0
+    for code, row in answers.iterrows():
+        status = Response.Status.SUBMITTED if code in submitted_codes else Response.Status.DRAFT
+        response = Response.objects.create(
+            campaign=campaign, departement=deps[code], status=status,
+            submitted_at=when if status == Response.Status.SUBMITTED else None,
+        )
+        objs = []
+        for column, value in row.items():
+            if column.endswith(COMMENT_SUFFIX) or column not in item_ids or _missing(value):
+                continue
+            comment = row.get(column + COMMENT_SUFFIX)
+            objs.append(Answer(response=response, item_id=column, value=_json(value),
+                               comment="" if _missing(comment) else str(comment), updated_at=when))
+        Answer.objects.bulk_create(objs)
+        if status == Response.Status.SUBMITTED:
+            ResponseEvent.objects.create(response=response, field=ResponseEvent.Field.STATUS, old_value="draft",
+                                         new_value="submitted", changed_at=when)
+        responses.append(response)
+        created += 1
+    return created
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def _json(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@transaction.atomic
+def load_demo(*, seed: int = DEMO_SEED) -> dict:
+    """(Re)create the demo campaigns and accounts. Refuses to touch non-demo campaigns."""
+    from numeduc.demo import generate_selfdiag_campaign
+
+    Campaign.objects.filter(is_demo=True).delete()
+    departements = reference.departements()
+    questionnaire = load_questionnaire("autodiagnostic")
+    aware = lambda d: timezone.make_aware(dt.datetime.combine(d, dt.time(12)))  # noqa: E731
+
+    c2017 = Campaign.objects.create(
+        title="Autodiagnostic 2017 (démonstration)", questionnaire_slug=questionnaire.slug,
+        questionnaire_version=questionnaire.version, year=2017, opens_on=dt.date(2017, 3, 1),
+        closes_on=dt.date(2017, 6, 30), status=Campaign.Status.CLOSED, published=True, is_demo=True,
+        closed_at=aware(dt.date(2017, 6, 30)),
+    )
+    c2017.target_departements.set(Departement.objects.all())
+    answers_2017 = generate_selfdiag_campaign(departements, 2017, seed=seed)
+    n2017 = _store_answers(c2017, answers_2017, submitted_codes=set(answers_2017.index), when=aware(dt.date(2017, 6, 15)))
+
+    c2018 = Campaign.objects.create(
+        title="Autodiagnostic 2018 (démonstration)", questionnaire_slug=questionnaire.slug,
+        questionnaire_version=questionnaire.version, year=2018, opens_on=dt.date(2018, 3, 1),
+        closes_on=dt.date(2099, 6, 30), status=Campaign.Status.OPEN, is_demo=True,
+    )
+    c2018.target_departements.set(Departement.objects.all())
+    answers_2018 = generate_selfdiag_campaign(departements, 2018, seed=seed + 1, previous=answers_2017)
+    # Loiret (45) and Nord (59) are left for the demo accounts to fill in; a few others stay drafts.
+    answers_2018 = answers_2018.drop(index=[c for c in ("45", "59") if c in answers_2018.index])
+    drafts = set(sorted(answers_2018.index)[::7])
+    n2018 = _store_answers(c2018, answers_2018, submitted_codes=set(answers_2018.index) - drafts,
+                           when=aware(dt.date(2018, 5, 15)))
+
+    accounts = []
+    for account in demo_accounts():
+        user = User.objects.filter(email=account.email).first() or User(email=account.email, username=account.email)
+        user.role = account.role
+        user.departement = Departement.objects.filter(code=account.departement).first() if account.departement else None
+        user.academie = Academie.objects.filter(code=account.academie).first() if account.academie else None
+        user.college = College.objects.filter(uai=account.uai).first() if account.uai else None
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        accounts.append(account)
+    return {"campaigns": {2017: n2017, 2018: n2018}, "accounts": accounts}

@@ -1,0 +1,101 @@
+"""A département's self-diagnosis results against all respondents and its peer group."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+
+from numeduc import reference
+from numeduc.analysis.profile import MIN_GROUP, AxisDefinition, build_profile
+from numeduc.charts import Series, radar
+from numeduc.formatting import fr_number
+from numeduc.web.accounts.permissions import can_view_departement_results, owns_response, require
+from numeduc.web.surveys.models import Campaign, Response
+from numeduc.web.territories.models import Departement
+
+from . import data
+
+
+def _level(value) -> str:
+    return "—" if value is None else fr_number(value, 1 if value % 1 else 0)
+
+
+@login_required
+def departement_results(request, campaign_id: int, code: str):
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    departement = get_object_or_404(Departement, code=code)
+    require(can_view_departement_results(request.user, departement, campaign),
+            "Les résultats de ce département ne vous sont pas accessibles.")
+    questionnaire = campaign.questionnaire
+    factor_items = questionnaire.factor_items()
+    if not factor_items:
+        raise Http404("Ce questionnaire n'a pas de facteurs à comparer.")
+    response = Response.objects.filter(campaign=campaign, departement=departement).first()
+    is_own = response is not None and owns_response(request.user, response)
+    if response is None or not response.is_submitted:
+        return render(request, "results/not_ready.html", {
+            "campaign": campaign, "departement": departement, "response": response if is_own else None,
+        }, status=404)
+
+    reference_campaign = data.comparison_campaign(campaign)
+    levels = data.campaign_levels(reference_campaign) if reference_campaign else pd.DataFrame()
+    own_levels = data.response_levels(response)
+    previous = data.previous_response(response)
+    peers = data.reference_peer_groups()
+    reference_label = "" if reference_campaign == campaign else (
+        f" de la campagne {reference_campaign.year}" if reference_campaign else "")
+    profile = build_profile(
+        departement.code, levels,
+        {item.factor: item.label for item in factor_items},
+        [AxisDefinition(a.id, a.label, tuple(a.factors)) for a in questionnaire.axes],
+        groups=peers.groups, group_profiles=peers.standardised_profiles, group_names=peers.group_names,
+        own_levels=own_levels, previous_levels=data.response_levels(previous) if previous else None,
+        reference_label=reference_label,
+    )
+    demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
+    series = [Series(f"{departement.name}", [r.level for r in profile.factors], "primary")]
+    if profile.national:
+        series.append(Series(f"Médiane nationale ({profile.national.n} départements)",
+                             [r.national_median for r in profile.factors], "reference"))
+    if profile.peers:
+        series.append(Series(f"Médiane des départements comparables ({profile.peers.n})",
+                             [r.peer_median for r in profile.factors], "secondary"))
+    chart = radar(
+        [r.label for r in profile.factors], series, max_value=4, min_value=0,
+        title=f"Niveaux de maturité par facteur — {departement.name}, {campaign.title}",
+        id_prefix="radar", demo=demo,
+    )
+    own_group = peers.groups.get(departement.code)
+    members = Departement.objects.filter(code__in=[c for c, g in peers.groups.items() if g == own_group])
+    info = reference.column_info("departements")
+    indicator_rows = []
+    for column in reference.PEER_INDICATORS:
+        label, unit, _ = reference.INDICATOR_LABELS[column]
+        value = getattr(departement, column)
+        indicator_rows.append({
+            "label": label, "unit": unit,
+            "value": fr_number(value, 1) if value is not None else "non disponible",
+            "group_mean": fr_number(peers.profiles.loc[own_group, column], 1) if own_group is not None else "—",
+            "national_mean": fr_number(peers.national_means[column], 1),
+            "source": f"{info[column].source.split(',')[0]} — {info[column].year}",
+        })
+    return render(request, "results/departement.html", {
+        "campaign": campaign, "departement": departement, "response": response, "profile": profile,
+        "radar": mark_safe(chart.figure_html()), "reference_campaign": reference_campaign,
+        "previous": previous, "peers": peers, "own_group": own_group,
+        "group_name": peers.group_names.get(own_group, "") if own_group is not None else "",
+        "members": members, "indicator_rows": indicator_rows, "min_group": MIN_GROUP, "demo": demo,
+        "peer_notes": peers.notes_for(departement.code),
+        "levels_table": [
+            {"r": r, "level": _level(r.level), "national": _level(r.national_median), "peer": _level(r.peer_median),
+             "previous": _level(r.previous_level), "change": r.change}
+            for r in profile.factors
+        ],
+        "axes_table": [
+            {"a": a, "score": _level(a.score), "national": _level(a.national), "peer": _level(a.peer)}
+            for a in profile.axes
+        ],
+    })

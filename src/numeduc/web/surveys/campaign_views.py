@@ -1,0 +1,159 @@
+"""Coordinator pages: create, open, invite, follow, remind, close and publish campaigns."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from numeduc.web.accounts.models import Role, User
+from numeduc.web.accounts.permissions import can_manage_campaigns, require
+from numeduc.web.accounts.services import AccountError, create_user
+
+from .forms import CampaignForm, InviteForm
+from .models import Campaign, Reminder, Response
+
+
+@login_required
+def campaign_list(request):
+    require(can_manage_campaigns(request.user))
+    campaigns = Campaign.objects.all()
+    return render(request, "surveys/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign_create(request):
+    require(can_manage_campaigns(request.user))
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            campaign = form.save(commit=False)
+            campaign.created_by = request.user
+            form.save()
+        messages.success(request, f"Campagne « {campaign.title} » créée (en préparation).")
+        return redirect("surveys:campaign", campaign_id=campaign.pk)
+    return render(request, "surveys/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def completion(campaign: Campaign) -> tuple[dict, list[dict]]:
+    """Counts and one row per target: not started, draft (with progress), submitted."""
+    responses = {
+        (r.departement_id or r.academie_id): r
+        for r in campaign.responses.prefetch_related("answers").select_related("departement", "academie")
+    }
+    targets = (
+        list(campaign.target_departements.all()) if campaign.audience == "departement"
+        else list(campaign.target_academies.all())
+    )
+    total_items = len(campaign.questionnaire.items)
+    rows, counts = [], {"targets": len(targets), "not_started": 0, "draft": 0, "submitted": 0}
+    for target in targets:
+        response = responses.get(target.pk)
+        if response is None:
+            state = "not_started"
+        else:
+            state = response.status
+        counts[state] += 1
+        answered = sum(1 for a in response.answers.all() if a.value is not None) if response else 0
+        rows.append({"target": target, "response": response, "state": state, "answered": answered,
+                     "progress": round(100 * answered / total_items) if total_items else 0})
+    counts["rate"] = round(100 * counts["submitted"] / counts["targets"]) if counts["targets"] else 0
+    return counts, rows
+
+
+@login_required
+def campaign_detail(request, campaign_id: int):
+    require(can_manage_campaigns(request.user))
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    counts, rows = completion(campaign)
+    return render(request, "surveys/campaign_detail.html", {
+        "campaign": campaign, "counts": counts, "rows": rows, "invite_form": InviteForm(),
+        "reminders": campaign.reminders.all().order_by("-sent_at"), "is_demo": campaign.is_demo,
+    })
+
+
+def _recipients(campaign: Campaign, *, only_missing: bool) -> list[User]:
+    submitted = set(
+        campaign.responses.filter(status=Response.Status.SUBMITTED).values_list("departement_id", "academie_id")
+    )
+    done_dep = {d for d, _ in submitted if d}
+    done_aca = {a for _, a in submitted if a}
+    if campaign.audience == "departement":
+        users = User.objects.filter(role=Role.DEPARTEMENT_EDITOR, is_active=True,
+                                    departement__in=campaign.target_departements.all())
+        if only_missing:
+            users = users.exclude(departement__in=done_dep)
+    else:
+        users = User.objects.filter(role=Role.DAN, is_active=True, academie__in=campaign.target_academies.all())
+        if only_missing:
+            users = users.exclude(academie__in=done_aca)
+    return list(users)
+
+
+def _mail(campaign: Campaign, users: list[User], subject: str, body: str, request) -> int:
+    link = request.build_absolute_uri(f"/campagnes/{campaign.pk}/repondre/")
+    mails = [(subject, body.format(title=campaign.title, closes=campaign.closes_on.strftime("%d/%m/%Y"), link=link),
+              None, [u.email]) for u in users]
+    return send_mass_mail(mails, fail_silently=False) if mails else 0
+
+
+@login_required
+@require_POST
+def campaign_action(request, campaign_id: int, action: str):
+    require(can_manage_campaigns(request.user))
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    if action == "open":
+        if campaign.is_closed:
+            messages.error(request, "Une campagne clôturée ne peut pas être rouverte.")
+        else:
+            campaign.status = Campaign.Status.OPEN
+            campaign.save(update_fields=["status"])
+            messages.success(request, "Campagne ouverte : les répondants peuvent saisir leurs réponses.")
+    elif action == "close":
+        campaign.status = Campaign.Status.CLOSED
+        campaign.closed_at = timezone.now()
+        campaign.save(update_fields=["status", "closed_at"])
+        messages.success(request, "Campagne clôturée : ses réponses transmises servent désormais aux comparaisons.")
+    elif action == "publish":
+        if not campaign.is_closed:
+            messages.error(request, "Clôturez la campagne avant d'en publier les résultats nationaux.")
+        else:
+            campaign.published = True
+            campaign.save(update_fields=["published"])
+            messages.success(request, "Résultats nationaux publiés pour tous les comptes connectés.")
+    elif action == "invite":
+        form = InviteForm(request.POST)
+        created, errors = 0, []
+        if form.is_valid():
+            for number, line in enumerate(form.cleaned_data["lines"].splitlines(), start=1):
+                if not line.strip():
+                    continue
+                code, _, email = line.partition(";")
+                role = Role.DEPARTEMENT_EDITOR if campaign.audience == "departement" else Role.DAN
+                try:
+                    create_user(email, role, departement=code.strip() if role != Role.DAN else None,
+                                academie=code.strip() if role == Role.DAN else None, created_by=request.user,
+                                base_url=request.build_absolute_uri("/"))
+                    created += 1
+                except AccountError as exc:
+                    errors.append(f"ligne {number} : {exc}")
+        sent = _mail(campaign, _recipients(campaign, only_missing=False),
+                     "numeduc : une campagne vous attend",
+                     "Bonjour,\n\nLa campagne « {title} » est ouverte jusqu'au {closes}.\nRépondre : {link}\n", request)
+        messages.success(request, f"{created} compte(s) créé(s) et invité(s) ; {sent} message(s) d'invitation envoyé(s).")
+        for error in errors:
+            messages.error(request, error)
+    elif action == "remind":
+        users = _recipients(campaign, only_missing=True)
+        sent = _mail(campaign, users, "numeduc : rappel",
+                     "Bonjour,\n\nVotre réponse à la campagne « {title} » n'est pas encore transmise. "
+                     "Elle ferme le {closes}.\nReprendre : {link}\n", request)
+        Reminder.objects.create(campaign=campaign, sent_by=request.user, recipients=sent)
+        messages.success(request, f"Rappel envoyé à {sent} personne(s) dont la réponse n'est pas transmise.")
+    else:
+        messages.error(request, f"Action inconnue : {action}.")
+    return redirect("surveys:campaign", campaign_id=campaign.pk)

@@ -1,0 +1,113 @@
+"""Changing responses: every write goes through here, in a transaction, with its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from numeduc.questionnaires import AnswerError
+
+from .models import Answer, Campaign, Response, ResponseEvent
+
+
+class ResponseLocked(Exception):
+    """The response cannot be changed (submitted, or campaign not open)."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    item_id: str
+    value: object
+    comment: str
+    changed: bool
+
+
+def response_for(campaign: Campaign, *, departement=None, academie=None) -> Response:
+    response, _ = Response.objects.get_or_create(campaign=campaign, departement=departement, academie=academie)
+    return response
+
+
+def _check_writable(response: Response) -> None:
+    if not response.campaign.is_open:
+        raise ResponseLocked("La campagne n'est pas ouverte : la réponse ne peut plus être modifiée.")
+    if response.is_submitted:
+        raise ResponseLocked("La réponse a été transmise : rouvrez-la pour la modifier.")
+
+
+@transaction.atomic
+def save_answer(response: Response, item_id: str, raw_value: str | None, raw_comment: str | None, user) -> SaveResult:
+    """Validate and store one answer; record what changed. ``None`` leaves a part untouched.
+
+    Raises ``AnswerError`` (French message) for a bad value, ``KeyError`` for an unknown item
+    and ``ResponseLocked`` when the response cannot be changed. Nothing is written on error.
+    """
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    _check_writable(response)
+    item = response.campaign.questionnaire.item(item_id)
+    answer = Answer.objects.filter(response=response, item_id=item_id).first()
+    old_value = answer.value if answer else None
+    old_comment = answer.comment if answer else ""
+
+    new_value = item.parse(raw_value) if raw_value is not None else old_value
+    new_comment = old_comment
+    if raw_comment is not None:
+        if not item.allow_comment and raw_comment.strip():
+            raise AnswerError("Cette question n'accepte pas de commentaire.")
+        new_comment = raw_comment.strip()[:5000]
+
+    events = []
+    if new_value != old_value:
+        events.append(ResponseEvent(response=response, item_id=item_id, field=ResponseEvent.Field.VALUE,
+                                    old_value=old_value, new_value=new_value, changed_by=user))
+    if new_comment != old_comment:
+        events.append(ResponseEvent(response=response, item_id=item_id, field=ResponseEvent.Field.COMMENT,
+                                    old_value=old_comment or None, new_value=new_comment or None, changed_by=user))
+    if events:
+        Answer.objects.update_or_create(
+            response=response, item_id=item_id,
+            defaults={"value": new_value, "comment": new_comment, "updated_at": timezone.now(), "updated_by": user},
+        )
+        ResponseEvent.objects.bulk_create(events)
+        Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+    return SaveResult(item_id=item_id, value=new_value, comment=new_comment, changed=bool(events))
+
+
+def missing_required(response: Response) -> list:
+    values = response.values()
+    return [item for item in response.campaign.questionnaire.items if item.required and values.get(item.id) is None]
+
+
+@transaction.atomic
+def submit(response: Response, user) -> None:
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    _check_writable(response)
+    missing = missing_required(response)
+    if missing:
+        raise AnswerError(
+            "Questions obligatoires sans réponse : " + ", ".join(item.label for item in missing[:5])
+            + (f" (et {len(missing) - 5} autres)" if len(missing) > 5 else "")
+        )
+    _set_status(response, Response.Status.SUBMITTED, user)
+
+
+@transaction.atomic
+def reopen(response: Response, user) -> None:
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if not response.campaign.is_open:
+        raise ResponseLocked("La campagne est clôturée : la réponse ne peut plus être rouverte.")
+    if not response.is_submitted:
+        return
+    _set_status(response, Response.Status.DRAFT, user)
+
+
+def _set_status(response: Response, status: str, user) -> None:
+    old = response.status
+    response.status = status
+    if status == Response.Status.SUBMITTED:
+        response.submitted_at = timezone.now()
+        response.submitted_by = user
+    response.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    ResponseEvent.objects.create(response=response, field=ResponseEvent.Field.STATUS,
+                                 old_value=old, new_value=status, changed_by=user)

@@ -1,0 +1,196 @@
+"""Answering a questionnaire: the form, autosave, submission, re-opening, history."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from numeduc.questionnaires import AnswerError
+from numeduc.web.accounts.models import Role
+from numeduc.web.accounts.permissions import (
+    can_answer_campaign,
+    can_edit_response,
+    can_view_response,
+    require,
+)
+
+from . import services
+from .models import Campaign, Response
+
+
+@login_required
+def start_response(request, campaign_id: int):
+    """The signed-in editor's response to a campaign (created on first visit)."""
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    user = request.user
+    existing = Response.objects.filter(
+        campaign=campaign,
+        departement=user.departement if user.role != Role.DAN else None,
+        academie=user.academie if user.role == Role.DAN else None,
+    ).first()
+    if existing is None:
+        require(can_answer_campaign(user, campaign), "Vous ne pouvez pas répondre à cette campagne.")
+        if user.role == Role.DAN:
+            existing = services.response_for(campaign, academie=user.academie)
+        else:
+            existing = services.response_for(campaign, departement=user.departement)
+    require(can_view_response(user, existing))
+    return redirect("surveys:response", response_id=existing.pk)
+
+
+def _response_or_403(request, response_id: int) -> Response:
+    response = get_object_or_404(
+        Response.objects.select_related("campaign", "departement", "academie"), pk=response_id
+    )
+    require(can_view_response(request.user, response), "Cette réponse ne vous est pas accessible.")
+    return response
+
+
+def _sections(response: Response, errors: dict[str, str] | None = None, posted=None) -> list[dict]:
+    answers = {a.item_id: a for a in response.answers.all()}
+    sections = []
+    for section in response.campaign.questionnaire.sections:
+        items = []
+        for item in section.items:
+            answer = answers.get(item.id)
+            value = answer.value if answer else None
+            comment = answer.comment if answer else ""
+            if posted is not None and item.id in (errors or {}):
+                value, comment = posted.get(f"item-{item.id}", ""), posted.get(f"comment-{item.id}", comment)
+            items.append({
+                "item": item,
+                "value": value,
+                "value_str": "" if value is None else str(value).replace(".", ",") if item.type == "number" else str(value),
+                "comment": comment,
+                "error": (errors or {}).get(item.id),
+                "display": item.display(value) if value is not None else "",
+            })
+        sections.append({"section": section, "items": items})
+    return sections
+
+
+@login_required
+def response_detail(request, response_id: int):
+    response = _response_or_403(request, response_id)
+    editable = can_edit_response(request.user, response) and not response.is_submitted
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        require(editable, "Cette réponse ne peut pas être modifiée.")
+        # The no-JavaScript path: save every field of the form at once.
+        for item in response.campaign.questionnaire.items:
+            raw = request.POST.get(f"item-{item.id}")
+            comment = request.POST.get(f"comment-{item.id}") if item.allow_comment else None
+            try:
+                services.save_answer(response, item.id, raw, comment, request.user)
+            except AnswerError as exc:
+                errors[item.id] = str(exc)
+        if not errors:
+            messages.success(request, "Brouillon enregistré.")
+            return redirect("surveys:response", response_id=response.pk)
+        messages.error(request, f"{len(errors)} réponse(s) refusée(s) : voyez les messages sous les questions.")
+    questionnaire = response.campaign.questionnaire
+    answered = sum(1 for a in response.answers.all() if a.value is not None)
+    return render(request, "surveys/response.html", {
+        "response": response,
+        "campaign": response.campaign,
+        "questionnaire": questionnaire,
+        "sections": _sections(response, errors, request.POST if errors else None),
+        "editable": editable,
+        "can_reopen": can_edit_response(request.user, response) and response.is_submitted,
+        "answered": answered,
+        "total": len(questionnaire.items),
+        "is_demo": response.campaign.is_demo,
+    }, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def autosave(request, response_id: int):
+    """Save one answer as the user types (JSON in, JSON out)."""
+    response = _response_or_403(request, response_id)
+    if not can_edit_response(request.user, response):
+        return JsonResponse({"ok": False, "error": "Cette réponse ne peut pas être modifiée."}, status=403)
+    try:
+        payload = json.loads(request.body or b"{}")
+        item_id = str(payload["item"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"ok": False, "error": "Requête illisible : champ « item » attendu."}, status=400)
+    value = payload.get("value")
+    comment = payload.get("comment")
+    try:
+        result = services.save_answer(
+            response, item_id, None if value is None else str(value), None if comment is None else str(comment),
+            request.user,
+        )
+    except KeyError:
+        return JsonResponse({"ok": False, "error": f"Question inconnue : {item_id}."}, status=400)
+    except AnswerError as exc:
+        return JsonResponse({"ok": False, "item": item_id, "error": str(exc)}, status=400)
+    except services.ResponseLocked as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=409)
+    return JsonResponse({"ok": True, "item": item_id, "value": result.value, "changed": result.changed})
+
+
+@login_required
+@require_POST
+def submit_response(request, response_id: int):
+    response = _response_or_403(request, response_id)
+    require(can_edit_response(request.user, response), "Cette réponse ne peut pas être transmise.")
+    try:
+        services.submit(response, request.user)
+    except (AnswerError, services.ResponseLocked) as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:response", response_id=response.pk)
+    messages.success(request, "Réponse transmise. Merci ! Voici vos résultats.")
+    if response.departement_id:
+        return redirect("results:departement", campaign_id=response.campaign_id, code=response.departement.code)
+    return redirect("surveys:response", response_id=response.pk)
+
+
+@login_required
+@require_POST
+def reopen_response(request, response_id: int):
+    response = _response_or_403(request, response_id)
+    require(can_edit_response(request.user, response), "Cette réponse ne peut pas être rouverte.")
+    try:
+        services.reopen(response, request.user)
+    except services.ResponseLocked as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, "Réponse rouverte : vous pouvez la modifier puis la transmettre à nouveau.")
+    return redirect("surveys:response", response_id=response.pk)
+
+
+@login_required
+def response_history(request, response_id: int):
+    response = _response_or_403(request, response_id)
+    questionnaire = response.campaign.questionnaire
+    labels = {item.id: item.label for item in questionnaire.items}
+    events = response.events.select_related("changed_by").all()
+    rows = []
+    for event in events:
+        item = questionnaire.item(event.item_id) if event.item_id in labels else None
+
+        def show(value, item=item, field=event.field):
+            if value in (None, ""):
+                return "—"
+            if field == "status":
+                return dict(Response.Status.choices).get(value, value)
+            if field == "value" and item is not None:
+                return item.display(value)
+            return str(value)
+
+        rows.append({
+            "event": event,
+            "label": labels.get(event.item_id, "Statut de la réponse" if event.field == "status" else event.item_id),
+            "old": show(event.old_value),
+            "new": show(event.new_value),
+        })
+    return render(request, "surveys/history.html", {
+        "response": response, "campaign": response.campaign, "rows": rows, "is_demo": response.campaign.is_demo,
+    })

@@ -1,0 +1,36 @@
+"""Home page (one dashboard per role) and the sources page."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from numeduc import reference
+from numeduc.web.accounts.models import Role
+from numeduc.web.accounts.permissions import DEPARTEMENT_ROLES
+from numeduc.web.surveys.models import Campaign, Response
+
+
+def home(request):
+    user = request.user
+    context: dict = {}
+    if not user.is_authenticated:
+        return render(request, "home.html", context)
+    if user.role == Role.COORDINATOR:
+        from numeduc.web.surveys.campaign_views import completion
+
+        context["campaigns"] = [(c, completion(c)[0]) for c in Campaign.objects.all()]
+    elif user.role in DEPARTEMENT_ROLES:
+        campaigns = Campaign.objects.filter(target_departements=user.departement).exclude(status=Campaign.Status.DRAFT)
+        responses = {r.campaign_id: r for r in Response.objects.filter(departement=user.departement)}
+        context["rows"] = [(c, responses.get(c.pk)) for c in campaigns]
+    elif user.role == Role.DAN:
+        campaigns = Campaign.objects.exclude(status=Campaign.Status.DRAFT)
+        context["dan_campaigns"] = [c for c in campaigns if c.audience == "dan" and c.target_academies.filter(pk=user.academie_id).exists()]
+        context["published"] = [c for c in campaigns if c.published and c.audience == "departement"]
+        context["departements"] = user.academie.departements.all() if user.academie_id else []
+    return render(request, "home.html", context)
+
+
+def sources(request):
+    datasets = {name: reference.column_info(name) for name in ("departements", "academies", "colleges")}
+    return render(request, "sources.html", {"datasets": datasets})
