@@ -4,6 +4,13 @@ Content lives in ``numeduc/content/questionnaires/<slug>/<version>.yaml``; see
 ``docs/questionnaires.md`` for the file format.
 """
 
+from numeduc.questionnaires.derived import (
+    COMMENT_SUFFIX,
+    budget_level,
+    budget_per_pupil,
+    comment_key,
+    survey_budget_per_pupil,
+)
 from numeduc.questionnaires.loader import (
     CONTENT_ROOT,
     available_questionnaires,
@@ -24,6 +31,11 @@ from numeduc.questionnaires.model import (
 )
 
 __all__ = [
+    "COMMENT_SUFFIX",
+    "budget_level",
+    "budget_per_pupil",
+    "comment_key",
+    "survey_budget_per_pupil",
     "CONTENT_ROOT",
     "COMMENT_MAX_LENGTH",
     "FACTOR_COUNT",

@@ -1,0 +1,63 @@
+"""Values derived from answers: budget per pupil and its level on the white paper's scale.
+
+The 2017 white paper grouped the départements' budgets for educational digital (investment +
+operation, per pupil and per year) in four bands: < 50 €, 50-75 €, 75-100 €, > 100 €.  The
+bands touch at 75 € and 100 €; numeduc puts a boundary value in the band that starts there
+(50 -> band 2, 75 -> band 3) except 100 €, which stays in "75 à 100 €" as the paper's "plus de
+100 €" is strict.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+# Column / form-field name of the free comment attached to an item: ``<item_id>__comment``.
+COMMENT_SUFFIX = "__comment"
+
+BUDGET_BANDS = ((50.0, 1), (75.0, 2), (100.0, 3))
+
+
+def comment_key(item_id: str) -> str:
+    return f"{item_id}{COMMENT_SUFFIX}"
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def budget_per_pupil(investment: Any, operating: Any, pupils: Any) -> float | None:
+    """(investment + operating) / pupils; ``None`` when a part is missing or pupils <= 0."""
+    invest, operate, count = _number(investment), _number(operating), _number(pupils)
+    if invest is None or operate is None or count is None or count <= 0:
+        return None
+    return (invest + operate) / count
+
+
+def budget_level(per_pupil: float | None) -> int | None:
+    """Level 1-4 of factor 7 for a budget per pupil per year in euros."""
+    value = _number(per_pupil)
+    if value is None:
+        return None
+    if value < 50.0:
+        return 1
+    if value < 75.0:
+        return 2
+    if value <= 100.0:
+        return 3
+    return 4
+
+
+def survey_budget_per_pupil(answers: Mapping[str, Any]) -> float | None:
+    """Budget per pupil from an answer to ``enquete-trois-questions/2016``."""
+    return budget_per_pupil(
+        answers.get("budget_investissement_2016"),
+        answers.get("budget_fonctionnement_2016"),
+        answers.get("nombre_collegiens_2016"),
+    )
