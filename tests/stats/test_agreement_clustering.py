@@ -1,0 +1,129 @@
+"""Ward (hclust ward.D2), cutree, cophenetic correlation, HCPC and Hartigan-Wong k-means
+against R / FactoMineR (values from scripts/r/make_fixtures.R)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from numeduc.stats import hcpc, hclust_ward, kmeans_hartigan_wong, pca, ward
+
+
+def check_hcpc(result, ref):
+    assert result.n_clusters == ref["n_clusters"]
+    assert np.abs(result.inert_gain - np.array(ref["inert_gain"])).max() <= 1e-6
+    assert np.abs(result.within - np.array(ref["within"])).max() <= 1e-6
+    assert np.abs(result.quot.to_numpy() - np.array(ref["quot"])).max() <= 1e-6
+    assert abs(result.bw_before_consol - ref["bw_before_consol"]) <= 1e-6
+    if ref["bw_after_consol"] is None:
+        assert result.bw_after_consol is None
+    else:
+        assert abs(result.bw_after_consol - ref["bw_after_consol"]) <= 1e-6
+    assert result.clusters.to_dict() == ref["clusters"]
+
+
+@pytest.mark.parametrize("scale", ["sample", "population", "none"])
+def test_usarrests_ward_heights_cutree_cophenetic(usarrests, reference, scale):
+    ref = reference("usarrests.json")[scale]
+    res = ward(usarrests, 4, scale=scale)
+    assert np.abs(res.tree.height - np.array(ref["height"])).max() <= 1e-6
+    assert abs(res.cophenetic_correlation - ref["cophenetic"]) <= 1e-6
+    for k in range(2, 9):
+        assert res.tree.cutree(k).to_dict() == ref["cutree"][f"k{k}"]
+    assert res.clusters.to_dict() == ref["cutree"]["k4"]
+
+
+def test_usarrests_cophenetic_value_and_merge_matrix(usarrests, reference):
+    ref = reference("usarrests.json")["sample"]
+    res = ward(usarrests, scale="sample")
+    assert round(res.cophenetic_correlation, 9) == 0.697526563
+    assert (res.tree.merge == np.array(ref["merge"])).all()
+    assert (np.diff(res.merge_heights) >= 0).all()
+
+
+def test_population_and_sample_scaling_differ_by_constant(usarrests):
+    n = len(usarrests)
+    pop = ward(usarrests, scale="population").tree.height
+    smp = ward(usarrests, scale="sample").tree.height
+    assert np.allclose(pop, smp * np.sqrt(n / (n - 1)), rtol=1e-12)
+
+
+def test_tie_order_matches_hclust_f_on_raw_answers(sim_answers, reference):
+    """Q1..Q3 of the 1-4 answers have many exact ties: in 10 row orders the port gives R's
+    merge matrix and R's cutree partitions for k = 2..8."""
+    q3 = sim_answers[["Q1", "Q2", "Q3"]].to_numpy(dtype=float)
+    for case in reference("sim_answers.json")["raw_q1_q3"]:
+        perm = np.array(case["order"]) - 1
+        tree = hclust_ward(q3[perm])
+        assert (tree.merge == np.array(case["merge"])).all()
+        assert np.abs(tree.height - np.array(case["height"])).max() <= 1e-6
+        for k in range(2, 9):
+            assert list(tree.cutree(k)) == list(case["cutree"][f"k{k}"].values())
+
+
+@pytest.fixture(scope="module")
+def dec_pca(decathlon):
+    return pca(decathlon, quanti_sup=["Rank", "Points"], quali_sup=["Competition"])
+
+
+def test_decathlon_hcpc_auto(dec_pca, reference):
+    ref = reference("decathlon_hcpc.json")
+    res = hcpc(dec_pca)
+    check_hcpc(res, ref["auto"])
+    assert res.sizes.tolist() == [12, 14, 12, 3] == ref["sizes_auto"]
+    assert round(res.within[0], 6) == 8.155577
+    assert round(res.bw_before_consol, 6) == 3.799142
+    assert round(res.bw_after_consol, 6) == 3.877601
+    assert list(res.clusters.index) == list(dec_pca.ind_coord.index)  # original row order
+
+
+def test_decathlon_hcpc_without_consolidation(dec_pca, reference):
+    ref = reference("decathlon_hcpc.json")
+    res = hcpc(dec_pca, consolidation=False)
+    check_hcpc(res, ref["auto_no_consolidation"])
+    assert res.sizes.tolist() == [12, 13, 13, 3]
+
+
+@pytest.mark.parametrize("k", [3, 6])
+def test_decathlon_hcpc_fixed_k(dec_pca, reference, k):
+    check_hcpc(hcpc(dec_pca, k), reference("decathlon_hcpc.json")[f"k{k}"])
+
+
+def test_usarrests_hcpc(usarrests, reference):
+    ref = reference("usarrests.json")
+    res_pca = pca(usarrests)
+    check_hcpc(hcpc(res_pca), ref["hcpc"])
+    check_hcpc(hcpc(res_pca, consolidation=False), ref["hcpc_no_consolidation"])
+    # Lloyd's k-means would give 2.846543 here; Hartigan-Wong gives R's value.
+    assert round(hcpc(res_pca).bw_after_consol, 6) == 2.848915
+
+
+def test_tie_heavy_answers_hcpc(sim_answers, reference):
+    """1-4 answers: inertias and the consolidated partition agree with FactoMineR."""
+    ref = reference("sim_answers.json")
+    res_pca = pca(sim_answers)
+    check_hcpc(hcpc(res_pca), ref["hcpc_auto"])
+    check_hcpc(hcpc(res_pca, 4), ref["hcpc_k4"])
+
+
+def test_departement_peer_groups_match_factominer(reference):
+    from numeduc.stats.peers import load_departement_indicators, peer_groups
+
+    ref = reference("departements_peer_groups.json")["hcpc"]
+    res = peer_groups(load_departement_indicators())
+    check_hcpc(res.hcpc_result, ref)
+
+
+def test_kmeans_hartigan_wong_small_case():
+    """Two obvious groups: Hartigan-Wong moves the misplaced points and keeps R's labels."""
+    x = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [5.2], [2.4]])
+    res = kmeans_hartigan_wong(x, np.array([[0.0], [2.6]]))
+    assert res.cluster.tolist() == [1, 1, 1, 2, 2, 2, 1]
+    assert res.size.tolist() == [4, 3]
+    assert np.isclose(res.betweenss + res.tot_withinss, res.totss)
+
+
+def test_hcpc_rejects_impossible_cluster_numbers(dec_pca):
+    with pytest.raises(ValueError, match="impossible"):
+        hcpc(dec_pca, 1000)
