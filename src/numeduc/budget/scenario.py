@@ -121,7 +121,7 @@ class Scenario:
         """Copy with options changed and/or parameter values changed (``values={...}``), validated."""
         values = dict(self.values)
         values.update({k: _to_decimal(v) for k, v in changes.pop("values", {}).items()})
-        data = _scenario_to_dict(dataclasses.replace(self, values=values, **changes))
+        data = _scenario_to_dict(dataclasses.replace(self, values=values, **changes), exact=True)
         return scenario_from_dict(data, source=self.origin or self.name)
 
     def to_dict(self) -> dict[str, Any]:
@@ -129,10 +129,12 @@ class Scenario:
         return _scenario_to_dict(self)
 
 
-def _scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+def _scenario_to_dict(scenario: Scenario, exact: bool = False) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for p in scenario.parameters():
         value: Any = int(p.value) if p.value == p.value.to_integral_value() else float(p.value)
+        if exact:
+            value = p.value
         params[p.name] = {"value": value, "unit": p.unit, "source": p.source}
     return {
         "name": scenario.name,

@@ -1,0 +1,143 @@
+"""A département's budget: one simulation per real collège, then the sum.
+
+The collèges come from ``numeduc.reference.colleges()`` (public collèges, pupils at rentrée
+2020, DEPP), or from a DataFrame the caller passes; without data the département is
+approximated by a count of collèges of an average size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from numeduc.budget.model import cents, simulate
+from numeduc.budget.scenario import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+# The white paper's spending buckets (€/pupil/year, 43 départements, 2017).
+BUCKETS = ((Decimal(50), "moins de 50 €"), (Decimal(75), "50 à 75 €"), (Decimal(100), "75 à 100 €"), (None, "plus de 100 €"))
+WHITE_PAPER_BUCKET_SHARES = {"moins de 50 €": 9.3, "50 à 75 €": 44.2, "75 à 100 €": 25.6, "plus de 100 €": 20.9}
+
+# Equipment that grows with the size of the collège when ``scale_equipment`` is set.
+SCALED_WITH_PUPILS = ("staff", "classrooms", "desktops", "tbi_rooms", "access_points", "carts", "hybrid_carts")
+
+PUPILS_SOURCE = "DEPP, effectifs des collèges à la rentrée 2020 (année 2020-2021), via numeduc.reference"
+
+
+def bucket(per_pupil: Decimal) -> str:
+    for upper, label in BUCKETS:
+        if upper is None or per_pupil < upper:
+            return label
+    return BUCKETS[-1][1]  # pragma: no cover
+
+
+@dataclass
+class DepartementSimulation:
+    departement_code: str | None
+    scenario: Scenario
+    colleges: "pd.DataFrame"  # uai, name, pupils, pupils_estimated, total_per_year, per_pupil_per_year, bucket
+    total_per_year: Decimal
+    per_pupil_per_year: Decimal
+    pupils: int
+    n_colleges: int
+    source: str
+
+    def buckets(self) -> dict[str, float]:
+        """Share (%) of collèges in each of the white paper's €/pupil/year buckets."""
+        counts = self.colleges["bucket"].value_counts()
+        return {label: round(100 * int(counts.get(label, 0)) / self.n_colleges, 1) for _, label in BUCKETS}
+
+
+def _scaled(scenario: Scenario, pupils: int, scale_equipment: bool) -> Scenario:
+    values: dict[str, Decimal] = {"pupils": Decimal(pupils)}
+    if scale_equipment and scenario["pupils"] > 0:
+        ratio = Decimal(pupils) / scenario["pupils"]
+        for name in SCALED_WITH_PUPILS:
+            base = scenario[name]
+            if base > 0:
+                values[name] = max(Decimal(1), (base * ratio).to_integral_value(rounding=ROUND_HALF_UP))
+    return scenario.replace(values=values)
+
+
+def simulate_departement(
+    scenario: Scenario,
+    departement_code: str | None = None,
+    colleges_df: "pd.DataFrame | None" = None,
+    *,
+    n_colleges: int | None = None,
+    mean_pupils: int | None = None,
+    scale_equipment: bool = False,
+) -> DepartementSimulation:
+    """Simulate every public collège of a département and add them up.
+
+    ``colleges_df`` (optional) needs ``pupils`` and, to filter, ``departement_code``; by default
+    the package's reference collèges are used (public only).  A collège without a pupil count
+    gets the département's mean (flagged ``pupils_estimated``).  When no collège is found,
+    ``n_colleges`` collèges of ``mean_pupils`` pupils (default: the scenario's) are used.
+    ``scale_equipment`` scales desktops, rooms, access points and carts with the pupils.
+    """
+    import pandas as pd
+
+    source = PUPILS_SOURCE
+    if colleges_df is None:
+        from numeduc.reference import colleges
+
+        colleges_df = colleges(public_only=True)
+    else:
+        source = "collèges fournis par l'appelant"
+    frame = colleges_df
+    if departement_code is not None and "departement_code" in frame.columns:
+        frame = frame[frame["departement_code"].astype(str) == str(departement_code)]
+    if "public_private" in frame.columns:
+        frame = frame[frame["public_private"] == "public"]
+    frame = frame.copy()
+
+    if frame.empty:
+        if not n_colleges:
+            raise ValueError(
+                f"aucun collège public trouvé pour le département « {departement_code} » ; "
+                "indiquez un nombre de collèges (n_colleges) et un effectif moyen (mean_pupils)"
+            )
+        size = int(mean_pupils or scenario["pupils"])
+        frame = pd.DataFrame({"uai": [None] * n_colleges, "name": [f"Collège moyen {i + 1}" for i in range(n_colleges)],
+                              "pupils": [size] * n_colleges})
+        source = f"approximation : {n_colleges} collèges de {size} élèves"
+
+    pupils = pd.to_numeric(frame["pupils"], errors="coerce")
+    estimated = pupils.isna()
+    if estimated.all():
+        fill = int(mean_pupils or scenario["pupils"])
+    else:
+        fill = int(Decimal(str(pupils.mean())).to_integral_value(rounding=ROUND_HALF_UP))
+    frame["pupils"] = pupils.fillna(fill).astype(int)
+    frame["pupils_estimated"] = estimated.to_numpy()
+
+    cache: dict[int, tuple[Decimal, Decimal]] = {}
+    totals, per_pupils = [], []
+    for size in frame["pupils"]:
+        if size not in cache:
+            sim = simulate(_scaled(scenario, int(size), scale_equipment))
+            cache[size] = (sim.total_per_year_exact, sim.per_pupil_per_year_exact)
+        totals.append(cache[size][0])
+        per_pupils.append(cache[size][1])
+    total = sum(totals, Decimal(0))
+    pupils_total = int(frame["pupils"].sum())
+
+    columns = [c for c in ("uai", "name", "commune_name", "density_label", "priority_education") if c in frame.columns]
+    result = frame[columns + ["pupils", "pupils_estimated"]].reset_index(drop=True)
+    result["total_per_year"] = [float(cents(t)) for t in totals]
+    result["per_pupil_per_year"] = [float(cents(p)) for p in per_pupils]
+    result["bucket"] = [bucket(p) for p in per_pupils]
+    return DepartementSimulation(
+        departement_code=departement_code,
+        scenario=scenario,
+        colleges=result,
+        total_per_year=cents(total),
+        per_pupil_per_year=cents(total / pupils_total) if pupils_total else Decimal(0),
+        pupils=pupils_total,
+        n_colleges=len(result),
+        source=source,
+    )
