@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 from numeduc.charts import Series
 from numeduc.charts.bar import bar
 
-from chart_checks import EVIL, NS, all_text, check_accessible, with_class
+from numeduc.charts.validate import NS, all_text, check_chart, with_class
+
+EVIL = '<script>&"'
 
 NARROW = "\u202f"
 NBSP = "\u00a0"
@@ -25,7 +27,7 @@ def sample(**kwargs):
 @pytest.mark.parametrize("stacked", [False, True])
 def test_one_rect_per_known_value_and_valid_svg(horizontal, stacked):
     chart = sample(horizontal=horizontal, stacked=stacked)
-    root = check_accessible(chart)
+    root = check_chart(chart)
     rects = with_class(root, "nc-bar")
     assert len(rects) == 5  # 6 values, one missing
     assert len(with_class(root, "nc-series-0")) == 2
@@ -40,7 +42,7 @@ def test_table_is_french_and_keeps_decimals_while_labels_are_rounded():
     assert chart.table.headers == ["Catégorie", "Équipements", "Maintenance"]
     assert chart.table.rows[0] == ["2019", f"45{NARROW}451,43{NBSP}€", f"12{NARROW}000,00{NBSP}€"]
     assert chart.table.rows[2][1] == "non renseigné"
-    text = all_text(check_accessible(chart))
+    text = all_text(check_chart(chart))
     assert f"45{NARROW}451{NBSP}€" in text
     assert "n.r." in text
 
@@ -57,7 +59,7 @@ def geometry(rect):
 
 
 def test_negative_bar_hangs_below_zero_and_positive_rises_above():
-    root = check_accessible(sample())
+    root = check_chart(sample())
     rects = {r.find(f"{NS}title").text.split(" :")[0]: geometry(r) for r in with_class(root, "nc-bar")}
     _, y_pos, _, h_pos = rects["2019 — Maintenance"]
     _, y_neg, _, h_neg = rects["2020 — Maintenance"]
@@ -68,7 +70,7 @@ def test_negative_bar_hangs_below_zero_and_positive_rises_above():
 
 
 def test_stacked_segments_touch():
-    root = check_accessible(bar(["a"], [Series("x", [3]), Series("y", [2])], stacked=True, id_prefix="s"))
+    root = check_chart(bar(["a"], [Series("x", [3]), Series("y", [2])], stacked=True, id_prefix="s"))
     r0, r1 = (geometry(r) for r in with_class(root, "nc-bar"))
     assert abs(r1[1] + r1[3] - r0[1]) < 0.2  # y's segment sits on x's
     assert abs(r1[3] / r0[3] - 2 / 3) < 0.01
@@ -76,11 +78,11 @@ def test_stacked_segments_touch():
 
 def test_escaping_and_demo():
     chart = bar([EVIL], [Series(EVIL, [1])], title=EVIL, demo=True, id_prefix="e")
-    root = check_accessible(chart)
+    root = check_chart(chart)
     assert EVIL in all_text(root)
     assert chart.table.rows == [[EVIL, "1"]]
     plain = bar([EVIL], [Series(EVIL, [1])], title=EVIL, id_prefix="e")
-    check_accessible(plain)
+    check_chart(plain)
 
 
 def test_length_mismatch_is_refused():
@@ -102,7 +104,7 @@ def test_any_data_gives_valid_svg_with_one_bar_per_value(data, n_cat, n_ser, hor
               for j in range(n_ser)]
     chart = bar([f"c{i}" for i in range(n_cat)], series, horizontal=horizontal, stacked=stacked,
                 id_prefix="h")
-    root = check_accessible(chart)
+    root = check_chart(chart)
     known = sum(v is not None for x in series for v in x.values)
     assert len(with_class(root, "nc-bar")) == known
     for rect in with_class(root, "nc-bar"):

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from numeduc.charts import Series, radar
 from numeduc.charts.gallery import FACTORS
 
-from chart_checks import EVIL, NS, all_text, check_accessible, find_all, parse, with_class
+from numeduc.charts.validate import NS, all_text, check_chart, find_all, parse, with_class
+
+EVIL = '<script>&"'
 
 NARROW = "\u202f"
 
@@ -25,7 +27,7 @@ def three_series(values=None):
 
 def test_thirteen_numbered_axes_one_outline_per_series():
     chart = radar(FACTORS, three_series(), id_prefix="r1")
-    root = check_accessible(chart)
+    root = check_chart(chart)
     assert len(find_all(root, "line", "nc-spoke")) == 13
     labels = with_class(root, "nc-axis-label")
     assert len(labels) == 13
@@ -79,7 +81,7 @@ def test_custom_value_format_in_table():
 def test_missing_value_leaves_a_gap_not_zero():
     values = [3, 2, 2.5, 4, 3, 1, 2, None, 3, 2, 3, 4, float("nan")]
     chart = radar(FACTORS, three_series(values), id_prefix="r5")
-    root = check_accessible(chart)
+    root = check_chart(chart)
     group = with_class(root, "nc-series-0")[0]
     outline = with_class(group, "nc-series-line")[0]
     assert outline.tag == f"{NS}path"
@@ -102,7 +104,7 @@ def test_missing_value_leaves_a_gap_not_zero():
 
 def test_escapes_user_labels_and_names():
     chart = radar([EVIL, "b", "c"], [Series(EVIL, [1, 2, 3])], title=EVIL, id_prefix="r6")
-    root = check_accessible(chart)
+    root = check_chart(chart)
     assert "<script>" not in chart.svg
     assert EVIL in all_text(root)
     assert root.find(f"{NS}title").text == EVIL
@@ -113,8 +115,8 @@ def test_escapes_user_labels_and_names():
 def test_demo_label_only_when_demo():
     demo = radar(FACTORS, three_series(), demo=True, id_prefix="r7")
     plain = radar(FACTORS, three_series(), demo=False, id_prefix="r7")
-    check_accessible(demo)
-    check_accessible(plain)
+    check_chart(demo)
+    check_chart(plain)
     assert "données de démonstration" in demo.svg
     assert "données de démonstration" not in plain.svg
 
@@ -148,7 +150,7 @@ def test_any_values_give_valid_svg_and_points_within_the_outer_ring(n, data):
         st.one_of(st.none(), st.floats(-10, 10, allow_nan=False)), min_size=n, max_size=n))
     label = data.draw(st.text(max_size=80))
     chart = radar([label] * n, [Series(label, values)], id_prefix="h")
-    root = check_accessible(chart)
+    root = check_chart(chart)
     outer = find_all(root, "polygon", "nc-ring")[-1]
     xs = [float(p.split(",")[0]) for p in outer.get("points").split()]
     ys = [float(p.split(",")[1]) for p in outer.get("points").split()]

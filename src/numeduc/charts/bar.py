@@ -249,8 +249,8 @@ def bar(
     body.append(f'<g class="nc-bars">{"".join(bars)}</g>')
     body.append(f'<g class="nc-labels">{"".join(labels)}</g>')
     if any(v is None for v in flat) and value_labels:
-        body.append(s.text(16, height + 2, f"{MISSING_MARK} : non renseigné.", size=11, fill=s.MUTED_COLOR))
-        height += 14
+        body.append(s.text(16, height + 6, f"{MISSING_MARK} : non renseigné.", size=11, fill=s.MUTED_COLOR))
+        height += 16
     svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
                      body=body, kind="bar", demo=demo)
     headers = [category_header, *names] + (["Total"] if stacked and n_ser > 1 else [])

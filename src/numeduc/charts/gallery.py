@@ -82,10 +82,44 @@ def sample_bar_stacked() -> Chart:
     )
 
 
+MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+
+def sample_line() -> Chart:
+    from .line import line
+
+    labels = [f"{m} {y}" for y in (2022, 2023) for m in MONTHS]
+    ent = [1200 + 90 * i + (300 if i % 12 in (8, 9) else 0) - (700 if i % 12 in (6, 7) else 0) for i in range(24)]
+    mdm = [None if i in (4, 5) else 800 + 40 * i for i in range(24)]
+    return line(
+        labels,
+        [Series("Connexions à l'ENT (milliers)", ent, "primary"),
+         Series("Tablettes actives (MDM)", mdm, "secondary")],
+        title="Indicateurs mensuels d'usage",
+        id_prefix="line-demo",
+        demo=True,
+    )
+
+
+def sample_scree() -> Chart:
+    from .scree import scree
+
+    # Decathlon (FactoMineR's example data), eigenvalues of the normed PCA on the 10 events.
+    return scree(
+        [3.2719055, 1.7371310, 1.4049167, 1.0568504, 0.6847735, 0.5992687, 0.4512353,
+         0.3968766, 0.2148149, 0.1822275],
+        reference_line=1.0,
+        reference_label="Critère de Kaiser (valeur propre 1)",
+        id_prefix="scree-demo",
+    )
+
+
 SAMPLES: dict[str, Callable[[], Chart]] = {
     "radar": sample_radar,
     "bar": sample_bar,
     "bar-stacked": sample_bar_stacked,
+    "line": sample_line,
+    "scree": sample_scree,
 }
 
 PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
