@@ -62,6 +62,6 @@ def previous_response(response: Response) -> Response | None:
 def reference_peer_groups():
     """Peer groups of the 101 départements (Ward on the four INSEE indicators), computed once."""
     from numeduc import reference
-    from numeduc.stats import peer_groups
+    from numeduc.analysis.peers import compute_peer_groups
 
-    return peer_groups(reference.departements()[list(reference.PEER_INDICATORS)])
+    return compute_peer_groups(reference.departements())

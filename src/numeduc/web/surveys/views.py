@@ -68,7 +68,7 @@ def _sections(response: Response, errors: dict[str, str] | None = None, posted=N
                 "value_str": "" if value is None else str(value).replace(".", ",") if item.type == "number" else str(value),
                 "comment": comment,
                 "error": (errors or {}).get(item.id),
-                "display": item.display(value) if value is not None else "",
+                "display": item.display(value) if value is not None and item.id not in (errors or {}) else "",
             })
         sections.append({"section": section, "items": items})
     return sections

@@ -56,7 +56,8 @@ def _sync(model, key: str, rows: list[dict]) -> tuple[int, int]:
 
 
 @transaction.atomic
-def load_reference() -> LoadReport:
+def load_reference(*, colleges: bool = True) -> LoadReport:
+    """Load académies and départements, and the collèges unless ``colleges=False`` (fast test set-up)."""
     academies_frame = reference.academies()
     academy_rows = {}
     for _, row in academies_frame.iterrows():
@@ -81,7 +82,8 @@ def load_reference() -> LoadReport:
     dep_ids = dict(Departement.objects.values_list("code", "id"))
 
     college_rows = []
-    for row in reference.colleges().itertuples(index=False):
+    frame = reference.colleges() if colleges else reference.colleges().iloc[0:0]
+    for row in frame.itertuples(index=False):
         college_rows.append({
             "uai": row.uai, "name": _clean(row.name) or f"Collège {row.uai} (nom non publié)", "departement_id": dep_ids[row.departement_code],
             "public": row.public_private == "public", "commune_name": _clean(row.commune_name) or "",
@@ -91,5 +93,5 @@ def load_reference() -> LoadReport:
             "priority_education": _clean(row.priority_education) or "",
             "latitude": _clean(row.latitude), "longitude": _clean(row.longitude),
         })
-    colleges = _sync(College, "uai", college_rows)
-    return LoadReport(academies, departements, colleges)
+    college_counts = _sync(College, "uai", college_rows)
+    return LoadReport(academies, departements, college_counts)

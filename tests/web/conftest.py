@@ -1,0 +1,112 @@
+"""Fixtures for the Django layer: territories, accounts of every role, campaigns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from numeduc.questionnaires import load_questionnaire
+from numeduc.web.accounts.models import Role, User
+from numeduc.web.surveys.models import Campaign
+from numeduc.web.territories.loading import load_reference
+from numeduc.web.territories.models import Academie, Departement
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Académies and the 101 départements, loaded once (collèges skipped: slow, not needed here).
+
+    pytest-django runs the transactional tests (browser) last; they reload what they need.
+    """
+    with django_db_blocker.unblock():
+        load_reference(colleges=False)
+
+
+@pytest.fixture
+def territories(db):
+    assert Departement.objects.count() == 101
+
+
+def make_user(email: str, role: str, *, departement: str | None = None, academie: str | None = None) -> User:
+    user = User(email=email, username=email, role=role)
+    if departement:
+        user.departement = Departement.objects.get(code=departement)
+    if academie:
+        user.academie = Academie.objects.get(code=academie)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def users(territories):
+    loiret = Departement.objects.get(code="45")
+    return {
+        "coordinator": make_user("coord@test.fr", Role.COORDINATOR),
+        "loiret_editor": make_user("editeur45@test.fr", Role.DEPARTEMENT_EDITOR, departement="45"),
+        "loiret_viewer": make_user("lecteur45@test.fr", Role.DEPARTEMENT_VIEWER, departement="45"),
+        "nord_editor": make_user("editeur59@test.fr", Role.DEPARTEMENT_EDITOR, departement="59"),
+        "dan_loiret": make_user("dan@test.fr", Role.DAN, academie=loiret.academie.code),
+        "dan_other": make_user("dan.lille@test.fr", Role.DAN,
+                               academie=Departement.objects.get(code="59").academie.code),
+    }
+
+
+def make_campaign(year: int = 2018, status: str = Campaign.Status.OPEN, slug: str = "autodiagnostic", **extra) -> Campaign:
+    questionnaire = load_questionnaire(slug)
+    campaign = Campaign.objects.create(
+        title=f"Autodiagnostic {year}", questionnaire_slug=questionnaire.slug,
+        questionnaire_version=questionnaire.version, year=year, opens_on=dt.date(year, 3, 1),
+        closes_on=dt.date(year, 6, 30), status=status, **extra,
+    )
+    if questionnaire.audience == "departement":
+        campaign.target_departements.set(Departement.objects.all())
+    else:
+        campaign.target_academies.set(Academie.objects.all())
+    return campaign
+
+
+@pytest.fixture
+def campaign(territories):
+    return make_campaign()
+
+
+def full_answers(level: int = 3) -> dict[str, str]:
+    """A valid raw answer (form strings) to every required item of the autodiagnostic."""
+    questionnaire = load_questionnaire("autodiagnostic")
+    answers = {}
+    for item in questionnaire.items:
+        if item.type == "level":
+            answers[item.id] = str(level)
+        elif item.type == "choice":
+            answers[item.id] = item.choices[0].value
+        elif item.type == "number":
+            low = item.min if item.min is not None else 0
+            answers[item.id] = str(int(low) + 1 if item.max is None or item.max >= low + 1 else low)
+        else:
+            answers[item.id] = "texte"
+    return answers
+
+
+@pytest.fixture(name="full_answers")
+def full_answers_fixture():
+    return full_answers
+
+
+@pytest.fixture
+def login(client):
+    def _login(user, the_client=None):
+        the_client = the_client or client
+        assert the_client.login(email=user.email, password=PASSWORD)
+        return the_client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The production hasher is slow on purpose; tests do not need that protection.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
