@@ -193,7 +193,7 @@ def _choice(raw: Any, choices: Mapping[str, str], aliases: Mapping[str, str], fa
     key = str(raw).strip().lower()
     key = aliases.get(key, key)
     if key not in choices:
-        fail(f"{what} inconnue « {raw} » ; valeurs possibles : {', '.join(choices)}", field_name)
+        fail(f"{what} « {raw} » ; valeurs possibles : {', '.join(choices)}", field_name)
     return key
 
 
@@ -282,9 +282,9 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str = "<dictionnaire>
     def option(key: str, default: Any) -> Any:
         return data[key] if data.get(key) is not None else default
 
-    strategy = _choice(option("strategy", base.strategy if base else "classe_mobile"), STRATEGIES, STRATEGY_ALIASES, fail, "strategy", "stratégie")
-    mode = _choice(option("mode", base.mode if base else "annualised"), MODES, MODE_ALIASES, fail, "mode", "mode")
-    support = _choice(option("support", base.support if base else "none"), SUPPORT_MODES, SUPPORT_ALIASES, fail, "support", "organisation du support")
+    strategy = _choice(option("strategy", base.strategy if base else "classe_mobile"), STRATEGIES, STRATEGY_ALIASES, fail, "strategy", "stratégie inconnue")
+    mode = _choice(option("mode", base.mode if base else "annualised"), MODES, MODE_ALIASES, fail, "mode", "mode inconnu")
+    support = _choice(option("support", base.support if base else "none"), SUPPORT_MODES, SUPPORT_ALIASES, fail, "support", "organisation du support inconnue")
 
     def whole(key: str, default: int, minimum: int) -> int:
         raw = option(key, default)

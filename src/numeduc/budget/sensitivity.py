@@ -72,10 +72,10 @@ def tornado(
             low = Decimal(1)
         total_low = metric(scenario.replace(values={name: low}))
         total_high = metric(scenario.replace(values={name: high}))
-        swing = abs(total_high - total_low)
+        swing = abs(cents(total_high) - cents(total_low))  # what the chart shows
         if swing == 0 and not include_zero:
             continue
         spec = PARAMETERS[name]
-        bars.append(TornadoBar(name, spec.label_fr, spec.unit, base, low, high, cents(total_low), cents(total_high), cents(swing), how))
+        bars.append(TornadoBar(name, spec.label_fr, spec.unit, base, low, high, cents(total_low), cents(total_high), swing, how))
     bars.sort(key=lambda bar: (-bar.swing, bar.parameter))
     return bars
