@@ -100,8 +100,10 @@ def resolve_styles(requested: Sequence[str | None]) -> list[Style]:
     return result
 
 
-def stroke_attrs(style: Style, width: float | None = None) -> str:
-    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+def stroke_attrs(style: Style, width: float | None = None, *, dash: str | None = None) -> str:
+    """Stroke colour, width and dash pattern (``dash`` overrides the style's)."""
+    pattern = dash if dash is not None else style.dash
+    dash = f' stroke-dasharray="{pattern}"' if pattern else ""
     return f'stroke="{style.color}" stroke-width="{num(width or style.width)}"{dash}'
 
 
@@ -148,7 +150,7 @@ def text_width(text: str, size: float) -> float:
         elif ch in _WIDE:
             total += 0.85
         elif ch.isupper() or ch.isdigit():
-            total += 0.64 if ch.isupper() else 0.56
+            total += 0.7 if ch.isupper() else 0.56
         else:
             total += 0.53
     return total * size

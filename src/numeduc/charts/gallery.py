@@ -114,12 +114,69 @@ def sample_scree() -> Chart:
     )
 
 
+def _decathlon_pca():
+    """Normed PCA of FactoMineR's decathlon data (10 events active, Rank and Points
+    supplementary), by plain SVD: coordinates of variables and individuals on Dim.1-2."""
+    import numpy as np
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[3]
+    frame = pd.read_csv(root / "tests" / "fixtures" / "decathlon.csv")
+    active = frame.columns[1:11]
+    x = frame[active].to_numpy(float)
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    z = (x - mean) / std
+    u, sv, vt = np.linalg.svd(z / np.sqrt(len(z)), full_matrices=False)
+    eig = sv**2
+    # FactoMineR's sign convention is arbitrary; flip so that 100m loads negatively on Dim.1
+    signs = np.sign(vt[:, 0] * -1) if vt[0, 0] > 0 else np.ones(len(vt))
+    var_coord = (vt.T * sv) * signs
+    ind_coord = (z @ vt.T) * signs
+    supp = {}
+    for name in ("Rank", "Points"):
+        col = frame[name].to_numpy(float)
+        supp[name] = tuple(float(np.corrcoef(col, ind_coord[:, d])[0, 1]) for d in range(2))
+    variables = {name: (float(var_coord[i, 0]), float(var_coord[i, 1])) for i, name in enumerate(active)}
+    return frame, eig, variables, supp, ind_coord
+
+
+def sample_corcircle() -> Chart:
+    from numeduc.formatting import fr_percent
+
+    from .factor import correlation_circle
+
+    _, eig, variables, supp, _ = _decathlon_pca()
+    share = 100 * eig / eig.sum()
+    return correlation_circle(
+        variables, supplementary=supp,
+        dim_labels=(f"Dim.1 ({fr_percent(share[0])})", f"Dim.2 ({fr_percent(share[1])})"),
+        title="Cercle des corrélations (décathlon, ACP normée)", id_prefix="corcircle-demo",
+    )
+
+
+def sample_scatter() -> Chart:
+    from numeduc.formatting import fr_percent
+
+    from .factor import scatter
+    from .model import Point
+
+    frame, eig, _, _, ind = _decathlon_pca()
+    share = 100 * eig / eig.sum()
+    points = [Point(str(frame["athlete"][i]), float(ind[i, 0]), float(ind[i, 1]), str(frame["Competition"][i]))
+              for i in range(len(frame))]
+    return scatter(points, x_label=f"Dim.1 ({fr_percent(share[0])})", y_label=f"Dim.2 ({fr_percent(share[1])})",
+                   title="Carte des athlètes (décathlon)", id_prefix="scatter-demo", label_header="Athlète",
+                   group_header="Compétition")
+
+
 SAMPLES: dict[str, Callable[[], Chart]] = {
     "radar": sample_radar,
     "bar": sample_bar,
     "bar-stacked": sample_bar_stacked,
     "line": sample_line,
     "scree": sample_scree,
+    "corcircle": sample_corcircle,
+    "scatter": sample_scatter,
 }
 
 PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">

@@ -1,0 +1,101 @@
+"""Greedy label placement: each label takes the first of its candidate positions that
+overlaps nothing already placed (labels and points), or is dropped when none fits."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import _svg as s
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+@dataclass(frozen=True)
+class Placed:
+    x: float
+    y: float
+    anchor: str  # start, middle, end ; y is the text's middle
+    box: Box
+
+
+def _overlap(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _box(x: float, y: float, anchor: str, w: float, h: float) -> Box:
+    if anchor == "start":
+        x0 = x
+    elif anchor == "end":
+        x0 = x - w
+    else:
+        x0 = x - w / 2
+    return (x0, y - h / 2, x0 + w, y + h / 2)
+
+
+def candidates(px: float, py: float, gap: float, direction: tuple[float, float] | None = None):
+    """Positions around a point, best first; with a ``direction`` (e.g. an arrow's), the
+    positions beyond the tip along it come first."""
+    around = [
+        (gap, 0.0, "start"), (-gap, 0.0, "end"), (0.0, -gap - 6, "middle"), (0.0, gap + 6, "middle"),
+        (gap * 0.8, -gap, "start"), (-gap * 0.8, -gap, "end"), (gap * 0.8, gap, "start"),
+        (-gap * 0.8, gap, "end"),
+    ]
+    if direction is not None:
+        dx, dy = direction
+        norm = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / norm, dy / norm
+        anchor = "start" if ux > 0.35 else "end" if ux < -0.35 else "middle"
+        ahead = []
+        for dist in (gap, gap + 10, gap + 22):
+            ahead.append((ux * dist, uy * dist + (0 if anchor != "middle" else uy * 6), anchor))
+        # slide sideways (perpendicular) when the spot ahead is taken
+        for side in (12.0, -12.0, 24.0, -24.0):
+            ahead.append((ux * gap - uy * side, uy * gap + ux * side, anchor))
+        return ahead + around
+    return around
+
+
+def place(
+    items: Sequence[tuple[float, float, str, float, tuple[float, float] | None]],
+    *,
+    obstacles: Sequence[Box] = (),
+    bounds: Box,
+    gap: float = 7.0,
+    drop: bool = True,
+) -> list[Placed | None]:
+    """Place labels given as (x, y, text, font size, direction or None), in the given order
+    (put the most important first). Returns a position per label, None when dropped."""
+    taken: list[Box] = list(obstacles)
+    result: list[Placed | None] = []
+    for px, py, label, size, direction in items:
+        w = s.text_width(label, size) + 2
+        h = size * 1.15
+        best: tuple[float, Placed] | None = None
+        for rank, (dx, dy, anchor) in enumerate(candidates(px, py, gap, direction)):
+            box = _box(px + dx, py + dy, anchor, w, h)
+            outside = (
+                max(0.0, bounds[0] - box[0]) + max(0.0, box[2] - bounds[2])
+                + max(0.0, bounds[1] - box[1]) + max(0.0, box[3] - bounds[3])
+            )
+            cost = sum(_overlap(box, other) for other in taken) + outside * 50
+            if cost == 0:
+                best = (0.0, Placed(px + dx, py + dy, anchor, box))
+                break
+            cost += rank * 0.01
+            if best is None or cost < best[0]:
+                best = (cost, Placed(px + dx, py + dy, anchor, box))
+        assert best is not None
+        if best[0] > 0 and drop:
+            result.append(None)
+            continue
+        taken.append(best[1].box)
+        result.append(best[1])
+    return result
+
+
+def point_box(x: float, y: float, r: float = 4.5) -> Box:
+    return (x - r, y - r, x + r, y + r)

@@ -1,0 +1,292 @@
+"""Factor maps of a PCA: the correlation circle (variables) and the map of individuals."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from numeduc.formatting import fr_number
+
+from . import _axes as a
+from . import _labels as lab
+from . import _svg as s
+from .model import Chart, DataTable, Point
+
+MARKERS = ["circle", "square", "triangle", "diamond", "cross"]
+
+
+def _arrow_marker(mid: str, color: str) -> str:
+    return (
+        f'<marker id="{mid}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        f'markerUnits="userSpaceOnUse" orient="auto"><path d="M0 0L10 5L0 10z" fill="{color}"/></marker>'
+    )
+
+
+def correlation_circle(
+    coords: Mapping[str, tuple[float, float]],
+    *,
+    supplementary: Mapping[str, tuple[float, float]] | None = None,
+    dim_labels: tuple[str, str] = ("Dim.1", "Dim.2"),
+    title: str = "Cercle des corrélations",
+    description: str | None = None,
+    id_prefix: str | None = None,
+    demo: bool = False,
+    decimals: int = 3,
+    show_title: bool = True,
+) -> Chart:
+    """Unit circle with one arrow per variable (active: solid blue; supplementary: dashed
+    vermillion), labels at the arrow tips moved aside when they would overlap."""
+    supplementary = dict(supplementary or {})
+    variables = [(str(k), float(v[0]), float(v[1]), False) for k, v in coords.items()]
+    variables += [(str(k), float(v[0]), float(v[1]), True) for k, v in supplementary.items()]
+    if not variables:
+        raise ValueError("Aucune variable à représenter.")
+    d1, d2 = (str(d) for d in dim_labels)
+    if description is None:
+        extra = f" et {len(supplementary)} supplémentaire{'s' if len(supplementary) > 1 else ''} (en tirets)" if supplementary else ""
+        description = (
+            f"Cercle des corrélations de {len(coords)} variable{'s' if len(coords) > 1 else ''} "
+            f"active{'s' if len(coords) > 1 else ''}{extra} sur le plan {d1} et {d2}."
+        )
+    title, description = s.one_line(title), s.one_line(description)
+    prefix = s.make_prefix(id_prefix, "corcircle", title, variables, dim_labels)
+    active, supp = s.STYLES["primary"], s.STYLES["secondary"]
+
+    width = 700.0
+    body: list[str] = [
+        f"<defs>{_arrow_marker(f'{prefix}-arrow', active.color)}{_arrow_marker(f'{prefix}-arrow-supp', supp.color)}</defs>"
+    ]
+    y = 12.0
+    if show_title:
+        markup, y = s.header(width, title, right_margin=200 if demo else 0)
+        body.append(markup)
+    y += 8
+    if supplementary:
+        entries = [
+            (f'<line x1="-14" y1="0" x2="14" y2="0" {s.stroke_attrs(active)}/>', "Variable active"),
+            (f'<line x1="-14" y1="0" x2="14" y2="0" {s.stroke_attrs(supp, dash="6 4")}/>',
+             "Variable supplémentaire"),
+        ]
+        legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
+        body.append(legend_markup)
+        y += legend_h
+    radius = 230.0
+    cx, cy = width / 2, y + 40 + radius
+
+    def px(x: float, yv: float) -> tuple[float, float]:
+        return cx + x * radius, cy - yv * radius
+
+    grid = [f'<g class="nc-grid" fill="none">',
+            f'<circle class="nc-unit-circle" cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius)}" stroke="{s.AXIS_COLOR}" stroke-width="1.2"/>',
+            f'<circle cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius / 2)}" stroke="{s.GRID_COLOR}" stroke-dasharray="2 3"/>',
+            f'<line x1="{s.num(cx - radius - 10)}" y1="{s.num(cy)}" x2="{s.num(cx + radius + 10)}" y2="{s.num(cy)}" stroke="#888" stroke-dasharray="4 3"/>',
+            f'<line x1="{s.num(cx)}" y1="{s.num(cy - radius - 10)}" x2="{s.num(cx)}" y2="{s.num(cy + radius + 10)}" stroke="#888" stroke-dasharray="4 3"/>',
+            "</g>"]
+    body.extend(grid)
+    for t in (-1.0, -0.5, 0.5, 1.0):
+        tx, _ = px(t, 0)
+        body.append(s.text(tx + (3 if t > 0 else -3), cy + 13, fr_number(t, 1), size=10, fill=s.MUTED_COLOR,
+                           anchor="start" if t > 0 else "end"))
+        _, ty = px(0, t)
+        body.append(s.text(cx - 4, ty + (11 if t > 0 else -4), fr_number(t, 1), size=10, fill=s.MUTED_COLOR,
+                           anchor="end"))
+    # axis titles: horizontal at the right end below the axis, vertical at the top
+    body.append(s.text(cx + radius + 10, cy + 28, d1, size=12, anchor="end", weight="bold"))
+    body.append(s.text(cx + 8, cy - radius - 16, d2, size=12, anchor="start", weight="bold"))
+
+    arrows, items = [], []
+    order = sorted(range(len(variables)), key=lambda i: -math.hypot(variables[i][1], variables[i][2]))
+    for i in order:
+        name, x, yv, is_supp = variables[i]
+        style = supp if is_supp else active
+        tx, ty = px(x, yv)
+        dash = ' stroke-dasharray="6 4"' if is_supp else ""
+        mid = f"{prefix}-arrow-supp" if is_supp else f"{prefix}-arrow"
+        tip = f"{name} : {d1} {fr_number(x, decimals)}, {d2} {fr_number(yv, decimals)}"
+        arrows.append(
+            f'<g class="nc-arrow{" nc-supplementary" if is_supp else ""}"><title>{s.esc(tip)}</title>'
+            f'<line x1="{s.num(cx)}" y1="{s.num(cy)}" x2="{s.num(tx)}" y2="{s.num(ty)}" stroke="{style.color}" '
+            f'stroke-width="1.8"{dash} marker-end="url(#{mid})"/></g>'
+        )
+        direction = (tx - cx, ty - cy) if math.hypot(tx - cx, ty - cy) > 1 else (1.0, 0.0)
+        items.append((tx, ty, name, 11.5, direction))
+    # arrows are obstacles too (sampled as small boxes) so that labels do not sit on them
+    obstacles = []
+    for name, x, yv, _ in variables:
+        tx, ty = px(x, yv)
+        length = math.hypot(tx - cx, ty - cy)
+        steps = int(length // 8)
+        for k in range(1, steps):
+            f = k * 8 / length
+            if length - k * 8 > 5:
+                obstacles.append(lab.point_box(cx + (tx - cx) * f, cy + (ty - cy) * f, 1.5))
+    for t in (-1.0, -0.5, 0.5, 1.0):  # tick labels
+        tx, _ = px(t, 0)
+        obstacles.append((tx - 20, cy + 3, tx + 20, cy + 16))
+        _, ty = px(0, t)
+        obstacles.append((cx - 24, ty - 14, cx - 2, ty + 12))
+    placed = lab.place(items, obstacles=obstacles, bounds=(4, y, width - 4, cy + radius + 44), drop=False)
+    texts = []
+    for (tx, ty, name, size, _), where in zip(items, placed):
+        is_supp = variables[order[len(texts)]][3]
+        fill = supp.color if is_supp else s.TEXT_COLOR
+        texts.append(s.text(where.x, where.y, name, size=size, anchor=where.anchor, baseline="middle",
+                            fill="#8a3a00" if is_supp else fill,
+                            extra=a.halo() + (' font-style="italic"' if is_supp else "")))
+    body.append(f'<g class="nc-arrows">{"".join(arrows)}</g>')
+    body.append(f'<g class="nc-labels">{"".join(texts)}</g>')
+    height = cy + radius + 48
+    svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
+                     body=body, kind="corcircle", demo=demo)
+    rows = [[name, fr_number(x, decimals), fr_number(yv, decimals), fr_number(x * x + yv * yv, decimals),
+             "supplémentaire" if is_supp else "active"] for name, x, yv, is_supp in variables]
+    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    table = DataTable(caption=caption, headers=["Variable", d1, d2, "Qualité sur le plan (cos²)", "Statut"],
+                      rows=rows)
+    return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="corcircle")
+
+
+def scatter(
+    points: Sequence[Point],
+    *,
+    x_label: str = "Dim.1",
+    y_label: str = "Dim.2",
+    title: str = "Carte des individus",
+    description: str | None = None,
+    id_prefix: str | None = None,
+    demo: bool = False,
+    labels: bool = True,
+    decimals: int = 3,
+    label_header: str = "Individu",
+    group_header: str = "Groupe",
+    equal_scale: bool = True,
+    show_title: bool = True,
+) -> Chart:
+    """Individuals on a factor plane, coloured and shaped by group, axes through 0, labels
+    placed without overlap (those that cannot fit are left to the hover title and table)."""
+    pts = [Point(str(p.label), float(p.x), float(p.y), None if p.group is None else str(p.group))
+           for p in points if not (s.is_missing(p.x) or s.is_missing(p.y))]
+    if not pts:
+        raise ValueError("Aucun point à représenter.")
+    groups: list[str] = []
+    for p in pts:
+        if p.group is not None and p.group not in groups:
+            groups.append(p.group)
+    has_groups = bool(groups)
+    if any(p.group is None for p in pts) and has_groups:
+        groups.append("Sans groupe")
+    group_style = {g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(groups)}
+    if description is None:
+        by = f", par {group_header.lower()} ({len(groups)})" if has_groups else ""
+        description = f"Nuage de {len(pts)} point{'s' if len(pts) > 1 else ''} sur le plan {x_label} et {y_label}{by}."
+    title, description = s.one_line(title), s.one_line(description)
+    prefix = s.make_prefix(id_prefix, "scatter", title, [(p.label, p.x, p.y, p.group) for p in pts])
+
+    width = 760.0
+    body: list[str] = []
+    y = 12.0
+    if show_title:
+        markup, y = s.header(width, title, right_margin=200 if demo else 0)
+        body.append(markup)
+    y += 8
+    if has_groups:
+        entries = [(s.marker(m, 0, 0, c, 5), g) for g, (c, m) in group_style.items()]
+        legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
+        body.append(legend_markup)
+        y += legend_h
+    xs, ys = [p.x for p in pts], [p.y for p in pts]
+    x_ticks = a.domain(xs, include_zero=True, count=6)
+    y_ticks = a.domain(ys, include_zero=True, count=6)
+    x_fmt, y_fmt = a.tick_formatter(x_ticks), a.tick_formatter(y_ticks)
+    left_margin = 16 + 18 + max(s.text_width(y_fmt(t), 11) for t in y_ticks) + 8
+    plot_w = width - left_margin - 16
+    max_h = 470.0
+    x_lo, x_hi = x_ticks[0], x_ticks[-1]
+    y_lo, y_hi = y_ticks[0], y_ticks[-1]
+    if equal_scale:
+        unit = min(plot_w / (x_hi - x_lo), max_h / (y_hi - y_lo))
+        # a very flat or very narrow cloud would give a sliver of a plot: widen the short
+        # side's range (same scale on both axes still) to a sensible minimum size
+        min_w, min_h = plot_w * 0.6, 300.0
+        if (x_hi - x_lo) * unit < min_w:
+            extra = (min_w / unit - (x_hi - x_lo)) / 2
+            x_lo, x_hi = x_lo - extra, x_hi + extra
+        if (y_hi - y_lo) * unit < min_h:
+            extra = (min_h / unit - (y_hi - y_lo)) / 2
+            y_lo, y_hi = y_lo - extra, y_hi + extra
+        x_ticks = [v for v in s.nice_ticks(x_lo, x_hi, 6) if x_lo - 1e-9 <= v <= x_hi + 1e-9]
+        y_ticks = [v for v in s.nice_ticks(y_lo, y_hi, 6) if y_lo - 1e-9 <= v <= y_hi + 1e-9]
+        x_fmt, y_fmt = a.tick_formatter(x_ticks), a.tick_formatter(y_ticks)
+        plot_w_used, plot_h = (x_hi - x_lo) * unit, (y_hi - y_lo) * unit
+    else:
+        plot_w_used, plot_h = plot_w, min(max_h, plot_w * 0.7)
+    left = left_margin + (plot_w - plot_w_used) / 2
+    right = left + plot_w_used
+    top = y + 14
+    bottom = top + plot_h
+    xs_scale = a.Scale(x_lo, x_hi, left, right)
+    ys_scale = a.Scale(y_lo, y_hi, bottom, top)
+    grid = [f'<g class="nc-grid">',
+            f'<rect x="{s.num(left)}" y="{s.num(top)}" width="{s.num(right - left)}" height="{s.num(bottom - top)}" fill="none" stroke="{s.GRID_COLOR}"/>']
+    for t in x_ticks:
+        p = xs_scale(t)
+        if abs(t) > 1e-12:
+            grid.append(f'<line x1="{s.num(p)}" y1="{s.num(top)}" x2="{s.num(p)}" y2="{s.num(bottom)}" stroke="#eeeeee"/>')
+        grid.append(s.text(p, bottom + 15, x_fmt(t), size=11, anchor="middle", fill=s.MUTED_COLOR))
+    for t in y_ticks:
+        p = ys_scale(t)
+        if abs(t) > 1e-12:
+            grid.append(f'<line x1="{s.num(left)}" y1="{s.num(p)}" x2="{s.num(right)}" y2="{s.num(p)}" stroke="#eeeeee"/>')
+        grid.append(s.text(left - 6, p, y_fmt(t), size=11, anchor="end", baseline="middle", fill=s.MUTED_COLOR))
+    zx, zy = xs_scale(0), ys_scale(0)
+    grid.append(f'<line class="nc-zero" x1="{s.num(left)}" y1="{s.num(zy)}" x2="{s.num(right)}" y2="{s.num(zy)}" stroke="#777" stroke-dasharray="4 3"/>')
+    grid.append(f'<line class="nc-zero" x1="{s.num(zx)}" y1="{s.num(top)}" x2="{s.num(zx)}" y2="{s.num(bottom)}" stroke="#777" stroke-dasharray="4 3"/>')
+    grid.append("</g>")
+    body.extend(grid)
+    body.append(s.text((left + right) / 2, bottom + 34, x_label, size=12, anchor="middle", weight="bold"))
+    ly = (top + bottom) / 2
+    body.append(s.text(20, ly, y_label, size=12, anchor="middle", weight="bold",
+                       extra=f' transform="rotate(-90 20 {s.num(ly)})"'))
+
+    marks, items, boxes = [], [], []
+    for p in pts:
+        group = p.group if p.group is not None else ("Sans groupe" if has_groups else None)
+        color, shape = group_style.get(group, (s.PALETTE[0], "circle"))
+        qx, qy = xs_scale(p.x), ys_scale(p.y)
+        tip = f"{p.label} : {x_label} {fr_number(p.x, decimals)}, {y_label} {fr_number(p.y, decimals)}"
+        if group is not None:
+            tip += f" ({group})"
+        marks.append(f'<g class="nc-point"><title>{s.esc(tip)}</title>{s.marker(shape, qx, qy, color, 4.5)}</g>')
+        boxes.append(lab.point_box(qx, qy))
+    dropped = 0
+    if labels:
+        order = sorted(range(len(pts)), key=lambda i: -math.hypot(pts[i].x, pts[i].y))
+        items = [(xs_scale(pts[i].x), ys_scale(pts[i].y), pts[i].label, 10.5, None) for i in order]
+        placed = lab.place(items, obstacles=boxes, bounds=(left, top, right, bottom), gap=6)
+        texts = []
+        for item, where in zip(items, placed):
+            if where is None:
+                dropped += 1
+                continue
+            texts.append(s.text(where.x, where.y, item[2], size=10.5, anchor=where.anchor, baseline="middle",
+                                extra=' class="nc-point-label"'))
+        body.append(f'<g class="nc-labels">{"".join(texts)}</g>')
+    body.append(f'<g class="nc-points">{"".join(marks)}</g>')
+    height = bottom + 44
+    if dropped:
+        body.append(s.text(16, height + 4, f"{dropped} étiquette{'s' if dropped > 1 else ''} masquée"
+                           f"{'s' if dropped > 1 else ''} pour la lisibilité : voir le tableau.",
+                           size=11, fill=s.MUTED_COLOR))
+        height += 14
+    svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
+                     body=body, kind="scatter", demo=demo)
+    headers = [label_header, x_label, y_label] + ([group_header] if has_groups else [])
+    rows = []
+    for p in pts:
+        row = [p.label, fr_number(p.x, decimals), fr_number(p.y, decimals)]
+        if has_groups:
+            row.append(p.group if p.group is not None else "Sans groupe")
+        rows.append(row)
+    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    return Chart(svg=svg, title=title, description=description,
+                 table=DataTable(caption=caption, headers=headers, rows=rows), demo=demo, kind="scatter")
