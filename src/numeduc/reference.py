@@ -87,9 +87,9 @@ def column_info(dataset: str) -> dict[str, ColumnInfo]:
 
 # Plain-French labels and short citations of the indicators users see.
 INDICATOR_LABELS = {
-    "density": ("Densité de population", "hab./km²", "Insee, population 2014 / superficie"),
-    "poverty_rate": ("Taux de pauvreté", "%", "Insee, Filosofi 2013"),
-    "population_growth": ("Évolution de la population 2005-2015", "%", "Insee, estimations de population"),
+    "density": ("Densité de population", "hab./km²", "Insee, population municipale 2014 rapportée à la superficie (géographie 2024)"),
+    "poverty_rate": ("Taux de pauvreté", "%", "Insee, Filosofi, revenus 2013 (seuil de 60 % du niveau de vie médian)"),
+    "population_growth": ("Évolution de la population 2005-2015", "%", "Insee, estimations de population au 1er janvier 2005 et 2015"),
     "share_0_19": ("Part des 0-19 ans", "%", "Insee, estimations de population au 1er janvier 2015"),
     "population": ("Population", "hab.", "Insee, population municipale 2014"),
 }

@@ -19,7 +19,7 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
     from numeduc.web.demo import DEMO_PASSWORD, load_demo
     from numeduc.web.territories.loading import load_reference
 
-    console = Console()
+    console = Console(width=max(Console().width, 130))
     with console.status("Chargement des données de référence (Insee, Éducation nationale)…"):
         load_reference()
     with console.status("Génération des données de démonstration…"):

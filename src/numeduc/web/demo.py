@@ -108,7 +108,8 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
         closed_at=aware(dt.date(2017, 6, 30)),
     )
     c2017.target_departements.set(Departement.objects.all())
-    answers_2017 = generate_selfdiag_campaign(departements, 2017, seed=seed)
+    colleges = reference.colleges(public_only=True)
+    answers_2017 = generate_selfdiag_campaign(departements, 2017, seed=seed, colleges=colleges)
     n2017 = _store_answers(c2017, answers_2017, submitted_codes=set(answers_2017.index), when=aware(dt.date(2017, 6, 15)))
 
     c2018 = Campaign.objects.create(
@@ -117,7 +118,7 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
         closes_on=dt.date(2099, 6, 30), status=Campaign.Status.OPEN, is_demo=True,
     )
     c2018.target_departements.set(Departement.objects.all())
-    answers_2018 = generate_selfdiag_campaign(departements, 2018, seed=seed + 1, previous=answers_2017)
+    answers_2018 = generate_selfdiag_campaign(departements, 2018, seed=seed, previous=answers_2017, colleges=colleges)
     # Loiret (45) and Nord (59) are left for the demo accounts to fill in; a few others stay drafts.
     answers_2018 = answers_2018.drop(index=[c for c in ("45", "59") if c in answers_2018.index])
     drafts = set(sorted(answers_2018.index)[::7])

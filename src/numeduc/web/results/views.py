@@ -70,23 +70,23 @@ def departement_results(request, campaign_id: int, code: str):
     )
     own_group = peers.groups.get(departement.code)
     members = Departement.objects.filter(code__in=[c for c, g in peers.groups.items() if g == own_group])
-    info = reference.column_info("departements")
     indicator_rows = []
     for column in reference.PEER_INDICATORS:
-        label, unit, _ = reference.INDICATOR_LABELS[column]
+        label, unit, source = reference.INDICATOR_LABELS[column]
         value = getattr(departement, column)
         indicator_rows.append({
             "label": label, "unit": unit,
             "value": fr_number(value, 1) if value is not None else "non disponible",
             "group_mean": fr_number(peers.profiles.loc[own_group, column], 1) if own_group is not None else "—",
             "national_mean": fr_number(peers.national_means[column], 1),
-            "source": f"{info[column].source.split(',')[0]} — {info[column].year}",
+            "source": source,
         })
     return render(request, "results/departement.html", {
         "campaign": campaign, "departement": departement, "response": response, "profile": profile,
         "radar": mark_safe(chart.figure_html()), "reference_campaign": reference_campaign,
         "previous": previous, "peers": peers, "own_group": own_group,
         "group_name": peers.group_names.get(own_group, "") if own_group is not None else "",
+        "group_portrait": peers.portraits.get(own_group, "") if own_group is not None else "",
         "members": members, "indicator_rows": indicator_rows, "min_group": MIN_GROUP, "demo": demo,
         "peer_notes": peers.notes_for(departement.code),
         "levels_table": [
