@@ -170,3 +170,31 @@ def test_exporters(tmp_path):
     assert sheets["Lignes"]["amount"].sum() == pytest.approx(45451.43)
     data = json.loads(json.dumps(sim.to_dict()))
     assert data["total_per_year"] == 45451.43 and data["per_pupil_per_year"] == 113.63
+
+
+def test_scenario_bandwidth_reads_the_scenario():
+    eim = load_preset("eim-plan-numerique-2016")
+    result = budget.scenario_bandwidth(eim, current_mbps=20)
+    assert result == bandwidth(400, 40, "eim", classrooms=17, carts_in_use=0, cart_size=30, devices_per_pupil=1.0, current_mbps=20)
+    # The paper's 10 access points do not cover its 17 classrooms.
+    assert budget.scenario_bandwidth(PAPER).access_points == 17 > PAPER["access_points"]
+
+
+def test_central_costs_are_added_once():
+    frame = pd.DataFrame({"uai": ["A", "B"], "pupils": [400, 400]})
+    plain = simulate_departement(PAPER, None, frame)
+    with_central = simulate_departement(PAPER, None, frame, central_per_year=100000)
+    assert with_central.total_per_year - plain.total_per_year == 100000
+    assert with_central.colleges["total_per_year"].sum() == pytest.approx(plain.colleges["total_per_year"].sum())
+    with pytest.raises(ValueError):
+        simulate_departement(PAPER, None, frame, central_per_year=-1)
+
+
+def test_docs_list_every_parameter_with_its_unit():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "budget.md").read_text(encoding="utf-8")
+    for spec in budget.PARAMETER_SPECS:
+        assert f"| `{spec.name}` |" in text
+        rows = [line for line in text.splitlines() if line.startswith(f"| `{spec.name}` | {spec.label_fr} |")]
+        assert len(rows) == 1 and f"| {spec.unit} |" in rows[0]

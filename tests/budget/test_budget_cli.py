@@ -150,3 +150,20 @@ def test_budget_family_is_registered_in_main_app():
     result = runner.invoke(main_app, ["budget", "--help"])
     assert result.exit_code == 0
     assert "simulate" in result.stdout and "bandwidth" in result.stdout
+
+
+def test_bandwidth_for_a_whole_departement():
+    result = run("bandwidth", "--departement", "45", "--strategy", "eim", "--current", "50", "-f", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    from numeduc.reference import colleges
+
+    reference = colleges(public_only=True)
+    loiret = reference[(reference["departement_code"] == "45") & reference["pupils"].notna()]
+    assert len(rows) == len(loiret)
+    for row in rows:
+        assert row["gap_baseline_mbps"] == pytest.approx(max(0.0, row["baseline_mbps"] - 50), abs=1e-3)
+    table = run("bandwidth", "--departement", "45", "--current", "50")
+    assert table.exit_code == 0 and "Collèges sous la cible" in table.stdout
+    assert run("bandwidth").exit_code == 2
+    assert run("bandwidth", "--departement", "00").exit_code == 2

@@ -153,6 +153,22 @@ def bandwidth(
     )
 
 
+def scenario_bandwidth(scenario, *, current_mbps: float | None = None, **options) -> BandwidthResult:
+    """``bandwidth`` for a budget scenario: pupils, staff, strategy, classrooms and carts are
+    taken from it (carts in use = the strategy's carts).  Compare ``access_points`` with the
+    scenario's ``access_points`` parameter to see whether the wifi budget line is enough."""
+    carts = scenario["carts"] if scenario.strategy == "classe_mobile" else scenario["hybrid_carts"]
+    defaults = {
+        "classrooms": int(scenario["classrooms"]),
+        "carts_in_use": int(carts),
+        "cart_size": int(scenario["cart_size"]),
+    }
+    if scenario.strategy == "eim":
+        defaults["devices_per_pupil"] = float(scenario["eim_coverage"])
+    defaults.update(options)
+    return bandwidth(int(scenario["pupils"]), int(scenario["staff"]), scenario.strategy, current_mbps=current_mbps, **defaults)
+
+
 def bandwidth_table(
     colleges: "pd.DataFrame",
     *,

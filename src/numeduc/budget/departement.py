@@ -44,6 +44,7 @@ class DepartementSimulation:
     pupils: int
     n_colleges: int
     source: str
+    central_per_year: Decimal = Decimal(0)
 
     def buckets(self) -> dict[str, float]:
         """Share (%) of collèges in each of the white paper's €/pupil/year buckets."""
@@ -70,6 +71,7 @@ def simulate_departement(
     n_colleges: int | None = None,
     mean_pupils: int | None = None,
     scale_equipment: bool = False,
+    central_per_year: Decimal | int | str = 0,
 ) -> DepartementSimulation:
     """Simulate every public collège of a département and add them up.
 
@@ -78,6 +80,8 @@ def simulate_departement(
     gets the département's mean (flagged ``pupils_estimated``).  When no collège is found,
     ``n_colleges`` collèges of ``mean_pupils`` pupils (default: the scenario's) are used.
     ``scale_equipment`` scales desktops, rooms, access points and carts with the pupils.
+    ``central_per_year`` (€/year) adds the département's own costs (ENT platform, steering
+    team, central support) to the total; it is not spread over the collèges' rows.
     """
     import pandas as pd
 
@@ -123,7 +127,10 @@ def simulate_departement(
             cache[size] = (sim.total_per_year_exact, sim.per_pupil_per_year_exact)
         totals.append(cache[size][0])
         per_pupils.append(cache[size][1])
-    total = sum(totals, Decimal(0))
+    central = Decimal(str(central_per_year))
+    if central < 0:
+        raise ValueError("les coûts centraux ne peuvent pas être négatifs")
+    total = sum(totals, Decimal(0)) + central
     pupils_total = int(frame["pupils"].sum())
 
     columns = [c for c in ("uai", "name", "commune_name", "density_label", "priority_education") if c in frame.columns]
@@ -140,4 +147,5 @@ def simulate_departement(
         pupils=pupils_total,
         n_colleges=len(result),
         source=source,
+        central_per_year=cents(central),
     )

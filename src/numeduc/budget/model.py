@@ -73,7 +73,6 @@ class Fleet:
     carts: int
     equipped_pupils: int  # pupils receiving their own device (EIM), for State aid
     managed_devices: int  # devices under MDM licence (personal BYOD devices are not)
-    wifi_devices_per_pupil: Decimal  # for the bandwidth model
 
 
 def fleet(scenario: Scenario) -> Fleet:
@@ -84,17 +83,16 @@ def fleet(scenario: Scenario) -> Fleet:
     if s.strategy == "eim":
         equipped = math.ceil(pupils * s["eim_coverage"])
         devices = math.ceil(pupils * s["eim_coverage"] * (ONE + s["eim_spare_rate"]))
-        return Fleet(devices, 0, equipped, devices, s["eim_coverage"])
+        return Fleet(devices, 0, equipped, devices)
     if s.strategy == "classe_mobile":
         devices = cart_devices(s["carts"])
-        per_pupil = Decimal(devices) / pupils if pupils else ZERO
-        return Fleet(devices, int(s["carts"]), 0, devices, per_pupil)
+        return Fleet(devices, int(s["carts"]), 0, devices)
     loan = math.ceil(pupils * s["byod_loan_share"])
     if s.strategy == "byod":
         # Personal devices are on the wifi but cannot be put under the collège's MDM.
-        return Fleet(loan, 0, 0, loan, Decimal(2))
+        return Fleet(loan, 0, 0, loan)
     devices = cart_devices(s["hybrid_carts"]) + loan
-    return Fleet(devices, int(s["hybrid_carts"]), 0, devices, Decimal(2))
+    return Fleet(devices, int(s["hybrid_carts"]), 0, devices)
 
 
 @dataclass(frozen=True)

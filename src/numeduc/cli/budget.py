@@ -116,11 +116,9 @@ def simulate_command(
         typer.echo(f"Écrit : {output}", err=True)
     else:
         if output is not None:
-            from rich.console import Console
+            import contextlib
 
             with output.open("w", encoding="utf-8") as handle:
-                import contextlib
-
                 with contextlib.redirect_stdout(handle):
                     _print_table(sim)
             typer.echo(f"Écrit : {output}", err=True)
@@ -167,7 +165,8 @@ def _mbit(value: float) -> str:
 
 @app.command("bandwidth")
 def bandwidth_command(
-    pupils: int = typer.Option(..., "--pupils", min=0, help="Nombre d'élèves."),
+    pupils: Optional[int] = typer.Option(None, "--pupils", min=0, help="Nombre d'élèves (sauf avec --departement)."),
+    departement: Optional[str] = typer.Option(None, "--departement", "-d", help="Code de département : un calcul par collège public (effectifs 2020-2021)."),
     staff: Optional[int] = typer.Option(None, "--staff", min=0, help="Nombre de personnels (défaut : 1 pour 10 élèves)."),
     strategy: Strategy = typer.Option(Strategy.classe_mobile, "--strategy", help="eim, classe_mobile, byod ou hybride."),
     current: Optional[float] = typer.Option(None, "--current", min=0, help="Débit actuel du collège en Mbit/s, pour calculer l'écart."),
@@ -182,6 +181,13 @@ def bandwidth_command(
     """Dimensionne l'accès internet et le nombre de bornes wifi d'un collège."""
     from numeduc.budget import bandwidth
 
+    options = dict(concurrency=concurrency, classrooms=classrooms, carts_in_use=carts_in_use,
+                   devices_per_pupil=devices_per_pupil, clients_per_ap=clients_per_ap, headroom=headroom)
+    if departement is not None:
+        _bandwidth_departement(departement, strategy.value, current, output_format, options)
+        return
+    if pupils is None:
+        _fail("indiquez --pupils N (ou --departement CODE).")
     try:
         result = bandwidth(
             pupils, staff, strategy.value, current_mbps=current, concurrency=concurrency, classrooms=classrooms,
@@ -210,6 +216,49 @@ def bandwidth_command(
     table.add_row("Clients associés / actifs", f"{fr_number(result.clients_associated)} / {fr_number(result.clients_active)}", "")
     table.add_row("Bornes wifi", fr_number(result.access_points), "")
     Console(width=120).print(table)
+
+
+def _bandwidth_departement(code: str, strategy: str, current: Optional[float], output_format, options: dict) -> None:
+    from numeduc.budget import bandwidth_table
+    from numeduc.reference import colleges
+
+    frame = colleges(public_only=True)
+    frame = frame[frame["departement_code"] == code]
+    if frame.empty:
+        _fail(f"aucun collège public trouvé pour le département « {code} ».")
+    try:
+        table = bandwidth_table(frame, strategy=strategy, current_mbps=current, **options)
+    except ValueError as exc:
+        _fail(str(exc))
+    if output_format is SmallFormat.csv:
+        typer.echo(table.to_csv(index=False), nl=False)
+        return
+    if output_format is SmallFormat.json:
+        typer.echo(table.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from numeduc.formatting import fr_number
+
+    summary = Table(title=f"Débit des {fr_number(len(table))} collèges publics du département {code} (stratégie {strategy})")
+    summary.add_column("Mesure")
+    summary.add_column("Total", justify="right")
+    summary.add_column("Médiane par collège", justify="right")
+    for label, column in (("Cible court terme (100 kbit/s par usager)", "baseline_mbps"),
+                          ("Cible long terme (1 Mbit/s par usager)", "target_mbps"),
+                          ("Débit à contractualiser (pic + marge)", "contract_mbps")):
+        summary.add_row(label, _mbit(table[column].sum()), _mbit(table[column].median()))
+    summary.add_row("Bornes wifi", fr_number(int(table["access_points"].sum())), fr_number(table["access_points"].median()))
+    if current is not None:
+        short = int((table["gap_baseline_mbps"] > 0).sum())
+        summary.add_row(f"Collèges sous la cible court terme avec {_mbit(current)}", fr_number(short), "")
+        short = int((table["gap_target_mbps"] > 0).sum())
+        summary.add_row(f"Collèges sous la cible long terme avec {_mbit(current)}", fr_number(short), "")
+    console = Console(width=120)
+    console.print(summary)
+    console.print("Effectifs : DEPP, rentrée 2020 (collèges sans effectif connu ignorés). "
+                  "Personnels estimés à 1 pour 10 élèves.")
 
 
 @app.command("tornado")
