@@ -112,3 +112,22 @@ def test_dan_values_are_valid_answers(dan):
 def test_dan_deterministic(dan):
     pd.testing.assert_frame_equal(dan, generate_dan_answers(academies(), DEFAULT_SEED))
     assert not dan.equals(generate_dan_answers(academies(), DEFAULT_SEED + 1))
+
+
+def test_demo_dataset_and_split_answers():
+    from numeduc.demo import demo_dataset, split_answers
+
+    data = demo_dataset()
+    assert sorted(data) == ["autodiagnostic/2017", "autodiagnostic/2018", "dan/2017", "enquete-trois-questions/2016"]
+    assert all(frame.attrs["demo"] for frame in data.values())
+    first = data["autodiagnostic/2017"]
+    answers, comments = split_answers(first.loc["93"])
+    questionnaire = load_questionnaire("autodiagnostic", "2017")
+    assert set(answers) == {item.id for item in questionnaire.items}
+    assert type(answers["f01_maturite_equipes"]) is int
+    assert type(answers["budget_investissement_par_eleve"]) is float
+    assert 1 <= len(comments) <= 4
+    assert set(comments) <= {item.id for item in questionnaire.factor_items()}
+    assert all(text.startswith("[démo] ") for text in comments.values())
+    survey_answers, _ = split_answers(data["enquete-trois-questions/2016"].iloc[0])
+    assert "prospective" in survey_answers

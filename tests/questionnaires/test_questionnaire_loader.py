@@ -321,3 +321,13 @@ def test_factors_all_13_once_and_axes_cover_them(tmp_path):
 def test_shipped_files_are_exactly_the_content_tree():
     on_disk = sorted((p.parent.name, p.stem) for p in CONTENT_ROOT.glob("*/*.yaml"))
     assert sorted(available_questionnaires()) == on_disk
+
+
+def test_to_dict_is_plain_json():
+    import json
+
+    data = load_questionnaire("autodiagnostic", "2017").to_dict()
+    text = json.dumps(data, ensure_ascii=False)
+    assert "source" not in data
+    assert data["sections"][0]["items"][0]["levels"][0]["value"] == 1
+    assert "Gouvernance interne" in text

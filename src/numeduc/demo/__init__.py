@@ -10,12 +10,15 @@ from numeduc.demo.selfdiag import (
     SAMPLE_DEPARTEMENTS,
     generate_selfdiag_campaign,
 )
+from numeduc.demo.dataset import demo_dataset, split_answers
 from numeduc.demo.surveys import generate_dan_answers, generate_survey_answers
 
 __all__ = [
     "DEFAULT_SEED",
     "DEMO_PREFIX",
     "SAMPLE_DEPARTEMENTS",
+    "demo_dataset",
+    "split_answers",
     "generate_dan_answers",
     "generate_selfdiag_campaign",
     "generate_survey_answers",

@@ -249,7 +249,7 @@ def _fresh_answers(
     maturity = 0.35 * gov + 0.6 * _zscore(evaluation) + noise(0.6)
     support = 0.7 * gov + noise(0.7)
     # Use: support (+), homogeneity (-), poverty (-); no budget term (the paper's finding).
-    use = 0.9 * _zscore(support) - 0.6 * z_homogeneity - 0.25 * demo["poverty"] + noise(0.6)
+    use = 0.9 * _zscore(support) - 0.7 * z_homogeneity - 0.25 * demo["poverty"] + noise(0.6)
     staff = 0.5 * _zscore(use) + 0.4 * _zscore(support) + noise(0.7)
     clarity = 0.4 * gov + noise(1.0)
     coop_state = 0.5 * gov + noise(1.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
 from numeduc.formatting import NBSP, fr_number
@@ -223,6 +223,12 @@ class Questionnaire:
             if axis.id == axis_id:
                 return axis
         raise KeyError(f"{self.slug}/{self.version} : aucun axe « {axis_id} »")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (lists and dicts) for JSON, an API schema or a template."""
+        data = asdict(self)
+        data.pop("source", None)
+        return data
 
     def missing_required(self, answers: Mapping[str, Any]) -> list[Item]:
         """Required items with no value in ``answers`` (a draft may have some; a submission none)."""
