@@ -96,3 +96,15 @@ def test_placed_labels_never_overlap(items):
         for j in range(i + 1, len(boxes)):
             assert lab._overlap(boxes[i], boxes[j]) == 0
     assert placed[0] is not None  # the first label always finds room
+
+
+def test_gallery_pca_matches_factominer():
+    """Numbers printed by R's FactoMineR::PCA(decathlon, quanti.sup = 11:12, quali.sup = 13)."""
+    from numeduc.charts.gallery import _decathlon_pca
+
+    _, eig, variables, supp, _ = _decathlon_pca()
+    assert abs(eig[0] - 3.27190554) < 1e-6 and abs(eig[9] - 0.18222749) < 1e-6
+    assert abs(variables["100m"][0] - -0.77471983) < 1e-6
+    assert abs(variables["Discus"][1] - 0.6063134) < 1e-6
+    assert abs(supp["Points"][0] - 0.9561543) < 1e-6
+    assert abs(supp["Rank"][1] - 0.05139812) < 1e-6

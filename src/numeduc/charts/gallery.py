@@ -169,6 +169,38 @@ def sample_scatter() -> Chart:
                    group_header="Compétition")
 
 
+def sample_heatmap() -> Chart:
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    from .heatmap import heatmap
+
+    frame, *_ = _decathlon_pca()
+    data = frame[frame.columns[1:11]]
+    corr = data.corr()
+    n = len(data)
+    t_stat = corr.to_numpy() * np.sqrt((n - 2) / np.clip(1 - corr.to_numpy() ** 2, 1e-12, None))
+    p = 2 * stats.t.sf(np.abs(t_stat), n - 2)
+    significant = p < 0.05
+    np.fill_diagonal(significant, False)
+    mark = pd.DataFrame(significant, index=corr.index, columns=corr.columns)
+    return heatmap(corr, mark=mark, title="Corrélations entre épreuves (décathlon)", id_prefix="heatmap-demo")
+
+
+def sample_dendrogram() -> Chart:
+    from scipy.cluster.hierarchy import linkage
+
+    from .dendrogram import dendrogram
+
+    frame, _, _, _, ind = _decathlon_pca()
+    z = linkage(ind[:, :5], method="ward")
+    cut = float((z[-3, 2] + z[-2, 2]) / 2)  # three groups
+    return dendrogram(z, labels=list(frame["athlete"]), cut_height=cut,
+                      title="Classification des athlètes (Ward sur 5 dimensions)", id_prefix="dendrogram-demo",
+                      label_header="Athlète")
+
+
 SAMPLES: dict[str, Callable[[], Chart]] = {
     "radar": sample_radar,
     "bar": sample_bar,
@@ -177,6 +209,8 @@ SAMPLES: dict[str, Callable[[], Chart]] = {
     "scree": sample_scree,
     "corcircle": sample_corcircle,
     "scatter": sample_scatter,
+    "heatmap": sample_heatmap,
+    "dendrogram": sample_dendrogram,
 }
 
 PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
