@@ -184,6 +184,17 @@ save_json(list(
     list(rho = unname(t$estimate), p_value = t$p.value)
   })
 ), "group_tests.json")
+# ------------------------------------ random tie-heavy integer matrices (hclust.f)
+set.seed(11)
+tie_cases <- lapply(1:100, function(t) {
+  n <- sample(3:30, 1); p <- sample(1:5, 1)
+  pool <- if (t %% 2 == 0) 1:4 else c(1, 1, 1, 2, 3, 4)
+  x <- matrix(sample(pool, n * p, replace = TRUE), n, p)
+  h <- hclust(dist(x), "ward.D2")
+  list(x = x, merge = h$merge, height = h$height)
+})
+save_json(list(versions = versions, cases = tie_cases), "ties_random.json")
+
 # ------------------------------------------------ peer groups of départements
 # Same recipe as numeduc.stats.peer_groups: log density, Paris (75) left out, missing
 # cells replaced by the column mean of the other départements, PCA (4 dims) + HCPC auto.

@@ -127,3 +127,15 @@ def test_kmeans_hartigan_wong_small_case():
 def test_hcpc_rejects_impossible_cluster_numbers(dec_pca):
     with pytest.raises(ValueError, match="impossible"):
         hcpc(dec_pca, 1000)
+
+
+def test_hclust_port_matches_r_on_100_random_tie_heavy_matrices(reference):
+    """Random integer matrices (3-30 rows, values 1-4, many duplicated rows and equal
+    distances): same merge matrix and heights as R hclust(dist(x), "ward.D2")."""
+    for case in reference("ties_random.json")["cases"]:
+        x = np.array(case["x"], dtype=float)
+        if x.ndim == 1:  # one column is written as a flat list
+            x = x[:, None]
+        tree = hclust_ward(x)
+        assert (tree.merge == np.array(case["merge"])).all()
+        assert np.allclose(tree.height, case["height"], atol=1e-9)

@@ -111,12 +111,17 @@ def hcpc(
         max_clusters = min(10, _r_round(n / 2))
     max_clusters = min(max_clusters, n - 1)
     lo, hi = min_clusters, max_clusters
-    quot_values = within[lo - 1 : hi] / within[lo - 2 : hi - 1]
+    # R's ``min:max`` counts down when max < min (n = 4 or 5): FactoMineR then compares
+    # within[3]/within[2] and within[2]/within[1], labelled k = 3 and 4. Kept as R does it.
+    ks = list(range(lo, hi + 1)) if hi >= lo else list(range(lo, hi - 1, -1))
+    quot_values = np.array([within[k - 1] / within[k - 2] if k - 1 < len(within) else np.nan for k in ks])
     quot = pd.Series(quot_values, index=range(lo, lo + len(quot_values)), name="quot")
     if n_clusters == "auto" or n_clusters in (-1, 0, 1):
-        if len(quot_values) == 0:
+        if np.isnan(quot_values).all():
             raise ValueError("trop peu d'individus pour choisir automatiquement le nombre de classes")
-        k = int(np.argmin(quot_values)) + lo
+        k = int(np.nanargmin(quot_values)) + lo
+        if k > n - 1:
+            raise ValueError(f"trop peu d'individus ({n}) pour choisir automatiquement le nombre de classes")
     else:
         k = int(n_clusters)
         if not 2 <= k <= n - 1:
