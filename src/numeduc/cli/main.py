@@ -32,6 +32,8 @@ from numeduc.cli import budget as _budget  # noqa: E402
 from numeduc.cli import stats as _stats  # noqa: E402
 app.add_typer(_budget.app, name="budget")
 app.add_typer(_stats.app, name="stats")
+from numeduc.cli import usage as _usage  # noqa: E402
+app.add_typer(_usage.app, name="usage")
 
 
 @app.command()

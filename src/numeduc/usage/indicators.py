@@ -66,20 +66,29 @@ class Parameters:
 
 # --- connections ---------------------------------------------------------------------------------
 
+def master_cores(master: str) -> str:
+    inside = master[master.find("[") + 1: master.find("]")] if "[" in master else "1"
+    return inside if inside.isdigit() else str(os.cpu_count() or 1)
+
+
 def spark_session(master: str = "local[1]", app_name: str = "numeduc-usage"):
     """A local Spark session configured as the indicators need (UTC, loopback)."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
 
-    return (
+    session = (
         SparkSession.builder.master(master).appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", master_cores(master))
+        .config("spark.default.parallelism", master_cores(master))
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "2g")
         .config("spark.sql.ansi.enabled", "false")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def connect(warehouse: str | Path, backend: str = "duckdb", *, spark=None):
@@ -336,7 +345,7 @@ def _device_indicators(con, est, month, params) -> list[ir.Table]:
                           day_no=wf.start_ts.epoch_seconds().cast("int64") // 86400).distinct()
         used = dev.join(wdays, [dev.device_id == wdays.device_id, dev.month == wdays.month]).group_by(
             [dev.uai, dev.month]).aggregate(d=lambda t: t.count())
-        months = sorted(m for m in n_dev.month.execute() if m)
+        months = sorted({m for m in n_dev.month.execute() if m})
         sd = ibis.memtable(school_days_frame(est, months)) if months else None
         if sd is not None:
             j = n_dev.left_join(used, ["uai", "month"]).select(n_dev, d=used.d.fill_null(0))
@@ -366,7 +375,7 @@ def _wifi_indicators(con, est, est_t, month, params) -> list[ir.Table]:
     ]
     traffic = wf.group_by(["uai", "month"]).aggregate(
         b=(wf.rx_bytes.fill_null(0) + wf.tx_bytes.fill_null(0)).sum())
-    months = sorted(m for m in traffic.month.execute() if m)
+    months = sorted({m for m in traffic.month.execute() if m})
     if months:
         sd = ibis.memtable(school_days_frame(est, months))
         t = traffic.join(est_t, "uai").join(sd, ["uai", "month"])
@@ -391,8 +400,13 @@ def compute_indicators(source, backend: str = "duckdb", month: str | None = None
                          "(ingérez d'abord establishments.csv)")
     est = establishments_frame(con)
     pieces = indicator_expressions(con, est, month, params)
-    frames = [p.execute() for p in pieces]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
+    if pieces:
+        union = pieces[0]
+        for p in pieces[1:]:
+            union = union.union(p, distinct=False)
+        df = union.execute()
+    else:
+        df = pd.DataFrame(columns=OUTPUT_COLUMNS)
     df = df[df["uai"].isin(est["uai"])]
     df = df[df["denominator"].fillna(0) > 0].copy()
     df["value"] = df["numerator"] / df["denominator"]

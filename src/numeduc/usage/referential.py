@@ -38,47 +38,52 @@ def add_referential(df: pd.DataFrame, est: pd.DataFrame) -> pd.DataFrame:
     attrs["ep_class"] = np.where(attrs["ep"].isin(["REP", "REP+"]), "EP", "hors EP")
     attrs["density_grid3"] = attrs["density_grid3"].map(lambda d: DENSITY_LABEL.get(d, d))
     out = df.merge(attrs[["uai", "density_grid3", "size_class", "ep_class"]], on="uai", how="left")
+    out = out.reset_index(drop=True)
     base = ["month", "indicator", "profile"]
-    chosen = pd.Series(-1, index=out.index)
-    stats = {}
+    chosen = np.full(len(out), -1)
+    per_level = []
     for li, (_, cols) in enumerate(LEVELS):
         keys = base + cols
-        g = out.groupby(keys, dropna=False)["value"]
-        n = g.transform("count")
+        g = out.groupby(keys, dropna=False, sort=False)["value"]
         med = g.transform("median")
-        q1 = g.transform(lambda s: s.quantile(0.25))
-        q3 = g.transform(lambda s: s.quantile(0.75))
-        rank = g.rank(method="average")
         absdev = (out["value"] - med).abs()
-        mad = absdev.groupby([out[k] for k in keys], dropna=False).transform("median")
-        stats[li] = (n, med, q1, q3, rank, mad)
-        ok = (chosen < 0) & (n >= MIN_GROUP_SIZE)
+        per_level.append({
+            "n": g.transform("count").to_numpy(float),
+            "median": med.to_numpy(float),
+            "q1": g.transform("quantile", 0.25).to_numpy(float),
+            "q3": g.transform("quantile", 0.75).to_numpy(float),
+            "rank": g.rank(method="average").to_numpy(float),
+            "mad": absdev.groupby([out[k] for k in keys], dropna=False, sort=False)
+                         .transform("median").to_numpy(float),
+            "label": (out[cols].astype(str).agg(" · ".join, axis=1).to_numpy(object)
+                      if cols else np.full(len(out), "tous les collèges", dtype=object)),
+        })
+        ok = (chosen < 0) & (per_level[-1]["n"] >= MIN_GROUP_SIZE)
         chosen[ok] = li
     chosen[chosen < 0] = len(LEVELS) - 1
-    n = pd.Series(np.nan, index=out.index)
-    med, q1, q3, rank, mad = (n.copy() for _ in range(5))
-    for li in stats:
-        sel = chosen == li
-        sn, smed, sq1, sq3, srank, smad = stats[li]
-        n[sel], med[sel], q1[sel], q3[sel] = sn[sel], smed[sel], sq1[sel], sq3[sel]
-        rank[sel], mad[sel] = srank[sel], smad[sel]
-    out["group_level"] = chosen.map(lambda i: LEVELS[i][0])
-    out["group"] = [
-        _label([str(r[c]) for c in LEVELS[i][1]]) for i, (_, r) in zip(chosen, out.iterrows())
-    ] if len(out) else []
-    out["group_size"] = n.astype("Int64")
-    out["percentile"] = 100 * (rank - 0.5) / n
+
+    def pick(name):
+        return np.choose(chosen, [lvl[name] for lvl in per_level]) if len(out) else np.array([])
+
+    n, med, mad = pick("n"), pick("median"), pick("mad")
+    out["group_level"] = [LEVELS[i][0] for i in chosen]
+    out["group"] = pick("label")
+    out["group_size"] = pd.array(n, dtype="Int64") if len(out) else pd.array([], dtype="Int64")
+    out["percentile"] = 100 * (pick("rank") - 0.5) / n
     out["median"] = med
-    out["q1"] = q1
-    out["q3"] = q3
+    out["q1"] = pick("q1")
+    out["q3"] = pick("q3")
     scale = 1.4826 * mad
-    out["robust_z"] = np.where(scale > 0, (out["value"] - med) / scale.where(scale > 0), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["robust_z"] = np.where(scale > 0, (out["value"].to_numpy(float) - med) / scale, np.nan)
     out["fallback"] = chosen > 0
-    first = out[LEVELS[0][1]].astype(str).agg(" · ".join, axis=1) if len(out) else pd.Series(dtype=str)
-    n0 = stats[0][0] if stats else n
-    out["fallback_reason"] = np.where(
-        out["fallback"],
-        "groupe « " + first + " » trop petit (" + n0.astype("Int64").astype(str)
-        + " collèges, minimum " + str(MIN_GROUP_SIZE) + ") : repli sur « " + out["group"] + " »",
-        "")
+    if len(out):
+        n0 = per_level[0]["n"].astype(int).astype(str)
+        out["fallback_reason"] = np.where(
+            out["fallback"],
+            "groupe « " + per_level[0]["label"] + " » trop petit (" + n0 + " collèges, minimum "
+            + str(MIN_GROUP_SIZE) + ") : repli sur « " + out["group"] + " »",
+            "")
+    else:
+        out["fallback_reason"] = pd.Series(dtype=str)
     return out.drop(columns=["density_grid3", "size_class", "ep_class"])

@@ -1,0 +1,176 @@
+"""``numeduc usage …``: synthetic logs, ingestion into the warehouse, indicators."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    help="Usages du numérique : génération de journaux de démonstration, ingestion dans "
+         "l'entrepôt, calcul des indicateurs.",
+    no_args_is_help=True,
+)
+
+
+def _err(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"Erreur : {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def generate(
+    departement: str = typer.Option(..., "--departement", help="Code du département (ex. 48, 2A, 974)."),
+    pupils: int = typer.Option(..., "--pupils", min=1, help="Nombre total d'élèves à simuler."),
+    months: int = typer.Option(10, "--months", min=1, max=24, help="Nombre de mois à simuler."),
+    out: Path = typer.Option(..., "--out", help="Dossier de sortie."),
+    seed: int = typer.Option(0, "--seed", help="Graine du générateur (même graine, mêmes fichiers)."),
+    start_month: str = typer.Option("2024-09", "--start-month", help="Premier mois (AAAA-MM)."),
+    max_colleges: Optional[int] = typer.Option(None, "--max-colleges", min=1,
+                                               help="Ne garder que les N premiers collèges."),
+    events_per_session: float = typer.Option(12.0, "--events-per-session", min=2.0,
+                                             help="Nombre moyen d'événements par session."),
+    no_devices: bool = typer.Option(False, "--no-devices", help="Ne pas générer terminaux ni wifi."),
+) -> None:
+    """Génère des fichiers de démonstration dans les schémas d'entrée, avec la vérité terrain
+    (ground_truth.json). Données synthétiques : « données de démonstration »."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from numeduc.formatting import fr_number
+    from numeduc.usage.generator import generate as run
+
+    console = Console(stderr=True)
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("Collèges générés", total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = run(departement, pupils, months, out, seed=seed, start_month=start_month,
+                      max_colleges=max_colleges, events_per_session=events_per_session,
+                      devices=not no_devices, progress=tick)
+    console.print(
+        f"{summary.colleges} collèges, {fr_number(summary.pupils)} élèves, "
+        f"{fr_number(summary.events)} événements ENT, {fr_number(summary.wifi_sessions)} sessions wifi "
+        f"→ {out} (données de démonstration)")
+
+
+@app.command()
+def ingest(
+    kind: str = typer.Argument(..., help="Type de fichier : establishments, ent_events, service_catalog, "
+                                        "ent_accounts_snapshot, mdm_devices, mdm_checkins, wifi_sessions."),
+    files: list[Path] = typer.Argument(..., help="Fichiers (CSV, JSON Lines, Parquet) ou dossiers."),
+    warehouse: Path = typer.Option(..., "--warehouse", help="Dossier de l'entrepôt."),
+    departement: str = typer.Option(..., "--departement", help="Département des données (choisit le sel)."),
+    salt_file: Optional[Path] = typer.Option(None, "--salt-file",
+                                             help="Fichier contenant le sel de pseudonymisation à utiliser."),
+    adapter: Optional[str] = typer.Option(None, "--adapter",
+                                          help="Format source à convertir : ent-one (Open ENT NG) ou moodle."),
+    uai: Optional[str] = typer.Option(None, "--uai", help="UAI du collège (adaptateur moodle)."),
+) -> None:
+    """Valide, pseudonymise et range des fichiers dans l'entrepôt (Parquet partitionné).
+
+    Les lignes invalides vont en quarantaine avec leur numéro et la raison ; un fichier
+    déjà ingéré n'ajoute rien ; un fichier illisible est refusé en entier."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from numeduc.formatting import fr_number
+    from numeduc.usage.ingest import ingest_file
+    from numeduc.usage.readers import expand_inputs
+    from numeduc.usage.schemas import KINDS
+    from numeduc.usage.warehouse import SaltMismatchError
+
+    if kind not in KINDS:
+        raise _err(f"type de fichier inconnu « {kind} » (attendu : {', '.join(KINDS)})", 2)
+    if adapter and kind != "ent_events":
+        raise _err("les adaptateurs ne s'appliquent qu'au type ent_events", 2)
+    paths = expand_inputs(files)
+    console = Console(stderr=True)
+    results = []
+    try:
+        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                      TimeElapsedColumn(), console=console) as progress:
+            for path in paths:
+                size = path.stat().st_size if path.is_file() else None
+                task = progress.add_task(f"{path.name}", total=size)
+                results.append(ingest_file(
+                    kind, path, warehouse, departement, salt_file=salt_file, adapter=adapter,
+                    adapter_options={"uai": uai} if uai else None,
+                    progress=lambda n, t=task: progress.advance(t, n)))
+                progress.update(task, completed=size)
+    except SaltMismatchError as exc:
+        raise _err(str(exc))
+    table = Table(title=f"Ingestion « {kind} » dans {warehouse}")
+    for col in ("Fichier", "Statut", "Lignes", "Acceptées", "En quarantaine", "Principales raisons"):
+        table.add_column(col, justify="right" if col in ("Lignes", "Acceptées", "En quarantaine") else "left")
+    for r in results:
+        reasons = ", ".join(f"{k} ({fr_number(v)})" for k, v in list(r.reasons.items())[:3])
+        table.add_row(Path(r.path).name, r.status, fr_number(r.rows), fr_number(r.accepted),
+                      fr_number(r.rejected), reasons)
+    Console().print(table)
+    for r in results:
+        if r.rejected and r.batch_dir:
+            console.print(f"Quarantaine de {Path(r.path).name} : {Path(r.batch_dir) / '_quarantine.csv'}")
+    refused = [r for r in results if r.status == "refusé"]
+    for r in refused:
+        typer.echo(f"Erreur : {r.message} — fichier refusé, rien n'a été écrit.", err=True)
+    if refused:
+        raise typer.Exit(1)
+
+
+@app.command()
+def indicators(
+    warehouse: Path = typer.Option(..., "--warehouse", help="Dossier de l'entrepôt."),
+    backend: str = typer.Option("duckdb", "--backend", help="Moteur de calcul : duckdb ou spark."),
+    month: Optional[str] = typer.Option(None, "--month", help="Limiter à un mois (AAAA-MM)."),
+    fmt: str = typer.Option("csv", "--format", help="Format de sortie : csv, parquet ou json."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Fichier de sortie (défaut : sortie standard, csv ou json)."),
+    summary: bool = typer.Option(False, "--departement-summary",
+                                 help="Agréger par département au lieu de détailler par collège."),
+) -> None:
+    """Calcule les indicateurs d'usage par collège et par mois, comparés au référentiel.
+
+    Colonnes : uai, month, indicator, profile, value, puis numerator, denominator, departement,
+    group, group_level, group_size, percentile, median, q1, q3, robust_z, fallback,
+    fallback_reason."""
+    import re
+
+    if backend not in ("duckdb", "spark"):
+        raise _err(f"moteur inconnu « {backend} » (attendu : duckdb ou spark)", 2)
+    if fmt not in ("csv", "parquet", "json"):
+        raise _err(f"format inconnu « {fmt} » (attendu : csv, parquet ou json)", 2)
+    if month and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month):
+        raise _err(f"mois invalide « {month} » (attendu : AAAA-MM)", 2)
+    if fmt == "parquet" and output is None:
+        raise _err("le format parquet demande --output FICHIER", 2)
+    if not warehouse.is_dir():
+        raise _err(f"{warehouse} : entrepôt introuvable", 2)
+    from numeduc.usage.indicators import compute_indicators, departement_summary
+
+    try:
+        df = compute_indicators(warehouse, backend=backend, month=month)
+    except ValueError as exc:
+        raise _err(str(exc))
+    if summary:
+        df = departement_summary(df)
+    if fmt == "parquet":
+        df.to_parquet(output, index=False)
+    elif fmt == "json":
+        text = df.to_json(orient="records", force_ascii=False, lines=True)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    else:
+        if output:
+            df.to_csv(output, index=False)
+        else:
+            df.to_csv(sys.stdout, index=False)
+    if output:
+        typer.echo(f"{len(df)} lignes écrites dans {output}", err=True)
