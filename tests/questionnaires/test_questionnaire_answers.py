@@ -151,3 +151,14 @@ def test_shipped_items_parse_and_display():
     assert strategy.display(strategy.parse("byod")).startswith("Appareils personnels")
     with pytest.raises(AnswerError):
         questionnaire.item("part_colleges_wifi").parse("101")
+
+
+def test_display_never_raises_on_unknown_stored_values():
+    assert LEVEL.display(7) == "« 7 » (niveau inconnu)"
+    assert CHOICE.display("region") == "« region » (réponse inconnue)"
+    assert BUDGET.display("beaucoup") == "« beaucoup » (nombre illisible)"
+    assert LEVEL.display("3") == "Niveau 3 — Étiquette 3"
+    import numpy as np
+
+    assert LEVEL.display(np.int64(2)) == "Niveau 2 — Étiquette 2"
+    assert BUDGET.display(np.float64(75.5)) == f"75,5{NBSP}€/élève/an"

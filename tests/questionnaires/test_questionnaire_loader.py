@@ -331,3 +331,33 @@ def test_to_dict_is_plain_json():
     assert "source" not in data
     assert data["sections"][0]["items"][0]["levels"][0]["value"] == 1
     assert "Gouvernance interne" in text
+
+
+def test_unquoted_version_is_accepted(tmp_path):
+    text = yaml.safe_dump(MINIMAL, allow_unicode=True, sort_keys=False).replace("version: '2020'", "version: 2020")
+    assert "version: 2020\n" in text
+    assert load_questionnaire_file(write(tmp_path, text)).version == "2020"
+
+
+def test_factor_on_a_non_level_item_and_unknown_axis(tmp_path):
+    data = copy_minimal()
+    data["sections"][0]["items"][0]["factor"] = 3
+    data["sections"][0]["items"][1]["axis"] = "nulle_part"
+    error = error_of(write(tmp_path, data))
+    assert "sections[0].items[0].factor: seule une question de type level peut porter un facteur" in str(error)
+    assert "sections[0].items[1].axis: axe « nulle_part » inconnu" in str(error)
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    error = error_of(write(tmp_path, "- 1\n- 2\n"))
+    assert "essai/2020.yaml: dictionnaire attendu, liste trouvé" in str(error)
+
+
+def test_missing_file_and_bad_encoding(tmp_path):
+    with pytest.raises(QuestionnaireError, match="essai/absent.yaml: fichier introuvable"):
+        load_questionnaire_file(tmp_path / "essai" / "absent.yaml")
+    folder = tmp_path / "essai"
+    folder.mkdir()
+    (folder / "2020.yaml").write_bytes("title: \xe9t\xe9".encode("latin-1"))
+    with pytest.raises(QuestionnaireError, match="UTF-8"):
+        load_questionnaire_file(folder / "2020.yaml")

@@ -156,16 +156,23 @@ class Item:
         """French rendering of a stored value: ``Niveau 3 — …``, ``120 €/élève/an``, a choice label."""
         if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
             return MISSING_DISPLAY
+        # A stored value the current content does not know (edited by hand, older version) is
+        # shown as such rather than raising inside a template.
         if self.type == "level":
-            level = self.level(int(value))
-            return f"Niveau {level.value} — {level.label}"
+            for level in self.levels:
+                if str(level.value) == str(value).strip():
+                    return f"Niveau {level.value} — {level.label}"
+            return f"« {value} » (niveau inconnu)"
         if self.type == "choice":
             for choice in self.choices:
                 if choice.value == value:
                     return choice.label
-            raise AnswerError(f"« {self.label} » : réponse « {value} » inconnue.")
+            return f"« {value} » (réponse inconnue)"
         if self.type == "number":
-            number = float(value)
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                return f"« {value} » (nombre illisible)"
             decimals = 0 if self.integer or number == round(number) else 2 if abs(number) < 100 else 1
             text = fr_number(number, decimals)
             if decimals and "," in text:
