@@ -169,3 +169,22 @@ def test_invariants_for_any_seed(deps, public_colleges, seed, n):
     counts = frame["f07_budget_par_eleve"].value_counts()
     for level, paper in PAPER_BUDGET_SHARES.items():
         assert abs(counts.get(level, 0) - paper * n) < 1
+
+
+def test_loosely_related_to_demographics(deps, public_colleges):
+    """All 101 départements answering: budget and use a little lower where poverty is high,
+    bandwidth a little better where density is high (weak links, by design)."""
+    import numpy as np
+
+    frame = generate_selfdiag_campaign(deps, 2017, seed=DEFAULT_SEED, n_respondents=101, colleges=public_colleges)
+    poverty = deps.loc[frame.index, "poverty_rate"]
+    known = poverty.notna()
+    budget = frame["budget_investissement_par_eleve"] + frame["budget_fonctionnement_par_eleve"]
+    rho_budget = spearmanr(budget[known], poverty[known]).statistic
+    rho_use = spearmanr(frame.loc[known, "f10_utilisation_equipements"], poverty[known]).statistic
+    density = np.log(deps.loc[frame.index, "density"])
+    dense = density.notna()
+    rho_internet = spearmanr(frame.loc[dense, "f04_infrastructure_internet"], density[dense]).statistic
+    assert -0.5 < rho_budget < 0
+    assert -0.5 < rho_use < 0
+    assert 0 < rho_internet < 0.6
