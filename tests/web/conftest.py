@@ -110,3 +110,8 @@ def login(client):
 def fast_password_hasher(settings):
     # The production hasher is slow on purpose; tests do not need that protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def campaign_factory(territories):
+    return make_campaign
