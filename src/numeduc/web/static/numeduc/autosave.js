@@ -64,9 +64,21 @@
     if (field.name.startsWith("comment-")) payload.comment = field.value;
     else payload.value = field.value;
     const key = field.name;
-    clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(function () { timers.delete(key); save(fieldset, payload); }, delay));
+    const pendingTimer = timers.get(key);
+    if (pendingTimer) clearTimeout(pendingTimer.id);
+    const run = function () { timers.delete(key); save(fieldset, payload); };
+    timers.set(key, { id: setTimeout(run, delay), run: run });
   }
+
+  // Leaving the page (tab closed, reload, navigation): send what is still waiting for its delay.
+  function flush() {
+    Array.from(timers.values()).forEach(function (t) { clearTimeout(t.id); t.run(); });
+  }
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
+  form.addEventListener("focusout", function (event) {
+    if (timers.has(event.target.name)) { const t = timers.get(event.target.name); clearTimeout(t.id); t.run(); }
+  });
 
   form.addEventListener("change", function (event) {
     if (event.target.name) schedule(event.target, 0);
@@ -76,7 +88,8 @@
     if (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text")) schedule(t, 800);
   });
   window.addEventListener("beforeunload", function (event) {
-    if (timers.size > 0 || pending > 0) { event.preventDefault(); event.returnValue = ""; }
+    flush();
+    if (pending > 0) { event.preventDefault(); event.returnValue = ""; }
   });
   document.body.dataset.autosaveReady = "1";
 })();
