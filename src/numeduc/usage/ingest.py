@@ -54,22 +54,29 @@ def _lit(text: str) -> str:
 
 def _raw_present(expr: str, src_type: pa.DataType | None) -> str:
     if src_type is not None and (pa.types.is_string(src_type) or pa.types.is_large_string(src_type)):
-        return f"NULLIF(trim({expr}), '') IS NOT NULL"
+        return f"NULLIF(trim({expr}, ' \t\r\n'), '') IS NOT NULL"
     return f"{expr} IS NOT NULL"
 
 
 def _typed(col: Column, expr: str, src_type: pa.DataType | None) -> str:
     is_text = src_type is None or pa.types.is_string(src_type) or pa.types.is_large_string(src_type)
     if col.sql_type == "VARCHAR":
-        return f"NULLIF(trim(CAST({expr} AS VARCHAR)), '')" if is_text else f"CAST({expr} AS VARCHAR)"
+        return f"NULLIF(trim(CAST({expr} AS VARCHAR), ' \t\r\n'), '')" if is_text else f"CAST({expr} AS VARCHAR)"
     if col.sql_type == "TIMESTAMP":
         if src_type is not None and pa.types.is_timestamp(src_type):
             return f"timezone('UTC', {expr})" if src_type.tz else f"CAST({expr} AS TIMESTAMP)"
         if src_type is not None and pa.types.is_date(src_type):
             return f"CAST({expr} AS TIMESTAMP)"
-        return f"timezone('UTC', TRY_CAST(NULLIF(trim(CAST({expr} AS VARCHAR)), '') AS TIMESTAMPTZ))"
+        return f"timezone('UTC', TRY_CAST(NULLIF(trim(CAST({expr} AS VARCHAR), ' \t\r\n'), '') AS TIMESTAMPTZ))"
+    if col.sql_type == "BIGINT":
+        # DuckDB would round "1.5" to 2: an integer column only takes whole numbers.
+        if is_text:
+            return (f"CASE WHEN regexp_full_match(trim({expr}, ' \t\r\n'), '[+-]?[0-9]+') "
+                    f"THEN TRY_CAST(trim({expr}, ' \t\r\n') AS BIGINT) END")
+        if pa.types.is_floating(src_type) or pa.types.is_decimal(src_type):
+            return f"CASE WHEN {expr} = floor({expr}) THEN TRY_CAST({expr} AS BIGINT) END"
     if is_text:
-        return f"TRY_CAST(NULLIF(trim({expr}), '') AS {col.sql_type})"
+        return f"TRY_CAST(NULLIF(trim({expr}, ' \t\r\n'), '') AS {col.sql_type})"
     return f"TRY_CAST({expr} AS {col.sql_type})"
 
 
@@ -90,7 +97,7 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
         if col.pseudonymised:
             # No raw identifier is ever written: hash it here, before anything reaches disk.
             typed = f"CASE WHEN {typed} IS NULL THEN NULL ELSE left(sha256({_lit(salt)} || {typed}), 32) END"
-            raw_text = f"CASE WHEN {raw_text} IS NULL THEN NULL ELSE left(sha256({_lit(salt)} || trim({raw_text})), 32) END"
+            raw_text = f"CASE WHEN {raw_text} IS NULL THEN NULL ELSE left(sha256({_lit(salt)} || trim({raw_text}, ' \t\r\n')), 32) END"
         has_raw = _raw_present(expr, src_type) if present else "FALSE"
         inner += [f"{typed} AS {_q(col.name)}", f"{has_raw} AS _p{i}", f"left({raw_text}, 200) AS _r{i}"]
         raw_fields.append(f"{_q(col.name)} := v._r{i}")
