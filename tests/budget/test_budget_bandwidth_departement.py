@@ -198,3 +198,9 @@ def test_docs_list_every_parameter_with_its_unit():
         assert f"| `{spec.name}` |" in text
         rows = [line for line in text.splitlines() if line.startswith(f"| `{spec.name}` | {spec.label_fr} |")]
         assert len(rows) == 1 and f"| {spec.unit} |" in rows[0]
+
+
+def test_negative_pupils_in_a_dataframe_are_rejected():
+    frame = pd.DataFrame({"uai": ["A", "B"], "pupils": [400, -3]})
+    with pytest.raises(ValueError, match="B"):
+        simulate_departement(PAPER, None, frame)

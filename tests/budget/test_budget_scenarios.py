@@ -122,3 +122,18 @@ def test_round_trip_through_to_dict():
 def test_unknown_preset_raises_key_error():
     with pytest.raises(KeyError):
         load_preset("nope")
+
+
+def test_scenario_values_are_read_only():
+    scenario = load_preset("livre-blanc-2017")
+    with pytest.raises(TypeError):
+        scenario.values["pupils"] = Decimal(1)
+    changed = scenario.replace(values={"pupils": 500})
+    assert scenario["pupils"] == 400 and changed["pupils"] == 500
+
+
+def test_replace_validates_like_a_file():
+    with pytest.raises(ScenarioError, match="strictement positive"):
+        load_preset("livre-blanc-2017").replace(values={"desktop_life": 0})
+    with pytest.raises(ScenarioError, match="stratégie inconnue"):
+        load_preset("livre-blanc-2017").replace(strategy="tablettes")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping
 
 import yaml
@@ -101,11 +102,12 @@ class Scenario:
     origin: str = ""
 
     def __post_init__(self) -> None:
-        missing = [name for name in PARAMETERS if name not in self.values]
-        if missing:
-            merged = {name: spec.default for name, spec in PARAMETERS.items()}
-            merged.update(self.values)
-            object.__setattr__(self, "values", merged)
+        # Missing parameters take their default; the mapping is read-only so that a scenario
+        # shared between a simulation and a web form cannot change under the simulation's feet.
+        merged = {name: spec.default for name, spec in PARAMETERS.items()}
+        merged.update(self.values)
+        object.__setattr__(self, "values", MappingProxyType(merged))
+        object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
 
     def __getitem__(self, name: str) -> Decimal:
         return self.values[name]
