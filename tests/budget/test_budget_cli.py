@@ -167,3 +167,15 @@ def test_bandwidth_for_a_whole_departement():
     assert table.exit_code == 0 and "Collèges sous la cible" in table.stdout
     assert run("bandwidth").exit_code == 2
     assert run("bandwidth", "--departement", "00").exit_code == 2
+
+
+def test_cash_mode_table_shows_each_year(tmp_path):
+    target = tmp_path / "table.txt"
+    result = run("simulate", "--scenario", str(EXAMPLE), "--output", str(target))
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert "Année par année" in text
+    data = json.loads(run("simulate", "--scenario", str(EXAMPLE), "-f", "json").stdout)
+    first = data["years"][0]["total"]
+    whole, cents = f"{first:.2f}".split(".")
+    assert f"{int(whole):,}".replace(",", NNBSP) + f",{cents}{NBSP}€" in text
