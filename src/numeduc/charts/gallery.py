@@ -201,6 +201,47 @@ def sample_dendrogram() -> Chart:
                       label_header="Athlète")
 
 
+def _departements():
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[1] / "data" / "reference" / "departements.csv"
+    return pd.read_csv(root, dtype={"code": str})
+
+
+def sample_map() -> Chart:
+    from .choropleth import choropleth
+
+    frame = _departements()
+    values = {row.code: (None if row.poverty_rate != row.poverty_rate else float(row.poverty_rate))
+              for row in frame.itertuples()}
+    return choropleth(None, values, unit="%", legend_title="Taux de pauvreté 2013 (%)",
+                      source="INSEE, Filosofi 2013 (non couvert pour les départements d'outre-mer)",
+                      title="Taux de pauvreté par département", id_prefix="map-demo",
+                      value_header="Taux de pauvreté")
+
+
+def sample_map_categories() -> Chart:
+    from .choropleth import choropleth
+
+    frame = _departements()
+
+    def kind(density: float) -> str | None:
+        if density != density:
+            return None
+        if density < 50:
+            return "Peu dense (< 50 hab./km²)"
+        if density < 150:
+            return "Intermédiaire (50 à 150 hab./km²)"
+        return "Dense (≥ 150 hab./km²)"
+
+    values = {row.code: kind(row.density) for row in frame.itertuples()}
+    return choropleth(None, values, categorical=True, legend_title="Densité de population",
+                      categories=["Peu dense (< 50 hab./km²)", "Intermédiaire (50 à 150 hab./km²)",
+                                  "Dense (≥ 150 hab./km²)"],
+                      source="INSEE, population 2014 et superficies 2024", title="Départements par densité",
+                      id_prefix="map-cat", value_header="Densité")
+
+
 SAMPLES: dict[str, Callable[[], Chart]] = {
     "radar": sample_radar,
     "bar": sample_bar,
@@ -211,6 +252,8 @@ SAMPLES: dict[str, Callable[[], Chart]] = {
     "scatter": sample_scatter,
     "heatmap": sample_heatmap,
     "dendrogram": sample_dendrogram,
+    "map": sample_map,
+    "map-categories": sample_map_categories,
 }
 
 PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">

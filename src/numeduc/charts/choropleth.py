@@ -1,0 +1,339 @@
+"""Map of France by département, coloured by category (peer group) or by value classes.
+
+Projection: equirectangular with longitudes scaled by cos(46.5°), enough at this scale; the
+overseas départements come already moved next to mainland France in
+``departements-drom-insets.geojson`` (see its PROVENANCE). Paris and its inner ring are
+repeated, enlarged, in a corner box.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from numeduc.formatting import fr_number
+
+from . import _axes as a
+from . import _svg as s
+from .heatmap import SEQUENTIAL, ramp
+from .model import Chart, DataTable
+
+COS_LAT = math.cos(math.radians(46.5))
+ZOOM_CODES = ("75", "92", "93", "94")
+GEOJSON_NAME = "departements-drom-insets.geojson"
+
+
+@lru_cache(maxsize=1)
+def _load_text() -> str:
+    return resources.files("numeduc.data.geo").joinpath(GEOJSON_NAME).read_text(encoding="utf-8")
+
+
+def load_departements() -> dict:
+    """The package's GeoJSON of the 101 départements (overseas ones as insets)."""
+    return json.loads(_load_text())
+
+
+def normalise_code(code: object) -> str:
+    """1 -> "01", "2a" -> "2A", " 974 " -> "974"."""
+    text = str(code).strip().upper()
+    if text.isdigit() and len(text) < 2:
+        text = text.zfill(2)
+    return text
+
+
+def _rings(geometry: Mapping) -> list[list[tuple[float, float]]]:
+    if geometry["type"] == "Polygon":
+        return [[(float(x), float(y)) for x, y, *_ in ring] for ring in geometry["coordinates"]]
+    if geometry["type"] == "MultiPolygon":
+        return [[(float(x), float(y)) for x, y, *_ in ring] for poly in geometry["coordinates"] for ring in poly]
+    raise ValueError(f"Géométrie non prise en charge : {geometry['type']}")
+
+
+def simplify(points: Sequence[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    """Ramer-Douglas-Peucker (iterative), keeping the first and last points."""
+    if len(points) < 3:
+        return list(points)
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    tol2 = tolerance * tolerance
+    while stack:
+        start, end = stack.pop()
+        (x0, y0), (x1, y1) = points[start], points[end]
+        dx, dy = x1 - x0, y1 - y0
+        norm2 = dx * dx + dy * dy
+        best, best_d = -1, tol2
+        for i in range(start + 1, end):
+            px, py = points[i]
+            if norm2 == 0:
+                d = (px - x0) ** 2 + (py - y0) ** 2
+            else:
+                cross = dx * (py - y0) - dy * (px - x0)
+                d = cross * cross / norm2
+            if d > best_d:
+                best, best_d = i, d
+        if best >= 0:
+            keep[best] = True
+            stack.append((start, best))
+            stack.append((best, end))
+    return [p for p, k in zip(points, keep) if k]
+
+
+def _path(rings: Sequence[Sequence[tuple[float, float]]]) -> str:
+    """Relative path data with one decimal: short, and exact to 0.1 px."""
+    parts = []
+    for ring in rings:
+        pts = [(round(x, 1), round(y, 1)) for x, y in ring]
+        dedup = [pts[0]]
+        for p in pts[1:]:
+            if p != dedup[-1]:
+                dedup.append(p)
+        if len(dedup) > 1 and dedup[-1] == dedup[0]:
+            dedup.pop()
+        if len(dedup) < 3:
+            continue
+        x0, y0 = dedup[0]
+        cmd = [f"M{s.num(x0)} {s.num(y0)}l"]
+        px, py = x0, y0
+        steps = []
+        for x, y in dedup[1:]:
+            dx, dy = round(x - px, 1), round(y - py, 1)
+            steps.append(f"{s.num(dx)} {s.num(dy)}")
+            px, py = x, y
+        parts.append(cmd[0] + " ".join(steps).replace(" -", "-") + "z")
+    return "".join(parts)
+
+
+def _quantile(sorted_values: Sequence[float], q: float) -> float:
+    """Linear interpolation between order statistics (R's type 7, numpy's default)."""
+    pos = (len(sorted_values) - 1) * q
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+def class_breaks(values: Sequence[float], classes: int, method: str = "quantile") -> list[float]:
+    """Class limits (classes + 1 increasing numbers, fewer when values repeat)."""
+    data = sorted(values)
+    if not data:
+        return []
+    if method == "equal":
+        lo, hi = data[0], data[-1]
+        breaks = [lo + (hi - lo) * k / classes for k in range(classes + 1)]
+    elif method == "quantile":
+        breaks = [_quantile(data, k / classes) for k in range(classes + 1)]
+    else:
+        raise ValueError(f"Méthode de classes inconnue : {method} (quantile ou equal).")
+    unique = [breaks[0]]
+    for b in breaks[1:]:
+        if b > unique[-1] + 1e-12 * max(1.0, abs(b)):
+            unique.append(b)
+    if len(unique) == 1:
+        unique.append(unique[0])
+    return unique
+
+
+def class_of(value: float, breaks: Sequence[float]) -> int:
+    """Index of the class holding ``value``: [b0, b1], ]b1, b2], ... (first one closed)."""
+    for k in range(1, len(breaks) - 1):
+        if value <= breaks[k]:
+            return k - 1
+    return len(breaks) - 2
+
+
+def choropleth(
+    geojson: Mapping | None,
+    values: Mapping[object, float | str | None],
+    *,
+    categorical: bool = False,
+    classes: int = 5,
+    method: str = "quantile",
+    breaks: Sequence[float] | None = None,
+    categories: Sequence[str] | None = None,
+    unit: str = "",
+    value_format: Callable[[float | None], str] | None = None,
+    legend_title: str | None = None,
+    source: str | None = None,
+    title: str = "Carte par département",
+    description: str | None = None,
+    id_prefix: str | None = None,
+    demo: bool = False,
+    value_header: str = "Valeur",
+    zoom_paris: bool = True,
+    tolerance: float = 0.35,
+    show_title: bool = True,
+) -> Chart:
+    """Each département a ``<path>`` with a ``<title>`` "Nom (code) : valeur". Numbers are
+    grouped in ``classes`` classes (quantiles by default, or ``breaks`` given) on a
+    sequential blue scale; categories (``categorical=True``) get a colour and a fill
+    pattern each. Départements without a value are hatched grey. ``geojson=None`` uses the
+    package's map."""
+    geo = geojson if geojson is not None else load_departements()
+    features = [f for f in geo["features"] if f.get("geometry")]
+    by_code = {normalise_code(k): v for k, v in values.items()}
+    names = {normalise_code(f["properties"]["code"]): str(f["properties"].get("nom", f["properties"]["code"]))
+             for f in features}
+    unknown = sorted(set(by_code) - set(names))
+    if unknown:
+        raise ValueError(f"Codes de département inconnus : {', '.join(unknown[:10])}.")
+
+    def present(v: object) -> bool:
+        return not (v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()))
+
+    known = {c: v for c, v in by_code.items() if present(v)}
+    title = s.one_line(title)
+    prefix = s.make_prefix(id_prefix, "map", title, sorted((c, str(v)) for c, v in by_code.items()), categorical)
+
+    # --- colours per code and legend entries
+    fill_of: dict[str, str] = {}
+    legend_items: list[tuple[str, str]] = []  # (fill, label)
+    defs: list[str] = [
+        f'<pattern id="{prefix}-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
+        f'<rect width="6" height="6" fill="#f2f2f2"/><path d="M0 6L6 0M-1 1L1 -1M5 7L7 5" stroke="#9a9a9a" stroke-width="1"/></pattern>'
+    ]
+    if categorical:
+        cats = [str(c) for c in categories] if categories is not None else sorted({str(v) for v in known.values()})
+        extra = sorted({str(v) for v in known.values()} - set(cats))
+        cats += extra
+        colors = [s.PALETTE[i % len(s.PALETTE)] for i in range(len(cats))]
+        pattern_markup, fills = a.pattern_defs(prefix, colors)
+        defs.append(pattern_markup.removeprefix("<defs>").removesuffix("</defs>"))
+        cat_fill = dict(zip(cats, fills))
+        for code, v in known.items():
+            fill_of[code] = cat_fill[str(v)]
+        counts = {c: sum(1 for v in known.values() if str(v) == c) for c in cats}
+        legend_items = [(cat_fill[c], f"{c} ({counts[c]})") for c in cats]
+
+        def fmt(v: object) -> str:
+            return str(v) if present(v) else s.MISSING
+    else:
+        numbers = {}
+        for code, v in known.items():
+            try:
+                numbers[code] = float(v)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise ValueError(f"Valeur non numérique pour {code} : {v!r} (categorical=True ?)") from None
+        fmt_num = a.unit_formatter(value_format, unit, list(numbers.values()))
+        legend_fmt = a.unit_formatter(value_format, unit, list(numbers.values()), compact=True)
+
+        def fmt(v: object) -> str:
+            return fmt_num(float(v)) if present(v) else s.MISSING  # type: ignore[arg-type]
+
+        lims = list(breaks) if breaks is not None else class_breaks(list(numbers.values()), classes, method)
+        if lims:
+            n_classes = len(lims) - 1
+            class_colors = [ramp(SEQUENTIAL, 0.15 + 0.85 * (k / max(n_classes - 1, 1))) for k in range(n_classes)]
+            counts = [0] * n_classes
+            for code, v in numbers.items():
+                k = class_of(v, lims)
+                fill_of[code] = class_colors[k]
+                counts[k] += 1
+            for k in range(n_classes):
+                low = legend_fmt(lims[k])
+                high = legend_fmt(lims[k + 1])
+                legend_items.append((class_colors[k], f"{low} à {high} ({counts[k]})"))
+    n_missing = len(names) - len(known)
+    if n_missing:
+        legend_items.append((f"url(#{prefix}-missing)", f"{s.MISSING} ({n_missing})"))
+    if description is None:
+        how = "par catégorie" if categorical else f"en {max(len(legend_items) - (1 if n_missing else 0), 0)} classes"
+        description = f"Carte des {len(names)} départements colorés {how} ; {len(known)} ont une valeur."
+    description = s.one_line(description)
+
+    # --- projection
+    all_points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
+    min_lon = min(p[0] for p in all_points)
+    max_lon = max(p[0] for p in all_points)
+    min_lat = min(p[1] for p in all_points)
+    max_lat = max(p[1] for p in all_points)
+    width = 760.0
+    map_w = 520.0
+    k = map_w / ((max_lon - min_lon) * COS_LAT)
+    map_h = (max_lat - min_lat) * k
+    body: list[str] = []
+    y = 12.0
+    if show_title:
+        markup, y = s.header(width, title, right_margin=200 if demo else 0)
+        body.append(markup)
+    ox, oy = 16.0, y + 12
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return ox + (lon - min_lon) * COS_LAT * k, oy + (max_lat - lat) * k
+
+    paths = []
+    zoom_rings: dict[str, list[list[tuple[float, float]]]] = {}
+    inset_boxes = []
+    for f in features:
+        code = normalise_code(f["properties"]["code"])
+        rings = [[project(lon, lat) for lon, lat in ring] for ring in _rings(f["geometry"])]
+        if code in ZOOM_CODES:
+            zoom_rings[code] = rings
+        if f["properties"].get("inset"):
+            xs = [p[0] for r in rings for p in r]
+            ys = [p[1] for r in rings for p in r]
+            inset_boxes.append((min(xs) - 4, min(ys) - 4, max(xs) + 4, max(ys) + 4))
+        d = _path([simplify(r, tolerance) for r in rings])
+        fill = fill_of.get(code, f"url(#{prefix}-missing)")
+        tip = f"{names[code]} ({code}) : {fmt(by_code.get(code))}"
+        paths.append(f'<path class="nc-dep" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>')
+    body.append(f"<defs>{''.join(defs)}</defs>")
+    for x0, y0, x1, y1 in inset_boxes:
+        body.append(f'<rect class="nc-inset" x="{s.num(x0)}" y="{s.num(y0)}" width="{s.num(x1 - x0)}" '
+                    f'height="{s.num(y1 - y0)}" fill="none" stroke="#b0b0b0" stroke-width="0.8"/>')
+    body.append(f'<g class="nc-map" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">{"".join(paths)}</g>')
+
+    # --- legend on the right
+    lx = ox + map_w + 20
+    ly = oy + 10
+    legend = ['<g class="nc-legend">']
+    if legend_title:
+        for line in s.wrap(legend_title, width - lx - 10, 12, 3):
+            legend.append(s.text(lx, ly, line, size=12, weight="bold"))
+            ly += 15
+        ly += 4
+    for fill, label in legend_items:
+        legend.append(f'<rect x="{s.num(lx)}" y="{s.num(ly)}" width="18" height="14" fill="{fill}" stroke="{s.AXIS_COLOR}" stroke-width="0.6"/>')
+        lines = s.wrap(label, width - lx - 34, 11.5, 2)
+        legend.append(s.text(lx + 26, ly + 7, lines, size=11.5, baseline="middle"))
+        ly += 14 + 8 + (len(lines) - 1) * 13.8
+    legend.append("</g>")
+    body.append("".join(legend))
+    # --- Paris and inner ring, enlarged, in the legend column under the legend
+    if zoom_paris and len(zoom_rings) == len(ZOOM_CODES):
+        pts = [p for rings in zoom_rings.values() for r in rings for p in r]
+        zx0, zy0 = min(p[0] for p in pts), min(p[1] for p in pts)
+        zx1, zy1 = max(p[0] for p in pts), max(p[1] for p in pts)
+        box = 110.0
+        factor = (box - 12) / max(zx1 - zx0, zy1 - zy0)
+        bx, by = lx, ly + 10
+        cxo = bx + box / 2 - (zx0 + zx1) / 2 * factor
+        cyo = by + box / 2 + 6 - (zy0 + zy1) / 2 * factor
+        zoom_paths = []
+        for code in ZOOM_CODES:
+            rings = [[(cxo + x * factor, cyo + y * factor) for x, y in r] for r in zoom_rings[code]]
+            d = _path([simplify(r, tolerance) for r in rings])
+            fill = fill_of.get(code, f"url(#{prefix}-missing)")
+            tip = f"{names[code]} ({code}) : {fmt(by_code.get(code))}"
+            zoom_paths.append(f'<path class="nc-zoom" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>')
+        body.append(
+            f'<g class="nc-zoom-box"><rect x="{s.num(bx)}" y="{s.num(by)}" width="{box}" height="{box + 12}" '
+            f'fill="#ffffff" stroke="#b0b0b0" stroke-width="0.8"/>'
+            + s.text(bx + box / 2, by + 11, "Paris et petite couronne", size=9, anchor="middle", fill=s.MUTED_COLOR)
+            + f'<g stroke="#ffffff" stroke-width="0.8">{"".join(zoom_paths)}</g></g>'
+        )
+        ly = by + box + 12
+
+    height = max(oy + map_h, ly) + 12
+    if source:
+        for line in s.wrap(f"Source : {source}", width - 32, 10.5, 2):
+            body.append(s.text(16, height + 4, line, size=10.5, fill=s.MUTED_COLOR))
+            height += 13
+    svg = s.svg_root(width=width, height=height + 6, prefix=prefix, title=title, description=description,
+                     body=body, kind="map", demo=demo)
+    rows = [[code, names[code], fmt(by_code.get(code))] for code in names]
+    caption = title + (f" ({s.DEMO_LABEL})" if demo else "") + (f" ; source : {source}" if source else "")
+    table = DataTable(caption=caption, headers=["Code", "Département", value_header], rows=rows)
+    return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="map")
