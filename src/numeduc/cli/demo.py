@@ -27,7 +27,9 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
     console.print(
         f"[bold]Données de démonstration[/bold] chargées (graine {seed}) : "
         f"campagne 2017 clôturée ({report['campaigns'][2017]} réponses), "
-        f"campagne 2018 ouverte ({report['campaigns'][2018]} réponses)."
+        f"campagne 2018 ouverte ({report['campaigns'][2018]} réponses), "
+        f"enquête en trois questions 2016 ({report['campaigns']['survey_2016']} réponses), "
+        f"questionnaire des DAN 2017 ({report['campaigns']['dan_2017']} académies)."
     )
     table = Table(title=f"Comptes de démonstration — mot de passe commun : {DEMO_PASSWORD}")
     table.add_column("Adresse e-mail")

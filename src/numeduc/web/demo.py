@@ -53,14 +53,18 @@ def demo_accounts() -> list[DemoAccount]:
 
 
 def _store_answers(campaign: Campaign, answers: pd.DataFrame, *, submitted_codes: set[str], when: dt.datetime) -> int:
+    """Store generated answers (index: département code, or académie code for the DAN questionnaire)."""
     questionnaire = campaign.questionnaire
     item_ids = {item.id for item in questionnaire.items}
-    deps = {d.code: d for d in Departement.objects.filter(code__in=list(answers.index))}
+    by_academie = questionnaire.audience == "dan"
+    model = Academie if by_academie else Departement
+    respondents = {r.code: r for r in model.objects.filter(code__in=list(answers.index))}
     responses, created = [], 0
     for code, row in answers.iterrows():
         status = Response.Status.SUBMITTED if code in submitted_codes else Response.Status.DRAFT
+        respondent = {"academie" if by_academie else "departement": respondents[code]}
         response = Response.objects.create(
-            campaign=campaign, departement=deps[code], status=status,
+            campaign=campaign, status=status, **respondent,
             submitted_at=when if status == Response.Status.SUBMITTED else None,
         )
         objs = []
@@ -95,6 +99,7 @@ def _json(value):
 def load_demo(*, seed: int = DEMO_SEED) -> dict:
     """(Re)create the demo campaigns and accounts. Refuses to touch non-demo campaigns."""
     from numeduc.demo import generate_selfdiag_campaign
+    from numeduc.demo.surveys import generate_dan_answers, generate_survey_answers
 
     Campaign.objects.filter(is_demo=True).delete()
     departements = reference.departements()
@@ -125,6 +130,28 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
     n2018 = _store_answers(c2018, answers_2018, submitted_codes=set(answers_2018.index) - drafts,
                            when=aware(dt.date(2018, 5, 15)))
 
+    survey = load_questionnaire("enquete-trois-questions")
+    c2016 = Campaign.objects.create(
+        title="Enquête en trois questions 2016 (démonstration)", questionnaire_slug=survey.slug,
+        questionnaire_version=survey.version, year=2016, opens_on=dt.date(2016, 9, 1),
+        closes_on=dt.date(2016, 12, 15), status=Campaign.Status.CLOSED, published=True, is_demo=True,
+        closed_at=aware(dt.date(2016, 12, 15)),
+    )
+    c2016.target_departements.set(Departement.objects.all())
+    answers_2016 = generate_survey_answers(departements, seed=seed, colleges=colleges)
+    n2016 = _store_answers(c2016, answers_2016, submitted_codes=set(answers_2016.index), when=aware(dt.date(2016, 12, 1)))
+
+    dan = load_questionnaire("dan")
+    c_dan = Campaign.objects.create(
+        title="Questionnaire des DAN 2017 (démonstration)", questionnaire_slug=dan.slug,
+        questionnaire_version=dan.version, year=2017, opens_on=dt.date(2017, 3, 1),
+        closes_on=dt.date(2017, 6, 30), status=Campaign.Status.CLOSED, published=True, is_demo=True,
+        closed_at=aware(dt.date(2017, 6, 30)),
+    )
+    c_dan.target_academies.set(Academie.objects.all())
+    answers_dan = generate_dan_answers(reference.academies(), seed=seed)
+    n_dan = _store_answers(c_dan, answers_dan, submitted_codes=set(answers_dan.index), when=aware(dt.date(2017, 6, 1)))
+
     accounts = []
     for account in demo_accounts():
         user = User.objects.filter(email=account.email).first() or User(email=account.email, username=account.email)
@@ -135,4 +162,4 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
         user.set_password(DEMO_PASSWORD)
         user.save()
         accounts.append(account)
-    return {"campaigns": {2017: n2017, 2018: n2018}, "accounts": accounts}
+    return {"campaigns": {2017: n2017, 2018: n2018, "survey_2016": n2016, "dan_2017": n_dan}, "accounts": accounts}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from numeduc.questionnaires import AnswerError
+from numeduc.questionnaires import COMMENT_MAX_LENGTH, AnswerError
 
 from .models import Answer, Campaign, Response, ResponseEvent
 
@@ -55,7 +55,9 @@ def save_answer(response: Response, item_id: str, raw_value: str | None, raw_com
     if raw_comment is not None:
         if not item.allow_comment and raw_comment.strip():
             raise AnswerError("Cette question n'accepte pas de commentaire.")
-        new_comment = raw_comment.strip()[:5000]
+        new_comment = raw_comment.strip()
+        if len(new_comment) > COMMENT_MAX_LENGTH:
+            raise AnswerError(f"Commentaire trop long : {len(new_comment)} caractères (maximum {COMMENT_MAX_LENGTH}).")
 
     events = []
     if new_value != old_value:
