@@ -213,8 +213,8 @@ def _run(kind: Kind, stream: BatchStream, src_sql: str | None, salt: str, depart
         reader = stream.reader()
         con.register("src_raw", reader)
         if src_sql:
-            con.execute(f"CREATE TEMP VIEW src AS {src_sql.format(raw='src_raw')}")
-            src_schema = con.execute("SELECT * FROM src LIMIT 0").fetch_arrow_table().schema
+            con.execute("CREATE TEMP VIEW src AS " + src_sql.replace("{raw}", "src_raw"))
+            src_schema = con.sql("SELECT * FROM src LIMIT 0").to_arrow_table().schema
         else:
             con.execute("CREATE TEMP VIEW src AS SELECT * FROM src_raw")
             src_schema = reader.schema
