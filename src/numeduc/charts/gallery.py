@@ -242,6 +242,52 @@ def sample_map_categories() -> Chart:
                       id_prefix="map-cat", value_header="Densité")
 
 
+def sample_tornado() -> Chart:
+    from .tornado import tornado
+
+    return tornado(
+        [
+            ("Prix unitaire d'une tablette (250 à 450 €)", 1_790_000, 2_410_000),
+            ("Durée de renouvellement (4 à 6 ans)", 2_330_000, 1_870_000),
+            ("Taux d'équipement des élèves (60 à 100 %)", 1_720_000, 2_280_000),
+            ("Coût de maintenance par appareil (20 à 40 €/an)", 1_995_000, 2_205_000),
+            ("Débit internet par établissement (100 à 200 Mbit/s)", 2_060_000, 2_160_000),
+            ("Subvention de l'État (0 à 30 %)", 2_100_000, 2_100_000 - 420_000),
+        ],
+        2_100_000,
+        title="Coût annuel : sensibilité aux hypothèses",
+        id_prefix="tornado-demo",
+        demo=True,
+    )
+
+
+def sample_strip() -> Chart:
+    from .distribution import Band, Marker, distribution_strip
+
+    # Shares: ADF white paper 2017 (43 answers); the two markers are made up.
+    bands = [Band("moins de 50 €", None, 50, 9.3), Band("50 à 75 €", 50, 75, 44.2),
+             Band("75 à 100 €", 75, 100, 25.6), Band("plus de 100 €", 100, None, 20.9)]
+    return distribution_strip(
+        bands, [Marker("Votre département", 62, "primary"), Marker("Médiane du groupe de pairs", 80, "secondary")],
+        unit="€", title="Budget du numérique éducatif par élève et par an", id_prefix="strip-demo",
+        source="Livre blanc ADF 2017, 43 départements répondants", demo=True,
+    )
+
+
+def sample_boxstrip() -> Chart:
+    from .distribution import Marker, boxplot_strip
+
+    frame = _departements()
+    rates = [float(v) for v in frame["poverty_rate"] if v == v]
+    nord = float(frame.loc[frame["code"] == "59", "poverty_rate"].iloc[0])
+    lozere = float(frame.loc[frame["code"] == "48", "poverty_rate"].iloc[0])
+    return boxplot_strip(
+        rates, [Marker("Nord", nord, "primary"), Marker("Lozère", lozere, "secondary")], unit="%",
+        title="Taux de pauvreté 2013 : position parmi les départements", id_prefix="boxstrip-demo",
+        source="INSEE, Filosofi 2013 (96 départements métropolitains)",
+    )
+
+
 SAMPLES: dict[str, Callable[[], Chart]] = {
     "radar": sample_radar,
     "bar": sample_bar,
@@ -254,6 +300,9 @@ SAMPLES: dict[str, Callable[[], Chart]] = {
     "dendrogram": sample_dendrogram,
     "map": sample_map,
     "map-categories": sample_map_categories,
+    "tornado": sample_tornado,
+    "strip": sample_strip,
+    "boxstrip": sample_boxstrip,
 }
 
 PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
