@@ -52,6 +52,7 @@ save_json(list(eig = tab(res3$eig), var_coord = tab(res3$var$coord),
                ind_coord = tab(res3$ind$coord), ind_cos2 = tab(res3$ind$cos2)),
           "decathlon_pca_unscaled_ncp3.json")
 
+# Row weights (normalised by PCA; HCPC builds its tree with the raw weights as members).
 hcpc_json <- function(h, n_clusters) {
   cl <- setNames(as.integer(as.character(h$data.clust$clust)), rownames(h$data.clust))
   list(n_clusters = n_clusters,
@@ -66,6 +67,13 @@ h_auto <- HCPC(res, nb.clust = -1, graph = FALSE)
 h_noc <- HCPC(res, nb.clust = -1, consol = FALSE, graph = FALSE)
 h_3 <- HCPC(res, nb.clust = 3, graph = FALSE)
 h_6 <- HCPC(res, nb.clust = 6, graph = FALSE)
+row_w <- rep(c(1, 2, 3), length.out = nrow(dec))
+res_w <- PCA(dec[, 1:10], row.w = row_w, graph = FALSE)
+h_w <- HCPC(res_w, nb.clust = -1, consol = FALSE, graph = FALSE)
+save_json(list(row_w = row_w, eig = tab(res_w$eig), ind_coord = tab(res_w$ind$coord),
+               ind_contrib = tab(res_w$ind$contrib), var_coord = tab(res_w$var$coord),
+               hcpc_no_consolidation = hcpc_json(h_w, length(levels(h_w$data.clust$clust)))),
+          "decathlon_row_weights.json")
 save_json(list(
   versions = versions,
   auto = hcpc_json(h_auto, length(levels(h_auto$data.clust$clust))),

@@ -139,3 +139,21 @@ def test_hclust_port_matches_r_on_100_random_tie_heavy_matrices(reference):
         tree = hclust_ward(x)
         assert (tree.merge == np.array(case["merge"])).all()
         assert np.allclose(tree.height, case["height"], atol=1e-9)
+
+
+def test_ward_refuses_missing_values(usarrests):
+    data = usarrests.copy()
+    data.iloc[0, 0] = np.nan
+    with pytest.raises(ValueError, match="valeurs manquantes"):
+        ward(data)
+
+
+def test_row_weights_in_pca_and_hcpc_tree(decathlon, reference, close):
+    """PCA(row.w = w) normalises the weights; HCPC builds its tree with the raw weights."""
+    ref = reference("decathlon_row_weights.json")
+    res = pca(decathlon.iloc[:, :10], row_weights=ref["row_w"])
+    assert np.abs(res.eig["eigenvalue"].to_numpy() - pd.DataFrame(ref["eig"]).T.iloc[:, 0].to_numpy()).max() <= 1e-6
+    close(res.ind_coord, ref["ind_coord"])
+    close(res.ind_contrib, ref["ind_contrib"])
+    close(res.var_coord, ref["var_coord"])
+    check_hcpc(hcpc(res, consolidation=False), ref["hcpc_no_consolidation"])

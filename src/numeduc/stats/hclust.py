@@ -311,6 +311,8 @@ def ward(
     """
     if len(data) < 3:
         raise ValueError(f"il faut au moins 3 lignes (reçu {len(data)})")
+    if data.isna().any().any():
+        raise ValueError("valeurs manquantes : la classification de Ward demande un tableau complet")
     z = standardise(data, scale)
     tree = hclust_ward(z)
     clusters = tree.cutree(n_clusters) if n_clusters is not None else None

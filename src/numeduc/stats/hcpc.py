@@ -9,7 +9,6 @@ consolidation, renumbering by increasing Dim.1 of the centres.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -184,4 +183,4 @@ def within_inertia(coords: np.ndarray, clusters: np.ndarray) -> float:
     return total / len(coords)
 
 
-__all__ = ["HCPCResult", "hcpc", "within_inertia", "math"]
+__all__ = ["HCPCResult", "hcpc", "within_inertia"]
