@@ -192,7 +192,7 @@ def choropleth(
     legend_items: list[tuple[str, str]] = []  # (fill, label)
     defs: list[str] = [
         f'<pattern id="{prefix}-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="#f2f2f2"/><path d="M0 6L6 0M-1 1L1 -1M5 7L7 5" stroke="#9a9a9a" stroke-width="1"/></pattern>'
+        f'<rect width="6" height="6" fill="#f2f2f2"/><path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
     ]
     if categorical:
         cats = [str(c) for c in categories] if categories is not None else sorted({str(v) for v in known.values()})

@@ -1,6 +1,7 @@
 """Sample charts on made-up figures, rendered to PNG with headless Chromium for review.
 
     python -m numeduc.charts.gallery docs/img/charts [name ...]
+    python -m numeduc.charts.gallery --gray docs/img/charts radar   # black-and-white check
 """
 
 from __future__ import annotations
@@ -307,13 +308,15 @@ SAMPLES: dict[str, Callable[[], Chart]] = {
 
 PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
 <style>body{{margin:0;padding:8px;background:#fff;font-family:Arial,sans-serif}}
-.wrap{{width:{width}px}}</style><body><div class="wrap">{svg}</div></body></html>"""
+.wrap{{width:{width}px;{extra}}}</style><body><div class="wrap">{svg}</div></body></html>"""
 
 
-def render(chart: Chart, out_png: Path, *, width: int = 880, height: int = 760) -> None:
+def render(chart: Chart, out_png: Path, *, width: int = 880, height: int = 760, gray: bool = False) -> None:
+    """Screenshot of the chart in a page; ``gray`` shows it as a black-and-white printer would."""
     with tempfile.TemporaryDirectory() as tmp:
         html = Path(tmp) / "chart.html"
-        html.write_text(PAGE.format(svg=chart.svg, width=width - 16), encoding="utf-8")
+        extra = "filter:grayscale(1)" if gray else ""
+        html.write_text(PAGE.format(svg=chart.svg, width=width - 16, extra=extra), encoding="utf-8")
         subprocess.run(
             [
                 "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
@@ -326,14 +329,18 @@ def render(chart: Chart, out_png: Path, *, width: int = 880, height: int = 760) 
 
 
 def main(argv: list[str]) -> None:
+    gray = "--gray" in argv
+    argv = [x for x in argv if x != "--gray"]
     out_dir = Path(argv[0]) if argv else Path("docs/img/charts")
     names = argv[1:] or list(SAMPLES)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in names:
         chart = SAMPLES[name]()
-        (out_dir / f"{name}.svg").write_text(chart.svg, encoding="utf-8")
-        render(chart, out_dir / f"{name}.png")
-        print(out_dir / f"{name}.png")
+        stem = f"{name}-gris" if gray else name
+        if not gray:
+            (out_dir / f"{name}.svg").write_text(chart.svg, encoding="utf-8")
+        render(chart, out_dir / f"{stem}.png", gray=gray)
+        print(out_dir / f"{stem}.png")
 
 
 if __name__ == "__main__":

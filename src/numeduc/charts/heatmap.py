@@ -85,7 +85,7 @@ def heatmap(
     width = 760.0
     body: list[str] = [
         f'<defs><pattern id="{prefix}-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{s.MISSING_FILL}"/><path d="M0 6L6 0" stroke="#888" stroke-width="1"/></pattern>'
+        f'<rect width="6" height="6" fill="{s.MISSING_FILL}"/><path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
         f'<linearGradient id="{prefix}-scale" x1="0" y1="1" x2="0" y2="0">'
         + "".join(f'<stop offset="{i / (len(colors) - 1):.3f}" stop-color="{c}"/>' for i, c in enumerate(colors))
         + "</linearGradient></defs>"

@@ -1,0 +1,81 @@
+"""Layout checks in headless Chromium: no text cut off by the viewBox, no two texts
+overlapping, on every gallery chart and on charts with awkward (long, many) labels."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from numeduc.charts import Series, bar, line, radar, tornado
+from numeduc.charts.gallery import FACTORS, SAMPLES
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+
+LAYOUT_JS = """
+() => {
+  const out = [];
+  for (const svg of document.querySelectorAll('svg.nc-chart')) {
+    const vb = svg.viewBox.baseVal;
+    const s = svg.getBoundingClientRect();
+    const k = vb.width / s.width;
+    const boxes = [];
+    for (const t of svg.querySelectorAll('text')) {
+      if (t.closest('.nc-demo')) continue;  // the watermark overlaps on purpose
+      const r = t.getBoundingClientRect();
+      const box = {x0: (r.left - s.left) * k, y0: (r.top - s.top) * k,
+                   x1: (r.right - s.left) * k, y1: (r.bottom - s.top) * k, t: t.textContent};
+      boxes.push(box);
+      if (box.x0 < -0.5 || box.y0 < -0.5 || box.x1 > vb.width + 0.5 || box.y1 > vb.height + 0.5)
+        out.push(svg.id + ': cut off: ' + box.t);
+    }
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+      const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+      if (w > 2 && h > 3) out.push(svg.id + ': overlap: ' + a.t + ' / ' + b.t);
+    }
+  }
+  return [document.querySelectorAll('svg.nc-chart text').length, out];
+}
+"""
+
+LONG = "Un libellé de catégorie vraiment très long saisi par un utilisateur pressé"
+
+
+def awkward_charts():
+    many = [f"Catégorie {i}" for i in range(14)]
+    return [
+        bar([LONG, "court", LONG + " bis"], [Series("Série A", [1234567.891, -2500, 3]),
+                                            Series(LONG, [5, 6, None])], unit="€", id_prefix="aw1"),
+        bar(many, [Series("x", [i * 1000.5 for i in range(14)])], horizontal=True, id_prefix="aw2"),
+        bar(many, [Series("x", list(range(14))), Series("y", list(range(14)))], stacked=True, id_prefix="aw3"),
+        line([f"sem. {i}" for i in range(52)], [Series(LONG, [i * 1.5 for i in range(52)]),
+                                                Series("b", [i * 1.5 + 0.1 for i in range(52)])], id_prefix="aw4"),
+        radar([LONG + f" {i}" for i in range(16)], [Series("x", [2] * 16)], id_prefix="aw5"),
+        radar(FACTORS[:5], [Series("x", [1, 2, 3, 4, 0])], id_prefix="aw6", demo=True),
+        tornado([(LONG, 10, 20), ("b", 30, 5)], 15, id_prefix="aw7"),
+    ]
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium absent")
+def test_no_text_cut_off_or_overlapping():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    charts = [f() for f in SAMPLES.values()] + awkward_charts()
+    html = "<!doctype html><meta charset=utf-8><body style='width:860px'>" + "".join(
+        f"<div>{c.svg}</div>" for c in charts) + "</body>"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 800})
+            page.set_content(html)
+            count, problems = page.evaluate(LAYOUT_JS)
+        finally:
+            browser.close()
+    assert count > 500
+    assert problems == []
