@@ -41,3 +41,22 @@ def add(
     typer.echo(f"Compte créé : {user.email} ({user.get_role_display()}, {user.scope_label}).")
     if link:
         typer.echo(f"Invitation envoyée ; lien à usage unique : {link}")
+
+
+@app.command("token")
+def token(
+    email: str = typer.Argument(..., help="Adresse e-mail du compte."),
+    name: str = typer.Option("script", "--name", help="Nom du jeton (pour le reconnaître et le révoquer)."),
+) -> None:
+    """Crée un jeton personnel pour l'API REST (affiché une seule fois)."""
+    setup_django()
+    migrate()
+    from numeduc.web.accounts.models import ApiToken, User
+
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is None:
+        typer.echo(f"Erreur : aucun compte pour {email}.", err=True)
+        raise typer.Exit(2)
+    _, value = ApiToken.issue(user, name)
+    typer.echo(f"Jeton « {name} » pour {user.email} (conservez-le, il ne sera plus affiché) :\n{value}")
+    typer.echo("Usage : curl -H 'Authorization: Bearer <jeton>' http://127.0.0.1:8000/api/v1/campaigns")

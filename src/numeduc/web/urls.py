@@ -3,10 +3,12 @@
 from django.urls import include, path
 
 from . import views
+from .api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sources/", views.sources, name="sources"),
+    path("api/v1/", api.urls),
     path("compte/", include("numeduc.web.accounts.urls")),
     path("", include("numeduc.web.surveys.urls")),
     path("resultats/", include("numeduc.web.results.urls")),

@@ -108,3 +108,27 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and timezone.now() < self.expires_at
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API (scripts, notebooks). Only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("nom", max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+        token = "nde_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, token_hash=_hash_token(token)), token
+
+    @classmethod
+    def authenticate(cls, token: str):
+        found = cls.objects.select_related("user").filter(token_hash=_hash_token(token), revoked_at__isnull=True).first()
+        if found is None or not found.user.is_active:
+            return None
+        cls.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        return found.user

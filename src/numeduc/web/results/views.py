@@ -23,6 +23,28 @@ def _level(value) -> str:
     return "—" if value is None else fr_number(value, 1 if value % 1 else 0)
 
 
+def compute_profile(campaign: Campaign, departement: Departement, response: Response):
+    """The département's profile for this campaign (shared by the page and the API)."""
+    questionnaire = campaign.questionnaire
+    factor_items = questionnaire.factor_items()
+    reference_campaign = data.comparison_campaign(campaign)
+    levels = data.campaign_levels(reference_campaign) if reference_campaign else pd.DataFrame()
+    own_levels = data.response_levels(response)
+    previous = data.previous_response(response)
+    peers = data.reference_peer_groups()
+    reference_label = "" if reference_campaign == campaign else (
+        f" de la campagne {reference_campaign.year}" if reference_campaign else "")
+    profile = build_profile(
+        departement.code, levels,
+        {item.factor: item.label for item in factor_items},
+        [AxisDefinition(a.id, a.label, tuple(a.factors)) for a in questionnaire.axes],
+        groups=peers.groups, group_profiles=peers.standardised_profiles, group_names=peers.group_names,
+        own_levels=own_levels, previous_levels=data.response_levels(previous) if previous else None,
+        reference_label=reference_label,
+    )
+    return profile, reference_campaign, peers
+
+
 @login_required
 def departement_results(request, campaign_id: int, code: str):
     campaign = get_object_or_404(Campaign, pk=campaign_id)
@@ -40,21 +62,8 @@ def departement_results(request, campaign_id: int, code: str):
             "campaign": campaign, "departement": departement, "response": response if is_own else None,
         }, status=404)
 
-    reference_campaign = data.comparison_campaign(campaign)
-    levels = data.campaign_levels(reference_campaign) if reference_campaign else pd.DataFrame()
-    own_levels = data.response_levels(response)
+    profile, reference_campaign, peers = compute_profile(campaign, departement, response)
     previous = data.previous_response(response)
-    peers = data.reference_peer_groups()
-    reference_label = "" if reference_campaign == campaign else (
-        f" de la campagne {reference_campaign.year}" if reference_campaign else "")
-    profile = build_profile(
-        departement.code, levels,
-        {item.factor: item.label for item in factor_items},
-        [AxisDefinition(a.id, a.label, tuple(a.factors)) for a in questionnaire.axes],
-        groups=peers.groups, group_profiles=peers.standardised_profiles, group_names=peers.group_names,
-        own_levels=own_levels, previous_levels=data.response_levels(previous) if previous else None,
-        reference_label=reference_label,
-    )
     demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
     series = [Series(f"{departement.name}", [r.level for r in profile.factors], "primary")]
     if profile.national:
