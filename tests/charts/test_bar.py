@@ -113,3 +113,21 @@ def test_any_data_gives_valid_svg_with_one_bar_per_value(data, n_cat, n_ser, hor
         vb = [float(v) for v in root.get("viewBox").split()]
         assert 0 <= x and x + w <= vb[2] + 0.5
         assert 0 <= y and y + h <= vb[3] + 0.5
+
+
+def test_figure_html_wraps_svg_table_and_escapes():
+    import xml.etree.ElementTree as ET
+
+    chart = bar([EVIL], [Series(EVIL, [1])], title=EVIL, id_prefix="f")
+    html = chart.figure_html()
+    root = ET.fromstring(html)  # well-formed (XHTML-compatible) markup
+    assert root.tag == "figure"
+    assert root.find(".//details/summary").text == "Voir les données du graphique"
+    table = root.find(".//table")
+    assert table.find("caption").text == EVIL
+    assert [th.text for th in table.find("thead/tr")] == ["Catégorie", EVIL]
+    assert table.find("tbody/tr/th").get("scope") == "row"
+    assert root.find("figcaption").text == EVIL
+    assert "min-width:520px" in html
+    visible = ET.fromstring(chart.figure_html(table_visible=True))
+    assert visible.find(".//details") is None and visible.find(".//table") is not None

@@ -160,3 +160,31 @@ def test_any_values_give_valid_svg_and_points_within_the_outer_ring(n, data):
     for m in markers:
         assert min(xs) - 0.2 <= float(m.get("cx")) <= max(xs) + 0.2
         assert min(ys) - 0.2 <= float(m.get("cy")) <= max(ys) + 0.2
+
+
+@pytest.mark.parametrize("name", ["radar", "bar", "line", "scree", "corcircle", "scatter", "heatmap",
+                                  "dendrogram", "tornado"])
+def test_source_line_and_caption(name):
+    import numpy as np
+    import pandas as pd
+
+    from numeduc.charts import (Point, bar, correlation_circle, dendrogram, heatmap, line, scatter, scree,
+                                tornado)
+
+    src = "INSEE 2014 <b>"
+    makers = {
+        "radar": lambda: radar(["a", "b", "c"], [Series("x", [1, 2, 3])], source=src, id_prefix="s"),
+        "bar": lambda: bar(["a"], [Series("x", [1])], source=src, id_prefix="s"),
+        "line": lambda: line(["a", "b"], [Series("x", [1, 2])], source=src, id_prefix="s"),
+        "scree": lambda: scree([2, 1], source=src, id_prefix="s"),
+        "corcircle": lambda: correlation_circle({"a": (0.5, 0.5)}, source=src, id_prefix="s"),
+        "scatter": lambda: scatter([Point("a", 1, 2)], source=src, id_prefix="s"),
+        "heatmap": lambda: heatmap(pd.DataFrame([[1.0]], index=["a"], columns=["a"]), source=src, id_prefix="s"),
+        "dendrogram": lambda: dendrogram(np.array([[-1, -2]]), [1.0], ["a", "b"], source=src, id_prefix="s"),
+        "tornado": lambda: tornado([("a", 1, 3)], 2, source=src, id_prefix="s"),
+    }
+    chart = makers[name]()
+    root = check_chart(chart)
+    sources = with_class(root, "nc-source")
+    assert len(sources) == 1 and sources[0].text == "Source : " + src
+    assert chart.table.caption.endswith("source : " + src)

@@ -270,8 +270,16 @@ def svg_root(
     body: Iterable[str],
     kind: str,
     demo: bool,
+    source: str | None = None,
 ) -> str:
-    """The accessible root: viewBox, width 100 %, role=img labelled by title and desc."""
+    """The accessible root: viewBox, width 100 %, role=img labelled by title and desc;
+    ``source`` adds a "Source : …" line at the bottom."""
+    body = list(body)
+    if source:
+        for line in wrap(f"Source : {source}", width - 32, 10.5, 2):
+            height += 14
+            body.append(text(16, height - 4, line, size=10.5, fill=MUTED_COLOR, extra=' class="nc-source"'))
+        height += 4
     title_id = f"{prefix}-title"
     desc_id = f"{prefix}-desc"
     parts = [
@@ -289,6 +297,12 @@ def svg_root(
         parts.append(demo_mark(width, height))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def caption(title: str, demo: bool, source: str | None = None) -> str:
+    """Table caption: the title, the demo mention and the source."""
+    return (title + (f" ({DEMO_LABEL})" if demo else "")
+            + (f" ; source : {one_line(source)}" if source else ""))
 
 
 def demo_mark(width: float, height: float) -> str:

@@ -24,6 +24,7 @@ def bar(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     value_labels: bool = True,
     axis_label: str | None = None,
     category_header: str = "Catégorie",
@@ -252,7 +253,7 @@ def bar(
         body.append(s.text(16, height + 6, f"{MISSING_MARK} : non renseigné.", size=11, fill=s.MUTED_COLOR))
         height += 16
     svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
-                     body=body, kind="bar", demo=demo)
+                     body=body, kind="bar", demo=demo, source=source)
     headers = [category_header, *names] + (["Total"] if stacked and n_ser > 1 else [])
     rows = []
     for i, category in enumerate(categories):
@@ -260,7 +261,7 @@ def bar(
         if stacked and n_ser > 1:
             row.append(fmt(totals[i]))
         rows.append(row)
-    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title, demo, source)
     return Chart(svg=svg, title=title, description=description,
                  table=DataTable(caption=caption, headers=headers, rows=rows), demo=demo, kind="bar")
 

@@ -99,6 +99,7 @@ def dendrogram(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     height_label: str = "Hauteur",
     label_header: str = "Individu",
     decimals: int = 2,
@@ -207,7 +208,7 @@ def dendrogram(
                            extra=a.halo()))
     height = bottom + 44
     svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
-                     body=body, kind="dendrogram", demo=demo)
+                     body=body, kind="dendrogram", demo=demo, source=source)
     headers = ["Rang", label_header] + (["Groupe"] if group_names else [])
     rows = []
     for rank, obs in enumerate(order, start=1):
@@ -215,6 +216,6 @@ def dendrogram(
         if group_names:
             row.append(group_of[obs])
         rows.append(row)
-    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title, demo, source)
     return Chart(svg=svg, title=title, description=description,
                  table=DataTable(caption=caption, headers=headers, rows=rows), demo=demo, kind="dendrogram")

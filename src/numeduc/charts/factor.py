@@ -31,6 +31,7 @@ def correlation_circle(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     decimals: int = 3,
     show_title: bool = True,
 ) -> Chart:
@@ -137,10 +138,10 @@ def correlation_circle(
     body.append(f'<g class="nc-labels">{"".join(texts)}</g>')
     height = cy + radius + 48
     svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
-                     body=body, kind="corcircle", demo=demo)
+                     body=body, kind="corcircle", demo=demo, source=source)
     rows = [[name, fr_number(x, decimals), fr_number(yv, decimals), fr_number(x * x + yv * yv, decimals),
              "supplémentaire" if is_supp else "active"] for name, x, yv, is_supp in variables]
-    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title, demo, source)
     table = DataTable(caption=caption, headers=["Variable", d1, d2, "Qualité sur le plan (cos²)", "Statut"],
                       rows=rows)
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="corcircle")
@@ -155,6 +156,7 @@ def scatter(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     labels: bool = True,
     decimals: int = 3,
     label_header: str = "Individu",
@@ -279,7 +281,7 @@ def scatter(
                            size=11, fill=s.MUTED_COLOR))
         height += 14
     svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
-                     body=body, kind="scatter", demo=demo)
+                     body=body, kind="scatter", demo=demo, source=source)
     headers = [label_header, x_label, y_label] + ([group_header] if has_groups else [])
     rows = []
     for p in pts:
@@ -287,6 +289,6 @@ def scatter(
         if has_groups:
             row.append(p.group if p.group is not None else "Sans groupe")
         rows.append(row)
-    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title, demo, source)
     return Chart(svg=svg, title=title, description=description,
                  table=DataTable(caption=caption, headers=headers, rows=rows), demo=demo, kind="scatter")

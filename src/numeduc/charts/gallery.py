@@ -112,6 +112,7 @@ def sample_scree() -> Chart:
         reference_line=1.0,
         reference_label="Critère de Kaiser (valeur propre 1)",
         id_prefix="scree-demo",
+        source="jeu de données « decathlon » du paquet R FactoMineR",
     )
 
 
@@ -186,7 +187,8 @@ def sample_heatmap() -> Chart:
     significant = p < 0.05
     np.fill_diagonal(significant, False)
     mark = pd.DataFrame(significant, index=corr.index, columns=corr.columns)
-    return heatmap(corr, mark=mark, title="Corrélations entre épreuves (décathlon)", id_prefix="heatmap-demo")
+    return heatmap(corr, mark=mark, title="Corrélations entre épreuves (décathlon)", id_prefix="heatmap-demo",
+                   source="jeu de données « decathlon » du paquet R FactoMineR")
 
 
 def sample_dendrogram() -> Chart:

@@ -52,6 +52,7 @@ def heatmap(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     corner_header: str = "",
     show_title: bool = True,
 ) -> Chart:
@@ -165,10 +166,10 @@ def heatmap(
         body.append(s.text(16, height + 4, " ; ".join(notes) + ".", size=11, fill=s.MUTED_COLOR))
         height += 16
     svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
-                     body=body, kind="heatmap", demo=demo)
+                     body=body, kind="heatmap", demo=demo, source=source)
     rows = [[rlabel, *[fmt(values[i][j]) + (f" {mark_symbol}" if marks[i][j] else "") for j in range(n_cols)]]
             for i, rlabel in enumerate(row_labels)]
-    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title, demo, source)
     if mark is not None and n_marked:
         caption += f" ; {mark_label}"
     return Chart(svg=svg, title=title, description=description,

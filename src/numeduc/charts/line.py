@@ -43,6 +43,7 @@ def line(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     axis_label: str | None = None,
     x_header: str = "Période",
     end_labels: bool = True,
@@ -161,8 +162,8 @@ def line(
                            fill=s.MUTED_COLOR))
         height += 16
     svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
-                     body=body, kind="line", demo=demo)
+                     body=body, kind="line", demo=demo, source=source)
     rows = [[label, *[fmt(values[j][i]) for j in range(len(series))]] for i, label in enumerate(x_labels)]
-    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title, demo, source)
     return Chart(svg=svg, title=title, description=description,
                  table=DataTable(caption=caption, headers=[x_header, *names], rows=rows), demo=demo, kind="line")

@@ -72,11 +72,13 @@ class Chart:
     demo: bool = False
     kind: str = field(default="chart")
 
-    def figure_html(self, *, table_visible: bool = False) -> str:
+    def figure_html(self, *, table_visible: bool = False, min_width: int = 520) -> str:
         """``<figure>`` holding the SVG and its data table.
 
         The table is kept in the page for screen readers and shown in a ``<details>`` element
-        (closed) unless ``table_visible``; it needs no JavaScript.
+        (closed) unless ``table_visible``; it needs no JavaScript. The SVG scales with its
+        container but not below ``min_width`` CSS pixels (text would become unreadable on a
+        phone): narrower screens scroll it sideways instead.
         """
         table = self.table.to_html()
         if table_visible:
@@ -84,6 +86,8 @@ class Chart:
         else:
             table_html = f"<details><summary>Voir les données du graphique</summary>{table}</details>"
         return (
-            f'<figure class="nc-chart-figure nc-{_html_escape(self.kind)}">{self.svg}'
+            f'<figure class="nc-chart-figure nc-{_html_escape(self.kind)}">'
+            f'<div class="nc-chart-scroll" style="overflow-x:auto">'
+            f'<div style="min-width:{int(min_width)}px">{self.svg}</div></div>'
             f"<figcaption>{_html_escape(self.title)}</figcaption>{table_html}</figure>"
         )

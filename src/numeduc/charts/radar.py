@@ -39,6 +39,7 @@ def radar(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     short_labels: Sequence[str] | None = None,
     label_lines: int = 3,
     value_format: Callable[[float | None], str] | None = None,
@@ -218,9 +219,9 @@ def radar(
 
     svg = s.svg_root(
         width=width, height=height, prefix=prefix, title=title, description=description,
-        body=body, kind="radar", demo=demo,
+        body=body, kind="radar", demo=demo, source=source,
     )
-    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title, demo, source)
     rows = [
         [str(i + 1), axes[i], *[fmt(None if s.is_missing(x.values[i]) else x.values[i]) for x in series]]
         for i in range(n)

@@ -18,6 +18,7 @@ def scree(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     dim_prefix: str = "Dim.",
     reference_line: float | None = None,
     reference_label: str | None = None,
@@ -120,10 +121,10 @@ def scree(
     body.append(f'<g class="nc-labels">{"".join(labels)}</g>')
     height = bottom + 30
     svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
-                     body=body, kind="scree", demo=demo)
+                     body=body, kind="scree", demo=demo, source=source)
     rows = [[dims[i], fr_number(values[i], decimals), fr_percent(shares[i], 2), fr_percent(cumulative[i], 2)]
             for i in range(n)]
-    caption = title + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title, demo, source)
     table = DataTable(caption=caption, headers=["Dimension", "Valeur propre", "Pourcentage de variance",
                                                 "Pourcentage cumulé"], rows=rows)
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="scree")

@@ -22,6 +22,7 @@ def tornado(
     description: str | None = None,
     id_prefix: str | None = None,
     demo: bool = False,
+    source: str | None = None,
     parameter_header: str = "Paramètre",
     show_title: bool = True,
 ) -> Chart:
@@ -106,9 +107,9 @@ def tornado(
     body.append(f'<g class="nc-labels">{"".join(labels)}</g>')
     height = bottom + 30
     svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
-                     body=body, kind="tornado", demo=demo)
+                     body=body, kind="tornado", demo=demo, source=source)
     rows = [[label, fmt(low), fmt(high), fmt(abs(high - low))] for label, low, high in rows_in]
-    caption = title + f" (total de référence : {fmt(base)})" + (f" ({s.DEMO_LABEL})" if demo else "")
+    caption = s.caption(title + f" (total de référence : {fmt(base)})", demo, source)
     table = DataTable(caption=caption, headers=[parameter_header, f"Total — {low_label.lower()}",
                                                 f"Total — {high_label.lower()}", "Amplitude"], rows=rows)
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="tornado")
