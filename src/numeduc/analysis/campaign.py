@@ -1,0 +1,561 @@
+"""National analysis of one self-diagnosis campaign (pure: pandas in, dataclasses out).
+
+What the 2017 white paper did by hand, recomputed for any campaign:
+
+* a PCA of the 13 factor levels (FactoMineR conventions, :func:`numeduc.stats.pca`) with each
+  axis read from the factors' contributions, and the four INSEE indicators as supplementary
+  variables;
+* the Spearman correlation matrix of the 13 factors (answers are 1-4 levels: ranks, not
+  distances, carry the information, and ties are handled with average ranks as R does);
+* the paper's four cross-tabulations, each with an ordinal test and an effect size;
+* Spearman correlations of each factor with the four indicators;
+* peer groups (:func:`numeduc.analysis.peers.compute_peer_groups`).
+
+Disclosure rule: nothing below national level is computed over fewer than
+:data:`numeduc.analysis.profile.MIN_GROUP` respondents (a smaller aggregate could reveal one
+département's answers). Cross-tab cells are counts of départements, which reveal nobody's
+answer on their own; individual positions (factor map) are the caller's responsibility (the
+web pages show them to the coordinator only).
+
+Every result carries one plain-French sentence saying what it shows and how sure we are.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from numeduc.analysis.profile import MIN_GROUP
+from numeduc.formatting import fr_number, fr_percent
+from numeduc.stats import GroupTestResult, correlation, ordinal_association, pca
+
+ALPHA = 0.05
+N_FACTORS = 13
+
+# Short labels for charts (the questionnaire's full labels are sentences).
+FACTOR_SHORT_LABELS = {
+    1: "Maturité des équipes",
+    2: "Évaluation et suivi",
+    3: "Accompagnement des utilisateurs",
+    4: "Internet des collèges",
+    5: "Wifi des collèges",
+    6: "Clarté des responsabilités",
+    7: "Budget par élève",
+    8: "Sécurisation des usages",
+    9: "Maîtrise du parc",
+    10: "Utilisation des équipements",
+    11: "Maturité des personnels",
+    12: "Coopération avec l'État",
+    13: "Coopération avec les collèges",
+}
+
+# Demographic indicators crossed with the answers (column of ``departements`` -> label).
+DEMOGRAPHIC_INDICATORS = {
+    "poverty_rate": "Taux de pauvreté",
+    "log_density": "Densité (log)",
+    "population_growth": "Évolution de la population",
+    "share_0_19": "Part des 0-19 ans",
+}
+
+# The paper's budget bands (euros per pupil per year, investment + operation). Left-closed:
+# 50 € falls in "50-75 €".
+BUDGET_BANDS = (("< 50 €", 0.0, 50.0), ("50-75 €", 50.0, 75.0), ("75-100 €", 75.0, 100.0), ("> 100 €", 100.0, math.inf))
+
+FACTOR_ITEM_PREFIX = "f"
+
+
+class NotEnoughRespondents(ValueError):
+    """Fewer respondents than the disclosure rule allows for a national analysis."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def factor_label(factor: int) -> str:
+    return FACTOR_SHORT_LABELS.get(int(factor), f"Facteur {factor}")
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter only ("Coopération avec l'État" keeps its capital É)."""
+    return text[:1].lower() + text[1:]
+
+
+def fr_p(p: float) -> str:
+    """p-value in French: ``p < 0,001`` or ``p = 0,034``."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "p non calculable"
+    if p < 0.001:
+        return "p < 0,001"
+    return f"p = {fr_number(p, 3)}"
+
+
+def strength_word(effect: float) -> str:
+    """Words for the size of a correlation-like effect (|r|): conventional thresholds."""
+    size = abs(effect)
+    if size < 0.1:
+        return "négligeable"
+    if size < 0.3:
+        return "faible"
+    if size < 0.5:
+        return "modéré"
+    return "fort"
+
+
+def factor_columns(answers: pd.DataFrame) -> dict[str, int]:
+    """Item id -> factor number for the columns that are factor levels (``fNN_...``)."""
+    mapping = {}
+    for column in answers.columns:
+        text = str(column)
+        if len(text) > 3 and text[0] == FACTOR_ITEM_PREFIX and text[1:3].isdigit() and text[3] == "_" and "__" not in text:
+            mapping[text] = int(text[1:3])
+    return mapping
+
+
+def levels_from_answers(answers: pd.DataFrame) -> pd.DataFrame:
+    """Factor levels (columns 1..13, floats, NaN when missing) from answers keyed by item id."""
+    mapping = factor_columns(answers)
+    levels = answers[list(mapping)].apply(pd.to_numeric, errors="coerce")
+    levels.columns = [mapping[c] for c in levels.columns]
+    return levels.reindex(columns=sorted(levels.columns)).astype(float)
+
+
+def demographics(departements: pd.DataFrame, codes) -> pd.DataFrame:
+    """The four indicators for ``codes`` (density on a natural log scale)."""
+    frame = departements.reindex(list(codes))
+    out = pd.DataFrame(index=frame.index)
+    out["poverty_rate"] = pd.to_numeric(frame["poverty_rate"], errors="coerce")
+    density = pd.to_numeric(frame["density"], errors="coerce")
+    out["log_density"] = np.log(density.where(density > 0))
+    out["population_growth"] = pd.to_numeric(frame["population_growth"], errors="coerce")
+    out["share_0_19"] = pd.to_numeric(frame["share_0_19"], errors="coerce")
+    return out
+
+
+def budget_band(total: float | None) -> str | None:
+    if total is None or (isinstance(total, float) and math.isnan(total)):
+        return None
+    for label, low, high in BUDGET_BANDS:
+        if low <= total < high:
+            return label
+    return None
+
+
+def _join(words: list[str]) -> str:
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " et " + words[-1]
+
+
+# --------------------------------------------------------------------------- PCA
+
+
+@dataclass
+class AxisInterpretation:
+    dimension: str  # "Dim.1"
+    number: int
+    eigenvalue: float
+    percent: float
+    positive: list[tuple[int, float, float]]  # (factor, contribution %, coordinate)
+    negative: list[tuple[int, float, float]]
+    sentence: str
+
+
+@dataclass
+class CampaignPCA:
+    eigenvalues: pd.DataFrame  # comp k -> eigenvalue, percent, cumulative
+    var_coord: pd.DataFrame  # factor -> Dim.k (correlation with the axis)
+    var_contrib: pd.DataFrame
+    ind_coord: pd.DataFrame  # code -> Dim.k (identifying: coordinator only)
+    supplementary: pd.DataFrame  # indicator -> Dim.k (correlation)
+    axes: list[AxisInterpretation]
+    n: int
+    imputed: list[tuple[str, str]]
+    sentence: str
+
+
+def interpret_axis(var_coord: pd.Series, var_contrib: pd.Series, number: int, eigenvalue: float,
+                   percent: float) -> AxisInterpretation:
+    """Factors contributing above the average (100/p %) to an axis, split by sign."""
+    threshold = 100.0 / len(var_contrib)
+    strong = var_contrib[var_contrib > threshold].sort_values(ascending=False)
+    positive = [(int(f), float(var_contrib[f]), float(var_coord[f])) for f in strong.index if var_coord[f] > 0]
+    negative = [(int(f), float(var_contrib[f]), float(var_coord[f])) for f in strong.index if var_coord[f] < 0]
+    pos_words = _join([_lower_first(factor_label(f)) for f, _, _ in positive])
+    neg_words = _join([_lower_first(factor_label(f)) for f, _, _ in negative])
+    head = f"L'axe {number} ({fr_percent(percent)} de l'inertie)"
+    if positive and negative:
+        sentence = (f"{head} oppose les départements bien placés en {pos_words} (côté positif) "
+                    f"à ceux bien placés en {neg_words} (côté négatif).")
+    elif positive or negative:
+        words = pos_words or neg_words
+        side = "positif" if positive else "négatif"
+        sentence = (f"{head} regroupe {words} : plus un département est du côté {side}, "
+                    f"plus ses niveaux y sont élevés.")
+    else:
+        sentence = f"{head} ne se rattache nettement à aucun facteur."
+    return AxisInterpretation(f"Dim.{number}", number, float(eigenvalue), float(percent), positive, negative, sentence)
+
+
+def campaign_pca(levels: pd.DataFrame, demo_frame: pd.DataFrame, *, ncp: int = 5, n_axes: int = 3) -> CampaignPCA:
+    """Scaled PCA of the factor levels with the indicators as supplementary variables."""
+    data = levels.copy()
+    data.columns = [int(c) for c in data.columns]
+    sup_cols = list(demo_frame.columns)
+    data = data.join(demo_frame, how="left")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # imputed cells are reported in ``imputed``
+        result = pca(data, quanti_sup=sup_cols, ncp=ncp, scale=True)
+    eig = result.eig
+    axes = [
+        interpret_axis(result.var_coord[f"Dim.{k}"], result.var_contrib[f"Dim.{k}"], k,
+                       eig.iloc[k - 1]["eigenvalue"], eig.iloc[k - 1]["percent"])
+        for k in range(1, min(n_axes, result.ncp) + 1)
+    ]
+    first_two = float(eig["cumulative"].iloc[min(1, len(eig) - 1)])
+    sentence = (
+        f"Analyse en composantes principales des 13 facteurs sur {len(levels)} départements : "
+        f"les deux premiers axes résument {fr_percent(first_two)} de la variabilité des réponses"
+        + (" (au-delà de 50 %, la carte factorielle en donne une bonne image)." if first_two >= 50
+           else " (moins de la moitié : la carte factorielle n'en donne qu'une image partielle).")
+    )
+    sup = result.quanti_sup_coord.copy() if result.quanti_sup_coord is not None else pd.DataFrame()
+    return CampaignPCA(
+        eigenvalues=eig, var_coord=result.var_coord, var_contrib=result.var_contrib,
+        ind_coord=result.ind_coord, supplementary=sup, axes=axes, n=len(levels),
+        imputed=list(result.imputed), sentence=sentence,
+    )
+
+
+# --------------------------------------------------------------------------- correlations
+
+
+@dataclass
+class SignificantPair:
+    a: int
+    b: int
+    rho: float
+    p_value: float
+    n: int
+
+
+@dataclass
+class FactorCorrelations:
+    matrix: pd.DataFrame
+    p_values: pd.DataFrame
+    n: pd.DataFrame
+    method: str
+    significant: list[SignificantPair]
+    n_pairs: int
+    sentence: str
+
+
+def factor_correlations(levels: pd.DataFrame) -> FactorCorrelations:
+    """Spearman correlations between the factors (pairwise complete observations)."""
+    result = correlation(levels, "spearman")
+    cols = list(levels.columns)
+    pairs = []
+    n_pairs = 0
+    for i, a in enumerate(cols):
+        for b in cols[i + 1:]:
+            p = result.p_values.loc[a, b]
+            if not np.isnan(p):
+                n_pairs += 1
+            if not np.isnan(p) and p < ALPHA:
+                pairs.append(SignificantPair(int(a), int(b), float(result.matrix.loc[a, b]), float(p),
+                                             int(result.n.loc[a, b])))
+    pairs.sort(key=lambda pair: pair.p_value)
+    expected = ALPHA * n_pairs
+    n_total = int(np.diag(result.n.to_numpy()).max()) if len(cols) else 0
+    if pairs:
+        best = pairs[0]
+        sentence = (
+            f"Corrélations de Spearman (rangs, adaptées à des niveaux de 1 à 4) sur {n_total} départements : "
+            f"{len(pairs)} paires sur {n_pairs} sont significatives au seuil de 5 % "
+            f"(le hasard seul en produirait environ {fr_number(expected, 0)}) ; la plus nette relie "
+            f"{_lower_first(factor_label(best.a))} et {_lower_first(factor_label(best.b))} "
+            f"(rho = {fr_number(best.rho, 2)}, {fr_p(best.p_value)})."
+        )
+    else:
+        sentence = (
+            f"Corrélations de Spearman sur {n_total} départements : aucune des {n_pairs} paires n'est "
+            "significative au seuil de 5 %."
+        )
+    return FactorCorrelations(result.matrix, result.p_values, result.n, "spearman", pairs, n_pairs, sentence)
+
+
+# --------------------------------------------------------------------------- cross-tabs
+
+
+@dataclass
+class CrossTab:
+    key: str
+    title: str
+    outcome_label: str
+    grouping_label: str
+    table: pd.DataFrame  # rows: grouping levels, columns: outcome levels 1..4; counts of départements
+    test: str
+    statistic: float
+    p_value: float
+    effect_size: float
+    effect_size_name: str
+    n: int
+    sentence: str
+
+    @property
+    def significant(self) -> bool:
+        return not math.isnan(self.p_value) and self.p_value < ALPHA
+
+
+def cross_tab(key: str, title: str, outcome: pd.Series, grouping: pd.Series, *, order: list,
+              outcome_label: str, grouping_label: str, rising: str, falling: str, pair: str) -> CrossTab:
+    """Counts of départements by (grouping level, outcome level) and an ordinal test.
+
+    ``order`` lists the grouping levels from lowest to highest. Two levels: Mann-Whitney with
+    the rank-biserial correlation; more: Kendall's tau-b (``numeduc.stats.ordinal_association``).
+    ``rising``/``falling`` are the French words for a positive/negative association, ``pair``
+    names the two variables ("l'utilisation des équipements et le budget par élève").
+    """
+    frame = pd.DataFrame({"outcome": pd.to_numeric(outcome, errors="coerce"), "group": grouping}).dropna()
+    present = [level for level in order if (frame["group"] == level).any()]
+    table = pd.crosstab(pd.Categorical(frame["group"], categories=order),
+                        pd.Categorical(frame["outcome"].astype(int), categories=[1, 2, 3, 4]), dropna=False)
+    table.index = [str(level) for level in order]
+    table.columns = [1, 2, 3, 4]
+    table.index.name, table.columns.name = grouping_label, outcome_label
+    n = len(frame)
+    if len(present) < 2 or n < MIN_GROUP:
+        result = GroupTestResult("non calculable", math.nan, math.nan, math.nan, "", n)
+    else:
+        result = ordinal_association(frame["outcome"].to_numpy(), frame["group"].to_list(), order=present)
+        if len(present) == 2:
+            # Rank-biserial is positive when the first (lowest) group answers higher: flip it so
+            # that, as for tau-b, positive means "rises with the grouping".
+            result = GroupTestResult(result.test, result.statistic, result.p_value, -result.effect_size,
+                                     result.effect_size_name, result.n, result.df)
+    sentence = crosstab_sentence(result, rising, falling, pair)
+    return CrossTab(key, title, outcome_label, grouping_label, table, result.test, float(result.statistic),
+                    float(result.p_value), float(result.effect_size), result.effect_size_name, int(result.n),
+                    sentence)
+
+
+def crosstab_sentence(result: GroupTestResult, rising: str, falling: str, pair: str) -> str:
+    n = result.n
+    if math.isnan(result.p_value):
+        return (f"Test non calculable sur {n} départements (il faut au moins {MIN_GROUP} réponses "
+                "réparties dans au moins deux groupes).")
+    stats_text = f"{result.effect_size_name} = {fr_number(result.effect_size, 2)}, {fr_p(result.p_value)}, n = {n}"
+    if result.p_value >= ALPHA:
+        return f"Pas de lien démontré entre {pair} sur ces {n} départements ({stats_text} : non significatif)."
+    direction = rising if result.effect_size > 0 else falling
+    return (f"{direction[0].upper()}{direction[1:]} : lien {strength_word(result.effect_size)} et significatif "
+            f"au seuil de 5 % ({stats_text}) ; une association, pas une preuve de cause.")
+
+
+def paper_crosstabs(answers: pd.DataFrame, levels: pd.DataFrame) -> list[CrossTab]:
+    """The white paper's four cross-tabulations (missing answers dropped, ``n`` says how many)."""
+    use = levels.get(10, pd.Series(dtype=float))
+    tabs = []
+    if "homogeneite_parc" in answers.columns:
+        homogeneity = pd.to_numeric(answers["homogeneite_parc"], errors="coerce").reindex(levels.index)
+        tabs.append(cross_tab(
+            "homogeneite", "Utilisation des équipements selon l'homogénéité du parc", use, homogeneity,
+            order=[1.0, 2.0, 3.0, 4.0], outcome_label="Utilisation des équipements (niveau)",
+            grouping_label="Homogénéité du parc (niveau)",
+            rising="l'utilisation des équipements augmente avec l'homogénéité du parc",
+            falling="l'utilisation des équipements est plus forte là où le parc est moins homogène",
+            pair="l'utilisation des équipements et l'homogénéité du parc",
+        ))
+    budget_cols = [c for c in ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve") if c in answers.columns]
+    if budget_cols:
+        parts = answers[budget_cols].apply(pd.to_numeric, errors="coerce")
+        total = parts.sum(axis=1, min_count=len(budget_cols)).reindex(levels.index)
+        bands = total.map(budget_band)
+        tabs.append(cross_tab(
+            "budget", "Utilisation des équipements selon le budget par élève", use, bands,
+            order=[label for label, _, _ in BUDGET_BANDS], outcome_label="Utilisation des équipements (niveau)",
+            grouping_label="Budget par élève et par an (investissement + fonctionnement)",
+            rising="l'utilisation des équipements augmente avec le budget par élève",
+            falling="l'utilisation des équipements baisse quand le budget par élève augmente",
+            pair="l'utilisation des équipements et le budget par élève",
+        ))
+    if 3 in levels.columns:
+        tabs.append(cross_tab(
+            "accompagnement", "Utilisation des équipements selon l'accompagnement des utilisateurs", use,
+            levels[3], order=[1.0, 2.0, 3.0, 4.0], outcome_label="Utilisation des équipements (niveau)",
+            grouping_label="Accompagnement des utilisateurs (niveau)",
+            rising="l'utilisation des équipements est plus forte là où l'accompagnement des utilisateurs l'est",
+            falling="l'utilisation des équipements est plus faible là où l'accompagnement des utilisateurs est fort",
+            pair="l'utilisation des équipements et l'accompagnement des utilisateurs",
+        ))
+    if 1 in levels.columns and 2 in levels.columns:
+        tabs.append(cross_tab(
+            "evaluation", "Maturité perçue selon l'effort d'évaluation et de suivi", levels[1], levels[2],
+            order=[1.0, 2.0, 3.0, 4.0], outcome_label="Maturité des équipes (niveau)",
+            grouping_label="Évaluation et suivi (niveau)",
+            rising="la maturité perçue augmente avec l'effort d'évaluation et de suivi",
+            falling="la maturité perçue baisse quand l'effort d'évaluation et de suivi augmente",
+            pair="la maturité perçue et l'effort d'évaluation et de suivi",
+        ))
+    for tab in tabs:
+        tab.table.index = [_band_or_level(x) for x in tab.table.index]
+    return tabs
+
+
+def _band_or_level(value: str) -> str:
+    try:
+        return f"niveau {int(float(value))}"
+    except ValueError:
+        return value
+
+
+# --------------------------------------------------------------------------- demographics
+
+
+@dataclass
+class DemographicCrossing:
+    rho: pd.DataFrame  # factor -> indicator
+    p_values: pd.DataFrame
+    n: pd.DataFrame
+    significant: list[tuple[int, str, float, float, int]]  # (factor, indicator, rho, p, n)
+    sentence: str
+
+
+def demographic_crossing(levels: pd.DataFrame, demo_frame: pd.DataFrame) -> DemographicCrossing:
+    """Spearman correlation of each factor with each indicator (pairwise complete)."""
+    joined = levels.join(demo_frame, how="left")
+    result = correlation(joined, "spearman")
+    factors, indicators = list(levels.columns), list(demo_frame.columns)
+    rho = result.matrix.loc[factors, indicators]
+    pv = result.p_values.loc[factors, indicators]
+    counts = result.n.loc[factors, indicators]
+    significant = [
+        (int(f), ind, float(rho.loc[f, ind]), float(pv.loc[f, ind]), int(counts.loc[f, ind]))
+        for f in factors for ind in indicators
+        if not np.isnan(pv.loc[f, ind]) and pv.loc[f, ind] < ALPHA
+    ]
+    significant.sort(key=lambda row: row[3])
+    total = len(factors) * len(indicators)
+    if significant:
+        f, ind, r, p, n = significant[0]
+        sentence = (
+            f"{len(significant)} liens sur {total} entre facteurs et indicateurs de l'Insee sont significatifs "
+            f"au seuil de 5 % (le hasard seul en produirait environ {fr_number(ALPHA * total, 0)}) ; le plus net : "
+            f"{_lower_first(factor_label(f))} et {DEMOGRAPHIC_INDICATORS.get(ind, ind).lower()} "
+            f"(rho = {fr_number(r, 2)}, {fr_p(p)}, n = {n})."
+        )
+    else:
+        sentence = f"Aucun des {total} liens entre facteurs et indicateurs de l'Insee n'est significatif au seuil de 5 %."
+    return DemographicCrossing(rho, pv, counts, significant, sentence)
+
+
+# --------------------------------------------------------------------------- peer groups
+
+
+@dataclass
+class PeerGroupSummary:
+    groups: pd.Series  # code -> group (all départements, reference data)
+    respondents: pd.Series  # group -> number of respondents
+    medians: pd.DataFrame  # group -> factor median; NaN for groups under MIN_GROUP respondents
+    hidden_groups: list[int]
+    sentence: str
+
+
+def group_medians(levels: pd.DataFrame, groups: pd.Series) -> tuple[pd.DataFrame, pd.Series, list[int]]:
+    """Median of each factor per group, masked for groups with fewer than MIN_GROUP respondents."""
+    membership = groups.reindex(levels.index)
+    counts = membership.value_counts().reindex(sorted(groups.dropna().unique()), fill_value=0).astype(int)
+    medians = levels.groupby(membership).median().reindex(counts.index)
+    hidden = [int(g) for g, c in counts.items() if c < MIN_GROUP]
+    medians.loc[hidden] = np.nan
+    return medians, counts, hidden
+
+
+def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSummary:
+    medians, counts, hidden = group_medians(levels, groups)
+    parts = ", ".join(f"groupe {g} : {c}" for g, c in counts.items())
+    sentence = f"Répondants par groupe de pairs ({parts})."
+    if hidden:
+        sentence += (f" Les médianes des groupes de moins de {MIN_GROUP} répondants "
+                     f"({', '.join(str(g) for g in hidden)}) ne sont pas montrées : elles pourraient révéler des réponses.")
+    return PeerGroupSummary(groups, counts, medians, hidden, sentence)
+
+
+# --------------------------------------------------------------------------- everything
+
+
+@dataclass
+class CampaignAnalysis:
+    n: int
+    levels: pd.DataFrame  # code -> factor levels (identifying: never shown as such outside coordination)
+    demographics: pd.DataFrame
+    pca: CampaignPCA
+    correlations: FactorCorrelations
+    crosstabs: list[CrossTab]
+    demographic: DemographicCrossing
+    peers: PeerGroupSummary | None
+    notes: list[str] = field(default_factory=list)
+
+
+def analyse_campaign(answers: pd.DataFrame, departements: pd.DataFrame, *, peer_groups: pd.Series | None = None,
+                     ncp: int = 5) -> CampaignAnalysis:
+    """Every national analysis of a campaign.
+
+    ``answers``: one row per responding département (index: code), columns item ids of the
+    autodiagnostic questionnaire. ``departements``: the reference table (index code; columns
+    density, poverty_rate, population_growth, share_0_19). ``peer_groups``: code -> group
+    (``numeduc.analysis.peers.compute_peer_groups(...).groups``), optional.
+
+    Raises :class:`NotEnoughRespondents` below MIN_GROUP respondents.
+    """
+    answers = answers.copy()
+    answers.index = answers.index.astype(str)
+    levels = levels_from_answers(answers)
+    levels = levels[levels.notna().any(axis=1)]
+    n = len(levels)
+    if n < MIN_GROUP:
+        raise NotEnoughRespondents(
+            f"{n} département(s) ont répondu : il en faut au moins {MIN_GROUP} pour une analyse nationale "
+            "sans risque de révéler une réponse."
+        )
+    demo_frame = demographics(departements, levels.index)
+    notes = []
+    missing_answers = int(levels.isna().to_numpy().sum())
+    if missing_answers:
+        notes.append(f"{missing_answers} niveau(x) manquant(s) : remplacés par la moyenne du facteur pour "
+                     "l'analyse en composantes principales, laissés de côté pour les corrélations et les tests.")
+    missing_demo = demo_frame.isna()
+    if missing_demo.to_numpy().any():
+        cols = [DEMOGRAPHIC_INDICATORS[c].lower() for c in demo_frame.columns if missing_demo[c].any()]
+        notes.append(
+            f"Indicateur Insee non publié pour {int(missing_demo.any(axis=1).sum())} département(s) "
+            f"({', '.join(cols)}) : remplacé par la moyenne pour l'ACP (variables supplémentaires), "
+            "laissé de côté pour les corrélations."
+        )
+    notes.append("La densité est prise en logarithme (Paris compte plus de 20 000 habitants au km², la Lozère 15) ; "
+                 "les corrélations de Spearman, fondées sur les rangs, n'en dépendent pas.")
+    return CampaignAnalysis(
+        n=n,
+        levels=levels,
+        demographics=demo_frame,
+        pca=campaign_pca(levels, demo_frame, ncp=ncp),
+        correlations=factor_correlations(levels),
+        crosstabs=paper_crosstabs(answers.reindex(levels.index), levels),
+        demographic=demographic_crossing(levels, demo_frame),
+        peers=peer_group_summary(levels, peer_groups) if peer_groups is not None else None,
+        notes=notes,
+    )
+
+
+__all__ = [
+    "BUDGET_BANDS", "DEMOGRAPHIC_INDICATORS", "FACTOR_SHORT_LABELS", "AxisInterpretation", "CampaignAnalysis",
+    "CampaignPCA", "CrossTab", "DemographicCrossing", "FactorCorrelations", "NotEnoughRespondents",
+    "PeerGroupSummary", "SignificantPair", "analyse_campaign", "budget_band", "campaign_pca", "cross_tab",
+    "demographic_crossing", "demographics", "factor_correlations", "fr_p", "group_medians", "interpret_axis",
+    "levels_from_answers", "paper_crosstabs", "peer_group_summary", "strength_word",
+]
