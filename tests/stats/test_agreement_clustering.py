@@ -157,3 +157,23 @@ def test_row_weights_in_pca_and_hcpc_tree(decathlon, reference, close):
     close(res.ind_contrib, ref["ind_contrib"])
     close(res.var_coord, ref["var_coord"])
     check_hcpc(hcpc(res, consolidation=False), ref["hcpc_no_consolidation"])
+
+
+def test_hcpc_with_kmeans_precluster_kk():
+    """kk: tree on k-means centres weighted by their sizes; each row gets its centre's class."""
+    rng = np.random.default_rng(3)
+    groups = rng.integers(0, 3, size=600)
+    x = rng.normal(size=(600, 4)) + np.array([[0, 0, 0, 0], [10, 0, 0, 0], [0, 10, 0, 0]])[groups]
+    res_pca = pca(pd.DataFrame(x, columns=list("abcd")))
+    res = hcpc(res_pca, kk=50, random_state=0)
+    assert res.bw_after_consol is None  # no consolidation with kk, as in FactoMineR
+    assert res.sizes.sum() == 600
+    assert len(res.inert_gain) == 50  # 49 merges + the within-centres inertia
+    total = res_pca.eig["eigenvalue"].iloc[: res_pca.ncp].sum()
+    assert abs(res.within[0] - total) < 1e-8
+    per_centre = pd.crosstab(res.precluster, res.clusters)
+    assert ((per_centre > 0).sum(axis=1) == 1).all()
+    assert res.n_clusters >= 3
+    # Each class found is essentially made of one of the three simulated groups.
+    purity = pd.crosstab(res.clusters.to_numpy(), groups)
+    assert (purity.max(axis=1) / purity.sum(axis=1)).min() > 0.9
