@@ -106,3 +106,16 @@ def test_simplify_drops_points_closer_than_tolerance_and_keeps_corners():
     assert simplify(wobbly, 0.5) == [wobbly[0], wobbly[-1]]
     square = [(0, 0), (5, 0.01), (10, 0), (10, 10), (0, 10), (0, 0)]
     assert simplify(square, 0.5) == [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]
+
+
+def test_geometry_cache_follows_the_outlines():
+    import copy
+
+    geo = copy.deepcopy(GEO)
+    values = {"01": 1.0}
+    first = choropleth(geo, values, id_prefix="g").svg
+    assert choropleth(geo, values, id_prefix="g").svg == first
+    ring = geo["features"][0]["geometry"]["coordinates"][0]
+    ring[1] = [ring[1][0] + 0.5, ring[1][1]]  # move one point of Ain by half a degree
+    moved = choropleth(geo, values, id_prefix="g").svg
+    assert moved != first

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -105,6 +106,64 @@ def _path(rings: Sequence[Sequence[tuple[float, float]]]) -> str:
             px, py = x, y
         parts.append(cmd[0] + " ".join(steps).replace(" -", "-") + "z")
     return "".join(parts)
+
+
+MAP_WIDTH = 520.0
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    height: float
+    paths: list[tuple[str, str]]  # (code, path data) in the map's own frame (origin top left)
+    inset_boxes: list[tuple[float, float, float, float]]
+    zoom_rings: dict[str, list[list[tuple[float, float]]]]
+
+
+_GEOMETRY_CACHE: dict[tuple, _Geometry] = {}
+
+
+def _fingerprint(features: Sequence[Mapping]) -> tuple:
+    """Content key of the outlines: per feature its code, point count and coordinate sums
+    (cheap, and changes whenever a point moves)."""
+    key = []
+    for f in features:
+        rings = _rings(f["geometry"])
+        key.append((str(f["properties"]["code"]), bool(f["properties"].get("inset")),
+                    sum(len(r) for r in rings), round(sum(x + 2 * y for r in rings for x, y in r), 6)))
+    return tuple(key)
+
+
+def _map_geometry(features: Sequence[Mapping], tolerance: float) -> _Geometry:
+    key = (_fingerprint(features), tolerance)
+    cached = _GEOMETRY_CACHE.get(key)
+    if cached is not None:
+        return cached
+    all_points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
+    min_lon = min(p[0] for p in all_points)
+    max_lon = max(p[0] for p in all_points)
+    min_lat = min(p[1] for p in all_points)
+    max_lat = max(p[1] for p in all_points)
+    k = MAP_WIDTH / ((max_lon - min_lon) * COS_LAT)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - min_lon) * COS_LAT * k, (max_lat - lat) * k
+
+    paths, boxes, zoom = [], [], {}
+    for f in features:
+        code = normalise_code(f["properties"]["code"])
+        rings = [[project(lon, lat) for lon, lat in ring] for ring in _rings(f["geometry"])]
+        if code in ZOOM_CODES:
+            zoom[code] = rings
+        if f["properties"].get("inset"):
+            xs = [p[0] for r in rings for p in r]
+            ys = [p[1] for r in rings for p in r]
+            boxes.append((min(xs) - 4, min(ys) - 4, max(xs) + 4, max(ys) + 4))
+        paths.append((code, _path([simplify(r, tolerance) for r in rings])))
+    geometry = _Geometry((max_lat - min_lat) * k, paths, boxes, zoom)
+    if len(_GEOMETRY_CACHE) >= 8:
+        _GEOMETRY_CACHE.pop(next(iter(_GEOMETRY_CACHE)))
+    _GEOMETRY_CACHE[key] = geometry
+    return geometry
 
 
 def _quantile(sorted_values: Sequence[float], q: float) -> float:
@@ -243,16 +302,11 @@ def choropleth(
         description = f"Carte des {len(names)} départements colorés {how} ; {len(known)} ont une valeur."
     description = s.one_line(description)
 
-    # --- projection
-    all_points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
-    min_lon = min(p[0] for p in all_points)
-    max_lon = max(p[0] for p in all_points)
-    min_lat = min(p[1] for p in all_points)
-    max_lat = max(p[1] for p in all_points)
+    # --- projection (cached: simplifying 28,000 points is most of the work)
+    geometry = _map_geometry(features, tolerance)
     width = 760.0
-    map_w = 520.0
-    k = map_w / ((max_lon - min_lon) * COS_LAT)
-    map_h = (max_lat - min_lat) * k
+    map_w = MAP_WIDTH
+    map_h = geometry.height
     body: list[str] = []
     y = 12.0
     if show_title:
@@ -260,30 +314,19 @@ def choropleth(
         body.append(markup)
     ox, oy = 16.0, y + 12
 
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return ox + (lon - min_lon) * COS_LAT * k, oy + (max_lat - lat) * k
-
     paths = []
-    zoom_rings: dict[str, list[list[tuple[float, float]]]] = {}
-    inset_boxes = []
-    for f in features:
-        code = normalise_code(f["properties"]["code"])
-        rings = [[project(lon, lat) for lon, lat in ring] for ring in _rings(f["geometry"])]
-        if code in ZOOM_CODES:
-            zoom_rings[code] = rings
-        if f["properties"].get("inset"):
-            xs = [p[0] for r in rings for p in r]
-            ys = [p[1] for r in rings for p in r]
-            inset_boxes.append((min(xs) - 4, min(ys) - 4, max(xs) + 4, max(ys) + 4))
-        d = _path([simplify(r, tolerance) for r in rings])
+    for code, d in geometry.paths:
         fill = fill_of.get(code, f"url(#{prefix}-missing)")
         tip = f"{names[code]} ({code}) : {fmt(by_code.get(code))}"
         paths.append(f'<path class="nc-dep" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>')
+    zoom_rings = geometry.zoom_rings
     body.append(f"<defs>{''.join(defs)}</defs>")
-    for x0, y0, x1, y1 in inset_boxes:
+    body.append(f'<g transform="translate({s.num(ox)} {s.num(oy)})">')
+    for x0, y0, x1, y1 in geometry.inset_boxes:
         body.append(f'<rect class="nc-inset" x="{s.num(x0)}" y="{s.num(y0)}" width="{s.num(x1 - x0)}" '
                     f'height="{s.num(y1 - y0)}" fill="none" stroke="#b0b0b0" stroke-width="0.8"/>')
     body.append(f'<g class="nc-map" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">{"".join(paths)}</g>')
+    body.append("</g>")
 
     # --- legend on the right
     lx = ox + map_w + 20
