@@ -134,6 +134,10 @@ def _emit(payload: dict, fmt: OutputFormat, tables: list[tuple[str, object]]) ->
         if isinstance(obj, pd.Series):
             obj = obj.to_frame()
         if isinstance(obj, pd.DataFrame):
+            # Wide tables (e.g. 13 x 13 correlations) must not be squeezed into "0,…" cells.
+            label_width = max([len(str(v)) for v in obj.index] + [0]) + 4
+            needed = label_width + sum(max(len(str(c)), 10) + 3 for c in obj.columns)
+            console.width = max(console.width, needed)
             table = Table(title=title, min_width=len(title) + 4)
             table.add_column("")
             for col in obj.columns:
