@@ -43,6 +43,19 @@ def one_line(text: object) -> str:
     return " ".join(clean(text).split())
 
 
+def chart_title(title: object) -> str:
+    """One-line title; never empty (an empty accessible name is a defect)."""
+    return one_line(title) or "Graphique sans titre"
+
+
+def sentence(description: object) -> str:
+    """One-line description ending like a sentence."""
+    text = one_line(description)
+    if text and text[-1] not in ".!?…":
+        text += "."
+    return text
+
+
 def esc(text: object) -> str:
     """Escape text content for SVG/HTML."""
     return (

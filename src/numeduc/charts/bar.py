@@ -51,14 +51,14 @@ def bar(
     ]
     fmt = a.unit_formatter(value_format, unit, flat + (totals if stacked else []))
     label_fmt = a.unit_formatter(value_format, unit, flat + (totals if stacked else []), compact=True)
-    if description is None:
+    if description is None or not s.one_line(description):
         kind = "empilées" if stacked else "groupées"
         sens = "horizontales" if horizontal else "verticales"
         description = (
             f"Barres {sens} {kind} : {fr_join(names)}, pour {n_cat} catégorie"
             f"{'s' if n_cat > 1 else ''}."
         )
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "bar", title, categories, [(x.name, x.values) for x in series])
     styles = s.resolve_styles([serie.style for serie in series])
     colors = [st.color for st in styles]

@@ -243,7 +243,7 @@ def choropleth(
         return not (v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()))
 
     known = {c: v for c, v in by_code.items() if present(v)}
-    title = s.one_line(title)
+    title = s.chart_title(title)
     prefix = s.make_prefix(id_prefix, "map", title, sorted((c, str(v)) for c, v in by_code.items()), categorical)
 
     # --- colours per code and legend entries
@@ -297,10 +297,10 @@ def choropleth(
     n_missing = len(names) - len(known)
     if n_missing:
         legend_items.append((f"url(#{prefix}-missing)", f"{s.MISSING} ({n_missing})"))
-    if description is None:
+    if description is None or not s.one_line(description):
         how = "par catégorie" if categorical else f"en {max(len(legend_items) - (1 if n_missing else 0), 0)} classes"
         description = f"Carte des {len(names)} départements colorés {how} ; {len(known)} ont une valeur."
-    description = s.one_line(description)
+    description = s.sentence(description)
 
     # --- projection (cached: simplifying 28,000 points is most of the work)
     geometry = _map_geometry(features, tolerance)

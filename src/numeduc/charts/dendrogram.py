@@ -127,11 +127,11 @@ def dendrogram(
     else:
         group_of = [None] * n  # type: ignore[list-item]
     style_of = {g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(group_names)}
-    if description is None:
+    if description is None or not s.one_line(description):
         cut = f", coupé à la hauteur {fr_number(cut_height, decimals)}" if cut_height is not None else ""
         grp = f" en {len(group_names)} groupe{'s' if len(group_names) > 1 else ''}" if group_names else ""
         description = f"Dendrogramme de {n} individus{cut}{grp}."
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "dendrogram", title, pairs, hs, labels, group_of)
 
     width = 760.0

@@ -129,14 +129,14 @@ def distribution_strip(
         # outside every band: the nearest end
         return 0 if bands[0].lower is not None and value < bands[0].lower else len(bands) - 1
 
-    if description is None:
+    if description is None or not s.one_line(description):
         where = []
         for m in marks:
             if m.value is not None:
                 where.append(f"{m.label} ({fmt(m.value)}) dans la tranche « {bands[band_of(m.value)].label} »")
         tail = " ; " + ", ".join(where) if where else ""
         description = f"Répartition des {population_label} en {len(bands)} tranches{tail}."
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "strip", title, [(b.label, b.lower, b.upper, b.share) for b in bands],
                            [(m.label, m.value) for m in marks])
 
@@ -264,12 +264,12 @@ def boxplot_strip(
     fmt = a.unit_formatter(value_format, unit, data + mark_values)
     ranks = {i: percentile_rank(data, float(m.value)) for i, m in enumerate(marks)
              if m.value is not None and not s.is_missing(m.value)}
-    if description is None:
+    if description is None or not s.one_line(description):
         parts = [f"{m.label} ({fmt(m.value)}) au-dessus de {fr_number(ranks[i])} % des {population_label}"
                  for i, m in enumerate(marks) if i in ranks]
         tail = " ; " + ", ".join(parts) if parts else ""
         description = f"Distribution de {len(data)} {population_label}, médiane {fmt(stats['Médiane'])}{tail}."
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "boxstrip", title, data, [(m.label, m.value) for m in marks])
 
     width = 760.0

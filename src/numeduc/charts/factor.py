@@ -43,13 +43,13 @@ def correlation_circle(
     if not variables:
         raise ValueError("Aucune variable à représenter.")
     d1, d2 = (str(d) for d in dim_labels)
-    if description is None:
+    if description is None or not s.one_line(description):
         extra = f" et {len(supplementary)} supplémentaire{'s' if len(supplementary) > 1 else ''} (en tirets)" if supplementary else ""
         description = (
             f"Cercle des corrélations de {len(coords)} variable{'s' if len(coords) > 1 else ''} "
             f"active{'s' if len(coords) > 1 else ''}{extra} sur le plan {d1} et {d2}."
         )
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "corcircle", title, variables, dim_labels)
     active, supp = s.STYLES["primary"], s.STYLES["secondary"]
 
@@ -178,10 +178,10 @@ def scatter(
     if any(p.group is None for p in pts) and has_groups:
         groups.append("Sans groupe")
     group_style = {g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(groups)}
-    if description is None:
+    if description is None or not s.one_line(description):
         by = f", par {group_header.lower()} ({len(groups)})" if has_groups else ""
         description = f"Nuage de {len(pts)} point{'s' if len(pts) > 1 else ''} sur le plan {x_label} et {y_label}{by}."
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "scatter", title, [(p.label, p.x, p.y, p.group) for p in pts])
 
     width = 760.0

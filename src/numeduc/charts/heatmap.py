@@ -73,11 +73,11 @@ def heatmap(
         marks = [[bool(v) for v in row] for row in mark.to_numpy().tolist()]
     colors = DIVERGING if diverging else SEQUENTIAL
     n_marked = sum(map(sum, marks))
-    if description is None:
+    if description is None or not s.one_line(description):
         what = "corrélations" if diverging and vmin == -1 and vmax == 1 else "valeurs"
         extra = f", {n_marked} marquée{'s' if n_marked > 1 else ''} « {mark_symbol} »" if mark is not None else ""
         description = f"Carte de chaleur des {what} entre {n_rows} lignes et {n_cols} colonnes{extra}."
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "heatmap", title, row_labels, col_labels, values, marks)
 
     def fmt(v: float | None) -> str:

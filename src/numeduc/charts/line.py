@@ -63,9 +63,9 @@ def line(
     names = [serie.name for serie in series]
     fmt = a.unit_formatter(value_format, unit, flat)
     label_fmt = a.unit_formatter(value_format, unit, flat, compact=True)
-    if description is None:
+    if description is None or not s.one_line(description):
         description = f"Courbes de {fr_join(names)}, de {x_labels[0]} à {x_labels[-1]}."
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "line", title, x_labels, [(x.name, x.values) for x in series])
     styles = s.resolve_styles([serie.style for serie in series])
     ticks = a.domain(flat, include_zero=include_zero)

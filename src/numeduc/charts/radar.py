@@ -67,12 +67,12 @@ def radar(
         raise ValueError("short_labels doit avoir autant d'éléments que axes.")
     fmt = value_format or s.default_format(1)
     names = [serie.name for serie in series]
-    if description is None:
+    if description is None or not s.one_line(description):
         description = (
             f"Radar de {n} axes gradués de {fr_number(min_value)} à {fr_number(max_value)} "
             f"comparant {fr_join(names) or 'aucune série'}."
         )
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "radar", title, axes, [(x.name, x.values) for x in series])
     styles = s.resolve_styles([serie.style for serie in series])
 

@@ -42,13 +42,13 @@ def scree(
         cumulative.append(running)
     n = len(values)
     dims = [f"{dim_prefix}{i + 1}" for i in range(n)]
-    if description is None:
+    if description is None or not s.one_line(description):
         k = next((i + 1 for i, c in enumerate(cumulative) if c >= 70 - 1e-9), n)
         description = (
             f"Éboulis de {n} valeurs propres : {'la première dimension explique' if k == 1 else f'les {k} premières dimensions expliquent'} "
             f"{fr_percent(cumulative[k - 1])} de la variance."
         )
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "scree", title, values)
 
     width = 760.0

@@ -37,13 +37,13 @@ def tornado(
     all_values = [base] + [v for _, lo, hi in rows_in for v in (lo, hi)]
     fmt = a.unit_formatter(value_format, unit, all_values)
     label_fmt = a.unit_formatter(value_format, unit, all_values, compact=True)
-    if description is None:
+    if description is None or not s.one_line(description):
         top = rows_in[0]
         description = (
             f"Diagramme en tornade de {len(rows_in)} paramètre{'s' if len(rows_in) > 1 else ''} autour d'un total "
             f"de {fmt(base)} ; le plus influent, « {top[0]} », le fait varier de {fmt(top[1])} à {fmt(top[2])}."
         )
-    title, description = s.one_line(title), s.one_line(description)
+    title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "tornado", title, rows_in, base)
     low_style, high_style = s.STYLES["primary"], s.STYLES["secondary"]
     defs, fills = a.pattern_defs(prefix, [low_style.color, high_style.color])

@@ -61,7 +61,8 @@ def check_chart(chart: Chart) -> ET.Element:
     _require([title_el.get("id"), desc_el.get("id")] == ids, "ids de title/desc non référencés")
     _require(title_el.text == chart.title, "titre différent")
     _require(desc_el.text == chart.description, "description différente")
-    _require(chart.description.endswith("."), "la description n'est pas une phrase")
+    _require(chart.title.strip() != "", "titre vide")
+    _require(chart.description[-1:] in (".", "!", "?", "…"), "la description n'est pas une phrase")
     all_ids = [el.get("id") for el in root.iter() if el.get("id")]
     _require(len(all_ids) == len(set(all_ids)), "ids en double")
     _require(all(i.startswith(root.get("id")) for i in all_ids), "id sans le préfixe du graphique")
