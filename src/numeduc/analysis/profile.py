@@ -76,11 +76,10 @@ class Profile:
     weakest: list[FactorResult] = field(default_factory=list)
 
 
-def _median(frame: pd.DataFrame, members: tuple[str, ...], factor: int) -> float | None:
-    values = frame.loc[list(members), factor].dropna()
-    if len(values) < MIN_GROUP:
-        return None
-    return float(values.median())
+def _medians(frame: pd.DataFrame, members: tuple[str, ...]) -> pd.Series:
+    """Median of each column over ``members``; missing where fewer than MIN_GROUP answered."""
+    group = frame.loc[list(members)]
+    return group.median().where(group.notna().sum() >= MIN_GROUP)
 
 
 def axis_score(levels: pd.Series, factors: tuple[int, ...]) -> float | None:
@@ -155,16 +154,19 @@ def build_profile(
         if len(members) >= MIN_GROUP:
             peers = Comparison(label=f"Départements comparables ({name})", members=members, note=note)
 
-    def median_for(comparison: Comparison | None, factor: int) -> float | None:
-        return _median(levels, comparison.members, factor) if comparison else None
+    national_medians = _medians(levels, national.members) if national else None
+    peer_medians = _medians(levels, peers.members) if peers else None
+
+    def median_for(medians: pd.Series | None, factor: int) -> float | None:
+        return None if medians is None else _value(medians.get(factor))
 
     results = [
         FactorResult(
             factor=f,
             label=factor_labels[f],
             level=_value(own_levels.get(f)),
-            national_median=median_for(national, f),
-            peer_median=median_for(peers, f),
+            national_median=median_for(national_medians, f),
+            peer_median=median_for(peer_medians, f),
             previous_level=_value(previous_levels.get(f)) if previous_levels is not None else None,
         )
         for f in factors
@@ -173,7 +175,8 @@ def build_profile(
     def group_axis(comparison: Comparison | None, axis: AxisDefinition) -> float | None:
         if comparison is None:
             return None
-        scores = levels.loc[list(comparison.members)].apply(lambda row: axis_score(row, axis.factors), axis=1)
+        # Each respondent's axis score: mean of its answered levels on the axis' factors.
+        scores = levels.loc[list(comparison.members), list(axis.factors)].mean(axis=1, skipna=True)
         return float(scores.dropna().median()) if scores.notna().sum() >= MIN_GROUP else None
 
     axis_scores = [
