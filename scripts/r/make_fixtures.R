@@ -128,11 +128,13 @@ h_sim4 <- HCPC(res_sim, nb.clust = 4, graph = FALSE)
 # Raw integer answers Q1..Q3 (many exact ties): the hclust.f tie order matters.
 q3 <- as.matrix(sim[, 1:3])
 set.seed(7)
-perms <- lapply(1:10, function(i) if (i == 1) seq_len(n) else sample(n))
+perms <- lapply(1:30, function(i) if (i == 1) seq_len(n) else sample(n))
 raw_orders <- lapply(perms, function(p) {
   x <- q3[p, ]
   h <- hclust(dist(x), "ward.D2")
-  list(order = p, height = h$height, merge = h$merge, cutree = cuts(h, 2:8))
+  hs <- hclust(dist(scale(x)), "ward.D2")   # standardised (R scale(): sample sd)
+  list(order = p, height = h$height, merge = h$merge, cutree = cuts(h, 2:8),
+       scaled_merge = hs$merge, scaled_height = hs$height, scaled_cutree = cuts(hs, 2:8))
 })
 save_json(list(
   versions = versions,

@@ -285,9 +285,11 @@ def standardise(frame: pd.DataFrame, scale: Literal["population", "sample", "non
         return frame.astype(float)
     x = frame.to_numpy(dtype=float)
     n = len(x)
-    mean = (x.astype(np.longdouble).sum(axis=0) / n).astype(float)
+    # R sums sequentially in long double (colMeans, sum); cumsum is sequential, unlike
+    # numpy's pairwise sum, so the last bits (and hence exact ties) are R's.
+    mean = (x.astype(np.longdouble).cumsum(axis=0)[-1] / n).astype(float)
     centred = x - mean
-    ss = (centred * centred).astype(np.longdouble).sum(axis=0).astype(float)
+    ss = (centred * centred).astype(np.longdouble).cumsum(axis=0)[-1].astype(float)
     if scale == "sample":
         sd = np.sqrt(ss / max(1, n - 1))
     elif scale == "population":
