@@ -187,7 +187,8 @@ def bar(
         right_pad = (max_label_w + 10) if value_labels else 16
         left_pad = (max_label_w + 10) if value_labels and has_neg else 0
         x_lo, x_hi = left + left_pad, width - right_pad
-        band = max(26.0, (1 if stacked else n_ser) * 17.0 + 12)
+        wrapped = any(len(s.wrap(c, cat_w, cat_size, 2)) > 1 for c in categories)
+        band = max(36.0 if wrapped else 26.0, (1 if stacked else n_ser) * 17.0 + 12)
         inner = band - 8
         bar_h = inner if stacked else inner / n_ser
         top = y + 6

@@ -135,12 +135,12 @@ def heatmap(
                 texts.append(s.text(cx + cell / 2, cy + cell / 2, content, size=value_size, anchor="middle",
                                     baseline="middle", fill=ink,
                                     extra=' class="nc-mark"' if marks[i][j] else ""))
-        lines = s.wrap(rlabel, row_w, label_size, 1)
+        lines = s.wrap(s.short_label(rlabel), row_w, label_size, 2 if cell >= 28 else 1)
         texts.append(s.text(left - 6, cy + cell / 2, lines, size=label_size, anchor="end", baseline="middle",
                             extra=' class="nc-row-label"'))
     for j, clabel in enumerate(col_labels):
         x = left + cell * (j + 0.5)
-        lines = s.wrap(clabel, col_max, label_size, 1)
+        lines = s.wrap(s.short_label(clabel), col_max, label_size, 1)
         texts.append(s.text(x, top - 6, lines, size=label_size,
                             extra=f' class="nc-col-label" transform="rotate(-45 {s.num(x)} {s.num(top - 6)})"'))
     body.append(f'<g class="nc-cells">{"".join(cells)}</g>')
