@@ -12,4 +12,5 @@ urlpatterns = [
     path("compte/", include("numeduc.web.accounts.urls")),
     path("", include("numeduc.web.surveys.urls")),
     path("resultats/", include("numeduc.web.results.urls")),
+    path("budget/", include("numeduc.web.planning.urls")),
 ]

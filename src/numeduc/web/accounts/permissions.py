@@ -82,3 +82,27 @@ def can_view_national_results(user, campaign) -> bool:
 def require(allowed: bool, message: str = "Vous n'avez pas accès à cette page.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+# -- budget scenarios (numeduc.web.planning) ----------------------------------------------
+# A département's scenarios are its working documents: its editors create, change and delete
+# them, its viewers read them, the coordinator reads every département's; nobody else sees them.
+
+def can_view_departement_budget(user, departement) -> bool:
+    if not _active(user):
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role in DEPARTEMENT_ROLES and user.departement_id == departement.pk
+
+
+def can_edit_departement_budget(user, departement) -> bool:
+    return _active(user) and user.role == Role.DEPARTEMENT_EDITOR and user.departement_id == departement.pk
+
+
+def can_view_scenario(user, scenario) -> bool:
+    return can_view_departement_budget(user, scenario.departement)
+
+
+def can_edit_scenario(user, scenario) -> bool:
+    return can_edit_departement_budget(user, scenario.departement)

@@ -1,0 +1,111 @@
+"""Charts of the budget pages (``numeduc.charts``), built from engine results."""
+
+from __future__ import annotations
+
+from django.utils.safestring import mark_safe
+
+from numeduc import budget, charts
+from numeduc.formatting import fr_euro, fr_number
+
+from .services import BANDS, Positioning, ScenarioResult
+
+
+def euros(value):
+    return fr_euro(value, 0) if value is not None else "—"
+
+
+def euros_cents(value):
+    return fr_euro(value, 2) if value is not None else "—"
+
+
+def html(chart) -> str:
+    return mark_safe(chart.figure_html())
+
+
+def short(result: ScenarioResult, index: int) -> str:
+    name = result.scenario.name
+    return f"{chr(65 + index)}. {name if len(name) <= 28 else name[:27] + '…'}"
+
+
+def family_bars(results: list[ScenarioResult], *, per_pupil: bool, demo: bool, id_prefix: str = "familles") -> str:
+    """Stacked bars: one bar per scenario and year, one segment per budget family."""
+    families = [f for f in budget.FAMILIES if any(f in r.families for r in results)]
+    categories, columns = [], []
+    for i, r in enumerate(results):
+        for y in r.years:
+            label = f"{chr(65 + i)} · an {y.year}" if len(results) > 1 else f"Année {y.year}"
+            categories.append(label)
+            columns.append((r, y))
+    series = []
+    for f in families:
+        values = []
+        for r, y in columns:
+            v = float(y.by_family.get(f, 0))
+            values.append(v / r.pupils if per_pupil and r.pupils else v)
+        series.append(charts.Series(budget.FAMILIES[f], values))
+    unit = "€/élève" if per_pupil else "€"
+    chart = charts.bar(
+        categories, series, stacked=True, unit=unit,
+        value_format=(lambda v: fr_euro(v, 2) if v is not None else "—") if per_pupil else euros,
+        title="Dépenses par famille budgétaire et par année" + (" (par élève)" if per_pupil else ""),
+        id_prefix=id_prefix, demo=demo, value_labels=False, category_header="Scénario et année",
+        axis_label="€ par élève et par an" if per_pupil else "€ par an (non actualisés)",
+    )
+    return html(chart)
+
+
+def per_pupil_bars(results: list[ScenarioResult], *, demo: bool) -> str:
+    chart = charts.bar(
+        [short(r, i) for i, r in enumerate(results)],
+        [charts.Series("Coût par élève et par an", [float(r.per_pupil_per_year) for r in results], "primary")],
+        horizontal=True, unit="€/élève/an", value_format=euros_cents,
+        title="Coût par élève et par an", id_prefix="par-eleve", demo=demo, category_header="Scénario",
+    )
+    return html(chart)
+
+
+def cumulative_lines(results: list[ScenarioResult], *, demo: bool) -> str:
+    horizon = max(len(r.years) for r in results)
+    series = []
+    for i, r in enumerate(results):
+        values = [float(y.cumulative) for y in r.years] + [None] * (horizon - len(r.years))
+        series.append(charts.Series(short(r, i), values))
+    chart = charts.line(
+        [f"an {y}" for y in range(1, horizon + 1)], series, unit="€", value_format=euros,
+        title="Coût cumulé sur l'horizon (actualisé)", id_prefix="cumul", demo=demo, x_header="Année",
+        axis_label="€ cumulés",
+    )
+    return html(chart)
+
+
+def tornado_chart(result: ScenarioResult, bars: list[budget.TornadoBar], pupils: int | None, *, demo: bool) -> str:
+    base = budget.simulate(result.engine if pupils is None else _mean_engine(result, pupils)).total_per_year
+    items = [(f"{b.label_fr} ({fr_number(float(b.low_value), 2 if b.low_value % 1 else 0)} à "
+              f"{fr_number(float(b.high_value), 2 if b.high_value % 1 else 0)} {b.unit})",
+              float(b.total_low), float(b.total_high)) for b in bars]
+    who = f"un collège de {fr_number(pupils)} élèves (effectif moyen du département)" if pupils else "le collège type"
+    chart = charts.tornado(
+        items, float(base), unit="€", value_format=euros,
+        title=f"Sensibilité du total annuel aux paramètres — {result.scenario.name}, {who}",
+        id_prefix="tornade", demo=demo,
+    )
+    return html(chart)
+
+
+def _mean_engine(result: ScenarioResult, pupils: int):
+    from numeduc.budget.departement import _scaled
+
+    return _scaled(result.engine, pupils, result.scenario.scale_equipment)
+
+
+def positioning_chart(pos: Positioning, markers: list[tuple[str, float]], *, demo: bool, name: str) -> str:
+    bands = [charts.Band(label, lower, upper, pos.shares[label]) for label, lower, upper in BANDS]
+    styles = ["primary", "secondary", "tertiary", "quaternary", "reference"]
+    marks = [charts.Marker(label, value, styles[i % len(styles)]) for i, (label, value) in enumerate(markers)]
+    chart = charts.distribution_strip(
+        bands, marks, unit="€/élève/an", value_format=euros_cents,
+        title=f"Budget par élève de {name} dans la distribution nationale ({pos.n} réponses, {pos.campaign.year})",
+        id_prefix="position", demo=demo, population_label="départements répondants",
+        source=f"Autodiagnostic {pos.campaign.year} : budget d'investissement + budget de fonctionnement par élève",
+    )
+    return html(chart)

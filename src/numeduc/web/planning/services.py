@@ -1,0 +1,344 @@
+"""From stored scenarios to the pure budget engine (``numeduc.budget``) and back to tables.
+
+Nothing here decides who may see what (``numeduc.web.accounts.permissions`` does); views call
+these functions once the permission checks are done.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median
+
+import pandas as pd
+
+from numeduc import budget
+from numeduc.budget.departement import BUCKETS, WHITE_PAPER_BUCKET_SHARES, _scaled
+from numeduc.web.territories.models import College
+
+from .models import Scenario
+
+DEMO_MARK = "données de démonstration"
+PUPILS_SOURCE = "effectifs réels des collèges publics (DEPP, rentrée 2020)"
+# The self-diagnosis items whose sum is the département's declared budget per pupil.
+BUDGET_ITEMS = ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve")
+# The white paper's bands (€/pupil/year): label, lower bound, upper bound.
+BANDS = (("moins de 50 €", None, 50.0), ("50 à 75 €", 50.0, 75.0), ("75 à 100 €", 75.0, 100.0), ("plus de 100 €", 100.0, None))
+assert [label for label, _, _ in BANDS] == [label for _, label in BUCKETS]
+
+
+@dataclass
+class YearRow:
+    year: int
+    by_family: dict[str, Decimal]  # undiscounted
+    total: Decimal
+    discounted_total: Decimal
+    cumulative: Decimal  # discounted, running
+
+
+@dataclass
+class ScenarioResult:
+    """What the pages and exports show for one scenario (amounts exact, rounded when shown)."""
+
+    scenario: Scenario
+    engine: budget.Scenario
+    total_per_year: Decimal  # rounded to the cent (engine rounding)
+    per_pupil_per_year: Decimal
+    tco: Decimal
+    pupils: int
+    n_colleges: int
+    years: list[YearRow]
+    simulation: budget.Simulation | None = None  # one collège
+    departement: budget.DepartementSimulation | None = None
+    colleges: pd.DataFrame | None = None  # uai, name, pupils, per collège results
+    pupils_source: str = ""
+    _bandwidth: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def families(self) -> list[str]:
+        present = {f for y in self.years for f, v in y.by_family.items() if v != 0}
+        return [f for f in budget.FAMILIES if f in present]
+
+    def mean_by_family(self) -> dict[str, Decimal]:
+        """Discounted mean per year of each family (what the white paper's table shows)."""
+        if self.simulation is not None:
+            return {f: budget.cents(v) for f, v in self.simulation.by_family().items()}
+        n = len(self.years)
+        rate = self.engine["discount_rate"]
+        out: dict[str, Decimal] = {}
+        for y in self.years:
+            factor = 1 / (1 + rate) ** (y.year - 1)
+            for f, v in y.by_family.items():
+                out[f] = out.get(f, Decimal(0)) + v * factor / n
+        return {f: budget.cents(v) for f, v in out.items()}
+
+    def bandwidth(self) -> pd.DataFrame:
+        if self._bandwidth is None:
+            self._bandwidth = bandwidth_rows(self)
+        return self._bandwidth
+
+
+def colleges_frame(departement) -> pd.DataFrame:
+    """The département's public collèges from the ``College`` table; the package's reference
+    data when the table holds none (an instance loaded without collèges)."""
+    rows = list(College.objects.filter(departement=departement, public=True).values(
+        "uai", "name", "commune_name", "density_label", "priority_education", "pupils"))
+    if rows:
+        frame = pd.DataFrame(rows)
+        frame["departement_code"] = departement.code
+        return frame
+    from numeduc.reference import colleges
+
+    frame = colleges(public_only=True)
+    return frame[frame["departement_code"] == departement.code].reset_index(drop=True)
+
+
+def _years_of(sim: budget.Simulation) -> list[YearRow]:
+    return [YearRow(y.year, dict(y.by_family), y.total, y.discounted_total, y.cumulative) for y in sim.years]
+
+
+def run(scenario: Scenario, engine: budget.Scenario | None = None) -> ScenarioResult:
+    """Simulate a stored scenario: one collège, or every public collège of its département."""
+    engine = engine or scenario.to_engine()
+    if not scenario.is_departement_scope:
+        sim = budget.simulate(engine)
+        return ScenarioResult(scenario, engine, sim.total_per_year, sim.per_pupil_per_year, sim.tco, int(sim.pupils), 1,
+                              _years_of(sim), simulation=sim, pupils_source="effectif du préréglage")
+    frame = colleges_frame(scenario.departement)
+    dep = budget.simulate_departement(engine, scenario.departement.code, frame, n_colleges=None,
+                                      scale_equipment=scenario.scale_equipment)
+    # Years by family: the engine gives the département's total only, so simulate each
+    # distinct collège size once (as simulate_departement does) and weight by its count.
+    sizes = dep.colleges["pupils"].value_counts()
+    years: dict[int, YearRow] = {}
+    for size, count in sizes.items():
+        sim = budget.simulate(_scaled(engine, int(size), scenario.scale_equipment))
+        for y in sim.years:
+            row = years.setdefault(y.year, YearRow(y.year, {}, Decimal(0), Decimal(0), Decimal(0)))
+            for f, v in y.by_family.items():
+                row.by_family[f] = row.by_family.get(f, Decimal(0)) + v * count
+            row.total += y.total * count
+            row.discounted_total += y.discounted_total * count
+    running = Decimal(0)
+    for y in sorted(years):
+        running += years[y].discounted_total
+        years[y].cumulative = running
+    tco = budget.cents(sum((r.discounted_total for r in years.values()), Decimal(0)))
+    return ScenarioResult(scenario, engine, dep.total_per_year, dep.per_pupil_per_year, tco, dep.pupils, dep.n_colleges,
+                          [years[y] for y in sorted(years)], departement=dep, colleges=dep.colleges,
+                          pupils_source=PUPILS_SOURCE)
+
+
+def bandwidth_rows(result: ScenarioResult) -> pd.DataFrame:
+    """Needs and gaps (Mbit/s) of each collège against the SETDA/FCC targets, with the
+    scenario's current access when it is known."""
+    scenario, engine = result.scenario, result.engine
+    carts = engine["carts"] if engine.strategy == "classe_mobile" else engine["hybrid_carts"]
+    options = {"carts_in_use": int(carts), "cart_size": int(engine["cart_size"])}
+    if result.colleges is None:
+        one = budget.scenario_bandwidth(engine, current_mbps=scenario.current_mbps)
+        row = {"uai": "", "name": "Collège type du scénario"}
+        row.update(one.to_dict())
+        return pd.DataFrame([row])
+    frame = result.colleges[["uai", "name", "pupils"]]
+    return budget.bandwidth_table(frame, strategy=engine.strategy, current_mbps=scenario.current_mbps, **options)
+
+
+def below_target(result: ScenarioResult) -> pd.DataFrame:
+    """Collèges whose current access is below the 1 Mbit/s per user target, largest gap first."""
+    table = result.bandwidth()
+    if table.empty or table["current_mbps"].isna().all():
+        return table.iloc[0:0]
+    return table[table["gap_target_mbps"] > 0].sort_values(["gap_target_mbps", "name"], ascending=[False, True])
+
+
+def tornado_bars(result: ScenarioResult, limit: int = 10) -> tuple[list[budget.TornadoBar], int | None]:
+    """The engine's tornado for one collège of the scenario (the département's mean collège
+    when the scenario covers all its collèges); returns the bars and the pupils used."""
+    engine = result.engine
+    pupils = None
+    if result.colleges is not None and result.n_colleges:
+        pupils = round(result.pupils / result.n_colleges)
+        engine = _scaled(engine, pupils, result.scenario.scale_equipment)
+    return budget.tornado(engine)[:limit], pupils
+
+
+# -- the département's budget per pupil against the national distribution -----------------
+
+def band_of(value: float) -> str:
+    for label, lower, upper in BANDS:
+        if (lower is None or value >= lower) and (upper is None or value < upper):
+            return label
+    return BANDS[-1][0]  # pragma: no cover
+
+
+def declared_budgets(campaign) -> pd.Series:
+    """Declared budget per pupil (investment + operation, €/pupil/year) of every submitted
+    answer of ``campaign`` that gives both items, indexed by département code."""
+    from numeduc.web.results.data import campaign_answers
+
+    frame = campaign_answers(campaign, list(BUDGET_ITEMS))
+    if frame.empty:
+        return pd.Series(dtype=float)
+    numbers = frame.apply(pd.to_numeric, errors="coerce").dropna()
+    return numbers.sum(axis=1).astype(float)
+
+
+@dataclass
+class Positioning:
+    campaign: object | None  # the campaign whose answers give the distribution
+    own_value: float | None
+    own_campaign: object | None  # the campaign of the département's own answer
+    n: int
+    shares: dict[str, float]  # band label -> % of respondents
+    peer_median: float | None
+    peer_n: int
+    peer_group_name: str
+
+
+def positioning(departement) -> Positioning:
+    """The département's latest submitted budget per pupil, the national distribution of a
+    closed campaign's answers in the white paper's four bands, and its peer group's median
+    (only with at least ``MIN_GROUP`` respondents in the group)."""
+    from numeduc.analysis.profile import MIN_GROUP
+    from numeduc.web.results.data import comparison_campaign, reference_peer_groups
+    from numeduc.web.surveys.models import Answer, Response
+
+    own_value, own_campaign = None, None
+    responses = (Response.objects.filter(departement=departement, status=Response.Status.SUBMITTED)
+                 .select_related("campaign").order_by("-campaign__year", "-submitted_at"))
+    for response in responses:
+        values = dict(Answer.objects.filter(response=response, item_id__in=BUDGET_ITEMS).values_list("item_id", "value"))
+        numbers = [pd.to_numeric(values.get(item), errors="coerce") for item in BUDGET_ITEMS]
+        if all(v is not None and not pd.isna(v) for v in numbers):
+            own_value, own_campaign = float(sum(numbers)), response.campaign
+            break
+    campaign = comparison_campaign(own_campaign) if own_campaign else None
+    if campaign is None:
+        from numeduc.web.surveys.models import Campaign
+
+        campaign = (Campaign.objects.filter(status=Campaign.Status.CLOSED, questionnaire_slug="autodiagnostic")
+                    .order_by("-year", "-closes_on").first())
+    values = declared_budgets(campaign) if campaign else pd.Series(dtype=float)
+    n = len(values)
+    shares = {label: 0.0 for label, _, _ in BANDS}
+    if n >= MIN_GROUP:
+        counts = values.map(band_of).value_counts()
+        shares = {label: round(100 * int(counts.get(label, 0)) / n, 1) for label, _, _ in BANDS}
+    peers = reference_peer_groups()
+    group = peers.groups.get(departement.code)
+    members = [code for code, g in peers.groups.items() if g == group] if group is not None else []
+    peer_values = [float(values[c]) for c in members if c in values.index]
+    peer_median = median(peer_values) if len(peer_values) >= MIN_GROUP else None
+    return Positioning(campaign if n >= MIN_GROUP else None, own_value, own_campaign, n, shares, peer_median,
+                       len(peer_values), peers.group_names.get(group, "") if group is not None else "")
+
+
+# -- exports -----------------------------------------------------------------------------
+
+def _money(value: Decimal) -> float:
+    return float(budget.cents(value))
+
+
+def years_frame(result: ScenarioResult) -> pd.DataFrame:
+    """One row per year, one column per family (the engine's ``years`` layout)."""
+    if result.simulation is not None:
+        return budget.to_dataframe(result.simulation, "years")
+    families = [f for f in budget.FAMILIES if any(f in y.by_family for y in result.years)]
+    rows = []
+    for y in result.years:
+        row = {"year": y.year}
+        row.update({f: _money(y.by_family.get(f, Decimal(0))) for f in families})
+        row.update({"total": _money(y.total), "discounted_total": _money(y.discounted_total), "cumulative": _money(y.cumulative)})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summary_rows(result: ScenarioResult) -> list[tuple[str, object]]:
+    s = result.scenario
+    rows: list[tuple[str, object]] = []
+    if s.is_demo:
+        rows.append(("Avertissement", "DONNÉES DE DÉMONSTRATION : scénario fictif, ne pas utiliser pour décider"))
+    rows += [
+        ("Scénario", s.name), ("Département", f"{s.departement.name} ({s.departement.code})"),
+        ("Préréglage de départ", s.base_preset), ("Périmètre", s.get_scope_display()),
+        ("Stratégie", budget.STRATEGIES[result.engine.strategy]), ("Mode", budget.MODES[result.engine.mode]),
+        ("Horizon (années)", result.engine.horizon), ("Collèges", result.n_colleges), ("Élèves", result.pupils),
+        ("Total (€/an)", float(result.total_per_year)), ("Coût par élève (€/élève/an)", float(result.per_pupil_per_year)),
+        ("Coût total sur l'horizon (€)", float(result.tco)), ("Source des effectifs", result.pupils_source),
+        ("Arrondi", "centime le plus proche, demi vers le haut, après calcul exact en décimal"),
+    ]
+    return rows
+
+
+def _mark(frame: pd.DataFrame, demo: bool) -> pd.DataFrame:
+    if demo:
+        frame = frame.copy()
+        frame["avertissement"] = DEMO_MARK
+    return frame
+
+
+def scenario_tables(result: ScenarioResult) -> dict[str, pd.DataFrame]:
+    """The tables of a scenario export, sheet name -> frame (engine's exporters for one collège)."""
+    demo = result.scenario.is_demo
+    tables = {"À lire": pd.DataFrame(summary_rows(result), columns=["champ", "valeur"])}
+    if result.simulation is not None:
+        tables["Lignes"] = budget.to_dataframe(result.simulation, "lines")
+    else:
+        tables["Collèges"] = result.colleges
+    tables["Années"] = years_frame(result)
+    tables["Paramètres"] = budget.to_dataframe(result.simulation or budget.simulate(result.engine), "parameters")
+    return {name: (frame if name == "À lire" else _mark(frame, demo)) for name, frame in tables.items()}
+
+
+def scenario_csv(result: ScenarioResult) -> str:
+    """Lines of the collège (one-collège scenario) or the collèges (département scenario)."""
+    tables = scenario_tables(result)
+    frame = tables["Lignes"] if "Lignes" in tables else tables["Collèges"]
+    return frame.to_csv(index=False)
+
+
+def comparison_frame(results: list[ScenarioResult]) -> pd.DataFrame:
+    families = [f for f in budget.FAMILIES if any(f in r.families for r in results)]
+    rows = []
+    for r in results:
+        row = {"scenario": r.scenario.name, "departement": r.scenario.departement.code,
+               "perimetre": r.scenario.get_scope_display(), "strategie": r.engine.strategy, "horizon": r.engine.horizon,
+               "colleges": r.n_colleges, "eleves": r.pupils, "total_par_an": float(r.total_per_year),
+               "par_eleve_par_an": float(r.per_pupil_per_year), "cout_total_horizon": float(r.tco)}
+        means = r.mean_by_family()
+        row.update({f: float(means.get(f, Decimal(0))) for f in families})
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return _mark(frame, any(r.scenario.is_demo for r in results))
+
+
+def comparison_tables(results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:
+    demo = any(r.scenario.is_demo for r in results)
+    tables = {"Synthèse": comparison_frame(results)}
+    years = []
+    for r in results:
+        frame = years_frame(r)
+        frame.insert(0, "scenario", r.scenario.name)
+        years.append(frame)
+    tables["Années"] = _mark(pd.concat(years, ignore_index=True).fillna(0.0), demo)
+    if demo:
+        tables = {"À lire": pd.DataFrame([("Avertissement", "DONNÉES DE DÉMONSTRATION : scénarios fictifs")],
+                                         columns=["champ", "valeur"]), **tables}
+    return tables
+
+
+def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+__all__ = [
+    "BANDS", "BUDGET_ITEMS", "DEMO_MARK", "WHITE_PAPER_BUCKET_SHARES", "Positioning", "ScenarioResult", "band_of",
+    "below_target", "colleges_frame", "comparison_frame", "comparison_tables", "declared_budgets", "positioning",
+    "run", "scenario_csv", "scenario_tables", "tornado_bars", "xlsx_bytes", "years_frame",
+]

@@ -1,0 +1,348 @@
+"""Budget scenarios of a département: list, build, edit, compare, export (numeduc.budget)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from numeduc import budget
+from numeduc.analysis.profile import MIN_GROUP
+from numeduc.formatting import fr_date, fr_euro, fr_number, fr_percent
+from numeduc.web.accounts.models import Role
+from numeduc.web.accounts.permissions import (
+    can_edit_departement_budget,
+    can_edit_scenario,
+    can_view_departement_budget,
+    can_view_scenario,
+    require,
+)
+from numeduc.web.territories.models import Departement
+
+from . import charts as planning_charts
+from . import services
+from .forms import ScenarioForm
+from .models import Scenario
+
+MAX_COMPARED = 4
+REFUSED = "Les scénarios budgétaires de ce département ne vous sont pas accessibles."
+PAPER_PRESET = "livre-blanc-2017"
+
+
+def _scenario(request, pk: int, *, edit: bool = False) -> Scenario:
+    scenario = get_object_or_404(Scenario.objects.select_related("departement"), pk=pk)
+    require(can_view_scenario(request.user, scenario), REFUSED)
+    if edit:
+        require(can_edit_scenario(request.user, scenario), "Seuls les éditeurs du département modifient ses scénarios.")
+    return scenario
+
+
+def fr_value(value: Decimal) -> str:
+    """A parameter value in French, with as many decimals as it has (at most 4)."""
+    exponent = value.normalize().as_tuple().exponent
+    decimals = min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
+    return fr_number(float(value), decimals)
+
+
+def _money_rows(result: services.ScenarioResult) -> list[dict]:
+    """Mean yearly amount of each budget family, with its share of the total."""
+    means = result.mean_by_family()
+    total = float(result.total_per_year) or 1.0
+    return [{"label": budget.FAMILIES[f], "amount": fr_euro(float(means[f])),
+             "per_pupil": fr_euro(float(means[f]) / result.pupils) if result.pupils else "—",
+             "share": fr_percent(100 * float(means[f]) / total)}
+            for f in budget.FAMILIES if f in means and means[f] != 0]
+
+
+def _summary(result: services.ScenarioResult, index: int = 0) -> dict:
+    s = result.scenario
+    return {
+        "scenario": s, "letter": chr(65 + index), "result": result,
+        "total": fr_euro(float(result.total_per_year)), "per_pupil": fr_euro(float(result.per_pupil_per_year)),
+        "tco": fr_euro(float(result.tco)), "pupils": fr_number(result.pupils), "n_colleges": fr_number(result.n_colleges),
+        "strategy": budget.STRATEGIES[result.engine.strategy], "mode": budget.MODES[result.engine.mode],
+        "horizon": result.engine.horizon, "families": _money_rows(result),
+    }
+
+
+def _bandwidth_context(result: services.ScenarioResult) -> dict:
+    table = result.bandwidth()
+    below = services.below_target(result)
+    known = s_known = result.scenario.current_mbps is not None
+    rows = [{"name": r["name"], "uai": r["uai"], "pupils": fr_number(r["pupils"]), "users": fr_number(r["users"]),
+             "baseline": fr_number(r["baseline_mbps"], 0), "target": fr_number(r["target_mbps"], 0),
+             "current": fr_number(r["current_mbps"], 0) if known else "—",
+             "gap": fr_number(r["gap_target_mbps"], 0) if known else "—",
+             "gap_baseline": fr_number(r["gap_baseline_mbps"], 0) if known else "—",
+             "access_points": fr_number(r["access_points"])}
+            for _, r in below.iterrows()]
+    return {
+        "known": s_known, "n_total": len(table), "n_below": len(below), "rows": rows,
+        "n_below_baseline": int((table["gap_baseline_mbps"] > 0).sum()) if known and len(table) else 0,
+        "current": fr_number(result.scenario.current_mbps, 0) if known else None,
+        "total_gap": fr_number(float(below["gap_target_mbps"].sum()), 0) if len(below) else "0",
+    }
+
+
+def _tornado(result: services.ScenarioResult, demo: bool) -> dict:
+    bars, pupils = services.tornado_bars(result)
+    if not bars:
+        return {}
+    return {"chart": planning_charts.tornado_chart(result, bars, pupils, demo=demo),
+            "pupils": fr_number(pupils) if pupils else None}
+
+
+@login_required
+def index(request):
+    user = request.user
+    if user.role in (Role.DEPARTEMENT_EDITOR, Role.DEPARTEMENT_VIEWER) and user.departement_id:
+        return redirect("planning:departement", code=user.departement.code)
+    require(user.role == Role.COORDINATOR, "Les scénarios budgétaires sont réservés aux départements et à la coordination.")
+    scenarios = Scenario.objects.select_related("departement").order_by("departement__code", "name")
+    by_departement: dict = {}
+    for s in scenarios:
+        by_departement.setdefault(s.departement, []).append(s)
+    return render(request, "planning/index.html", {
+        "by_departement": by_departement, "departements": Departement.objects.all(),
+    })
+
+
+@login_required
+def departement(request, code: str):
+    dep = get_object_or_404(Departement, code=code)
+    require(can_view_departement_budget(request.user, dep), REFUSED)
+    scenarios = list(Scenario.objects.filter(departement=dep).order_by("-updated_at", "pk"))
+    rows, results = [], []
+    for s in scenarios:
+        try:
+            result = services.run(s)
+        except (budget.ScenarioError, ValueError) as error:
+            rows.append({"scenario": s, "error": str(error)})
+            continue
+        results.append(result)
+        rows.append({"scenario": s, "total": fr_euro(float(result.total_per_year)),
+                     "per_pupil": fr_euro(float(result.per_pupil_per_year)), "scope": s.get_scope_display(),
+                     "strategy": budget.STRATEGIES[s.strategy], "updated": fr_date(s.updated_at)})
+    paper = budget.simulate(budget.load_preset(PAPER_PRESET))
+    pos = services.positioning(dep)
+    markers = []
+    if pos.own_value is not None:
+        markers.append((f"{dep.name}, budget déclaré ({pos.own_campaign.year})", pos.own_value))
+    if pos.peer_median is not None:
+        markers.append((f"Médiane des départements comparables ({pos.peer_n})", pos.peer_median))
+    for r in results[:2]:
+        markers.append((f"Scénario « {r.scenario.name} »", float(r.per_pupil_per_year)))
+    demo = any(s.is_demo for s in scenarios) or bool(pos.campaign and pos.campaign.is_demo)
+    position_chart = None
+    if pos.campaign is not None:
+        position_chart = planning_charts.positioning_chart(pos, markers, demo=demo, name=dep.name)
+    bands = [{"label": label, "share": fr_percent(pos.shares[label]) if pos.campaign else "—",
+              "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label])} for label, _, _ in services.BANDS]
+    return render(request, "planning/departement.html", {
+        "departement": dep, "rows": rows, "can_edit": can_edit_departement_budget(request.user, dep),
+        "presets": _preset_list(), "scopes": Scenario.Scope.choices, "max_compared": MAX_COMPARED,
+        "paper_total": fr_euro(float(paper.total_per_year)), "paper_per_pupil": fr_euro(float(paper.per_pupil_per_year)),
+        "paper_pupils": fr_number(int(paper.pupils)),
+        "positioning": pos, "position_chart": position_chart, "bands": bands, "min_group": MIN_GROUP,
+        "own_value": fr_euro(pos.own_value) if pos.own_value is not None else None,
+        "own_band": services.band_of(pos.own_value) if pos.own_value is not None else None,
+        "peer_median": fr_euro(pos.peer_median) if pos.peer_median is not None else None,
+        "demo": demo,
+    })
+
+
+def _preset_list() -> list[dict]:
+    out = []
+    for name in budget.list_presets():
+        preset = budget.load_preset(name)
+        out.append({"name": name, "label": preset.label or name, "description": preset.description})
+    return out
+
+
+def _form_page(request, dep: Departement, form: ScenarioForm, scenario: Scenario | None, status: int = 200):
+    return render(request, "planning/form.html", {
+        "departement": dep, "form": form, "scenario": scenario, "presets": _preset_list(),
+        "scopes": Scenario.Scope.choices, "n_colleges": dep.colleges.filter(public=True).count()
+        or len(services.colleges_frame(dep)),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request, code: str):
+    dep = get_object_or_404(Departement, code=code)
+    require(can_edit_departement_budget(request.user, dep), "Seuls les éditeurs du département créent ses scénarios.")
+    base_name = request.POST.get("base_preset") or request.GET.get("base") or PAPER_PRESET
+    if base_name not in budget.list_presets():
+        base_name = PAPER_PRESET
+    base = budget.load_preset(base_name)
+    if request.method == "POST":
+        form = ScenarioForm(request.POST, base=base)
+        if form.is_valid():
+            scenario = form.save(Scenario(departement=dep, created_by=request.user))
+            scenario.save()
+            messages.success(request, f"Scénario « {scenario.name} » enregistré.")
+            return redirect("planning:scenario", pk=scenario.pk)
+        return _form_page(request, dep, form, None, status=400)
+    scope = request.GET.get("perimetre")
+    scope = scope if scope in Scenario.Scope.values else Scenario.Scope.COLLEGE
+    form = ScenarioForm(base=base, initial=ScenarioForm.initial_from(
+        base, name=base.label or base_name, base_preset=base_name, scope=scope))
+    return _form_page(request, dep, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    scenario = _scenario(request, pk, edit=True)
+    engine = scenario.to_engine()
+    if request.method == "POST":
+        base_name = request.POST.get("base_preset") if request.POST.get("base_preset") in budget.list_presets() else scenario.base_preset
+        form = ScenarioForm(request.POST, base=budget.load_preset(base_name))
+        if form.is_valid():
+            form.save(scenario).save()
+            messages.success(request, f"Scénario « {scenario.name} » enregistré.")
+            return redirect("planning:scenario", pk=scenario.pk)
+        return _form_page(request, scenario.departement, form, scenario, status=400)
+    form = ScenarioForm(base=engine, initial=ScenarioForm.initial_from(engine, scenario))
+    return _form_page(request, scenario.departement, form, scenario)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, pk: int):
+    scenario = _scenario(request, pk, edit=True)
+    if request.method == "POST":
+        code, name = scenario.departement.code, scenario.name
+        scenario.delete()
+        messages.success(request, f"Scénario « {name} » supprimé.")
+        return redirect("planning:departement", code=code)
+    return render(request, "planning/delete.html", {"scenario": scenario})
+
+
+@login_required
+def detail(request, pk: int):
+    scenario = _scenario(request, pk)
+    result = services.run(scenario)
+    demo = scenario.is_demo
+    parameters = []
+    for p in result.engine.parameters():
+        changed = p.name in (scenario.parameters or {})
+        parameters.append({"p": p, "value": fr_value(p.value), "changed": changed})
+    lines = []
+    if result.simulation is not None:
+        lines = [{"label": line.label_fr, "family": budget.FAMILIES[line.family], "amount": fr_euro(float(line.amount)),
+                  "source": line.source} for line in result.simulation.lines]
+    colleges = []
+    buckets = []
+    if result.departement is not None:
+        frame = result.colleges.sort_values("per_pupil_per_year", ascending=False)
+        colleges = [{"name": r["name"], "uai": r["uai"], "commune": r.get("commune_name", ""),
+                     "pupils": fr_number(r["pupils"]) + (" (estimé)" if r["pupils_estimated"] else ""),
+                     "total": fr_euro(r["total_per_year"]), "per_pupil": fr_euro(r["per_pupil_per_year"]),
+                     "bucket": r["bucket"]} for _, r in frame.iterrows()]
+        shares = result.departement.buckets()
+        buckets = [{"label": label, "share": fr_percent(shares[label]),
+                    "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label])} for label, _, _ in services.BANDS]
+    return render(request, "planning/scenario.html", {
+        "scenario": scenario, "s": _summary(result), "lines": lines, "parameters": parameters,
+        "colleges": colleges, "buckets": buckets, "demo": demo,
+        "bars": planning_charts.family_bars([result], per_pupil=False, demo=demo),
+        "cumulative": planning_charts.cumulative_lines([result], demo=demo),
+        "bandwidth": _bandwidth_context(result), "tornado": _tornado(result, demo),
+        "can_edit": can_edit_scenario(request.user, scenario),
+        "departement": scenario.departement,
+    })
+
+
+def _attachment(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(stem: str, demo: bool, ext: str) -> str:
+    from django.utils.text import slugify
+
+    return f"{slugify(stem) or 'scenario'}{'-demonstration' if demo else ''}-{dt.date.today():%Y%m%d}.{ext}"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def export(request, pk: int, fmt: str):
+    scenario = _scenario(request, pk)
+    result = services.run(scenario)
+    name = _filename(f"budget-{scenario.departement.code}-{scenario.name}", scenario.is_demo, fmt)
+    if fmt == "csv":
+        return _attachment(services.scenario_csv(result), "text/csv; charset=utf-8", name)
+    return _attachment(services.xlsx_bytes(services.scenario_tables(result)), XLSX, name)
+
+
+def _compared(request) -> list[Scenario] | HttpResponse:
+    try:
+        ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("s")))
+    except ValueError:
+        return HttpResponseBadRequest("Identifiant de scénario invalide.")
+    if not ids:
+        return HttpResponseBadRequest("Choisissez au moins un scénario à comparer.")
+    if len(ids) > MAX_COMPARED:
+        return HttpResponseBadRequest(f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(ids)} choisis).")
+    found = {s.pk: s for s in Scenario.objects.select_related("departement").filter(pk__in=ids)}
+    scenarios = []
+    for pk in ids:
+        if pk not in found:
+            from django.http import Http404
+
+            raise Http404("Scénario introuvable.")
+        require(can_view_scenario(request.user, found[pk]), REFUSED)
+        scenarios.append(found[pk])
+    return scenarios
+
+
+@login_required
+def compare(request):
+    scenarios = _compared(request)
+    if isinstance(scenarios, HttpResponse):
+        return scenarios
+    results = [services.run(s) for s in scenarios]
+    demo = any(s.is_demo for s in scenarios)
+    # One collège next to a whole département: only amounts per pupil are comparable.
+    mixed = len({s.scope for s in scenarios}) > 1
+    summaries = [_summary(r, i) for i, r in enumerate(results)]
+    families = [f for f in budget.FAMILIES if any(f in r.mean_by_family() for r in results)]
+    family_rows = [{"label": budget.FAMILIES[f],
+                    "values": [fr_euro(float(r.mean_by_family().get(f, Decimal(0)))) for r in results]} for f in families]
+    query = "&".join(f"s={s.pk}" for s in scenarios)
+    first = results[0]
+    departements = sorted({s.departement for s in scenarios}, key=lambda d: d.code)
+    return render(request, "planning/compare.html", {
+        "summaries": summaries, "family_rows": family_rows, "demo": demo, "mixed": mixed, "query": query,
+        "bars": planning_charts.family_bars(results, per_pupil=mixed, demo=demo),
+        "per_pupil_chart": planning_charts.per_pupil_bars(results, demo=demo),
+        "cumulative": planning_charts.cumulative_lines(results, demo=demo),
+        "bandwidths": [{"s": summ, "b": _bandwidth_context(r)} for summ, r in zip(summaries, results)],
+        "tornado": _tornado(first, demo), "first": summaries[0],
+        "departement": departements[0] if len(departements) == 1 else None,
+    })
+
+
+@login_required
+def compare_export(request, fmt: str):
+    scenarios = _compared(request)
+    if isinstance(scenarios, HttpResponse):
+        return scenarios
+    results = [services.run(s) for s in scenarios]
+    demo = any(s.is_demo for s in scenarios)
+    name = _filename("comparaison-budgets", demo, fmt)
+    if fmt == "csv":
+        return _attachment(services.comparison_frame(results).to_csv(index=False), "text/csv; charset=utf-8", name)
+    return _attachment(services.xlsx_bytes(services.comparison_tables(results)), XLSX, name)
