@@ -24,7 +24,23 @@ def campaign_answers(campaign: Campaign, item_ids: list[str] | None = None) -> p
 
 
 def campaign_levels(campaign: Campaign) -> pd.DataFrame:
-    """Factor levels (columns 1..13) of the campaign's submitted responses, indexed by département code."""
+    """Factor levels (columns 1..13) of the campaign's submitted responses, indexed by département code.
+
+    Cached in the process under a key that changes whenever a response of the campaign
+    changes (count and latest update of its responses), so a stale frame is never served.
+    """
+    from django.db.models import Count, Max
+
+    stamp = campaign.responses.aggregate(n=Count("id"), last=Max("updated_at"))
+    return _cached_levels(campaign.pk, stamp["n"], stamp["last"]).copy()
+
+
+@lru_cache(maxsize=64)
+def _cached_levels(campaign_id: int, n_responses: int, last_update) -> pd.DataFrame:
+    return _read_levels(Campaign.objects.get(pk=campaign_id))
+
+
+def _read_levels(campaign: Campaign) -> pd.DataFrame:
     items = campaign.questionnaire.factor_items()
     frame = campaign_answers(campaign, [item.id for item in items])
     frame.columns = [item.factor for item in items]
