@@ -133,7 +133,16 @@ raw_orders <- lapply(perms, function(p) {
   x <- q3[p, ]
   h <- hclust(dist(x), "ward.D2")
   hs <- hclust(dist(scale(x)), "ward.D2")   # standardised (R scale(): sample sd)
+  xd <- as.data.frame(x)
+  rp <- PCA(xd, graph = FALSE)
+  hp <- HCPC(rp, nb.clust = 4, graph = FALSE)
+  ha <- HCPC(rp, nb.clust = -1, graph = FALSE)
+  # R's coordinates bit for bit (hexadecimal floats): feeding them to numeduc's HCPC
+  # separates "same algorithm" from "same LAPACK rounding noise".
+  coord_hex <- matrix(sprintf("%a", as.matrix(rp$ind$coord)), nrow(rp$ind$coord))
   list(order = p, height = h$height, merge = h$merge, cutree = cuts(h, 2:8),
+       coord_hex = coord_hex, coord_rownames = rownames(rp$ind$coord),
+       hcpc_k4 = hcpc_json(hp, 4), hcpc_auto = hcpc_json(ha, length(levels(ha$data.clust$clust))),
        scaled_merge = hs$merge, scaled_height = hs$height, scaled_cutree = cuts(hs, 2:8))
 })
 save_json(list(

@@ -191,3 +191,22 @@ def test_hcpc_with_kmeans_precluster_kk():
     # Each class found is essentially made of one of the three simulated groups.
     purity = pd.crosstab(res.clusters.to_numpy(), groups)
     assert (purity.max(axis=1) / purity.sum(axis=1)).min() > 0.9
+
+
+def test_hcpc_on_r_coordinates_is_bit_exact_with_ties(sim_answers, reference):
+    """Tie-heavy 1-4 answers (Q1..Q3, 30 row orders). Fed R's own PCA coordinates (bit for
+    bit, hexadecimal floats), numeduc's HCPC gives R's inertia gains, automatic partition
+    and consolidated k=4 partition in all 30 orders: every remaining difference on tied data
+    comes from LAPACK's rounding noise in the coordinates, not from the algorithm.
+    (With numpy's own coordinates: gains 3/30, automatic partition 8/30, k=4 12/30.)"""
+    q3 = sim_answers[["Q1", "Q2", "Q3"]]
+    for case in reference("sim_answers.json")["raw_q1_q3"]:
+        perm = np.array(case["order"]) - 1
+        res_pca = pca(q3.iloc[perm])
+        coords = np.array([[float.fromhex(v) for v in row] for row in case["coord_hex"]])
+        res_pca.ind_coord = pd.DataFrame(coords, index=case["coord_rownames"], columns=res_pca.ind_coord.columns)
+        auto = hcpc(res_pca)
+        assert np.abs(auto.inert_gain - np.array(case["hcpc_auto"]["inert_gain"])).max() <= 1e-12
+        assert auto.clusters.to_dict() == case["hcpc_auto"]["clusters"]
+        assert abs(auto.bw_after_consol - case["hcpc_auto"]["bw_after_consol"]) <= 1e-12
+        assert hcpc(res_pca, 4).clusters.to_dict() == case["hcpc_k4"]["clusters"]
