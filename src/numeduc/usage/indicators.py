@@ -33,6 +33,7 @@ from numeduc.usage import warehouse as wh
 from numeduc.usage.schemas import KINDS, SERVICE_CATEGORIES, USAGE_EVENT_TYPES
 
 SESSION_GAP_S = 30 * 60
+DUCKDB_MEMORY_LIMIT = os.environ.get("NUMEDUC_DUCKDB_MEMORY", "4GB")
 REGULAR_THRESHOLD = 8
 BIN_S = 300
 MAX_BINS_PER_SESSION = 288  # a wifi session counts in at most one day of 5-minute bins
@@ -96,6 +97,8 @@ def connect(warehouse: str | Path, backend: str = "duckdb", *, spark=None):
     if backend == "duckdb":
         con = ibis.duckdb.connect()
         con.raw_sql("SET TimeZone = 'UTC'")
+        # Bounded memory: DuckDB spills to disk beyond this limit.
+        con.raw_sql(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         for kind in KINDS:
             files = wh.data_files(warehouse, kind)
             if files:
@@ -177,6 +180,15 @@ def _out(t: ir.Table, indicator, profile, num, den) -> ir.Table:
         numerator=num.cast("float64"), denominator=den.cast("float64"))
 
 
+def _multi(t: ir.Table, specs, profile=None) -> ir.Table:
+    """Several indicators from one table, computed once: one output row per (row, indicator)."""
+    names = ibis.memtable(pd.DataFrame({"_ind": [name for name, _, _ in specs]}))
+    x = t.cross_join(names)
+    num = ibis.cases(*[(x._ind == name, f(x).cast("float64")) for name, f, _ in specs])
+    den = ibis.cases(*[(x._ind == name, g(x).cast("float64")) for name, _, g in specs])
+    return _out(x, x._ind, profile(x) if profile else "", num, den)
+
+
 # --- the indicators -----------------------------------------------------------------------------
 
 def indicator_expressions(con, est: pd.DataFrame, month: str | None = None,
@@ -251,7 +263,7 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
     pop_t = ibis.memtable(pops)
     base = pop_t.cross_join(ibis.memtable(pd.DataFrame({"month": months})))
 
-    active = events.select("uai", "profile", "month", "user_id").distinct().group_by(
+    active = ev.select("uai", "profile", "month", "user_id").distinct().group_by(
         ["uai", "profile", "month"]).aggregate(active=lambda t: t.count())
     n_sess = sessions.group_by(["uai", "profile", "month"]).aggregate(sessions=lambda t: t.count())
     per_user = sessions.group_by(["uai", "profile", "month", "user_id"]).aggregate(n=lambda t: t.count())
@@ -263,13 +275,13 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
          .pipe(lambda t: t.left_join(regular, keys).select(t, regular.regular)))
     j = j.mutate(active=j.active.fill_null(0), sessions=j.sessions.fill_null(0),
                  regular=j.regular.fill_null(0))
-    out = [
-        _out(j, "monthly_active_rate", j.profile, j.active, j.population),
-        _out(j, "sessions_per_user", j.profile, j.sessions, j.population),
-        _out(j, "sessions_per_active_user", j.profile, j.sessions, j.active),
-    ]
-    jp = j.filter(j.profile == "ELEVE")
-    out.append(_out(jp, "regular_use_share", "ELEVE", jp.regular, jp.population))
+    out = [_multi(j, [
+        ("monthly_active_rate", lambda x: x.active, lambda x: x.population),
+        ("sessions_per_user", lambda x: x.sessions, lambda x: x.population),
+        ("sessions_per_active_user", lambda x: x.sessions, lambda x: x.active),
+        ("regular_use_share", lambda x: ibis.ifelse(x.profile == "ELEVE", x.regular, None),
+         lambda x: ibis.ifelse(x.profile == "ELEVE", x.population, 0)),
+    ], profile=lambda x: x.profile)]
 
     # Service mix (sessions, session month) and reach (users, event month) by category.
     usage = events.filter(events.is_usage)
@@ -277,21 +289,29 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
     sess_cat = sess_cat.join(sessions, ["uai", "user_id", "profile", "session_key"]).select(
         sess_cat.uai, sess_cat.profile, sessions.month, sess_cat.category)
     mix = sess_cat.group_by(["uai", "profile", "month", "category"]).aggregate(n=lambda t: t.count())
-    reach = usage.select("uai", "profile", "month", "user_id", "category").distinct().group_by(
+    reach = ev.filter(ev.is_usage).select("uai", "profile", "month", "user_id", "category").distinct().group_by(
         ["uai", "profile", "month", "category"]).aggregate(n=lambda t: t.count())
     cats = ibis.memtable(pd.DataFrame({"category": list(SERVICE_CATEGORIES)}))
     jc = j.cross_join(cats)
     ck = ["uai", "profile", "month", "category"]
-    jm = jc.left_join(mix, ck).select(jc, n=mix.n.fill_null(0))
-    out.append(_out(jm, "service_mix_share_" + jm.category, jm.profile, jm.n, jm.sessions))
-    jr = jc.left_join(reach, ck).select(jc, n=reach.n.fill_null(0))
-    out.append(_out(jr, "service_reach_" + jr.category, jr.profile, jr.n, jr.population))
-    jn = jr.filter((jr.profile == "PARENT") & (jr.category == "notes_competences"))
-    out.append(_out(jn, "parents_never_grades_share", "PARENT", jn.population - jn.n, jn.population))
+    jm = jc.left_join(mix, ck).select(jc, n_mix=mix.n.fill_null(0))
+    jm = jm.left_join(reach, ck).select(jm, n_reach=reach.n.fill_null(0))
+    kinds = ibis.memtable(pd.DataFrame({"_kind": ["mix", "reach", "never"]}))
+    x = jm.cross_join(kinds)
+    x = x.filter((x._kind != "never") | ((x.profile == "PARENT") & (x.category == "notes_competences")))
+    out.append(_out(
+        x,
+        ibis.cases((x._kind == "mix", "service_mix_share_" + x.category),
+                   (x._kind == "reach", "service_reach_" + x.category),
+                   else_=ibis.literal("parents_never_grades_share")),
+        x.profile,
+        ibis.cases((x._kind == "mix", x.n_mix), (x._kind == "reach", x.n_reach),
+                   else_=x.population - x.n_reach),
+        ibis.cases((x._kind == "mix", x.sessions), else_=x.population)))
 
     # Out-of-school share: outside Mon-Fri 08:00-17:30 (local) on school days.
     cal_t = ibis.memtable(calendar_frame(est, months))
-    e2 = events.mutate(day_no=events.t_s // 86400, sod=events.t_s % 86400)
+    e2 = ev.mutate(day_no=ev.t_s // 86400, sod=ev.t_s % 86400)
     e2 = e2.left_join(cal_t, [e2.uai == cal_t.uai, e2.day_no == cal_t.day_no]).select(
         e2.uai, e2.month, in_school=ibis.ifelse(
             cal_t.start_s.notnull() & (e2.sod >= cal_t.start_s) & (e2.sod < cal_t.end_s), 1, 0))
@@ -361,18 +381,19 @@ def _wifi_indicators(con, est, est_t, month, params) -> list[ir.Table]:
     if month:
         wf = wf.filter(wf.month == month)
     wf = wf.mutate(nb=ibis.greatest(wf.b1 - wf.b0 + 1, 1))
-    offsets = ibis.memtable(pd.DataFrame({"k": np.arange(MAX_BINS_PER_SESSION, dtype="int64")}))
-    bins = wf.join(offsets, offsets.k < wf.nb).select(
-        wf.uai, wf.month, wf.client_id, bin=wf.b0 + offsets.k).distinct()
+    # One row per session and 5-minute bin it overlaps (an array unnested, not a range join).
+    bins = wf.select(wf.uai, wf.month, wf.client_id, b0=wf.b0,
+                     k=ibis.range(0, ibis.least(wf.nb, MAX_BINS_PER_SESSION)).unnest())
+    bins = bins.select(bins.uai, bins.month, bins.client_id, bin=bins.b0 + bins.k).distinct()
     per_bin = bins.group_by(["uai", "month", "bin"]).aggregate(c=lambda t: t.count())
     pcc = per_bin.group_by(["uai", "month"]).aggregate(pcc=per_bin.c.max())
     pcc = pcc.join(est_t, "uai")
-    out = [
-        _out(pcc, "peak_concurrent_clients", "", pcc.pcc, ibis.literal(1)),
-        _out(pcc, "peak_concurrent_clients_per_ap", "", pcc.pcc, pcc.n_aps),
-        _out(pcc, "bandwidth_pressure", "",
-             pcc.pcc * params.active_over_assoc * params.r_client_mbps, pcc.bw_down_mbps),
-    ]
+    out = [_multi(pcc, [
+        ("peak_concurrent_clients", lambda x: x.pcc, lambda x: ibis.literal(1)),
+        ("peak_concurrent_clients_per_ap", lambda x: x.pcc, lambda x: x.n_aps),
+        ("bandwidth_pressure", lambda x: x.pcc * params.active_over_assoc * params.r_client_mbps,
+         lambda x: x.bw_down_mbps),
+    ])]
     traffic = wf.group_by(["uai", "month"]).aggregate(
         b=(wf.rx_bytes.fill_null(0) + wf.tx_bytes.fill_null(0)).sum())
     months = sorted({m for m in traffic.month.execute() if m})

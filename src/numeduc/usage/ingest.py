@@ -28,7 +28,7 @@ from numeduc.usage.schemas import Column, Kind, get_kind
 
 TYPE_LABEL = {"BIGINT": "entier", "DOUBLE": "nombre", "BOOLEAN": "booléen (true/false)",
               "TIMESTAMP": "horodatage ISO-8601", "DATE": "date AAAA-MM-JJ", "VARCHAR": "texte"}
-MEMORY_LIMIT = os.environ.get("NUMEDUC_DUCKDB_MEMORY", "2GB")
+MEMORY_LIMIT = os.environ.get("NUMEDUC_DUCKDB_MEMORY", "4GB")
 
 
 @dataclass

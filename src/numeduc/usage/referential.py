@@ -32,6 +32,13 @@ def _label(row_vals: list[str]) -> str:
     return " · ".join(row_vals) if row_vals else "tous les collèges"
 
 
+def _join_labels(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    label = df[cols[0]].astype(str)
+    for c in cols[1:]:
+        label = label + " · " + df[c].astype(str)
+    return label.to_numpy(object)
+
+
 def add_referential(df: pd.DataFrame, est: pd.DataFrame) -> pd.DataFrame:
     attrs = est[["uai", "density_grid3", "pupils", "ep"]].copy()
     attrs["size_class"] = attrs["pupils"].map(size_class)
@@ -44,19 +51,21 @@ def add_referential(df: pd.DataFrame, est: pd.DataFrame) -> pd.DataFrame:
     per_level = []
     for li, (_, cols) in enumerate(LEVELS):
         keys = base + cols
-        g = out.groupby(keys, dropna=False, sort=False)["value"]
-        med = g.transform("median")
-        absdev = (out["value"] - med).abs()
+        # Group statistics with cythonised aggregations, then mapped back to the rows.
+        gid = out.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+        g = out["value"].groupby(gid)
+        med = g.median().to_numpy()[gid]
+        absdev = (out["value"].to_numpy(float) - med)
+        mad = pd.Series(np.abs(absdev)).groupby(gid).median().to_numpy()[gid]
         per_level.append({
-            "n": g.transform("count").to_numpy(float),
-            "median": med.to_numpy(float),
-            "q1": g.transform("quantile", 0.25).to_numpy(float),
-            "q3": g.transform("quantile", 0.75).to_numpy(float),
+            "n": g.count().to_numpy(float)[gid],
+            "median": med,
+            "q1": g.quantile(0.25).to_numpy()[gid],
+            "q3": g.quantile(0.75).to_numpy()[gid],
             "rank": g.rank(method="average").to_numpy(float),
-            "mad": absdev.groupby([out[k] for k in keys], dropna=False, sort=False)
-                         .transform("median").to_numpy(float),
-            "label": (out[cols].astype(str).agg(" · ".join, axis=1).to_numpy(object)
-                      if cols else np.full(len(out), "tous les collèges", dtype=object)),
+            "mad": mad,
+            "label": (_join_labels(out, cols) if cols
+                      else np.full(len(out), "tous les collèges", dtype=object)),
         })
         ok = (chosen < 0) & (per_level[-1]["n"] >= MIN_GROUP_SIZE)
         chosen[ok] = li
