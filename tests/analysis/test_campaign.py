@@ -229,3 +229,13 @@ def test_crosstab_counts_always_sum_to_n(pairs):
     if not math.isnan(tab.p_value):
         assert 0 <= tab.p_value <= 1
         assert ("non significatif" in tab.sentence) == (tab.p_value >= 0.05)
+
+
+def test_supplementary_correlations_have_pearson_p_values():
+    answers = constructed_answers(30)
+    levels = c.levels_from_answers(answers)
+    demo = c.demographics(departements_for(answers.index), answers.index)
+    result = c.campaign_pca(levels, demo)
+    r, p = sps.pearsonr(demo["share_0_19"], result.ind_coord["Dim.1"])
+    assert result.supplementary.loc["share_0_19", "Dim.1"] == pytest.approx(r, abs=1e-10)
+    assert result.supplementary_p.loc["share_0_19", "Dim.1"] == pytest.approx(p, rel=1e-8)

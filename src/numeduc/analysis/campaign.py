@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.formatting import fr_number, fr_percent
@@ -91,6 +92,16 @@ def fr_p(p: float) -> str:
     if p < 0.001:
         return "p < 0,001"
     return f"p = {fr_number(p, 3)}"
+
+
+def pearson_p(r: float, n: int) -> float:
+    """Two-sided p-value of a Pearson correlation r over n pairs (Student's t, n - 2 df)."""
+    if n < 3 or math.isnan(r):
+        return math.nan
+    if abs(r) >= 1:
+        return 0.0
+    t = abs(r) * math.sqrt((n - 2) / (1 - r * r))
+    return float(2 * sps.t.sf(t, n - 2))
 
 
 def strength_word(effect: float) -> str:
@@ -173,6 +184,7 @@ class CampaignPCA:
     var_contrib: pd.DataFrame
     ind_coord: pd.DataFrame  # code -> Dim.k (identifying: coordinator only)
     supplementary: pd.DataFrame  # indicator -> Dim.k (correlation)
+    supplementary_p: pd.DataFrame  # p-value of each correlation (Student's t, n - 2 df)
     axes: list[AxisInterpretation]
     n: int
     imputed: list[tuple[str, str]]
@@ -227,7 +239,8 @@ def campaign_pca(levels: pd.DataFrame, demo_frame: pd.DataFrame, *, ncp: int = 5
     sup = result.quanti_sup_coord.copy() if result.quanti_sup_coord is not None else pd.DataFrame()
     return CampaignPCA(
         eigenvalues=eig, var_coord=result.var_coord, var_contrib=result.var_contrib,
-        ind_coord=result.ind_coord, supplementary=sup, axes=axes, n=len(levels),
+        ind_coord=result.ind_coord, supplementary=sup, supplementary_p=sup.map(lambda r: pearson_p(r, len(levels))),
+        axes=axes, n=len(levels),
         imputed=list(result.imputed), sentence=sentence,
     )
 
@@ -557,5 +570,5 @@ __all__ = [
     "CampaignPCA", "CrossTab", "DemographicCrossing", "FactorCorrelations", "NotEnoughRespondents",
     "PeerGroupSummary", "SignificantPair", "analyse_campaign", "budget_band", "campaign_pca", "cross_tab",
     "demographic_crossing", "demographics", "factor_correlations", "fr_p", "group_medians", "interpret_axis",
-    "levels_from_answers", "paper_crosstabs", "peer_group_summary", "strength_word",
+    "levels_from_answers", "paper_crosstabs", "pearson_p", "peer_group_summary", "strength_word",
 ]

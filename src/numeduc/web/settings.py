@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "numeduc.web.accounts",
     "numeduc.web.surveys",
     "numeduc.web.results",
+    "numeduc.web.national",
     "numeduc.web.planning",
 ]
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("numeduc.web.surveys.urls")),
     path("resultats/", include("numeduc.web.results.urls")),
     path("budget/", include("numeduc.web.planning.urls")),
+    path("national/", include("numeduc.web.national.urls")),
 ]

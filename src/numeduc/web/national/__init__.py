@@ -1,0 +1,1 @@
+"""National analysis pages of a self-diagnosis campaign (coordinator; everyone once published)."""
