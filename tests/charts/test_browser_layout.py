@@ -11,7 +11,7 @@ import pytest
 import numpy as np
 import pandas as pd
 
-from numeduc.charts import Series, bar, heatmap, line, radar, tornado
+from numeduc.charts import Band, Marker, Series, bar, distribution_strip, heatmap, line, radar, tornado
 from numeduc.charts.gallery import FACTORS, SAMPLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -66,6 +66,11 @@ def awkward_charts():
         bar(FACTORS[:6], [Series("Niveau moyen", [2.1, 3.4, 1.2, 2.8, 3.9, 2.2])], horizontal=True,
             id_prefix="aw8"),
         heatmap(pd.DataFrame(np.eye(13), index=FACTORS, columns=FACTORS), id_prefix="aw9", demo=True),
+        distribution_strip(
+            [Band("moins de 50 €", None, 50, 0.0), Band("50 à 75 €", 50, 75, 2.0),
+             Band("75 à 100 €", 75, 100, 58.0), Band("plus de 100 €", 100, None, 40.0)],
+            [Marker(f"Repère numéro {i} au libellé assez long", 60 + i, None) for i in range(5)],
+            unit="€/élève/an", id_prefix="aw10", demo=True),
     ]
 
 

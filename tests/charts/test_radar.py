@@ -188,3 +188,11 @@ def test_source_line_and_caption(name):
     sources = with_class(root, "nc-source")
     assert len(sources) == 1 and sources[0].text == "Source : " + src
     assert chart.table.caption.endswith("source : " + src)
+
+
+def test_wrap_never_breaks_inside_a_french_number():
+    from numeduc.charts._svg import wrap
+
+    lines = wrap("Total de 45\u202f451,43\u00a0€ par an", 90, 12, max_lines=4)
+    assert len(lines) > 1
+    assert any("45\u202f451,43\u00a0€" in line for line in lines)

@@ -172,7 +172,8 @@ def text_width(text: str, size: float) -> float:
 def wrap(text: str, max_width: float, size: float, max_lines: int = 2) -> list[str]:
     """Split ``text`` on spaces into at most ``max_lines`` lines of ``max_width`` pixels;
     an ellipsis ends the last line when the text does not fit."""
-    words = clean(text).split()
+    # split on ordinary spaces only: the no-break spaces inside "45 451 €" or "12 %" hold
+    words = [w for w in re.split(r"[ \t\n\r]+", clean(text)) if w]
     if not words:
         return [""]
     lines: list[str] = []

@@ -77,6 +77,7 @@ def _draw_markers(
         rows_used = max(rows_used, row + 1)
         label_rows.append((row, x0 + w / 2, text_label, m.label, style, x))
     row_h = 18.0
+    texts = []
     for row, cx, text_label, name, style, x in label_rows:
         ly = strip_top - 22 - row * row_h
         parts.append(
@@ -84,11 +85,12 @@ def _draw_markers(
             f'<line x1="{s.num(x)}" y1="{s.num(ly + 4)}" x2="{s.num(x)}" y2="{s.num(strip_top + 2)}" '
             f'{s.stroke_attrs(style, 1.4, dash=style.dash or "")}/>'
             f'<polygon points="{s.num(x - 6)},{s.num(strip_top - 10)} {s.num(x + 6)},{s.num(strip_top - 10)} '
-            f'{s.num(x)},{s.num(strip_top)}" fill="{style.color}" stroke="#ffffff" stroke-width="1"/>'
-            + s.text(cx, ly, text_label, size=11.5, anchor="middle", weight="bold", extra=a.halo())
-            + "</g>"
+            f'{s.num(x)},{s.num(strip_top)}" fill="{style.color}" stroke="#ffffff" stroke-width="1"/></g>'
         )
-    return parts, 22 + rows_used * row_h + 6
+        # labels after every stem, so that no stem crosses a label
+        texts.append(s.text(cx, ly, text_label, size=11.5, anchor="middle", weight="bold",
+                            extra=a.halo() + ' class="nc-marker-label"'))
+    return parts + texts, 22 + rows_used * row_h + 6
 
 
 def distribution_strip(
@@ -177,6 +179,7 @@ def distribution_strip(
     marker_parts, _ = _draw_markers(marks, xs, strip_top, fmt, left, right)
     strip_h = 44.0
     rects, texts = [], []
+    label_blocks = []  # (lines, width, desired centre)
     for i, b in enumerate(bands):
         x0, x1 = edges[i], edges[i + 1]
         fill = ramp(SEQUENTIAL, 0.15 + 0.7 * i / max(len(bands) - 1, 1))
@@ -185,11 +188,32 @@ def distribution_strip(
         rects.append(f'<rect class="nc-band" x="{s.num(x0)}" y="{s.num(strip_top)}" width="{s.num(x1 - x0)}" '
                      f'height="{strip_h}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"><title>{s.esc(tip)}</title></rect>')
         share = fr_percent(b.share, 0 if float(b.share).is_integer() else 1)
+        label = b.label
         if s.text_width(share, 14) <= x1 - x0 - 4:
             texts.append(s.text((x0 + x1) / 2, strip_top + strip_h / 2, share, size=14, anchor="middle",
                                 baseline="middle", weight="bold", fill=ink))
-        lines = s.wrap(b.label, max(x1 - x0 - 4, 40), 11.5, 2)
-        texts.append(s.text((x0 + x1) / 2, strip_top + strip_h + 16, lines, size=11.5, anchor="middle",
+        else:  # too narrow for its share: the share goes with the label below
+            label = f"{b.label} ({share})"
+        lines = s.wrap(label, max(x1 - x0 - 4, 90), 11.5, 2)
+        block_w = max(s.text_width(line, 11.5) for line in lines)
+        label_blocks.append((lines, block_w, (x0 + x1) / 2))
+    # labels of narrow bands would collide: pack them left to right, then pull back from
+    # the right edge if needed
+    lefts = []
+    for lines, w, centre in label_blocks:
+        left_edge = centre - w / 2
+        if lefts:
+            prev_left, prev_w = lefts[-1]
+            left_edge = max(left_edge, prev_left + prev_w + 8)
+        lefts.append((max(left_edge, 4.0), w))
+    limit = width - 4
+    for k in range(len(lefts) - 1, -1, -1):
+        left_edge, w = lefts[k]
+        left_edge = min(left_edge, limit - w)
+        lefts[k] = (left_edge, w)
+        limit = left_edge - 8
+    for (lines, w, _), (left_edge, _) in zip(label_blocks, lefts):
+        texts.append(s.text(left_edge + w / 2, strip_top + strip_h + 16, lines, size=11.5, anchor="middle",
                             extra=' class="nc-band-label"'))
     body.append(f'<g class="nc-bands">{"".join(rects)}</g>')
     body.append(f'<g class="nc-labels">{"".join(texts)}</g>')
