@@ -197,14 +197,18 @@ def scatter(
         body.append(legend_markup)
         y += legend_h
     xs, ys = [p.x for p in pts], [p.y for p in pts]
+    # a little room around the cloud so that no point sits on the frame with no room for
+    # its label
+    x_pad = 0.06 * ((max(xs) - min(xs)) or 1.0)
+    y_pad = 0.06 * ((max(ys) - min(ys)) or 1.0)
     x_ticks = a.domain(xs, include_zero=True, count=6)
     y_ticks = a.domain(ys, include_zero=True, count=6)
     x_fmt, y_fmt = a.tick_formatter(x_ticks), a.tick_formatter(y_ticks)
     left_margin = 16 + 18 + max(s.text_width(y_fmt(t), 11) for t in y_ticks) + 8
     plot_w = width - left_margin - 16
     max_h = 470.0
-    x_lo, x_hi = x_ticks[0], x_ticks[-1]
-    y_lo, y_hi = y_ticks[0], y_ticks[-1]
+    x_lo, x_hi = min(x_ticks[0], min(xs) - x_pad), max(x_ticks[-1], max(xs) + x_pad)
+    y_lo, y_hi = min(y_ticks[0], min(ys) - y_pad), max(y_ticks[-1], max(ys) + y_pad)
     if equal_scale:
         unit = min(plot_w / (x_hi - x_lo), max_h / (y_hi - y_lo))
         # a very flat or very narrow cloud would give a sliver of a plot: widen the short
@@ -264,7 +268,10 @@ def scatter(
     if labels:
         order = sorted(range(len(pts)), key=lambda i: -math.hypot(pts[i].x, pts[i].y))
         items = [(xs_scale(pts[i].x), ys_scale(pts[i].y), pts[i].label, 10.5, None) for i in order]
-        placed = lab.place(items, obstacles=boxes, bounds=(left, top, right, bottom), gap=6)
+        # labels may spill over the frame into the margins, but not onto the tick labels
+        tick_boxes = [(left - 8 - s.text_width(y_fmt(t), 11), ys_scale(t) - 8, left - 2, ys_scale(t) + 8)
+                      for t in y_ticks]
+        placed = lab.place(items, obstacles=boxes + tick_boxes, bounds=(16 + 18, top - 6, width - 6, bottom), gap=6)
         texts = []
         for item, where in zip(items, placed):
             if where is None:
