@@ -196,3 +196,13 @@ def test_wrap_never_breaks_inside_a_french_number():
     lines = wrap("Total de 45\u202f451,43\u00a0€ par an", 90, 12, max_lines=4)
     assert len(lines) > 1
     assert any("45\u202f451,43\u00a0€" in line for line in lines)
+
+
+def test_table_rows_are_named_by_the_factor_label():
+    import xml.etree.ElementTree as ET
+
+    chart = radar(FACTORS, three_series(), id_prefix="th")
+    table = ET.fromstring(chart.table.to_html())
+    first = table.find("tbody/tr")
+    assert [cell.tag for cell in first] == ["td", "th", "td", "td", "td"]
+    assert first[1].text == FACTORS[0] and first[1].get("scope") == "row"

@@ -218,4 +218,5 @@ def dendrogram(
         rows.append(row)
     caption = s.caption(title, demo, source)
     return Chart(svg=svg, title=title, description=description,
-                 table=DataTable(caption=caption, headers=headers, rows=rows), demo=demo, kind="dendrogram")
+                 table=DataTable(caption=caption, headers=headers, rows=rows, row_header=1), demo=demo,
+                 kind="dendrogram")

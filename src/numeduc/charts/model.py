@@ -39,6 +39,7 @@ class DataTable:
     caption: str
     headers: list[str]
     rows: list[list[str]]
+    row_header: int = 0  # column naming each row (a screen reader announces it with each cell)
 
     def to_html(self, *, css_class: str = "nc-chart-table") -> str:
         """A plain ``<table>`` with ``<caption>`` and ``scope`` attributes (everything escaped)."""
@@ -47,8 +48,10 @@ class DataTable:
         for row in self.rows:
             if not row:
                 continue
-            cells = f'<th scope="row">{_html_escape(row[0])}</th>' + "".join(
-                f"<td>{_html_escape(cell)}</td>" for cell in row[1:]
+            cells = "".join(
+                f'<th scope="row">{_html_escape(cell)}</th>' if i == self.row_header
+                else f"<td>{_html_escape(cell)}</td>"
+                for i, cell in enumerate(row)
             )
             body.append(f"<tr>{cells}</tr>")
         return (

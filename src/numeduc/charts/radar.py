@@ -226,5 +226,5 @@ def radar(
         [str(i + 1), axes[i], *[fmt(None if s.is_missing(x.values[i]) else x.values[i]) for x in series]]
         for i in range(n)
     ]
-    table = DataTable(caption=caption, headers=["N°", axis_header, *names], rows=rows)
+    table = DataTable(caption=caption, headers=["N°", axis_header, *names], rows=rows, row_header=1)
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="radar")
