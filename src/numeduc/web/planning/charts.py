@@ -64,16 +64,18 @@ def per_pupil_bars(results: list[ScenarioResult], *, demo: bool) -> str:
     return html(chart)
 
 
-def cumulative_lines(results: list[ScenarioResult], *, demo: bool) -> str:
+def cumulative_lines(results: list[ScenarioResult], *, demo: bool, per_pupil: bool = False) -> str:
     horizon = max(len(r.years) for r in results)
     series = []
     for i, r in enumerate(results):
-        values = [float(y.cumulative) for y in r.years] + [None] * (horizon - len(r.years))
-        series.append(charts.Series(short(r, i), values))
+        divisor = r.pupils if per_pupil and r.pupils else 1
+        values = [float(y.cumulative) / divisor for y in r.years] + [None] * (horizon - len(r.years))
+        series.append(charts.Series(short(r, i) if len(results) > 1 else r.scenario.name, values))
     chart = charts.line(
-        [f"an {y}" for y in range(1, horizon + 1)], series, unit="€", value_format=euros,
-        title="Coût cumulé sur l'horizon (actualisé)", id_prefix="cumul", demo=demo, x_header="Année",
-        axis_label="€ cumulés",
+        [f"an {y}" for y in range(1, horizon + 1)], series, unit="€/élève" if per_pupil else "€",
+        value_format=euros_cents if per_pupil else euros,
+        title="Coût cumulé sur l'horizon (actualisé)" + (", par élève" if per_pupil else ""), id_prefix="cumul",
+        demo=demo, x_header="Année", axis_label="€ cumulés par élève" if per_pupil else "€ cumulés",
     )
     return html(chart)
 

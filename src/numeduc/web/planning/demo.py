@@ -17,7 +17,7 @@ def load_demo_scenarios() -> list[Scenario]:
 
     A: the white paper's 400-pupil collège as is (45 451,43 €/year, 113,63 €/pupil/year);
     B: BYOD with a loan pool over the Loiret's real public collèges, with internal technicians
-    and 100 Mbit/s of current access, so that the bandwidth table has something to show.
+    and 500 Mbit/s of current access, so that the bandwidth table has something to show.
     """
     Scenario.objects.filter(is_demo=True).delete()
     loiret = Departement.objects.get(code=DEMO_DEPARTEMENT)
@@ -29,7 +29,7 @@ def load_demo_scenarios() -> list[Scenario]:
     byod = Scenario.objects.create(
         departement=loiret, name="BYOD sur les collèges du Loiret", base_preset="byod",
         scope=Scenario.Scope.DEPARTEMENT, strategy="byod", support="internal", scale_equipment=True,
-        current_mbps=100, is_demo=True, parameters={"training_share": "0.15"},
+        current_mbps=500, is_demo=True, parameters={"training_share": "0.15"},
         description="Appareils personnels et parc de prêt, équipement proportionnel à l'effectif, "
                     "techniciens internes et 15 % pour le pilotage et la formation.",
     )

@@ -328,7 +328,7 @@ def compare(request):
         "summaries": summaries, "family_rows": family_rows, "demo": demo, "mixed": mixed, "query": query,
         "bars": planning_charts.family_bars(results, per_pupil=mixed, demo=demo),
         "per_pupil_chart": planning_charts.per_pupil_bars(results, demo=demo),
-        "cumulative": planning_charts.cumulative_lines(results, demo=demo),
+        "cumulative": planning_charts.cumulative_lines(results, demo=demo, per_pupil=mixed),
         "bandwidths": [{"s": summ, "b": _bandwidth_context(r)} for summ, r in zip(summaries, results)],
         "tornado": _tornado(first, demo), "first": summaries[0],
         "departement": departements[0] if len(departements) == 1 else None,

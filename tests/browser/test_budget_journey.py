@@ -1,0 +1,116 @@
+"""Budget journey: the Loiret editor builds two scenarios (white paper preset, BYOD on its real
+collèges), meets a validation error on the way, and compares them."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from numeduc import reference
+from numeduc.formatting import fr_euro
+from numeduc.web.accounts.models import Role, User
+from numeduc.web.planning import services
+from numeduc.web.planning.models import Scenario
+from numeduc.web.territories.loading import load_reference
+from numeduc.web.territories.models import College, Departement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "mot-de-passe-du-test"
+PAPER_TOTAL = "45\u202f451,43\u00a0€"
+
+
+@pytest.fixture
+def world():
+    load_reference(colleges=False)
+    loiret = Departement.objects.get(code="45")
+    frame = reference.colleges(public_only=True).query("departement_code == '45'")
+    College.objects.bulk_create(
+        College(uai=r.uai, name=r.name, departement=loiret, public=True, commune_name=r.commune_name or "",
+                pupils=None if r.pupils != r.pupils else int(r.pupils))
+        for r in frame.itertuples())
+    users = {}
+    for email, code in (("editeur@loiret.test", "45"), ("editeur@nord.test", "59")):
+        user = User(email=email, username=email, role=Role.DEPARTEMENT_EDITOR, departement=Departement.objects.get(code=code))
+        user.set_password(PASSWORD)
+        user.save()
+        users[code] = user
+    return {"n_colleges": len(frame), **users}
+
+
+def login(page, base, email):
+    page.goto(f"{base}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world, screenshot_dir):
+    base = live_server.url
+    login(page, base, "editeur@loiret.test")
+    page.get_by_role("link", name="Budget", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Loiret (45)")
+    expect(page.locator(".paper-reference")).to_contain_text(PAPER_TOTAL)
+
+    # 1. The white paper's collège, as is.
+    page.locator("input[name=base][value='livre-blanc-2017']").check()
+    page.locator("input[name=perimetre][value=college]").check()
+    page.get_by_role("button", name="Construire le scénario").click()
+    expect(page.get_by_label("Nom du scénario")).to_have_value("Livre blanc ADF 2017 : collège de 400 élèves, classes mobiles")
+    page.get_by_label("Nom du scénario").fill("Livre blanc 2017")
+    page.get_by_role("button", name="Enregistrer le scénario").click()
+    expect(page.locator("#total-par-an")).to_have_text(PAPER_TOTAL)
+    expect(page.locator("#par-eleve")).to_have_text("113,63\u00a0€")
+    page.screenshot(path=str(screenshot_dir / "budget-01-paper-scenario.png"), full_page=True)
+
+    # 2. BYOD on the Loiret's real collèges; a wrong lifetime first.
+    page.get_by_role("link", name="← Budget de Loiret").click()
+    page.locator("input[name=base][value=byod]").check()
+    page.locator("input[name=perimetre][value=departement]").check()
+    page.get_by_role("button", name="Construire le scénario").click()
+    page.get_by_label("Nom du scénario").fill("BYOD collèges du Loiret")
+    page.get_by_label("Débit internet actuel de chaque collège").fill("500")
+    page.get_by_label("Durée de vie d'un ordinateur fixe").fill("0")
+    page.get_by_role("button", name="Enregistrer le scénario").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Durée de vie d'un ordinateur fixe : une durée de vie doit être strictement positive")
+    page.screenshot(path=str(screenshot_dir / "budget-02-validation-error.png"), full_page=False)
+    page.get_by_label("Durée de vie d'un ordinateur fixe").fill("6")
+    page.get_by_role("button", name="Enregistrer le scénario").click()
+    byod = Scenario.objects.get(name="BYOD collèges du Loiret")
+    assert byod.scope == Scenario.Scope.DEPARTEMENT and byod.parameters == {"desktop_life": "6"}
+    byod_total = fr_euro(float(services.run(byod).total_per_year))
+    expect(page.locator("#total-par-an")).to_have_text(byod_total)
+    expect(page.locator(".key-figures")).to_contain_text(f"{world['n_colleges']} ·")
+    page.screenshot(path=str(screenshot_dir / "budget-03-byod-scenario.png"), full_page=True)
+
+    # 3. Compare both.
+    page.get_by_role("link", name="← Budget de Loiret").click()
+    page.get_by_label("Comparer « Livre blanc 2017 »").check()
+    page.get_by_label("Comparer « BYOD collèges du Loiret »").check()
+    page.get_by_role("button", name="Comparer les scénarios cochés").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Comparaison de 2 scénarios")
+    # Columns follow the list's order (latest first): BYOD is A, the white paper B.
+    expect(page.locator("table.compare thead")).to_contain_text("A. BYOD collèges du Loiret")
+    expect(page.locator(".total-A")).to_have_text(byod_total)
+    expect(page.locator(".total-B")).to_have_text(PAPER_TOTAL)
+    expect(page.locator("main svg[role=img]").first).to_be_visible()
+    assert page.locator("main svg[role=img]").count() >= 4
+    page.screenshot(path=str(screenshot_dir / "budget-04-comparison.png"), full_page=True)
+
+    # The comparison downloads as a workbook.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger la comparaison (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_another_departement_cannot_open_the_loiret_scenarios(page, live_server, world, screenshot_dir):
+    scenario = Scenario.objects.create(departement=world["45"].departement, name="Secret du Loiret",
+                                       base_preset="livre-blanc-2017", strategy="classe_mobile")
+    login(page, live_server.url, "editeur@nord.test")
+    for path in (f"/budget/scenarios/{scenario.pk}/", f"/budget/comparer/?s={scenario.pk}", "/budget/departements/45/"):
+        result = page.goto(f"{live_server.url}{path}")
+        assert result.status == 403
+        expect(page.locator("body")).not_to_contain_text("Secret du Loiret")
+    page.screenshot(path=str(screenshot_dir / "budget-05-refused.png"))
