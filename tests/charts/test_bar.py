@@ -127,7 +127,10 @@ def test_figure_html_wraps_svg_table_and_escapes():
     assert table.find("caption").text == EVIL
     assert [th.text for th in table.find("thead/tr")] == ["Catégorie", EVIL]
     assert table.find("tbody/tr/th").get("scope") == "row"
-    assert root.find("figcaption").text == EVIL
+    assert root.find("figcaption") is None  # the SVG shows the title already
+    hidden_title = ET.fromstring(bar([EVIL], [Series(EVIL, [1])], title=EVIL, id_prefix="f",
+                                     show_title=False).figure_html())
+    assert hidden_title.find("figcaption").text == EVIL
     assert "min-width:520px" in html
     visible = ET.fromstring(chart.figure_html(table_visible=True))
     assert visible.find(".//details") is None and visible.find(".//table") is not None

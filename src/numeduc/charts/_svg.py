@@ -339,7 +339,7 @@ def demo_mark(width: float, height: float) -> str:
 def header(width: float, title: str, *, size: float = 16, y: float = 24, right_margin: float = 0) -> tuple[str, float]:
     """Visible title at the top, wrapped; returns markup and the y below it."""
     lines = wrap(title, width - 32 - right_margin, size, max_lines=2)
-    markup = text(16, y, lines, size=size, weight="bold")
+    markup = text(16, y, lines, size=size, weight="bold", extra=' class="nc-chart-title"')
     return markup, y + size * 1.2 * (len(lines) - 1) + size * 0.6
 
 

@@ -88,9 +88,11 @@ class Chart:
             table_html = table
         else:
             table_html = f"<details><summary>Voir les données du graphique</summary>{table}</details>"
+        # the title is written once: in the SVG when it shows it, else as the figure caption
+        caption = "" if 'class="nc-chart-title"' in self.svg else f"<figcaption>{_html_escape(self.title)}</figcaption>"
         return (
             f'<figure class="nc-chart-figure nc-{_html_escape(self.kind)}">'
             f'<div class="nc-chart-scroll" style="overflow-x:auto">'
             f'<div style="min-width:{int(min_width)}px">{self.svg}</div></div>'
-            f"<figcaption>{_html_escape(self.title)}</figcaption>{table_html}</figure>"
+            f"{caption}{table_html}</figure>"
         )
