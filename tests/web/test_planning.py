@@ -347,3 +347,47 @@ def test_positioning_hides_small_groups(users, login, campaign_factory):
     assert pos.campaign is None and pos.peer_median is None
     html = login(users["loiret_viewer"]).get("/budget/departements/45/").content.decode()
     assert "la distribution nationale n'est pas affichée" in html
+
+
+# -- properties of the form: what is saved is what was typed ---------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from numeduc.web.planning.forms import ScenarioForm, fr_input  # noqa: E402
+
+money = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False)
+share = st.decimals(min_value=0, max_value=1, places=3, allow_nan=False, allow_infinity=False)
+
+
+@given(st.one_of(money, share))
+def test_form_display_of_a_value_reads_back_exactly(value):
+    shown = fr_input(value)
+    assert "." not in shown
+    assert budget.scenario_from_dict({"parameters": {"desktop_price": shown}})["desktop_price"] == value
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(price=money, loan=share, desktops=st.integers(min_value=0, max_value=500),
+       strategy=st.sampled_from(sorted(budget.STRATEGIES)), base=st.sampled_from(budget.list_presets()))
+def test_saved_overrides_rebuild_the_validated_scenario(price, loan, desktops, strategy, base):
+    data = form_data(base=base, base_preset=base, strategy=strategy, p_desktop_price=fr_input(price),
+                     p_byod_loan_share=fr_input(loan), p_desktops=str(desktops))
+    form = ScenarioForm(data, base=budget.load_preset(base))
+    assert form.is_valid(), form.errors
+    scenario = form.save(Scenario(departement=Departement(code="45", name="Loiret")))
+    rebuilt = scenario.to_engine()
+    assert dict(rebuilt.values) == dict(form.engine_scenario.values)
+    assert rebuilt.strategy == strategy
+    assert (rebuilt["desktop_price"], rebuilt["byod_loan_share"], rebuilt["desktops"]) == (price, loan, desktops)
+    # Only the values that differ from the base preset are stored.
+    preset = budget.load_preset(base)
+    assert all(Decimal(v) != preset[k] for k, v in scenario.parameters.items())
+
+
+def test_a_scenario_the_engine_rejects_is_reported_not_crashed(users, login):
+    scenario = make_scenario(parameters={"desktop_life": "0"})  # stored before a rule changed, say
+    client = login(users["loiret_viewer"])
+    response = client.get(f"/budget/scenarios/{scenario.pk}/", follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "ne peut pas être calculé" in html and "desktop_life" in html

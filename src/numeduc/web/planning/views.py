@@ -230,7 +230,12 @@ def delete(request, pk: int):
 @login_required
 def detail(request, pk: int):
     scenario = _scenario(request, pk)
-    result = services.run(scenario)
+    try:
+        result = services.run(scenario)
+    except (budget.ScenarioError, ValueError) as error:
+        # A preset changed under a stored scenario: say so instead of failing.
+        messages.error(request, f"Le scénario « {scenario.name} » ne peut pas être calculé : {error}")
+        return redirect("planning:departement", code=scenario.departement.code)
     demo = scenario.is_demo
     parameters = []
     for p in result.engine.parameters():
