@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "numeduc.web.results",
     "numeduc.web.national",
     "numeduc.web.planning",
+    "numeduc.web.usage_dashboard",
 ]
 
 MIDDLEWARE = [

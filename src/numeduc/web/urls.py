@@ -14,4 +14,5 @@ urlpatterns = [
     path("resultats/", include("numeduc.web.results.urls")),
     path("budget/", include("numeduc.web.planning.urls")),
     path("national/", include("numeduc.web.national.urls")),
+    path("usages/", include("numeduc.web.usage_dashboard.urls")),
 ]

@@ -1,0 +1,76 @@
+"""What the self-diagnosis results page shows of the usage logs, beside the declared levels.
+
+The results view calls :func:`declared_vs_measured` and includes
+``usage_dashboard/_declared_vs_measured.html``; nothing is shown when the département has no
+warehouse (the function returns None), and a broken warehouse never breaks the results page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from numeduc.formatting import fr_number
+
+from . import store
+from .labels import format_value, full_label, month_label
+
+log = logging.getLogger(__name__)
+
+# Self-diagnosis factor -> the measured indicators that speak to it.
+FACTOR_INDICATORS: dict[int, list[tuple[str, str]]] = {
+    2: [],  # évaluation et suivi: what is measured is the coverage of the logs themselves
+    9: [("device_activity_rate_30d", ""), ("device_activity_rate_7d", "")],
+    10: [("monthly_active_rate", "ELEVE"), ("regular_use_share", "ELEVE"), ("device_utilisation", "")],
+}
+
+
+def declared_vs_measured(departement, factors, *, demo_campaign: bool = False) -> dict | None:
+    """Rows « ce que vous déclarez / ce que mesurent vos journaux » for factors 2, 9 and 10.
+
+    ``factors`` are the profile's factor rows (``.factor``, ``.label``, ``.level``).
+    """
+    try:
+        data = store.load(departement.code)
+    except Exception:  # noqa: BLE001 - a damaged warehouse must not take the results page down
+        log.exception("indicateurs d'usage illisibles pour %s", departement.code)
+        return None
+    if data is None or not data.months:
+        return None
+    from .services import summary
+    from .views import is_demo
+
+    month = data.months[-1]
+    s = summary(data)
+    s = s[s["month"] == month]
+    by_factor = {f.factor: f for f in factors}
+    rows = []
+    for factor, pairs in FACTOR_INDICATORS.items():
+        f = by_factor.get(factor)
+        if f is None:
+            continue
+        measures = []
+        if factor == 2:
+            n = data.indicators["uai"].nunique()
+            total = departement.colleges.filter(public=True).count()
+            coverage = f"{n} collège{'s' if n > 1 else ''}"
+            if total:
+                coverage += f" sur {total} collèges publics"
+            measures.append({"label": "Collèges suivis par les journaux", "value": coverage})
+            measures.append({"label": "Mois couverts",
+                             "value": f"{len(data.months)} ({month_label(data.months[0])} – {month_label(month)})"})
+        for indicator, profile in pairs:
+            r = s[(s["indicator"] == indicator) & (s["profile"] == profile)]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            measures.append({
+                "label": full_label(indicator, profile),
+                "value": f"{format_value(indicator, r['value'])} (collège médian : "
+                         f"{format_value(indicator, r['median_college'])})",
+            })
+        level = getattr(f, "level", None)
+        rows.append({"factor": factor, "label": f.label,
+                     "level": "—" if level is None else fr_number(level, 1 if level % 1 else 0),
+                     "measures": measures})
+    return {"rows": rows, "month_label": month_label(month), "demo": is_demo(departement),
+            "code": departement.code}

@@ -1,0 +1,234 @@
+"""Page data built from a département's cached indicators (no request, no template here)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from numeduc.charts import Series, line
+from numeduc.formatting import fr_number
+from numeduc.usage.indicators import departement_summary
+
+from .labels import (
+    DEFAULT_INDICATOR, KEY_INDICATORS, PROFILE_LABELS, format_value, full_label, key_of, label_for,
+    month_label, scaled, unit_suffix,
+)
+from .store import WarehouseData
+
+DEMO_MARK = "données de démonstration"
+SOURCE = "journaux ENT, gestion de flotte et wifi des collèges du département"
+Z_FAR = 2.0
+
+
+def _num(v) -> float | None:
+    if v is None or v is pd.NA:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def choices(data: WarehouseData) -> list[dict]:
+    """Every (indicator, profile) present, key indicators first, for the selector."""
+    present = data.indicators[["indicator", "profile"]].drop_duplicates()
+    pairs = set(map(tuple, present.itertuples(index=False)))
+    ordered = [p for p in KEY_INDICATORS if p in pairs]
+    ordered += sorted(pairs - set(ordered), key=lambda p: full_label(*p))
+    return [{"key": key_of(i, p), "label": full_label(i, p), "key_indicator": (i, p) in KEY_INDICATORS}
+            for i, p in ordered]
+
+
+def resolve(data: WarehouseData, month: str | None, indicator: str | None, profile: str | None):
+    """Month, indicator and profile asked for, or sensible defaults when absent or unknown."""
+    months = data.months
+    month = month if month in months else (months[-1] if months else None)
+    present = set(map(tuple, data.indicators[["indicator", "profile"]].drop_duplicates().itertuples(index=False)))
+    if (indicator, profile or "") not in present:
+        indicator, profile = DEFAULT_INDICATOR if DEFAULT_INDICATOR in present else (
+            next(iter(sorted(present))) if present else DEFAULT_INDICATOR)
+    return month, indicator, profile or ""
+
+
+def flag(indicator: str, row) -> tuple[str, str]:
+    """A plain reading of the collège's position in its group, and a CSS class."""
+    pct, z = _num(row.get("percentile")), _num(row.get("robust_z"))
+    if pct is None:
+        return "", ""
+    direction = label_for(indicator).direction
+    parts, css = [], ""
+    if pct < 25:
+        parts.append("parmi les 25 % les plus bas")
+        css = "watch" if direction > 0 else ("good" if direction < 0 else "")
+    elif pct > 75:
+        parts.append("parmi les 25 % les plus hauts")
+        css = "watch" if direction < 0 else ("good" if direction > 0 else "")
+    if z is not None and abs(z) >= Z_FAR:
+        parts.append("très éloigné du groupe")
+    text = ", ".join(parts)
+    if css == "watch":
+        text = f"à regarder : {text}"
+    return text, css
+
+
+def _row_view(indicator: str, row, est_row=None) -> dict:
+    text, css = flag(indicator, row)
+    size = _num(row.get("group_size"))
+    z = _num(row.get("robust_z"))
+    pct = _num(row.get("percentile"))
+    return {
+        "uai": row["uai"],
+        "name": (est_row or {}).get("name") or row["uai"],
+        "commune": (est_row or {}).get("commune_name") or "",
+        "pupils": fr_number(_num((est_row or {}).get("pupils"))),
+        "value": format_value(indicator, _num(row["value"])),
+        "raw_value": _num(row["value"]),
+        "median": format_value(indicator, _num(row.get("median"))),
+        "q1": format_value(indicator, _num(row.get("q1"))),
+        "q3": format_value(indicator, _num(row.get("q3"))),
+        "percentile": fr_number(pct, 0) if pct is not None else "—",
+        "robust_z": fr_number(z, 1) if z is not None else "—",
+        "flag": text, "flag_css": css,
+        "group": row.get("group") or "",
+        "group_size": int(size) if size is not None else 0,
+        "fallback": bool(row.get("fallback")),
+        "fallback_reason": row.get("fallback_reason") or "",
+    }
+
+
+def _est_lookup(data: WarehouseData) -> dict[str, dict]:
+    return {r["uai"]: r for r in data.establishments.to_dict("records")}
+
+
+def college_rows(data: WarehouseData, month: str, indicator: str, profile: str) -> list[dict]:
+    df = data.indicators
+    sel = df[(df["month"] == month) & (df["indicator"] == indicator) & (df["profile"] == profile)]
+    sel = sel.sort_values("value", ascending=label_for(indicator).direction < 0, kind="stable")
+    est = _est_lookup(data)
+    return [_row_view(indicator, r, est.get(r["uai"])) for r in sel.to_dict("records")]
+
+
+def summary(data: WarehouseData) -> pd.DataFrame:
+    return departement_summary(data.indicators)
+
+
+def overview(data: WarehouseData, month: str) -> list[dict]:
+    """Key indicators of the département for the month: pooled value, median collège, count of
+    collèges in the unfavourable quartile of their group."""
+    s = summary(data)
+    df = data.indicators[data.indicators["month"] == month]
+    out = []
+    for indicator, profile in KEY_INDICATORS:
+        row = s[(s["month"] == month) & (s["indicator"] == indicator) & (s["profile"] == profile)]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        rows = df[(df["indicator"] == indicator) & (df["profile"] == profile)]
+        watch = sum(1 for x in rows.to_dict("records") if flag(indicator, x)[1] == "watch")
+        out.append({
+            "key": key_of(indicator, profile), "label": full_label(indicator, profile),
+            "explanation": label_for(indicator).explanation,
+            "value": format_value(indicator, _num(r["value"])),
+            "median": format_value(indicator, _num(r["median_college"])),
+            "n": int(r["n_colleges"]), "watch": watch,
+        })
+    return out
+
+
+def series_chart(data: WarehouseData, indicator: str, profile: str, *, uai: str | None = None,
+                 college_name: str = "", departement_name: str = "", demo: bool = False):
+    """Monthly line chart: the département (pooled), the median collège, and the collège."""
+    months = data.months
+    if not months:
+        return None
+    s = summary(data)
+    s = s[(s["indicator"] == indicator) & (s["profile"] == profile)].set_index("month")
+    series = []
+    df = data.indicators
+    if uai:
+        own = df[(df["uai"] == uai) & (df["indicator"] == indicator) & (df["profile"] == profile)].set_index("month")
+        series.append(Series(college_name or uai, [scaled(indicator, _num(own["value"].get(m))) for m in months], "primary"))
+        series.append(Series("Médiane de son groupe de comparaison",
+                             [scaled(indicator, _num(own["median"].get(m))) for m in months], "secondary"))
+    series.append(Series(f"Ensemble du département{' ' + departement_name if departement_name else ''}",
+                         [scaled(indicator, _num(s["value"].get(m))) for m in months],
+                         "reference" if uai else "primary"))
+    if not uai:
+        series.append(Series("Collège médian", [scaled(indicator, _num(s["median_college"].get(m))) for m in months],
+                             "secondary"))
+    info = label_for(indicator)
+    suffix = unit_suffix(indicator)
+
+    def fmt(v):
+        if v is None:
+            return "non renseigné"
+        return fr_number(v, info.decimals) + (f"\u00a0{suffix}" if suffix else "")
+
+    who = college_name or departement_name
+    return line(
+        [month_label(m) for m in months], series,
+        unit=suffix, value_format=fmt, include_zero=True,
+        title=f"{full_label(indicator, profile)} — {who}, par mois",
+        id_prefix=f"usage-{uai or 'dep'}", demo=demo, source=SOURCE, x_header="Mois",
+    )
+
+
+def export_frame(data: WarehouseData, month: str, *, indicator: str | None = None,
+                 profile: str | None = None, uai: str | None = None,
+                 pairs: list[tuple[str, str]] | None = None, demo: bool = False) -> pd.DataFrame:
+    """The table shown on the page, with raw values, in a CSV-friendly frame."""
+    df = data.indicators[data.indicators["month"] == month]
+    if uai:
+        df = df[df["uai"] == uai]
+    if indicator:
+        df = df[(df["indicator"] == indicator) & (df["profile"] == (profile or ""))]
+    if pairs:
+        wanted = set(pairs)
+        df = df[[(i, p) in wanted for i, p in zip(df["indicator"], df["profile"])]]
+    est = _est_lookup(data)
+    rows = []
+    for r in df.to_dict("records"):
+        e = est.get(r["uai"], {})
+        rows.append({
+            "uai": r["uai"], "college": e.get("name", ""), "commune": e.get("commune_name", ""),
+            "mois": r["month"], "indicateur": r["indicator"], "profil": r["profile"],
+            "libelle": full_label(r["indicator"], r["profile"]),
+            "valeur": _num(r["value"]), "numerateur": _num(r["numerator"]),
+            "denominateur": _num(r["denominator"]),
+            "groupe_comparaison": r.get("group", ""), "taille_groupe": _num(r.get("group_size")),
+            "repli": bool(r.get("fallback")), "mediane_groupe": _num(r.get("median")),
+            "q1_groupe": _num(r.get("q1")), "q3_groupe": _num(r.get("q3")),
+            "rang_centile": _num(r.get("percentile")), "z_robuste": _num(r.get("robust_z")),
+            "repere": flag(r["indicator"], r)[0],
+        })
+    frame = pd.DataFrame(rows, columns=[
+        "uai", "college", "commune", "mois", "indicateur", "profil", "libelle", "valeur",
+        "numerateur", "denominateur", "groupe_comparaison", "taille_groupe", "repli",
+        "mediane_groupe", "q1_groupe", "q3_groupe", "rang_centile", "z_robuste", "repere"])
+    if demo:
+        frame["avertissement"] = DEMO_MARK
+    return frame
+
+
+def college_indicator_rows(data: WarehouseData, month: str, uai: str) -> tuple[list[dict], list[dict]]:
+    """The collège's key indicators, then every other one, for the month."""
+    df = data.indicators
+    own = df[(df["month"] == month) & (df["uai"] == uai)]
+    by_pair = {(r["indicator"], r["profile"]): r for r in own.to_dict("records")}
+    est = _est_lookup(data).get(uai)
+
+    def view(pair):
+        r = by_pair[pair]
+        v = _row_view(pair[0], r, est)
+        v.update(label=full_label(*pair), explanation=label_for(pair[0]).explanation, key=key_of(*pair))
+        return v
+
+    key_rows = [view(p) for p in KEY_INDICATORS if p in by_pair]
+    others = sorted((p for p in by_pair if p not in KEY_INDICATORS), key=lambda p: full_label(*p))
+    return key_rows, [view(p) for p in others]
+
+
+def profile_label(profile: str) -> str:
+    return PROFILE_LABELS.get(profile, profile)

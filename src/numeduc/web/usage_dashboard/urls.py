@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "usage_dashboard"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("departements/<str:code>/", views.departement, name="departement"),
+    path("departements/<str:code>/export.csv", views.departement_export, name="departement_export"),
+    path("colleges/<str:uai>/", views.college, name="college"),
+    path("colleges/<str:uai>/export.csv", views.college_export, name="college_export"),
+]

@@ -1,0 +1,149 @@
+"""Usage dashboards: a département's collèges, one collège's page, CSV exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+
+from numeduc.formatting import fr_number
+from numeduc.web.accounts.models import Role
+from numeduc.web.accounts.permissions import DEPARTEMENT_ROLES, require
+from numeduc.web.territories.models import College, Departement
+
+from . import services, store
+from .access import can_view_usage_college, can_view_usage_departement
+from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
+from .models import UsageWarehouse
+
+REFUSED_DEP = "Les usages de ce département ne vous sont pas accessibles."
+REFUSED_COLLEGE = "Les usages de ce collège ne vous sont pas accessibles."
+
+
+def is_demo(departement) -> bool:
+    return UsageWarehouse.objects.filter(departement=departement, is_demo=True).exists()
+
+
+def _params(request, data):
+    indicator, profile = parse_key(request.GET.get("indicateur", ""))
+    return services.resolve(data, request.GET.get("mois"), indicator or None, profile)
+
+
+def _months(data):
+    return [{"value": m, "label": month_label(m)} for m in data.months]
+
+
+def _csv_response(frame, stem: str, demo: bool) -> HttpResponse:
+    name = f"{slugify(stem)}{'-demonstration' if demo else ''}-{dt.date.today():%Y%m%d}.csv"
+    response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def index(request):
+    user = request.user
+    if user.role == Role.SCHOOL:
+        require(user.college_id is not None, "Aucun collège n'est rattaché à votre compte.")
+        return redirect("usage_dashboard:college", uai=user.college.uai)
+    if user.role in DEPARTEMENT_ROLES and user.departement_id:
+        return redirect("usage_dashboard:departement", code=user.departement.code)
+    require(user.role == Role.COORDINATOR, "Les tableaux de bord des usages ne vous sont pas accessibles.")
+    root = store.warehouse_root()
+    codes = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    departements = Departement.objects.filter(code__in=[c for c in codes if store.has_warehouse(c)])
+    demo_codes = set(UsageWarehouse.objects.filter(is_demo=True).values_list("departement__code", flat=True))
+    return render(request, "usage_dashboard/index.html", {
+        "rows": [{"d": d, "demo": d.code in demo_codes} for d in departements],
+        "root": root,
+    })
+
+
+@login_required
+def departement(request, code: str):
+    dep = get_object_or_404(Departement, code=code)
+    require(can_view_usage_departement(request.user, dep), REFUSED_DEP)
+    data = store.load(dep.code)
+    demo = is_demo(dep)
+    if data is None or not data.months:
+        return render(request, "usage_dashboard/empty.html", {"departement": dep, "demo": demo,
+                                                              "path": store.warehouse_path(dep.code)})
+    month, indicator, profile = _params(request, data)
+    rows = services.college_rows(data, month, indicator, profile)
+    chart = services.series_chart(data, indicator, profile, departement_name=dep.name, demo=demo)
+    fallbacks = sorted({r["fallback_reason"] for r in rows if r["fallback"]})
+    return render(request, "usage_dashboard/departement.html", {
+        "departement": dep, "demo": demo, "month": month, "month_label": month_label(month),
+        "months": _months(data), "choices": services.choices(data),
+        "selected": key_of(indicator, profile), "indicator_label": full_label(indicator, profile),
+        "info": label_for(indicator), "rows": rows, "overview": services.overview(data, month),
+        "chart": mark_safe(chart.figure_html()) if chart else "",
+        "fallbacks": fallbacks, "computed_at": dt.datetime.fromtimestamp(data.computed_at),
+        "definitions": [(full_label(i, p), label_for(i).explanation) for i, p in KEY_INDICATORS],
+        "all_definitions": sorted((v.label, v.explanation) for v in INDICATOR_LABELS.values()),
+    })
+
+
+@login_required
+def departement_export(request, code: str):
+    dep = get_object_or_404(Departement, code=code)
+    require(can_view_usage_departement(request.user, dep), REFUSED_DEP)
+    data = store.load(dep.code)
+    demo = is_demo(dep)
+    if data is None or not data.months:
+        return HttpResponse("Aucun journal d'usage chargé pour ce département.", status=404,
+                            content_type="text/plain; charset=utf-8")
+    month, indicator, profile = _params(request, data)
+    frame = services.export_frame(data, month, indicator=indicator, profile=profile, demo=demo)
+    return _csv_response(frame, f"usages-{dep.code}-{month}-{indicator}-{profile}", demo)
+
+
+def _college(request, uai: str):
+    college = get_object_or_404(College.objects.select_related("departement"), uai=uai)
+    require(can_view_usage_college(request.user, college), REFUSED_COLLEGE)
+    return college
+
+
+@login_required
+def college(request, uai: str):
+    college = _college(request, uai)
+    dep = college.departement
+    data = store.load(dep.code)
+    demo = is_demo(dep)
+    if data is None or not data.months or uai not in set(data.indicators["uai"]):
+        return render(request, "usage_dashboard/empty.html", {
+            "departement": dep, "college": college, "demo": demo, "path": store.warehouse_path(dep.code)})
+    month, indicator, profile = _params(request, data)
+    key_rows, other_rows = services.college_indicator_rows(data, month, uai)
+    chart = services.series_chart(data, indicator, profile, uai=uai, college_name=college.name, demo=demo)
+    est = data.establishments.set_index("uai")
+    pupils = est["pupils"].get(uai) if "pupils" in est else None
+    group = next((r for r in key_rows + other_rows), None)
+    return render(request, "usage_dashboard/college.html", {
+        "college": college, "departement": dep, "demo": demo, "month": month,
+        "month_label": month_label(month), "months": _months(data), "choices": services.choices(data),
+        "selected": key_of(indicator, profile), "indicator_label": full_label(indicator, profile),
+        "info": label_for(indicator), "key_rows": key_rows, "other_rows": other_rows,
+        "chart": mark_safe(chart.figure_html()) if chart else "",
+        "pupils": fr_number(pupils) if pupils is not None else "—",
+        "group_row": group,
+        "can_see_departement": can_view_usage_departement(request.user, dep),
+    })
+
+
+@login_required
+def college_export(request, uai: str):
+    college = _college(request, uai)
+    dep = college.departement
+    data = store.load(dep.code)
+    demo = is_demo(dep)
+    if data is None or not data.months or uai not in set(data.indicators["uai"]):
+        return HttpResponse("Aucun journal d'usage chargé pour ce collège.", status=404,
+                            content_type="text/plain; charset=utf-8")
+    month, _, _ = _params(request, data)
+    frame = services.export_frame(data, month, uai=uai, demo=demo)
+    return _csv_response(frame, f"usages-{uai}-{month}", demo)

@@ -1,0 +1,268 @@
+"""Usage dashboards: pages from a small generated warehouse, values, exports, cache, refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pandas as pd
+import pytest
+from django.utils import timezone
+
+from numeduc.usage.generator import generate
+from numeduc.usage.indicators import INDICATORS, compute_indicators
+from numeduc.usage.ingest import ingest
+from numeduc.web.accounts.models import Role, User
+from numeduc.web.surveys.models import Answer, Campaign, Response
+from numeduc.web.territories.models import College, Departement
+from numeduc.web.usage_dashboard import store
+from numeduc.web.usage_dashboard.demo import RealWarehouseError, build_warehouse, load_demo_usage
+from numeduc.web.usage_dashboard.labels import INDICATOR_LABELS, format_value, full_label
+from numeduc.web.usage_dashboard.models import UsageWarehouse
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+MONTH_1, MONTH_2 = "2024-10", "2024-11"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("usage_dash_gen")
+    # Four real Loiret collèges, two months (Toussaint holidays in October).
+    generate("45", 900, 2, out, seed=11, start_month=MONTH_1, max_colleges=4, events_per_session=3.0)
+    return out
+
+
+@pytest.fixture(scope="module")
+def warehouse_root(generated, tmp_path_factory):
+    root = tmp_path_factory.mktemp("usage_dash_wh")
+    build_warehouse(generated, root / "45", "45")
+    return root
+
+
+@pytest.fixture(scope="module")
+def expected(warehouse_root):
+    """What the pure core computes on the same warehouse (the page must show exactly this)."""
+    return compute_indicators(warehouse_root / "45")
+
+
+@pytest.fixture
+def world(settings, warehouse_root, users, generated):
+    settings.USAGE_WAREHOUSE_ROOT = warehouse_root
+    store.clear_memo()
+    est = pd.read_csv(generated / "establishments.csv", dtype={"uai": str})
+    loiret = Departement.objects.get(code="45")
+    colleges = [College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name)
+                for r in est.itertuples()]
+    nord = College.objects.create(uai="0590001X", name="Collège du Nord", departement=Departement.objects.get(code="59"))
+    school = User(email="principal@test.fr", username="principal@test.fr", role=Role.SCHOOL, college=colleges[0])
+    school.set_password(PASSWORD)
+    school.save()
+    return {"colleges": colleges, "nord_college": nord, "school": school, **users}
+
+
+def value_of(expected, uai, month, indicator, profile=""):
+    row = expected[(expected.uai == uai) & (expected.month == month) & (expected.indicator == indicator)
+                   & (expected.profile == profile)]
+    assert len(row) == 1
+    return float(row["value"].iloc[0])
+
+
+def test_every_indicator_has_a_french_label_and_an_explanation():
+    for indicator in INDICATORS:
+        info = INDICATOR_LABELS[indicator]
+        assert info.label and info.explanation.endswith(")") or info.explanation.endswith(".")
+    assert full_label("monthly_active_rate", "ELEVE") == "Utilisateurs actifs dans le mois (élèves)"
+    assert format_value("monthly_active_rate", 0.4567) == "45,7\u00a0%"
+    assert format_value("bandwidth_kbps_per_user", 1234.4) == "1\u202f234\u00a0kbit/s"
+
+
+def test_dashboard_shows_the_colleges_with_the_core_values(client, login, world, expected):
+    login(world["loiret_editor"])
+    page = client.get("/usages/departements/45/", {"mois": MONTH_2, "indicateur": "monthly_active_rate:ELEVE"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Utilisateurs actifs dans le mois (élèves)" in html
+    assert "Personnes ayant au moins une activité sur" in html  # how it is computed
+    for college in world["colleges"]:
+        assert college.name in html
+        shown = format_value("monthly_active_rate", value_of(expected, college.uai, MONTH_2, "monthly_active_rate", "ELEVE"))
+        assert f'data-uai="{college.uai}"' in html
+        row = html.split(f'data-uai="{college.uai}"')[1].split("</tr>")[0]
+        assert f'<td class="num value">{shown}</td>' in row
+    # Four collèges: every comparison falls back to the whole warehouse, and the page says so.
+    assert "repli" in html and "trop petit" in html
+    assert "<svg" in html and "par mois" in html  # monthly series
+    assert "données de démonstration" not in html  # real (not registered as demo) warehouse
+
+
+def test_device_indicator_and_overview(client, login, world, expected):
+    login(world["loiret_viewer"])
+    page = client.get("/usages/departements/45/", {"mois": MONTH_1, "indicateur": "device_activity_rate_30d"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    uai = world["colleges"][1].uai
+    row = html.split(f'data-uai="{uai}"')[1].split("</tr>")[0]
+    assert format_value("device_activity_rate_30d", value_of(expected, uai, MONTH_1, "device_activity_rate_30d")) in row
+    # Overview: pooled département value = Σ numerators / Σ denominators.
+    sel = expected[(expected.month == MONTH_1) & (expected.indicator == "regular_use_share")]
+    pooled = sel.numerator.sum() / sel.denominator.sum()
+    overview = html.split('id="overview"')[1].split("</table>")[0]
+    assert format_value("regular_use_share", pooled) in overview
+
+
+def test_unknown_parameters_fall_back_to_defaults(client, login, world):
+    login(world["coordinator"])
+    page = client.get("/usages/departements/45/", {"mois": "1999-01", "indicateur": "<script>"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<script>" not in html.split("<main")[1]
+    assert f'<option value="{MONTH_2}" selected>' in html  # latest month by default
+
+
+def test_csv_export_matches_the_core_and_marks_demo_data(client, login, world, expected):
+    login(world["loiret_editor"])
+    params = {"mois": MONTH_2, "indicateur": "regular_use_share:ELEVE"}
+    response = client.get("/usages/departements/45/export.csv", params)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {r["uai"] for r in rows} == {c.uai for c in world["colleges"]}
+    for r in rows:
+        assert float(r["valeur"]) == pytest.approx(value_of(expected, r["uai"], MONTH_2, "regular_use_share", "ELEVE"))
+        assert r["libelle"] == "Élèves utilisateurs réguliers (élèves)"
+    assert "avertissement" not in rows[0]
+    UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
+    response = client.get("/usages/departements/45/export.csv", params)
+    assert "demonstration" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows and all(r["avertissement"] == "données de démonstration" for r in rows)
+    page = client.get("/usages/departements/45/", params).content.decode()
+    assert page.count("données de démonstration") >= 3  # title badge, export link, chart
+    college = client.get(f"/usages/colleges/{world['colleges'][0].uai}/").content.decode()
+    assert "données de démonstration" in college
+
+
+def test_college_page_for_its_school_head(client, login, world, expected):
+    own = world["colleges"][0]
+    login(world["school"])
+    assert client.get("/usages/").url == f"/usages/colleges/{own.uai}/"
+    page = client.get(f"/usages/colleges/{own.uai}/", {"mois": MONTH_1})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert own.name in html
+    row = html.split('data-indicator="monthly_active_rate:PARENT"')[1].split("</tr>")[0]
+    assert format_value("monthly_active_rate", value_of(expected, own.uai, MONTH_1, "monthly_active_rate", "PARENT")) in row
+    assert "Tous les collèges du département" not in html  # no link to a page it may not see
+    export = client.get(f"/usages/colleges/{own.uai}/export.csv", {"mois": MONTH_1})
+    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    assert {r["uai"] for r in rows} == {own.uai} and {r["mois"] for r in rows} == {MONTH_1}
+    assert len(rows) == len(expected[(expected.uai == own.uai) & (expected.month == MONTH_1)])
+
+
+@pytest.mark.parametrize("who", ["nord_editor", "dan_loiret", "dan_other", "school"])
+def test_refusals_of_the_departement_dashboard_and_export(client, login, world, who):
+    login(world[who])
+    assert client.get("/usages/departements/45/").status_code == 403
+    assert client.get("/usages/departements/45/export.csv").status_code == 403
+
+
+@pytest.mark.parametrize("who", ["nord_editor", "dan_loiret", "school"])
+def test_refusals_of_another_college(client, login, world, who):
+    login(world[who])
+    other = world["colleges"][1]
+    assert client.get(f"/usages/colleges/{other.uai}/").status_code == 403
+    assert client.get(f"/usages/colleges/{other.uai}/export.csv").status_code == 403
+
+
+def test_departement_users_see_their_colleges_and_not_the_others(client, login, world):
+    login(world["loiret_viewer"])
+    assert client.get(f"/usages/colleges/{world['colleges'][2].uai}/").status_code == 200
+    assert client.get(f"/usages/colleges/{world['nord_college'].uai}/").status_code == 403
+    assert client.get("/usages/").url == "/usages/departements/45/"
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
+    response = client.get("/usages/departements/45/")
+    assert response.status_code == 302 and "/compte/" in response.url
+
+
+def test_coordinator_index_and_a_departement_without_warehouse(client, login, world):
+    login(world["coordinator"])
+    index = client.get("/usages/").content.decode()
+    assert "Loiret (45)" in index
+    page = client.get("/usages/departements/59/")
+    assert page.status_code == 200
+    assert "pas encore chargé de journaux" in page.content.decode()
+    assert client.get("/usages/departements/59/export.csv").status_code == 404
+    login(world["dan_loiret"])
+    assert client.get("/usages/").status_code == 403
+
+
+def test_indicators_are_cached_and_recomputed_when_the_manifest_changes(settings, warehouse_root, generated,
+                                                                        tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    shutil.copytree(warehouse_root / "45", root / "45", ignore=shutil.ignore_patterns("_web_cache"))
+    settings.USAGE_WAREHOUSE_ROOT = root
+    store.clear_memo()
+    calls = []
+    real = store._compute
+    monkeypatch.setattr(store, "_compute", lambda path: calls.append(path) or real(path))
+    first = store.load("45")
+    store.clear_memo()  # a new process: reads the Parquet cache, does not recompute
+    second = store.load("45")
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(first.indicators, second.indicators)
+    # A new ingested file changes the manifest: the indicators are computed again, once.
+    extra = tmp_path / "establishments.csv"
+    est = pd.read_csv(generated / "establishments.csv", dtype=str)
+    est.loc[0, "pupils"] = str(int(est.loc[0, "pupils"]) * 2)
+    est.to_csv(extra, index=False)
+    assert [r.status for r in ingest("establishments", [extra], root / "45", "45")] == ["ingéré"]
+    third = store.load("45")
+    store.load("45")
+    assert len(calls) == 2 and third.signature != first.signature
+    assert len(list((root / "45" / "_web_cache").glob("indicators-*.parquet"))) == 1
+
+
+def _submitted(campaign, code, full_answers):
+    response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
+                                       status=Response.Status.SUBMITTED, submitted_at=timezone.now())
+    Answer.objects.bulk_create(Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
+                               for k, v in full_answers(3).items())
+    return response
+
+
+def test_results_page_shows_declared_levels_beside_measured_indicators(client, login, world, expected,
+                                                                        campaign_factory, full_answers):
+    campaign = campaign_factory(2017, Campaign.Status.CLOSED)
+    for code in ("45", "59"):
+        _submitted(campaign, code, full_answers)
+    login(world["loiret_viewer"])
+    html = client.get(f"/resultats/{campaign.pk}/departements/45/").content.decode()
+    assert "Ce que vous déclarez, ce que mesurent vos journaux" in html
+    section = html.split('id="usage-compare-title"')[1].split("</section>")[0]
+    assert "niveau 3 sur 4" in section
+    sel = expected[(expected.month == MONTH_2) & (expected.indicator == "monthly_active_rate") & (expected.profile == "ELEVE")]
+    assert format_value("monthly_active_rate", sel.numerator.sum() / sel.denominator.sum()) in section
+    assert "Terminaux actifs sur 30 jours" in section and "4 collèges" in section
+    login(world["nord_editor"])  # no warehouse for the Nord: no such table
+    html = client.get(f"/resultats/{campaign.pk}/departements/59/").content.decode()
+    assert "ce que mesurent vos journaux" not in html
+
+
+def test_load_demo_usage_marks_the_warehouse_as_demo(settings, tmp_path, territories):
+    settings.USAGE_WAREHOUSE_ROOT = tmp_path
+    store.clear_memo()
+    summary = load_demo_usage("45", months=1, seed=3, pupils=300, max_colleges=3)
+    assert summary["colleges"] == 3 and summary["months"] == ["2024-09"] and summary["indicator_rows"] > 0
+    assert UsageWarehouse.objects.get(departement__code="45").is_demo
+    data = store.load("45")
+    # The demo school account's collège (first public Loiret collège by UAI) has data.
+    assert "0450003J" in set(data.indicators["uai"])
+    again = load_demo_usage("45", months=1, seed=3, pupils=300, max_colleges=3)  # replaces the demo
+    assert again["events"] == summary["events"]
+    UsageWarehouse.objects.filter(departement__code="45").update(is_demo=False)
+    with pytest.raises(RealWarehouseError):
+        load_demo_usage("45", months=1, seed=3, pupils=300, max_colleges=3)
