@@ -83,9 +83,11 @@ def test_reingesting_the_same_file_adds_nothing(tmp_path):
     (b"not json at all\n", "events.jsonl", "JSON invalide"),
     (b"\xff\xfe\x00garbage", "events.txt", "format non reconnu"),
 ])
-def test_unreadable_file_leaves_warehouse_untouched(tmp_path, generated, content, name, needle):
+def test_unreadable_file_leaves_warehouse_untouched(tmp_path, content, name, needle):
     warehouse = tmp_path / "wh"
-    [ok] = ingest("ent_events", [generated / "ent_events.parquet"], warehouse, "48")
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + GOOD, encoding="utf-8")
+    [ok] = ingest("ent_events", [good], warehouse, "48")
     assert ok.status == "ingéré"
     before = snapshot(warehouse)
     bad = tmp_path / name

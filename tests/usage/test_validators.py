@@ -54,7 +54,7 @@ def valid_ts(v) -> bool:
         return False
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.fixed_dictionaries({
     "event_id": text_or_blank, "ts": timestamps, "uai": uais, "user_id": text_or_blank,
     "profile": profiles, "event_type": event_types, "module": text_or_blank,
@@ -77,7 +77,7 @@ def test_event_validation_matches_oracle(rows):
         assert (reason == "") == (not any(problems.values()))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(
     st.one_of(st.integers(-5, 10**6).map(str), st.sampled_from(["1.5", "dix", "", None])),
     st.one_of(st.integers(-5, 10**6).map(str), st.sampled_from(["2,0", None])),
