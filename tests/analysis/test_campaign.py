@@ -239,3 +239,17 @@ def test_supplementary_correlations_have_pearson_p_values():
     r, p = sps.pearsonr(demo["share_0_19"], result.ind_coord["Dim.1"])
     assert result.supplementary.loc["share_0_19", "Dim.1"] == pytest.approx(r, abs=1e-10)
     assert result.supplementary_p.loc["share_0_19", "Dim.1"] == pytest.approx(p, rel=1e-8)
+
+
+def test_peer_group_tests_use_only_groups_large_enough_and_match_scipy():
+    levels = c.levels_from_answers(constructed_answers(20))
+    groups = pd.Series([1] * 8 + [2] * 8 + [3] * 4, index=levels.index)
+    summary = c.peer_group_summary(levels, groups)
+    assert set(summary.tests) == set(range(1, 14))
+    first = summary.tests[1]
+    h, p = sps.kruskal(levels[1].iloc[:8], levels[1].iloc[8:16])
+    assert first.n == 16  # group 3 (4 respondents) is left out
+    assert first.statistic == pytest.approx(h) and first.p_value == pytest.approx(p)
+    assert "Kruskal-Wallis" in summary.tests_sentence
+    lonely = c.peer_group_summary(levels, pd.Series([1] * 16 + [2] * 4, index=levels.index))
+    assert lonely.tests == {} and "pas de comparaison" in lonely.tests_sentence

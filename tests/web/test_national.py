@@ -61,7 +61,7 @@ def test_coordinator_sees_every_chart_before_publication(closed_campaign, users,
         assert title in html_lib.unescape(html), title
     # Every chart: SVG, a data table, one reading sentence; demo data say so.
     assert html.count("<svg") == html.count("<summary>Voir les données du graphique") == 11
-    assert html.count("<strong>Lecture :</strong>") == 11
+    assert html.count("<strong>Lecture :</strong>") == 11 + 1  # plus the peer-group test
     assert "données de démonstration" in section(html, "croisements")
     assert "non publiée" in html
     # Cross-tab sentences carry n and the p-value.
@@ -142,3 +142,10 @@ def test_fewer_than_five_respondents_show_no_analysis(campaign_factory, users, l
     html = response.content.decode()
     assert "il en faut au moins 5" in html
     assert "Éboulis" not in html and "Carte factorielle" not in html
+
+
+def test_peer_group_comparison_is_shown(closed_campaign, users, login):
+    html = login(users["coordinator"]).get(url(closed_campaign)).content.decode()
+    groupes = section(html, "groupes")
+    assert "Test de Kruskal-Wallis entre les groupes d" in groupes
+    assert groupes.count("<tr><th scope=\"row\">F") == 13

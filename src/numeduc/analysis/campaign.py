@@ -32,7 +32,7 @@ from scipy import stats as sps
 
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.formatting import fr_number, fr_percent
-from numeduc.stats import GroupTestResult, correlation, ordinal_association, pca
+from numeduc.stats import GroupTestResult, correlation, kruskal_wallis, ordinal_association, pca
 
 ALPHA = 0.05
 N_FACTORS = 13
@@ -477,6 +477,9 @@ class PeerGroupSummary:
     medians: pd.DataFrame  # group -> factor median; NaN for groups under MIN_GROUP respondents
     hidden_groups: list[int]
     sentence: str
+    # Kruskal-Wallis of each factor between the groups of at least MIN_GROUP respondents.
+    tests: dict[int, GroupTestResult] = field(default_factory=dict)
+    tests_sentence: str = ""
 
 
 def group_medians(levels: pd.DataFrame, groups: pd.Series) -> tuple[pd.DataFrame, pd.Series, list[int]]:
@@ -496,7 +499,34 @@ def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSumm
     if hidden:
         sentence += (f" Les médianes des groupes de moins de {MIN_GROUP} répondants "
                      f"({', '.join(str(g) for g in hidden)}) ne sont pas montrées : elles pourraient révéler des réponses.")
-    return PeerGroupSummary(groups, counts, medians, hidden, sentence)
+    membership = groups.reindex(levels.index)
+    shown = [g for g, c in counts.items() if c >= MIN_GROUP]
+    tests: dict[int, GroupTestResult] = {}
+    if len(shown) >= 2:
+        rows = membership.isin(shown)
+        for factor in levels.columns:
+            values = levels.loc[rows, factor]
+            ok = values.notna()
+            if membership[rows][ok].nunique() >= 2:
+                tests[int(factor)] = kruskal_wallis(values[ok].to_numpy(), membership[rows][ok].to_list())
+    if tests:
+        differing = [f for f, t in tests.items() if t.p_value < ALPHA]
+        n_used = max(t.n for t in tests.values())
+        if differing:
+            words = _join([f"{_lower_first(factor_label(f))} ({fr_p(tests[f].p_value)})" for f in differing])
+            tests_sentence = (
+                f"Test de Kruskal-Wallis entre les groupes d'au moins {MIN_GROUP} répondants ({n_used} départements) : "
+                f"les niveaux diffèrent significativement pour {words} ; pour les {len(tests) - len(differing)} autres "
+                "facteurs, différence non significative."
+            )
+        else:
+            tests_sentence = (
+                f"Test de Kruskal-Wallis entre les groupes d'au moins {MIN_GROUP} répondants ({n_used} départements) : "
+                "aucune différence significative entre groupes, sur aucun facteur."
+            )
+    else:
+        tests_sentence = f"Moins de deux groupes comptent {MIN_GROUP} répondants : pas de comparaison entre groupes."
+    return PeerGroupSummary(groups, counts, medians, hidden, sentence, tests, tests_sentence)
 
 
 # --------------------------------------------------------------------------- everything

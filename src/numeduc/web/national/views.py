@@ -332,6 +332,11 @@ def campaign_analysis(request, campaign_id: int):
              "members": int((peers.groups == g).sum())}
             for g, c in result.peers.respondents.items()
         ],
+        "group_test_rows": [
+            {"label": _factor_name(f), "h": fr_number(t.statistic, 2), "p": analysis.fr_p(t.p_value),
+             "effect": fr_number(t.effect_size, 3), "n": t.n}
+            for f, t in sorted(result.peers.tests.items())
+        ],
         "crosstab_rows": [
             {"tab": t, "statistic": fr_number(t.statistic, 2), "p": analysis.fr_p(t.p_value),
              "effect": fr_number(t.effect_size, 2)} for t in result.crosstabs
