@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from numeduc.web.demo import DEMO_PASSWORD, load_demo
@@ -38,6 +39,8 @@ def test_coordinator_reads_the_national_analysis(demo_world, live_server, page, 
     assert page.locator("figure.nc-chart-figure", has_text="données de démonstration").count() == 9
     expect(page.locator("#dendrogramme figure")).not_to_contain_text("données de démonstration")
     page.screenshot(path=str(screenshot_dir / "national-analysis-top.png"))
+    violations = Axe().run(page).response["violations"]
+    assert [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")] == []
 
     # Recolour the map by a factor with the form (no JavaScript needed).
     page.get_by_label("Colorer les départements selon").select_option("facteur-10")
