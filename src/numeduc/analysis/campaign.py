@@ -498,7 +498,7 @@ def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSumm
     sentence = f"Répondants par groupe de pairs ({parts})."
     if hidden:
         sentence += (f" Les médianes des groupes de moins de {MIN_GROUP} répondants "
-                     f"({', '.join(str(g) for g in hidden)}) ne sont pas montrées : elles pourraient révéler des réponses.")
+                     f"({_join([f'groupe {g}' for g in hidden])}) ne sont pas montrées : elles pourraient révéler des réponses.")
     membership = groups.reindex(levels.index)
     shown = [g for g, c in counts.items() if c >= MIN_GROUP]
     tests: dict[int, GroupTestResult] = {}
