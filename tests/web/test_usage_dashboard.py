@@ -131,7 +131,7 @@ def test_csv_export_matches_the_core_and_marks_demo_data(client, login, world, e
     assert {r["uai"] for r in rows} == {c.uai for c in world["colleges"]}
     for r in rows:
         assert float(r["valeur"]) == pytest.approx(value_of(expected, r["uai"], MONTH_2, "regular_use_share", "ELEVE"))
-        assert r["libelle"] == "Élèves utilisateurs réguliers (élèves)"
+        assert r["libelle"] == "Élèves utilisateurs réguliers"
     assert "avertissement" not in rows[0]
     UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
     response = client.get("/usages/departements/45/export.csv", params)
@@ -247,6 +247,12 @@ def test_results_page_shows_declared_levels_beside_measured_indicators(client, l
     sel = expected[(expected.month == MONTH_2) & (expected.indicator == "monthly_active_rate") & (expected.profile == "ELEVE")]
     assert format_value("monthly_active_rate", sel.numerator.sum() / sel.denominator.sum()) in section
     assert "Terminaux actifs sur 30 jours" in section and "4 collèges" in section
+    campaign.published = True
+    campaign.save()
+    login(world["dan_loiret"])  # reads the published results, not the usage logs
+    page = client.get(f"/resultats/{campaign.pk}/departements/45/")
+    assert page.status_code == 200 and "Votre profil sur les 13 facteurs" in page.content.decode()
+    assert "ce que mesurent vos journaux" not in page.content.decode()
     login(world["nord_editor"])  # no warehouse for the Nord: no such table
     html = client.get(f"/resultats/{campaign.pk}/departements/59/").content.decode()
     assert "ce que mesurent vos journaux" not in html

@@ -99,7 +99,7 @@ def departement_results(request, campaign_id: int, code: str):
         "group_portrait": peers.portraits.get(own_group, "") if own_group is not None else "",
         "members": members, "indicator_rows": indicator_rows, "min_group": MIN_GROUP, "demo": demo,
         "peer_notes": peers.notes_for(departement.code),
-        "usage_comparison": declared_vs_measured(departement, profile.factors),
+        "usage_comparison": declared_vs_measured(departement, profile.factors, user=request.user),
         "levels_table": [
             {"r": r, "level": _level(r.level), "national": _level(r.national_median), "peer": _level(r.peer_median),
              "previous": _level(r.previous_level), "change": r.change}

@@ -8,6 +8,8 @@ import time
 
 from django.db import transaction
 
+from numeduc.formatting import fr_number
+
 from numeduc.usage.generator import generate, load_reference_colleges
 from numeduc.usage.ingest import ingest
 
@@ -81,7 +83,8 @@ def load_demo_usage(departement_code: str = "45", months: int = 3, seed: int = D
     with transaction.atomic():
         UsageWarehouse.objects.update_or_create(departement=departement, defaults={
             "is_demo": True,
-            "note": f"journaux synthétiques, graine {seed}, {months} mois depuis {start_month}"})
+            "note": f"journaux synthétiques (graine {seed}, {months} mois à partir de {start_month}, "
+                    f"effectifs ramenés à {fr_number(pupils)} élèves pour le département)"})
     data = store.refresh(departement_code)
     return {
         "departement": departement_code, "warehouse": str(path), "colleges": summary.colleges,

@@ -24,11 +24,17 @@ FACTOR_INDICATORS: dict[int, list[tuple[str, str]]] = {
 }
 
 
-def declared_vs_measured(departement, factors, *, demo_campaign: bool = False) -> dict | None:
+def declared_vs_measured(departement, factors, *, user=None) -> dict | None:
     """Rows « ce que vous déclarez / ce que mesurent vos journaux » for factors 2, 9 and 10.
 
-    ``factors`` are the profile's factor rows (``.factor``, ``.label``, ``.level``).
+    ``factors`` are the profile's factor rows (``.factor``, ``.label``, ``.level``). Shown only
+    to a ``user`` who may see the département's usage dashboard (not to the DAN, who reads the
+    published results but not the usage logs).
     """
+    from .access import can_view_usage_departement
+
+    if user is not None and not can_view_usage_departement(user, departement):
+        return None
     try:
         data = store.load(departement.code)
     except Exception:  # noqa: BLE001 - a damaged warehouse must not take the results page down

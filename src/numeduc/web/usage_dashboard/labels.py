@@ -21,6 +21,8 @@ class IndicatorLabel:
     unit: str = "percent"  # percent | number | kbps | megabytes
     decimals: int = 1
     direction: int = 1
+    # The label already names who is counted (« Élèves … », « Parents … »): no « (élèves) ».
+    names_profile: bool = False
 
 
 PROFILE_LABELS = {
@@ -63,11 +65,12 @@ INDICATOR_LABELS: dict[str, IndicatorLabel] = {
         unit="number", direction=0),
     "regular_use_share": IndicatorLabel(
         "Élèves utilisateurs réguliers",
-        "Élèves ayant au moins 8 connexions dans le mois, divisés par le nombre d'élèves inscrits."),
+        "Élèves ayant au moins 8 connexions dans le mois, divisés par le nombre d'élèves inscrits.",
+        names_profile=True),
     "parents_never_grades_share": IndicatorLabel(
         "Parents qui ne consultent pas les notes",
         "Comptes parents sans aucun accès aux notes et compétences dans le mois, divisés par le "
-        "nombre de comptes parents.", direction=-1),
+        "nombre de comptes parents.", direction=-1, names_profile=True),
     "out_of_school_share": IndicatorLabel(
         "Activité hors temps scolaire",
         "Part des actions sur l'ENT faites en dehors des jours de classe de 8 h à 17 h 30 "
@@ -140,9 +143,9 @@ def label_for(indicator: str) -> IndicatorLabel:
 
 def full_label(indicator: str, profile: str = "") -> str:
     """« Utilisateurs actifs dans le mois (élèves) »."""
-    base = label_for(indicator).label
-    who = PROFILE_LABELS.get(profile, profile.lower())
-    return f"{base} ({who})" if who else base
+    info = label_for(indicator)
+    who = "" if info.names_profile else PROFILE_LABELS.get(profile, profile.lower())
+    return f"{info.label} ({who})" if who else info.label
 
 
 def key_of(indicator: str, profile: str) -> str:

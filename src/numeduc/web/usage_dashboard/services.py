@@ -8,7 +8,6 @@ import pandas as pd
 
 from numeduc.charts import Series, line
 from numeduc.formatting import fr_number
-from numeduc.usage.indicators import departement_summary
 
 from .labels import (
     DEFAULT_INDICATOR, KEY_INDICATORS, PROFILE_LABELS, format_value, full_label, key_of, label_for,
@@ -111,6 +110,8 @@ def college_rows(data: WarehouseData, month: str, indicator: str, profile: str) 
 
 
 def summary(data: WarehouseData) -> pd.DataFrame:
+    from numeduc.usage.indicators import departement_summary  # Ibis: imported on first use
+
     return departement_summary(data.indicators)
 
 

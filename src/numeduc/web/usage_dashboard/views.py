@@ -28,6 +28,11 @@ def is_demo(departement) -> bool:
     return UsageWarehouse.objects.filter(departement=departement, is_demo=True).exists()
 
 
+def demo_note(departement) -> str:
+    entry = UsageWarehouse.objects.filter(departement=departement, is_demo=True).first()
+    return entry.note if entry else ""
+
+
 def _params(request, data):
     indicator, profile = parse_key(request.GET.get("indicateur", ""))
     return services.resolve(data, request.GET.get("mois"), indicator or None, profile)
@@ -77,7 +82,8 @@ def departement(request, code: str):
     chart = services.series_chart(data, indicator, profile, departement_name=dep.name, demo=demo)
     fallbacks = sorted({r["fallback_reason"] for r in rows if r["fallback"]})
     return render(request, "usage_dashboard/departement.html", {
-        "departement": dep, "demo": demo, "month": month, "month_label": month_label(month),
+        "departement": dep, "demo": demo, "demo_note": demo_note(dep), "month": month,
+        "month_label": month_label(month),
         "months": _months(data), "choices": services.choices(data),
         "selected": key_of(indicator, profile), "indicator_label": full_label(indicator, profile),
         "info": label_for(indicator), "rows": rows, "overview": services.overview(data, month),
@@ -124,7 +130,7 @@ def college(request, uai: str):
     pupils = est["pupils"].get(uai) if "pupils" in est else None
     group = next((r for r in key_rows + other_rows), None)
     return render(request, "usage_dashboard/college.html", {
-        "college": college, "departement": dep, "demo": demo, "month": month,
+        "college": college, "departement": dep, "demo": demo, "demo_note": demo_note(dep), "month": month,
         "month_label": month_label(month), "months": _months(data), "choices": services.choices(data),
         "selected": key_of(indicator, profile), "indicator_label": full_label(indicator, profile),
         "info": label_for(indicator), "key_rows": key_rows, "other_rows": other_rows,
