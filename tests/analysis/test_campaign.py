@@ -253,3 +253,27 @@ def test_peer_group_tests_use_only_groups_large_enough_and_match_scipy():
     assert "Kruskal-Wallis" in summary.tests_sentence
     lonely = c.peer_group_summary(levels, pd.Series([1] * 16 + [2] * 4, index=levels.index))
     assert lonely.tests == {} and "pas de comparaison" in lonely.tests_sentence
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1, 1), st.floats(0, 40)), min_size=13, max_size=13))
+def test_axis_reading_lists_exactly_the_factors_above_average_contribution(rows):
+    coord = pd.Series([r[0] for r in rows], index=range(1, 14))
+    contrib = pd.Series([r[1] for r in rows], index=range(1, 14))
+    axis = c.interpret_axis(coord, contrib, 1, 1.0, 10.0)
+    listed = {f for f, _, _ in axis.positive} | {f for f, _, _ in axis.negative}
+    expected = {f for f in range(1, 14) if contrib[f] > 100 / 13 and coord[f] != 0}
+    assert listed == expected
+    assert all(coord[f] > 0 for f, _, _ in axis.positive) and all(coord[f] < 0 for f, _, _ in axis.negative)
+    assert ("oppose" in axis.sentence) == bool(axis.positive and axis.negative)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=30))
+def test_group_medians_shown_only_from_five_respondents(assignment):
+    index = [f"{i:03d}" for i in range(len(assignment))]
+    levels = pd.DataFrame({f: np.arange(len(assignment)) % 4 + 1.0 for f in range(1, 14)}, index=index)
+    medians, counts, hidden = c.group_medians(levels, pd.Series(assignment, index=index))
+    for group, count in counts.items():
+        assert medians.loc[group].isna().all() == (count < MIN_GROUP)
+        assert (group in hidden) == (count < MIN_GROUP)
