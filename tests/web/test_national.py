@@ -149,3 +149,8 @@ def test_peer_group_comparison_is_shown(closed_campaign, users, login):
     groupes = section(html, "groupes")
     assert "Test de Kruskal-Wallis entre les groupes d" in groupes
     assert groupes.count("<tr><th scope=\"row\">F") == 13
+
+
+def test_questionnaire_without_factors_has_no_national_analysis(campaign_factory, users, login):
+    survey = campaign_factory(2016, Campaign.Status.CLOSED, slug="enquete-trois-questions", published=True)
+    assert login(users["coordinator"]).get(url(survey)).status_code == 404
