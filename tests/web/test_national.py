@@ -154,3 +154,12 @@ def test_peer_group_comparison_is_shown(closed_campaign, users, login):
 def test_questionnaire_without_factors_has_no_national_analysis(campaign_factory, users, login):
     survey = campaign_factory(2016, Campaign.Status.CLOSED, slug="enquete-trois-questions", published=True)
     assert login(users["coordinator"]).get(url(survey)).status_code == 404
+
+
+def test_real_campaign_charts_carry_no_demo_mark(campaign_factory, users, login):
+    campaign = campaign_factory(2019, Campaign.Status.CLOSED)
+    fill(campaign, list(DEMO_ROWS.index[:12]))
+    html = login(users["coordinator"]).get(url(campaign)).content.decode()
+    assert "12 départements ont transmis leur réponse" in html
+    assert html.count("<svg") == 11
+    assert "démonstration" not in html.lower()
