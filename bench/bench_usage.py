@@ -35,8 +35,8 @@ KIND_FILES = {
     "mdm_devices": "mdm_devices.csv", "mdm_checkins": "mdm_checkins.parquet",
     "wifi_sessions": "wifi_sessions.parquet",
 }
-# Calibration of the generator (all profiles): about 7 sessions per enrolled pupil and month.
-SESSIONS_PER_PUPIL_MONTH = 7.0
+# Calibration of the generator (all profiles): about 6.4 sessions per enrolled pupil and month.
+SESSIONS_PER_PUPIL_MONTH = 6.4
 LARGE_DEPARTEMENT_PUPILS = 140_000  # usage.md §B.7
 
 
