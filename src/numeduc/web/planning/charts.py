@@ -106,7 +106,7 @@ def positioning_chart(pos: Positioning, markers: list[tuple[str, float]], *, dem
     marks = [charts.Marker(label, value, styles[i % len(styles)]) for i, (label, value) in enumerate(markers)]
     chart = charts.distribution_strip(
         bands, marks, unit="€/élève/an", value_format=euros_cents,
-        title=f"Budget par élève de {name} dans la distribution nationale ({pos.n} réponses, {pos.campaign.year})",
+        title=f"Budget par élève — {name} dans la distribution nationale ({pos.n} réponses, {pos.campaign.year})",
         id_prefix="position", demo=demo, population_label="départements répondants",
         source=f"Autodiagnostic {pos.campaign.year} : budget d'investissement + budget de fonctionnement par élève",
     )

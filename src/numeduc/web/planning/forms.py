@@ -96,6 +96,13 @@ class ScenarioForm(forms.Form):
         initial.update(extra)
         return initial
 
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers announce the field as invalid and read its message.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+
     def _engine_error(self, error: budget.ScenarioError) -> None:
         parts = error.field.split(".")
         if parts[0] == "parameters" and len(parts) > 1 and PARAM_PREFIX + parts[1] in self.fields:
