@@ -391,3 +391,15 @@ def test_a_scenario_the_engine_rejects_is_reported_not_crashed(users, login):
     html = response.content.decode()
     assert response.status_code == 200
     assert "ne peut pas être calculé" in html and "desktop_life" in html
+
+
+def test_positioning_without_a_declared_budget_places_the_scenarios(users, login, campaign_factory):
+    closed = campaign_factory(2017, Campaign.Status.CLOSED)
+    for code, total in zip(("59", "62", "75", "13", "33", "69"), (40, 60, 70, 80, 110, 130)):
+        answer_budgets(closed, code, total, 0)
+    make_scenario(name="Livre blanc")
+    pos = services.positioning(Departement.objects.get(code="45"))
+    assert pos.own_value is None and pos.n == 6
+    html = login(users["loiret_viewer"]).get("/budget/departements/45/").content.decode()
+    assert "n'a pas encore déclaré son budget" in html
+    assert "Scénario « Livre blanc » : 113,63" in html  # the scenario is placed on the strip

@@ -35,7 +35,10 @@ def fr_input(value: Decimal) -> str:
 
 class ScenarioForm(forms.Form):
     name = forms.CharField(label="Nom du scénario", max_length=120)
-    base_preset = forms.ChoiceField(label="Préréglage de départ")
+    base_preset = forms.ChoiceField(
+        label="Préréglage de départ",
+        help_text="les valeurs affichées ci-dessous sont gardées si vous changez de préréglage ici ; seules celles "
+                  "qui diffèrent du préréglage sont enregistrées comme modifications")
     scope = forms.ChoiceField(label="Périmètre", choices=Scenario.Scope.choices)
     strategy = forms.ChoiceField(label="Stratégie d'équipement", choices=list(budget.STRATEGIES.items()))
     mode = forms.ChoiceField(label="Mode de calcul", choices=list(budget.MODES.items()))
