@@ -89,7 +89,8 @@ def departement(request, code: str):
         "info": label_for(indicator), "rows": rows, "overview": services.overview(data, month),
         "chart": mark_safe(chart.figure_html()) if chart else "",
         "fallbacks": fallbacks, "computed_at": dt.datetime.fromtimestamp(data.computed_at),
-        "definitions": [(full_label(i, p), label_for(i).explanation) for i, p in KEY_INDICATORS],
+        "definitions": [(label_for(i).label, label_for(i).explanation)
+                        for i in dict.fromkeys(i for i, _ in KEY_INDICATORS)],
         "all_definitions": sorted((v.label, v.explanation) for v in INDICATOR_LABELS.values()),
     })
 
