@@ -34,7 +34,9 @@ def test_other_users_cannot_read_a_departement_response_or_its_history(client, l
     for url in urls_of(loiret_response).values():
         page = client.get(url)
         assert page.status_code == 403, url
-        assert "Commentaire confidentiel" not in page.content.decode()
+        html = page.content.decode()
+        assert "Commentaire confidentiel" not in html
+        assert "Accès refusé" in html and "Cette réponse ne vous est pas accessible." in html
 
 
 @pytest.mark.parametrize("who", ["nord_editor", "loiret_viewer", "coordinator", "dan_loiret"])
