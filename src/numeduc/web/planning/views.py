@@ -7,11 +7,9 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from numeduc import budget
 from numeduc.analysis.profile import MIN_GROUP
@@ -75,7 +73,7 @@ def _summary(result: services.ScenarioResult, index: int = 0) -> dict:
 def _bandwidth_context(result: services.ScenarioResult) -> dict:
     table = result.bandwidth()
     below = services.below_target(result)
-    known = s_known = result.scenario.current_mbps is not None
+    known = result.scenario.current_mbps is not None
     rows = [{"name": r["name"], "uai": r["uai"], "pupils": fr_number(r["pupils"]), "users": fr_number(r["users"]),
              "baseline": fr_number(r["baseline_mbps"], 0), "target": fr_number(r["target_mbps"], 0),
              "current": fr_number(r["current_mbps"], 0) if known else "—",
@@ -84,7 +82,7 @@ def _bandwidth_context(result: services.ScenarioResult) -> dict:
              "access_points": fr_number(r["access_points"])}
             for _, r in below.iterrows()]
     return {
-        "known": s_known, "n_total": len(table), "n_below": len(below), "rows": rows,
+        "known": known, "n_total": len(table), "n_below": len(below), "rows": rows,
         "n_below_baseline": int((table["gap_baseline_mbps"] > 0).sum()) if known and len(table) else 0,
         "current": fr_number(result.scenario.current_mbps, 0) if known else None,
         "total_gap": fr_number(float(below["gap_target_mbps"].sum()), 0) if len(below) else "0",
@@ -305,8 +303,6 @@ def _compared(request) -> list[Scenario] | HttpResponse:
     scenarios = []
     for pk in ids:
         if pk not in found:
-            from django.http import Http404
-
             raise Http404("Scénario introuvable.")
         require(can_view_scenario(request.user, found[pk]), REFUSED)
         scenarios.append(found[pk])
