@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -43,14 +44,27 @@ def warehouse_path(code: str) -> Path:
     return warehouse_root() / code
 
 
+@functools.cache
+def _code_signature() -> str:
+    """Hash of the core modules that compute the indicators: a new version of the formulas
+    invalidates the cache as a new ingestion does."""
+    from importlib.util import find_spec
+
+    h = hashlib.sha256()
+    for name in ("numeduc.usage.indicators", "numeduc.usage.referential"):
+        h.update(Path(find_spec(name).origin).read_bytes())  # located, not imported (Ibis is slow to load)
+    return h.hexdigest()
+
+
 def manifest_signature(path: Path) -> str | None:
-    """Hash of the ingested files (kind, ingestion id, content hash); None when nothing is there
-    or when the collèges' referential (establishments) was never ingested."""
+    """Hash of the ingested files (kind, ingestion id, content hash) and of the indicator code;
+    None when nothing is there or when the collèges' referential (establishments) was never
+    ingested."""
     entries = wh.manifest(path)
     if not any(e.get("kind") == "establishments" for e in entries):
         return None
     keys = sorted((e.get("kind", ""), e.get("ingest_id", ""), e.get("sha256", "")) for e in entries)
-    return hashlib.sha256(json.dumps(keys).encode()).hexdigest()[:20]
+    return hashlib.sha256(json.dumps([_code_signature(), keys]).encode()).hexdigest()[:20]
 
 
 def has_warehouse(code: str) -> bool:
