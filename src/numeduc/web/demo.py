@@ -152,6 +152,10 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
     answers_dan = generate_dan_answers(reference.academies(), seed=seed)
     n_dan = _store_answers(c_dan, answers_dan, submitted_codes=set(answers_dan.index), when=aware(dt.date(2017, 6, 1)))
 
+    from numeduc.web.planning.demo import load_demo_scenarios
+
+    load_demo_scenarios()
+
     accounts = []
     for account in demo_accounts():
         user = User.objects.filter(email=account.email).first() or User(email=account.email, username=account.email)
