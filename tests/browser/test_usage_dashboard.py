@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from numeduc.usage.generator import generate
@@ -27,6 +28,12 @@ def warehouse_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("usage_browser_wh")
     build_warehouse(gen, root / "45", "45")
     return root, pd.read_csv(gen / "establishments.csv", dtype={"uai": str})
+
+
+def serious(page) -> list[str]:
+    """Serious or critical accessibility violations found by axe-core on the current page."""
+    return [f"{v['id']}: {v['help']}" for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
 
 
 def make_user(email, role, **extra):
@@ -74,12 +81,14 @@ def test_loiret_editor_reads_the_usage_dashboard(page, live_server, world, scree
     # Nothing spills out sideways on a laptop screen.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(screenshot_dir / "usage-01-departement.png"), full_page=True)
+    assert serious(page) == []
 
     page.get_by_role("link", name=world[0].name).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(world[0].name)
     expect(page.locator("#key-indicators tbody tr").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(screenshot_dir / "usage-02-college.png"), full_page=True)
+    assert serious(page) == []
 
 
 def test_school_head_sees_its_collège_and_is_refused_the_rest(page, live_server, world, screenshot_dir):
