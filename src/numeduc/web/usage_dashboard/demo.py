@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from pathlib import Path
 
 from django.db import transaction
 
@@ -72,19 +73,23 @@ def load_demo_usage(departement_code: str = "45", months: int = 3, seed: int = D
         real = int(ref["pupils"].astype(int).sum()) if len(ref) else 5000
         pupils = max(200, round(real * DEMO_PUPIL_SHARE))
     store.warehouse_root().mkdir(parents=True, exist_ok=True)
+    note = (f"journaux synthétiques (graine {seed}, {months} mois à partir de {start_month}, "
+            f"effectifs ramenés à environ {fr_number(pupils)} élèves pour le département)")
+    # Registered before ingesting: a run that fails half-way leaves a demo warehouse that the
+    # next run may replace, never one that looks real.
+    with transaction.atomic():
+        UsageWarehouse.objects.update_or_create(departement=departement,
+                                                defaults={"is_demo": True, "note": note})
     with tempfile.TemporaryDirectory(prefix=".demo-usage-", dir=store.warehouse_root()) as tmp:
-        from pathlib import Path
-
         generated = Path(tmp)
         summary = generate(departement_code, pupils, months, generated, seed=seed,
                            start_month=start_month, max_colleges=max_colleges,
                            events_per_session=DEMO_EVENTS_PER_SESSION)
-        build_warehouse(generated, path, departement_code)
-    with transaction.atomic():
-        UsageWarehouse.objects.update_or_create(departement=departement, defaults={
-            "is_demo": True,
-            "note": f"journaux synthétiques (graine {seed}, {months} mois à partir de {start_month}, "
-                    f"effectifs ramenés à {fr_number(pupils)} élèves pour le département)"})
+        try:
+            build_warehouse(generated, path, departement_code)
+        except Exception:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
     data = store.refresh(departement_code)
     return {
         "departement": departement_code, "warehouse": str(path), "colleges": summary.colleges,
