@@ -272,3 +272,18 @@ def test_load_demo_usage_marks_the_warehouse_as_demo(settings, tmp_path, territo
     UsageWarehouse.objects.filter(departement__code="45").update(is_demo=False)
     with pytest.raises(RealWarehouseError):
         load_demo_usage("45", months=1, seed=3, pupils=300, max_colleges=3)
+
+
+def test_overview_counts_the_colleges_flagged_in_the_table(settings, warehouse_root):
+    from numeduc.web.usage_dashboard import services
+    from numeduc.web.usage_dashboard.labels import parse_key
+
+    settings.USAGE_WAREHOUSE_ROOT = warehouse_root
+    store.clear_memo()
+    data = store.load("45")
+    for month in data.months:
+        for row in services.overview(data, month):
+            indicator, profile = parse_key(row["key"])
+            table = services.college_rows(data, month, indicator, profile)
+            assert row["watch"] == sum(r["flag_css"] == "watch" for r in table)
+            assert row["n"] == len(table)

@@ -110,24 +110,30 @@ def college_rows(data: WarehouseData, month: str, indicator: str, profile: str) 
 
 
 def summary(data: WarehouseData) -> pd.DataFrame:
-    from numeduc.usage.indicators import departement_summary  # Ibis: imported on first use
+    """Per month, indicator and profile: pooled value and median collège (computed once)."""
+    if "summary" not in data.derived:
+        from numeduc.usage.indicators import departement_summary  # Ibis: imported on first use
 
-    return departement_summary(data.indicators)
+        data.derived["summary"] = departement_summary(data.indicators)
+    return data.derived["summary"]
 
 
 def overview(data: WarehouseData, month: str) -> list[dict]:
     """Key indicators of the département for the month: pooled value, median collège, count of
     collèges in the unfavourable quartile of their group."""
     s = summary(data)
-    df = data.indicators[data.indicators["month"] == month]
+    s = s[s["month"] == month].set_index(["indicator", "profile"])
+    df = data.indicators
+    df = df[df["month"] == month]
     out = []
     for indicator, profile in KEY_INDICATORS:
-        row = s[(s["month"] == month) & (s["indicator"] == indicator) & (s["profile"] == profile)]
-        if row.empty:
+        if (indicator, profile) not in s.index:
             continue
-        r = row.iloc[0]
-        rows = df[(df["indicator"] == indicator) & (df["profile"] == profile)]
-        watch = sum(1 for x in rows.to_dict("records") if flag(indicator, x)[1] == "watch")
+        r = s.loc[(indicator, profile)]
+        pct = df.loc[(df["indicator"] == indicator) & (df["profile"] == profile), "percentile"]
+        direction = label_for(indicator).direction
+        # Same rule as flag(): the unfavourable quartile of the collège's comparison group.
+        watch = int((pct < 25).sum()) if direction > 0 else (int((pct > 75).sum()) if direction < 0 else 0)
         out.append({
             "key": key_of(indicator, profile), "label": full_label(indicator, profile),
             "explanation": label_for(indicator).explanation,

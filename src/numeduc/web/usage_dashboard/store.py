@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -79,6 +79,8 @@ class WarehouseData:
     indicators: pd.DataFrame
     establishments: pd.DataFrame
     computed_at: float
+    # Derived frames, computed once per cached state (see services.summary).
+    derived: dict = field(default_factory=dict, repr=False)
 
     @property
     def months(self) -> list[str]:
