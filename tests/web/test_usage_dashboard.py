@@ -287,3 +287,14 @@ def test_overview_counts_the_colleges_flagged_in_the_table(settings, warehouse_r
             table = services.college_rows(data, month, indicator, profile)
             assert row["watch"] == sum(r["flag_css"] == "watch" for r in table)
             assert row["n"] == len(table)
+
+
+def test_refresh_command_recomputes_and_refuses_a_departement_without_warehouse(settings, warehouse_root):
+    from django.core.management import CommandError, call_command
+
+    settings.USAGE_WAREHOUSE_ROOT = warehouse_root
+    out = io.StringIO()
+    call_command("refresh_usage_indicators", "45", stdout=out)
+    assert out.getvalue().startswith(f"45 : {len(store.load('45').indicators)} lignes")
+    with pytest.raises(CommandError, match="pas d'entrepôt"):
+        call_command("refresh_usage_indicators", "59")
