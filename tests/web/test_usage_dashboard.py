@@ -298,3 +298,16 @@ def test_refresh_command_recomputes_and_refuses_a_departement_without_warehouse(
     assert out.getvalue().startswith(f"45 : {len(store.load('45').indicators)} lignes")
     with pytest.raises(CommandError, match="pas d'entrepôt"):
         call_command("refresh_usage_indicators", "59")
+
+
+def test_a_read_only_warehouse_is_computed_in_memory(settings, warehouse_root, expected, monkeypatch):
+    settings.USAGE_WAREHOUSE_ROOT = warehouse_root
+    store.clear_memo()
+
+    def refused(cache):
+        raise PermissionError(13, "Permission non accordée", str(cache))
+
+    monkeypatch.setattr(store, "_locked", refused)
+    data = store.load("45")
+    assert len(data.indicators) == len(expected)
+    assert data.indicators["value"].sum() == pytest.approx(expected["value"].sum())

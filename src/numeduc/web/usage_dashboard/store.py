@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,18 +125,23 @@ def load(code: str, *, force: bool = False) -> WarehouseData | None:
     cache = path / CACHE_DIR
     ind_file = cache / f"indicators-{signature}.parquet"
     est_file = cache / f"establishments-{signature}.parquet"
-    with _locked(cache):
-        if force or not (ind_file.exists() and est_file.exists()):
-            indicators, est = _compute(path)
-            for frame, target in ((indicators, ind_file), (est, est_file)):
-                tmp = target.with_suffix(f".tmp{os.getpid()}")
-                frame.to_parquet(tmp, index=False)
-                os.replace(tmp, target)
-            for old in cache.glob("*.parquet"):
-                if signature not in old.name:
-                    old.unlink(missing_ok=True)
-        data = WarehouseData(code, signature, pd.read_parquet(ind_file), pd.read_parquet(est_file),
-                             ind_file.stat().st_mtime)
+    try:
+        with _locked(cache):
+            if force or not (ind_file.exists() and est_file.exists()):
+                indicators, est = _compute(path)
+                for frame, target in ((indicators, ind_file), (est, est_file)):
+                    tmp = target.with_suffix(f".tmp{os.getpid()}")
+                    frame.to_parquet(tmp, index=False)
+                    os.replace(tmp, target)
+                for old in cache.glob("*.parquet"):
+                    if signature not in old.name:
+                        old.unlink(missing_ok=True)
+            data = WarehouseData(code, signature, pd.read_parquet(ind_file), pd.read_parquet(est_file),
+                                 ind_file.stat().st_mtime)
+    except PermissionError:
+        # A warehouse the web server may read but not write: computed here, kept in memory only.
+        indicators, est = _compute(path)
+        data = WarehouseData(code, signature, indicators, est, time.time())
     with _memo_lock:
         for k in [k for k in _memo if k[0] == str(path)]:
             del _memo[k]
