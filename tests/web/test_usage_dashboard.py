@@ -9,6 +9,8 @@ import shutil
 import pandas as pd
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from numeduc.usage.generator import generate
 from numeduc.usage.indicators import INDICATORS, compute_indicators
@@ -311,3 +313,21 @@ def test_a_read_only_warehouse_is_computed_in_memory(settings, warehouse_root, e
     data = store.load("45")
     assert len(data.indicators) == len(expected)
     assert data.indicators["value"].sum() == pytest.approx(expected["value"].sum())
+
+
+@given(percentile=st.one_of(st.none(), st.floats(0, 100)), z=st.one_of(st.none(), st.floats(-50, 50)),
+       indicator=st.sampled_from(sorted(INDICATOR_LABELS)))
+def test_flag_marks_the_unfavourable_quartile_only(percentile, z, indicator):
+    from numeduc.web.usage_dashboard.services import flag
+
+    text, css = flag(indicator, {"percentile": percentile, "robust_z": z})
+    direction = INDICATOR_LABELS[indicator].direction
+    if percentile is None:
+        assert (text, css) == ("", "")
+        return
+    low, high = percentile < 25, percentile > 75
+    assert (css == "watch") == ((low and direction > 0) or (high and direction < 0))
+    assert (css == "good") == ((low and direction < 0) or (high and direction > 0))
+    assert text.startswith("à regarder") == (css == "watch")
+    assert ("très éloigné" in text) == (z is not None and abs(z) >= 2)
+    assert ("25 % les plus bas" in text) == low and ("25 % les plus hauts" in text) == high
