@@ -22,6 +22,7 @@ from numeduc.web.usage_dashboard import store
 from numeduc.web.usage_dashboard.demo import RealWarehouseError, build_warehouse, load_demo_usage
 from numeduc.web.usage_dashboard.labels import INDICATOR_LABELS, format_value, full_label
 from numeduc.web.usage_dashboard.models import UsageWarehouse
+from numeduc.web.usage_dashboard.views import is_demo
 
 from .conftest import PASSWORD
 
@@ -269,11 +270,18 @@ def test_load_demo_usage_marks_the_warehouse_as_demo(settings, tmp_path, territo
     data = store.load("45")
     # The demo school account's collège (first public Loiret collège by UAI) has data.
     assert "0450003J" in set(data.indicators["uai"])
+    # A recreated database forgets the registry; the folder's marker still says « demo ».
+    UsageWarehouse.objects.all().delete()
+    assert is_demo(Departement.objects.get(code="45"))
     again = load_demo_usage("45", months=1, seed=3, pupils=300, max_colleges=3)  # replaces the demo
     assert again["events"] == summary["events"]
+    # A warehouse of real logs (no marker, not registered as demo) is never replaced.
+    (tmp_path / "45" / store.DEMO_MARKER).unlink()
     UsageWarehouse.objects.filter(departement__code="45").update(is_demo=False)
+    assert not is_demo(Departement.objects.get(code="45"))
     with pytest.raises(RealWarehouseError):
         load_demo_usage("45", months=1, seed=3, pupils=300, max_colleges=3)
+    assert (tmp_path / "45" / "establishments").is_dir()  # left untouched
 
 
 def test_overview_counts_the_colleges_flagged_in_the_table(settings, warehouse_root):

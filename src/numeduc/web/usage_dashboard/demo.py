@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import time
@@ -61,7 +62,7 @@ def load_demo_usage(departement_code: str = "45", months: int = 3, seed: int = D
     path = store.warehouse_path(departement_code)
     registry = UsageWarehouse.objects.filter(departement=departement).first()
     if path.exists() and any(path.iterdir()):
-        if registry is None or not registry.is_demo:
+        if not store.is_demo_folder(departement_code) and (registry is None or not registry.is_demo):
             raise RealWarehouseError(
                 f"{path} : cet entrepôt contient des journaux réels ; il n'est pas remplacé par des "
                 "données de démonstration")
@@ -86,6 +87,10 @@ def load_demo_usage(departement_code: str = "45", months: int = 3, seed: int = D
                            start_month=start_month, max_colleges=max_colleges,
                            events_per_session=DEMO_EVENTS_PER_SESSION)
         try:
+            path.mkdir(parents=True, exist_ok=True)
+            (path / store.DEMO_MARKER).write_text(json.dumps(
+                {"note": note, "seed": seed, "months": months, "start_month": start_month,
+                 "pupils": pupils}, ensure_ascii=False), encoding="utf-8")
             build_warehouse(generated, path, departement_code)
         except Exception:
             shutil.rmtree(path, ignore_errors=True)

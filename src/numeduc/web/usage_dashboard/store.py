@@ -31,6 +31,9 @@ from django.conf import settings
 from numeduc.usage import warehouse as wh
 
 CACHE_DIR = "_web_cache"
+# Written by the demo loader: the warehouse holds synthetic logs, whatever the database says
+# (a demo database can be recreated while the warehouse folder stays).
+DEMO_MARKER = "_numeduc_demo.json"
 EST_COLUMNS = ["uai", "name", "commune_name", "pupils", "density_grid3", "ep"]
 _memo: dict[tuple[str, str], "WarehouseData"] = {}
 _memo_lock = threading.Lock()
@@ -66,6 +69,10 @@ def manifest_signature(path: Path) -> str | None:
         return None
     keys = sorted((e.get("kind", ""), e.get("ingest_id", ""), e.get("sha256", "")) for e in entries)
     return hashlib.sha256(json.dumps([_code_signature(), keys]).encode()).hexdigest()[:20]
+
+
+def is_demo_folder(code: str) -> bool:
+    return (warehouse_path(code) / DEMO_MARKER).is_file()
 
 
 def has_warehouse(code: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -25,12 +26,20 @@ REFUSED_COLLEGE = "Les usages de ce collège ne vous sont pas accessibles."
 
 
 def is_demo(departement) -> bool:
-    return UsageWarehouse.objects.filter(departement=departement, is_demo=True).exists()
+    """Registered as demo, or marked as such in its folder by the demo loader."""
+    return (UsageWarehouse.objects.filter(departement=departement, is_demo=True).exists()
+            or store.is_demo_folder(departement.code))
 
 
 def demo_note(departement) -> str:
     entry = UsageWarehouse.objects.filter(departement=departement, is_demo=True).first()
-    return entry.note if entry else ""
+    if entry:
+        return entry.note
+    marker = store.warehouse_path(departement.code) / store.DEMO_MARKER
+    try:
+        return json.loads(marker.read_text(encoding="utf-8")).get("note", "")
+    except (OSError, ValueError):
+        return ""
 
 
 def _params(request, data):
@@ -62,6 +71,7 @@ def index(request):
     codes = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     departements = Departement.objects.filter(code__in=[c for c in codes if store.has_warehouse(c)])
     demo_codes = set(UsageWarehouse.objects.filter(is_demo=True).values_list("departement__code", flat=True))
+    demo_codes |= {d.code for d in departements if store.is_demo_folder(d.code)}
     return render(request, "usage_dashboard/index.html", {
         "rows": [{"d": d, "demo": d.code in demo_codes} for d in departements],
         "root": root,
