@@ -22,14 +22,19 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
     console = Console(width=max(Console().width, 130))
     with console.status("Chargement des données de référence (Insee, Éducation nationale)…"):
         load_reference()
-    with console.status("Génération des données de démonstration…"):
+    with console.status("Génération des données de démonstration (questionnaires, budgets)…"):
         report = load_demo(seed=seed)
+    from numeduc.web.usage_dashboard.demo import load_demo_usage
+
+    with console.status("Génération et ingestion de journaux d'usage de démonstration (Loiret, 3 mois)…"):
+        usage = load_demo_usage("45", months=3, seed=seed)
     console.print(
         f"[bold]Données de démonstration[/bold] chargées (graine {seed}) : "
         f"campagne 2017 clôturée ({report['campaigns'][2017]} réponses), "
         f"campagne 2018 ouverte ({report['campaigns'][2018]} réponses), "
         f"enquête en trois questions 2016 ({report['campaigns']['survey_2016']} réponses), "
-        f"questionnaire des DAN 2017 ({report['campaigns']['dan_2017']} académies)."
+        f"questionnaire des DAN 2017 ({report['campaigns']['dan_2017']} académies), "
+        f"journaux d'usage synthétiques du Loiret ({usage.get('seconds', 0):.0f} s)."
     )
     table = Table(title=f"Comptes de démonstration — mot de passe commun : {DEMO_PASSWORD}")
     table.add_column("Adresse e-mail")
