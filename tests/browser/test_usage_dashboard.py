@@ -69,7 +69,7 @@ def login(page, base, email):
 def test_loiret_editor_reads_the_usage_dashboard(page, live_server, world, screenshot_dir):
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, live_server.url, "editeur@loiret.test")
-    page.get_by_role("link", name="Usages").click()
+    page.get_by_role("link", name="Usages", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Usages du numérique dans les collèges — Loiret (45)")
     expect(page.locator("h1 .usage-demo")).to_have_text("données de démonstration")
     expect(page.locator("#colleges tbody tr")).to_have_count(4)
@@ -93,7 +93,7 @@ def test_loiret_editor_reads_the_usage_dashboard(page, live_server, world, scree
 
 def test_school_head_sees_its_collège_and_is_refused_the_rest(page, live_server, world, screenshot_dir):
     login(page, live_server.url, "principal@loiret.test")
-    page.get_by_role("link", name="Usages").click()
+    page.get_by_role("link", name="Usages", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(world[0].name)
     assert page.goto(f"{live_server.url}/usages/departements/45/").status == 403
     assert page.goto(f"{live_server.url}/usages/colleges/{world[1].uai}/").status == 403
