@@ -95,6 +95,28 @@ def _json(value):
     return value
 
 
+def _noon(year: int, month: int, day: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, 12))
+
+
+def _demo_campaign(slug: str, title: str, year: int, opens: tuple[int, int], closes: tuple[int, int], *,
+                   closed: bool, closes_year: int | None = None) -> Campaign:
+    """A demo campaign targeting every département (every académie for the DAN questionnaire)."""
+    questionnaire = load_questionnaire(slug)
+    closes_on = dt.date(closes_year or year, *closes)
+    campaign = Campaign.objects.create(
+        title=f"{title} (démonstration)", questionnaire_slug=questionnaire.slug,
+        questionnaire_version=questionnaire.version, year=year, opens_on=dt.date(year, *opens), closes_on=closes_on,
+        status=Campaign.Status.CLOSED if closed else Campaign.Status.OPEN, published=closed, is_demo=True,
+        closed_at=_noon(closes_on.year, closes_on.month, closes_on.day) if closed else None,
+    )
+    if questionnaire.audience == "dan":
+        campaign.target_academies.set(Academie.objects.all())
+    else:
+        campaign.target_departements.set(Departement.objects.all())
+    return campaign
+
+
 @transaction.atomic
 def load_demo(*, seed: int = DEMO_SEED) -> dict:
     """(Re)create the demo campaigns and accounts. Refuses to touch non-demo campaigns."""
@@ -103,54 +125,30 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
 
     Campaign.objects.filter(is_demo=True).delete()
     departements = reference.departements()
-    questionnaire = load_questionnaire("autodiagnostic")
-    aware = lambda d: timezone.make_aware(dt.datetime.combine(d, dt.time(12)))  # noqa: E731
-
-    c2017 = Campaign.objects.create(
-        title="Autodiagnostic 2017 (démonstration)", questionnaire_slug=questionnaire.slug,
-        questionnaire_version=questionnaire.version, year=2017, opens_on=dt.date(2017, 3, 1),
-        closes_on=dt.date(2017, 6, 30), status=Campaign.Status.CLOSED, published=True, is_demo=True,
-        closed_at=aware(dt.date(2017, 6, 30)),
-    )
-    c2017.target_departements.set(Departement.objects.all())
     colleges = reference.colleges(public_only=True)
-    answers_2017 = generate_selfdiag_campaign(departements, 2017, seed=seed, colleges=colleges)
-    n2017 = _store_answers(c2017, answers_2017, submitted_codes=set(answers_2017.index), when=aware(dt.date(2017, 6, 15)))
 
-    c2018 = Campaign.objects.create(
-        title="Autodiagnostic 2018 (démonstration)", questionnaire_slug=questionnaire.slug,
-        questionnaire_version=questionnaire.version, year=2018, opens_on=dt.date(2018, 3, 1),
-        closes_on=dt.date(2099, 6, 30), status=Campaign.Status.OPEN, is_demo=True,
-    )
-    c2018.target_departements.set(Departement.objects.all())
+    c2017 = _demo_campaign("autodiagnostic", "Autodiagnostic 2017", 2017, (3, 1), (6, 30), closed=True)
+    answers_2017 = generate_selfdiag_campaign(departements, 2017, seed=seed, colleges=colleges)
+    n2017 = _store_answers(c2017, answers_2017, submitted_codes=set(answers_2017.index), when=_noon(2017, 6, 15))
+
+    # Open until far in the future so that the demo accounts can always answer it.
+    c2018 = _demo_campaign("autodiagnostic", "Autodiagnostic 2018", 2018, (3, 1), (6, 30), closed=False,
+                           closes_year=2099)
     answers_2018 = generate_selfdiag_campaign(departements, 2018, seed=seed, previous=answers_2017, colleges=colleges)
     # Loiret (45) and Nord (59) are left for the demo accounts to fill in; a few others stay drafts.
     answers_2018 = answers_2018.drop(index=[c for c in ("45", "59") if c in answers_2018.index])
     drafts = set(sorted(answers_2018.index)[::7])
     n2018 = _store_answers(c2018, answers_2018, submitted_codes=set(answers_2018.index) - drafts,
-                           when=aware(dt.date(2018, 5, 15)))
+                           when=_noon(2018, 5, 15))
 
-    survey = load_questionnaire("enquete-trois-questions")
-    c2016 = Campaign.objects.create(
-        title="Enquête en trois questions 2016 (démonstration)", questionnaire_slug=survey.slug,
-        questionnaire_version=survey.version, year=2016, opens_on=dt.date(2016, 9, 1),
-        closes_on=dt.date(2016, 12, 15), status=Campaign.Status.CLOSED, published=True, is_demo=True,
-        closed_at=aware(dt.date(2016, 12, 15)),
-    )
-    c2016.target_departements.set(Departement.objects.all())
+    c2016 = _demo_campaign("enquete-trois-questions", "Enquête en trois questions 2016", 2016, (9, 1), (12, 15),
+                           closed=True)
     answers_2016 = generate_survey_answers(departements, seed=seed, colleges=colleges)
-    n2016 = _store_answers(c2016, answers_2016, submitted_codes=set(answers_2016.index), when=aware(dt.date(2016, 12, 1)))
+    n2016 = _store_answers(c2016, answers_2016, submitted_codes=set(answers_2016.index), when=_noon(2016, 12, 1))
 
-    dan = load_questionnaire("dan")
-    c_dan = Campaign.objects.create(
-        title="Questionnaire des DAN 2017 (démonstration)", questionnaire_slug=dan.slug,
-        questionnaire_version=dan.version, year=2017, opens_on=dt.date(2017, 3, 1),
-        closes_on=dt.date(2017, 6, 30), status=Campaign.Status.CLOSED, published=True, is_demo=True,
-        closed_at=aware(dt.date(2017, 6, 30)),
-    )
-    c_dan.target_academies.set(Academie.objects.all())
+    c_dan = _demo_campaign("dan", "Questionnaire des DAN 2017", 2017, (3, 1), (6, 30), closed=True)
     answers_dan = generate_dan_answers(reference.academies(), seed=seed)
-    n_dan = _store_answers(c_dan, answers_dan, submitted_codes=set(answers_dan.index), when=aware(dt.date(2017, 6, 1)))
+    n_dan = _store_answers(c_dan, answers_dan, submitted_codes=set(answers_dan.index), when=_noon(2017, 6, 1))
 
     from numeduc.web.planning.demo import load_demo_scenarios
 
