@@ -246,6 +246,11 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
         "uai", "user_id", "profile", "ts", "event_id", "session_id",
         category=category, is_usage=ev.event_type.isin(list(USAGE_EVENT_TYPES)),
         month=_month(ev.ts), t_s=_epoch_s(ev.ts))
+    # One 0/1 flag per service category (usage events only): the mix and the reach are then
+    # plain sums of per-session and per-user maxima, with no distinct or join on categories.
+    flags = [f"c{i}" for i in range(len(SERVICE_CATEGORIES))]
+    ev = ev.mutate(**{f: ibis.ifelse(ev.is_usage & (ev.category == c), 1, 0)
+                      for f, c in zip(flags, SERVICE_CATEGORIES)})
 
     # Sessions: the export's session id, else 30 minutes of inactivity.
     with_sid = ev.filter(ev.session_id.notnull()).mutate(session_key=lambda t: "s" + t.session_id)
@@ -258,23 +263,26 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
     events = with_sid.union(no_sid.select(*with_sid.columns))
 
     sessions = events.group_by(["uai", "user_id", "profile", "session_key"]).aggregate(
-        first_t=events.t_s.min(), first_ts=events.ts.min())
+        first_ts=events.ts.min(), **{f: events[f].max() for f in flags})
     sessions = sessions.mutate(month=_month(sessions.first_ts))
     pop_t = ibis.memtable(pops)
     base = pop_t.cross_join(ibis.memtable(pd.DataFrame({"month": months})))
-
-    active = ev.select("uai", "profile", "month", "user_id").distinct().group_by(
-        ["uai", "profile", "month"]).aggregate(active=lambda t: t.count())
-    n_sess = sessions.group_by(["uai", "profile", "month"]).aggregate(sessions=lambda t: t.count())
-    per_user = sessions.group_by(["uai", "profile", "month", "user_id"]).aggregate(n=lambda t: t.count())
-    regular = per_user.filter(per_user.n >= params.regular_threshold).group_by(
-        ["uai", "profile", "month"]).aggregate(regular=lambda t: t.count())
     keys = ["uai", "profile", "month"]
-    j = (base.left_join(active, keys).select(base, active.active)
-         .pipe(lambda t: t.left_join(n_sess, keys).select(t, n_sess.sessions))
+
+    # Users active in the month (event month) and the categories they reached.
+    user_month = ev.group_by(keys + ["user_id"]).aggregate(**{f: ev[f].max() for f in flags})
+    active = user_month.group_by(keys).aggregate(
+        active=lambda t: t.count(), **{"r" + f: user_month[f].sum() for f in flags})
+    n_sess = sessions.group_by(keys).aggregate(
+        sessions=lambda t: t.count(), **{"m" + f: sessions[f].sum() for f in flags})
+    per_user = sessions.group_by(keys + ["user_id"]).aggregate(n=lambda t: t.count())
+    regular = per_user.filter(per_user.n >= params.regular_threshold).group_by(keys).aggregate(
+        regular=lambda t: t.count())
+    j = (base.left_join(active, keys).select(base, *[active[c] for c in ["active"] + ["r" + f for f in flags]])
+         .pipe(lambda t: t.left_join(n_sess, keys).select(t, *[n_sess[c] for c in ["sessions"] + ["m" + f for f in flags]]))
          .pipe(lambda t: t.left_join(regular, keys).select(t, regular.regular)))
-    j = j.mutate(active=j.active.fill_null(0), sessions=j.sessions.fill_null(0),
-                 regular=j.regular.fill_null(0))
+    j = j.mutate(**{c: j[c].fill_null(0) for c in
+                    ["active", "sessions", "regular"] + ["r" + f for f in flags] + ["m" + f for f in flags]})
     out = [_multi(j, [
         ("monthly_active_rate", lambda x: x.active, lambda x: x.population),
         ("sessions_per_user", lambda x: x.sessions, lambda x: x.population),
@@ -284,29 +292,21 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
     ], profile=lambda x: x.profile)]
 
     # Service mix (sessions, session month) and reach (users, event month) by category.
-    usage = events.filter(events.is_usage)
-    sess_cat = usage.select("uai", "user_id", "profile", "session_key", "category").distinct()
-    sess_cat = sess_cat.join(sessions, ["uai", "user_id", "profile", "session_key"]).select(
-        sess_cat.uai, sess_cat.profile, sessions.month, sess_cat.category)
-    mix = sess_cat.group_by(["uai", "profile", "month", "category"]).aggregate(n=lambda t: t.count())
-    reach = ev.filter(ev.is_usage).select("uai", "profile", "month", "user_id", "category").distinct().group_by(
-        ["uai", "profile", "month", "category"]).aggregate(n=lambda t: t.count())
-    cats = ibis.memtable(pd.DataFrame({"category": list(SERVICE_CATEGORIES)}))
-    jc = j.cross_join(cats)
-    ck = ["uai", "profile", "month", "category"]
-    jm = jc.left_join(mix, ck).select(jc, n_mix=mix.n.fill_null(0))
-    jm = jm.left_join(reach, ck).select(jm, n_reach=reach.n.fill_null(0))
+    cats = ibis.memtable(pd.DataFrame({"category": list(SERVICE_CATEGORIES),
+                                       "_ci": np.arange(len(SERVICE_CATEGORIES), dtype="int64")}))
     kinds = ibis.memtable(pd.DataFrame({"_kind": ["mix", "reach", "never"]}))
-    x = jm.cross_join(kinds)
+    x = j.cross_join(cats).cross_join(kinds)
     x = x.filter((x._kind != "never") | ((x.profile == "PARENT") & (x.category == "notes_competences")))
+    n_mix = ibis.cases(*[(x._ci == i, x["m" + f]) for i, f in enumerate(flags)])
+    n_reach = ibis.cases(*[(x._ci == i, x["r" + f]) for i, f in enumerate(flags)])
     out.append(_out(
         x,
         ibis.cases((x._kind == "mix", "service_mix_share_" + x.category),
                    (x._kind == "reach", "service_reach_" + x.category),
                    else_=ibis.literal("parents_never_grades_share")),
         x.profile,
-        ibis.cases((x._kind == "mix", x.n_mix), (x._kind == "reach", x.n_reach),
-                   else_=x.population - x.n_reach),
+        ibis.cases((x._kind == "mix", n_mix), (x._kind == "reach", n_reach),
+                   else_=x.population - n_reach),
         ibis.cases((x._kind == "mix", x.sessions), else_=x.population)))
 
     # Out-of-school share: outside Mon-Fri 08:00-17:30 (local) on school days.
