@@ -127,9 +127,13 @@ def main() -> None:
     pupils = max(200, round(LARGE_DEPARTEMENT_PUPILS * min(1.0, args.events / 50_000_000)))
     eps = max(2.0, args.events / (pupils * args.months * SESSIONS_PER_PUPIL_MONTH))
     common = ["--departement", args.departement, "--gen", str(gen), "--warehouse", str(whd)]
-    print(f"Benchmark usage: ~{args.events:,} ENT events, département {args.departement}, "
-          f"{pupils:,} pupils, {args.months} months, {eps:.2f} events/session; "
-          f"{os.cpu_count()} CPUs (shared)", flush=True)
+    if args.reuse:
+        print(f"Benchmark usage: reusing the data and warehouse in {work}; "
+              f"{os.cpu_count()} CPUs (shared)", flush=True)
+    else:
+        print(f"Benchmark usage: ~{args.events:,} ENT events, département {args.departement}, "
+              f"{pupils:,} pupils, {args.months} months, {eps:.2f} events/session; "
+              f"{os.cpu_count()} CPUs (shared)", flush=True)
     if not args.reuse:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
