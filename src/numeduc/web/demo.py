@@ -80,6 +80,8 @@ def _store_answers(campaign: Campaign, answers: pd.DataFrame, *, submitted_codes
                                          new_value="submitted", changed_at=when)
         responses.append(response)
         created += 1
+    # The generated answers are dated within the campaign, not at loading time.
+    Response.objects.filter(campaign=campaign).update(created_at=when, updated_at=when)
     return created
 
 
