@@ -88,12 +88,17 @@ def require(allowed: bool, message: str = "Vous n'avez pas accès à cette page.
 # A département's scenarios are its working documents: its editors create, change and delete
 # them, its viewers read them, the coordinator reads every département's; nobody else sees them.
 
-def can_view_departement_budget(user, departement) -> bool:
+def reads_departement_documents(user, departement) -> bool:
+    """The coordinator, and the département's own editors and viewers."""
     if not _active(user):
         return False
     if user.role == Role.COORDINATOR:
         return True
     return user.role in DEPARTEMENT_ROLES and user.departement_id == departement.pk
+
+
+def can_view_departement_budget(user, departement) -> bool:
+    return reads_departement_documents(user, departement)
 
 
 def can_edit_departement_budget(user, departement) -> bool:
@@ -106,3 +111,20 @@ def can_view_scenario(user, scenario) -> bool:
 
 def can_edit_scenario(user, scenario) -> bool:
     return can_edit_departement_budget(user, scenario.departement)
+
+
+# -- usage indicators (numeduc.web.usage_dashboard) -----------------------------------------
+# Usage logs belong to the département (it pays for and runs the ENT, devices and wifi of its
+# collèges): the coordinator and the département's users read them; a school head reads its own
+# collège only; the DAN has no access (it sees the self-diagnosis results instead).
+
+def can_view_usage_departement(user, departement) -> bool:
+    return reads_departement_documents(user, departement)
+
+
+def can_view_usage_college(user, college) -> bool:
+    if not _active(user):
+        return False
+    if user.role == Role.SCHOOL:
+        return user.college_id is not None and user.college_id == college.pk
+    return can_view_usage_departement(user, college.departement)

@@ -31,7 +31,7 @@ def declared_vs_measured(departement, factors, *, user=None) -> dict | None:
     to a ``user`` who may see the département's usage dashboard (not to the DAN, who reads the
     published results but not the usage logs).
     """
-    from .access import can_view_usage_departement
+    from numeduc.web.accounts.permissions import can_view_usage_departement
 
     if user is not None and not can_view_usage_departement(user, departement):
         return None

@@ -17,7 +17,7 @@ from numeduc.web.accounts.permissions import DEPARTEMENT_ROLES, require
 from numeduc.web.territories.models import College, Departement
 
 from . import services, store
-from .access import can_view_usage_college, can_view_usage_departement
+from numeduc.web.accounts.permissions import can_view_usage_college, can_view_usage_departement
 from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
 from .models import UsageWarehouse
 
