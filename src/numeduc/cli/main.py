@@ -19,11 +19,13 @@ app = typer.Typer(
 # Sub-command families (one line each; keep alphabetical).
 # -- registered families below --
 from numeduc.cli import demo as _demo  # noqa: E402
+from numeduc.cli import questionnaires as _questionnaires  # noqa: E402
 from numeduc.cli import reference as _reference  # noqa: E402
 from numeduc.cli import users as _users  # noqa: E402
 from numeduc.cli import web as _web  # noqa: E402
 
 app.add_typer(_demo.app, name="demo")
+app.add_typer(_questionnaires.app, name="questionnaires")
 app.add_typer(_reference.app, name="reference")
 app.add_typer(_users.app, name="users")
 app.command("serve")(_web.serve)
