@@ -32,6 +32,9 @@ def test_demo_campaigns_accounts_and_banner(client, territories, campaign_factor
         assert "Données de démonstration" in html, url
     results = client.get(f"/resultats/{c2017.pk}/departements/45/").content.decode()
     assert "données de démonstration" in results  # on the chart itself too
+    export = client.get(f"/resultats/{c2017.pk}/departements/45/export.csv")
+    assert "demonstration" in export["Content-Disposition"]
+    assert "données de démonstration" in export.content.decode("utf-8-sig")
 
 
 def test_dan_answers_its_own_questionnaire(client, login, users, campaign_factory):

@@ -80,3 +80,18 @@ def test_no_submitted_response_gives_a_clear_page(client, login, users, campaign
     login(users["loiret_editor"])
     page = client.get(f"/resultats/{campaign.pk}/departements/45/")
     assert page.status_code == 404 and "Aucune réponse transmise" in page.content.decode()
+
+
+def test_profile_csv_export_and_its_refusal(client, login, users, closed_2017):
+    import csv
+    import io
+
+    login(users["loiret_viewer"])
+    export = client.get(f"/resultats/{closed_2017.pk}/departements/45/export.csv")
+    assert export.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert len(rows) == 13
+    assert rows[0]["niveau"] == "1.0" and rows[0]["repondants_nationaux"] == "10"
+    client.logout()
+    login(users["nord_editor"])
+    assert client.get(f"/resultats/{closed_2017.pk}/departements/45/export.csv").status_code == 403

@@ -110,3 +110,38 @@ def departement_results(request, campaign_id: int, code: str):
             for a in profile.axes
         ],
     })
+
+
+@login_required
+def departement_results_csv(request, campaign_id: int, code: str):
+    """The profile table as CSV (UTF-8 with BOM so that spreadsheets read the accents)."""
+    import csv
+
+    from django.http import HttpResponse
+
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    departement = get_object_or_404(Departement, code=code)
+    require(can_view_departement_results(request.user, departement, campaign),
+            "Les résultats de ce département ne vous sont pas accessibles.")
+    response = Response.objects.filter(campaign=campaign, departement=departement,
+                                       status=Response.Status.SUBMITTED).first()
+    if response is None or not campaign.questionnaire.factor_items():
+        raise Http404("Aucune réponse transmise par ce département pour cette campagne.")
+    profile, reference_campaign, _ = compute_profile(campaign, departement, response)
+    demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
+    suffix = "-demonstration" if demo else ""
+    out = HttpResponse(content_type="text/csv; charset=utf-8")
+    out["Content-Disposition"] = f'attachment; filename="autodiagnostic-{code}-{campaign.year}{suffix}.csv"'
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["departement", "campagne", "facteur", "libelle", "niveau", "mediane_nationale",
+                     "repondants_nationaux", "mediane_comparables", "repondants_comparables", "niveau_precedent",
+                     "avertissement"])
+    for r in profile.factors:
+        writer.writerow([
+            code, campaign.year, r.factor, r.label, r.level, r.national_median,
+            profile.national.n if profile.national else "", r.peer_median,
+            profile.peers.n if profile.peers else "", r.previous_level,
+            "données de démonstration" if demo else "",
+        ])
+    return out
