@@ -127,6 +127,11 @@ def main() -> None:
     pupils = max(200, round(LARGE_DEPARTEMENT_PUPILS * min(1.0, args.events / 50_000_000)))
     eps = max(2.0, args.events / (pupils * args.months * SESSIONS_PER_PUPIL_MONTH))
     common = ["--departement", args.departement, "--gen", str(gen), "--warehouse", str(whd)]
+    from numeduc.usage import warehouse as wh
+
+    # Ingestion, ours and the SQL baseline all read these (same settings for both DuckDB contenders).
+    print(f"DuckDB settings: memory_limit {wh.duckdb_memory_limit()}, threads {wh.duckdb_threads()} "
+          "(NUMEDUC_DUCKDB_MEMORY / NUMEDUC_DUCKDB_THREADS)", flush=True)
     if args.reuse:
         print(f"Benchmark usage: reusing the data and warehouse in {work}; "
               f"{os.cpu_count()} CPUs (shared)", flush=True)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from numeduc.usage import warehouse as wh
 from numeduc.usage.indicators import (
-    DUCKDB_MEMORY_LIMIT, POPULATION_COLUMNS, calendar_frame, school_days_frame,
+    DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, POPULATION_COLUMNS, calendar_frame, school_days_frame,
 )
 from numeduc.usage.schemas import SERVICE_CATEGORIES
 
@@ -148,7 +148,9 @@ def duckdb_sql(warehouse) -> pd.DataFrame:
     est, months, pops, cal, sd = dimensions(warehouse)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")  # same limit as ours
+    # Same resource settings as ours, so that the comparison is fair.
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    con.execute(f"SET threads = {DUCKDB_THREADS}")
     for kind in KINDS:
         if kind != "establishments":
             con.execute(f"CREATE VIEW {kind} AS SELECT * FROM read_parquet({_files(warehouse, kind)}, "

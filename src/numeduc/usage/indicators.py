@@ -33,7 +33,9 @@ from numeduc.usage import warehouse as wh
 from numeduc.usage.schemas import KINDS, SERVICE_CATEGORIES, USAGE_EVENT_TYPES
 
 SESSION_GAP_S = 30 * 60
-DUCKDB_MEMORY_LIMIT = os.environ.get("NUMEDUC_DUCKDB_MEMORY", "4GB")
+# Read once at import; see warehouse.duckdb_memory_limit / duckdb_threads for the defaults.
+DUCKDB_MEMORY_LIMIT = wh.duckdb_memory_limit()
+DUCKDB_THREADS = wh.duckdb_threads()
 REGULAR_THRESHOLD = 8
 BIN_S = 300
 MAX_BINS_PER_SESSION = 288  # a wifi session counts in at most one day of 5-minute bins
@@ -99,6 +101,7 @@ def connect(warehouse: str | Path, backend: str = "duckdb", *, spark=None):
         con.raw_sql("SET TimeZone = 'UTC'")
         # Bounded memory: DuckDB spills to disk beyond this limit.
         con.raw_sql(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        con.raw_sql(f"SET threads = {DUCKDB_THREADS}")
         for kind in KINDS:
             files = wh.data_files(warehouse, kind)
             if files:

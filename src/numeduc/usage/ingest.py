@@ -28,7 +28,6 @@ from numeduc.usage.schemas import Column, Kind, get_kind
 
 TYPE_LABEL = {"BIGINT": "entier", "DOUBLE": "nombre", "BOOLEAN": "booléen (true/false)",
               "TIMESTAMP": "horodatage ISO-8601", "DATE": "date AAAA-MM-JJ", "VARCHAR": "texte"}
-MEMORY_LIMIT = os.environ.get("NUMEDUC_DUCKDB_MEMORY", "4GB")
 
 
 @dataclass
@@ -135,7 +134,8 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
 
 
 def _connect(tmp: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(tmp / "_spill")})
+    con = duckdb.connect(config={"memory_limit": wh.duckdb_memory_limit(), "threads": wh.duckdb_threads(),
+                               "temp_directory": str(tmp / "_spill")})
     con.execute("SET TimeZone = 'UTC'")
     return con
 

@@ -24,6 +24,35 @@ from pathlib import Path
 from numeduc.usage.schemas import KINDS
 
 
+# --- DuckDB resource settings (shared by ingestion, indicators and the benchmark baseline) -----
+
+DUCKDB_MEMORY_FRACTION = 0.5  # of physical RAM: leaves room for the OS and other processes
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB ``memory_limit``: ``NUMEDUC_DUCKDB_MEMORY`` if set (e.g. ``4GB``), else half of
+    the machine's physical RAM. Beyond it DuckDB spills to disk, which is much slower."""
+    configured = os.environ.get("NUMEDUC_DUCKDB_MEMORY", "").strip()
+    if configured:
+        return configured
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not POSIX: a safe fixed value
+        return "4GB"
+    return f"{max(1024, int(total * DUCKDB_MEMORY_FRACTION) // 2**20)}MiB"
+
+
+def duckdb_threads() -> int:
+    """DuckDB ``threads``: ``NUMEDUC_DUCKDB_THREADS`` if set, else the cores this process may use."""
+    configured = os.environ.get("NUMEDUC_DUCKDB_THREADS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
 class SaltMismatchError(Exception):
     pass
 
