@@ -343,6 +343,17 @@ def header(width: float, title: str, *, size: float = 16, y: float = 24, right_m
     return markup, y + size * 1.2 * (len(lines) - 1) + size * 0.6
 
 
+def title_block(width: float, title: str, *, show_title: bool, demo: bool, defs: str = "") -> tuple[list[str], float]:
+    """Start of every chart's body: its ``<defs>`` if any, then the visible title (room kept on
+    the right for the demo tag) when ``show_title``; returns the body list and the y below it."""
+    body: list[str] = [defs] if defs else []
+    y = 12.0
+    if show_title:
+        markup, y = header(width, title, right_margin=200 if demo else 0)
+        body.append(markup)
+    return body, y
+
+
 # --------------------------------------------------------------------------- legend
 
 

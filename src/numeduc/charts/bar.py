@@ -77,11 +77,7 @@ def bar(
         axis_label = unit
 
     width = 760.0
-    body: list[str] = [defs]
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo, defs=defs)
     y += 10
     if n_ser > 1 or stacked:
         entries = [(s.box_symbol(colors[j], pattern=fills[j][5:-1] if fills[j].startswith("url") else None), names[j])

@@ -307,11 +307,7 @@ def choropleth(
     width = 760.0
     map_w = MAP_WIDTH
     map_h = geometry.height
-    body: list[str] = []
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     ox, oy = 16.0, y + 12
 
     paths = []

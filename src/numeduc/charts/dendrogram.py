@@ -135,11 +135,7 @@ def dendrogram(
     prefix = s.make_prefix(id_prefix, "dendrogram", title, pairs, hs, labels, group_of)
 
     width = 760.0
-    body: list[str] = []
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     y += 8
     if group_names:
         counts = {g: group_of.count(g) for g in group_names}

@@ -144,11 +144,7 @@ def distribution_strip(
 
     width = 760.0
     left, right = 24.0, width - 24.0
-    body: list[str] = []
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     # x of each band edge
     edges = [left]
     for b in bands:
@@ -300,11 +296,7 @@ def boxplot_strip(
     left, right = 40.0, width - 40.0
     ticks = a.domain(data + mark_values, include_zero=False, count=6)
     scale = a.Scale(ticks[0], ticks[-1], left, right)
-    body: list[str] = []
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     xs = [scale(float(m.value)) if i in ranks else None for i, m in enumerate(marks)]
     shown = [Marker(f"{m.label} ({ordinal(ranks[i])} centile)" if i in ranks else m.label, m.value, m.style)
              for i, m in enumerate(marks)]

@@ -54,13 +54,10 @@ def correlation_circle(
     active, supp = s.STYLES["primary"], s.STYLES["secondary"]
 
     width = 700.0
-    body: list[str] = [
+    defs = (
         f"<defs>{_arrow_marker(f'{prefix}-arrow', active.color)}{_arrow_marker(f'{prefix}-arrow-supp', supp.color)}</defs>"
-    ]
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    )
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo, defs=defs)
     y += 8
     if supplementary:
         entries = [
@@ -185,11 +182,7 @@ def scatter(
     prefix = s.make_prefix(id_prefix, "scatter", title, [(p.label, p.x, p.y, p.group) for p in pts])
 
     width = 760.0
-    body: list[str] = []
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     y += 8
     if has_groups:
         entries = [(s.marker(m, 0, 0, c, 5), g) for g, (c, m) in group_style.items()]

@@ -84,17 +84,14 @@ def heatmap(
         return fr_number(v, decimals, missing=s.MISSING)
 
     width = 760.0
-    body: list[str] = [
+    defs = (
         f'<defs><pattern id="{prefix}-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
         f'<rect width="6" height="6" fill="{s.MISSING_FILL}"/><path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
         f'<linearGradient id="{prefix}-scale" x1="0" y1="1" x2="0" y2="0">'
         + "".join(f'<stop offset="{i / (len(colors) - 1):.3f}" stop-color="{c}"/>' for i, c in enumerate(colors))
         + "</linearGradient></defs>"
-    ]
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    )
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo, defs=defs)
     label_size = 11.0
     row_w = min(220.0, max(s.text_width(r, label_size) for r in row_labels) + 4)
     legend_w = 70.0

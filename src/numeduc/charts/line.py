@@ -74,11 +74,7 @@ def line(
         axis_label = unit
 
     width = 760.0
-    body: list[str] = []
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     y += 10
     entries = [(s.line_symbol(style), name) for style, name in zip(styles, names)]
     legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)

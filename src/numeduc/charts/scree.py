@@ -52,11 +52,7 @@ def scree(
     prefix = s.make_prefix(id_prefix, "scree", title, values)
 
     width = 760.0
-    body: list[str] = []
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     y += 10
     bar_style = s.STYLES["primary"]
     line_style = s.STYLES["secondary"]

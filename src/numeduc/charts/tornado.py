@@ -49,11 +49,7 @@ def tornado(
     defs, fills = a.pattern_defs(prefix, [low_style.color, high_style.color])
 
     width = 760.0
-    body: list[str] = [defs]
-    y = 12.0
-    if show_title:
-        markup, y = s.header(width, title, right_margin=200 if demo else 0)
-        body.append(markup)
+    body, y = s.title_block(width, title, show_title=show_title, demo=demo, defs=defs)
     y += 8
     entries = [(s.box_symbol(low_style.color), low_label),
                (s.box_symbol(high_style.color, pattern=fills[1][5:-1]), high_label)]
