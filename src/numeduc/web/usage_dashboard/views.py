@@ -78,12 +78,16 @@ def index(request):
     })
 
 
-@login_required
-def departement(request, code: str):
+def _departement_data(request, code: str):
+    """The département (after the permission check), its cached indicators and its demo flag."""
     dep = get_object_or_404(Departement, code=code)
     require(can_view_usage_departement(request.user, dep), REFUSED_DEP)
-    data = store.load(dep.code)
-    demo = is_demo(dep)
+    return dep, store.load(dep.code), is_demo(dep)
+
+
+@login_required
+def departement(request, code: str):
+    dep, data, demo = _departement_data(request, code)
     if data is None or not data.months:
         return render(request, "usage_dashboard/empty.html", {"departement": dep, "demo": demo,
                                                               "path": store.warehouse_path(dep.code)})
@@ -107,10 +111,7 @@ def departement(request, code: str):
 
 @login_required
 def departement_export(request, code: str):
-    dep = get_object_or_404(Departement, code=code)
-    require(can_view_usage_departement(request.user, dep), REFUSED_DEP)
-    data = store.load(dep.code)
-    demo = is_demo(dep)
+    dep, data, demo = _departement_data(request, code)
     if data is None or not data.months:
         return HttpResponse("Aucun journal d'usage chargé pour ce département.", status=404,
                             content_type="text/plain; charset=utf-8")
