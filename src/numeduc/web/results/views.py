@@ -46,12 +46,18 @@ def compute_profile(campaign: Campaign, departement: Departement, response: Resp
     return profile, reference_campaign, peers
 
 
-@login_required
-def departement_results(request, campaign_id: int, code: str):
+def _campaign_and_departement(request, campaign_id: int, code: str) -> tuple[Campaign, Departement]:
+    """Both objects, after checking that the user may read this département's results."""
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     departement = get_object_or_404(Departement, code=code)
     require(can_view_departement_results(request.user, departement, campaign),
             "Les résultats de ce département ne vous sont pas accessibles.")
+    return campaign, departement
+
+
+@login_required
+def departement_results(request, campaign_id: int, code: str):
+    campaign, departement = _campaign_and_departement(request, campaign_id, code)
     questionnaire = campaign.questionnaire
     factor_items = questionnaire.factor_items()
     if not factor_items:
@@ -119,10 +125,7 @@ def departement_results_csv(request, campaign_id: int, code: str):
 
     from django.http import HttpResponse
 
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
-    departement = get_object_or_404(Departement, code=code)
-    require(can_view_departement_results(request.user, departement, campaign),
-            "Les résultats de ce département ne vous sont pas accessibles.")
+    campaign, departement = _campaign_and_departement(request, campaign_id, code)
     response = Response.objects.filter(campaign=campaign, departement=departement,
                                        status=Response.Status.SUBMITTED).first()
     if response is None or not campaign.questionnaire.factor_items():
