@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+import tempfile
 from pathlib import Path
 
 import ibis
@@ -102,6 +103,10 @@ def connect(warehouse: str | Path, backend: str = "duckdb", *, spark=None):
         # Bounded memory: DuckDB spills to disk beyond this limit.
         con.raw_sql(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         con.raw_sql(f"SET threads = {DUCKDB_THREADS}")
+        # An in-memory database spills to ./.tmp by default, i.e. wherever the command was run
+        # (the web server's or a user's working folder): keep spill files in the system temp.
+        spill = Path(tempfile.gettempdir()) / "numeduc-duckdb-spill"
+        con.raw_sql("SET temp_directory = '" + str(spill).replace("'", "''") + "'")
         for kind in KINDS:
             files = wh.data_files(warehouse, kind)
             if files:
