@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 import ibis
+import ibis.expr.datatypes as dt_
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -242,6 +243,21 @@ def indicator_expressions(con, est: pd.DataFrame, month: str | None = None,
     return pieces
 
 
+@ibis.udf.agg.builtin(name="bit_or")
+def _bit_or(x: dt_.int64) -> dt_.int64:
+    """SQL's BIT_OR aggregate (DuckDB and Spark both have it; Ibis 12 compiles it for DuckDB only)."""
+
+
+def _year_month(ts: ir.TimestampValue) -> ir.IntegerValue:
+    """The UTC month as the integer YYYYMM: cheaper than a string to carry, group and compare
+    on tens of millions of rows, and ordered like time (a session's month is its minimum)."""
+    return ts.year().cast("int64") * 100 + ts.month().cast("int64")
+
+
+def _month_label(ym: ir.IntegerValue) -> ir.StringValue:
+    return (ym // 100).cast("string") + "-" + (ym % 100).cast("string").lpad(2, "0")
+
+
 def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
     if _has(con, "service_catalog"):
         catalog = _latest(con.table("service_catalog"), ["source", "module"]).select(
@@ -250,80 +266,84 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
         category = ibis.coalesce(ev.service_category, ev.cat_category, ibis.literal("autre"))
     else:
         category = ibis.coalesce(ev.service_category, ibis.literal("autre"))
+    # The service categories an event uses, as a bit mask (bit i = SERVICE_CATEGORIES[i]; 0 for
+    # LOGIN/LOGOUT): a session's or a user's categories are then the BIT_OR of its events',
+    # one narrow column instead of one flag per category through the sorts and the groupings.
+    mask = ibis.cases(*[(category == c, 1 << i) for i, c in enumerate(SERVICE_CATEGORIES)], else_=0)
     ev = ev.select(
-        "uai", "user_id", "profile", "ts", "event_id", "session_id",
-        category=category, is_usage=ev.event_type.isin(list(USAGE_EVENT_TYPES)),
-        month=_month(ev.ts), t_s=_epoch_s(ev.ts))
-    # One 0/1 flag per service category (usage events only): the mix and the reach are then
-    # plain sums of per-session and per-user maxima, with no distinct or join on categories.
-    flags = [f"c{i}" for i in range(len(SERVICE_CATEGORIES))]
-    ev = ev.mutate(**{f: ibis.ifelse(ev.is_usage & (ev.category == c), 1, 0)
-                      for f, c in zip(flags, SERVICE_CATEGORIES)})
+        "uai", "user_id", "profile", "session_id",
+        mask=ibis.ifelse(ev.event_type.isin(list(USAGE_EVENT_TYPES)), mask, 0).cast("int64"),
+        ym=_year_month(ev.ts), t_s=_epoch_s(ev.ts))
 
-    # Sessions: the export's session id, else 30 minutes of inactivity.
-    with_sid = ev.filter(ev.session_id.notnull()).mutate(session_key=lambda t: "s" + t.session_id)
+    # Sessions: the export's session id, else 30 minutes of inactivity. A session is keyed by
+    # (session_id, gap_no): the id when the export has one, else the running number of the
+    # user's inactivity gaps. Events with the same second fall in the same session whatever
+    # their order, so the window needs no tie-breaker (a string one would slow the sort).
+    with_sid = ev.filter(ev.session_id.notnull()).mutate(gap_no=ibis.null("int64"))
     no_sid = ev.filter(ev.session_id.isnull())
-    w = ibis.window(group_by=[no_sid.uai, no_sid.user_id], order_by=[no_sid.t_s, no_sid.event_id])
+    w = ibis.window(group_by=[no_sid.uai, no_sid.user_id], order_by=[no_sid.t_s])
     prev = no_sid.t_s.lag().over(w)
     no_sid = no_sid.mutate(_start=ibis.ifelse(prev.isnull() | (no_sid.t_s - prev > params.session_gap_s), 1, 0))
-    cw = ibis.cumulative_window(group_by=[no_sid.uai, no_sid.user_id], order_by=[no_sid.t_s, no_sid.event_id])
-    no_sid = no_sid.mutate(session_key="g" + no_sid._start.sum().over(cw).cast("string")).drop("_start")
+    cw = ibis.cumulative_window(group_by=[no_sid.uai, no_sid.user_id], order_by=[no_sid.t_s])
+    no_sid = no_sid.mutate(gap_no=no_sid._start.sum().over(cw).cast("int64")).drop("_start")
     events = with_sid.union(no_sid.select(*with_sid.columns))
 
-    sessions = events.group_by(["uai", "user_id", "profile", "session_key"]).aggregate(
-        first_ts=events.ts.min(), **{f: events[f].max() for f in flags})
-    sessions = sessions.mutate(month=_month(sessions.first_ts))
-    pop_t = ibis.memtable(pops)
-    base = pop_t.cross_join(ibis.memtable(pd.DataFrame({"month": months})))
-    keys = ["uai", "profile", "month"]
+    # A session belongs to the month of its first event, i.e. its smallest YYYYMM.
+    sessions = events.group_by(["uai", "user_id", "profile", "session_id", "gap_no"]).aggregate(
+        ym=events.ym.min(), mask=_bit_or(events.mask))
+    keys = ["uai", "profile", "ym"]
+    n_cat = len(SERVICE_CATEGORIES)
+
+    def per_category(t, prefix):
+        return {f"{prefix}{i}": ((t.mask >> i) & 1).sum() for i in range(n_cat)}
 
     # Users active in the month (event month) and the categories they reached.
-    user_month = ev.group_by(keys + ["user_id"]).aggregate(**{f: ev[f].max() for f in flags})
-    active = user_month.group_by(keys).aggregate(
-        active=lambda t: t.count(), **{"r" + f: user_month[f].sum() for f in flags})
-    n_sess = sessions.group_by(keys).aggregate(
-        sessions=lambda t: t.count(), **{"m" + f: sessions[f].sum() for f in flags})
+    user_month = ev.group_by(keys + ["user_id"]).aggregate(mask=_bit_or(ev.mask))
+    active = user_month.group_by(keys).aggregate(active=lambda t: t.count(), **per_category(user_month, "r"))
+    n_sess = sessions.group_by(keys).aggregate(sessions=lambda t: t.count(), **per_category(sessions, "m"))
     per_user = sessions.group_by(keys + ["user_id"]).aggregate(n=lambda t: t.count())
     regular = per_user.filter(per_user.n >= params.regular_threshold).group_by(keys).aggregate(
         regular=lambda t: t.count())
-    j = (base.left_join(active, keys).select(base, *[active[c] for c in ["active"] + ["r" + f for f in flags]])
-         .pipe(lambda t: t.left_join(n_sess, keys).select(t, *[n_sess[c] for c in ["sessions"] + ["m" + f for f in flags]]))
+    base = ibis.memtable(pops).cross_join(ibis.memtable(pd.DataFrame(
+        {"month": months, "ym": [int(m.replace("-", "")) for m in months]})))
+    reach_cols = [f"r{i}" for i in range(n_cat)]
+    mix_cols = [f"m{i}" for i in range(n_cat)]
+    j = (base.left_join(active, keys).select(base, *[active[c] for c in ["active"] + reach_cols])
+         .pipe(lambda t: t.left_join(n_sess, keys).select(t, *[n_sess[c] for c in ["sessions"] + mix_cols]))
          .pipe(lambda t: t.left_join(regular, keys).select(t, regular.regular)))
-    j = j.mutate(**{c: j[c].fill_null(0) for c in
-                    ["active", "sessions", "regular"] + ["r" + f for f in flags] + ["m" + f for f in flags]})
-    out = [_multi(j, [
-        ("monthly_active_rate", lambda x: x.active, lambda x: x.population),
-        ("sessions_per_user", lambda x: x.sessions, lambda x: x.population),
-        ("sessions_per_active_user", lambda x: x.sessions, lambda x: x.active),
-        ("regular_use_share", lambda x: ibis.ifelse(x.profile == "ELEVE", x.regular, None),
-         lambda x: ibis.ifelse(x.profile == "ELEVE", x.population, 0)),
-    ], profile=lambda x: x.profile)]
+    j = j.mutate(**{c: j[c].fill_null(0) for c in ["active", "sessions", "regular"] + reach_cols + mix_cols})
 
-    # Service mix (sessions, session month) and reach (users, event month) by category.
-    cats = ibis.memtable(pd.DataFrame({"category": list(SERVICE_CATEGORIES),
-                                       "_ci": np.arange(len(SERVICE_CATEGORIES), dtype="int64")}))
-    kinds = ibis.memtable(pd.DataFrame({"_kind": ["mix", "reach", "never"]}))
-    x = j.cross_join(cats).cross_join(kinds)
-    x = x.filter((x._kind != "never") | ((x.profile == "PARENT") & (x.category == "notes_competences")))
-    n_mix = ibis.cases(*[(x._ci == i, x["m" + f]) for i, f in enumerate(flags)])
-    n_reach = ibis.cases(*[(x._ci == i, x["r" + f]) for i, f in enumerate(flags)])
-    out.append(_out(
-        x,
-        ibis.cases((x._kind == "mix", "service_mix_share_" + x.category),
-                   (x._kind == "reach", "service_reach_" + x.category),
-                   else_=ibis.literal("parents_never_grades_share")),
-        x.profile,
-        ibis.cases((x._kind == "mix", n_mix), (x._kind == "reach", n_reach),
-                   else_=x.population - n_reach),
-        ibis.cases((x._kind == "mix", x.sessions), else_=x.population)))
+    # Every indicator of ``j`` in one pass (``j`` is then computed once, not once per family):
+    # one spec row per indicator, with its kind and, for the mix and the reach, its category.
+    grades = SERVICE_CATEGORIES.index("notes_competences")
+    specs = [("monthly_active_rate", "active", -1), ("sessions_per_user", "sessions", -1),
+             ("sessions_per_active_user", "sessions_per_active", -1),
+             ("regular_use_share", "regular", -1),
+             ("parents_never_grades_share", "never", grades)]
+    specs += [(f"service_mix_share_{c}", "mix", i) for i, c in enumerate(SERVICE_CATEGORIES)]
+    specs += [(f"service_reach_{c}", "reach", i) for i, c in enumerate(SERVICE_CATEGORIES)]
+    spec_t = ibis.memtable(pd.DataFrame(specs, columns=["_ind", "_kind", "_ci"]).astype({"_ci": "int64"}))
+    x = j.cross_join(spec_t)
+    x = x.filter(((x._kind != "regular") | (x.profile == "ELEVE"))
+                 & ((x._kind != "never") | (x.profile == "PARENT")))
+    n_mix = ibis.cases(*[(x._ci == i, x[c]) for i, c in enumerate(mix_cols)], else_=0)
+    n_reach = ibis.cases(*[(x._ci == i, x[c]) for i, c in enumerate(reach_cols)], else_=0)
+    num = ibis.cases((x._kind == "active", x.active),
+                     (x._kind.isin(["sessions", "sessions_per_active"]), x.sessions),
+                     (x._kind == "regular", x.regular), (x._kind == "mix", n_mix),
+                     (x._kind == "reach", n_reach), else_=x.population - n_reach)
+    den = ibis.cases((x._kind == "sessions_per_active", x.active), (x._kind == "mix", x.sessions),
+                     else_=x.population)
+    out = [_out(x, x._ind, x.profile, num, den)]
 
     # Out-of-school share: outside Mon-Fri 08:00-17:30 (local) on school days.
     cal_t = ibis.memtable(calendar_frame(est, months))
     e2 = ev.mutate(day_no=ev.t_s // 86400, sod=ev.t_s % 86400)
     e2 = e2.left_join(cal_t, [e2.uai == cal_t.uai, e2.day_no == cal_t.day_no]).select(
-        e2.uai, e2.month, in_school=ibis.ifelse(
+        e2.uai, e2.ym, in_school=ibis.ifelse(
             cal_t.start_s.notnull() & (e2.sod >= cal_t.start_s) & (e2.sod < cal_t.end_s), 1, 0))
-    oos = e2.group_by(["uai", "month"]).aggregate(n=lambda t: t.count(), in_school=lambda t: t.in_school.sum())
+    oos = e2.group_by(["uai", "ym"]).aggregate(n=lambda t: t.count(), in_school=lambda t: t.in_school.sum())
+    oos = oos.mutate(month=_month_label(oos.ym))
     out.append(_out(oos, "out_of_school_share", "", oos.n - oos.in_school, oos.n))
     return out
 
@@ -350,21 +370,26 @@ def _device_indicators(con, est, month, params) -> list[ir.Table]:
         wf = wf.filter(wf.device_id.notnull())
         seen_parts.append(wf.select("device_id", day_no=wf.start_ts.epoch_seconds().cast("int64") // 86400))
     n_dev = dev.group_by(["uai", "month"]).aggregate(n=lambda t: t.count())
-    out = []
-    for window, name in ((30, "device_activity_rate_30d"), (7, "device_activity_rate_7d")):
-        seen_ids = [dev.filter((dev.ck_day >= dev.t_day - window) & (dev.ck_day < dev.t_day)).select(
-            "uai", "month", "device_id")]
-        for part in seen_parts:
-            days = part.distinct()
-            m = dev.join(days, [dev.device_id == days.device_id, days.day_no >= dev.t_day - window,
-                                days.day_no < dev.t_day]).select(dev.uai, dev.month, dev.device_id)
-            seen_ids.append(m)
-        seen = seen_ids[0]
-        for s in seen_ids[1:]:
-            seen = seen.union(s)
-        seen = seen.distinct().group_by(["uai", "month"]).aggregate(k=lambda t: t.count())
-        j = n_dev.left_join(seen, ["uai", "month"]).select(n_dev, k=seen.k.fill_null(0))
-        out.append(_out(j, name, "", j.k, j.n))
+    # Activity over 30 and 7 days in one pass: the latest day each device was seen in the 30
+    # days before T (its last check-in, a check-in or a wifi session); seen in the last 7
+    # days when that latest day is at most 7 days old.
+    seen = [dev.filter((dev.ck_day >= dev.t_day - 30) & (dev.ck_day < dev.t_day)).select(
+        "uai", "month", "device_id", "t_day", day_no=dev.ck_day)]
+    for part in seen_parts:
+        days = part.distinct()
+        seen.append(dev.join(days, [dev.device_id == days.device_id, days.day_no >= dev.t_day - 30,
+                                    days.day_no < dev.t_day]).select(
+            dev.uai, dev.month, dev.device_id, dev.t_day, day_no=days.day_no))
+    seen_all = seen[0]
+    for part in seen[1:]:
+        seen_all = seen_all.union(part, distinct=False)
+    latest = seen_all.group_by(["uai", "month", "device_id"]).aggregate(
+        t_day=seen_all.t_day.max(), day_no=seen_all.day_no.max())
+    k = latest.group_by(["uai", "month"]).aggregate(
+        k30=lambda t: t.count(), k7=(latest.day_no >= latest.t_day - 7).cast("int64").sum())
+    j = n_dev.left_join(k, ["uai", "month"]).select(n_dev, k30=k.k30.fill_null(0), k7=k.k7.fill_null(0))
+    out = [_multi(j, [("device_activity_rate_30d", lambda x: x.k30, lambda x: x.n),
+                      ("device_activity_rate_7d", lambda x: x.k7, lambda x: x.n)])]
     # Utilisation: distinct days with a wifi session per in-service device / school days.
     if _has(con, "wifi_sessions"):
         wf = con.table("wifi_sessions")
@@ -389,11 +414,24 @@ def _wifi_indicators(con, est, est_t, month, params) -> list[ir.Table]:
     if month:
         wf = wf.filter(wf.month == month)
     wf = wf.mutate(nb=ibis.greatest(wf.b1 - wf.b0 + 1, 1))
-    # One row per session and 5-minute bin it overlaps (an array unnested, not a range join).
-    bins = wf.select(wf.uai, wf.month, wf.client_id, b0=wf.b0,
-                     k=ibis.range(0, ibis.least(wf.nb, MAX_BINS_PER_SESSION)).unnest())
-    bins = bins.select(bins.uai, bins.month, bins.client_id, bin=bins.b0 + bins.k).distinct()
-    per_bin = bins.group_by(["uai", "month", "bin"]).aggregate(c=lambda t: t.count())
+    # Peak of distinct clients over 5-minute bins, by a sweep rather than one row per session
+    # and bin (10 M sessions would make 110 M rows to deduplicate). A session covers the bins
+    # b0..b_end; within a client's sessions sorted by b0, the part of a session beyond the
+    # furthest end of the earlier ones (``prev_end``) is new coverage, and these parts are
+    # disjoint: each client then adds +1 where a part starts and -1 after it ends, and the
+    # running sum of these steps over the bins is the number of distinct clients connected.
+    wf = wf.mutate(b_end=wf.b0 + ibis.least(wf.nb, MAX_BINS_PER_SESSION) - 1)
+    w = ibis.window(group_by=[wf.uai, wf.month, wf.client_id], order_by=[wf.b0, wf.b_end],
+                    rows=(None, -1))
+    parts = wf.select(wf.uai, wf.month, wf.b0, wf.b_end, prev_end=wf.b_end.max().over(w))
+    parts = parts.filter(parts.prev_end.isnull() | (parts.b_end > parts.prev_end)).select(
+        "uai", "month", "b_end",
+        b_start=ibis.ifelse(parts.prev_end.isnull(), parts.b0, ibis.greatest(parts.b0, parts.prev_end + 1)))
+    steps = parts.select("uai", "month", bin=parts.b_start, step=ibis.literal(1, "int64")).union(
+        parts.select("uai", "month", bin=parts.b_end + 1, step=ibis.literal(-1, "int64")), distinct=False)
+    per_bin = steps.group_by(["uai", "month", "bin"]).aggregate(step=steps.step.sum())
+    cw = ibis.cumulative_window(group_by=[per_bin.uai, per_bin.month], order_by=[per_bin.bin])
+    per_bin = per_bin.mutate(c=per_bin.step.sum().over(cw))
     pcc = per_bin.group_by(["uai", "month"]).aggregate(pcc=per_bin.c.max())
     pcc = pcc.join(est_t, "uai")
     out = [_multi(pcc, [
