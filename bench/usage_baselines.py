@@ -37,47 +37,54 @@ def dimensions(warehouse, uais=None):
     return est, months, pops, calendar_frame(est, months), school_days_frame(est, months)
 
 
+# The same algorithms as numeduc.usage.indicators, written by hand: a category bit mask per
+# event (bit i = SERVICE_CATEGORIES[i]), months as integers YYYYMM, sessions keyed by
+# (session_id, gap number), peak concurrency by a sweep over each client's merged sessions.
+MASK = "CASE coalesce(e.service_category, c.service_category, 'autre') " + " ".join(
+    f"WHEN '{c}' THEN {1 << i}" for i, c in enumerate(SERVICE_CATEGORIES)) + " ELSE 0 END"
+BIT_SUMS = ", ".join(f"sum((mask >> {i}) & 1) AS b{i}" for i in range(len(SERVICE_CATEGORIES)))
+BIT_PICK = "CASE cats.ci " + " ".join(f"WHEN {i} THEN {{t}}{i}" for i in range(len(SERVICE_CATEGORIES))) + " END"
+
 SQL = """
 WITH
 ev AS MATERIALIZED (
-  SELECT e.uai, e.user_id, e.profile, e.ts, e.event_id, e.session_id,
-         coalesce(e.service_category, c.service_category, 'autre') AS category,
-         e.event_type IN ('ACCESS', 'CREATE', 'VIEW') AS is_usage,
-         strftime(e.ts, '%Y-%m') AS month, CAST(epoch(e.ts) AS BIGINT) AS t_s
+  SELECT e.uai, e.user_id, e.profile, e.session_id,
+         CASE WHEN e.event_type IN ('ACCESS', 'CREATE', 'VIEW') THEN """ + MASK + """ ELSE 0 END AS mask,
+         year(e.ts) * 100 + month(e.ts) AS ym, CAST(epoch(e.ts) AS BIGINT) AS t_s
   FROM ent_events e LEFT JOIN catalog c ON c.source = e.source AND c.module = e.module),
 gap AS (
   SELECT *, CASE WHEN lag(t_s) OVER w IS NULL OR t_s - lag(t_s) OVER w > 1800 THEN 1 ELSE 0 END AS st
-  FROM ev WHERE session_id IS NULL WINDOW w AS (PARTITION BY uai, user_id ORDER BY t_s, event_id)),
-sess_ev AS MATERIALIZED (
-  SELECT uai, user_id, profile, ts, category, is_usage, 's' || session_id AS session_key
-  FROM ev WHERE session_id IS NOT NULL
+  FROM ev WHERE session_id IS NULL WINDOW w AS (PARTITION BY uai, user_id ORDER BY t_s)),
+sess_ev AS (
+  SELECT uai, user_id, profile, session_id, NULL::BIGINT AS gap_no, ym, mask FROM ev WHERE session_id IS NOT NULL
   UNION ALL
-  SELECT uai, user_id, profile, ts, category, is_usage,
-         'g' || CAST(sum(st) OVER (PARTITION BY uai, user_id ORDER BY t_s, event_id
-                                   ROWS UNBOUNDED PRECEDING) AS VARCHAR)
+  SELECT uai, user_id, profile, session_id,
+         sum(st) OVER (PARTITION BY uai, user_id ORDER BY t_s ROWS UNBOUNDED PRECEDING), ym, mask
   FROM gap),
 sessions AS MATERIALIZED (
-  SELECT uai, user_id, profile, session_key, strftime(min(ts), '%Y-%m') AS month
-  FROM sess_ev GROUP BY ALL),
-active AS (SELECT uai, profile, month, count(DISTINCT user_id) AS active FROM ev GROUP BY ALL),
-nsess AS (SELECT uai, profile, month, count(*) AS sessions FROM sessions GROUP BY ALL),
-regular AS (SELECT uai, profile, month, count(*) AS regular FROM (
-  SELECT uai, profile, month, user_id FROM sessions GROUP BY ALL HAVING count(*) >= 8) GROUP BY ALL),
+  SELECT uai, user_id, profile, min(ym) AS ym, bit_or(mask) AS mask
+  FROM sess_ev GROUP BY uai, user_id, profile, session_id, gap_no),
+active AS (
+  SELECT uai, profile, ym, count(*) AS active, """ + BIT_SUMS + """
+  FROM (SELECT uai, profile, ym, user_id, bit_or(mask) AS mask FROM ev GROUP BY ALL) GROUP BY ALL),
+nsess AS (SELECT uai, profile, ym, count(*) AS sessions, """ + BIT_SUMS + """ FROM sessions GROUP BY ALL),
+regular AS (SELECT uai, profile, ym, count(*) AS regular FROM (
+  SELECT uai, profile, ym, user_id FROM sessions GROUP BY ALL HAVING count(*) >= 8) GROUP BY ALL),
 j AS MATERIALIZED (
   SELECT p.uai, p.profile, p.population, m.month, coalesce(a.active, 0) AS active,
-         coalesce(n.sessions, 0) AS sessions, coalesce(r.regular, 0) AS regular
+         coalesce(n.sessions, 0) AS sessions, coalesce(r.regular, 0) AS regular,
+         """ + ", ".join(f"coalesce(a.b{i}, 0) AS r{i}, coalesce(n.b{i}, 0) AS m{i}"
+                         for i in range(len(SERVICE_CATEGORIES))) + """
   FROM pops p CROSS JOIN months m
-  LEFT JOIN active a ON a.uai = p.uai AND a.profile = p.profile AND a.month = m.month
-  LEFT JOIN nsess n ON n.uai = p.uai AND n.profile = p.profile AND n.month = m.month
-  LEFT JOIN regular r ON r.uai = p.uai AND r.profile = p.profile AND r.month = m.month),
-mix AS (
-  SELECT s.uai, s.profile, s.month, x.category, count(*) AS n
-  FROM (SELECT DISTINCT uai, user_id, profile, session_key, category FROM sess_ev WHERE is_usage) x
-  JOIN sessions s USING (uai, user_id, profile, session_key) GROUP BY ALL),
-reach AS (SELECT uai, profile, month, category, count(DISTINCT user_id) AS n FROM ev WHERE is_usage GROUP BY ALL),
-jc AS (SELECT * FROM j CROSS JOIN cats),
+  LEFT JOIN active a ON a.uai = p.uai AND a.profile = p.profile AND a.ym = m.ym
+  LEFT JOIN nsess n ON n.uai = p.uai AND n.profile = p.profile AND n.ym = m.ym
+  LEFT JOIN regular r ON r.uai = p.uai AND r.profile = p.profile AND r.ym = m.ym),
+jc AS (SELECT j.*, cats.category,
+              coalesce(""" + BIT_PICK.format(t="j.m") + """, 0) AS n_mix,
+              coalesce(""" + BIT_PICK.format(t="j.r") + """, 0) AS n_reach
+       FROM j CROSS JOIN cats),
 oos AS (
-  SELECT e.uai, e.month, count(*) AS n,
+  SELECT e.uai, e.ym, count(*) AS n,
          count(*) FILTER (WHERE c.start_s IS NOT NULL AND e.t_s % 86400 >= c.start_s AND e.t_s % 86400 < c.end_s) AS ins
   FROM ev e LEFT JOIN cal c ON c.uai = e.uai AND c.day_no = e.t_s // 86400 GROUP BY ALL),
 acc AS (
@@ -110,13 +117,22 @@ used AS (
 wf AS (
   SELECT uai, client_id, strftime(start_ts, '%Y-%m') AS month,
          CAST(epoch(start_ts) AS BIGINT) // 300 AS b0,
-         greatest((CAST(epoch(end_ts) AS BIGINT) - 1) // 300 - CAST(epoch(start_ts) AS BIGINT) // 300 + 1, 1) AS nb,
+         CAST(epoch(start_ts) AS BIGINT) // 300 + least(greatest((CAST(epoch(end_ts) AS BIGINT) - 1) // 300
+           - CAST(epoch(start_ts) AS BIGINT) // 300 + 1, 1), 288) - 1 AS b_end,
          coalesce(rx_bytes, 0) + coalesce(tx_bytes, 0) AS bytes
   FROM wifi_sessions),
+parts AS (
+  SELECT uai, month, CASE WHEN prev_end IS NULL THEN b0 ELSE greatest(b0, prev_end + 1) END AS b_start, b_end
+  FROM (SELECT uai, month, b0, b_end, max(b_end) OVER (PARTITION BY uai, month, client_id ORDER BY b0, b_end
+                                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+        FROM wf)
+  WHERE prev_end IS NULL OR b_end > prev_end),
 pcc AS (
   SELECT uai, month, max(c) AS pcc FROM (
-    SELECT uai, month, bin, count(DISTINCT client_id) AS c FROM (
-      SELECT uai, month, client_id, b0 + unnest(range(least(nb, 288))) AS bin FROM wf) GROUP BY ALL)
+    SELECT uai, month, sum(step) OVER (PARTITION BY uai, month ORDER BY bin) AS c FROM (
+      SELECT uai, month, bin, sum(step) AS step FROM (
+        SELECT uai, month, b_start AS bin, 1 AS step FROM parts
+        UNION ALL SELECT uai, month, b_end + 1, -1 FROM parts) GROUP BY ALL))
   GROUP BY ALL),
 traffic AS (SELECT uai, month, sum(bytes) AS b FROM wf GROUP BY ALL)
 SELECT uai, month, 'account_activation_rate' AS indicator, profile, activated::DOUBLE AS numerator, loaded::DOUBLE AS denominator FROM acc
@@ -124,13 +140,11 @@ UNION ALL SELECT uai, month, 'monthly_active_rate', profile, active, population 
 UNION ALL SELECT uai, month, 'sessions_per_user', profile, sessions, population FROM j
 UNION ALL SELECT uai, month, 'sessions_per_active_user', profile, sessions, active FROM j
 UNION ALL SELECT uai, month, 'regular_use_share', profile, regular, population FROM j WHERE profile = 'ELEVE'
-UNION ALL SELECT jc.uai, jc.month, 'service_mix_share_' || jc.category, jc.profile, coalesce(mix.n, 0), jc.sessions
-  FROM jc LEFT JOIN mix USING (uai, profile, month, category)
-UNION ALL SELECT jc.uai, jc.month, 'service_reach_' || jc.category, jc.profile, coalesce(reach.n, 0), jc.population
-  FROM jc LEFT JOIN reach USING (uai, profile, month, category)
-UNION ALL SELECT jc.uai, jc.month, 'parents_never_grades_share', 'PARENT', jc.population - coalesce(reach.n, 0), jc.population
-  FROM jc LEFT JOIN reach USING (uai, profile, month, category) WHERE jc.profile = 'PARENT' AND jc.category = 'notes_competences'
-UNION ALL SELECT uai, month, 'out_of_school_share', '', n - ins, n FROM oos
+UNION ALL SELECT uai, month, 'service_mix_share_' || category, profile, n_mix, sessions FROM jc
+UNION ALL SELECT uai, month, 'service_reach_' || category, profile, n_reach, population FROM jc
+UNION ALL SELECT uai, month, 'parents_never_grades_share', 'PARENT', population - n_reach, population
+  FROM jc WHERE profile = 'PARENT' AND category = 'notes_competences'
+UNION ALL SELECT uai, strftime(make_date(ym // 100, ym % 100, 1), '%Y-%m'), 'out_of_school_share', '', n - ins, n FROM oos
 UNION ALL SELECT e.uai, m.month, 'bandwidth_kbps_per_user', '', e.bw_down_mbps * 1000, e.pupils + e.staff FROM est e CROSS JOIN months m
 UNION ALL SELECT n.uai, n.month, 'device_activity_rate_30d', '', coalesce(k30, 0), n.n FROM ndev n LEFT JOIN dar USING (uai, month)
 UNION ALL SELECT n.uai, n.month, 'device_activity_rate_7d', '', coalesce(k7, 0), n.n FROM ndev n LEFT JOIN dar USING (uai, month)
@@ -158,8 +172,9 @@ def duckdb_sql(warehouse) -> pd.DataFrame:
     con.execute("CREATE VIEW catalog AS SELECT source, module, service_category FROM service_catalog")
     est_small = est[["uai", "pupils", "staff", "n_aps", "bw_down_mbps"]]
     for name, df in (("est", est_small), ("pops", pops), ("cal", cal), ("sd", sd),
-                     ("months", pd.DataFrame({"month": months})),
-                     ("cats", pd.DataFrame({"category": list(SERVICE_CATEGORIES)}))):
+                     ("months", pd.DataFrame({"month": months, "ym": [int(m.replace("-", "")) for m in months]})),
+                     ("cats", pd.DataFrame({"category": list(SERVICE_CATEGORIES),
+                                            "ci": range(len(SERVICE_CATEGORIES))}))):
         con.register(name, df)
     out = con.sql(SQL).df()
     out = out[out["denominator"] > 0].reset_index(drop=True)
@@ -196,13 +211,16 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     ev["is_usage"] = ev["event_type"].isin(["ACCESS", "CREATE", "VIEW"])
     ev["t_s"] = ev["ts"].astype("datetime64[s]").astype("int64")
     ev["month"] = ev["ts"].dt.strftime("%Y-%m")
+    # Sessions keyed by (session_id, gap number), as in ours: no string concatenation.
     sid = ev["session_id"].notna()
-    ev["session_key"] = "s" + ev["session_id"].fillna("")
-    g = ev[~sid].sort_values(["uai", "user_id", "t_s", "event_id"])
+    ev["session_id"] = ev["session_id"].fillna("")
+    ev["gap_no"] = np.int64(-1)
+    g = ev.loc[~sid, ["uai", "user_id", "t_s"]].sort_values(["uai", "user_id", "t_s"], kind="stable")
     gap = g.groupby(["uai", "user_id"], sort=False)["t_s"].diff()
-    start = (gap.isna() | (gap > 1800)).astype(int)
-    ev.loc[g.index, "session_key"] = "g" + start.groupby([g["uai"], g["user_id"]], sort=False).cumsum().astype(str)
-    sess = ev.groupby(["uai", "user_id", "profile", "session_key"], sort=False)["ts"].min().reset_index()
+    start = (gap.isna() | (gap > 1800)).astype("int64")
+    ev.loc[g.index, "gap_no"] = start.groupby([g["uai"], g["user_id"]], sort=False).cumsum()
+    skey = ["uai", "user_id", "profile", "session_id", "gap_no"]
+    sess = ev.groupby(skey, sort=False)["ts"].min().reset_index()
     sess["month"] = sess["ts"].dt.strftime("%Y-%m")
     keys = ["uai", "profile", "month"]
     active = ev.groupby(keys)["user_id"].nunique().rename("active")
@@ -218,9 +236,8 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     je = j[j["profile"] == "ELEVE"]
     emit(je, "regular_use_share", "ELEVE", je["regular"], je["population"])
     usage = ev[ev["is_usage"]]
-    sc = usage[["uai", "user_id", "profile", "session_key", "category"]].drop_duplicates()
-    sc = sc.merge(sess[["uai", "user_id", "profile", "session_key", "month"]],
-                  on=["uai", "user_id", "profile", "session_key"])
+    sc = usage[skey + ["category"]].drop_duplicates()
+    sc = sc.merge(sess[skey + ["month"]], on=skey)
     mix = sc.groupby(keys + ["category"]).size().rename("n")
     reach = usage.groupby(keys + ["category"])["user_id"].nunique().rename("n")
     jc = j.merge(pd.DataFrame({"category": list(SERVICE_CATEGORIES)}), how="cross")
@@ -278,12 +295,23 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     s1 = wf["end_ts"].astype("datetime64[s]").astype("int64")
     b0 = s0 // 300
     nb = np.minimum(np.maximum((s1 - 1) // 300 - b0 + 1, 1), 288).to_numpy()
-    rep = np.repeat(np.arange(len(wf)), nb)
-    offs = np.arange(nb.sum()) - np.repeat(np.cumsum(nb) - nb, nb)
     month = wf["start_ts"].dt.strftime("%Y-%m").to_numpy()
-    bins = pd.DataFrame({"uai": wf["uai"].to_numpy()[rep], "month": month[rep],
-                         "client_id": wf["client_id"].to_numpy()[rep], "bin": b0.to_numpy()[rep] + offs})
-    per_bin = bins.drop_duplicates().groupby(["uai", "month", "bin"]).size()
+    # Peak concurrency by the same sweep as ours: each client's sessions merged, +1/-1 steps.
+    sw = pd.DataFrame({"uai": wf["uai"].to_numpy(), "month": month, "client_id": wf["client_id"].to_numpy(),
+                       "b0": b0.to_numpy(), "b_end": b0.to_numpy() + nb - 1})
+    ckey = ["uai", "month", "client_id"]
+    sw = sw.sort_values(ckey + ["b0", "b_end"], kind="stable")
+    prev_end = sw.groupby(ckey, sort=False, dropna=False)["b_end"].cummax().groupby(
+        [sw[k] for k in ckey], sort=False, dropna=False).shift()
+    new = prev_end.isna() | (sw["b_end"] > prev_end)
+    b_start = np.where(prev_end.isna(), sw["b0"], np.maximum(sw["b0"], prev_end.fillna(0) + 1))
+    parts = sw[new]
+    steps = pd.concat([
+        pd.DataFrame({"uai": parts["uai"], "month": parts["month"], "bin": b_start[new.to_numpy()], "step": 1}),
+        pd.DataFrame({"uai": parts["uai"], "month": parts["month"], "bin": parts["b_end"] + 1, "step": -1}),
+    ])
+    per_bin = steps.groupby(["uai", "month", "bin"])["step"].sum()  # sorted by bin within collège-month
+    per_bin = per_bin.groupby(level=[0, 1]).cumsum()
     pcc = per_bin.groupby(level=[0, 1]).max().rename("pcc").reset_index().merge(est, on="uai")
     emit(pcc, "peak_concurrent_clients", "", pcc["pcc"], np.ones(len(pcc)))
     emit(pcc, "peak_concurrent_clients_per_ap", "", pcc["pcc"], pcc["n_aps"])
