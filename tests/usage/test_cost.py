@@ -1,0 +1,192 @@
+"""Cost per active pupil (numeduc.usage.cost): euros from the budget engine, mean monthly active
+rate of pupils from the indicators, no value (and a reason) instead of a division by zero."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from numeduc import budget
+from numeduc.usage import cost
+from numeduc.usage.cost import cost_per_active_pupil, departement_cost, mean_pupil_activity
+
+WHITE_PAPER = budget.load_preset("livre-blanc-2017")
+
+
+def long_rows(rows):
+    """Indicator rows in the long form of compute_indicators (only the columns cost reads)."""
+    return pd.DataFrame(rows, columns=["uai", "month", "indicator", "profile", "value"])
+
+
+ESTABLISHMENTS = pd.DataFrame({
+    "uai": ["0480001A", "0480002B", "0480003C", "0480004D", "0480005E"],
+    "name": ["Collège A", "Collège B", "Collège C", "Collège D", "Collège E"],
+    "pupils": [400, 250, 300, 0, 500],
+})
+INDICATORS = long_rows([
+    ("0480001A", "2024-10", "monthly_active_rate", "ELEVE", 0.5),
+    ("0480001A", "2024-11", "monthly_active_rate", "ELEVE", 0.7),
+    ("0480001A", "2024-11", "monthly_active_rate", "PARENT", 0.9),   # another profile: ignored
+    ("0480001A", "2024-11", "sessions_per_user", "ELEVE", 12.0),     # another indicator: ignored
+    ("0480002B", "2024-11", "monthly_active_rate", "ELEVE", 0.4),    # one month only
+    ("0480003C", "2024-11", "monthly_active_rate", "PARENT", 0.3),   # no pupil activity at all
+    ("0480005E", "2024-10", "monthly_active_rate", "ELEVE", 0.0),
+    ("0480005E", "2024-11", "monthly_active_rate", "ELEVE", 0.0),    # nobody active
+    ("0480099Z", "2024-11", "monthly_active_rate", "ELEVE", 0.8),    # not in the referential
+])
+
+
+@pytest.fixture(scope="module")
+def hand_built():
+    return cost_per_active_pupil(INDICATORS, ESTABLISHMENTS, WHITE_PAPER).set_index("uai")
+
+
+def test_columns_and_one_row_per_college(hand_built):
+    assert list(hand_built.reset_index().columns) == cost.COLUMNS
+    assert list(hand_built.index) == list(ESTABLISHMENTS["uai"])
+    assert (hand_built["scenario"] == "livre-blanc-2017").all()
+    assert hand_built.loc["0480002B", "name"] == "Collège B"
+
+
+def test_exact_euros_of_a_college_of_the_white_paper_size(hand_built):
+    a = hand_built.loc["0480001A"]
+    # 400 pupils: the preset itself, 45 451,43 €/year (white paper's table).
+    assert a["tco_year"] == float(budget.simulate(WHITE_PAPER).total_per_year) == 45451.43
+    assert a["cost_per_pupil"] == 113.63
+    assert a["mean_mar_pupils"] == pytest.approx(0.6, abs=1e-15)  # (0.5 + 0.7) / 2
+    assert a["months"] == 2
+    assert a["active_pupils"] == pytest.approx(240.0, abs=1e-12)
+    assert a["cost_per_active_pupil"] == pytest.approx(45451.43 / 240, rel=1e-12)
+    assert round(a["cost_per_active_pupil"], 2) == 189.38
+    assert a["reason"] == ""
+
+
+def test_exact_euros_of_a_scaled_college_against_the_engine(hand_built):
+    b = hand_built.loc["0480002B"]
+    # 250 pupils, equipment scaled by 250/400 and rounded half up (at least 1): written out by
+    # hand here, then simulated by the engine.
+    scaled = WHITE_PAPER.replace(values={"pupils": 250, "staff": 25, "classrooms": 11, "desktops": 25,
+                                         "tbi_rooms": 11, "access_points": 6, "carts": 3, "hybrid_carts": 1})
+    sim = budget.simulate(scaled)
+    assert sim.total_per_year == Decimal("35788.93")
+    assert b["tco_year"] == float(sim.total_per_year)
+    assert b["cost_per_pupil"] == float(sim.per_pupil_per_year) == 143.16
+    assert (b["months"], b["mean_mar_pupils"]) == (1, 0.4)
+    assert b["active_pupils"] == pytest.approx(100.0, abs=1e-12)
+    assert b["cost_per_active_pupil"] == pytest.approx(357.8893, rel=1e-12)
+
+
+def test_without_scaling_only_the_pupils_change():
+    out = cost_per_active_pupil(INDICATORS, ESTABLISHMENTS, WHITE_PAPER, scale_equipment=False).set_index("uai")
+    expected = budget.simulate(WHITE_PAPER.replace(values={"pupils": 250})).total_per_year
+    assert out.loc["0480002B", "tco_year"] == float(expected)
+    # Fewer pupils, same equipment: only the ENT (paid per pupil) is cheaper: 150 × 3,75 €.
+    assert out.loc["0480002B", "tco_year"] == pytest.approx(45451.43 - 150 * 3.75, abs=0.005)
+
+
+def test_no_value_and_a_reason_instead_of_a_division_by_zero(hand_built):
+    c, d, e = hand_built.loc["0480003C"], hand_built.loc["0480004D"], hand_built.loc["0480005E"]
+    assert math.isnan(c["cost_per_active_pupil"]) and c["reason"] == cost.NO_ACTIVITY_DATA
+    assert c["months"] == 0 and math.isnan(c["mean_mar_pupils"]) and c["tco_year"] > 0
+    assert math.isnan(d["cost_per_active_pupil"]) and d["reason"] == cost.NO_PUPILS
+    assert math.isnan(d["cost_per_pupil"]) and d["tco_year"] > 0  # a building still costs
+    assert math.isnan(e["cost_per_active_pupil"]) and e["reason"] == cost.NO_ACTIVE_PUPILS
+    assert (e["months"], e["mean_mar_pupils"], e["active_pupils"]) == (2, 0.0, 0.0)
+
+
+def test_unknown_pupils_are_not_estimated():
+    est = pd.DataFrame({"uai": ["0480001A", "0480002B"], "pupils": [400, None]})
+    out = cost_per_active_pupil(INDICATORS, est, WHITE_PAPER).set_index("uai")
+    assert out.loc["0480002B", "reason"] == cost.UNKNOWN_PUPILS
+    assert math.isnan(out.loc["0480002B", "tco_year"]) and math.isnan(out.loc["0480002B", "cost_per_active_pupil"])
+    assert out.loc["0480001A", "tco_year"] == 45451.43
+    assert out.loc["0480001A", "name"] == ""  # no name column: empty names
+
+
+def test_missing_columns_are_refused_in_french():
+    with pytest.raises(ValueError, match="colonnes uai et pupils"):
+        cost_per_active_pupil(INDICATORS, ESTABLISHMENTS.drop(columns="pupils"), WHITE_PAPER)
+
+
+def test_departement_pools_the_measured_colleges(hand_built):
+    dep = departement_cost(hand_built.reset_index())
+    assert (dep["n_colleges"], dep["n_measured"]) == (5, 2)
+    tco_all = Decimal("45451.43") + Decimal("35788.93") + sum(
+        Decimal(str(hand_built.loc[u, "tco_year"])) for u in ("0480003C", "0480004D", "0480005E"))
+    assert dep["tco_year"] == float(tco_all)
+    assert dep["tco_year_measured"] == float(Decimal("45451.43") + Decimal("35788.93"))
+    assert dep["active_pupils"] == pytest.approx(340.0)
+    assert dep["cost_per_active_pupil"] == pytest.approx((45451.43 + 35788.93) / 340, rel=1e-12)
+    assert dep["mean_mar_pupils"] == pytest.approx(340 / 650)
+    assert dep["pupils"] == 1450 and dep["cost_per_pupil"] == pytest.approx(float(tco_all) / 1450)
+    assert dep["months"] == 2 and dep["reason"] == "" and dep["uai"] == ""
+
+
+def test_departement_without_any_measure_has_no_value():
+    out = cost_per_active_pupil(long_rows([]), ESTABLISHMENTS, WHITE_PAPER)
+    assert out["cost_per_active_pupil"].isna().all()
+    dep = departement_cost(out)
+    assert math.isnan(dep["cost_per_active_pupil"]) and dep["reason"] == cost.NO_ACTIVITY_DATA
+    assert dep["n_measured"] == 0 and dep["tco_year"] > 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 900), st.data())
+def test_mean_over_months_and_value_iff_someone_is_active(pupils, data):
+    # A monthly active rate is a count of active pupils over the pupils (a month may be absent).
+    actives = data.draw(st.lists(st.one_of(st.none(), st.integers(0, pupils)), min_size=1, max_size=6))
+    rates = [None if a is None or pupils == 0 else a / pupils for a in actives]
+    months = [f"2024-{m:02d}" for m in range(1, len(rates) + 1)]
+    rows = long_rows([("0450001A", m, "monthly_active_rate", "ELEVE", r)
+                      for m, r in zip(months, rates) if r is not None])
+    est = pd.DataFrame({"uai": ["0450001A"], "pupils": [pupils]})
+    row = cost_per_active_pupil(rows, est, WHITE_PAPER).iloc[0]
+    measured = [r for r in rates if r is not None]
+    assert row["months"] == len(measured)
+    if measured:
+        assert row["mean_mar_pupils"] == pytest.approx(sum(measured) / len(measured), abs=1e-12)
+    has_value = pupils > 0 and bool(measured) and sum(measured) > 0
+    assert (row["reason"] == "") == has_value
+    assert math.isnan(row["cost_per_active_pupil"]) != has_value
+    if has_value:
+        # Cost × active pupils gives back the TCO; never cheaper per active than per pupil.
+        assert row["cost_per_active_pupil"] * row["active_pupils"] == pytest.approx(row["tco_year"], rel=1e-9)
+        assert row["cost_per_active_pupil"] >= row["cost_per_pupil"] - 0.005
+
+
+def test_mean_pupil_activity_ignores_missing_values():
+    rows = long_rows([("0450001A", "2024-10", "monthly_active_rate", "ELEVE", None),
+                      ("0450001A", "2024-11", "monthly_active_rate", "ELEVE", 0.25)])
+    out = mean_pupil_activity(rows)
+    assert out.to_dict("records") == [{"uai": "0450001A", "mean_mar_pupils": 0.25, "months": 1}]
+
+
+def test_end_to_end_on_a_generated_warehouse(warehouse, indicators):
+    from numeduc.usage.indicators import connect, establishments_frame
+
+    est = establishments_frame(connect(warehouse))
+    out = cost_per_active_pupil(indicators, est, WHITE_PAPER)
+    assert set(out["uai"]) == set(est["uai"]) and len(out) == len(est)
+    mar = indicators[(indicators.indicator == "monthly_active_rate") & (indicators.profile == "ELEVE")]
+    for r in out.itertuples():
+        own = mar[mar.uai == r.uai]
+        pupils = int(est.loc[est.uai == r.uai, "pupils"].iloc[0])
+        assert r.pupils == pupils
+        # The same collège simulated alone by the engine: same euros to the cent.
+        alone = budget.simulate_departement(WHITE_PAPER, None, pd.DataFrame({"uai": [r.uai], "pupils": [pupils]}),
+                                            scale_equipment=True)
+        assert r.tco_year == float(alone.total_per_year)
+        assert r.months == own["month"].nunique()
+        if r.reason == "":
+            assert r.mean_mar_pupils == pytest.approx(own["value"].mean())
+            # mean MAR × pupils = mean number of active pupils (MAR's denominator is the pupils).
+            assert r.active_pupils == pytest.approx((own["numerator"]).mean())
+            assert r.cost_per_active_pupil == pytest.approx(r.tco_year / own["numerator"].mean())
+    assert (out["reason"] == "").sum() >= 1
+    dep = departement_cost(out)
+    assert dep["n_colleges"] == len(est) and dep["cost_per_active_pupil"] > dep["cost_per_pupil"]
