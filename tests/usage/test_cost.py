@@ -190,3 +190,86 @@ def test_end_to_end_on_a_generated_warehouse(warehouse, indicators):
     assert (out["reason"] == "").sum() >= 1
     dep = departement_cost(out)
     assert dep["n_colleges"] == len(est) and dep["cost_per_active_pupil"] > dep["cost_per_pupil"]
+
+
+# -- numeduc usage cost ----------------------------------------------------------------------
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from numeduc.cli.main import app
+
+    return CliRunner().invoke(app, ["usage", "cost", *map(str, args)])
+
+
+@pytest.fixture(scope="module")
+def core_costs(warehouse, indicators):
+    from numeduc.usage.indicators import connect, establishments_frame
+
+    return cost_per_active_pupil(indicators, establishments_frame(connect(warehouse)), WHITE_PAPER)
+
+
+def test_cli_csv_is_the_core_table(warehouse, core_costs):
+    import io
+
+    res = _cli("--warehouse", warehouse, "--format", "csv")
+    assert res.exit_code == 0, res.output
+    shown = pd.read_csv(io.StringIO(res.stdout), dtype={"uai": str, "reason": str}, keep_default_na=False,
+                        na_values=[""])
+    assert list(shown.columns) == cost.COLUMNS
+    pd.testing.assert_series_equal(shown["tco_year"], core_costs["tco_year"], check_names=False)
+    pd.testing.assert_series_equal(shown["cost_per_active_pupil"], core_costs["cost_per_active_pupil"],
+                                   check_names=False, rtol=1e-12)
+    assert (shown["scenario"] == "livre-blanc-2017").all()  # the default preset
+
+
+def test_cli_json_with_a_scenario_file_and_no_scaling(warehouse, indicators, tmp_path):
+    import json
+
+    from numeduc.usage.indicators import connect, establishments_frame
+
+    path = tmp_path / "eim.yaml"
+    path.write_text("name: eim-420\nbase: livre-blanc-2017\nstrategy: eim\nparameters:\n  mobile_device_price: 420\n",
+                    encoding="utf-8")
+    out = tmp_path / "cout.json"
+    res = _cli("--warehouse", warehouse, "--scenario", path, "--no-scale", "--format", "json", "--output", out)
+    assert res.exit_code == 0, res.output
+    assert f"Écrit : {out}" in res.stderr
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert (payload["scenario"], payload["scale_equipment"]) == ("eim-420", False)
+    expected = cost_per_active_pupil(indicators, establishments_frame(connect(warehouse)),
+                                     budget.load_scenario(path), scale_equipment=False)
+    assert [c["tco_year"] for c in payload["colleges"]] == expected["tco_year"].tolist()
+    dep = payload["departement"]
+    assert dep["name"] == "Ensemble du département"
+    assert dep["cost_per_active_pupil"] == pytest.approx(departement_cost(expected)["cost_per_active_pupil"])
+
+
+def test_cli_table_in_french(warehouse, core_costs):
+    from numeduc.formatting import fr_euro
+
+    res = _cli("--warehouse", warehouse, "--preset", "livre-blanc-2017")
+    assert res.exit_code == 0, res.output
+    first = core_costs.iloc[0]
+    assert "Coût par élève actif" in res.stdout and first["uai"] in res.stdout
+    assert fr_euro(first["tco_year"]) in res.stdout
+    assert fr_euro(first["cost_per_active_pupil"]) in res.stdout
+    dep = departement_cost(core_costs)
+    assert "Ensemble du département" in res.stdout and fr_euro(dep["cost_per_active_pupil"]) in res.stdout
+    assert "livre-blanc-2017" in res.stdout
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--warehouse", "{wh}", "--preset", "inconnu"], "préréglage inconnu « inconnu »"),
+    (["--warehouse", "{wh}", "--preset", "byod", "--scenario", "x.yaml"], "pas les deux"),
+    (["--warehouse", "{wh}", "--format", "xml"], "format inconnu"),
+    (["--warehouse", "{tmp}/absent"], "entrepôt introuvable"),
+    (["--warehouse", "{wh}", "--scenario", "{tmp}/absent.yaml"], "fichier de scénario introuvable"),
+    (["--warehouse", "{wh}", "--scenario", "{tmp}/bad.yaml"], "bad.yaml, ligne 3, champ « parameters.desktop_price »"),
+    (["--warehouse", "{tmp}"], "référentiel des établissements"),
+])
+def test_cli_errors_are_french_on_stderr(warehouse, tmp_path, argv, needle):
+    (tmp_path / "bad.yaml").write_text("name: faux\nparameters:\n  desktop_price: -800\n", encoding="utf-8")
+    res = _cli(*[a.replace("{wh}", str(warehouse)).replace("{tmp}", str(tmp_path)) for a in argv])
+    assert res.exit_code != 0
+    assert needle in res.stderr and res.stderr.startswith("Erreur : ")

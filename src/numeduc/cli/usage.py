@@ -174,3 +174,118 @@ def indicators(
             df.to_csv(sys.stdout, index=False)
     if output:
         typer.echo(f"{len(df)} lignes écrites dans {output}", err=True)
+
+
+@app.command("cost")
+def cost(
+    warehouse: Path = typer.Option(..., "--warehouse", help="Dossier de l'entrepôt."),
+    preset: Optional[str] = typer.Option(None, "--preset", "-p",
+                                         help="Préréglage de budget (défaut : livre-blanc-2017 ; "
+                                              "voir « numeduc budget presets »)."),
+    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario de budget YAML."),
+    scale: bool = typer.Option(True, "--scale/--no-scale",
+                               help="Adapter postes, salles, bornes et chariots à l'effectif de chaque collège."),
+    fmt: str = typer.Option("table", "--format", "-f", help="Format de sortie : table, csv ou json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Fichier de sortie (défaut : sortie standard)."),
+) -> None:
+    """Coût par élève actif de chaque collège : coût annuel du scénario de budget divisé par le
+    nombre moyen d'élèves actifs dans le mois (taux d'activité mensuel moyen × élèves inscrits).
+
+    CSV : un collège par ligne (uai, name, pupils, tco_year, cost_per_pupil, mean_mar_pupils,
+    months, active_pupils, cost_per_active_pupil, reason, scenario). JSON : les collèges et
+    l'ensemble du département. Tableau : les deux, en format français."""
+    import json
+
+    from numeduc.budget import ScenarioError, list_presets, load_preset, load_scenario
+
+    if fmt not in ("table", "csv", "json"):
+        raise _err(f"format inconnu « {fmt} » (attendu : table, csv ou json)", 2)
+    if preset and scenario:
+        raise _err("indiquez soit --preset NOM, soit --scenario FICHIER.yaml, pas les deux", 2)
+    if not warehouse.is_dir():
+        raise _err(f"{warehouse} : entrepôt introuvable", 2)
+    try:
+        if scenario:
+            if not scenario.is_file():
+                raise _err(f"{scenario} : fichier de scénario introuvable", 2)
+            chosen = load_scenario(scenario)
+        else:
+            name = preset or "livre-blanc-2017"
+            try:
+                chosen = load_preset(name)
+            except KeyError:
+                raise _err(f"préréglage inconnu « {name} » ; disponibles : {', '.join(list_presets())}", 2)
+    except ScenarioError as exc:
+        raise _err(str(exc), 2)
+
+    from numeduc.usage.cost import cost_per_active_pupil, departement_cost
+    from numeduc.usage.indicators import compute_indicators, connect, establishments_frame
+
+    try:
+        con = connect(warehouse)
+        indicators = compute_indicators(con, referential=False)
+        est = establishments_frame(con)
+    except ValueError as exc:
+        raise _err(str(exc))
+    costs = cost_per_active_pupil(indicators, est, chosen, scale_equipment=scale)
+    total = departement_cost(costs)
+
+    if fmt == "csv":
+        text = costs.to_csv(index=False)
+    elif fmt == "json":
+        def clean(record: dict) -> dict:
+            return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+
+        payload = {
+            "scenario": chosen.name, "scenario_label": chosen.label, "scale_equipment": scale,
+            "colleges": [clean(r) for r in json.loads(costs.to_json(orient="records", force_ascii=False, double_precision=15))],
+            "departement": clean({k: (v.item() if hasattr(v, "item") else v) for k, v in total.items()}),
+        }
+        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = _cost_table(costs, total, chosen, scale)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Écrit : {output}", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+def _cost_table(costs, total: dict, scenario, scale: bool) -> str:
+    """The Rich table as text (French number formatting), with the département's row last."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from numeduc.formatting import fr_euro, fr_number, fr_percent
+
+    def pct(value) -> str:
+        return fr_percent(None if value != value else float(value) * 100)
+
+    table = Table(title=f"Coût par élève actif — {scenario.label or scenario.name}")
+    with_reasons = bool((costs["reason"] != "").any() or total["reason"])
+    titles = ["Collège", "UAI", "Élèves", "Coût par an", "Coût par élève", "Élèves actifs (moy.)",
+              "Taux d'activité (moy.)", "Mois", "Coût par élève actif"] + (["Remarque"] if with_reasons else [])
+    for title in titles:
+        table.add_column(title, justify="left" if title in ("Collège", "UAI", "Remarque") else "right")
+    for r in list(costs.to_dict("records")) + [total]:
+        is_total = r is total
+        if is_total:
+            table.add_section()
+        pupils = r["pupils"]
+        cells = [
+            r["name"] or r["uai"], r["uai"], fr_number(None if pupils is None or pupils != pupils else int(pupils)),
+            fr_euro(r["tco_year"]), fr_euro(r["cost_per_pupil"]),
+            fr_number(r["active_pupils"], 0), pct(r["mean_mar_pupils"]), str(int(r["months"])),
+            fr_euro(r["cost_per_active_pupil"]),
+        ] + ([r["reason"]] if with_reasons else [])
+        table.add_row(*[f"[bold]{c}[/bold]" if is_total and c else c for c in cells])
+    console = Console(width=160, record=True, file=io.StringIO())
+    console.print(table)
+    how = ("équipement proportionnel à l'effectif de chaque collège" if scale
+           else "équipement du scénario dans chaque collège, seul l'effectif change")
+    console.print(f"Scénario de budget : {scenario.label or scenario.name} ({scenario.name}), {how}.")
+    console.print(f"Ensemble du département : coût des {total['n_measured']} collèges mesurés divisé par "
+                  f"leurs élèves actifs ; coût par élève sur les {total['n_colleges']} collèges.")
+    return console.export_text()
