@@ -12,7 +12,9 @@ import pandas as pd
 from numeduc.usage import warehouse as wh
 from numeduc.usage.indicators import (
     DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, POPULATION_COLUMNS, calendar_frame, school_days_frame,
+    school_weeks_frame,
 )
+from numeduc.usage import calendar as ucal
 from numeduc.usage.schemas import SERVICE_CATEGORIES
 
 KINDS = ["establishments", "service_catalog", "ent_accounts_snapshot", "ent_events",
@@ -35,6 +37,13 @@ def dimensions(warehouse, uais=None):
     pops = pd.DataFrame([(r.uai, p, int(getattr(r, c))) for r in est.itertuples(index=False)
                          for p, c in POPULATION_COLUMNS.items()], columns=["uai", "profile", "population"])
     return est, months, pops, calendar_frame(est, months), school_days_frame(est, months)
+
+
+def week_dimensions(est, months):
+    """School weeks per collège and month, and each collège's standard UTC offset (seconds)."""
+    offsets = pd.DataFrame({"uai": est["uai"], "off": [ucal.standard_offset_s(d, int(months[0][:4]))
+                                                       for d in est["departement"]]})
+    return school_weeks_frame(est, months), offsets
 
 
 # The same algorithms as numeduc.usage.indicators, written by hand: a category bit mask per
@@ -64,9 +73,15 @@ sess_ev AS (
 sessions AS MATERIALIZED (
   SELECT uai, user_id, profile, min(ym) AS ym, bit_or(mask) AS mask
   FROM sess_ev GROUP BY uai, user_id, profile, session_id, gap_no),
-active AS (
-  SELECT uai, profile, ym, count(*) AS active, """ + BIT_SUMS + """
-  FROM (SELECT uai, profile, ym, user_id, bit_or(mask) AS mask FROM ev GROUP BY ALL) GROUP BY ALL),
+um AS MATERIALIZED (
+  SELECT e.uai, e.profile, e.ym, e.user_id, bit_or(e.mask) AS mask,
+         bit_or(1::BIGINT << ((((e.t_s + o.off) // 86400 + 3) // 7) % 8)) AS weeks
+  FROM ev e JOIN offs o USING (uai) GROUP BY ALL),
+active AS (SELECT uai, profile, ym, count(*) AS active, """ + BIT_SUMS + """ FROM um GROUP BY ALL),
+regularity AS (
+  SELECT u.uai, w.month, u.profile, median(bit_count(u.weeks & w.school_weeks_mask)) AS k, w.school_weeks
+  FROM um u JOIN sw w ON w.uai = u.uai AND w.ym = u.ym
+  WHERE u.profile IN ('ELEVE', 'PARENT', 'ENSEIGNANT', 'PERSONNEL') GROUP BY ALL),
 nsess AS (SELECT uai, profile, ym, count(*) AS sessions, """ + BIT_SUMS + """ FROM sessions GROUP BY ALL),
 regular AS (SELECT uai, profile, ym, count(*) AS regular FROM (
   SELECT uai, profile, ym, user_id FROM sessions GROUP BY ALL HAVING count(*) >= 8) GROUP BY ALL),
@@ -144,6 +159,7 @@ UNION ALL SELECT uai, month, 'service_mix_share_' || category, profile, n_mix, s
 UNION ALL SELECT uai, month, 'service_reach_' || category, profile, n_reach, population FROM jc
 UNION ALL SELECT uai, month, 'parents_never_grades_share', 'PARENT', population - n_reach, population
   FROM jc WHERE profile = 'PARENT' AND category = 'notes_competences'
+UNION ALL SELECT uai, month, 'weekly_regularity', profile, k, school_weeks FROM regularity
 UNION ALL SELECT uai, strftime(make_date(ym // 100, ym % 100, 1), '%Y-%m'), 'out_of_school_share', '', n - ins, n FROM oos
 UNION ALL SELECT e.uai, m.month, 'bandwidth_kbps_per_user', '', e.bw_down_mbps * 1000, e.pupils + e.staff FROM est e CROSS JOIN months m
 UNION ALL SELECT n.uai, n.month, 'device_activity_rate_30d', '', coalesce(k30, 0), n.n FROM ndev n LEFT JOIN dar USING (uai, month)
@@ -160,6 +176,7 @@ UNION ALL SELECT t.uai, t.month, 'traffic_bytes_per_pupil_day', '', b, e.pupils 
 
 def duckdb_sql(warehouse) -> pd.DataFrame:
     est, months, pops, cal, sd = dimensions(warehouse)
+    sw, offs = week_dimensions(est, months)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     # Same resource settings as ours, so that the comparison is fair.
@@ -171,7 +188,7 @@ def duckdb_sql(warehouse) -> pd.DataFrame:
                         "hive_partitioning=false, union_by_name=true)")
     con.execute("CREATE VIEW catalog AS SELECT source, module, service_category FROM service_catalog")
     est_small = est[["uai", "pupils", "staff", "n_aps", "bw_down_mbps"]]
-    for name, df in (("est", est_small), ("pops", pops), ("cal", cal), ("sd", sd),
+    for name, df in (("est", est_small), ("pops", pops), ("cal", cal), ("sd", sd), ("sw", sw), ("offs", offs),
                      ("months", pd.DataFrame({"month": months, "ym": [int(m.replace("-", "")) for m in months]})),
                      ("cats", pd.DataFrame({"category": list(SERVICE_CATEGORIES),
                                             "ci": range(len(SERVICE_CATEGORIES))}))):
@@ -253,7 +270,21 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     e2["ins"] = (e2["sod"] >= e2["start_s"]) & (e2["sod"] < e2["end_s"])
     oos = e2.groupby(["uai", "month"]).agg(n=("ins", "size"), ins=("ins", "sum")).reset_index()
     emit(oos, "out_of_school_share", "", oos["n"] - oos["ins"], oos["n"])
-    del ev, e2, usage, sc, g
+    # Weekly regularity: distinct local weeks of each active user, those that are school weeks
+    # counted, median per collège, month and profile.
+    sw, offs = week_dimensions(est, months)
+    off = ev["uai"].map(offs.set_index("uai")["off"]).to_numpy()
+    uw = pd.DataFrame({"uai": ev["uai"], "profile": ev["profile"], "month": ev["month"],
+                       "user_id": ev["user_id"], "week": ((ev["t_s"].to_numpy() + off) // 86400 + 3) // 7}
+                      ).drop_duplicates()
+    uw = uw.merge(sw[["uai", "month", "school_weeks_mask"]], on=["uai", "month"])
+    uw["school"] = np.right_shift(uw["school_weeks_mask"].to_numpy(), uw["week"].to_numpy() % 8) & 1
+    k = uw.groupby(["uai", "profile", "month", "user_id"])["school"].sum()
+    reg = k.groupby(level=[0, 1, 2]).median().rename("k").reset_index()
+    reg = reg[reg["profile"].isin(list(POPULATION_COLUMNS))].merge(sw[["uai", "month", "school_weeks"]],
+                                                                   on=["uai", "month"])
+    emit(reg, "weekly_regularity", reg["profile"], reg["k"], reg["school_weeks"])
+    del ev, e2, usage, sc, g, uw
     b = est.merge(pd.DataFrame({"month": months}), how="cross")
     emit(b, "bandwidth_kbps_per_user", "", b["bw_down_mbps"] * 1000, b["pupils"] + b["staff"])
     acc = read("ent_accounts_snapshot")

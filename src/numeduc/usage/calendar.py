@@ -134,6 +134,18 @@ def utc_offset_minutes(day: dt.date, tz: ZoneInfo) -> int:
     return int(noon.utcoffset().total_seconds() // 60)
 
 
+def week_number(day_no):
+    """Monday-based week number of a day number (days since 1970-01-01, a Thursday); works on
+    ints, numpy arrays and Ibis expressions alike."""
+    return (day_no + 3) // 7
+
+
+def standard_offset_s(departement: str, year: int) -> int:
+    """The département's UTC offset in winter, in seconds. Weeks are cut at Monday 00:00 in
+    standard time (in summer that is 01:00 local: activity around that midnight is rare)."""
+    return utc_offset_minutes(dt.date(year, 1, 15), timezone_for(str(departement))) * 60
+
+
 def months_between(first: str, count: int) -> list[str]:
     year, mon = int(first[:4]), int(first[5:7])
     out = []

@@ -187,6 +187,9 @@ class _Truth:
 
     def __init__(self) -> None:
         self.c: dict[tuple, float] = defaultdict(float)
+        self.weeks: dict[str, set[int]] = {}  # school weeks of each month
+        # (uai, month, profile) -> {active school weeks: users}
+        self.week_hist: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
 
     def add(self, name: str, key: tuple, value: float) -> None:
         self.c[(name, *key)] += value
@@ -248,6 +251,13 @@ def generate(
     day_month = np.array([month_list.index(f"{d.year:04d}-{d.month:02d}") for d in days])
     school_days = {m: cal.school_days_in_month(m, zone) for m in month_list}
     truth = _Truth()
+    # Weekly regularity: local weeks (standard time) with a school day in each month.
+    std_offset_s = cal.standard_offset_s(departement, int(month_list[0][:4]))
+    for mi, m in enumerate(month_list):
+        weeks = {cal.week_number((d - dt.date(1970, 1, 1)).days)
+                 for d, school, dm in zip(days, day_school, day_month) if school and dm == mi}
+        truth.c[("school_weeks", m)] = float(len(weeks))
+        truth.weeks[m] = weeks
     summary = GenerationSummary(out, len(est), int(est["pupils"].sum()))
 
     est.to_csv(out / "establishments.csv", index=False)
@@ -285,7 +295,7 @@ def generate(
             tables.extend(_user_events(
                 rng, uai, profile, activated, college_factor, month_list, days, day_school,
                 day_offset, day_month, modules_all, module_cat, events_per_session,
-                with_session_ids, truth, summary))
+                with_session_ids, truth, summary, std_offset_s))
         if tables:
             events = pa.concat_tables(tables)
             # Event ids are assigned once the collège's events are known.
@@ -325,7 +335,8 @@ def generate(
 
 def _user_events(rng, uai, profile, activated, college_factor, month_list, days, day_school,
                  day_offset, day_month, modules_all, module_cat, events_per_session,
-                 with_session_ids, truth: _Truth, summary: GenerationSummary) -> list[pa.Table]:
+                 with_session_ids, truth: _Truth, summary: GenerationSummary,
+                 std_offset_s: int) -> list[pa.Table]:
     """Sessions and events of the activated users of one profile of one collège."""
     n_users = activated
     if n_users == 0:
@@ -398,6 +409,20 @@ def _user_events(rng, uai, profile, activated, college_factor, month_list, days,
         in_school = day_school[e_day] & (local_s >= cal.SCHOOL_START_MIN * 60) & (local_s < cal.SCHOOL_END_MIN * 60)
         _count_truth(truth, uai, profile, month_list, e_user, e_month, e_sess, s_month, s_user,
                      module_cat[module], usage, in_school)
+        # Active school weeks of each user active in the (UTC) month of the events.
+        e_week = cal.week_number((ts + std_offset_s) // 86400)
+        for m in np.unique(e_month):
+            if not 0 <= m < len(month_list):
+                continue
+            label = month_list[m]
+            sel = e_month == m
+            users_m = np.unique(e_user[sel])
+            in_school_week = sel & np.isin(e_week, sorted(truth.weeks[label]))
+            user_weeks = np.unique(np.stack([e_user[in_school_week], e_week[in_school_week]]), axis=1)
+            k_of = dict(zip(*np.unique(user_weeks[0], return_counts=True)))
+            hist = truth.week_hist[(uai, label, profile)]
+            for u in users_m:
+                hist[int(k_of.get(u, 0))] += 1
         summary.sessions += n_s
         uid = np.array([f"{uai}-{code}{u}" for u in range(n_users)], dtype=object)
         if with_session_ids:
@@ -656,6 +681,12 @@ def _ground_truth_records(est: pd.DataFrame, month_list, school_days, truth: _Tr
                     put(r.uai, m, f"service_mix_share_{c}", p,
                         truth.get("sessions_cat", r.uai, m, p, ci), sessions)
                     put(r.uai, m, f"service_reach_{c}", p, truth.get("reach", r.uai, m, p, ci), pop)
+            for p in pops:
+                hist = truth.week_hist.get((r.uai, m, p))
+                if hist:
+                    weeks_of_users = np.repeat(list(hist), list(hist.values()))
+                    put(r.uai, m, "weekly_regularity", p, float(np.median(weeks_of_users)),
+                        truth.get("school_weeks", m))
             put(r.uai, m, "regular_use_share", "ELEVE", truth.get("regular", r.uai, m, "ELEVE"),
                 r.pupils)
             ci = SERVICE_CATEGORIES.index("notes_competences")

@@ -52,11 +52,15 @@ BASE_INDICATORS = [
     "out_of_school_share", "device_activity_rate_30d", "device_activity_rate_7d",
     "device_utilisation", "peak_concurrent_clients", "peak_concurrent_clients_per_ap",
     "bandwidth_kbps_per_user", "bandwidth_pressure", "traffic_bytes_per_pupil_day",
+    "weekly_regularity",
 ]
 INDICATORS = BASE_INDICATORS + [f"service_mix_share_{c}" for c in SERVICE_CATEGORIES] + [
     f"service_reach_{c}" for c in SERVICE_CATEGORIES]
 
 OUTPUT_COLUMNS = ["uai", "month", "indicator", "profile", "value", "numerator", "denominator"]
+# Internal rows of the union: per collège, month and profile, how many active users were active
+# in k school weeks (numerator = k, denominator = users); turned into weekly_regularity.
+_WEEKLY_HISTOGRAM = "_weekly_histogram"
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,19 @@ def calendar_frame(est: pd.DataFrame, months: list[str]) -> pd.DataFrame:
                                  cal.SCHOOL_START_MIN * 60 - off, cal.SCHOOL_END_MIN * 60 - off))
     return pd.DataFrame(rows, columns=["uai", "day_no", "start_s", "end_s"]).astype(
         {"day_no": "int64", "start_s": "int64", "end_s": "int64"})
+
+
+def school_weeks_frame(est: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Per collège and month: the school weeks (weeks with a school day in the month) as a bit
+    mask (bit = week number modulo 8; a month spans at most 6 consecutive weeks) and their count."""
+    rows = []
+    for r in est.itertuples(index=False):
+        for m in months:
+            weeks = {cal.week_number((d - dt.date(1970, 1, 1)).days)
+                     for d in cal.month_days(m) if cal.is_school_day(d, r.holiday_zone)}
+            rows.append((r.uai, int(m.replace("-", "")), m, sum(1 << (w % 8) for w in weeks), len(weeks)))
+    return pd.DataFrame(rows, columns=["uai", "ym", "month", "school_weeks_mask", "school_weeks"]).astype(
+        {"ym": "int64", "school_weeks_mask": "int64", "school_weeks": "int64"})
 
 
 def school_days_frame(est: pd.DataFrame, months: list[str]) -> pd.DataFrame:
@@ -297,8 +314,16 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
     def per_category(t, prefix):
         return {f"{prefix}{i}": ((t.mask >> i) & 1).sum() for i in range(n_cat)}
 
-    # Users active in the month (event month) and the categories they reached.
-    user_month = ev.group_by(keys + ["user_id"]).aggregate(mask=_bit_or(ev.mask))
+    # Users active in the month (event month), the categories they reached and the weeks they
+    # were active in (bit = local week number modulo 8).
+    year = int(months[0][:4])
+    offsets = ibis.memtable(pd.DataFrame({
+        "uai": est["uai"], "_off": [cal.standard_offset_s(d, year) for d in est["departement"]]}).astype(
+        {"_off": "int64"}))
+    evw = ev.join(offsets, "uai")
+    evw = evw.mutate(_week=ibis.literal(1, "int64") << (cal.week_number((evw.t_s + evw._off) // 86400) % 8))
+    user_month = evw.group_by(keys + ["user_id"]).aggregate(mask=_bit_or(evw.mask),
+                                                            weeks=_bit_or(evw._week))
     active = user_month.group_by(keys).aggregate(active=lambda t: t.count(), **per_category(user_month, "r"))
     n_sess = sessions.group_by(keys).aggregate(sessions=lambda t: t.count(), **per_category(sessions, "m"))
     per_user = sessions.group_by(keys + ["user_id"]).aggregate(n=lambda t: t.count())
@@ -335,6 +360,15 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
     den = ibis.cases((x._kind == "sessions_per_active", x.active), (x._kind == "mix", x.sessions),
                      else_=x.population)
     out = [_out(x, x._ind, x.profile, num, den)]
+
+    # Weekly regularity: the histogram of active school weeks per active user (the median is
+    # taken from it afterwards, exactly and on any backend).
+    sw = ibis.memtable(school_weeks_frame(est, months))
+    uw = user_month.filter(user_month.profile.isin(list(POPULATION_COLUMNS))).join(sw, ["uai", "ym"])
+    both = uw.weeks & uw.school_weeks_mask
+    uw = uw.mutate(k=sum(((both >> i) & 1) for i in range(8)))
+    hist = uw.group_by(["uai", "profile", "month", "k"]).aggregate(users=lambda t: t.count())
+    out.append(_out(hist, _WEEKLY_HISTOGRAM, hist.profile, hist.k, hist.users))
 
     # Out-of-school share: outside Mon-Fri 08:00-17:30 (local) on school days.
     cal_t = ibis.memtable(calendar_frame(est, months))
@@ -475,6 +509,11 @@ def compute_indicators(source, backend: str = "duckdb", month: str | None = None
     else:
         df = pd.DataFrame(columns=OUTPUT_COLUMNS)
     df = df[df["uai"].isin(est["uai"])]
+    hist = df["indicator"] == _WEEKLY_HISTOGRAM
+    if hist.any():
+        months = sorted(df.loc[hist, "month"].unique())
+        df = pd.concat([df[~hist], weekly_regularity(df[hist], school_weeks_frame(est, months))],
+                       ignore_index=True)
     df = df[df["denominator"].fillna(0) > 0].copy()
     df["value"] = df["numerator"] / df["denominator"]
     df["profile"] = df["profile"].fillna("")
@@ -486,6 +525,29 @@ def compute_indicators(source, backend: str = "duckdb", month: str | None = None
 
         df = add_referential(df, est)
     return df
+
+
+def weekly_regularity(histogram: pd.DataFrame, school_weeks: pd.DataFrame) -> pd.DataFrame:
+    """Median over a collège's active users of their active school weeks, over its school weeks.
+
+    ``histogram``: uai, month, profile, numerator = k weeks, denominator = users with k weeks.
+    The median of an even number of users is the mean of the two middle ones (as numpy's).
+    """
+    keys = ["uai", "month", "profile"]
+    h = histogram.sort_values(keys + ["numerator"], kind="stable").reset_index(drop=True)
+    cum = h.groupby(keys, sort=False)["denominator"].cumsum()
+    n = h.groupby(keys, sort=False)["denominator"].transform("sum")
+    # Value of the j-th user (1-based) = first k whose cumulative count reaches j.
+    lo_rank, hi_rank = (n + 1) // 2, n // 2 + 1
+    h["lo"] = h["numerator"].where((cum >= lo_rank) & (cum - h["denominator"] < lo_rank))
+    h["hi"] = h["numerator"].where((cum >= hi_rank) & (cum - h["denominator"] < hi_rank))
+    h["odd"] = n % 2 == 1
+    g = h.groupby(keys, sort=False).agg(lo=("lo", "max"), hi=("hi", "max"), odd=("odd", "first")).reset_index()
+    g["numerator"] = g["lo"].where(g["odd"], (g["lo"] + g["hi"]) / 2)
+    g = g.merge(school_weeks[["uai", "month", "school_weeks"]], on=["uai", "month"], how="left")
+    g["denominator"] = g["school_weeks"].fillna(0).astype(float)
+    g["indicator"] = "weekly_regularity"
+    return g[["uai", "month", "indicator", "profile", "numerator", "denominator"]]
 
 
 def departement_summary(indicators: pd.DataFrame) -> pd.DataFrame:
