@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from numeduc.formatting import fr_number, fr_percent
+from numeduc.formatting import fr_euro, fr_number, fr_percent
 from numeduc.usage.schemas import SERVICE_CATEGORIES
 
 
@@ -18,7 +18,7 @@ from numeduc.usage.schemas import SERVICE_CATEGORIES
 class IndicatorLabel:
     label: str
     explanation: str
-    unit: str = "percent"  # percent | number | kbps | megabytes
+    unit: str = "percent"  # percent | number | kbps | megabytes | euros
     decimals: int = 1
     direction: int = 1
     # The label already names who is counted (« Élèves … », « Parents … »): no « (élèves) ».
@@ -108,6 +108,17 @@ INDICATOR_LABELS: dict[str, IndicatorLabel] = {
         "Trafic wifi par élève et par jour de classe",
         "Volume reçu et émis sur le wifi dans le mois, divisé par le nombre d'élèves et par le "
         "nombre de jours de classe, en mégaoctets.", unit="megabytes", direction=0),
+    "weekly_regularity": IndicatorLabel(
+        "Régularité hebdomadaire",
+        "Parmi les personnes actives dans le mois, part médiane des semaines de classe du mois où "
+        "elles se sont connectées au moins une fois."),
+    # Not a monthly indicator of numeduc.usage.indicators: computed per collège over the months
+    # by numeduc.usage.cost, with the budget engine (shown in its own section).
+    "cost_per_active_pupil": IndicatorLabel(
+        "Coût par élève actif",
+        "Coût annuel du numérique du collège (scénario de budget) divisé par le nombre moyen "
+        "d'élèves actifs dans le mois (taux moyen d'élèves actifs × élèves inscrits).",
+        unit="euros", decimals=2, direction=-1, names_profile=True),
 }
 for _c in SERVICE_CATEGORIES:
     INDICATOR_LABELS[f"service_mix_share_{_c}"] = IndicatorLabel(
@@ -159,7 +170,7 @@ def parse_key(key: str) -> tuple[str, str]:
 
 
 def unit_suffix(indicator: str) -> str:
-    return {"percent": "%", "kbps": "kbit/s", "megabytes": "Mo"}.get(label_for(indicator).unit, "")
+    return {"percent": "%", "kbps": "kbit/s", "megabytes": "Mo", "euros": "€"}.get(label_for(indicator).unit, "")
 
 
 def scaled(indicator: str, value: float | None) -> float | None:
@@ -181,6 +192,8 @@ def format_value(indicator: str, value: float | None, *, missing: str = "—") -
         return missing
     if info.unit == "percent":
         return fr_percent(v, info.decimals)
+    if info.unit == "euros":
+        return fr_euro(v, info.decimals)
     text = fr_number(v, info.decimals)
     suffix = unit_suffix(indicator)
     return f"{text}\u00a0{suffix}" if suffix else text
