@@ -339,3 +339,152 @@ def test_flag_marks_the_unfavourable_quartile_only(percentile, z, indicator):
     assert text.startswith("à regarder") == (css == "watch")
     assert ("très éloigné" in text) == (z is not None and abs(z) >= 2)
     assert ("25 % les plus bas" in text) == low and ("25 % les plus hauts" in text) == high
+
+
+# -- « Coût par élève actif » ------------------------------------------------------------------
+
+def _cost_expected(warehouse_root, expected, scenario, scale=True):
+    from numeduc.usage.cost import cost_per_active_pupil, departement_cost
+    from numeduc.usage.indicators import connect, establishments_frame
+
+    est = establishments_frame(connect(warehouse_root / "45"))
+    costs = cost_per_active_pupil(expected, est, scenario, scale_equipment=scale)
+    return costs.set_index("uai"), departement_cost(costs)
+
+
+def _cost_section(html: str) -> str:
+    import html as html_lib
+
+    return html_lib.unescape(html.split('id="cost-title"')[1].split("</section>")[0])
+
+
+def _planning(name, scope="departement", **extra):
+    from numeduc.web.planning.models import Scenario
+
+    fields = {"base_preset": "livre-blanc-2017", "strategy": "classe_mobile", **extra}
+    return Scenario.objects.create(departement=Departement.objects.get(code="45"), name=name, scope=scope, **fields)
+
+
+def test_cost_section_with_the_white_paper_preset(client, login, world, warehouse_root, expected):
+    from numeduc import budget
+    from numeduc.formatting import fr_euro
+
+    costs, dep = _cost_expected(warehouse_root, expected, budget.load_preset("livre-blanc-2017"))
+    login(world["loiret_viewer"])
+    html = client.get("/usages/departements/45/").content.decode()
+    section = _cost_section(html)
+    assert "Coût par élève actif" in html.split('id="cost-title"')[1].split("</h2>")[0]
+    assert "préréglage du livre blanc de l'ADF (2017)" in section
+    assert "le département n'a pas encore de scénario de budget" in section
+    assert "données de démonstration" not in section  # a real (not demo) warehouse
+    for college in world["colleges"]:
+        row = section.split(f'data-uai="{college.uai}"')[1].split("</tr>")[0]
+        assert fr_euro(costs.loc[college.uai, "tco_year"]) in row
+        assert f'<td class="num value">{fr_euro(costs.loc[college.uai, "cost_per_active_pupil"])}</td>' in row
+    total = section.split('class="total"')[1].split("</tr>")[0]
+    assert fr_euro(dep["cost_per_active_pupil"]) in total and fr_euro(dep["tco_year"]) in total
+    assert f"{dep['n_measured']} collèges mesurés sur 4" in total
+
+
+def test_cost_section_uses_the_latest_departement_scenario(client, login, world, warehouse_root, expected):
+    from numeduc.formatting import fr_euro
+
+    _planning("Ancien scénario", strategy="byod")
+    recent = _planning("Plan EIM 2025", strategy="eim", scale_equipment=False,
+                       parameters={"mobile_device_price": "420"})
+    _planning("Collège type plus récent", scope="college", strategy="hybride")  # one typical collège: not used
+    costs, dep = _cost_expected(warehouse_root, expected, recent.to_engine(), scale=False)
+    login(world["loiret_editor"])
+    section = _cost_section(client.get("/usages/departements/45/").content.decode())
+    assert "scénario de budget du département « Plan EIM 2025 »" in section
+    assert "même équipement dans chaque collège" in section
+    assert f'href="/budget/scenarios/{recent.pk}/"' in section
+    uai = world["colleges"][2].uai
+    assert fr_euro(costs.loc[uai, "cost_per_active_pupil"]) in section.split(f'data-uai="{uai}"')[1].split("</tr>")[0]
+    # An edit of the scenario changes the figures at the next view (not a stale cached table).
+    recent.parameters = {"mobile_device_price": "500"}
+    recent.save()
+    costs2, _ = _cost_expected(warehouse_root, expected, recent.to_engine(), scale=False)
+    assert costs2.loc[uai, "tco_year"] > costs.loc[uai, "tco_year"]
+    section = _cost_section(client.get("/usages/departements/45/").content.decode())
+    assert fr_euro(costs2.loc[uai, "tco_year"]) in section.split(f'data-uai="{uai}"')[1].split("</tr>")[0]
+
+
+def test_cost_section_says_why_a_college_scenario_is_not_used(client, login, world):
+    _planning("Collège type", scope="college")
+    login(world["coordinator"])
+    section = _cost_section(client.get("/usages/departements/45/").content.decode())
+    assert "préréglage du livre blanc" in section and "portent sur un collège type" in section
+
+
+def test_cost_is_computed_from_the_cached_indicators(client, login, world, monkeypatch):
+    store.load("45")  # the Parquet cache exists (written now or by an earlier test)
+    store.clear_memo()  # a fresh process
+    calls = []
+    real = store._compute
+    monkeypatch.setattr(store, "_compute", lambda path: calls.append(path) or real(path))
+    import numeduc.usage.indicators as core
+
+    monkeypatch.setattr(core, "compute_indicators", lambda *a, **k: pytest.fail("indicators recomputed"))
+    login(world["loiret_editor"])
+    assert client.get("/usages/departements/45/").status_code == 200
+    data = store.load("45")
+    assert [k for k in data.derived if isinstance(k, tuple) and k[0] == "cost"] == [("cost", "preset-livre-blanc-2017")]
+    assert client.get("/usages/departements/45/cout-par-eleve-actif.csv").status_code == 200
+    assert calls == []
+
+
+def test_cost_export_matches_the_core_and_marks_demo_data(client, login, world, warehouse_root, expected):
+    from numeduc import budget
+
+    costs, dep = _cost_expected(warehouse_root, expected, budget.load_preset("livre-blanc-2017"))
+    login(world["loiret_editor"])
+    response = client.get("/usages/departements/45/cout-par-eleve-actif.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["uai"] for r in rows[:-1]] == sorted(c.uai for c in world["colleges"])
+    for r in rows[:-1]:
+        assert float(r["cout_annuel_euros"]) == costs.loc[r["uai"], "tco_year"]
+        assert float(r["cout_par_eleve_actif_euros"]) == pytest.approx(costs.loc[r["uai"], "cost_per_active_pupil"])
+        assert r["scenario"] == "livre-blanc-2017"
+    assert rows[-1]["uai"] == "" and rows[-1]["college"] == "Ensemble du département"
+    assert float(rows[-1]["cout_par_eleve_actif_euros"]) == pytest.approx(dep["cost_per_active_pupil"])
+    assert "avertissement" not in rows[0]
+    UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
+    response = client.get("/usages/departements/45/cout-par-eleve-actif.csv")
+    assert "demonstration" in response["Content-Disposition"]
+    assert all(r["avertissement"] == "données de démonstration"
+               for r in csv.DictReader(io.StringIO(response.content.decode())))
+    section = _cost_section(client.get("/usages/departements/45/").content.decode())
+    assert section.lower().count("données de démonstration") >= 3  # badge, sentence, export link
+
+
+@pytest.mark.parametrize("who", ["nord_editor", "dan_loiret", "dan_other", "school"])
+def test_refusals_of_the_cost_export(client, login, world, who):
+    _planning("Plan du Loiret")
+    login(world[who])
+    response = client.get("/usages/departements/45/cout-par-eleve-actif.csv")
+    assert response.status_code == 403
+    assert "Plan du Loiret" not in response.content.decode()
+
+
+def test_cost_export_of_a_departement_without_warehouse(client, login, world):
+    login(world["coordinator"])
+    assert client.get("/usages/departements/59/cout-par-eleve-actif.csv").status_code == 404
+    login(world["nord_editor"])
+    assert client.get("/usages/departements/59/cout-par-eleve-actif.csv").status_code == 404
+
+
+def test_labels_of_the_cost_and_of_the_weekly_regularity():
+    from numeduc.web.usage_dashboard.labels import label_for
+
+    assert format_value("cost_per_active_pupil", 1234.5) == "1\u202f234,50\u00a0€"
+    assert format_value("cost_per_active_pupil", float("nan")) == "—"
+    assert label_for("cost_per_active_pupil").direction == -1
+    info = label_for("weekly_regularity")
+    assert (info.label, info.unit, info.direction) == ("Régularité hebdomadaire", "percent", 1)
+    assert info.explanation.startswith("Parmi les personnes actives dans le mois, part médiane des semaines")
+    for profile, who in (("ELEVE", "élèves"), ("PARENT", "parents"), ("ENSEIGNANT", "enseignants"),
+                         ("PERSONNEL", "personnels")):
+        assert full_label("weekly_regularity", profile) == f"Régularité hebdomadaire ({who})"
+    assert format_value("weekly_regularity", 0.75) == "75,0\u00a0%"

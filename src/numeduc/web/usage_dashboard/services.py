@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -14,6 +16,9 @@ from .labels import (
     month_label, scaled, unit_suffix,
 )
 from .store import WarehouseData
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numeduc import budget
 
 DEMO_MARK = "données de démonstration"
 SOURCE = "journaux ENT, gestion de flotte et wifi des collèges du département"
@@ -239,3 +244,134 @@ def college_indicator_rows(data: WarehouseData, month: str, uai: str) -> tuple[l
 
 def profile_label(profile: str) -> str:
     return PROFILE_LABELS.get(profile, profile)
+
+
+# -- cost per active pupil (numeduc.usage.cost) -----------------------------------------------
+
+WHITE_PAPER_PRESET = "livre-blanc-2017"
+COST_SECTION = "Coût par élève actif"
+
+
+@dataclass
+class CostBasis:
+    """The budget scenario behind the cost per active pupil, and how the page names it."""
+
+    engine: "budget.Scenario"
+    scale_equipment: bool
+    key: str  # cache key: changes when the scenario changes
+    description: str  # plain French: which scenario, and why
+    planning_scenario: object | None = None  # numeduc.web.planning.models.Scenario
+    demo_scenario: bool = False
+
+
+def cost_basis(departement, user) -> CostBasis:
+    """The département's most recent budget scenario covering all its collèges (planning app),
+    when the user may read its budget; else the white paper's preset, and the reason.
+
+    A scenario of one typical collège does not say what each real collège costs, so it is
+    not used; a scenario that no longer passes the engine's validation is not either."""
+    from numeduc import budget
+    from numeduc.web.accounts.permissions import can_view_departement_budget
+    from numeduc.web.planning.models import Scenario as PlanningScenario
+
+    why = "le département n'a pas encore de scénario de budget"
+    if can_view_departement_budget(user, departement):
+        scenarios = PlanningScenario.objects.filter(departement=departement).order_by("-updated_at", "-pk")
+        chosen = scenarios.filter(scope=PlanningScenario.Scope.DEPARTEMENT).first()
+        if chosen is not None:
+            try:
+                engine = chosen.to_engine()
+            except budget.ScenarioError as error:
+                why = f"le scénario « {chosen.name} » n'est plus valide ({error.detail or error})"
+            else:
+                demo = " (scénario de démonstration)" if chosen.is_demo else ""
+                scale = ("équipement proportionnel à l'effectif" if chosen.scale_equipment
+                         else "même équipement dans chaque collège")
+                return CostBasis(
+                    engine, chosen.scale_equipment,
+                    f"scenario-{chosen.pk}-{chosen.updated_at.isoformat()}",
+                    f"scénario de budget du département « {chosen.name} »{demo}, le plus récent de ceux qui "
+                    f"couvrent tous les collèges ({scale})",
+                    planning_scenario=chosen, demo_scenario=chosen.is_demo)
+        elif scenarios.exists():
+            why = ("les scénarios de budget du département portent sur un collège type, pas sur chacun "
+                   "de ses collèges")
+    engine = budget.load_preset(WHITE_PAPER_PRESET)
+    return CostBasis(engine, True, f"preset-{WHITE_PAPER_PRESET}",
+                     f"préréglage du livre blanc de l'ADF (2017), « {engine.label} », équipement "
+                     f"proportionnel à l'effectif de chaque collège, car {why}")
+
+
+def cost_tables(data: WarehouseData, basis: CostBasis) -> tuple[pd.DataFrame, dict]:
+    """Per collège and pooled cost per active pupil, computed once per cached warehouse state and
+    scenario from the cached indicators (the logs are not read again)."""
+    from numeduc.usage.cost import cost_per_active_pupil, departement_cost
+
+    key = ("cost", basis.key)
+    if key not in data.derived:
+        # One scenario's table at a time: an edited scenario replaces the previous one.
+        for old in [k for k in data.derived if isinstance(k, tuple) and k[0] == "cost"]:
+            del data.derived[old]
+        costs = cost_per_active_pupil(data.indicators, data.establishments, basis.engine,
+                                      scale_equipment=basis.scale_equipment)
+        data.derived[key] = (costs, departement_cost(costs))
+    return data.derived[key]
+
+
+def _cost_row(r: dict, *, total: bool = False) -> dict:
+    from numeduc.formatting import fr_euro, fr_percent
+
+    mar = _num(r.get("mean_mar_pupils"))
+    return {
+        "uai": r["uai"], "name": r["name"] or r["uai"], "total": total,
+        "pupils": fr_number(_num(r.get("pupils"))),
+        "tco_year": fr_euro(_num(r.get("tco_year"))),
+        "cost_per_pupil": fr_euro(_num(r.get("cost_per_pupil"))),
+        "mean_mar_pupils": fr_percent(mar * 100 if mar is not None else None),
+        "active_pupils": fr_number(_num(r.get("active_pupils"))),
+        "months": int(r.get("months") or 0),
+        "cost_per_active_pupil": format_value("cost_per_active_pupil", _num(r.get("cost_per_active_pupil"))),
+        "raw_cost_per_active_pupil": _num(r.get("cost_per_active_pupil")),
+        "reason": r.get("reason") or "",
+    }
+
+
+def cost_section(data: WarehouseData, basis: CostBasis) -> dict:
+    """What the « Coût par élève actif » section shows: rows (cheapest per active pupil first,
+    collèges without a value last), the département's row, the months averaged."""
+    costs, total = cost_tables(data, basis)
+    ordered = costs.assign(_missing=costs["cost_per_active_pupil"].isna()).sort_values(
+        ["_missing", "cost_per_active_pupil", "uai"], kind="stable")
+    months = data.months
+    return {
+        "rows": [_cost_row(r) for r in ordered.drop(columns="_missing").to_dict("records")],
+        "total": _cost_row(total, total=True),
+        "n_measured": total["n_measured"], "n_colleges": total["n_colleges"],
+        "first_month": month_label(months[0]) if months else "",
+        "last_month": month_label(months[-1]) if months else "",
+        "n_months": len(months),
+        "basis": basis,
+        "explanation": label_for("cost_per_active_pupil").explanation,
+    }
+
+
+def cost_export_frame(data: WarehouseData, basis: CostBasis, *, demo: bool = False) -> pd.DataFrame:
+    """The section's table with raw values (the département's row last, its UAI empty)."""
+    costs, total = cost_tables(data, basis)
+    rows = costs.to_dict("records") + [total]
+    frame = pd.DataFrame({
+        "uai": [r["uai"] for r in rows], "college": [r["name"] for r in rows],
+        "eleves": [_num(r["pupils"]) for r in rows],
+        "cout_annuel_euros": [_num(r["tco_year"]) for r in rows],
+        "cout_par_eleve_euros": [_num(r["cost_per_pupil"]) for r in rows],
+        "taux_moyen_eleves_actifs": [_num(r["mean_mar_pupils"]) for r in rows],
+        "mois_moyennes": [int(r["months"]) for r in rows],
+        "eleves_actifs_moyenne": [_num(r["active_pupils"]) for r in rows],
+        "cout_par_eleve_actif_euros": [_num(r["cost_per_active_pupil"]) for r in rows],
+        "remarque": [r["reason"] for r in rows],
+        "scenario": basis.engine.name,
+        "base_du_cout": basis.description,
+    })
+    if demo:
+        frame["avertissement"] = DEMO_MARK
+    return frame

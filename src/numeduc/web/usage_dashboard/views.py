@@ -17,7 +17,7 @@ from numeduc.web.accounts.permissions import DEPARTEMENT_ROLES, require
 from numeduc.web.territories.models import College, Departement
 
 from . import services, store
-from numeduc.web.accounts.permissions import can_view_usage_college, can_view_usage_departement
+from numeduc.web.accounts.permissions import can_view_scenario, can_view_usage_college, can_view_usage_departement
 from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
 from .models import UsageWarehouse
 
@@ -95,6 +95,7 @@ def departement(request, code: str):
     rows = services.college_rows(data, month, indicator, profile)
     chart = services.series_chart(data, indicator, profile, departement_name=dep.name, demo=demo)
     fallbacks = sorted({r["fallback_reason"] for r in rows if r["fallback"]})
+    cost = services.cost_section(data, services.cost_basis(dep, request.user))
     return render(request, "usage_dashboard/departement.html", {
         "departement": dep, "demo": demo, "demo_note": demo_note(dep), "month": month,
         "month_label": month_label(month),
@@ -106,7 +107,22 @@ def departement(request, code: str):
         "definitions": [(label_for(i).label, label_for(i).explanation)
                         for i in dict.fromkeys(i for i, _ in KEY_INDICATORS)],
         "all_definitions": sorted((v.label, v.explanation) for v in INDICATOR_LABELS.values()),
+        "cost": cost,
+        "cost_scenario_visible": cost["basis"].planning_scenario is not None
+        and can_view_scenario(request.user, cost["basis"].planning_scenario),
     })
+
+
+@login_required
+def departement_cost_export(request, code: str):
+    """The « Coût par élève actif » table as CSV (same permission and data as the page)."""
+    dep, data, demo = _departement_data(request, code)
+    if data is None or not data.months:
+        return HttpResponse("Aucun journal d'usage chargé pour ce département.", status=404,
+                            content_type="text/plain; charset=utf-8")
+    basis = services.cost_basis(dep, request.user)
+    frame = services.cost_export_frame(data, basis, demo=demo)
+    return _csv_response(frame, f"cout-par-eleve-actif-{dep.code}", demo)
 
 
 @login_required
