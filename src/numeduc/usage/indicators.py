@@ -317,10 +317,13 @@ def _event_indicators(con, ev, est, pops, months, params) -> list[ir.Table]:
     # Users active in the month (event month), the categories they reached and the weeks they
     # were active in (bit = local week number modulo 8).
     year = int(months[0][:4])
-    offsets = ibis.memtable(pd.DataFrame({
-        "uai": est["uai"], "_off": [cal.standard_offset_s(d, year) for d in est["departement"]]}).astype(
-        {"_off": "int64"}))
-    evw = ev.join(offsets, "uai")
+    offsets = pd.DataFrame({"uai": est["uai"], "_off": [cal.standard_offset_s(d, year)
+                                                        for d in est["departement"]]}).astype({"_off": "int64"})
+    if offsets["_off"].nunique() == 1:
+        # One time zone (a département, or metropolitan France): a constant, no join on events.
+        evw = ev.mutate(_off=ibis.literal(int(offsets["_off"].iloc[0]), "int64"))
+    else:
+        evw = ev.join(ibis.memtable(offsets), "uai")
     evw = evw.mutate(_week=ibis.literal(1, "int64") << (cal.week_number((evw.t_s + evw._off) // 86400) % 8))
     user_month = evw.group_by(keys + ["user_id"]).aggregate(mask=_bit_or(evw.mask),
                                                             weeks=_bit_or(evw._week))
