@@ -11,7 +11,7 @@ See ``docs/budget.md`` for the model, its parameters and their sources.
 """
 
 from numeduc.budget.bandwidth import BandwidthResult, bandwidth, bandwidth_table, scenario_bandwidth
-from numeduc.budget.departement import DepartementSimulation, simulate_departement
+from numeduc.budget.departement import DepartementSimulation, scaled_to_pupils, simulate_departement
 from numeduc.budget.sensitivity import TornadoBar, tornado
 from numeduc.budget.export import simulation_to_dict, to_csv, to_dataframe, to_xlsx
 from numeduc.budget.model import (
@@ -42,7 +42,7 @@ from numeduc.budget.scenario import (
 
 __all__ = [
     "BandwidthResult", "DepartementSimulation", "TornadoBar", "bandwidth", "bandwidth_table",
-    "scenario_bandwidth", "simulate_departement", "tornado",
+    "scaled_to_pupils", "scenario_bandwidth", "simulate_departement", "tornado",
     "FAMILIES", "LINE_DEFINITIONS", "MODES", "PARAMETERS", "PARAMETER_SPECS", "STRATEGIES", "SUPPORT_MODES",
     "Fleet", "Line", "Parameter", "ParameterSpec", "Scenario", "ScenarioError", "Simulation", "YearResult",
     "cents", "fleet", "list_presets", "load_preset", "load_scenario", "scenario_from_dict", "simulate",

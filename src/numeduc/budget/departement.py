@@ -53,7 +53,9 @@ class DepartementSimulation:
         return {label: round(100 * int(counts.get(label, 0)) / self.n_colleges, 1) for _, label in BUCKETS}
 
 
-def _scaled(scenario: Scenario, pupils: int, scale_equipment: bool) -> Scenario:
+def scaled_to_pupils(scenario: Scenario, pupils: int, scale_equipment: bool) -> Scenario:
+    """The scenario of a collège of ``pupils`` pupils; with ``scale_equipment``, the equipment
+    that grows with the collège (SCALED_WITH_PUPILS) scaled in proportion, at least 1."""
     values: dict[str, Decimal] = {"pupils": Decimal(pupils)}
     if scale_equipment and scenario["pupils"] > 0:
         ratio = Decimal(pupils) / scenario["pupils"]
@@ -129,7 +131,7 @@ def simulate_departement(
     totals, per_pupils = [], []
     for size in frame["pupils"]:
         if size not in cache:
-            sim = simulate(_scaled(scenario, int(size), scale_equipment))
+            sim = simulate(scaled_to_pupils(scenario, int(size), scale_equipment))
             cache[size] = (sim.total_per_year_exact, sim.per_pupil_per_year_exact)
         totals.append(cache[size][0])
         per_pupils.append(cache[size][1])

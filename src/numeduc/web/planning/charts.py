@@ -95,9 +95,9 @@ def tornado_chart(result: ScenarioResult, bars: list[budget.TornadoBar], pupils:
 
 
 def _mean_engine(result: ScenarioResult, pupils: int):
-    from numeduc.budget.departement import _scaled
+    from numeduc.budget import scaled_to_pupils
 
-    return _scaled(result.engine, pupils, result.scenario.scale_equipment)
+    return scaled_to_pupils(result.engine, pupils, result.scenario.scale_equipment)
 
 
 def positioning_chart(pos: Positioning, markers: list[tuple[str, float]], *, demo: bool, name: str) -> str:

@@ -14,7 +14,8 @@ from statistics import median
 import pandas as pd
 
 from numeduc import budget
-from numeduc.budget.departement import BUCKETS, WHITE_PAPER_BUCKET_SHARES, _scaled
+from numeduc.budget import scaled_to_pupils
+from numeduc.budget.departement import BUCKETS, WHITE_PAPER_BUCKET_SHARES
 from numeduc.web.territories.models import College
 
 from .models import Scenario
@@ -113,7 +114,7 @@ def run(scenario: Scenario, engine: budget.Scenario | None = None) -> ScenarioRe
     sizes = dep.colleges["pupils"].value_counts()
     years: dict[int, YearRow] = {}
     for size, count in sizes.items():
-        sim = budget.simulate(_scaled(engine, int(size), scenario.scale_equipment))
+        sim = budget.simulate(scaled_to_pupils(engine, int(size), scenario.scale_equipment))
         for y in sim.years:
             row = years.setdefault(y.year, YearRow(y.year, {}, Decimal(0), Decimal(0), Decimal(0)))
             for f, v in y.by_family.items():
@@ -160,7 +161,7 @@ def tornado_bars(result: ScenarioResult, limit: int = 10) -> tuple[list[budget.T
     pupils = None
     if result.colleges is not None and result.n_colleges:
         pupils = round(result.pupils / result.n_colleges)
-        engine = _scaled(engine, pupils, result.scenario.scale_equipment)
+        engine = scaled_to_pupils(engine, pupils, result.scenario.scale_equipment)
     return budget.tornado(engine)[:limit], pupils
 
 
