@@ -273,3 +273,22 @@ def test_cli_errors_are_french_on_stderr(warehouse, tmp_path, argv, needle):
     res = _cli(*[a.replace("{wh}", str(warehouse)).replace("{tmp}", str(tmp_path)) for a in argv])
     assert res.exit_code != 0
     assert needle in res.stderr and res.stderr.startswith("Erreur : ")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 900), st.floats(0, 1)), min_size=1, max_size=8))
+def test_departement_value_lies_between_its_colleges(colleges):
+    """Σ cost / Σ active pupils is a weighted mean of the collèges' costs per active pupil."""
+    uais = [f"0450{i:03d}A" for i in range(len(colleges))]
+    est = pd.DataFrame({"uai": uais, "pupils": [p for p, _ in colleges]})
+    rows = long_rows([(u, "2024-10", "monthly_active_rate", "ELEVE", round(r * p) / p)
+                      for u, (p, r) in zip(uais, colleges) if p > 0])
+    out = cost_per_active_pupil(rows, est, WHITE_PAPER)
+    dep = departement_cost(out)
+    values = out["cost_per_active_pupil"].dropna()
+    assert dep["n_measured"] == len(values)
+    if values.empty:
+        assert math.isnan(dep["cost_per_active_pupil"])
+    else:
+        assert values.min() * (1 - 1e-12) <= dep["cost_per_active_pupil"] <= values.max() * (1 + 1e-12)
+    assert dep["tco_year"] == pytest.approx(out["tco_year"].sum(), abs=0.005)

@@ -488,3 +488,23 @@ def test_labels_of_the_cost_and_of_the_weekly_regularity():
                          ("PERSONNEL", "personnels")):
         assert full_label("weekly_regularity", profile) == f"Régularité hebdomadaire ({who})"
     assert format_value("weekly_regularity", 0.75) == "75,0\u00a0%"
+
+
+def test_cost_basis_never_reads_a_budget_the_user_may_not_read(world):
+    from numeduc.web.usage_dashboard.services import cost_basis
+
+    _planning("Plan du Loiret")
+    loiret = Departement.objects.get(code="45")
+    assert cost_basis(loiret, world["loiret_viewer"]).planning_scenario.name == "Plan du Loiret"
+    for who in ("nord_editor", "dan_loiret", "school"):
+        basis = cost_basis(loiret, world[who])
+        assert basis.planning_scenario is None and basis.engine.name == "livre-blanc-2017"
+        assert "Plan du Loiret" not in basis.description and "ne vous sont pas accessibles" in basis.description
+
+
+def test_cost_basis_skips_a_scenario_the_engine_refuses(world):
+    from numeduc.web.usage_dashboard.services import cost_basis
+
+    _planning("Plan cassé", base_preset="preset-disparu")
+    basis = cost_basis(Departement.objects.get(code="45"), world["loiret_editor"])
+    assert basis.engine.name == "livre-blanc-2017" and "« Plan cassé » n'est plus valide" in basis.description

@@ -275,7 +275,9 @@ def cost_basis(departement, user) -> CostBasis:
     from numeduc.web.planning.models import Scenario as PlanningScenario
 
     why = "le département n'a pas encore de scénario de budget"
-    if can_view_departement_budget(user, departement):
+    if not can_view_departement_budget(user, departement):
+        why = "les scénarios de budget du département ne vous sont pas accessibles"
+    else:
         scenarios = PlanningScenario.objects.filter(departement=departement).order_by("-updated_at", "-pk")
         chosen = scenarios.filter(scope=PlanningScenario.Scope.DEPARTEMENT).first()
         if chosen is not None:
@@ -308,14 +310,17 @@ def cost_tables(data: WarehouseData, basis: CostBasis) -> tuple[pd.DataFrame, di
     from numeduc.usage.cost import cost_per_active_pupil, departement_cost
 
     key = ("cost", basis.key)
-    if key not in data.derived:
-        # One scenario's table at a time: an edited scenario replaces the previous one.
-        for old in [k for k in data.derived if isinstance(k, tuple) and k[0] == "cost"]:
-            del data.derived[old]
+    cached = data.derived.get(key)
+    if cached is None:
         costs = cost_per_active_pupil(data.indicators, data.establishments, basis.engine,
                                       scale_equipment=basis.scale_equipment)
-        data.derived[key] = (costs, departement_cost(costs))
-    return data.derived[key]
+        cached = (costs, departement_cost(costs))
+        # One scenario's table at a time: an edited scenario replaces the previous one (pop, not
+        # del: another request may be doing the same).
+        for old in [k for k in list(data.derived) if isinstance(k, tuple) and k[0] == "cost"]:
+            data.derived.pop(old, None)
+        data.derived[key] = cached
+    return cached
 
 
 def _cost_row(r: dict, *, total: bool = False) -> dict:
