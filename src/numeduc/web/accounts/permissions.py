@@ -6,6 +6,8 @@ Rules (DESIGN.md, "Roles and visibility"):
 - département viewer: reads its own département's responses and results;
 - DAN: reads and changes its académie's responses (DAN questionnaire); reads the results of
   the départements of its académie once the campaign is published;
+- exception: a département's results are readable by the other départements' users when the
+  campaign is public, closed and published and the département agreed (see below);
 - school: its collège's usage indicators only.
 """
 
@@ -62,10 +64,43 @@ def can_view_departement_results(user, departement, campaign) -> bool:
     if user.role == Role.COORDINATOR:
         return True
     if user.role in DEPARTEMENT_ROLES:
-        return user.departement_id == departement.pk
+        return user.departement_id == departement.pk or departement_shares_results(departement, campaign)
     if user.role == Role.DAN:
         return campaign.published and departement.academie_id == user.academie_id
     return False
+
+
+# -- the « campagne publique » exception (docs/visibility.md) ----------------------------------
+# A département's individual results are readable by the editors and viewers of the OTHER
+# départements only when all of this holds: the coordinator declared the campaign public, the
+# campaign is closed and its national results published (answers final, same moment as the
+# aggregates), the département's response is submitted, and its editor agreed to share
+# (Response.share_consent). Withdrawing the agreement hides the results at the next request.
+# DAN of other académies and school heads get nothing more: the agreement names départements.
+
+def departement_shares_results(departement, campaign) -> bool:
+    """Whether this département's results for this campaign are shared with the other départements."""
+    if not (campaign.public and campaign.is_closed and campaign.published):
+        return False
+    from numeduc.web.surveys.models import Response
+
+    return Response.objects.filter(campaign=campaign, departement=departement, status=Response.Status.SUBMITTED,
+                                   share_consent=True).exists()
+
+
+def views_results_as_shared(user, departement, campaign) -> bool:
+    """True when the user reads these results only thanks to the exception (for the page's notice)."""
+    if not _active(user) or user.role not in DEPARTEMENT_ROLES or user.departement_id == departement.pk:
+        return False
+    return departement_shares_results(departement, campaign)
+
+
+def can_change_share_consent(user, response) -> bool:
+    """Only the département's own editors give or withdraw the agreement (not its viewers, not
+    the coordinator, not the DAN); withdrawing stays possible whatever the campaign's state."""
+    if not _active(user) or user.role != Role.DEPARTEMENT_EDITOR:
+        return False
+    return response.departement_id is not None and response.departement_id == user.departement_id
 
 
 def can_manage_campaigns(user) -> bool:
