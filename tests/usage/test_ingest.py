@@ -189,3 +189,57 @@ def test_folder_input_and_missing_file(tmp_path, generated):
     results = ingest("ent_events", [folder], tmp_path / "wh", "48")
     assert [r.status for r in results] == ["ingéré", "ingéré"]
     assert os.path.isdir(results[0].batch_dir)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_quarantine_lines_after_quoted_multiline_fields(tmp_path, newline):
+    """The quarantine gives the line where each bad row starts, as an editor shows it."""
+    nl = newline
+    rows = [
+        f'e1,2024-10-01T08:30:00Z,0480001R,alice,ELEVE,LOGIN,"Auth{nl}ENT",,s1,tablet,,one',  # 2-3
+        f'e2,pas-une-date,0480001R,bob,ELEVE,ACCESS,"Cahier ""de"", textes{nl}{nl}",,s2,tablet,,one',  # 4-6
+        "e3,2024-10-01T09:00:00Z,48X,carol,ELEVE,ACCESS,Homeworks,,s3,tablet,,one",  # 7
+        f'"e4{nl}",2024-10-01T09:00:00Z,0480001R,dan,ELEVE,ACCESS,"a{nl}b",,s4,tablet,,one,extra',  # 8-10
+        f'e5,2024-10-01T09:00:00Z,0480001R,"{nl}",PROF,ACCESS,"x{nl}y",,s5,tablet,,one',  # 11-13
+        "",  # 14: empty line
+        f'e6,2024-10-02T10:00:00Z,0480001R,erin,PARENT,VIEW,"Pro{nl}note",,,smartphone,,one',  # 15-16
+        f'e7,2024-10-02T10:00:00Z,0480001R,fred,PARENT,VIEW,"fin{nl}",,,écran,,one',  # 17-18
+    ]
+    src = tmp_path / "events.csv"
+    src.write_bytes(b"\xef\xbb\xbf" + (HEADER.rstrip("\n") + nl + nl.join(rows) + nl).encode("utf-8"))
+    [res] = ingest("ent_events", [src], tmp_path / "wh", "48")
+    assert res.status == "ingéré"
+    assert (res.rows, res.accepted, res.rejected) == (7, 2, 5)
+    q = list(csv.DictReader(open(Path(res.batch_dir) / "_quarantine.csv", encoding="utf-8", newline="")))
+    by_line = {int(r["line"]): r["reason"] for r in q}
+    assert sorted(by_line) == [4, 7, 8, 11, 17]
+    assert "« ts » : valeur invalide" in by_line[4]
+    assert "« uai » : format invalide « 48X »" in by_line[7]
+    assert "nombre de colonnes incorrect (13 au lieu de 12)" in by_line[8]
+    assert "« user_id » : champ obligatoire vide" in by_line[11]
+    assert "« device_type » : valeur non autorisée « écran »" in by_line[17]
+    df = read_kind(tmp_path / "wh", "ent_events")
+    assert sorted(df["event_id"]) == ["e1", "e6"]
+    assert sorted(df["module"]) == [f"Auth{nl}ENT", f"Pro{nl}note"]
+
+
+def test_quarantine_lines_with_rows_straddling_stream_blocks(tmp_path, monkeypatch):
+    from numeduc.usage import readers
+
+    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 256)
+    rows, expected, line = [], [], 2
+    for i in range(200):
+        module = '"Cahier\r\nde ""textes""\r\n"' if i % 4 == 0 else "Homeworks"
+        uai = "48X" if i % 9 == 0 else "0480001R"
+        extra = ",extra" if i % 13 == 5 else ""
+        rows.append(f"e{i},2024-10-01T09:00:00Z,{uai},u{i},ELEVE,ACCESS,{module},,s{i},tablet,,one{extra}")
+        if uai == "48X" or extra:
+            expected.append(line)
+        line += 1 + module.count("\r\n")
+    src = tmp_path / "events.csv"
+    src.write_bytes((HEADER.rstrip("\n") + "\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8"))
+    [res] = ingest("ent_events", [src], tmp_path / "wh", "48")
+    assert res.status == "ingéré" and res.rows == 200
+    q = pd.read_csv(Path(res.batch_dir) / "_quarantine.csv")
+    assert q["line"].tolist() == expected
+    assert res.rejected == len(expected) and line == 2 + 200 + 2 * 50

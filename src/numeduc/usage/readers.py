@@ -3,6 +3,9 @@
 Every batch carries a ``_line`` column (line number in the file for CSV and JSON Lines, the
 header being line 1 in CSV; row number for Parquet) so that rejected rows can be reported
 where the user will find them.  Nothing holds more than one batch in memory.
+
+CSV line numbers are physical lines, as an editor shows them: a row is numbered with the line
+where it starts, even after quoted fields that span several lines (see :class:`RecordStartLines`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class RejectedLine:
     line: int
     reason: str
     text: str = ""
+    record: int = -1  # CSV: record number as pyarrow counts them (header = 1, empty lines skipped)
 
 
 @dataclass
@@ -77,6 +81,208 @@ def _check_columns(path: Path, names: list[str], kind: Kind) -> None:
         raise UnreadableFileError(
             f"{path} : colonne(s) obligatoire(s) absente(s) pour « {kind.name} » : {', '.join(missing)}"
             f" (colonnes trouvées : {', '.join(names) or 'aucune'})")
+
+
+_BOM = b"\xef\xbb\xbf"
+_LF, _CR, _QUOTE = 10, 13, 34
+# Bytes that may stand next to a quote that opens or closes a quoted field: the delimiter,
+# a line break, or another quote (a doubled quote inside a quoted field).
+_QUOTE_NEIGHBOUR = np.zeros(256, bool)
+_QUOTE_NEIGHBOUR[[ord(","), _LF, _CR, _QUOTE]] = True
+
+
+class RecordStartLines:
+    """Physical line where each CSV record starts, from the file's bytes fed in order.
+
+    Records are numbered as pyarrow numbers them (``InvalidRow.number``): the header is
+    record 1 and empty lines are not records.  A line ends at "\\n", "\\r\\n" or a lone "\\r", as
+    for ``csv.reader`` and editors.  Quoting follows pyarrow and ``csv.reader`` (delimiter ",",
+    quote '"' doubled inside a quoted field, a quote only opens a quoted field at its start).
+
+    Cost: a block without any quote (the usual export) and without empty lines is counted with
+    a few ``bytes.count`` calls; a block with quotes is handled with numpy by quote parity, which
+    is exact as long as every quote opens or closes a field (or is doubled); otherwise (a stray
+    quote inside an unquoted field, text after a closing quote) the block is scanned quote by
+    quote in Python, exact but slower.  Only the lines of records not yet consumed are kept.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0  # records seen so far (header included)
+        self._breaks = 0  # line breaks in the bytes scanned so far
+        self._in_quotes = False
+        self._prev = _LF  # byte before the next one to scan (a line break at the start)
+        self._record_next = True  # the next byte scanned starts a line after a record's end
+        self._held = b""  # a trailing "\r" or '"' whose meaning depends on the next byte
+        self._at_start = True  # a UTF-8 BOM may still have to be skipped
+        self._base = 1  # record number of self._known[0]
+        self._known = np.empty(0, np.int64)
+        self._new: list[np.ndarray] = []
+
+    # -- feeding ------------------------------------------------------------------------------
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        data = self._held + chunk if self._held else chunk
+        self._held = b""
+        if self._at_start:
+            if len(data) < len(_BOM) and _BOM.startswith(data):
+                self._held = data
+                return
+            self._at_start = False
+            if data.startswith(_BOM):
+                data = data[len(_BOM):]
+        # Whether a final "\r" is followed by "\n", or what a final quote means (closing,
+        # doubled), depends on the next bytes: keep them for the next chunk.
+        keep = 1 if data.endswith(b"\r") else len(data) - len(data.rstrip(b'"'))
+        if keep:
+            self._held, data = data[-keep:], data[:-keep]
+        if data:
+            self._scan(data, at_eof=False)
+
+    def finish(self) -> None:
+        """The file has no more bytes."""
+        held, self._held = self._held, b""
+        self._at_start = False
+        if held:
+            self._scan(held, at_eof=True)
+        self._record_next = False
+
+    def _scan(self, data: bytes, at_eof: bool) -> None:
+        n = len(data)
+        first_is_record = self._record_next and data[0] not in (_LF, _CR)
+        has_quote = data.find(b'"') >= 0
+        if not has_quote and not self._in_quotes:
+            n_cr = data.count(b"\r")
+            if (n_cr == 0 or n_cr == data.count(b"\r\n")) and b"\n\n" not in data and b"\n\r\n" not in data \
+                    and (first_is_record or not self._record_next):
+                # Every line is one record: no need to look at where the lines end.
+                n_breaks = data.count(b"\n")
+                first = self._breaks + (1 if first_is_record else 2)
+                ends_with_break = data[-1] == _LF
+                n_starts = n_breaks + (1 if first_is_record else 0) - (1 if ends_with_break else 0)
+                self._add(np.arange(first, first + n_starts, dtype=np.int64))
+                self._breaks += n_breaks
+                self._record_next = ends_with_break
+                self._prev = data[-1]
+                return
+        arr = np.frombuffer(data, np.uint8)
+        breaks = np.flatnonzero(arr == _LF)
+        if data.find(b"\r") >= 0:
+            cr = np.flatnonzero(arr == _CR)
+            after = cr + 1
+            lone = np.ones(len(cr), bool)
+            inside = after < n  # a "\r" at the very end is only scanned at the end of the file
+            lone[inside] = arr[after[inside]] != _LF
+            breaks = np.sort(np.concatenate([breaks, cr[lone]]))
+        if not has_quote:
+            row_end = np.full(len(breaks), not self._in_quotes)
+            in_quotes = self._in_quotes
+        else:
+            row_end, in_quotes = self._quoting(data, arr, breaks)
+        ends = np.flatnonzero(row_end)
+        starts_at = breaks[ends] + 1
+        in_data = starts_at < n
+        starting = ends[in_data][~np.isin(arr[starts_at[in_data]], (_LF, _CR))]
+        lines = self._breaks + 2 + starting
+        if first_is_record:
+            lines = np.concatenate([[self._breaks + 1], lines])
+        self._add(lines.astype(np.int64, copy=False))
+        self._record_next = bool(len(ends)) and not in_data[-1] and not at_eof
+        self._breaks += len(breaks)
+        self._in_quotes = in_quotes
+        self._prev = data[-1]
+
+    def _quoting(self, data: bytes, arr: np.ndarray, breaks: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Whether each line break ends a record (is outside quotes), and the state at the end."""
+        quotes = np.flatnonzero(arr == _QUOTE)
+        carry = 1 if self._in_quotes else 0
+        opening = (np.arange(len(quotes)) + carry) % 2 == 0  # even number of quotes before it
+        before = np.empty(len(quotes), np.uint8)
+        before[1:] = arr[quotes[1:] - 1]
+        before[:1] = arr[quotes[:1] - 1] if len(quotes) and quotes[0] > 0 else self._prev
+        after = np.full(len(quotes), _LF, np.uint8)  # a quote ending the file closes its field
+        has_after = quotes + 1 < len(arr)
+        after[has_after] = arr[quotes[has_after] + 1]
+        if np.all(np.where(opening, _QUOTE_NEIGHBOUR[before], _QUOTE_NEIGHBOUR[after])):
+            row_end = (np.searchsorted(quotes, breaks) + carry) % 2 == 0
+            return row_end, (len(quotes) + carry) % 2 == 1
+        return self._quoting_exact(data, breaks)
+
+    def _quoting_exact(self, data: bytes, breaks: np.ndarray) -> tuple[np.ndarray, bool]:
+        # Positions where quoted parts open or close: a break is inside quotes when an odd
+        # number of them are at or before it.
+        toggles = [-1] if self._in_quotes else []
+        in_quotes = self._in_quotes
+        n = len(data)
+        pos = 0
+        while (j := data.find(b'"', pos)) >= 0:
+            if in_quotes:
+                if j + 1 < n and data[j + 1] == _QUOTE:  # doubled quote: still inside
+                    pos = j + 2
+                    continue
+                in_quotes = False
+                toggles.append(j)
+            elif (data[j - 1] if j > 0 else self._prev) in (ord(","), _LF, _CR):
+                in_quotes = True
+                toggles.append(j)
+            # else: a quote inside an unquoted field (or after a closing quote) is plain text
+            pos = j + 1
+        inside = np.searchsorted(np.asarray(toggles, np.int64), breaks, side="right") % 2 == 1
+        return ~inside, in_quotes
+
+    def _add(self, lines: np.ndarray) -> None:
+        if len(lines):
+            self._new.append(lines)
+            self.count += len(lines)
+
+    # -- looking up ---------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        if self._new:
+            self._known = np.concatenate([self._known, *self._new])
+            self._new = []
+
+    def lines_of(self, records: np.ndarray) -> np.ndarray:
+        """Start lines of the given record numbers (not forgotten, already scanned)."""
+        self._flush()
+        return self._known[np.asarray(records, np.int64) - self._base]
+
+    def line_of(self, record: int) -> int:
+        return int(self.lines_of(np.array([record]))[0])
+
+    def forget_before(self, record: int) -> None:
+        self._flush()
+        self._known = self._known[record - self._base:].copy()
+        self._base = record
+
+
+class _TrackedFile(io.RawIOBase):
+    """The raw bytes of a file, reported to a :class:`RecordStartLines` (and to a progress
+    callback) as the CSV parser reads them, so that the file is read only once."""
+
+    def __init__(self, path: Path, tracker: RecordStartLines, progress: Callable[[int], None] | None):
+        self._fh = open(path, "rb", buffering=0)
+        self._tracker = tracker
+        self._progress = progress
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        n = self._fh.readinto(b)
+        if n:
+            with memoryview(b) as view:
+                self._tracker.feed(view[:n].tobytes())
+        elif n == 0:
+            self._tracker.finish()
+        if self._progress:
+            self._progress(n or 0)
+        return n
+
+    def close(self):
+        self._fh.close()
+        super().close()
 
 
 def _progress_file(path: Path, progress: Callable[[int], None] | None):
@@ -130,42 +336,60 @@ def _csv(path: Path, kind: Kind, progress) -> BatchStream:
     header = [h.strip() for h in header]
     _check_columns(path, header, kind)
     rejected: list[RejectedLine] = []
+    tracker = RecordStartLines()
 
     def on_invalid(row) -> str:
+        # The physical line is filled in from the record number once the batch is placed.
         rejected.append(RejectedLine(
-            int(row.number) if row.number is not None else -1,
-            f"nombre de colonnes incorrect ({row.actual_columns} au lieu de {row.expected_columns})",
-            row.text[:200]))
+            -1, f"nombre de colonnes incorrect ({row.actual_columns} au lieu de {row.expected_columns})",
+            row.text[:200], int(row.number) if row.number is not None else -1))
         return "skip"
 
     reader = pacsv.open_csv(
-        _progress_file(path, progress),
+        io.BufferedReader(_TrackedFile(path, tracker, progress), buffer_size=1 << 20),
         read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False,
                                        column_names=header, skip_rows=1),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
+        # Quoted values may hold line breaks (and a record may then straddle two blocks).
+        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={h: pa.string() for h in header}, strings_can_be_null=True,
             include_columns=[h for h in header if h in kind.column_names]),
     )
     schema = reader.schema.append(pa.field("_line", pa.int64()))
 
+    def place(rejects: list[RejectedLine]) -> None:
+        numbered = [r for r in rejects if r.record > 0]
+        if numbered:
+            lines = tracker.lines_of(np.array([r.record for r in numbered]))
+            for r, line in zip(numbered, lines):
+                r.line = int(line)
+
     def gen():
-        next_line = 2  # line 1 is the header
-        consumed = 0  # rejected lines already accounted for
+        next_record = 2  # record 1 is the header
+        seen = 0  # rejected rows already taken into account
+        pending: list[RejectedLine] = []  # parser-rejected records after the rows placed so far
         for batch in reader:
-            n = batch.num_rows
-            # Lines rejected by the parser are holes in the numbering of the kept rows.
-            skipped = sorted(r.line for r in rejected[consumed:] if r.line > 0)
-            lines = []
-            cur = next_line
-            holes = set(skipped)
-            while len(lines) < n:
-                if cur not in holes:
-                    lines.append(cur)
-                cur += 1
-            consumed = len(rejected)
-            next_line = cur
-            yield _with_lines(batch, np.asarray(lines, np.int64))
+            # Records rejected by the parser are holes in the numbering of the kept rows; the
+            # batch holds the next ``num_rows`` records that are not holes.
+            pending.extend(r for r in rejected[seen:] if r.record > 0)
+            seen = len(rejected)
+            pending.sort(key=lambda r: r.record)
+            end = next_record + batch.num_rows
+            k = 0
+            while k < len(pending) and pending[k].record < end:
+                end += 1
+                k += 1
+            holes, pending = pending[:k], pending[k:]
+            records = np.arange(next_record, end, dtype=np.int64)
+            if holes:
+                records = records[~np.isin(records, [r.record for r in holes])]
+            place(holes)
+            lines = tracker.lines_of(records)
+            tracker.forget_before(end)
+            next_record = end
+            yield _with_lines(batch, lines)
+        pending.extend(r for r in rejected[seen:] if r.record > 0)
+        place(pending)
 
     return BatchStream(path, schema, gen(), rejected)
 
