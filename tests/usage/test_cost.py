@@ -292,3 +292,19 @@ def test_departement_value_lies_between_its_colleges(colleges):
     else:
         assert values.min() * (1 - 1e-12) <= dep["cost_per_active_pupil"] <= values.max() * (1 + 1e-12)
     assert dep["tco_year"] == pytest.approx(out["tco_year"].sum(), abs=0.005)
+
+
+def test_cli_says_when_the_warehouse_holds_demo_logs(warehouse, tmp_path):
+    import io
+    import json
+    import shutil
+
+    copy = tmp_path / "wh"
+    shutil.copytree(warehouse, copy)
+    res = _cli("--warehouse", copy)
+    assert res.exit_code == 0 and "démonstration" not in res.stdout
+    (copy / "_numeduc_demo.json").write_text('{"note": "test"}', encoding="utf-8")
+    assert "Données de démonstration" in _cli("--warehouse", copy).stdout
+    assert json.loads(_cli("--warehouse", copy, "-f", "json").stdout)["avertissement"] == "données de démonstration"
+    shown = pd.read_csv(io.StringIO(_cli("--warehouse", copy, "-f", "csv").stdout))
+    assert (shown["avertissement"] == "données de démonstration").all()

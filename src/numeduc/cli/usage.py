@@ -229,6 +229,10 @@ def cost(
         raise _err(str(exc))
     costs = cost_per_active_pupil(indicators, est, chosen, scale_equipment=scale)
     total = departement_cost(costs)
+    # The web demo loader marks its synthetic warehouses with this file (usage_dashboard.store).
+    demo = (warehouse / "_numeduc_demo.json").is_file()
+    if demo and fmt == "csv":
+        costs = costs.assign(avertissement="données de démonstration")
 
     if fmt == "csv":
         text = costs.to_csv(index=False)
@@ -241,9 +245,13 @@ def cost(
             "colleges": [clean(r) for r in json.loads(costs.to_json(orient="records", force_ascii=False, double_precision=15))],
             "departement": clean({k: (v.item() if hasattr(v, "item") else v) for k, v in total.items()}),
         }
+        if demo:
+            payload["avertissement"] = "données de démonstration"
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     else:
         text = _cost_table(costs, total, chosen, scale)
+        if demo:
+            text += "Données de démonstration : journaux synthétiques.\n"
     if output:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"Écrit : {output}", err=True)
