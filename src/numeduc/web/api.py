@@ -83,12 +83,13 @@ class CampaignSchema(Schema):
     year: int
     status: str
     published: bool
+    public: bool
     demo: bool
 
 
 def _campaign(c: Campaign) -> dict:
     return {"id": c.pk, "title": c.title, "questionnaire": c.questionnaire_slug, "version": c.questionnaire_version,
-            "year": c.year, "status": c.status, "published": c.published, "demo": c.is_demo}
+            "year": c.year, "status": c.status, "published": c.published, "public": c.public, "demo": c.is_demo}
 
 
 @api.get("/campaigns", response=list[CampaignSchema], auth=AUTH, tags=["campagnes"])
@@ -154,7 +155,9 @@ def departement_profile(request, campaign_id: int, code: str):
                                        status=Response.Status.SUBMITTED).first()
     if response is None:
         raise HttpError(404, "Aucune réponse transmise par ce département pour cette campagne.")
-    profile, reference_campaign, _ = compute_profile(campaign, departement, response)
+    # Same rule as the page: the « campagne publique » exception lives in can_view_departement_results,
+    # and the previous campaign's levels are dropped unless that campaign is readable too.
+    profile, reference_campaign, _ = compute_profile(campaign, departement, response, request.user)
     return {
         "departement": code, "campaign": _campaign(campaign),
         "compared_with": _campaign(reference_campaign) if reference_campaign else None,

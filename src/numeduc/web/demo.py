@@ -23,6 +23,10 @@ from numeduc.web.territories.models import Academie, College, Departement
 DEMO_SEED = 2017
 DEMO_PASSWORD = "numeduc-demo"
 DEMO_DOMAIN = "demo.numeduc.fr"
+# The 2017 demo campaign is public and these départements agreed to share their results with
+# the other départements (docs/demo-data.md); all answered in 2017 with the default seed. Loiret
+# and Nord (the demo accounts) are left out so that their editors can try giving the agreement.
+DEMO_SHARING_CODES = ("14", "44", "69")
 COMMENT_SUFFIX = "__comment"
 
 
@@ -102,7 +106,7 @@ def _noon(year: int, month: int, day: int) -> dt.datetime:
 
 
 def _demo_campaign(slug: str, title: str, year: int, opens: tuple[int, int], closes: tuple[int, int], *,
-                   closed: bool, closes_year: int | None = None) -> Campaign:
+                   closed: bool, closes_year: int | None = None, public: bool = False) -> Campaign:
     """A demo campaign targeting every département (every académie for the DAN questionnaire)."""
     questionnaire = load_questionnaire(slug)
     closes_on = dt.date(closes_year or year, *closes)
@@ -110,7 +114,7 @@ def _demo_campaign(slug: str, title: str, year: int, opens: tuple[int, int], clo
         title=f"{title} (démonstration)", questionnaire_slug=questionnaire.slug,
         questionnaire_version=questionnaire.version, year=year, opens_on=dt.date(year, *opens), closes_on=closes_on,
         status=Campaign.Status.CLOSED if closed else Campaign.Status.OPEN, published=closed, is_demo=True,
-        closed_at=_noon(closes_on.year, closes_on.month, closes_on.day) if closed else None,
+        public=public, closed_at=_noon(closes_on.year, closes_on.month, closes_on.day) if closed else None,
     )
     if questionnaire.audience == "dan":
         campaign.target_academies.set(Academie.objects.all())
@@ -129,9 +133,13 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
     departements = reference.departements()
     colleges = reference.colleges(public_only=True)
 
-    c2017 = _demo_campaign("autodiagnostic", "Autodiagnostic 2017", 2017, (3, 1), (6, 30), closed=True)
+    c2017 = _demo_campaign("autodiagnostic", "Autodiagnostic 2017", 2017, (3, 1), (6, 30), closed=True, public=True)
     answers_2017 = generate_selfdiag_campaign(departements, 2017, seed=seed, colleges=colleges)
     n2017 = _store_answers(c2017, answers_2017, submitted_codes=set(answers_2017.index), when=_noon(2017, 6, 15))
+    from numeduc.web.surveys.services import set_share_consent
+
+    for response in Response.objects.filter(campaign=c2017, departement__code__in=DEMO_SHARING_CODES):
+        set_share_consent(response, True, None, when=_noon(2017, 6, 20))
 
     # Open until far in the future so that the demo accounts can always answer it.
     c2018 = _demo_campaign("autodiagnostic", "Autodiagnostic 2018", 2018, (3, 1), (6, 30), closed=False,

@@ -12,7 +12,13 @@ from numeduc import reference
 from numeduc.analysis.profile import MIN_GROUP, AxisDefinition, build_profile
 from numeduc.charts import Series, radar
 from numeduc.formatting import fr_number
-from numeduc.web.accounts.permissions import can_view_departement_results, owns_response, require
+from numeduc.web.accounts.permissions import (
+    can_view_departement_results,
+    can_view_response,
+    owns_response,
+    require,
+    views_results_as_shared,
+)
 from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import Departement
 from numeduc.web.usage_dashboard.integration import declared_vs_measured
@@ -24,14 +30,30 @@ def _level(value) -> str:
     return "—" if value is None else fr_number(value, 1 if value % 1 else 0)
 
 
-def compute_profile(campaign: Campaign, departement: Departement, response: Response):
-    """The département's profile for this campaign (shared by the page and the API)."""
+def visible_previous(user, response: Response) -> Response | None:
+    """The département's previous submitted response, if this user may also read that campaign's results.
+
+    A user of another département reading these results under the « campagne publique »
+    exception must not learn the previous campaign's levels unless that campaign is shared too.
+    """
+    previous = data.previous_response(response)
+    if previous is None or user is None or not views_results_as_shared(user, response.departement, response.campaign):
+        return previous
+    return previous if can_view_departement_results(user, response.departement, previous.campaign) else None
+
+
+def compute_profile(campaign: Campaign, departement: Departement, response: Response, user=None):
+    """The département's profile for this campaign (shared by the page and the API).
+
+    With ``user``, the change since the previous campaign is kept only if that user may read
+    the previous campaign's results too.
+    """
     questionnaire = campaign.questionnaire
     factor_items = questionnaire.factor_items()
     reference_campaign = data.comparison_campaign(campaign)
     levels = data.campaign_levels(reference_campaign) if reference_campaign else pd.DataFrame()
     own_levels = data.response_levels(response)
-    previous = data.previous_response(response)
+    previous = visible_previous(user, response)
     peers = data.reference_peer_groups()
     reference_label = "" if reference_campaign == campaign else (
         f" de la campagne {reference_campaign.year}" if reference_campaign else "")
@@ -69,8 +91,8 @@ def departement_results(request, campaign_id: int, code: str):
             "campaign": campaign, "departement": departement, "response": response if is_own else None,
         }, status=404)
 
-    profile, reference_campaign, peers = compute_profile(campaign, departement, response)
-    previous = data.previous_response(response)
+    profile, reference_campaign, peers = compute_profile(campaign, departement, response, request.user)
+    previous = visible_previous(request.user, response)
     demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
     series = [Series(f"{departement.name}", [r.level for r in profile.factors], "primary")]
     if profile.national:
@@ -104,6 +126,8 @@ def departement_results(request, campaign_id: int, code: str):
         "group_name": peers.group_names.get(own_group, "") if own_group is not None else "",
         "group_portrait": peers.portraits.get(own_group, "") if own_group is not None else "",
         "members": members, "indicator_rows": indicator_rows, "min_group": MIN_GROUP, "demo": demo,
+        "shared_view": views_results_as_shared(request.user, departement, campaign),
+        "can_view_response": can_view_response(request.user, response),
         "peer_notes": peers.notes_for(departement.code),
         "usage_comparison": declared_vs_measured(departement, profile.factors, user=request.user),
         "levels_table": [
@@ -130,7 +154,7 @@ def departement_results_csv(request, campaign_id: int, code: str):
                                        status=Response.Status.SUBMITTED).first()
     if response is None or not campaign.questionnaire.factor_items():
         raise Http404("Aucune réponse transmise par ce département pour cette campagne.")
-    profile, reference_campaign, _ = compute_profile(campaign, departement, response)
+    profile, reference_campaign, _ = compute_profile(campaign, departement, response, request.user)
     demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
     suffix = "-demonstration" if demo else ""
     out = HttpResponse(content_type="text/csv; charset=utf-8")

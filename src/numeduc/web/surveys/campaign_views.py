@@ -60,6 +60,7 @@ def completion(campaign: Campaign) -> tuple[dict, list[dict]]:
         counts[state] += 1
         answered = sum(1 for a in response.answers.all() if a.value is not None) if response else 0
         rows.append({"target": target, "response": response, "state": state, "answered": answered,
+                     "shared": bool(response and response.share_consent),
                      "progress": round(100 * answered / total_items) if total_items else 0})
     counts["rate"] = round(100 * counts["submitted"] / counts["targets"]) if counts["targets"] else 0
     return counts, rows
@@ -125,6 +126,17 @@ def campaign_action(request, campaign_id: int, action: str):
             campaign.published = True
             campaign.save(update_fields=["published"])
             messages.success(request, "Résultats nationaux publiés pour tous les comptes connectés.")
+    elif action in ("make_public", "make_private"):
+        from .services import SharingRefused, set_campaign_public
+
+        try:
+            set_campaign_public(campaign, action == "make_public")
+        except SharingRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Campagne déclarée publique : chaque département décidera s'il partage ses résultats."
+                             if action == "make_public" else
+                             "La campagne n'est plus publique : plus aucun résultat n'est partagé entre départements.")
     elif action == "invite":
         form = InviteForm(request.POST)
         created, errors = 0, []

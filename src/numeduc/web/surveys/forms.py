@@ -23,7 +23,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["title", "year", "opens_on", "closes_on", "target_departements", "target_academies"]
+        fields = ["title", "year", "opens_on", "closes_on", "public", "target_departements", "target_academies"]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -27,6 +27,11 @@ class Campaign(models.Model):
         help_text="Les agrégats nationaux sont visibles par tous les comptes connectés.",
     )
     is_demo = models.BooleanField("données de démonstration", default=False)
+    public = models.BooleanField(
+        "campagne publique", default=False,
+        help_text="Chaque département pourra accepter que ses résultats soient consultables par les autres "
+                  "départements, une fois la campagne clôturée et publiée. Sans son accord, rien n'est partagé.",
+    )
     target_departements = models.ManyToManyField(
         "territories.Departement", blank=True, related_name="campaigns", verbose_name="départements ciblés"
     )
@@ -82,6 +87,13 @@ class Response(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The respondent's agreement that other départements read its results when the campaign is
+    # public; who changed it and when is in the history (ResponseEvent, field "consent").
+    share_consent = models.BooleanField("accord de partage avec les autres départements", default=False)
+    share_consent_at = models.DateTimeField(null=True, blank=True)
+    share_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "réponse"
@@ -133,6 +145,7 @@ class ResponseEvent(models.Model):
         VALUE = "value", "réponse"
         COMMENT = "comment", "commentaire"
         STATUS = "status", "statut"
+        CONSENT = "consent", "accord de partage"
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="events")
     item_id = models.CharField(max_length=64, blank=True)

@@ -113,3 +113,51 @@ def _set_status(response: Response, status: str, user) -> None:
     response.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     ResponseEvent.objects.create(response=response, field=ResponseEvent.Field.STATUS,
                                  old_value=old, new_value=status, changed_by=user)
+
+
+# -- sharing with the other départements (docs/visibility.md) -------------------------------
+
+class SharingRefused(Exception):
+    """The campaign's « publique » flag or a response's agreement cannot change this way."""
+
+
+@transaction.atomic
+def set_share_consent(response: Response, consent: bool, user, *, when=None) -> bool:
+    """Give (``True``) or withdraw (``False``) the département's agreement to share its results.
+
+    Giving it needs a public campaign and a département's response; withdrawing is always
+    possible. Every change is one ``ResponseEvent`` (field ``consent``) with who and when; the
+    caller checks that ``user`` may do it (``can_change_share_consent``). Returns whether
+    anything changed. ``when`` dates the change (the demo loader's fixed dates); default: now.
+    """
+    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    if consent and response.departement_id is None:
+        raise SharingRefused("Seules les réponses des départements peuvent être partagées.")
+    if consent and not response.campaign.public:
+        raise SharingRefused("Cette campagne n'est pas publique : les réponses ne peuvent pas être partagées.")
+    if response.share_consent == consent:
+        return False
+    now = when or timezone.now()
+    old = response.share_consent
+    Response.objects.filter(pk=response.pk).update(share_consent=consent, share_consent_at=now, share_consent_by=user)
+    ResponseEvent.objects.create(response=response, field=ResponseEvent.Field.CONSENT,
+                                 old_value=old, new_value=consent, changed_by=user, changed_at=now)
+    return True
+
+
+@transaction.atomic
+def set_campaign_public(campaign: Campaign, public: bool) -> bool:
+    """Declare the campaign public, or not. Returns whether anything changed.
+
+    A campaign becomes public only before anyone started answering, so that every respondent
+    knew it when answering; it can stop being public at any time, which hides every shared
+    result at once (the agreements stay recorded but no longer open anything).
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.public == public:
+        return False
+    if public and campaign.responses.exists():
+        raise SharingRefused("Des réponses existent déjà : la campagne ne peut plus devenir publique. "
+                             "Elle peut seulement cesser de l'être.")
+    Campaign.objects.filter(pk=campaign.pk).update(public=public)
+    return True

@@ -14,5 +14,6 @@ urlpatterns = [
     path("reponses/<int:response_id>/enregistrer/", views.autosave, name="autosave"),
     path("reponses/<int:response_id>/transmettre/", views.submit_response, name="submit"),
     path("reponses/<int:response_id>/rouvrir/", views.reopen_response, name="reopen"),
+    path("reponses/<int:response_id>/partage/", views.share_consent, name="share_consent"),
     path("reponses/<int:response_id>/historique/", views.response_history, name="history"),
 ]

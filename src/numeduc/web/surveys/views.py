@@ -14,6 +14,7 @@ from numeduc.questionnaires import AnswerError
 from numeduc.web.accounts.models import Role
 from numeduc.web.accounts.permissions import (
     can_answer_campaign,
+    can_change_share_consent,
     can_edit_response,
     can_view_response,
     require,
@@ -105,6 +106,7 @@ def response_detail(request, response_id: int):
         "answered": answered,
         "total": len(questionnaire.items),
         "is_demo": response.campaign.is_demo,
+        "can_change_consent": can_change_share_consent(request.user, response),
     }, status=400 if errors else 200)
 
 
@@ -167,6 +169,30 @@ def reopen_response(request, response_id: int):
 
 
 @login_required
+@require_POST
+def share_consent(request, response_id: int):
+    """Give or withdraw the département's agreement to share its results (its editors only)."""
+    response = _response_or_403(request, response_id)
+    require(can_change_share_consent(request.user, response),
+            "Seuls les comptes de saisie du département peuvent donner ou retirer cet accord.")
+    consent = request.POST.get("consent") == "1"
+    try:
+        changed = services.set_share_consent(response, consent, request.user)
+    except services.SharingRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:response", response_id=response.pk)
+    if changed and consent:
+        messages.success(request, "Accord enregistré : les autres départements pourront consulter vos résultats "
+                                  "une fois la campagne clôturée et ses résultats publiés.")
+    elif changed:
+        messages.success(request, "Accord retiré : vos résultats ne sont plus consultables par les autres départements.")
+    return redirect("surveys:response", response_id=response.pk)
+
+
+CONSENT_LABELS = {True: "accord donné", False: "accord retiré"}
+
+
+@login_required
 def response_history(request, response_id: int):
     response = _response_or_403(request, response_id)
     questionnaire = response.campaign.questionnaire
@@ -181,13 +207,17 @@ def response_history(request, response_id: int):
                 return "—"
             if field == "status":
                 return dict(Response.Status.choices).get(value, value)
+            if field == "consent":
+                return CONSENT_LABELS.get(bool(value))
             if field == "value" and item is not None:
                 return item.display(value)
             return str(value)
 
         rows.append({
             "event": event,
-            "label": labels.get(event.item_id, "Statut de la réponse" if event.field == "status" else event.item_id),
+            "label": labels.get(event.item_id, {"status": "Statut de la réponse",
+                                                 "consent": "Partage avec les autres départements"}.get(
+                                                     event.field, event.item_id)),
             "old": show(event.old_value),
             "new": show(event.new_value),
         })
