@@ -97,8 +97,9 @@ def test_editor_gives_consent_and_another_departement_reads_page_csv_and_api(cli
     page = client.get(f"/reponses/{response.pk}/")
     assert "J'accepte que les réponses de mon département soient consultables par les autres départements" in \
         page.content.decode()
-    answer = client.post(f"/reponses/{response.pk}/partage/", {"consent": "1"})
-    assert answer.status_code == 302
+    answer = client.post(f"/reponses/{response.pk}/partage/", {"consent": "1"}, follow=True)
+    assert answer.redirect_chain[0] == (f"/reponses/{response.pk}/", 302)
+    assert "vos résultats sont dès maintenant consultables par les autres départements" in answer.content.decode()
     response.refresh_from_db()
     assert response.share_consent and response.share_consent_by == nord_editor
     client.logout()
@@ -410,3 +411,25 @@ def test_rule_over_every_role_and_state(users, public_2017):
         assert listed == (["59"] if shared else [])
     fresh = Response.objects.get(pk=response.pk)
     assert [name for name, user in readers.items() if can_change_share_consent(user, fresh)] == ["nord_editor"]
+
+
+# -- the demo ---------------------------------------------------------------------------------------
+
+def test_demo_2017_is_public_and_three_departements_share(client, territories):
+    from numeduc.web.demo import DEMO_PASSWORD, DEMO_SHARING_CODES, load_demo
+
+    load_demo()
+    c2017 = Campaign.objects.get(is_demo=True, year=2017, questionnaire_slug="autodiagnostic")
+    assert c2017.public and c2017.is_closed and c2017.published
+    assert not Campaign.objects.filter(is_demo=True).exclude(pk=c2017.pk).filter(public=True).exists()
+    shared = Response.objects.filter(campaign=c2017, share_consent=True)
+    assert sorted(shared.values_list("departement__code", flat=True)) == sorted(DEMO_SHARING_CODES)
+    events = ResponseEvent.objects.filter(response__campaign=c2017, field=ResponseEvent.Field.CONSENT)
+    assert events.count() == 3 and {e.changed_at.date().isoformat() for e in events} == {"2017-06-20"}
+
+    assert client.login(email="nord@demo.numeduc.fr", password=DEMO_PASSWORD)
+    html = client.get(f"/national/{c2017.pk}/").content.decode()
+    for code in DEMO_SHARING_CODES:
+        assert f"/resultats/{c2017.pk}/departements/{code}/" in html
+        assert NOTICE in client.get(f"/resultats/{c2017.pk}/departements/{code}/").content.decode()
+    assert client.get(f"/resultats/{c2017.pk}/departements/45/").status_code == 403

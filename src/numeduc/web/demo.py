@@ -50,7 +50,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount(f"loiret@{DEMO_DOMAIN}", Role.DEPARTEMENT_EDITOR, departement="45",
                     what="Loiret, saisie : résultats 2017, réponse 2018 à compléter"),
         DemoAccount(f"loiret.lecture@{DEMO_DOMAIN}", Role.DEPARTEMENT_VIEWER, departement="45", what="Loiret, lecture seule"),
-        DemoAccount(f"nord@{DEMO_DOMAIN}", Role.DEPARTEMENT_EDITOR, departement="59", what="Nord, saisie"),
+        DemoAccount(f"nord@{DEMO_DOMAIN}", Role.DEPARTEMENT_EDITOR, departement="59", what="Nord, saisie ; résultats 2017 partagés par d'autres départements"),
         DemoAccount(f"dan@{DEMO_DOMAIN}", Role.DAN, academie=loiret_academie, what="DAN de l'académie du Loiret"),
         DemoAccount(f"college@{DEMO_DOMAIN}", Role.SCHOOL, uai=loiret_college, what="principal d'un collège du Loiret"),
     ]

@@ -182,8 +182,13 @@ def share_consent(request, response_id: int):
         messages.error(request, str(exc))
         return redirect("surveys:response", response_id=response.pk)
     if changed and consent:
-        messages.success(request, "Accord enregistré : les autres départements pourront consulter vos résultats "
-                                  "une fois la campagne clôturée et ses résultats publiés.")
+        campaign = response.campaign
+        if campaign.is_closed and campaign.published and response.is_submitted:
+            messages.success(request, "Accord enregistré : vos résultats sont dès maintenant consultables par les "
+                                      "autres départements.")
+        else:
+            messages.success(request, "Accord enregistré : les autres départements pourront consulter vos résultats "
+                                      "une fois votre réponse transmise, la campagne clôturée et ses résultats publiés.")
     elif changed:
         messages.success(request, "Accord retiré : vos résultats ne sont plus consultables par les autres départements.")
     return redirect("surveys:response", response_id=response.pk)
