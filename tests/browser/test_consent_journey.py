@@ -60,8 +60,16 @@ def login(page, base, email):
 def test_consent_given_shared_then_withdrawn_and_refused(browser, live_server, world, screenshot_dir):
     base = live_server.url
     campaign, response = world["campaign"], world["nord_response"]
-    owner = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    reader = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
+    owner, reader = (context.new_page() for context in contexts)
+    try:
+        journey(base, campaign, response, owner, reader, screenshot_dir)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def journey(base, campaign, response, owner, reader, screenshot_dir):
 
     # Before any agreement, the Loiret is refused and the national page lists nobody.
     login(reader, base, "lecteur@loiret.test")
