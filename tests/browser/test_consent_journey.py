@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -69,8 +70,14 @@ def test_consent_given_shared_then_withdrawn_and_refused(browser, live_server, w
             context.close()
 
 
-def journey(base, campaign, response, owner, reader, screenshot_dir):
+def serious_violations(page) -> list[str]:
+    """axe-core's serious or critical violations on the page (same bar as test_accessibility.py)."""
+    return [f"{v['id']}: {v['help']}" for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
 
+
+def journey(base, campaign, response, owner, reader, screenshot_dir):
+    """Agree, read from the Loiret, withdraw, be refused; the pages on the way pass axe."""
     # Before any agreement, the Loiret is refused and the national page lists nobody.
     login(reader, base, "lecteur@loiret.test")
     assert reader.goto(f"{base}/resultats/{campaign.pk}/departements/59/").status == 403
@@ -91,6 +98,10 @@ def journey(base, campaign, response, owner, reader, screenshot_dir):
     expect(checkbox).to_be_checked()
     owner.locator("#partage").scroll_into_view_if_needed()
     owner.screenshot(path=str(screenshot_dir / "consent-01-editor-agrees.png"))
+    # Checked once the flash message is gone: base.html's <ul role="status"> around the messages
+    # is an axe violation of its own (listitem), outside this feature.
+    owner.reload()
+    assert serious_violations(owner) == []
 
     # The Loiret finds Nord in the national list and reads its results, with the reason why.
     reader.goto(f"{base}/national/{campaign.pk}/")
@@ -102,6 +113,7 @@ def journey(base, campaign, response, owner, reader, screenshot_dir):
     expect(reader.locator("svg[role=img]").first).to_be_visible()
     expect(reader.get_by_role("link", name="Voir la réponse détaillée")).to_have_count(0)
     reader.screenshot(path=str(screenshot_dir / "consent-03-shared-results.png"))
+    assert serious_violations(reader) == []
 
     # Nord withdraws: the Loiret's next request is refused with a French 403 page.
     owner.goto(f"{base}/reponses/{response.pk}/")

@@ -374,9 +374,20 @@ def test_only_the_coordinator_declares_a_campaign_public(client, login, users, c
     assert fresh.public is False
 
 
-def test_create_form_has_the_public_checkbox(client, login, users):
+@pytest.mark.parametrize("ticked", [True, False])
+def test_create_form_declares_the_campaign_public_or_not(client, login, users, ticked):
     login(users["coordinator"])
     assert "Campagne publique" in client.get("/campagnes/nouvelle/").content.decode()
+    form = {"title": "Autodiagnostic 2020", "questionnaire": "autodiagnostic@2017", "year": 2020,
+            "opens_on": "2020-03-01", "closes_on": "2020-06-30", "all_targets": "on"}
+    if ticked:
+        form["public"] = "on"
+    assert client.post("/campagnes/nouvelle/", form).status_code == 302
+    created = Campaign.objects.get(title="Autodiagnostic 2020")
+    assert created.public is ticked
+    page = client.get(f"/campagnes/{created.pk}/").content.decode()
+    assert ("<strong>campagne publique</strong>" in page) is ticked
+    assert ("Déclarer la campagne publique" in page) is not ticked
 
 
 # -- the whole matrix: roles × states ------------------------------------------------------------
