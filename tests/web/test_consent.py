@@ -130,6 +130,23 @@ def test_editor_gives_consent_and_another_departement_reads_page_csv_and_api(cli
     assert [f["level"] for f in body["factors"]] == [2] * 13
 
 
+def test_sharing_opens_neither_the_detailed_answer_nor_its_api(client, login, users, public_2017):
+    response = share(public_2017, user=users["nord_editor"])
+    login(users["loiret_editor"])
+    assert client.get(f"/api/v1/responses/{response.pk}", **bearer(users["loiret_editor"])).status_code == 403
+    assert client.post(f"/reponses/{response.pk}/partage/", {}).status_code == 403  # nor withdraw it
+    response.refresh_from_db()
+    assert response.share_consent is True
+    export = client.get(urls(public_2017)["csv"]).content.decode("utf-8-sig")
+    assert "commentaire privé" not in export
+    assert "commentaire privé" not in client.get(urls(public_2017)["page"]).content.decode()
+
+
+def test_campaign_list_says_which_campaigns_are_public(client, login, users, public_2017):
+    login(users["coordinator"])
+    assert "Clôturée, publiée, publique" in client.get("/campagnes/").content.decode()
+
+
 def test_the_editor_of_the_reading_departement_sees_it_too(client, login, users, public_2017):
     share(public_2017, user=users["nord_editor"])
     login(users["loiret_editor"])
