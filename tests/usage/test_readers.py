@@ -225,3 +225,34 @@ def test_record_start_lines_agree_with_csv_reader_on_any_chunking(rows, newline,
     expected = [line for line, _ in oracle_records(raw)]
     assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == expected
     assert tracker.line_of(1) == 1
+
+
+def test_well_formed_quoting_never_needs_the_slow_walk(tmp_path):
+    """Quotes written by a CSV writer (all fields quoted, doubled quotes, multi-line values)
+    are counted by numpy parity; only a stray quote sends a chunk to the Python walk."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(COLUMNS)
+    for i in range(3000):
+        writer.writerow(["2024-10-31", "0480001R", 'a "b"\r\nc' if i % 10 == 0 else "ELEVE", i, ""])
+    raw = buf.getvalue().encode()
+    with mock.patch.object(RecordStartLines, "_quoting_exact", side_effect=AssertionError("slow walk")):
+        tracker = RecordStartLines()
+        for i in range(0, len(raw), 4096):
+            tracker.feed(raw[i:i + 4096])
+        tracker.finish()
+    assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == [line for line, _ in oracle_records(raw)]
+    stray = raw.replace(b'"0480001R"', b'0480001"R', 1)
+    calls = []
+    real = RecordStartLines._quoting_exact
+
+    def spy(self, *args):
+        calls.append(1)
+        return real(self, *args)
+
+    with mock.patch.object(RecordStartLines, "_quoting_exact", spy):
+        tracker = RecordStartLines()
+        tracker.feed(stray)
+        tracker.finish()
+    assert calls
+    assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == [line for line, _ in oracle_records(stray)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -85,10 +86,9 @@ def _check_columns(path: Path, names: list[str], kind: Kind) -> None:
 
 _BOM = b"\xef\xbb\xbf"
 _LF, _CR, _QUOTE = 10, 13, 34
-# Bytes that may stand next to a quote that opens or closes a quoted field: the delimiter,
-# a line break, or another quote (a doubled quote inside a quoted field).
-_QUOTE_NEIGHBOUR = np.zeros(256, bool)
-_QUOTE_NEIGHBOUR[[ord(","), _LF, _CR, _QUOTE]] = True
+_QUOTE_MAY_FOLLOW = b',\r\n"'  # a quote after anything else is plain text of an unquoted field
+_QUOTE_MAY_FOLLOW_MASK = np.zeros(256, bool)
+_QUOTE_MAY_FOLLOW_MASK[list(_QUOTE_MAY_FOLLOW)] = True
 
 
 class RecordStartLines:
@@ -97,13 +97,19 @@ class RecordStartLines:
     Records are numbered as pyarrow numbers them (``InvalidRow.number``): the header is
     record 1 and empty lines are not records.  A line ends at "\\n", "\\r\\n" or a lone "\\r", as
     for ``csv.reader`` and editors.  Quoting follows pyarrow and ``csv.reader`` (delimiter ",",
-    quote '"' doubled inside a quoted field, a quote only opens a quoted field at its start).
+    quote '"' doubled inside a quoted field; a quote opens a quoted field only at the start of a
+    field, elsewhere it is plain text).
 
-    Cost: a block without any quote (the usual export) and without empty lines is counted with
-    a few ``bytes.count`` calls; a block with quotes is handled with numpy by quote parity, which
-    is exact as long as every quote opens or closes a field (or is doubled); otherwise (a stray
-    quote inside an unquoted field, text after a closing quote) the block is scanned quote by
-    quote in Python, exact but slower.  Only the lines of records not yet consumed are kept.
+    Cost: a chunk without any quote (the usual export) costs one numpy pass to find the line
+    breaks.  With quotes, a line break ends a record when an even number of quotes precede
+    it; this parity is exact when no quote is plain text, i.e. when every quote that parity
+    takes for an opening one follows a delimiter, a line break or a quote (checked with numpy,
+    a few passes over the quotes).  Otherwise (a stray quote as in ``écran 15"``) the chunk is
+    walked quote by quote in Python: exact, slower.  Only the lines of records not yet
+    consumed are kept.
+
+    ``feed`` may run in pyarrow's reading thread while the batches are consumed in another:
+    the shared list of lines is guarded by a lock.
     """
 
     def __init__(self) -> None:
@@ -112,8 +118,9 @@ class RecordStartLines:
         self._in_quotes = False
         self._prev = _LF  # byte before the next one to scan (a line break at the start)
         self._record_next = True  # the next byte scanned starts a line after a record's end
-        self._held = b""  # a trailing "\r" or '"' whose meaning depends on the next byte
+        self._held = b""  # trailing bytes whose meaning depends on the next ones
         self._at_start = True  # a UTF-8 BOM may still have to be skipped
+        self._lock = threading.Lock()
         self._base = 1  # record number of self._known[0]
         self._known = np.empty(0, np.int64)
         self._new: list[np.ndarray] = []
@@ -132,50 +139,35 @@ class RecordStartLines:
             self._at_start = False
             if data.startswith(_BOM):
                 data = data[len(_BOM):]
-        # Whether a final "\r" is followed by "\n", or what a final quote means (closing,
+        # Whether a final "\r" is followed by "\n", or what final quotes mean (closing,
         # doubled), depends on the next bytes: keep them for the next chunk.
         keep = 1 if data.endswith(b"\r") else len(data) - len(data.rstrip(b'"'))
-        if keep:
-            self._held, data = data[-keep:], data[:-keep]
-        if data:
-            self._scan(data, at_eof=False)
+        n = len(data) - keep
+        self._held = data[n:]
+        if n:
+            self._scan(data, n, at_eof=False)  # data[:n] would copy the chunk
 
     def finish(self) -> None:
         """The file has no more bytes."""
         held, self._held = self._held, b""
         self._at_start = False
         if held:
-            self._scan(held, at_eof=True)
+            self._scan(held, len(held), at_eof=True)
         self._record_next = False
 
-    def _scan(self, data: bytes, at_eof: bool) -> None:
-        n = len(data)
-        first_is_record = self._record_next and data[0] not in (_LF, _CR)
-        has_quote = data.find(b'"') >= 0
-        if not has_quote and not self._in_quotes:
-            n_cr = data.count(b"\r")
-            if (n_cr == 0 or n_cr == data.count(b"\r\n")) and b"\n\n" not in data and b"\n\r\n" not in data \
-                    and (first_is_record or not self._record_next):
-                # Every line is one record: no need to look at where the lines end.
-                n_breaks = data.count(b"\n")
-                first = self._breaks + (1 if first_is_record else 2)
-                ends_with_break = data[-1] == _LF
-                n_starts = n_breaks + (1 if first_is_record else 0) - (1 if ends_with_break else 0)
-                self._add(np.arange(first, first + n_starts, dtype=np.int64))
-                self._breaks += n_breaks
-                self._record_next = ends_with_break
-                self._prev = data[-1]
-                return
-        arr = np.frombuffer(data, np.uint8)
-        breaks = np.flatnonzero(arr == _LF)
-        if data.find(b"\r") >= 0:
+    def _scan(self, data: bytes, n: int, at_eof: bool) -> None:
+        """Scan ``data[:n]``."""
+        arr = np.frombuffer(data, np.uint8, count=n)
+        breaks = np.flatnonzero(arr == _LF)  # where each line ends (its last byte)
+        if data.find(b"\r", 0, n) >= 0:
             cr = np.flatnonzero(arr == _CR)
             after = cr + 1
             lone = np.ones(len(cr), bool)
-            inside = after < n  # a "\r" at the very end is only scanned at the end of the file
+            inside = after < n  # a final "\r" is only scanned at the end of the file
             lone[inside] = arr[after[inside]] != _LF
-            breaks = np.sort(np.concatenate([breaks, cr[lone]]))
-        if not has_quote:
+            if lone.any():
+                breaks = np.sort(np.concatenate([breaks, cr[lone]]))
+        if data.find(b'"', 0, n) < 0:
             row_end = np.full(len(breaks), not self._in_quotes)
             in_quotes = self._in_quotes
         else:
@@ -183,47 +175,49 @@ class RecordStartLines:
         ends = np.flatnonzero(row_end)
         starts_at = breaks[ends] + 1
         in_data = starts_at < n
-        starting = ends[in_data][~np.isin(arr[starts_at[in_data]], (_LF, _CR))]
+        first = starts_at[in_data]
+        # a record ends, the next line starts: a record unless the line is empty
+        starting = ends[in_data][(arr[first] != _LF) & (arr[first] != _CR)]
         lines = self._breaks + 2 + starting
-        if first_is_record:
+        if self._record_next and data[0] not in (_LF, _CR):
             lines = np.concatenate([[self._breaks + 1], lines])
         self._add(lines.astype(np.int64, copy=False))
         self._record_next = bool(len(ends)) and not in_data[-1] and not at_eof
         self._breaks += len(breaks)
         self._in_quotes = in_quotes
-        self._prev = data[-1]
+        self._prev = data[n - 1]
 
     def _quoting(self, data: bytes, arr: np.ndarray, breaks: np.ndarray) -> tuple[np.ndarray, bool]:
         """Whether each line break ends a record (is outside quotes), and the state at the end."""
-        quotes = np.flatnonzero(arr == _QUOTE)
         carry = 1 if self._in_quotes else 0
-        opening = (np.arange(len(quotes)) + carry) % 2 == 0  # even number of quotes before it
-        before = np.empty(len(quotes), np.uint8)
-        before[1:] = arr[quotes[1:] - 1]
-        before[:1] = arr[quotes[:1] - 1] if len(quotes) and quotes[0] > 0 else self._prev
-        after = np.full(len(quotes), _LF, np.uint8)  # a quote ending the file closes its field
-        has_after = quotes + 1 < len(arr)
-        after[has_after] = arr[quotes[has_after] + 1]
-        if np.all(np.where(opening, _QUOTE_NEIGHBOUR[before], _QUOTE_NEIGHBOUR[after])):
+        quotes = np.flatnonzero(arr == _QUOTE)
+        # By parity, a quote opens a field when an even number of quotes precede it (counting
+        # the one still open at the start of the chunk); parity is right if each of them
+        # follows a delimiter, a line break or a quote (a doubled quote), i.e. none is text.
+        opening = quotes[carry::2]
+        first_ok = True
+        if len(opening) and opening[0] == 0:
+            first_ok = self._prev in _QUOTE_MAY_FOLLOW
+            opening = opening[1:]
+        if first_ok and _QUOTE_MAY_FOLLOW_MASK[arr[opening - 1]].all():
             row_end = (np.searchsorted(quotes, breaks) + carry) % 2 == 0
             return row_end, (len(quotes) + carry) % 2 == 1
-        return self._quoting_exact(data, breaks)
+        return self._quoting_exact(data, len(arr), breaks)
 
-    def _quoting_exact(self, data: bytes, breaks: np.ndarray) -> tuple[np.ndarray, bool]:
+    def _quoting_exact(self, data: bytes, n: int, breaks: np.ndarray) -> tuple[np.ndarray, bool]:
         # Positions where quoted parts open or close: a break is inside quotes when an odd
         # number of them are at or before it.
         toggles = [-1] if self._in_quotes else []
         in_quotes = self._in_quotes
-        n = len(data)
         pos = 0
-        while (j := data.find(b'"', pos)) >= 0:
+        while (j := data.find(b'"', pos, n)) >= 0:
             if in_quotes:
                 if j + 1 < n and data[j + 1] == _QUOTE:  # doubled quote: still inside
                     pos = j + 2
                     continue
                 in_quotes = False
                 toggles.append(j)
-            elif (data[j - 1] if j > 0 else self._prev) in (ord(","), _LF, _CR):
+            elif (data[j - 1] if j > 0 else self._prev) in b",\r\n":
                 in_quotes = True
                 toggles.append(j)
             # else: a quote inside an unquoted field (or after a closing quote) is plain text
@@ -233,15 +227,17 @@ class RecordStartLines:
 
     def _add(self, lines: np.ndarray) -> None:
         if len(lines):
-            self._new.append(lines)
-            self.count += len(lines)
+            with self._lock:
+                self._new.append(lines)
+                self.count += len(lines)
 
     # -- looking up ---------------------------------------------------------------------------
 
     def _flush(self) -> None:
-        if self._new:
-            self._known = np.concatenate([self._known, *self._new])
-            self._new = []
+        with self._lock:
+            new, self._new = self._new, []
+        if new:
+            self._known = np.concatenate([self._known, *new])
 
     def lines_of(self, records: np.ndarray) -> np.ndarray:
         """Start lines of the given record numbers (not forgotten, already scanned)."""
@@ -258,7 +254,7 @@ class RecordStartLines:
 
 
 class _TrackedFile(io.RawIOBase):
-    """The raw bytes of a file, reported to a :class:`RecordStartLines` (and to a progress
+    """The raw bytes of a file, shown to a :class:`RecordStartLines` (and to a progress
     callback) as the CSV parser reads them, so that the file is read only once."""
 
     def __init__(self, path: Path, tracker: RecordStartLines, progress: Callable[[int], None] | None):
@@ -269,16 +265,24 @@ class _TrackedFile(io.RawIOBase):
     def readable(self):
         return True
 
+    def read(self, size=-1):  # pyarrow reads whole blocks with read(): no copy
+        data = self._fh.read(size) if size is not None and size >= 0 else self._fh.readall()
+        self._seen(data)
+        return data
+
     def readinto(self, b):
         n = self._fh.readinto(b)
-        if n:
-            with memoryview(b) as view:
-                self._tracker.feed(view[:n].tobytes())
-        elif n == 0:
+        with memoryview(b) as view:
+            self._seen(view[:n or 0].tobytes())
+        return n
+
+    def _seen(self, data: bytes) -> None:
+        if data:
+            self._tracker.feed(data)
+        else:
             self._tracker.finish()
         if self._progress:
-            self._progress(n or 0)
-        return n
+            self._progress(len(data))
 
     def close(self):
         self._fh.close()
@@ -346,7 +350,7 @@ def _csv(path: Path, kind: Kind, progress) -> BatchStream:
         return "skip"
 
     reader = pacsv.open_csv(
-        io.BufferedReader(_TrackedFile(path, tracker, progress), buffer_size=1 << 20),
+        _TrackedFile(path, tracker, progress),
         read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False,
                                        column_names=header, skip_rows=1),
         # Quoted values may hold line breaks (and a record may then straddle two blocks).
