@@ -163,3 +163,17 @@ def test_real_campaign_charts_carry_no_demo_mark(campaign_factory, users, login)
     assert "12 départements ont transmis leur réponse" in html
     assert html.count("<svg") == 11
     assert "démonstration" not in html.lower()
+
+
+def test_analysis_is_cached_until_a_response_changes(campaign_factory):
+    from numeduc.web.results import data
+
+    campaign = campaign_factory(2017, Campaign.Status.CLOSED, is_demo=True)
+    codes = list(DEMO_ROWS.index)
+    fill(campaign, codes[:-1])
+    first = data.campaign_analysis(campaign)
+    assert data.campaign_analysis(campaign) is first  # served from the cache
+    fill(campaign, codes[-1:])  # one more respondent: a new key, a new analysis
+    second = data.campaign_analysis(campaign)
+    assert second is not first
+    assert len(second.levels) == len(first.levels) + 1

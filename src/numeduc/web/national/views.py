@@ -312,9 +312,8 @@ def campaign_analysis(request, campaign_id: int):
         map_choice, status = None, 400
         context["map_error"] = str(error)
     peers = data.reference_peer_groups()
-    answers = data.campaign_answers(campaign)
     try:
-        result = analysis.analyse_campaign(answers, reference.departements(), peer_groups=peers.groups)
+        result = data.campaign_analysis(campaign)
     except analysis.NotEnoughRespondents as error:
         context["not_enough"] = str(error)
         return render(request, "national/analysis.html", context, status=status)

@@ -47,6 +47,28 @@ def _read_levels(campaign: Campaign) -> pd.DataFrame:
     return frame.apply(pd.to_numeric, errors="coerce")
 
 
+def campaign_analysis(campaign: Campaign):
+    """The national analysis of a campaign (PCA, correlations, cross-tabs, peer groups), cached in
+    the process under the same key as ``campaign_levels`` (it changes with any response).
+
+    Raises ``numeduc.analysis.NotEnoughRespondents`` like ``analyse_campaign``; the result is
+    shared between requests: callers read it, never change it."""
+    from django.db.models import Count, Max
+
+    stamp = campaign.responses.aggregate(n=Count("id"), last=Max("updated_at"))
+    return _cached_analysis(campaign.pk, stamp["n"], stamp["last"])
+
+
+@lru_cache(maxsize=16)
+def _cached_analysis(campaign_id: int, n_responses: int, last_update):
+    from numeduc import reference
+    from numeduc.analysis.campaign import analyse_campaign
+
+    answers = campaign_answers(Campaign.objects.get(pk=campaign_id))
+    return analyse_campaign(answers, reference.departements(),
+                                     peer_groups=reference_peer_groups().groups)
+
+
 def response_levels(response: Response) -> pd.Series:
     items = response.campaign.questionnaire.factor_items()
     values = response.values()
