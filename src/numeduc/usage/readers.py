@@ -272,8 +272,9 @@ class _TrackedFile(io.RawIOBase):
 
     def readinto(self, b):
         n = self._fh.readinto(b)
-        with memoryview(b) as view:
-            self._seen(view[:n or 0].tobytes())
+        if n is not None:
+            with memoryview(b) as view:
+                self._seen(view[:n].tobytes())
         return n
 
     def _seen(self, data: bytes) -> None:
@@ -287,27 +288,6 @@ class _TrackedFile(io.RawIOBase):
     def close(self):
         self._fh.close()
         super().close()
-
-
-def _progress_file(path: Path, progress: Callable[[int], None] | None):
-    fh = open(path, "rb")
-    if progress is None:
-        return fh
-
-    class Counting(io.RawIOBase):
-        def readable(self):
-            return True
-
-        def readinto(self, b):
-            n = fh.readinto(b)
-            progress(n or 0)
-            return n
-
-        def close(self):
-            fh.close()
-            super().close()
-
-    return io.BufferedReader(Counting(), buffer_size=1 << 20)
 
 
 def open_batches(path: Path, kind: Kind, progress: Callable[[int], None] | None = None,
