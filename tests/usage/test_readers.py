@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from pathlib import Path
 from unittest import mock
 
@@ -227,32 +228,59 @@ def test_record_start_lines_agree_with_csv_reader_on_any_chunking(rows, newline,
     assert tracker.line_of(1) == 1
 
 
-def test_well_formed_quoting_never_needs_the_slow_walk(tmp_path):
+def test_only_stray_quotes_are_taken_for_plain_text():
     """Quotes written by a CSV writer (all fields quoted, doubled quotes, multi-line values)
-    are counted by numpy parity; only a stray quote sends a chunk to the Python walk."""
+    all open or close quoted parts; a stray quote in an unquoted field is plain text."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for i in range(3000):
         writer.writerow(["2024-10-31", "0480001R", 'a "b"\r\nc' if i % 10 == 0 else "ELEVE", i, ""])
     raw = buf.getvalue().encode()
-    with mock.patch.object(RecordStartLines, "_quoting_exact", side_effect=AssertionError("slow walk")):
-        tracker = RecordStartLines()
-        for i in range(0, len(raw), 4096):
-            tracker.feed(raw[i:i + 4096])
-        tracker.finish()
-    assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == [line for line, _ in oracle_records(raw)]
-    stray = raw.replace(b'"0480001R"', b'0480001"R', 1)
-    calls = []
-    real = RecordStartLines._quoting_exact
+    stray = raw.replace(b'"0480001R"', b'0480001"R', 3).replace(b'"ELEVE"', b'EL""EVE', 2)
+    real = RecordStartLines._plain_text_quotes
+    for data, expected_plain in ((raw, b""), (stray, b'"' * (3 + 2 * 2))):
+        found = []
 
-    def spy(self, *args):
-        calls.append(1)
-        return real(self, *args)
+        def spy(self, arr, quotes, carry):
+            plain = real(self, arr, quotes, carry)
+            found.extend(int(arr[quotes[i]]) for i in plain)
+            # each plain-text quote follows a byte that cannot start a field
+            assert all(arr[quotes[i] - 1] not in b',\r\n' for i in plain)
+            return plain
 
-    with mock.patch.object(RecordStartLines, "_quoting_exact", spy):
-        tracker = RecordStartLines()
-        tracker.feed(stray)
-        tracker.finish()
-    assert calls
-    assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == [line for line, _ in oracle_records(stray)]
+        with mock.patch.object(RecordStartLines, "_plain_text_quotes", spy):
+            tracker = RecordStartLines()
+            for i in range(0, len(data), 4096):
+                tracker.feed(data[i:i + 4096])
+            tracker.finish()
+        assert bytes(found) == expected_plain
+        expected = [line for line, _ in oracle_records(data)]
+        assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_many_quotes_with_scattered_stray_ones(seed):
+    """Enough quotes for several check windows per chunk, stray quotes here and there."""
+    rng = random.Random(seed)
+    stray_rate = [0.3, 0.05, 0.002][seed % 3]
+    lines = ["h"]
+    for i in range(1500):
+        fields = []
+        for _ in range(rng.randint(1, 6)):
+            kind = rng.random()
+            if kind < 0.6:
+                fields.append('"' + rng.choice(["ab", 'a""b', "a\nb", "a\r\nb", "", ","]) + '"')
+            elif kind < 1 - stray_rate:
+                fields.append(rng.choice(["x", "", "12"]))
+            else:
+                fields.append(rng.choice(['12"', 'a"b', '"a"b', 'x""']))  # plain-text quotes
+        lines.append(",".join(fields))
+    raw = "\r\n".join(lines).encode() + b"\r\n"
+    tracker = RecordStartLines()
+    step = rng.choice([7, 4096, len(raw)])
+    for i in range(0, len(raw), step):
+        tracker.feed(raw[i:i + step])
+    tracker.finish()
+    expected = [line for line, _ in oracle_records(raw)]
+    assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == expected

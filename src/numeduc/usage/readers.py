@@ -101,11 +101,9 @@ class RecordStartLines:
     field, elsewhere it is plain text).
 
     Cost: a chunk without any quote (the usual export) costs one numpy pass to find the line
-    breaks.  With quotes, a line break ends a record when an even number of quotes precede
-    it; this parity is exact when no quote is plain text, i.e. when every quote that parity
-    takes for an opening one follows a delimiter, a line break or a quote (checked with numpy,
-    a few passes over the quotes).  Otherwise (a stray quote as in ``écran 15"``) the chunk is
-    walked quote by quote in Python: exact, slower.  Only the lines of records not yet
+    breaks.  With quotes, a line break ends a record when an even number of quotes that are
+    not plain text precede it; plain-text quotes (a stray quote as in ``écran 15"``) are found
+    with numpy too (see :meth:`_plain_text_quotes`).  Only the lines of records not yet
     consumed are kept.
 
     ``feed`` may run in pyarrow's reading thread while the batches are consumed in another:
@@ -191,39 +189,44 @@ class RecordStartLines:
         """Whether each line break ends a record (is outside quotes), and the state at the end."""
         carry = 1 if self._in_quotes else 0
         quotes = np.flatnonzero(arr == _QUOTE)
-        # By parity, a quote opens a field when an even number of quotes precede it (counting
-        # the one still open at the start of the chunk); parity is right if each of them
-        # follows a delimiter, a line break or a quote (a doubled quote), i.e. none is text.
-        opening = quotes[carry::2]
-        first_ok = True
-        if len(opening) and opening[0] == 0:
-            first_ok = self._prev in _QUOTE_MAY_FOLLOW
-            opening = opening[1:]
-        if first_ok and _QUOTE_MAY_FOLLOW_MASK[arr[opening - 1]].all():
-            row_end = (np.searchsorted(quotes, breaks) + carry) % 2 == 0
-            return row_end, (len(quotes) + carry) % 2 == 1
-        return self._quoting_exact(data, len(arr), breaks)
+        plain = self._plain_text_quotes(arr, quotes, carry)
+        if plain:
+            quotes = np.delete(quotes, plain)
+        # The other quotes open or close quoted parts (a doubled quote closes and reopens):
+        # a line break ends a record when an even number of them precede it.
+        row_end = (np.searchsorted(quotes, breaks) + carry) % 2 == 0
+        return row_end, (len(quotes) + carry) % 2 == 1
 
-    def _quoting_exact(self, data: bytes, n: int, breaks: np.ndarray) -> tuple[np.ndarray, bool]:
-        # Positions where quoted parts open or close: a break is inside quotes when an odd
-        # number of them are at or before it.
-        toggles = [-1] if self._in_quotes else []
-        in_quotes = self._in_quotes
-        pos = 0
-        while (j := data.find(b'"', pos, n)) >= 0:
-            if in_quotes:
-                if j + 1 < n and data[j + 1] == _QUOTE:  # doubled quote: still inside
-                    pos = j + 2
-                    continue
-                in_quotes = False
-                toggles.append(j)
-            elif (data[j - 1] if j > 0 else self._prev) in b",\r\n":
-                in_quotes = True
-                toggles.append(j)
-            # else: a quote inside an unquoted field (or after a closing quote) is plain text
-            pos = j + 1
-        inside = np.searchsorted(np.asarray(toggles, np.int64), breaks, side="right") % 2 == 1
-        return ~inside, in_quotes
+    def _plain_text_quotes(self, arr: np.ndarray, quotes: np.ndarray, carry: int) -> list[int]:
+        """Indexes in ``quotes`` of the quotes that are plain text of an unquoted field.
+
+        Outside quotes, a quote opens a quoted part only at the start of a field, i.e. after a
+        delimiter or a line break (or after a closing quote: a doubled quote).  Counting the
+        quotes by parity, the first "opening" one that follows any other byte is plain text,
+        and so are the quotes right after it; parity starts again after them.  The checks run
+        on windows of quotes (small after a plain-text quote, growing while none is found) so
+        that a few stray quotes in a chunk do not cost a pass over all its quotes each.
+        """
+        plain: list[int] = []
+        start, parity, window = 0, carry, 1 << 16
+        while True:
+            opening = quotes[start + parity: start + parity + 2 * window: 2]
+            if not len(opening):
+                return plain
+            before = arr[opening - 1]
+            if opening[0] == 0:
+                before[0] = self._prev
+            bad = np.flatnonzero(~_QUOTE_MAY_FOLLOW_MASK[before])
+            if not len(bad):
+                start += 2 * len(opening)
+                window = min(2 * window, 1 << 16)
+                continue
+            i = start + parity + 2 * int(bad[0])
+            plain.append(i)
+            while i + 1 < len(quotes) and quotes[i + 1] == quotes[i] + 1:
+                i += 1
+                plain.append(i)
+            start, parity, window = i + 1, 0, 64
 
     def _add(self, lines: np.ndarray) -> None:
         if len(lines):
