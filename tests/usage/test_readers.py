@@ -259,6 +259,18 @@ def test_only_stray_quotes_are_taken_for_plain_text():
         assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == expected
 
 
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.one_of(unquoted_field(), quoted_field()), min_size=4, max_size=6), max_size=12),
+       newline=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_pyarrow_rows_with_stray_quotes_get_the_csv_reader_lines(tmp_path, rows, newline):
+    """The file as pyarrow parses it (stray quotes, text after a closing quote) gets the same
+    start lines as csv.reader gives, for kept and rejected rows."""
+    path = tmp_path / "comptes.csv"
+    path.write_bytes((newline.join([",".join(COLUMNS)] + [",".join(r) for r in rows]) + newline).encode())
+    check_against_oracle(path)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_many_quotes_with_scattered_stray_ones(seed):
     """Enough quotes for several check windows per chunk, stray quotes here and there."""

@@ -169,7 +169,7 @@ class RecordStartLines:
             row_end = np.full(len(breaks), not self._in_quotes)
             in_quotes = self._in_quotes
         else:
-            row_end, in_quotes = self._quoting(data, arr, breaks)
+            row_end, in_quotes = self._quoting(arr, breaks)
         ends = np.flatnonzero(row_end)
         starts_at = breaks[ends] + 1
         in_data = starts_at < n
@@ -185,7 +185,7 @@ class RecordStartLines:
         self._in_quotes = in_quotes
         self._prev = data[n - 1]
 
-    def _quoting(self, data: bytes, arr: np.ndarray, breaks: np.ndarray) -> tuple[np.ndarray, bool]:
+    def _quoting(self, arr: np.ndarray, breaks: np.ndarray) -> tuple[np.ndarray, bool]:
         """Whether each line break ends a record (is outside quotes), and the state at the end."""
         carry = 1 if self._in_quotes else 0
         quotes = np.flatnonzero(arr == _QUOTE)
