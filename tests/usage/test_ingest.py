@@ -4,6 +4,7 @@ pseudonymisation, partitioned storage."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from numeduc.usage import warehouse as wh
 from numeduc.usage.ingest import ingest, ingest_file
@@ -243,3 +246,44 @@ def test_quarantine_lines_with_rows_straddling_stream_blocks(tmp_path, monkeypat
     q = pd.read_csv(Path(res.batch_dir) / "_quarantine.csv")
     assert q["line"].tolist() == expected
     assert res.rejected == len(expected) and line == 2 + 200 + 2 * 50
+
+
+blank = st.text(alphabet=" \n", max_size=3)
+
+
+@st.composite
+def account_rows(draw):
+    """A row of ent_accounts_snapshot, padded with blanks and line breaks that the validator
+    trims, and whether it must be rejected."""
+    bad = draw(st.sampled_from(["", "", "", "uai", "loaded", "columns"]))
+    pad = lambda v: draw(blank) + v + draw(blank)  # noqa: E731
+    row = ["2024-10-31", pad("48X" if bad == "uai" else "0480001R"), pad(draw(st.sampled_from(["ELEVE", "PARENT"]))),
+           pad("beaucoup" if bad == "loaded" else "10"), pad(str(draw(st.integers(0, 10))))]
+    if bad == "columns":
+        row.append("en trop")
+    return row, bool(bad)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(account_rows(), min_size=1, max_size=12), newline=st.sampled_from(["\n", "\r\n"]))
+def test_quarantine_lines_are_the_csv_reader_start_lines(tmp_path_factory, rows, newline):
+    tmp = tmp_path_factory.mktemp("q")
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator=newline)
+    writer.writerow(["snapshot_date", "uai", "profile", "loaded", "activated"])
+    # a line break inside a value is the file's own (csv.writer quotes a value holding it)
+    writer.writerows([v.replace("\n", newline) for v in row] for row, _ in rows)
+    src = tmp / "comptes.csv"
+    src.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    reader = csv.reader(io.StringIO(buf.getvalue(), newline=""))
+    starts, previous_end = [], 0
+    for _ in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    expected = [start for start, (_, bad) in zip(starts[1:], rows) if bad]
+    res = ingest_file("ent_accounts_snapshot", src, tmp / "wh", "48")
+    assert res.status == "ingéré", res.message
+    assert (res.rows, res.rejected) == (len(rows), len(expected))
+    if expected:
+        q = pd.read_csv(Path(res.batch_dir) / "_quarantine.csv")
+        assert q["line"].tolist() == expected
