@@ -7,7 +7,9 @@ year), ingest them, compute every indicator, and compare side by side in one run
   subset of whole collèges, its time then extrapolated linearly to all events (said in the
   output).
 
-Each contender runs in its own subprocess; peak memory is that process's ru_maxrss.
+Each contender runs in its own subprocess; peak memory is that process's ru_maxrss and CPU its
+user + system time (all threads; unlike the wall time, it does not grow when the machine is
+shared).
 Results are cross-checked (ours vs sql on every row, pandas on its collèges).
 
     .venv/bin/python bench/bench_usage.py --events 50000000
@@ -44,9 +46,16 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process (all threads): the work done, whatever the load."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def worker(args) -> None:
     """Run one contender; print {"seconds", "peak_mb", ...} as the last line."""
     t0 = time.perf_counter()
+    cpu0 = cpu_seconds()
     extra = {}
     if args.worker == "generate":
         from numeduc.usage.generator import generate
@@ -70,6 +79,7 @@ def worker(args) -> None:
 
         df = compute_indicators(args.warehouse, referential=False)
         t1 = time.perf_counter()
+        cpu1 = cpu_seconds()
         from numeduc.usage.indicators import connect, establishments_frame
         from numeduc.usage.referential import add_referential
 
@@ -77,6 +87,7 @@ def worker(args) -> None:
         extra["referential_seconds"] = round(time.perf_counter() - t1, 2)
         df.to_parquet(args.out)
         t0 += time.perf_counter() - t1  # the referential is reported apart
+        cpu0 += cpu_seconds() - cpu1
     elif args.worker == "sql":
         import usage_baselines
 
@@ -86,7 +97,8 @@ def worker(args) -> None:
 
         uais = json.loads(args.uais) if args.uais else None
         usage_baselines.pandas_indicators(args.warehouse, uais).to_parquet(args.out)
-    print(json.dumps({"seconds": time.perf_counter() - t0, "peak_mb": peak_mb(), **extra}))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0, "peak_mb": peak_mb(),
+                      **extra}))
 
 
 def run_worker(name: str, argv: list[str]) -> dict:
@@ -130,6 +142,7 @@ def main() -> None:
     from numeduc.usage import warehouse as wh
 
     # Ingestion, ours and the SQL baseline all read these (same settings for both DuckDB contenders).
+    print("load average at the start (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"DuckDB settings: memory_limit {wh.duckdb_memory_limit()}, threads {wh.duckdb_threads()} "
           "(NUMEDUC_DUCKDB_MEMORY / NUMEDUC_DUCKDB_THREADS)", flush=True)
     if args.reuse:
@@ -155,9 +168,9 @@ def main() -> None:
     events_total = int(pd.read_parquet(gen / "ent_events.parquet", columns=["uai"]).shape[0])
     res = {}
     res["ours"] = run_worker("ours", common + ["--out", str(work / "ours.parquet")])
-    print(f"ours: {res['ours']['seconds']:.1f} s", flush=True)
+    print(f"ours: {res['ours']['seconds']:.1f} s (CPU {res['ours']['cpu']:.1f} s)", flush=True)
     res["sql"] = run_worker("sql", common + ["--out", str(work / "sql.parquet")])
-    print(f"sql: {res['sql']['seconds']:.1f} s", flush=True)
+    print(f"sql: {res['sql']['seconds']:.1f} s (CPU {res['sql']['cpu']:.1f} s)", flush=True)
     fraction = args.pandas_fraction if args.pandas_fraction is not None else (
         1.0 if events_total <= 5_000_000 else 0.2)
     ours = pd.read_parquet(work / "ours.parquet")
@@ -190,16 +203,19 @@ def main() -> None:
     print()
     print(f"Indicators on {events_total:,} events ({len(ours):,} result rows, "
           f"{ours['indicator'].nunique()} indicators, {len(uais)} collèges)")
-    print(f"{'contender':<28}{'time (s)':>10}{'vs SQL':>9}{'peak MB':>10}  rows differing from ours")
+    print(f"{'contender':<28}{'time (s)':>10}{'vs SQL':>9}{'CPU (s)':>9}{'peak MB':>10}  rows differing from ours")
     print(f"{'ours (Ibis on DuckDB)':<28}{res['ours']['seconds']:>10.1f}{res['ours']['seconds'] / base:>9.2f}"
-          f"{res['ours']['peak_mb']:>10.0f}  -")
-    print(f"{'hand-written DuckDB SQL':<28}{base:>10.1f}{1:>9.2f}{res['sql']['peak_mb']:>10.0f}  {sql_diff}")
+          f"{res['ours']['cpu']:>9.1f}{res['ours']['peak_mb']:>10.0f}  -")
+    print(f"{'hand-written DuckDB SQL':<28}{base:>10.1f}{1:>9.2f}{res['sql']['cpu']:>9.1f}"
+          f"{res['sql']['peak_mb']:>10.0f}  {sql_diff}")
     label = "pandas" if fraction >= 1 else f"pandas (extrapolated ×{scale:.2f})"
-    print(f"{label:<28}{pandas_time:>10.1f}{pandas_time / base:>9.2f}{res['pandas']['peak_mb']:>10.0f}  {pd_diff}")
+    print(f"{label:<28}{pandas_time:>10.1f}{pandas_time / base:>9.2f}{res['pandas']['cpu'] * scale:>9.1f}"
+          f"{res['pandas']['peak_mb']:>10.0f}  {pd_diff}")
     if fraction < 1:
         print(f"  pandas ran on {len(chosen)} of {len(uais)} collèges ({sub_events:,} events) in "
               f"{res['pandas']['seconds']:.1f} s; its time is extrapolated linearly by the event count; "
               f"its peak memory is that of the subset run.")
+    print("load average at the end (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"ours / SQL = {res['ours']['seconds'] / base:.2f} (target ≤ 1.5); "
           f"pandas / ours = {pandas_time / res['ours']['seconds']:.1f} (target ≥ 5); "
           f"referential comparison (pandas, after ours): {res['ours']['referential_seconds']} s")
