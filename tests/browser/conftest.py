@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -18,3 +19,18 @@ def screenshot_dir() -> Path:
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def sign_in():
+    """``sign_in(page, base_url, email, password)``: the login form, then checks that the
+    « Se déconnecter » button shows (the journeys' shared first step)."""
+
+    def sign_in(page, base: str, email: str, password: str) -> None:
+        page.goto(f"{base}/compte/connexion/")
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+    return sign_in

@@ -38,17 +38,9 @@ def world():
     return {"n_colleges": len(frame), **users}
 
 
-def login(page, base, email):
-    page.goto(f"{base}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-
-
-def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world, screenshot_dir):
+def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world, screenshot_dir, sign_in):
     base = live_server.url
-    login(page, base, "editeur@loiret.test")
+    sign_in(page, base, "editeur@loiret.test", PASSWORD)
     page.get_by_role("link", name="Budget", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Loiret (45)")
     expect(page.locator(".paper-reference")).to_contain_text(PAPER_TOTAL)
@@ -105,10 +97,10 @@ def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world,
     assert download.value.suggested_filename.endswith(".xlsx")
 
 
-def test_another_departement_cannot_open_the_loiret_scenarios(page, live_server, world, screenshot_dir):
+def test_another_departement_cannot_open_the_loiret_scenarios(page, live_server, world, screenshot_dir, sign_in):
     scenario = Scenario.objects.create(departement=world["45"].departement, name="Secret du Loiret",
                                        base_preset="livre-blanc-2017", strategy="classe_mobile")
-    login(page, live_server.url, "editeur@nord.test")
+    sign_in(page, live_server.url, "editeur@nord.test", PASSWORD)
     for path in (f"/budget/scenarios/{scenario.pk}/", f"/budget/comparer/?s={scenario.pk}", "/budget/departements/45/"):
         result = page.goto(f"{live_server.url}{path}")
         assert result.status == 403

@@ -50,21 +50,13 @@ def world():
     }
 
 
-def login(page, base, email):
-    page.goto(f"{base}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-
-
-def test_consent_given_shared_then_withdrawn_and_refused(browser, live_server, world, screenshot_dir):
+def test_consent_given_shared_then_withdrawn_and_refused(browser, live_server, world, screenshot_dir, sign_in):
     base = live_server.url
     campaign, response = world["campaign"], world["nord_response"]
     contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
     owner, reader = (context.new_page() for context in contexts)
     try:
-        journey(base, campaign, response, owner, reader, screenshot_dir)
+        journey(base, campaign, response, owner, reader, screenshot_dir, sign_in)
     finally:
         for context in contexts:
             context.close()
@@ -76,17 +68,17 @@ def serious_violations(page) -> list[str]:
             if v["impact"] in ("serious", "critical")]
 
 
-def journey(base, campaign, response, owner, reader, screenshot_dir):
+def journey(base, campaign, response, owner, reader, screenshot_dir, sign_in):
     """Agree, read from the Loiret, withdraw, be refused; the pages on the way pass axe."""
     # Before any agreement, the Loiret is refused and the national page lists nobody.
-    login(reader, base, "lecteur@loiret.test")
+    sign_in(reader, base, "lecteur@loiret.test", PASSWORD)
     assert reader.goto(f"{base}/resultats/{campaign.pk}/departements/59/").status == 403
     reader.goto(f"{base}/national/{campaign.pk}/")
     expect(reader.locator("#partages")).to_be_visible()
     expect(reader.locator("#shared-list")).to_have_count(0)
 
     # Nord's editor agrees on its response page.
-    login(owner, base, "editeur@nord.test")
+    sign_in(owner, base, "editeur@nord.test", PASSWORD)
     owner.goto(f"{base}/reponses/{response.pk}/")
     checkbox = owner.get_by_label("J'accepte que les réponses de mon département soient consultables par les "
                                   "autres départements")

@@ -51,23 +51,15 @@ def world():
     }
 
 
-def login(page, base, email):
-    page.goto(f"{base}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-
-
 def answer_level(page, item, level):
     fieldset = page.locator(f"#item-{item.id}")
     fieldset.locator(f"input[type=radio][value='{level}']").check()
     expect(fieldset.locator(".item-state")).to_contain_text("Enregistré")
 
 
-def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(page, live_server, world, screenshot_dir):
+def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(page, live_server, world, screenshot_dir, sign_in):
     base = live_server.url
-    login(page, base, "editeur@loiret.test")
+    sign_in(page, base, "editeur@loiret.test", PASSWORD)
     page.get_by_role("link", name="Répondre").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(QUESTIONNAIRE.title)
     factors = QUESTIONNAIRE.factor_items()
@@ -119,10 +111,10 @@ def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(page, live_
     assert response.answers.get(item_id=first.id).comment == "Feuille de route votée en séance plénière"
 
 
-def test_another_departement_editor_is_refused(page, live_server, world, screenshot_dir):
+def test_another_departement_editor_is_refused(page, live_server, world, screenshot_dir, sign_in):
     loiret_response = Response.objects.create(campaign=world["campaign"], departement=world["loiret"].departement)
     Answer.objects.create(response=loiret_response, item_id="f01_maturite_equipes", value=3, comment="Secret du Loiret")
-    login(page, live_server.url, "editeur@nord.test")
+    sign_in(page, live_server.url, "editeur@nord.test", PASSWORD)
     for path in (f"/reponses/{loiret_response.pk}/", f"/reponses/{loiret_response.pk}/historique/"):
         result = page.goto(f"{live_server.url}{path}")
         assert result.status == 403

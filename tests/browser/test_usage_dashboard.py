@@ -58,17 +58,9 @@ def world(settings, warehouse_root):
     return colleges
 
 
-def login(page, base, email):
-    page.goto(f"{base}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-
-
-def test_loiret_editor_reads_the_usage_dashboard(page, live_server, world, screenshot_dir):
+def test_loiret_editor_reads_the_usage_dashboard(page, live_server, world, screenshot_dir, sign_in):
     page.set_viewport_size({"width": 1280, "height": 900})
-    login(page, live_server.url, "editeur@loiret.test")
+    sign_in(page, live_server.url, "editeur@loiret.test", PASSWORD)
     page.get_by_role("link", name="Usages", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Usages du numérique dans les collèges — Loiret (45)")
     expect(page.locator("h1 .usage-demo")).to_have_text("données de démonstration")
@@ -91,8 +83,8 @@ def test_loiret_editor_reads_the_usage_dashboard(page, live_server, world, scree
     assert serious(page) == []
 
 
-def test_school_head_sees_its_collège_and_is_refused_the_rest(page, live_server, world, screenshot_dir):
-    login(page, live_server.url, "principal@loiret.test")
+def test_school_head_sees_its_collège_and_is_refused_the_rest(page, live_server, world, screenshot_dir, sign_in):
+    sign_in(page, live_server.url, "principal@loiret.test", PASSWORD)
     page.get_by_role("link", name="Usages", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(world[0].name)
     assert page.goto(f"{live_server.url}/usages/departements/45/").status == 403
