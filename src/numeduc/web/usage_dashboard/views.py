@@ -113,13 +113,17 @@ def departement(request, code: str):
     })
 
 
+def _no_logs() -> HttpResponse:
+    return HttpResponse("Aucun journal d'usage chargé pour ce département.", status=404,
+                        content_type="text/plain; charset=utf-8")
+
+
 @login_required
 def departement_cost_export(request, code: str):
     """The « Coût par élève actif » table as CSV (same permission and data as the page)."""
     dep, data, demo = _departement_data(request, code)
     if data is None or not data.months:
-        return HttpResponse("Aucun journal d'usage chargé pour ce département.", status=404,
-                            content_type="text/plain; charset=utf-8")
+        return _no_logs()
     basis = services.cost_basis(dep, request.user)
     frame = services.cost_export_frame(data, basis, demo=demo)
     return _csv_response(frame, f"cout-par-eleve-actif-{dep.code}", demo)
@@ -129,8 +133,7 @@ def departement_cost_export(request, code: str):
 def departement_export(request, code: str):
     dep, data, demo = _departement_data(request, code)
     if data is None or not data.months:
-        return HttpResponse("Aucun journal d'usage chargé pour ce département.", status=404,
-                            content_type="text/plain; charset=utf-8")
+        return _no_logs()
     month, indicator, profile = _params(request, data)
     frame = services.export_frame(data, month, indicator=indicator, profile=profile, demo=demo)
     return _csv_response(frame, f"usages-{dep.code}-{month}-{indicator}-{profile}", demo)
