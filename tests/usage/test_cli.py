@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from numeduc.cli.main import app
 from numeduc.usage.ingest import ingest
+from numeduc.usage.warehouse import manifest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "usage"
 runner = CliRunner()
@@ -48,6 +49,15 @@ def test_generate_ingest_indicators(tmp_path):
     res = runner.invoke(app, ["usage", "ingest", "ent_events", str(gen / "ent_events.parquet"),
                               "--warehouse", str(wh), "--departement", "48"])
     assert res.exit_code == 0 and "déjà ingéré" in res.output
+    # The same events re-exported as CSV (other bytes, same rows): nothing is added twice.
+    again = tmp_path / "ent_events_again.csv"
+    pd.read_parquet(gen / "ent_events.parquet").to_csv(again, index=False)
+    res = runner.invoke(app, ["usage", "ingest", "ent_events", str(again), "--warehouse", str(wh),
+                              "--departement", "48"])
+    assert res.exit_code == 0, res.output
+    assert "déjà dans l'entrepôt" in " ".join(res.output.split())
+    [entry] = [m for m in manifest(wh, "ent_events") if m["file"] == again.name]
+    assert (entry["accepted"], entry["duplicates"]) == (0, len(pd.read_csv(again)))
 
     res = runner.invoke(app, ["usage", "indicators", "--warehouse", str(wh), "--format", "csv"])
     assert res.exit_code == 0, res.output

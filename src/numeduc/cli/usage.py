@@ -107,14 +107,18 @@ def ingest(
     except SaltMismatchError as exc:
         raise _err(str(exc))
     table = Table(title=f"Ingestion « {kind} » dans {warehouse}")
-    for col in ("Fichier", "Statut", "Lignes", "Acceptées", "En quarantaine", "Principales raisons"):
-        table.add_column(col, justify="right" if col in ("Lignes", "Acceptées", "En quarantaine") else "left")
+    counts = ("Lignes", "Acceptées", "Déjà là", "En quarantaine")
+    for col in ("Fichier", "Statut", *counts, "Principales raisons"):
+        table.add_column(col, justify="right" if col in counts else "left", no_wrap=col == "Statut")
     for r in results:
         reasons = ", ".join(f"{k} ({fr_number(v)})" for k, v in list(r.reasons.items())[:3])
         table.add_row(Path(r.path).name, r.status, fr_number(r.rows), fr_number(r.accepted),
-                      fr_number(r.rejected), reasons)
+                      fr_number(r.duplicates), fr_number(r.rejected), reasons)
     Console().print(table)
     for r in results:
+        if r.duplicates:
+            console.print(f"{Path(r.path).name} : {fr_number(r.duplicates)} ligne(s) identiques à des lignes "
+                          "déjà dans l'entrepôt (export qui chevauche un précédent) : non ajoutées.")
         if r.rejected and r.batch_dir:
             console.print(f"Quarantaine de {Path(r.path).name} : {Path(r.batch_dir) / '_quarantine.csv'}")
     refused = [r for r in results if r.status == "refusé"]

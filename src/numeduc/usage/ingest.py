@@ -5,7 +5,9 @@ through DuckDB (typed casts and checks are SQL, so no row is ever a Python objec
 valid rows as Parquet partitioned by département (and month for event streams) and the rejected
 rows with their line number and reason into a quarantine file, all in a temporary folder of
 the warehouse that is renamed into place in one step.  A file that cannot be read is refused
-whole and leaves the warehouse as it was.
+whole and leaves the warehouse as it was.  For the event streams (ENT events, MDM check-ins,
+wifi sessions), a valid row identical to one already stored for the same département and month
+(an export overlapping an earlier one) is counted as a duplicate and not stored again.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class IngestResult:
     rows: int = 0
     accepted: int = 0
     rejected: int = 0
+    # Valid rows already in the warehouse (same content, same département: an overlapping
+    # export delivered again); counted here, not stored twice.
+    duplicates: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     batch_dir: str | None = None
     message: str = ""
@@ -180,12 +185,14 @@ def ingest_file(
             stream, src_sql = open_adapted(adapter, path, progress, **(adapter_options or {}))
         else:
             stream, src_sql = open_batches(path, kind, progress), None
-        _run(kind, stream, src_sql, salt, departement, ingest_id, tmp, batch, result)
+        _run(kind, stream, src_sql, salt, departement, ingest_id, tmp, batch, result,
+             existing=wh.data_files(warehouse, kind.name))
         result.status = "ingéré"
         entry = {"file": path.name, "path": str(path.resolve()), "sha256": digest, "kind": kind.name,
                  "departement": departement, "ingest_id": ingest_id,
                  "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                  "rows": result.rows, "accepted": result.accepted, "rejected": result.rejected,
+                 "duplicates": result.duplicates,
                  "adapter": adapter}
         target = wh.kind_dir(warehouse, kind.name) / f"ingest={ingest_id}"
         entry["batch_dir"] = str(target)
@@ -206,8 +213,19 @@ def ingest_file(
     return result
 
 
+def _already_stored(kind: Kind, existing: list[str], departement: str, new: str) -> str:
+    """SQL condition on the new row ``n``: the same values (nulls equal) are already stored for
+    this département, in one of the months the new file covers."""
+    listing = ", ".join(_lit(f) for f in existing)
+    time_col = _q(kind.time_column)
+    same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in kind.column_names)
+    return (f"EXISTS (SELECT 1 FROM read_parquet([{listing}], hive_partitioning = false, union_by_name = true) o "
+            f"WHERE CAST(o.departement AS VARCHAR) = {_lit(departement)} AND o.month IN "
+            f"(SELECT DISTINCT strftime({time_col}, '%Y-%m') FROM {new} WHERE _reason = '') AND {same})")
+
+
 def _run(kind: Kind, stream: BatchStream, src_sql: str | None, salt: str, departement: str,
-         ingest_id: str, tmp: Path, batch: Path, result: IngestResult) -> None:
+         ingest_id: str, tmp: Path, batch: Path, result: IngestResult, existing: list[str] = ()) -> None:
     con = _connect(tmp)
     try:
         reader = stream.reader()
@@ -238,11 +256,16 @@ def _run(kind: Kind, stream: BatchStream, src_sql: str | None, salt: str, depart
             partition.append("month")
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
         extra += f", {_lit(ingest_id)} AS _ingest_id, TIMESTAMP {_lit(now)} AS _ingested_at"
+        keep = "_reason = ''"
+        if kind.time_column and existing and result.accepted:
+            keep += " AND NOT " + _already_stored(kind, list(existing), departement, v)
         if result.accepted:
-            con.execute(
-                f"COPY (SELECT {cols}{extra} FROM {v} WHERE _reason = '') TO {_lit(str(batch))} "
+            [written] = con.execute(
+                f"COPY (SELECT {cols}{extra} FROM {v} n WHERE {keep}) TO {_lit(str(batch))} "
                 f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({', '.join(partition)}), "
-                "WRITE_PARTITION_COLUMNS true, OVERWRITE_OR_IGNORE)")
+                "WRITE_PARTITION_COLUMNS true, OVERWRITE_OR_IGNORE)").fetchone()
+            result.duplicates = result.accepted - int(written)
+            result.accepted = int(written)
         if result.rejected:
             con.execute("CREATE TEMP TABLE parser_rejects (line BIGINT, reason VARCHAR)")
             if parser_rejects:
