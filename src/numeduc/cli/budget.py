@@ -30,7 +30,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def _scenario(preset: Optional[str], scenario_file: Optional[Path]):
+def scenario_from_options(preset: Optional[str], scenario_file: Optional[Path]):
+    """The scenario named by ``--preset`` or read from ``--scenario`` (exactly one of them);
+    a French error on stderr and exit code 2 otherwise.  Shared with ``numeduc usage cost``."""
     from numeduc.budget import ScenarioError, list_presets, load_preset, load_scenario
 
     if bool(preset) == bool(scenario_file):
@@ -46,7 +48,8 @@ def _scenario(preset: Optional[str], scenario_file: Optional[Path]):
         _fail(str(exc))
 
 
-def _emit(text: str, output: Optional[Path]) -> None:
+def emit(text: str, output: Optional[Path]) -> None:
+    """The text on stdout, or in ``output`` with « Écrit : … » on stderr."""
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
@@ -103,14 +106,14 @@ def simulate_command(
     """Simule le budget d'un collège sur plusieurs années."""
     from numeduc.budget import simulate, to_csv, to_xlsx
 
-    chosen = _scenario(preset, scenario)
+    chosen = scenario_from_options(preset, scenario)
     if output_format is OutputFormat.xlsx and output is None:
         _fail("le format xlsx demande un fichier de sortie : --output FICHIER.xlsx")
     sim = simulate(chosen)
     if output_format is OutputFormat.json:
-        _emit(json.dumps(sim.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
+        emit(json.dumps(sim.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
     elif output_format is OutputFormat.csv:
-        _emit(to_csv(sim), output)
+        emit(to_csv(sim), output)
     elif output_format is OutputFormat.xlsx:
         to_xlsx(sim, output)
         typer.echo(f"Écrit : {output}", err=True)
@@ -272,7 +275,7 @@ def tornado_command(
     """Sensibilité du total annuel à chaque paramètre (diagramme en tornade)."""
     from numeduc.budget import tornado
 
-    chosen = _scenario(preset, scenario)
+    chosen = scenario_from_options(preset, scenario)
     bars = tornado(chosen, variation=variation)[:top]
     rows = [
         {"parameter": b.parameter, "label_fr": b.label_fr, "unit": b.unit, "base_value": float(b.base_value),
@@ -320,13 +323,13 @@ def departement_command(
     """Budget d'un département : chaque collège public simulé, puis la somme."""
     from numeduc.budget import simulate_departement
 
-    chosen = _scenario(preset, scenario)
+    chosen = scenario_from_options(preset, scenario)
     try:
         result = simulate_departement(chosen, code, n_colleges=colleges, mean_pupils=mean_pupils, scale_equipment=scale)
     except ValueError:
         _fail(f"aucun collège public trouvé pour le département « {code} » ; indiquez --colleges N et --mean-pupils N.")
     if output_format is SmallFormat.csv:
-        _emit(result.colleges.to_csv(index=False), output)
+        emit(result.colleges.to_csv(index=False), output)
         return
     summary = {
         "departement_code": code, "scenario": chosen.name, "n_colleges": result.n_colleges, "pupils": result.pupils,
@@ -335,7 +338,7 @@ def departement_command(
     }
     if output_format is SmallFormat.json:
         summary["colleges"] = json.loads(result.colleges.to_json(orient="records", force_ascii=False))
-        _emit(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", output)
+        emit(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", output)
         return
     from rich.console import Console
     from rich.table import Table

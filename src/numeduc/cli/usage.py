@@ -200,27 +200,16 @@ def cost(
     l'ensemble du département. Tableau : les deux, en format français."""
     import json
 
-    from numeduc.budget import ScenarioError, list_presets, load_preset, load_scenario
+    from numeduc.cli.budget import emit, scenario_from_options
 
     if fmt not in ("table", "csv", "json"):
         raise _err(f"format inconnu « {fmt} » (attendu : table, csv ou json)", 2)
-    if preset and scenario:
-        raise _err("indiquez soit --preset NOM, soit --scenario FICHIER.yaml, pas les deux", 2)
     if not warehouse.is_dir():
         raise _err(f"{warehouse} : entrepôt introuvable", 2)
-    try:
-        if scenario:
-            if not scenario.is_file():
-                raise _err(f"{scenario} : fichier de scénario introuvable", 2)
-            chosen = load_scenario(scenario)
-        else:
-            name = preset or "livre-blanc-2017"
-            try:
-                chosen = load_preset(name)
-            except KeyError:
-                raise _err(f"préréglage inconnu « {name} » ; disponibles : {', '.join(list_presets())}", 2)
-    except ScenarioError as exc:
-        raise _err(str(exc), 2)
+    if scenario and not preset and not scenario.is_file():
+        raise _err(f"{scenario} : fichier de scénario introuvable", 2)
+    # The white paper's preset unless a scenario file is given.
+    chosen = scenario_from_options(preset or (None if scenario else "livre-blanc-2017"), scenario)
 
     from numeduc.usage.cost import cost_per_active_pupil, departement_cost
     from numeduc.usage.indicators import compute_indicators, connect, establishments_frame
@@ -256,11 +245,7 @@ def cost(
         text = _cost_table(costs, total, chosen, scale)
         if demo:
             text += "Données de démonstration : journaux synthétiques.\n"
-    if output:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"Écrit : {output}", err=True)
-    else:
-        sys.stdout.write(text)
+    emit(text, output)
 
 
 def _cost_table(costs, total: dict, scenario, scale: bool) -> str:
