@@ -35,6 +35,7 @@ from numeduc.budget.scenario import (
     Scenario,
     ScenarioError,
     list_presets,
+    WHITE_PAPER_PRESET,
     load_preset,
     load_scenario,
     scenario_from_dict,
@@ -45,6 +46,6 @@ __all__ = [
     "scaled_to_pupils", "scenario_bandwidth", "simulate_departement", "tornado",
     "FAMILIES", "LINE_DEFINITIONS", "MODES", "PARAMETERS", "PARAMETER_SPECS", "STRATEGIES", "SUPPORT_MODES",
     "Fleet", "Line", "Parameter", "ParameterSpec", "Scenario", "ScenarioError", "Simulation", "YearResult",
-    "cents", "fleet", "list_presets", "load_preset", "load_scenario", "scenario_from_dict", "simulate",
+    "WHITE_PAPER_PRESET", "cents", "fleet", "list_presets", "load_preset", "load_scenario", "scenario_from_dict", "simulate",
     "simulation_to_dict", "to_csv", "to_dataframe", "to_xlsx", "year_lines",
 ]

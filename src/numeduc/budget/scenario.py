@@ -53,6 +53,8 @@ TOP_LEVEL_KEYS = (
     "state_cofunding", "indirect_costs", "cohorts", "parameters",
 )
 PRESET_PACKAGE_DIR = ("content", "budget")
+# The preset that reproduces the ADF white paper's cost table (45 451,43 €/an): the default basis.
+WHITE_PAPER_PRESET = "livre-blanc-2017"
 
 
 class ScenarioError(ValueError):

@@ -200,6 +200,7 @@ def cost(
     l'ensemble du département. Tableau : les deux, en format français."""
     import json
 
+    from numeduc.budget import WHITE_PAPER_PRESET
     from numeduc.cli.budget import emit, scenario_from_options
 
     if fmt not in ("table", "csv", "json"):
@@ -209,7 +210,7 @@ def cost(
     if scenario and not preset and not scenario.is_file():
         raise _err(f"{scenario} : fichier de scénario introuvable", 2)
     # The white paper's preset unless a scenario file is given.
-    chosen = scenario_from_options(preset or (None if scenario else "livre-blanc-2017"), scenario)
+    chosen = scenario_from_options(preset or (None if scenario else WHITE_PAPER_PRESET), scenario)
 
     from numeduc.usage.cost import cost_per_active_pupil, departement_cost
     from numeduc.usage.indicators import compute_indicators, connect, establishments_frame

@@ -31,7 +31,6 @@ from .models import Scenario
 
 MAX_COMPARED = 4
 REFUSED = "Les scénarios budgétaires de ce département ne vous sont pas accessibles."
-PAPER_PRESET = "livre-blanc-2017"
 
 
 def _scenario(request, pk: int, *, edit: bool = False) -> Scenario:
@@ -128,7 +127,7 @@ def departement(request, code: str):
         rows.append({"scenario": s, "total": fr_euro(float(result.total_per_year)),
                      "per_pupil": fr_euro(float(result.per_pupil_per_year)), "scope": s.get_scope_display(),
                      "strategy": budget.STRATEGIES[s.strategy], "updated": fr_date(s.updated_at)})
-    paper = budget.simulate(budget.load_preset(PAPER_PRESET))
+    paper = budget.simulate(budget.load_preset(budget.WHITE_PAPER_PRESET))
     pos = services.positioning(dep)
     markers = []
     if pos.own_value is not None:
@@ -177,9 +176,9 @@ def _form_page(request, dep: Departement, form: ScenarioForm, scenario: Scenario
 def create(request, code: str):
     dep = get_object_or_404(Departement, code=code)
     require(can_edit_departement_budget(request.user, dep), "Seuls les éditeurs du département créent ses scénarios.")
-    base_name = request.POST.get("base_preset") or request.GET.get("base") or PAPER_PRESET
+    base_name = request.POST.get("base_preset") or request.GET.get("base") or budget.WHITE_PAPER_PRESET
     if base_name not in budget.list_presets():
-        base_name = PAPER_PRESET
+        base_name = budget.WHITE_PAPER_PRESET
     base = budget.load_preset(base_name)
     if request.method == "POST":
         form = ScenarioForm(request.POST, base=base)

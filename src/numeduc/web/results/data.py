@@ -65,8 +65,7 @@ def _cached_analysis(campaign_id: int, n_responses: int, last_update):
     from numeduc.analysis.campaign import analyse_campaign
 
     answers = campaign_answers(Campaign.objects.get(pk=campaign_id))
-    return analyse_campaign(answers, reference.departements(),
-                                     peer_groups=reference_peer_groups().groups)
+    return analyse_campaign(answers, reference.departements(), peer_groups=reference_peer_groups().groups)
 
 
 def response_levels(response: Response) -> pd.Series:

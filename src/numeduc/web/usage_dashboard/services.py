@@ -248,7 +248,6 @@ def profile_label(profile: str) -> str:
 
 # -- cost per active pupil (numeduc.usage.cost) -----------------------------------------------
 
-WHITE_PAPER_PRESET = "livre-blanc-2017"
 COST_SECTION = "Coût par élève actif"
 
 
@@ -298,8 +297,8 @@ def cost_basis(departement, user) -> CostBasis:
         elif scenarios.exists():
             why = ("les scénarios de budget du département portent sur un collège type, pas sur chacun "
                    "de ses collèges")
-    engine = budget.load_preset(WHITE_PAPER_PRESET)
-    return CostBasis(engine, True, f"preset-{WHITE_PAPER_PRESET}",
+    engine = budget.load_preset(budget.WHITE_PAPER_PRESET)
+    return CostBasis(engine, True, f"preset-{budget.WHITE_PAPER_PRESET}",
                      f"préréglage du livre blanc de l'ADF (2017), « {engine.label} », équipement "
                      f"proportionnel à l'effectif de chaque collège, car {why}")
 
