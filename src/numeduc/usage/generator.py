@@ -419,10 +419,12 @@ def _user_events(rng, uai, profile, activated, college_factor, month_list, days,
             users_m = np.unique(e_user[sel])
             in_school_week = sel & np.isin(e_week, sorted(truth.weeks[label]))
             user_weeks = np.unique(np.stack([e_user[in_school_week], e_week[in_school_week]]), axis=1)
-            k_of = dict(zip(*np.unique(user_weeks[0], return_counts=True)))
+            with_weeks, n_weeks = np.unique(user_weeks[0], return_counts=True)
+            k = np.zeros(len(users_m), np.int64)  # users active only outside school weeks: 0
+            k[np.searchsorted(users_m, with_weeks)] = n_weeks
             hist = truth.week_hist[(uai, label, profile)]
-            for u in users_m:
-                hist[int(k_of.get(u, 0))] += 1
+            for weeks, users in zip(*np.unique(k, return_counts=True)):
+                hist[int(weeks)] += int(users)
         summary.sessions += n_s
         uid = np.array([f"{uai}-{code}{u}" for u in range(n_users)], dtype=object)
         if with_session_ids:
