@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI's assets itself: the API docs work offline
     "numeduc.web.territories",
     "numeduc.web.accounts",
     "numeduc.web.surveys",
