@@ -96,11 +96,19 @@ def full_answers_fixture():
     return full_answers
 
 
+def login_request():
+    """django-axes checks every sign-in against its request (address, lock-out): the test
+    client's ``login`` gets one, as the login page's form does."""
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/compte/connexion/")
+
+
 @pytest.fixture
 def login(client):
     def _login(user, the_client=None):
         the_client = the_client or client
-        assert the_client.login(email=user.email, password=PASSWORD)
+        assert the_client.login(request=login_request(), email=user.email, password=PASSWORD)
         return the_client
 
     return _login

@@ -14,6 +14,8 @@ import io
 import itertools
 
 import pytest
+from django.test import RequestFactory
+
 from django.utils import timezone
 
 from numeduc.web.accounts.models import ApiToken, Role
@@ -455,7 +457,7 @@ def test_demo_2017_is_public_and_three_departements_share(client, territories):
     events = ResponseEvent.objects.filter(response__campaign=c2017, field=ResponseEvent.Field.CONSENT)
     assert events.count() == 3 and {e.changed_at.date().isoformat() for e in events} == {"2017-06-20"}
 
-    assert client.login(email="nord@demo.numeduc.fr", password=DEMO_PASSWORD)
+    assert client.login(request=RequestFactory().post("/compte/connexion/"), email="nord@demo.numeduc.fr", password=DEMO_PASSWORD)
     html = client.get(f"/national/{c2017.pk}/").content.decode()
     for code in DEMO_SHARING_CODES:
         assert f"/resultats/{c2017.pk}/departements/{code}/" in html

@@ -11,11 +11,29 @@ from .django_setup import migrate, setup_django
 app = typer.Typer(help="Instance de démonstration (données synthétiques).", no_args_is_help=True)
 
 
+def _keep_demo_secret_key() -> None:
+    """The demo's own secret key, made once and kept under VAR_DIR (readable by its owner only),
+    so that ``numeduc serve`` starts without NUMEDUC_SECRET_KEY on this instance only."""
+    import os
+    import secrets
+
+    from django.conf import settings
+
+    path = settings.DEMO_SECRET_KEY_FILE
+    if path.is_file():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(50) + "\n")
+
+
 @app.command("setup")
 def setup(seed: int = typer.Option(2017, help="Graine du générateur de données de démonstration.")) -> None:
     """Migre la base, charge les données de référence, génère les campagnes et comptes de démonstration."""
     setup_django()
     migrate()
+    _keep_demo_secret_key()
     from numeduc.web.demo import DEMO_PASSWORD, load_demo
     from numeduc.web.territories.loading import load_reference
 

@@ -15,7 +15,23 @@ def serve(
 ) -> None:
     """Sert l'application web (gunicorn ; base SQLite embarquée sauf si DATABASE_URL est défini)."""
     setup_django()
+    from django.conf import settings
+
+    if settings.SECRET_KEY_SOURCE == "placeholder":
+        typer.echo(
+            "Erreur : NUMEDUC_SECRET_KEY n'est pas défini. Cette clé secrète protège les sessions et les liens "
+            "envoyés par e-mail ; en production, donnez-en une longue et aléatoire, par exemple\n"
+            "  export NUMEDUC_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"\n"
+            "Pour une démonstration locale, lancez d'abord « numeduc demo setup » (ou « make demo ») : "
+            f"elle crée sa propre clé dans {settings.DEMO_SECRET_KEY_FILE}.",
+            err=True,
+        )
+        raise typer.Exit(code=2)
     migrate()
+    if settings.SECRET_KEY_SOURCE == "demo":
+        typer.echo(f"Instance de démonstration : clé secrète lue dans {settings.DEMO_SECRET_KEY_FILE}.")
+    if settings.LOG_FILE:
+        typer.echo(f"Journal des erreurs : sortie d'erreur et {settings.LOG_FILE}.")
     typer.echo(f"numeduc sert http://{host}:{port}/ (Ctrl+C pour arrêter)")
     if dev:
         from django.core.management import call_command
@@ -26,7 +42,8 @@ def serve(
 
     class _App(WSGIApplication):
         def __init__(self):
-            self.options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "timeout": 120}
+            self.options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "errorlog": "-",
+                            "timeout": 120}
             super().__init__()
 
         def load_config(self):

@@ -16,3 +16,5 @@ urlpatterns = [
     path("national/", include("numeduc.web.national.urls")),
     path("usages/", include("numeduc.web.usage_dashboard.urls")),
 ]
+
+handler500 = "numeduc.web.views.server_error"

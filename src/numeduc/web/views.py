@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 
 from numeduc import reference
@@ -34,3 +35,20 @@ def home(request):
 def sources(request):
     datasets = {name: reference.column_info(name) for name in ("departements", "academies", "colleges")}
     return render(request, "sources.html", {"datasets": datasets})
+
+
+def server_error(request):
+    """French 500 page with the request's id (the same id as in the log), rendered without the
+    context processors or the database, which may be what failed."""
+    from django.template import loader
+
+    from .middleware import current_request_id
+
+    request_id = getattr(request, "request_id", None) or current_request_id()
+    html = loader.get_template("500.html").render({"request_id": request_id})
+    return HttpResponseServerError(html)
+
+
+def csrf_failure(request, reason: str = ""):
+    """French page for a form sent without a valid CSRF token (expired page, cookies refused)."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)

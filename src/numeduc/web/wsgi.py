@@ -2,7 +2,17 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "numeduc.web.settings")
 application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402  (after the application: settings are configured)
+
+if settings.SECRET_KEY_SOURCE == "placeholder":
+    # Same rule as ``numeduc serve``, for a gunicorn started by hand.
+    raise ImproperlyConfigured(
+        "NUMEDUC_SECRET_KEY n'est pas défini : numeduc refuse de servir avec la clé de remplacement "
+        "(voir docs/deployment.md ; « numeduc demo setup » crée la clé d'une instance de démonstration)."
+    )
