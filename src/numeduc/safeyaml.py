@@ -129,7 +129,7 @@ class _BoundedLoader(yaml.SafeLoader):
 
     max_flow_depth = DEFAULT_MAX_DEPTH
 
-    def fetch_flow_collection_start(self, TokenClass):  # noqa: N803 (PyYAML's name)
+    def fetch_flow_collection_start(self, TokenClass):
         if self.flow_level >= self.max_flow_depth:
             raise _DepthExceeded(self.get_mark())
         super().fetch_flow_collection_start(TokenClass)
@@ -377,7 +377,7 @@ class _Constructor(SafeConstructor):
             return super().construct_object(node, deep=deep)
         except (yaml.YAMLError, _ConstructionFailed):
             raise
-        except Exception as exc:  # noqa: BLE001 - any failure is the value's, reported with its line
+        except Exception as exc:  # any failure is the value's: reported with its line
             raise _ConstructionFailed(node, exc) from exc
 
 
