@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from numeduc.formatting import NBSP
 from numeduc.questionnaires import AnswerError, Choice, Item, LevelDescriptor, load_questionnaire
+from numeduc.text import find_refused
 
 PERCENT = Item(id="part", type="number", label="Part", unit="%", min=0.0, max=100.0)
 BUDGET = Item(id="budget", type="number", label="Budget", unit="€/élève/an", min=0.0, max=2000.0)
@@ -104,7 +105,9 @@ def test_bad_levels(raw):
 
 @given(st.text(min_size=1, max_size=12).filter(lambda s: s.strip() not in {"etat", "departement", ""}))
 def test_unknown_choices_refused(raw):
-    with pytest.raises(AnswerError, match="inconnue"):
+    # A control character is refused first (and never echoed back inside « … »).
+    expected = "caractère" if find_refused(raw.strip()) else "inconnue"
+    with pytest.raises(AnswerError, match=expected):
         CHOICE.parse(raw)
 
 
@@ -121,6 +124,9 @@ def test_text_length(raw):
     stripped = raw.strip()
     if not stripped:
         assert TEXT.parse(raw) is None
+    elif find_refused(stripped, multiline=True):
+        with pytest.raises(AnswerError, match="caractère"):
+            TEXT.parse(raw)
     elif len(stripped) <= 20:
         assert TEXT.parse(raw) == stripped
     else:

@@ -28,6 +28,7 @@ from numeduc.questionnaires.model import (
     Questionnaire,
     QuestionnaireError,
     Section,
+    clean_comment,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "QuestionnaireError",
     "Section",
     "available_questionnaires",
+    "clean_comment",
     "load_questionnaire",
     "load_questionnaire_file",
 ]

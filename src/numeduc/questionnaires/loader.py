@@ -4,6 +4,11 @@ Every problem is reported with the file (``<slug>/<version>.yaml``), the field p
 (``sections[2].items[0].levels``) and, when known, the line, and all problems of a file are
 reported at once so that an author fixes them in one pass.  Unknown keys are refused: a typo
 such as ``requied: true`` must not silently make a question optional.
+
+The YAML itself is read by ``numeduc.safeyaml``: files over 1 MB, nesting deeper than 64
+levels, non-UTF-8 bytes and aliases whose expansion would exceed ``MAX_NODES`` values (an alias
+bomb) or loop are refused before any Python value is built, and control characters are refused
+in every text of the file.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from numeduc import safeyaml
 from numeduc.questionnaires.model import (
     AUDIENCES,
     FACTOR_COUNT,
@@ -28,11 +34,17 @@ from numeduc.questionnaires.model import (
     QuestionnaireError,
     Section,
 )
+from numeduc.text import control_character_problem
 
 CONTENT_ROOT = Path(__file__).resolve().parent.parent / "content" / "questionnaires"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CHOICE_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+# Aliases are allowed in questionnaire files because the shipped dan/2017.yaml shares one list of
+# choices between three questions (``choices: *obstacles``) and a published version is never
+# edited.  What makes an alias dangerous is its expansion, so that is what is bounded: the
+# largest shipped file expands to under 1,000 values, a 300-byte alias bomb to millions.
+MAX_NODES = 20_000
 
 _TYPE_NAMES = {str: "texte", int: "nombre entier", float: "nombre", bool: "vrai/faux", list: "liste", dict: "dictionnaire"}
 
@@ -120,6 +132,12 @@ class _Validator:
                 self.error(sub, f"{_TYPE_NAMES[expected]} attendu, {_type_name(value)} trouvé")
                 continue
             if expected is str:
+                # Escapes such as "\0" or "\e" in a double-quoted string get past the YAML
+                # reader's own check; no text of a questionnaire has a use for them.
+                problem = control_character_problem(value, multiline=True)
+                if problem:
+                    self.error(sub, problem)
+                    continue
                 value = value.strip()
                 if required and not value:
                     self.error(sub, "texte vide")
@@ -128,49 +146,54 @@ class _Validator:
         return values
 
 
-def _compose_with_lines(text: str, label: str) -> tuple[Any, dict[str, int]]:
-    """Parse YAML, refuse duplicate keys, and record the line of every field path."""
-    loader = yaml.SafeLoader(text)
+def _unsafe_error(exc: safeyaml.UnsafeYamlError, label: str) -> QuestionnaireError:
+    """A ``safeyaml`` refusal in this module's style: ``file: path: message (ligne N)``."""
+    where = f"{exc.path}: " if exc.path else ""
+    suffix = f" (ligne {exc.line})" if exc.line is not None else ""
+    return QuestionnaireError(f"{label}: {where}{exc.problem}{suffix}")
+
+
+def _compose_with_lines(text: str | bytes, label: str) -> tuple[Any, dict[str, int]]:
+    """Parse YAML safely, refuse duplicate keys, and record the line of every field path."""
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark
-            line = f" (ligne {mark.line + 1})" if mark is not None else ""
-            raise QuestionnaireError(f"{label}: YAML illisible : {exc.problem}{line}") from exc
-        if node is None:
-            raise QuestionnaireError(f"{label}: fichier vide")
-        lines: dict[str, int] = {}
-        duplicates: list[str] = []
+        node = safeyaml.compose_safely(text, source=label, allow_aliases=True, max_nodes=MAX_NODES)
+    except safeyaml.UnsafeYamlError as exc:
+        raise _unsafe_error(exc, label) from None
+    if node is None:
+        raise QuestionnaireError(f"{label}: fichier vide")
+    lines: dict[str, int] = {}
+    duplicates: list[str] = []
 
-        def walk(current: yaml.Node, path: str) -> None:
-            lines.setdefault(path, current.start_mark.line + 1)
-            if isinstance(current, yaml.MappingNode):
-                seen: set[str] = set()
-                for key_node, value_node in current.value:
-                    key = key_node.value
-                    sub = _Validator.join(path, key)
-                    if key in seen:
-                        duplicates.append(
-                            f"{label}: {sub}: clé « {key} » répétée (ligne {key_node.start_mark.line + 1})"
-                        )
-                    seen.add(key)
-                    lines[sub] = key_node.start_mark.line + 1
-                    walk(value_node, sub)
-            elif isinstance(current, yaml.SequenceNode):
-                for index, child in enumerate(current.value):
-                    walk(child, _Validator.join(path, index))
+    # Recursive, but compose_safely has bounded the depth (64 levels).
+    def walk(current: yaml.Node, path: str) -> None:
+        lines.setdefault(path, current.start_mark.line + 1)
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in current.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    # A list or mapping used as a key: construct() refuses it with its line.
+                    continue
+                key = key_node.value
+                sub = _Validator.join(path, key)
+                if key in seen:
+                    duplicates.append(
+                        f"{label}: {sub}: clé « {key} » répétée (ligne {key_node.start_mark.line + 1})"
+                    )
+                seen.add(key)
+                lines[sub] = key_node.start_mark.line + 1
+                walk(value_node, sub)
+        elif isinstance(current, yaml.SequenceNode):
+            for index, child in enumerate(current.value):
+                walk(child, _Validator.join(path, index))
 
-        walk(node, "")
-        if duplicates:
-            raise QuestionnaireError("\n".join(duplicates), duplicates)
-        try:
-            data = loader.construct_document(node)
-        except yaml.YAMLError as exc:  # e.g. an unknown tag
-            raise QuestionnaireError(f"{label}: YAML illisible : {exc}") from exc
-        return data, lines
-    finally:
-        loader.dispose()
+    walk(node, "")
+    if duplicates:
+        raise QuestionnaireError("\n".join(duplicates), duplicates)
+    try:
+        data = safeyaml.construct(node, source=label)
+    except safeyaml.UnsafeYamlError as exc:  # e.g. an unknown tag, a date such as 2017-13-45
+        raise _unsafe_error(exc, label) from None
+    return data, lines
 
 
 def _file_label(path: Path) -> str:
@@ -182,12 +205,13 @@ def load_questionnaire_file(path: str | Path) -> Questionnaire:
     path = Path(path)
     label = _file_label(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # At most 1 MB + 1 byte is read: the size check must not load a huge file first.
+        content = safeyaml.read_limited(path)
     except FileNotFoundError as exc:
         raise QuestionnaireError(f"{label}: fichier introuvable ({path})") from exc
-    except UnicodeDecodeError as exc:
-        raise QuestionnaireError(f"{label}: le fichier doit être encodé en UTF-8") from exc
-    data, lines = _compose_with_lines(text, label)
+    except OSError as exc:  # a directory, no permission…
+        raise QuestionnaireError(f"{label}: fichier illisible ({exc.strerror or exc})") from exc
+    data, lines = _compose_with_lines(content, label)
     check = _Validator(label, lines)
     questionnaire = _build(data, check, expected_slug=path.parent.name, expected_version=path.stem)
     if check.errors:

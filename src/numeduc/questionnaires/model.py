@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
 from numeduc.formatting import NBSP, fr_number
+from numeduc.text import control_character_problem
 
 ITEM_TYPES = ("level", "choice", "number", "text")
 AUDIENCES = ("departement", "dan")
@@ -42,6 +43,27 @@ class QuestionnaireError(ValueError):
 
 class AnswerError(ValueError):
     """A submitted answer cannot be accepted for an item (message in French, for the user)."""
+
+
+def clean_comment(raw: str | None, *, item_label: str | None = None) -> str:
+    """The comment to store for ``raw`` (stripped; ``""`` for nothing) or ``AnswerError``.
+
+    Refuses a comment over ``COMMENT_MAX_LENGTH`` characters or holding a control character
+    (tab and line breaks are fine: a comment is a paragraph).  ``item_label`` names the question
+    in the message when given.
+    """
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raw = str(raw)
+    text = raw.strip()
+    what = f"Commentaire de « {item_label} »" if item_label else "Commentaire"
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise AnswerError(f"{what} trop long : {len(text)} caractères (maximum {COMMENT_MAX_LENGTH}).")
+    problem = control_character_problem(text, multiline=True)
+    if problem:
+        raise AnswerError(f"{what} : {problem} ; retirez ce caractère.")
+    return text
 
 
 @dataclass(frozen=True)
@@ -93,6 +115,11 @@ class Item:
         text = raw.strip()
         if text == "":
             return None
+        # Before anything else, so that a refused character is never echoed back in a message
+        # (« réponse « 3\x00 » inconnue »); only free texts may span several lines.
+        problem = control_character_problem(text, multiline=self.type == "text")
+        if problem:
+            raise AnswerError(f"« {self.label} » : {problem} ; retirez ce caractère.")
         if self.type == "level":
             return self._parse_level(text)
         if self.type == "choice":
