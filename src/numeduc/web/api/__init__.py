@@ -1,0 +1,74 @@
+"""REST API (django-ninja, OpenAPI at /api/v1/openapi.json, documentation at /api/v1/docs).
+
+Authentication: the browser session, or a personal token (``Authorization: Bearer nde_…``,
+created with ``numeduc users token EMAIL``). Every endpoint applies the same permission rules
+as the pages (``numeduc.web.accounts.permissions``); open data needs no authentication.
+Every refusal is a French ``ErrorSchema`` body, and every status an endpoint can answer is
+declared in the schema (``docs/api.md``).
+
+Modules: ``surveys`` (open data, campaigns, responses, results), ``budget`` (scenarios and
+their results), ``usage`` (usage indicators per département and per collège).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+
+from . import budget, surveys, usage
+from .common import UNAUTHENTICATED, ErrorSchema, validation_errors
+
+
+class OfflineSwagger(Swagger):
+    """Swagger UI from the project's own static files (ninja's bundled assets, served because
+    ``ninja`` is in INSTALLED_APPS), in a page without inline script (the site's CSP is
+    ``script-src 'self'``): the settings travel as JSON data, read by ninja's static init file.
+    ``validatorUrl: null``: Swagger UI would otherwise load a badge from validator.swagger.io."""
+
+    template = "api/docs.html"
+
+
+api = NinjaAPI(
+    title="numeduc",
+    version="1",
+    description=(
+        "API de numeduc : référentiels, campagnes, résultats, scénarios budgétaires et indicateurs "
+        "d'usage. Authentification par la session du navigateur ou par un jeton personnel "
+        "(« Authorization: Bearer nde_… », créé par « numeduc users token ADRESSE »). Chaque refus "
+        "est un objet JSON { \"detail\": \"…\" } en français."
+    ),
+    urls_namespace="api",
+    docs=OfflineSwagger(settings={"validatorUrl": None, "tryItOutEnabled": False}),
+)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    return api.create_response(request, validation_errors(exc.errors).dict(), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc: AuthenticationError):
+    response = api.create_response(request, ErrorSchema(detail=UNAUTHENTICATED).dict(), status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="numeduc"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _refused(request, exc: HttpError):
+    return api.create_response(request, ErrorSchema(detail=str(exc)).dict(), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc: Http404):
+    # Our endpoints raise HttpError(404, « … ») with a French sentence; this is a fallback.
+    return api.create_response(request, ErrorSchema(detail="Ressource introuvable.").dict(), status=404)
+
+
+api.add_router("", surveys.router)
+api.add_router("", budget.router)
+api.add_router("", usage.router)
+
+__all__ = ["api"]
