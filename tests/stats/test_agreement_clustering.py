@@ -158,7 +158,7 @@ def test_hclust_port_matches_r_on_100_random_tie_heavy_matrices(reference):
 def test_ward_refuses_missing_values(usarrests):
     data = usarrests.copy()
     data.iloc[0, 0] = np.nan
-    with pytest.raises(ValueError, match="valeurs manquantes"):
+    with pytest.raises(ValueError, match="colonne « Murder », ligne « Alabama » : valeur manquante"):
         ward(data)
 
 

@@ -9,7 +9,12 @@
 
 Missing values: **pairwise complete observations** (R ``use = "pairwise.complete.obs"``):
 each pair of variables uses the rows where both are present, and ``n`` reports, per pair,
-how many rows that was. A pair with fewer than 3 rows gets NaN.
+how many rows that was. A pair with fewer than 3 rows, or constant on its rows, gets NaN
+(R: NA): the coefficient is not defined there.
+
+Refused (:class:`numeduc.stats.checks.StatsInputError`, naming the column): duplicate
+column names, fewer than 3 rows, a non-numeric, empty, infinite or constant column and, for
+Pearson, a column whose spread overflows float64 or is lost in rounding.
 """
 
 from __future__ import annotations
@@ -22,6 +27,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+
+from .checks import (
+    OverflowColumnError,
+    check_min_rows,
+    check_spread,
+    check_unique_columns,
+    check_values,
+    constant_columns,
+)
 
 Method = Literal["pearson", "spearman", "kendall"]
 
@@ -147,20 +161,41 @@ def pair_test(x: np.ndarray, y: np.ndarray, method: Method) -> tuple[float, floa
         v1 = (xt * (xt - 1)).sum() * (yt * (yt - 1)).sum()
         v2 = (xt * (xt - 1) * (xt - 2)).sum() * (yt * (yt - 1) * (yt - 2)).sum()
         var_s = (v0 - vt - vu) / 18 + v1 / (2 * n * (n - 1)) + v2 / (9 * n * (n - 1) * (n - 2))
+        if not var_s > 0:
+            return r, math.nan
         z = s / math.sqrt(var_s)
         return r, float(min(2 * min(sps.norm.cdf(z), sps.norm.sf(z)), 1.0))
     raise ValueError(f"méthode inconnue : {method!r} (pearson, spearman ou kendall)")
 
 
-def correlation(data: pd.DataFrame, method: Method = "pearson") -> CorrelationResult:
-    """Correlation matrix, p-values and pair counts of the numeric columns of ``data``."""
+def correlation(
+    data: pd.DataFrame, method: Method = "pearson", *, constant: Literal["refuse", "keep"] = "refuse"
+) -> CorrelationResult:
+    """Correlation matrix, p-values and pair counts of the numeric columns of ``data``.
+
+    ``constant="keep"`` is R's tolerance instead of a refusal: a constant or empty column gets
+    NaN coefficients (R: NA), for callers that must show every column."""
     if method not in ("pearson", "spearman", "kendall"):
         raise ValueError(f"méthode inconnue : {method!r} (pearson, spearman ou kendall)")
+    if constant not in ("refuse", "keep"):
+        raise ValueError(f"constant vaut « refuse » ou « keep » (reçu {constant!r})")
+    keep = constant == "keep"
     cols = list(data.columns)
-    for col in cols:
-        if not pd.api.types.is_numeric_dtype(data[col]):
-            raise ValueError(f"la colonne {col!r} n'est pas numérique")
+    check_unique_columns(cols)
+    check_min_rows(len(data), 3)
+    check_values(data, cols, what="colonne", require_variation=not keep, allow_empty=keep)
     values = data.to_numpy(dtype=float)
+    if method == "pearson":
+        # Same formula as numpy's corrcoef (mean, then squared deviations): what overflows
+        # here would overflow there and give NaN.
+        spread = np.zeros(len(cols))
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            for j in range(len(cols)):
+                v = values[~np.isnan(values[:, j]), j]
+                if v.size:
+                    spread[j] = np.sqrt(np.mean((v - np.mean(v)) ** 2))
+        kept = [j for j, col in enumerate(cols) if col in constant_columns(data)] if keep else []
+        check_spread(cols, values, spread, what="colonne", skip=kept)
     p = len(cols)
     mat = np.eye(p)
     pv = np.zeros((p, p))
@@ -169,7 +204,18 @@ def correlation(data: pd.DataFrame, method: Method = "pearson") -> CorrelationRe
         counts[i, i] = int((~np.isnan(values[:, i])).sum())
         for j in range(i + 1, p):
             ok = ~np.isnan(values[:, i]) & ~np.isnan(values[:, j])
-            r, pval = pair_test(values[ok, i], values[ok, j], method)
+            with np.errstate(over="ignore", invalid="ignore"):
+                r, pval = pair_test(values[ok, i], values[ok, j], method)
+            defined = ok.sum() >= 3 and np.ptp(values[ok, i]) > 0 and np.ptp(values[ok, j]) > 0
+            if defined and not (math.isfinite(r) and abs(r) <= 1 + 1e-12):
+                # The column checks make this rare (a subset can still overflow where the
+                # whole column did not): refuse rather than write a NaN that looks undefined.
+                worst = cols[i] if np.nanmax(np.abs(values[:, i])) >= np.nanmax(np.abs(values[:, j])) else cols[j]
+                raise OverflowColumnError(
+                    f"colonne « {worst} » : valeurs trop grandes pour calculer la corrélation avec "
+                    f"« {cols[j] if worst == cols[i] else cols[i]} » ; changez d'unité",
+                    column=worst,
+                )
             mat[i, j] = mat[j, i] = r
             pv[i, j] = pv[j, i] = pval
             counts[i, j] = counts[j, i] = int(ok.sum())

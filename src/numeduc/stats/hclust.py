@@ -25,6 +25,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .checks import (
+    OverflowColumnError,
+    StatsInputError,
+    check_min_rows,
+    check_spread,
+    check_unique_columns,
+    check_values,
+    fmt,
+)
+
 INF = 1e300
 
 
@@ -232,10 +242,16 @@ def cophenetic_matrix(ia: np.ndarray, ib: np.ndarray, heights: np.ndarray) -> np
 
 
 def cophenetic_correlation(ia, ib, heights, dist: np.ndarray) -> float:
-    """R ``cor(cophenetic(hc), d)``: Pearson correlation over the pairs i < j."""
+    """R ``cor(cophenetic(hc), d)``: Pearson correlation over the pairs i < j.
+
+    NaN (R: NA) when it is not defined: all the distances, or all the cophenetic distances,
+    are equal (e.g. three points at the same distance from one another)."""
     coph = cophenetic_matrix(ia, ib, heights)
     iu = np.triu_indices(len(coph), k=1)
-    return float(np.corrcoef(coph[iu], np.asarray(dist)[iu])[0, 1])
+    a, b = coph[iu], np.asarray(dist)[iu]
+    if a.size < 2 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])
 
 
 @dataclass
@@ -256,6 +272,35 @@ class HClustResult:
         return scipy_linkage(self.ia, self.ib, self.height)
 
 
+def _finite_distances(x: np.ndarray, columns=None) -> np.ndarray:
+    """``r_dist_squared(x)``, refusing NaN/inf in ``x`` and distances that overflow float64."""
+    if x.ndim != 2:
+        raise StatsInputError("il faut un tableau à deux dimensions (lignes x colonnes)")
+    columns = list(range(1, x.shape[1] + 1)) if columns is None else list(columns)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        j = int(np.nonzero(bad.any(axis=0))[0][0])
+        raise StatsInputError(
+            f"colonne « {columns[j]} » : valeur manquante ou infinie ; la classification de Ward "
+            "demande un tableau complet de nombres finis",
+            column=columns[j],
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        d2 = r_dist_squared(x)
+    # murtagh_ward uses INF (1e300) as "no neighbour" and its Lance-Williams updates can grow
+    # a dissimilarity up to about n times the largest distance: stay well below.
+    if not np.isfinite(d2).all() or d2.max(initial=0.0) * 2 * max(len(x), 1) >= INF:
+        with np.errstate(over="ignore", invalid="ignore"):
+            j = int(np.argmax(np.ptp(x, axis=0)))
+        raise OverflowColumnError(
+            f"colonne « {columns[j]} » : écarts trop grands (jusqu'à {fmt(np.ptp(x[:, j]))}) : les distances "
+            "dépassent la capacité des nombres à virgule flottante (environ 1,8e308) ; changez d'unité "
+            "ou standardisez les colonnes",
+            column=columns[j],
+        )
+    return d2
+
+
 def hclust_ward(x, *, labels=None, members=None) -> HClustResult:
     """R ``hclust(dist(x), method = "ward.D2")`` (Euclidean distances, squared inside)."""
     if isinstance(x, pd.DataFrame):
@@ -263,7 +308,7 @@ def hclust_ward(x, *, labels=None, members=None) -> HClustResult:
         x = x.to_numpy(dtype=float)
     x = np.asarray(x, dtype=float)
     labels = list(range(1, len(x) + 1)) if labels is None else list(labels)
-    ia, ib, crit = murtagh_ward(r_dist_squared(x), members, jb_fix=True)
+    ia, ib, crit = murtagh_ward(_finite_distances(x), members, jb_fix=True)
     merge, order = r_merge(ia, ib)
     return HClustResult(merge=merge, height=np.sqrt(crit), order=order, labels=labels, ia=ia, ib=ib)
 
@@ -283,20 +328,19 @@ def standardise(frame: pd.DataFrame, scale: Literal["population", "sample", "non
     (FactoMineR's convention); ``none`` leaves the data as they are."""
     if scale == "none":
         return frame.astype(float)
+    if scale not in ("sample", "population"):
+        raise ValueError(f"échelle inconnue : {scale!r} (population, sample ou none)")
     x = frame.to_numpy(dtype=float)
     n = len(x)
     # R sums sequentially in long double (colMeans, sum); cumsum is sequential, unlike
     # numpy's pairwise sum, so the last bits (and hence exact ties) are R's.
-    mean = (x.astype(np.longdouble).cumsum(axis=0)[-1] / n).astype(float)
-    centred = x - mean
-    ss = (centred * centred).astype(np.longdouble).cumsum(axis=0)[-1].astype(float)
-    if scale == "sample":
-        sd = np.sqrt(ss / max(1, n - 1))
-    elif scale == "population":
-        sd = np.sqrt(ss / n)
-    else:
-        raise ValueError(f"échelle inconnue : {scale!r} (population, sample ou none)")
-    sd = np.where(sd <= 1e-16, 1.0, sd)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        mean = (x.astype(np.longdouble).cumsum(axis=0)[-1] / n).astype(float)
+        centred = x - mean
+        ss = (centred * centred).astype(np.longdouble).cumsum(axis=0)[-1].astype(float)
+        sd = np.sqrt(ss / max(1, n - 1)) if scale == "sample" else np.sqrt(ss / n)
+    # Overflowing, null or negligible spreads are refused, not divided by 1 (see checks).
+    check_spread(list(frame.columns), x, sd, what="colonne")
     return pd.DataFrame(centred / sd, index=frame.index, columns=frame.columns)
 
 
@@ -310,15 +354,21 @@ def ward(
     ``scale="population"`` (default) divides by the population sd like FactoMineR;
     ``"sample"`` like R ``scale()``: the tree and the partitions are the same, the heights
     differ by the factor sqrt(n/(n-1)). Clusters are numbered like R ``cutree``.
+
+    Refused (:class:`numeduc.stats.checks.StatsInputError`, naming the column): duplicate
+    column names, fewer than 3 rows, a non-numeric, incomplete, infinite, constant or
+    overflowing column. ``cophenetic_correlation`` is NaN when it is not defined.
     """
-    if len(data) < 3:
-        raise ValueError(f"il faut au moins 3 lignes (reçu {len(data)})")
-    if data.isna().any().any():
-        raise ValueError("valeurs manquantes : la classification de Ward demande un tableau complet")
+    check_unique_columns(data.columns)
+    check_min_rows(len(data), 3)
+    check_values(data, list(data.columns), what="colonne", allow_missing=False)
+    if n_clusters is not None and not 1 <= int(n_clusters) <= len(data):
+        raise StatsInputError(f"nombre de classes impossible : {n_clusters} (entre 1 et {len(data)})")
     z = standardise(data, scale)
+    d2 = _finite_distances(z.to_numpy(dtype=float), list(data.columns))
     tree = hclust_ward(z)
     clusters = tree.cutree(n_clusters) if n_clusters is not None else None
-    dist = np.sqrt(r_dist_squared(z.to_numpy()))
+    dist = np.sqrt(d2)
     coph = cophenetic_correlation(tree.ia, tree.ib, tree.height, dist)
     return WardResult(
         tree=tree,

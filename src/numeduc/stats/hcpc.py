@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .hclust import cutree_h, murtagh_ward, r_dist_squared
+from .checks import StatsInputError
+from .hclust import INF, cutree_h, murtagh_ward, r_dist_squared
 from .kmeans import kmeans_hartigan_wong
 from .pca import PCAResult, pca
 
@@ -91,7 +92,14 @@ def hcpc(
         consolidation = False
     n = len(work)
     if n < 3:
-        raise ValueError(f"il faut au moins 3 individus (reçu {n})")
+        raise StatsInputError(f"il faut au moins 3 individus (reçu {n})")
+    if not np.isfinite(work.to_numpy(dtype=float)).all():
+        raise StatsInputError("coordonnées de l'ACP non finies : classification impossible")
+    if not np.isfinite(weights).all() or (weights <= 0).any():
+        raise StatsInputError("poids des individus invalides (il faut des nombres finis strictement positifs)")
+    distinct = len(np.unique(work.to_numpy(dtype=float), axis=0))
+    if distinct < 2:
+        raise StatsInputError("tous les individus sont confondus sur les axes de l'ACP : rien à classer")
 
     # order = TRUE: stable sort by Dim.1.
     order = np.argsort(work.iloc[:, 0].to_numpy(), kind="stable")
@@ -100,6 +108,8 @@ def hcpc(
     total_w = w_sorted.sum()
     d2 = r_dist_squared(x_sorted)
     eff = np.outer(w_sorted, w_sorted) / total_w / np.add.outer(w_sorted, w_sorted)
+    if d2.max() * 2 * n >= INF:  # INF is murtagh_ward's "no neighbour" (see hclust)
+        raise StatsInputError("coordonnées de l'ACP trop grandes pour la classification : réduisez les variables")
     ia, ib, crit = murtagh_ward(d2 * eff, w_sorted, jb_fix=False)
     inert_gain = crit[::-1].copy()
     if extra_within is not None:
@@ -113,7 +123,12 @@ def hcpc(
     # R's ``min:max`` counts down when max < min (n = 4 or 5): FactoMineR then compares
     # within[3]/within[2] and within[2]/within[1], labelled k = 3 and 4. Kept as R does it.
     ks = list(range(lo, hi + 1)) if hi >= lo else list(range(lo, hi - 1, -1))
-    quot_values = np.array([within[k - 1] / within[k - 2] if k - 1 < len(within) else np.nan for k in ks])
+    # 0/0 (duplicated individuals: the partitions in k-1 and k classes are both exact) is
+    # undefined: NaN, skipped by the rule below, null in JSON.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quot_values = np.array(
+            [within[k - 1] / within[k - 2] if k - 1 < len(within) else np.nan for k in ks], dtype=float
+        )
     quot = pd.Series(quot_values, index=range(lo, lo + len(quot_values)), name="quot")
     if n_clusters == "auto" or n_clusters in (-1, 0, 1):
         if np.isnan(quot_values).all():
@@ -124,7 +139,11 @@ def hcpc(
     else:
         k = int(n_clusters)
         if not 2 <= k <= n - 1:
-            raise ValueError(f"nombre de classes impossible : {k} (entre 2 et {n - 1})")
+            raise StatsInputError(f"nombre de classes impossible : {k} (entre 2 et {n - 1})")
+    if consolidation and k > distinct:
+        raise StatsInputError(
+            f"{k} classes demandées mais seulement {distinct} individus distincts sur les axes de l'ACP"
+        )
 
     # Heights of the tree replaced by the sorted gains, then cutree(h = middle of the gap).
     heights = np.sort(np.array([inert_gain[n - 1 - i] for i in range(1, n)]))
