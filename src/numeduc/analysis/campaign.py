@@ -222,7 +222,7 @@ def campaign_pca(levels: pd.DataFrame, demo_frame: pd.DataFrame, *, ncp: int = 5
     data = data.join(demo_frame, how="left")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # imputed cells are reported in ``imputed``
-        result = pca(data, quanti_sup=sup_cols, ncp=ncp, scale=True)
+        result = pca(data, quanti_sup=sup_cols, ncp=ncp, scale=True, constant="keep")
     eig = result.eig
     axes = [
         interpret_axis(result.var_coord[f"Dim.{k}"], result.var_contrib[f"Dim.{k}"], k,
@@ -270,7 +270,7 @@ class FactorCorrelations:
 
 def factor_correlations(levels: pd.DataFrame) -> FactorCorrelations:
     """Spearman correlations between the factors (pairwise complete observations)."""
-    result = correlation(levels, "spearman")
+    result = correlation(levels, "spearman", constant="keep")
     cols = list(levels.columns)
     pairs = []
     n_pairs = 0
@@ -442,7 +442,7 @@ class DemographicCrossing:
 def demographic_crossing(levels: pd.DataFrame, demo_frame: pd.DataFrame) -> DemographicCrossing:
     """Spearman correlation of each factor with each indicator (pairwise complete)."""
     joined = levels.join(demo_frame, how="left")
-    result = correlation(joined, "spearman")
+    result = correlation(joined, "spearman", constant="keep")
     factors, indicators = list(levels.columns), list(demo_frame.columns)
     rho = result.matrix.loc[factors, indicators]
     pv = result.p_values.loc[factors, indicators]
