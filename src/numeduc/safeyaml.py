@@ -79,13 +79,17 @@ class UnsafeYamlError(ValueError):
 
 
 # -- reading --------------------------------------------------------------------------------------
-def read_limited(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of ``path``, reading at most ``max_bytes + 1`` so that a huge file is not loaded.
+def read_limited(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> bytes:
+    """The bytes of ``path``, never reading more than ``max_bytes + 1`` of them.
 
-    Raises ``OSError`` as ``open`` does; the size check itself is ``safe_load``'s.
+    A bigger file is an ``UnsafeYamlError`` (« plus de N octets ») without being loaded; a missing
+    or unreadable file raises ``OSError`` as ``open`` does.
     """
     with open(path, "rb") as handle:
-        return handle.read(max_bytes + 1)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_big(len(data), max_bytes, source if source is not None else Path(path).name, truncated=True)
+    return data
 
 
 def _decode(data: str | bytes, source: str, max_bytes: int) -> str:
@@ -110,9 +114,9 @@ def _decode(data: str | bytes, source: str, max_bytes: int) -> str:
         ) from None
 
 
-def _too_big(size: int, max_bytes: int, source: str) -> UnsafeYamlError:
-    # read_limited stops at max_bytes + 1: the real size is then unknown, only « more than ».
-    shown = f"plus de {fr_number(max_bytes)}" if size == max_bytes + 1 else fr_number(size)
+def _too_big(size: int, max_bytes: int, source: str, *, truncated: bool = False) -> UnsafeYamlError:
+    # A file read by read_limited stops at max_bytes + 1: its real size is unknown, only « more ».
+    shown = f"plus de {fr_number(max_bytes)}" if truncated else fr_number(size)
     return UnsafeYamlError(
         f"fichier trop gros ({shown} octets ; {fr_number(max_bytes)} au plus)", source=source
     )
@@ -421,7 +425,15 @@ def safe_load(
     return construct(node, source=source)
 
 
-def safe_load_file(path: str | Path, *, source: str | None = None, **limits: Any) -> object:
+def safe_load_file(
+    path: str | Path,
+    *,
+    source: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    allow_aliases: bool = False,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> object:
     """``safe_load`` of a file read with ``read_limited``; ``source`` defaults to the file name.
 
     A missing or unreadable file is an ``UnsafeYamlError`` too, so that a caller has one
@@ -429,11 +441,16 @@ def safe_load_file(path: str | Path, *, source: str | None = None, **limits: Any
     """
     path = Path(path)
     label = source if source is not None else path.name
-    max_bytes = limits.get("max_bytes", DEFAULT_MAX_BYTES)
     try:
-        data = read_limited(path, max_bytes=max_bytes)
+        data = read_limited(path, max_bytes=max_bytes, source=label)
     except FileNotFoundError:
         raise UnsafeYamlError(f"fichier introuvable ({path})", source=label) from None
+    except IsADirectoryError:
+        raise UnsafeYamlError(f"fichier illisible : c'est un dossier ({path})", source=label) from None
+    except PermissionError:
+        raise UnsafeYamlError(f"fichier illisible : lecture non autorisée ({path})", source=label) from None
     except OSError as exc:
         raise UnsafeYamlError(f"fichier illisible ({exc.strerror or exc})", source=label) from None
-    return safe_load(data, source=label, **limits)
+    return safe_load(
+        data, source=label, max_bytes=max_bytes, max_depth=max_depth, allow_aliases=allow_aliases, max_nodes=max_nodes
+    )

@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from numeduc.formatting import NBSP
-from numeduc.questionnaires import AnswerError, Choice, Item, LevelDescriptor, load_questionnaire
+from numeduc.questionnaires import (
+    AnswerError,
+    Choice,
+    Item,
+    LevelDescriptor,
+    load_questionnaire,
+)
 from numeduc.text import find_refused
 
 PERCENT = Item(id="part", type="number", label="Part", unit="%", min=0.0, max=100.0)

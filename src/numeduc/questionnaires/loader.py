@@ -206,10 +206,16 @@ def load_questionnaire_file(path: str | Path) -> Questionnaire:
     label = _file_label(path)
     try:
         # At most 1 MB + 1 byte is read: the size check must not load a huge file first.
-        content = safeyaml.read_limited(path)
+        content = safeyaml.read_limited(path, source=label)
+    except safeyaml.UnsafeYamlError as exc:
+        raise _unsafe_error(exc, label) from None
     except FileNotFoundError as exc:
         raise QuestionnaireError(f"{label}: fichier introuvable ({path})") from exc
-    except OSError as exc:  # a directory, no permission…
+    except IsADirectoryError as exc:
+        raise QuestionnaireError(f"{label}: c'est un dossier, pas un fichier ({path})") from exc
+    except PermissionError as exc:
+        raise QuestionnaireError(f"{label}: lecture non autorisée ({path})") from exc
+    except OSError as exc:
         raise QuestionnaireError(f"{label}: fichier illisible ({exc.strerror or exc})") from exc
     data, lines = _compose_with_lines(content, label)
     check = _Validator(label, lines)

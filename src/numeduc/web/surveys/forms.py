@@ -2,6 +2,7 @@ from django import forms
 
 from numeduc.questionnaires import available_questionnaires, load_questionnaire
 from numeduc.web.territories.models import Academie, Departement
+from numeduc.web.validators import refuse_control_characters
 
 from .models import Campaign
 
@@ -30,6 +31,11 @@ class CampaignForm(forms.ModelForm):
             "target_departements": forms.SelectMultiple(attrs={"size": 10}),
             "target_academies": forms.SelectMultiple(attrs={"size": 8}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The title is shown on every page, in e-mails and in CSV exports.
+        refuse_control_characters(self.fields["title"])
 
     def clean(self):
         data = super().clean()
