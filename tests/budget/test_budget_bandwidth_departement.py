@@ -66,7 +66,7 @@ def test_gaps_against_current_access():
 def test_bandwidth_rejects_impossible_values():
     with pytest.raises(ValueError, match="stratégie inconnue"):
         bandwidth(400, 40, "tablettes")
-    with pytest.raises(ValueError, match="concurrency"):
+    with pytest.raises(ValueError, match="Facteur de simultanéité : 0, minimum 1"):
         bandwidth(400, 40, "eim", concurrency=0)
 
 
@@ -110,12 +110,21 @@ def test_departement_from_a_dataframe_and_missing_pupils():
 
 
 def test_departement_fallback_to_a_count_and_a_mean():
-    result = simulate_departement(PAPER, "99", n_colleges=62, mean_pupils=400)
+    # A département whose collèges the caller does not know (empty frame): a count and a mean.
+    none_known = pd.DataFrame({"uai": [], "departement_code": [], "pupils": []})
+    result = simulate_departement(PAPER, "48", none_known, n_colleges=62, mean_pupils=400)
     assert result.n_colleges == 62
     assert result.pupils == 62 * 400
     assert result.total_per_year == budget.cents(62 * simulate(PAPER).total_per_year_exact)
     with pytest.raises(ValueError, match="aucun collège"):
-        simulate_departement(PAPER, "99")
+        simulate_departement(PAPER, "48", none_known)
+
+
+def test_a_departement_that_does_not_exist_is_refused():
+    # 99 is INSEE's « abroad », ZZ nothing: no budget is computed for them.
+    for code in ("99", "ZZ", "450"):
+        with pytest.raises(ValueError, match=f"Département : code « {code} » inconnu"):
+            simulate_departement(PAPER, code, n_colleges=62, mean_pupils=400)
 
 
 def test_scale_equipment_grows_fixed_equipment_with_pupils():

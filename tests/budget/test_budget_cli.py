@@ -138,9 +138,22 @@ def test_departement_command():
     data = json.loads(result.stdout)
     assert data["n_colleges"] == len(data["colleges"]) > 0
     assert data["total_per_year"] == pytest.approx(sum(c["total_per_year"] for c in data["colleges"]), abs=0.01 * data["n_colleges"])
-    missing = run("departement", "99", "-p", "livre-blanc-2017")
+    for code in ("99", "ZZ"):
+        unknown = run("departement", code, "-p", "livre-blanc-2017", "--colleges", "10", "--mean-pupils", "400")
+        assert unknown.exit_code == 2 and f"code « {code} » inconnu" in unknown.stderr and unknown.stdout == ""
+
+
+def test_departement_without_colleges_uses_a_count_and_a_mean(monkeypatch):
+    import numeduc.reference
+
+    real = numeduc.reference.colleges
+    # The Lozère as if the reference data held none of its collèges.
+    monkeypatch.setattr(numeduc.reference, "colleges",
+                        lambda **kw: (lambda f: f[f["departement_code"] != "48"])(real(**kw)))
+    missing = run("departement", "48", "-p", "livre-blanc-2017")
     assert missing.exit_code == 2 and "--colleges" in missing.stderr
-    fallback = run("departement", "99", "-p", "livre-blanc-2017", "--colleges", "10", "--mean-pupils", "400", "-f", "json")
+    fallback = run("departement", "48", "-p", "livre-blanc-2017", "--colleges", "10", "--mean-pupils", "400", "-f", "json")
+    assert fallback.exit_code == 0, fallback.output
     assert json.loads(fallback.stdout)["total_per_year"] == pytest.approx(454514.29)
 
 

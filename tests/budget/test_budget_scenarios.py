@@ -62,7 +62,7 @@ def test_decimal_values_are_exact(tmp_path):
         ("parameters:\n  desktop_price: huit cents\n", "parameters.desktop_price", 2, "nombre attendu"),
         ("parameters:\n  desktop_price: {value: 800, unit: dollars}\n", "parameters.desktop_price.unit", 2, "unité"),
         ("parameters:\n  desktop_price: {unit: €/poste}\n", "parameters.desktop_price", 2, "value"),
-        ("horizon: 0\n", "horizon", 1, "au moins 1"),
+        ("horizon: 0\n", "horizon", 1, "Horizon : 0 an, minimum 1 an"),
         ("horizon: cinq\n", "horizon", 1, "entier"),
         ("state_cofunding: peut-être\n", "state_cofunding", 1, "oui/non"),
         ("budget: 12\n", "budget", 1, "champ inconnu"),

@@ -11,7 +11,7 @@ See ``docs/budget.md`` for the model, its parameters and their sources.
 """
 
 from numeduc.budget.bandwidth import BandwidthResult, bandwidth, bandwidth_table, scenario_bandwidth
-from numeduc.budget.departement import DepartementSimulation, scaled_to_pupils, simulate_departement
+from numeduc.budget.departement import DepartementSimulation, scaled_to_pupils, simulate_college, simulate_departement
 from numeduc.budget.sensitivity import TornadoBar, tornado
 from numeduc.budget.export import simulation_to_dict, to_csv, to_dataframe, to_xlsx
 from numeduc.budget.model import (
@@ -26,7 +26,7 @@ from numeduc.budget.model import (
     simulate,
     year_lines,
 )
-from numeduc.budget.parameters import PARAMETER_SPECS, PARAMETERS, ParameterSpec
+from numeduc.budget.parameters import PARAMETER_SPECS, PARAMETERS, ParameterSpec, check_number, parse_number
 from numeduc.budget.scenario import (
     MODES,
     STRATEGIES,
@@ -34,6 +34,7 @@ from numeduc.budget.scenario import (
     Parameter,
     Scenario,
     ScenarioError,
+    check_scenario,
     list_presets,
     WHITE_PAPER_PRESET,
     load_preset,
@@ -43,7 +44,8 @@ from numeduc.budget.scenario import (
 
 __all__ = [
     "BandwidthResult", "DepartementSimulation", "TornadoBar", "bandwidth", "bandwidth_table",
-    "scaled_to_pupils", "scenario_bandwidth", "simulate_departement", "tornado",
+    "scaled_to_pupils", "scenario_bandwidth", "simulate_college", "simulate_departement", "tornado",
+    "check_number", "check_scenario", "parse_number",
     "FAMILIES", "LINE_DEFINITIONS", "MODES", "PARAMETERS", "PARAMETER_SPECS", "STRATEGIES", "SUPPORT_MODES",
     "Fleet", "Line", "Parameter", "ParameterSpec", "Scenario", "ScenarioError", "Simulation", "YearResult",
     "WHITE_PAPER_PRESET", "cents", "fleet", "list_presets", "load_preset", "load_scenario", "scenario_from_dict", "simulate",

@@ -19,6 +19,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number, shown_value
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -55,6 +57,28 @@ class BandwidthResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_bandwidth_options(given: dict) -> dict:
+    """Each option (``None`` allowed for ``devices_per_pupil`` and ``current_mbps``) checked
+    against ``BANDWIDTH_SPECS``: finite, within its bounds, whole where it counts things.
+    Returns floats (ints for whole numbers); raises ``ValueError`` with the French message
+    naming the option, the value and the bound."""
+    out: dict = {}
+    for name, raw in given.items():
+        if raw is None and name in ("devices_per_pupil", "current_mbps"):
+            out[name] = None
+            continue
+        spec = BANDWIDTH_SPECS[name]
+        value, problem = parse_number(spec, raw)
+        if problem:
+            raise ValueError(problem)
+        out[name] = int(value) if spec.integer else float(value)
+    return out
 
 
 def _mbps(value: float) -> float:
@@ -97,22 +121,30 @@ def bandwidth(
     """
     from numeduc.budget.scenario import STRATEGIES, STRATEGY_ALIASES
 
-    strategy = STRATEGY_ALIASES.get(strategy, strategy)
+    key = str(strategy).strip().lower()
+    strategy = STRATEGY_ALIASES.get(key, key)
     if strategy not in STRATEGIES:
-        raise ValueError(f"stratégie inconnue « {strategy} » ; valeurs possibles : {', '.join(STRATEGIES)}")
-    checks = {
-        "pupils": pupils >= 0, "concurrency": concurrency > 0, "clients_per_ap": clients_per_ap > 0,
-        "presence": 0 <= presence <= 1, "associated_share": 0 <= associated_share <= 1,
-        "active_share": 0 <= active_share <= 1, "classrooms": classrooms >= 0, "headroom": headroom >= 0,
-        "carts_in_use": carts_in_use >= 0, "cart_size": cart_size >= 0,
-    }
-    for name, ok in checks.items():
-        if not ok:
-            raise ValueError(f"valeur impossible pour « {name} »")
+        raise ValueError(f"Stratégie d'équipement : stratégie inconnue « {shown_value(key)} » ; valeurs possibles : {', '.join(STRATEGIES)}")
     if staff is None:
-        staff = round(pupils / 10)
-    if staff < 0:
-        raise ValueError("valeur impossible pour « staff »")
+        staff = round(pupils / 10) if _is_number(pupils) and math.isfinite(pupils) else pupils
+    given = {
+        "pupils": pupils, "staff": staff, "baseline_mbps_per_user": baseline_mbps_per_user,
+        "target_mbps_per_user": target_mbps_per_user, "concurrency": concurrency, "floor_mbps": floor_mbps,
+        "presence": presence, "devices_per_pupil": devices_per_pupil, "carts_in_use": carts_in_use,
+        "cart_size": cart_size, "staff_devices": staff_devices, "associated_share": associated_share,
+        "active_share": active_share, "mbps_per_active_client": mbps_per_active_client, "headroom": headroom,
+        "clients_per_ap": clients_per_ap, "classrooms": classrooms, "pupils_per_room": pupils_per_room,
+        "other_areas": other_areas, "current_mbps": current_mbps,
+    }
+    checked = check_bandwidth_options(given)
+    pupils, staff = int(checked["pupils"]), int(checked["staff"])
+    carts_in_use, cart_size, classrooms = int(checked["carts_in_use"]), int(checked["cart_size"]), int(checked["classrooms"])
+    clients_per_ap, pupils_per_room, other_areas = int(checked["clients_per_ap"]), int(checked["pupils_per_room"]), int(checked["other_areas"])
+    baseline_mbps_per_user, target_mbps_per_user = checked["baseline_mbps_per_user"], checked["target_mbps_per_user"]
+    concurrency, floor_mbps, presence = checked["concurrency"], checked["floor_mbps"], checked["presence"]
+    devices_per_pupil, staff_devices = checked["devices_per_pupil"], checked["staff_devices"]
+    associated_share, active_share = checked["associated_share"], checked["active_share"]
+    mbps_per_active_client, headroom, current_mbps = checked["mbps_per_active_client"], checked["headroom"], checked["current_mbps"]
     users = pupils + staff
 
     baseline = max(floor_mbps, users * baseline_mbps_per_user / concurrency)
@@ -157,6 +189,9 @@ def scenario_bandwidth(scenario, *, current_mbps: float | None = None, **options
     """``bandwidth`` for a budget scenario: pupils, staff, strategy, classrooms and carts are
     taken from it (carts in use = the strategy's carts).  Compare ``access_points`` with the
     scenario's ``access_points`` parameter to see whether the wifi budget line is enough."""
+    from numeduc.budget.scenario import check_scenario
+
+    check_scenario(scenario)
     carts = scenario["carts"] if scenario.strategy == "classe_mobile" else scenario["hybrid_carts"]
     defaults = {
         "classrooms": int(scenario["classrooms"]),
@@ -184,11 +219,17 @@ def bandwidth_table(
     """
     import pandas as pd
 
+    staff_per_pupil = check_bandwidth_options({"staff_per_pupil": staff_per_pupil})["staff_per_pupil"]
+    if current_mbps is not None and not isinstance(current_mbps, str):
+        current_mbps = check_bandwidth_options({"current_mbps": current_mbps})["current_mbps"]
     rows = []
     for _, row in colleges.iterrows():
         if pd.isna(row["pupils"]):
             continue
-        pupils = int(row["pupils"])
+        raw = row["pupils"]
+        if not float(raw).is_integer():
+            raise ValueError(f"Élèves du collège : effectif non entier ({raw}) pour le collège {row.get('uai', '')}".strip())
+        pupils = int(raw)
         current = row[current_mbps] if isinstance(current_mbps, str) else current_mbps
         current = None if current is None or pd.isna(current) else float(current)
         result = bandwidth(pupils, round(pupils * staff_per_pupil), strategy, current_mbps=current, **options)

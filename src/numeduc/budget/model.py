@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from numeduc.budget.parameters import PARAMETERS
-from numeduc.budget.scenario import Scenario
+from numeduc.budget.scenario import Scenario, ScenarioError, check_scenario
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -146,7 +146,18 @@ def assets(scenario: Scenario, fleet_: Fleet | None = None) -> list[Asset]:
 
 
 def year_lines(scenario: Scenario, year: int = 1) -> dict[str, Decimal]:
-    """Undiscounted amount of every line in ``year`` (identical every year in annualised mode)."""
+    """Undiscounted amount of every line in ``year`` (identical every year in annualised mode).
+
+    Raises ``ScenarioError`` (French) when a value is outside its bounds."""
+    check_scenario(scenario)
+    if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= scenario.horizon:
+        raise ScenarioError(f"Année : entier entre 1 et {scenario.horizon} (l'horizon) attendu, reçu « {year} »",
+                            origin=scenario.origin or scenario.name, field="year")
+    return _year_lines(scenario, year)
+
+
+def _year_lines(scenario: Scenario, year: int) -> dict[str, Decimal]:
+    # Unchecked: callers have validated the scenario (simulate, simulate_departement).
     s = scenario
     f = fleet(s)
     cash = s.mode == "cash"
@@ -288,16 +299,26 @@ def _line_source(scenario: Scenario, names: tuple[str, ...]) -> str:
 
 
 def simulate(scenario: Scenario) -> Simulation:
-    """Simulate ``scenario.horizon`` years (annualised or cash mode, discounted at ``discount_rate``)."""
+    """Simulate ``scenario.horizon`` years (annualised or cash mode, discounted at ``discount_rate``).
+
+    Raises ``ScenarioError`` (French, naming the parameter and its bound) when a value is outside
+    its domain, e.g. a scenario built in code with ``Scenario(...)``: within the bounds every
+    figure is finite and exact to the cent."""
+    check_scenario(scenario)
+    return _simulate(scenario)
+
+
+def _simulate(scenario: Scenario) -> Simulation:
+    # Unchecked: the caller has validated the scenario (``simulate``, ``simulate_college``).
     s = scenario
     rate = s["discount_rate"]
     years: list[YearResult] = []
     per_year: list[dict[str, Decimal]] = []
     line_sums: dict[str, Decimal] = {}
     cumulative = ZERO
-    first = year_lines(s, 1) if s.mode == "annualised" else None
+    first = _year_lines(s, 1) if s.mode == "annualised" else None
     for year in range(1, s.horizon + 1):
-        amounts = dict(first) if first is not None else year_lines(s, year)
+        amounts = dict(first) if first is not None else _year_lines(s, year)
         per_year.append(amounts)
         factor = ONE / (ONE + rate) ** (year - 1)
         by_family: dict[str, Decimal] = {}

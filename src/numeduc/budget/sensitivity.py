@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from numeduc.budget.model import cents, simulate
-from numeduc.budget.parameters import COUNT, LIFETIME, PARAMETERS, POSITIVE, SHARE
-from numeduc.budget.scenario import Scenario
+from numeduc.budget.parameters import COUNT, PARAMETERS, NumberSpec, parse_number
+from numeduc.budget.scenario import Scenario, check_scenario
+
+VARIATION = NumberSpec("variation", "Variation relative", "", Decimal(0), Decimal("0.99"))
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,9 @@ def _bounds(name: str, base: Decimal, variation: Decimal, use_ranges: bool) -> t
     if spec.kind == COUNT:
         low = low.to_integral_value(rounding=ROUND_HALF_UP)
         high = high.to_integral_value(rounding=ROUND_HALF_UP)
-    if spec.kind == SHARE:
-        low, high = max(Decimal(0), low), min(Decimal(1), high)
-    if spec.kind in (LIFETIME, POSITIVE) and low <= 0:
-        low = base  # a lifetime cannot drop to zero; only vary upwards
+    # Never outside the parameter's domain (a share above 1, a lifetime under a year, a price
+    # above its maximum): the bars stay within what a real collège can have.
+    low, high = max(spec.minimum, low), min(spec.maximum, high)
     return low, high, f"±{(variation * 100).normalize():f} %"
 
 
@@ -54,7 +55,10 @@ def tornado(
     The low/high values are the parameter's sourced range when it contains the scenario value,
     else ±``variation`` (whole numbers for counts, shares kept within 0–1).
     """
-    variation = Decimal(str(variation))
+    variation, problem = parse_number(VARIATION, variation)
+    if problem:
+        raise ValueError(problem)
+    check_scenario(scenario)
     names = parameters or list(PARAMETERS)
     unknown = [n for n in names if n not in PARAMETERS]
     if unknown:
@@ -68,8 +72,6 @@ def tornado(
     for name in names:
         base = scenario[name]
         low, high, how = _bounds(name, base, variation, use_sourced_ranges)
-        if name == "pupils" and low <= 0:
-            low = Decimal(1)
         total_low = metric(scenario.replace(values={name: low}))
         total_high = metric(scenario.replace(values={name: high}))
         swing = abs(cents(total_high) - cents(total_low))  # what the chart shows

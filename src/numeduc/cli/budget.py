@@ -1,11 +1,17 @@
-"""``numeduc budget …``: simulate budgets, list presets, size bandwidth, sensitivity."""
+"""``numeduc budget …``: simulate budgets, list presets, size bandwidth, sensitivity.
+
+Every number of an option is read here (as text) and checked against the registry's bounds
+(``numeduc.budget.parameters``): a value out of its domain, ``inf`` or ``nan`` gets a French
+message naming the option and the bound, and exit code 2 — never a traceback.  JSON output is
+strict (``allow_nan=False``): a missing figure is ``null``, never ``NaN`` or ``Infinity``.
+"""
 
 from __future__ import annotations
 
 import json
-from enum import Enum
+import math
 from pathlib import Path
-from typing import Optional
+from typing import Any, NoReturn, Optional
 
 import typer
 
@@ -14,26 +20,91 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-
-
+SIMULATE_FORMATS = ("table", "json", "csv", "xlsx")
+SMALL_FORMATS = ("table", "json", "csv")
 MODE_SHORT = {"annualised": "annualisé", "cash": "trésorerie"}
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"Erreur : {message}", err=True)
     raise typer.Exit(code=2)
+
+
+def _choice(option: str, raw: str, choices: tuple[str, ...]) -> str:
+    key = str(raw).strip().lower()
+    if key not in choices:
+        from numeduc.budget.parameters import shown_value
+
+        _fail(f"{option} : valeur inconnue « {shown_value(raw)} » ; valeurs possibles : {', '.join(choices)}.")
+    return key
+
+
+def _number(option: str, spec, raw: Optional[str], *, default: Any = None):
+    """The option's value checked against ``spec`` (int for whole numbers, float otherwise);
+    ``default`` when the option is not given."""
+    from numeduc.budget.parameters import parse_number
+
+    if raw is None:
+        return default
+    value, problem = parse_number(spec, raw)
+    if problem:
+        _fail(f"{option} : {problem}.")
+    return int(value) if spec.integer else float(value)
+
+
+def _strategy(raw: str) -> str:
+    from numeduc.budget import STRATEGIES
+    from numeduc.budget.scenario import STRATEGY_ALIASES
+
+    key = str(raw).strip().lower()
+    key = STRATEGY_ALIASES.get(key, key)
+    return _choice("--strategy", key, tuple(STRATEGIES))
+
+
+def departement_code(raw: str) -> str:
+    """A département code of the reference data (``45``, ``2A``, ``974``; ``1`` reads ``01``);
+    a French error and exit code 2 for a code that does not exist."""
+    from numeduc.budget.parameters import shown_value
+    from numeduc.reference import departements
+
+    code = str(raw).strip().upper()
+    if code.isascii() and code.isdigit() and len(code) == 1:
+        code = code.zfill(2)
+    if code not in departements().index:
+        _fail(f"département : code « {shown_value(raw, 12)} » inconnu ; codes possibles : 01 à 95, 2A, 2B, 971 à 976.")
+    return code
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy: numpy scalars to Python, non-finite floats to None (strict JSON)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return value
+
+
+def json_text(data: Any) -> str:
+    """Strict JSON (``allow_nan=False``), French characters kept, ending with a newline."""
+    return json.dumps(_plain(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def scenario_from_options(preset: Optional[str], scenario_file: Optional[Path]):
     """The scenario named by ``--preset`` or read from ``--scenario`` (exactly one of them);
     a French error on stderr and exit code 2 otherwise.  Shared with ``numeduc usage cost``."""
     from numeduc.budget import ScenarioError, list_presets, load_preset, load_scenario
+    from numeduc.budget.parameters import shown_value
 
     if bool(preset) == bool(scenario_file):
         _fail("indiquez soit --preset NOM, soit --scenario FICHIER.yaml (l'un des deux, pas les deux).")
@@ -42,10 +113,17 @@ def scenario_from_options(preset: Optional[str], scenario_file: Optional[Path]):
             try:
                 return load_preset(preset)
             except KeyError:
-                _fail(f"préréglage inconnu « {preset} » ; disponibles : {', '.join(list_presets())}.")
+                _fail(f"préréglage inconnu « {shown_value(preset)} » ; disponibles : {', '.join(list_presets())}.")
         return load_scenario(scenario_file)
     except ScenarioError as exc:
         _fail(str(exc))
+
+
+def _write(output: Path, write) -> None:
+    try:
+        write()
+    except OSError as exc:
+        _fail(f"impossible d'écrire « {output} » ({exc.strerror or exc}).")
 
 
 def emit(text: str, output: Optional[Path]) -> None:
@@ -53,7 +131,7 @@ def emit(text: str, output: Optional[Path]) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, lambda: output.write_text(text, encoding="utf-8"))
         typer.echo(f"Écrit : {output}", err=True)
 
 
@@ -99,34 +177,40 @@ def _print_table(sim) -> None:
 @app.command("simulate")
 def simulate_command(
     preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Nom d'un préréglage (voir « numeduc budget presets »)."),
-    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML."),
-    output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, json, csv ou xlsx."),
+    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table, json, csv ou xlsx."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Fichier de sortie (obligatoire pour xlsx)."),
 ) -> None:
     """Simule le budget d'un collège sur plusieurs années."""
-    from numeduc.budget import simulate, to_csv, to_xlsx
+    from numeduc.budget import ScenarioError, simulate, to_csv, to_xlsx
 
+    fmt = _choice("--format", output_format, SIMULATE_FORMATS)
     chosen = scenario_from_options(preset, scenario)
-    if output_format is OutputFormat.xlsx and output is None:
+    if fmt == "xlsx" and output is None:
         _fail("le format xlsx demande un fichier de sortie : --output FICHIER.xlsx")
-    sim = simulate(chosen)
-    if output_format is OutputFormat.json:
-        emit(json.dumps(sim.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
-    elif output_format is OutputFormat.csv:
+    try:
+        sim = simulate(chosen)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        emit(json_text(sim.to_dict()), output)
+    elif fmt == "csv":
         emit(to_csv(sim), output)
-    elif output_format is OutputFormat.xlsx:
-        to_xlsx(sim, output)
+    elif fmt == "xlsx":
+        _write(output, lambda: to_xlsx(sim, output))
         typer.echo(f"Écrit : {output}", err=True)
-    else:
-        if output is not None:
-            import contextlib
+    elif output is not None:
+        import contextlib
 
+        def table_to_file() -> None:
             with output.open("w", encoding="utf-8") as handle:
                 with contextlib.redirect_stdout(handle):
                     _print_table(sim)
-            typer.echo(f"Écrit : {output}", err=True)
-        else:
-            _print_table(sim)
+
+        _write(output, table_to_file)
+        typer.echo(f"Écrit : {output}", err=True)
+    else:
+        _print_table(sim)
 
 
 @app.command("presets")
@@ -147,19 +231,6 @@ def presets_command() -> None:
     Console(width=140).print(table)
 
 
-class Strategy(str, Enum):
-    eim = "eim"
-    classe_mobile = "classe_mobile"
-    byod = "byod"
-    hybride = "hybride"
-
-
-class SmallFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 def _mbit(value: float) -> str:
     from numeduc.formatting import fr_number
 
@@ -168,38 +239,52 @@ def _mbit(value: float) -> str:
 
 @app.command("bandwidth")
 def bandwidth_command(
-    pupils: Optional[int] = typer.Option(None, "--pupils", min=0, help="Nombre d'élèves (sauf avec --departement)."),
+    pupils: Optional[str] = typer.Option(None, "--pupils", help="Nombre d'élèves, 1 à 5 000 (sauf avec --departement)."),
     departement: Optional[str] = typer.Option(None, "--departement", "-d", help="Code de département : un calcul par collège public (effectifs 2020-2021)."),
-    staff: Optional[int] = typer.Option(None, "--staff", min=0, help="Nombre de personnels (défaut : 1 pour 10 élèves)."),
-    strategy: Strategy = typer.Option(Strategy.classe_mobile, "--strategy", help="eim, classe_mobile, byod ou hybride."),
-    current: Optional[float] = typer.Option(None, "--current", min=0, help="Débit actuel du collège en Mbit/s, pour calculer l'écart."),
-    concurrency: float = typer.Option(1.0, "--concurrency", min=0.01, help="Facteur de simultanéité si le lien est partagé (1,5 à 2,25)."),
-    classrooms: int = typer.Option(17, "--classrooms", min=0, help="Nombre de salles de classe à couvrir en wifi."),
-    carts_in_use: int = typer.Option(4, "--carts", min=0, help="Classes mobiles utilisées en même temps."),
-    devices_per_pupil: Optional[float] = typer.Option(None, "--devices-per-pupil", min=0, help="Appareils par élève (défaut : 1 en EIM, 2 en BYOD/hybride)."),
-    clients_per_ap: int = typer.Option(30, "--clients-per-ap", min=1, help="Clients par borne wifi (20 à 50)."),
-    headroom: float = typer.Option(0.35, "--headroom", min=0, help="Marge au-dessus du pic (0,30 à 0,40)."),
-    output_format: SmallFormat = typer.Option(SmallFormat.table, "--format", "-f", help="table ou json."),
+    staff: Optional[str] = typer.Option(None, "--staff", help="Nombre de personnels (défaut : 1 pour 10 élèves)."),
+    strategy: str = typer.Option("classe_mobile", "--strategy", help="eim, classe_mobile, byod ou hybride."),
+    current: Optional[str] = typer.Option(None, "--current", help="Débit actuel du collège en Mbit/s, pour calculer l'écart."),
+    concurrency: Optional[str] = typer.Option(None, "--concurrency", help="Facteur de simultanéité si le lien est partagé (1 à 10 ; 1,5 à 2,25). Défaut : 1."),
+    classrooms: Optional[str] = typer.Option(None, "--classrooms", help="Nombre de salles de classe à couvrir en wifi. Défaut : 17."),
+    carts_in_use: Optional[str] = typer.Option(None, "--carts", help="Classes mobiles utilisées en même temps. Défaut : 4."),
+    devices_per_pupil: Optional[str] = typer.Option(None, "--devices-per-pupil", help="Appareils par élève, 0 à 10 (défaut : 1 en EIM, 2 en BYOD/hybride)."),
+    clients_per_ap: Optional[str] = typer.Option(None, "--clients-per-ap", help="Clients par borne wifi (20 à 50). Défaut : 30."),
+    headroom: Optional[str] = typer.Option(None, "--headroom", help="Marge au-dessus du pic (0,30 à 0,40). Défaut : 0,35."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table, json ou csv (csv : avec --departement)."),
 ) -> None:
     """Dimensionne l'accès internet et le nombre de bornes wifi d'un collège."""
     from numeduc.budget import bandwidth
+    from numeduc.budget.parameters import BANDWIDTH_SPECS as SPECS
 
-    options = dict(concurrency=concurrency, classrooms=classrooms, carts_in_use=carts_in_use,
-                   devices_per_pupil=devices_per_pupil, clients_per_ap=clients_per_ap, headroom=headroom)
+    fmt = _choice("--format", output_format, SMALL_FORMATS)
+    chosen_strategy = _strategy(strategy)
+    options = dict(
+        concurrency=_number("--concurrency", SPECS["concurrency"], concurrency, default=1.0),
+        classrooms=_number("--classrooms", SPECS["classrooms"], classrooms, default=17),
+        carts_in_use=_number("--carts", SPECS["carts_in_use"], carts_in_use, default=4),
+        devices_per_pupil=_number("--devices-per-pupil", SPECS["devices_per_pupil"], devices_per_pupil),
+        clients_per_ap=_number("--clients-per-ap", SPECS["clients_per_ap"], clients_per_ap, default=30),
+        headroom=_number("--headroom", SPECS["headroom"], headroom, default=0.35),
+    )
+    current_mbps = _number("--current", SPECS["current_mbps"], current)
     if departement is not None:
-        _bandwidth_departement(departement, strategy.value, current, output_format, options)
+        if pupils is not None or staff is not None:
+            _fail("--departement prend les effectifs de chaque collège : n'indiquez pas aussi --pupils ou --staff.")
+        _bandwidth_departement(departement_code(departement), chosen_strategy, current_mbps, fmt, options)
         return
     if pupils is None:
         _fail("indiquez --pupils N (ou --departement CODE).")
+    if fmt == "csv":
+        _fail("--format csv donne un collège par ligne : il demande --departement CODE (sinon : table ou json).")
     try:
         result = bandwidth(
-            pupils, staff, strategy.value, current_mbps=current, concurrency=concurrency, classrooms=classrooms,
-            carts_in_use=carts_in_use, devices_per_pupil=devices_per_pupil, clients_per_ap=clients_per_ap, headroom=headroom,
+            _number("--pupils", SPECS["pupils"], pupils), _number("--staff", SPECS["staff"], staff), chosen_strategy,
+            current_mbps=current_mbps, **options,
         )
     except ValueError as exc:
-        _fail(str(exc))
-    if output_format is not SmallFormat.table:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _fail(f"{exc}.")
+    if fmt == "json":
+        typer.echo(json_text(result.to_dict()), nl=False)
         return
     from rich.console import Console
     from rich.table import Table
@@ -221,23 +306,23 @@ def bandwidth_command(
     Console(width=120).print(table)
 
 
-def _bandwidth_departement(code: str, strategy: str, current: Optional[float], output_format, options: dict) -> None:
+def _bandwidth_departement(code: str, strategy: str, current: Optional[float], output_format: str, options: dict) -> None:
     from numeduc.budget import bandwidth_table
     from numeduc.reference import colleges
 
     frame = colleges(public_only=True)
     frame = frame[frame["departement_code"] == code]
-    if frame.empty:
-        _fail(f"aucun collège public trouvé pour le département « {code} ».")
+    if frame.empty or frame["pupils"].notna().sum() == 0:
+        _fail(f"aucun collège public avec un effectif connu pour le département « {code} ».")
     try:
         table = bandwidth_table(frame, strategy=strategy, current_mbps=current, **options)
     except ValueError as exc:
-        _fail(str(exc))
-    if output_format is SmallFormat.csv:
+        _fail(f"{exc}.")
+    if output_format == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
         return
-    if output_format is SmallFormat.json:
-        typer.echo(table.to_json(orient="records", force_ascii=False, indent=2))
+    if output_format == "json":
+        typer.echo(json_text(table.to_dict(orient="records")), nl=False)
         return
     from rich.console import Console
     from rich.table import Table
@@ -267,29 +352,39 @@ def _bandwidth_departement(code: str, strategy: str, current: Optional[float], o
 @app.command("tornado")
 def tornado_command(
     preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Nom d'un préréglage."),
-    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML."),
-    variation: float = typer.Option(0.2, "--variation", min=0.0, max=0.99, help="Variation relative quand aucune fourchette n'est sourcée."),
-    top: int = typer.Option(15, "--top", min=1, help="Nombre de paramètres affichés."),
-    output_format: SmallFormat = typer.Option(SmallFormat.table, "--format", "-f", help="table, json ou csv."),
+    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."),
+    variation: Optional[str] = typer.Option(None, "--variation", help="Variation relative (0 à 0,99) quand aucune fourchette n'est sourcée. Défaut : 0,2."),
+    top: Optional[str] = typer.Option(None, "--top", help="Nombre de paramètres affichés. Défaut : 15."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table, json ou csv."),
 ) -> None:
     """Sensibilité du total annuel à chaque paramètre (diagramme en tornade)."""
-    from numeduc.budget import tornado
+    from numeduc.budget import PARAMETERS, ScenarioError, tornado
+    from numeduc.budget.parameters import NumberSpec
+    from numeduc.budget.sensitivity import VARIATION
 
+    fmt = _choice("--format", output_format, SMALL_FORMATS)
+    variation_value = _number("--variation", VARIATION, variation, default=0.2)
+    top_spec = NumberSpec("top", "Nombre de paramètres affichés", "paramètres", 1, len(PARAMETERS), integer=True)
+    top_value = _number("--top", top_spec, top, default=15)
     chosen = scenario_from_options(preset, scenario)
-    bars = tornado(chosen, variation=variation)[:top]
+    try:
+        bars = tornado(chosen, variation=variation_value)[:top_value]
+    except (ScenarioError, ValueError) as exc:
+        _fail(f"{exc}.")
     rows = [
         {"parameter": b.parameter, "label_fr": b.label_fr, "unit": b.unit, "base_value": float(b.base_value),
          "low_value": float(b.low_value), "high_value": float(b.high_value), "total_low": float(b.total_low),
          "total_high": float(b.total_high), "swing": float(b.swing), "range": b.range_source}
         for b in bars
     ]
-    if output_format is SmallFormat.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if fmt == "json":
+        typer.echo(json_text(rows), nl=False)
         return
-    if output_format is SmallFormat.csv:
+    if fmt == "csv":
         import pandas as pd
 
-        typer.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+        columns = ["parameter", "label_fr", "unit", "base_value", "low_value", "high_value", "total_low", "total_high", "swing", "range"]
+        typer.echo(pd.DataFrame(rows, columns=columns).to_csv(index=False), nl=False)
         return
     from rich.console import Console
     from rich.table import Table
@@ -313,32 +408,41 @@ def tornado_command(
 def departement_command(
     code: str = typer.Argument(..., help="Code du département (ex. 45, 2A, 974)."),
     preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Nom d'un préréglage."),
-    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML."),
-    colleges: Optional[int] = typer.Option(None, "--colleges", min=1, help="Nombre de collèges si le département n'a pas de données."),
-    mean_pupils: Optional[int] = typer.Option(None, "--mean-pupils", min=1, help="Effectif moyen si le département n'a pas de données."),
+    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."),
+    colleges: Optional[str] = typer.Option(None, "--colleges", help="Nombre de collèges (1 à 500) si le département n'a pas de données."),
+    mean_pupils: Optional[str] = typer.Option(None, "--mean-pupils", help="Effectif moyen (1 à 5 000) si le département n'a pas de données."),
     scale: bool = typer.Option(False, "--scale/--no-scale", help="Adapter postes, salles, bornes et chariots à la taille de chaque collège."),
-    output_format: SmallFormat = typer.Option(SmallFormat.table, "--format", "-f", help="table, json ou csv (csv : un collège par ligne)."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table, json ou csv (csv : un collège par ligne)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Fichier de sortie (json ou csv)."),
 ) -> None:
     """Budget d'un département : chaque collège public simulé, puis la somme."""
     from numeduc.budget import simulate_departement
+    from numeduc.budget.parameters import DEPARTEMENT_SPECS
 
+    fmt = _choice("--format", output_format, SMALL_FORMATS)
+    code = departement_code(code)
+    n_colleges = _number("--colleges", DEPARTEMENT_SPECS["n_colleges"], colleges)
+    mean = _number("--mean-pupils", DEPARTEMENT_SPECS["mean_pupils"], mean_pupils)
     chosen = scenario_from_options(preset, scenario)
     try:
-        result = simulate_departement(chosen, code, n_colleges=colleges, mean_pupils=mean_pupils, scale_equipment=scale)
-    except ValueError:
-        _fail(f"aucun collège public trouvé pour le département « {code} » ; indiquez --colleges N et --mean-pupils N.")
-    if output_format is SmallFormat.csv:
+        result = simulate_departement(chosen, code, n_colleges=n_colleges, mean_pupils=mean, scale_equipment=scale)
+    except ValueError as exc:
+        message = str(exc)
+        if message.startswith("aucun collège"):
+            message = f"aucun collège public trouvé pour le département « {code} » ; indiquez --colleges N et --mean-pupils N"
+        _fail(f"{message}.")
+    if fmt == "csv":
         emit(result.colleges.to_csv(index=False), output)
         return
+    per_pupil = None if result.per_pupil_per_year is None else float(result.per_pupil_per_year)
     summary = {
         "departement_code": code, "scenario": chosen.name, "n_colleges": result.n_colleges, "pupils": result.pupils,
-        "total_per_year": float(result.total_per_year), "per_pupil_per_year": float(result.per_pupil_per_year),
+        "total_per_year": float(result.total_per_year), "per_pupil_per_year": per_pupil,
         "buckets_percent": result.buckets(), "source": result.source,
     }
-    if output_format is SmallFormat.json:
-        summary["colleges"] = json.loads(result.colleges.to_json(orient="records", force_ascii=False))
-        emit(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", output)
+    if fmt == "json":
+        summary["colleges"] = result.colleges.to_dict(orient="records")
+        emit(json_text(summary), output)
         return
     from rich.console import Console
     from rich.table import Table
@@ -351,7 +455,7 @@ def departement_command(
     table.add_row("Collèges publics", fr_number(result.n_colleges))
     table.add_row("Élèves", fr_number(result.pupils))
     table.add_row("Total par an", _eur(result.total_per_year))
-    table.add_row("Par élève et par an", _eur(result.per_pupil_per_year))
+    table.add_row("Par élève et par an", "—" if result.per_pupil_per_year is None else _eur(result.per_pupil_per_year))
     for label, share in result.buckets().items():
         table.add_row(f"Collèges à {label} par élève et par an", fr_percent(share))
     console = Console(width=120)
