@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 from numeduc.formatting import NBSP
 from numeduc.questionnaires import (
+    COMMENT_MAX_LENGTH,
     AnswerError,
     Choice,
     Item,
     LevelDescriptor,
+    clean_comment,
     load_questionnaire,
 )
 from numeduc.text import find_refused
@@ -174,3 +176,55 @@ def test_display_never_raises_on_unknown_stored_values():
 
     assert LEVEL.display(np.int64(2)) == "Niveau 2 — Étiquette 2"
     assert BUDGET.display(np.float64(75.5)) == f"75,5{NBSP}€/élève/an"
+
+
+# -- control characters ---------------------------------------------------------------------------
+def test_a_nul_in_a_text_answer_is_refused_with_its_position():
+    with pytest.raises(AnswerError) as caught:
+        TEXT.parse("  ab\x00cd ")
+    assert str(caught.value) == "« Texte » : caractère de contrôle U+0000 (NUL) en position 3 ; retirez ce caractère."
+
+
+def test_a_text_answer_keeps_its_line_breaks_and_tabs():
+    assert TEXT.parse("un\r\ndeux\ttrois") == "un\r\ndeux\ttrois"
+
+
+@pytest.mark.parametrize("item", [PERCENT, LEVEL, CHOICE])
+@pytest.mark.parametrize("raw", ["3\x00", "\x1b[2J3", "etat\x7f", "3\n4"])
+def test_a_control_character_is_refused_before_any_other_check_and_never_echoed(item, raw):
+    with pytest.raises(AnswerError, match="caractère de contrôle U\\+00") as caught:
+        item.parse(raw)
+    assert raw.strip() not in str(caught.value)
+
+
+def test_clean_comment_strips_and_keeps_paragraphs():
+    assert clean_comment(None) == ""
+    assert clean_comment("   ") == ""
+    assert clean_comment("  Voir le rapport.\n\n\tAnnexe 2 ") == "Voir le rapport.\n\n\tAnnexe 2"
+
+
+def test_clean_comment_refuses_a_nul_and_names_the_question():
+    with pytest.raises(AnswerError) as caught:
+        clean_comment("Preuve : \x00", item_label="Budget")
+    assert str(caught.value) == (
+        "Commentaire de « Budget » : caractère de contrôle U+0000 (NUL) en position 10 ; retirez ce caractère."
+    )
+    with pytest.raises(AnswerError, match="^Commentaire : caractère de contrôle U\\+001B \\(ESC\\) en position 1 "):
+        clean_comment("\x1b[31mrouge")
+
+
+def test_clean_comment_refuses_a_comment_over_the_limit():
+    assert clean_comment("x" * COMMENT_MAX_LENGTH) == "x" * COMMENT_MAX_LENGTH
+    with pytest.raises(AnswerError, match=f"Commentaire trop long : {COMMENT_MAX_LENGTH + 1} caractères"):
+        clean_comment(" " + "x" * (COMMENT_MAX_LENGTH + 1) + " ")
+
+
+@settings(max_examples=100)
+@given(st.text(max_size=50))
+def test_clean_comment_accepts_exactly_the_clean_texts(raw):
+    stripped = raw.strip()
+    if find_refused(stripped, multiline=True):
+        with pytest.raises(AnswerError):
+            clean_comment(raw)
+    else:
+        assert clean_comment(raw) == stripped
