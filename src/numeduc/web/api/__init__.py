@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from . import budget, surveys, usage
-from .common import UNAUTHENTICATED, ErrorSchema, validation_errors
+from .common import ERROR_DESCRIPTIONS, UNAUTHENTICATED, ErrorSchema, validation_errors
 
 
 class OfflineSwagger(Swagger):
@@ -30,7 +30,20 @@ class OfflineSwagger(Swagger):
     template = "api/docs.html"
 
 
-api = NinjaAPI(
+class NumeducAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """ninja's schema, with the error answers described in French (ninja writes the HTTP
+        reason phrase: « Forbidden »)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                for status, answer in operation.get("responses", {}).items():
+                    if int(status) in ERROR_DESCRIPTIONS:
+                        answer["description"] = ERROR_DESCRIPTIONS[int(status)]
+        return schema
+
+
+api = NumeducAPI(
     title="numeduc",
     version="1",
     description=(

@@ -148,7 +148,7 @@ def _scenario(s: Scenario, result, error) -> dict:
 @router.get("/budget/scenarios", response=answers(list[ScenarioSchema], 401, 403, 404), auth=AUTH,
             summary="Les scénarios budgétaires lisibles, avec leurs résultats (par élève, par collège, totaux)")
 def scenarios(request, departement: str = Query(
-        None, pattern=DEPARTEMENT_CODE, examples=["45"],
+        None, pattern=DEPARTEMENT_CODE, example="45",
         description="Code d'un département : ses scénarios seulement")):
     user = request.user
     if departement is not None:
@@ -173,7 +173,7 @@ def scenarios(request, departement: str = Query(
 
 @router.get("/budget/scenarios/{scenario_id}", response=answers(ScenarioDetailSchema, 401, 403, 404), auth=AUTH,
             summary="Un scénario budgétaire : résultats, années, et chaque collège pour un scénario départemental")
-def scenario_detail(request, scenario_id: int = Path(..., ge=1, le=MAX_ID, examples=[1])):
+def scenario_detail(request, scenario_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
     s = get_or_404(Scenario.objects.select_related("departement"), "Scénario introuvable.", pk=scenario_id)
     refuse_unless(can_view_scenario(request.user, s), REFUSED)
     result, error = _run(s)

@@ -25,7 +25,7 @@ DEPARTEMENT_NOT_FOUND = "Département inconnu."
 
 
 def campaign_id_param():
-    return Path(..., ge=1, le=MAX_ID, description="Identifiant de la campagne", examples=[1])
+    return Path(..., ge=1, le=MAX_ID, description="Identifiant de la campagne", example=1)
 
 
 class IndicatorSchema(Schema):
@@ -102,7 +102,7 @@ class ResponseSchema(Schema):
 
 @router.get("/responses/{response_id}", response=answers(ResponseSchema, 401, 403, 404), auth=AUTH,
             tags=["campagnes"], summary="Une réponse, avec ses commentaires (le répondant et la coordination)")
-def response_detail(request, response_id: int = Path(..., ge=1, le=MAX_ID, examples=[1])):
+def response_detail(request, response_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
     response = get_or_404(Response.objects.select_related("campaign"), "Réponse introuvable.", pk=response_id)
     refuse_unless(can_view_response(request.user, response))
     return {"id": response.pk, "campaign": campaign_dict(response.campaign), "respondent": str(response.respondent),
@@ -134,7 +134,7 @@ class ProfileSchema(Schema):
             auth=AUTH, tags=["résultats"],
             summary="Profil d'un département : niveaux, médianes nationale et des comparables")
 def departement_profile(request, campaign_id: int = campaign_id_param(),
-                        code: str = Path(..., pattern=DEPARTEMENT_CODE, examples=["45"])):
+                        code: str = Path(..., pattern=DEPARTEMENT_CODE, example="45")):
     from numeduc.web.results.views import compute_profile
 
     campaign = get_or_404(Campaign.objects, CAMPAIGN_NOT_FOUND, pk=campaign_id)

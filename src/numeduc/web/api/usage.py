@@ -175,7 +175,7 @@ def _names(data) -> dict[str, str]:
     return {str(r["uai"]): str(r.get("name") or "") for r in data.establishments.to_dict("records")}
 
 
-MONTH_QUERY = Query(None, pattern=MONTH, examples=["2024-11"], description="Mois AAAA-MM (par défaut, le dernier)")
+MONTH_QUERY = Query(None, pattern=MONTH, example="2024-11", description="Mois AAAA-MM (par défaut, le dernier)")
 INDICATOR_QUERY = Query(None, description="Un indicateur seulement")
 PROFILE_QUERY = Query(None, description="Un profil seulement (ELEVE, PARENT, ENSEIGNANT, PERSONNEL, AUTRE)")
 
@@ -183,7 +183,7 @@ PROFILE_QUERY = Query(None, description="Un profil seulement (ELEVE, PARENT, ENS
 @router.get("/usage/departements/{code}", response=answers(UsageDepartementSchema, 401, 403, 404), auth=AUTH,
             summary="Indicateurs d'usage d'un département pour un mois : valeur du département et de chaque "
                     "collège, comparé à son groupe de collèges semblables")
-def departement_usage(request, code: str = Path(..., pattern=DEPARTEMENT_CODE, examples=["45"]),
+def departement_usage(request, code: str = Path(..., pattern=DEPARTEMENT_CODE, example="45"),
                       month: str = MONTH_QUERY, indicator: Indicator = INDICATOR_QUERY,
                       profile: Profile = PROFILE_QUERY):
     dep = get_or_404(Departement.objects, "Département inconnu.", code=code)
@@ -208,7 +208,7 @@ def departement_usage(request, code: str = Path(..., pattern=DEPARTEMENT_CODE, e
 @router.get("/usage/colleges/{uai}", response=answers(UsageCollegeSchema, 401, 403, 404), auth=AUTH,
             summary="Indicateurs d'usage d'un collège pour un mois, chacun comparé à son groupe de collèges "
                     "semblables")
-def college_usage(request, uai: str = Path(..., pattern=UAI, examples=["0450003J"]),
+def college_usage(request, uai: str = Path(..., pattern=UAI, example="0450003J"),
                   month: str = MONTH_QUERY, indicator: Indicator = INDICATOR_QUERY,
                   profile: Profile = PROFILE_QUERY):
     college = get_or_404(College.objects.select_related("departement"), "Collège inconnu.", uai=uai)
