@@ -14,7 +14,7 @@ All the errors are :class:`StatsInputError`, a :class:`ValueError` subclass, so 
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -77,6 +77,11 @@ def fmt(value: float) -> str:
     return f"{float(value):.6g}".replace(".", ",")
 
 
+def varies(values: np.ndarray) -> bool:
+    """At least two different values (``np.ptp`` would overflow on ±1e308)."""
+    return values.size > 1 and values.max() != values.min()
+
+
 def check_unique_columns(columns: Iterable[object], what: str = "colonne") -> None:
     seen: dict[str, int] = {}
     for position, name in enumerate(columns, start=1):
@@ -134,7 +139,7 @@ def check_values(
                 "cette méthode demande un tableau complet",
                 column=col,
             )
-        if require_variation and np.ptp(present) == 0:
+        if require_variation and not varies(present):
             if present.size == 1:
                 detail = f"une seule valeur renseignée ({fmt(present[0])})"
             else:
@@ -190,7 +195,7 @@ def constant_columns(frame: pd.DataFrame) -> list[object]:
     for col in frame.columns:
         values = frame[col].to_numpy(dtype=float)
         present = values[~np.isnan(values)]
-        if present.size == 0 or np.ptp(present) == 0:
+        if not varies(present):
             out.append(col)
     return out
 
@@ -212,4 +217,5 @@ __all__ = [
     "check_unique_columns",
     "check_values",
     "constant_columns",
+    "varies",
 ]

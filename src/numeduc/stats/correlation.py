@@ -35,6 +35,7 @@ from .checks import (
     check_unique_columns,
     check_values,
     constant_columns,
+    varies,
 )
 
 Method = Literal["pearson", "spearman", "kendall"]
@@ -120,7 +121,7 @@ def _has_ties(x: np.ndarray, y: np.ndarray) -> bool:
 def pair_test(x: np.ndarray, y: np.ndarray, method: Method) -> tuple[float, float]:
     """(coefficient, two-sided p-value) as R ``cor.test(x, y, method=...)`` with defaults."""
     n = len(x)
-    if n < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+    if n < 3 or not varies(x) or not varies(y):
         return math.nan, math.nan
     if method == "pearson":
         r = float(np.corrcoef(x, y)[0, 1])
@@ -206,7 +207,7 @@ def correlation(
             ok = ~np.isnan(values[:, i]) & ~np.isnan(values[:, j])
             with np.errstate(over="ignore", invalid="ignore"):
                 r, pval = pair_test(values[ok, i], values[ok, j], method)
-            defined = ok.sum() >= 3 and np.ptp(values[ok, i]) > 0 and np.ptp(values[ok, j]) > 0
+            defined = ok.sum() >= 3 and varies(values[ok, i]) and varies(values[ok, j])
             if defined and not (math.isfinite(r) and abs(r) <= 1 + 1e-12):
                 # The column checks make this rare (a subset can still overflow where the
                 # whole column did not): refuse rather than write a NaN that looks undefined.

@@ -33,6 +33,7 @@ from .checks import (
     check_unique_columns,
     check_values,
     fmt,
+    varies,
 )
 
 INF = 1e300
@@ -249,7 +250,7 @@ def cophenetic_correlation(ia, ib, heights, dist: np.ndarray) -> float:
     coph = cophenetic_matrix(ia, ib, heights)
     iu = np.triu_indices(len(coph), k=1)
     a, b = coph[iu], np.asarray(dist)[iu]
-    if a.size < 2 or np.ptp(a) == 0 or np.ptp(b) == 0:
+    if a.size < 2 or not varies(a) or not varies(b):
         return float("nan")
     return float(np.corrcoef(a, b)[0, 1])
 
@@ -291,9 +292,10 @@ def _finite_distances(x: np.ndarray, columns=None) -> np.ndarray:
     # a dissimilarity up to about n times the largest distance: stay well below.
     if not np.isfinite(d2).all() or d2.max(initial=0.0) * 2 * max(len(x), 1) >= INF:
         with np.errstate(over="ignore", invalid="ignore"):
-            j = int(np.argmax(np.ptp(x, axis=0)))
+            ranges = x.max(axis=0) - x.min(axis=0)
+        j = int(np.argmax(ranges))
         raise OverflowColumnError(
-            f"colonne « {columns[j]} » : écarts trop grands (jusqu'à {fmt(np.ptp(x[:, j]))}) : les distances "
+            f"colonne « {columns[j]} » : écarts trop grands (jusqu'à {fmt(ranges[j])}) : les distances "
             "dépassent la capacité des nombres à virgule flottante (environ 1,8e308) ; changez d'unité "
             "ou standardisez les colonnes",
             column=columns[j],

@@ -132,10 +132,10 @@ def hcpc(
     quot = pd.Series(quot_values, index=range(lo, lo + len(quot_values)), name="quot")
     if n_clusters == "auto" or n_clusters in (-1, 0, 1):
         if np.isnan(quot_values).all():
-            raise ValueError("trop peu d'individus pour choisir automatiquement le nombre de classes")
+            raise StatsInputError("trop peu d'individus pour choisir automatiquement le nombre de classes : indiquez-le")
         k = int(np.nanargmin(quot_values)) + lo
         if k > n - 1:
-            raise ValueError(f"trop peu d'individus ({n}) pour choisir automatiquement le nombre de classes")
+            raise StatsInputError(f"trop peu d'individus ({n}) pour choisir automatiquement le nombre de classes : indiquez-le (entre 2 et {n - 1})")
     else:
         k = int(n_clusters)
         if not 2 <= k <= n - 1:

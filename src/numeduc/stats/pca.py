@@ -209,9 +209,10 @@ def pca(
     if non_null == 0:
         raise StatsInputError("aucune variable active ne varie : l'ACP n'a aucune inertie à résumer")
     if non_null < ncp:
+        kept_dims = "une seule dimension a" if non_null == 1 else f"seules {non_null} dimensions ont"
         warnings.warn(
-            f"seules {non_null} dimension(s) ont une inertie non nulle (variables colinéaires ou "
-            f"individus confondus) : {non_null} dimension(s) gardée(s) au lieu de {ncp}.",
+            f"{kept_dims} une inertie non nulle (variables colinéaires ou individus confondus) : "
+            f"{non_null} gardée(s) au lieu de {ncp}.",
             stacklevel=2,
         )
         ncp = non_null
