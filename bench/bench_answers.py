@@ -31,42 +31,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import secrets
-import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = ROOT / ".venv" / "bin" / "python"
-NUMEDUC = ROOT / ".venv" / "bin" / "numeduc"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from liveserver import LiveNumeduc, ThrowawayPostgres, http  # noqa: E402
+
 RETRY_DELAYS = [0.25, 0.5, 1, 2, 4, 8]
 
 
-# -- the database side: run in a child process with the server's settings -----------------
+# -- the database side: run in a child process with the server's settings (LiveNumeduc) ----
 
-def django_side(action: str, spec_path: str) -> None:
-    """``setup``: campaigns, accounts, sessions; ``verify``: compare stored and acknowledged."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "numeduc.web.settings")
-    import django
-
-    django.setup()
-    spec = json.loads(Path(spec_path).read_text())
-    if action == "setup":
-        print(json.dumps(_setup(spec)))
-    else:
-        print(json.dumps(_verify(spec)))
-
-
-def _setup(spec: dict) -> dict:
+def setup(spec: dict) -> dict:
     import datetime as dt
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -120,7 +100,7 @@ def _setup(spec: dict) -> dict:
     return {"clients": clients, "items": items}
 
 
-def _verify(spec: dict) -> dict:
+def verify(spec: dict) -> dict:
     from django.db import connection
 
     from numeduc.questionnaires import load_questionnaire
@@ -168,47 +148,6 @@ def _verify(spec: dict) -> dict:
             "integrity": integrity, "responses": len(responses), "items": len(questionnaire.items)}
 
 
-# -- the server -----------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict, port: int, workers: int, threads: int):
-        self.env, self.port, self.workers, self.threads = env, port, workers, threads
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        log = open(Path(self.env["NUMEDUC_VAR_DIR"]) / "server.log", "ab")
-        self.process = subprocess.Popen(
-            [str(NUMEDUC), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
-             "--threads", str(self.threads), "--quiet"],
-            env=self.env, stdout=log, stderr=log, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("le serveur n'a pas démarré (voir server.log)")
-
-    def kill9(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-
-
 # -- the clients ----------------------------------------------------------------------------
 
 @dataclass
@@ -219,30 +158,6 @@ class Stats:
     refused: int = 0
     latencies: list = field(default_factory=list)
     records: list = field(default_factory=list)
-
-
-async def http(port: int, method: str, path: str, cookies: str, body: bytes = b"", headers: dict | None = None,
-               timeout: float = 60) -> tuple[int, dict, bytes]:
-    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
-    try:
-        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Cookie: {cookies}",
-                 f"Content-Length: {len(body)}", "Connection: close"]
-        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        await writer.drain()
-        raw = await asyncio.wait_for(reader.read(), timeout)
-    finally:
-        writer.close()
-    head, _, payload = raw.partition(b"\r\n\r\n")
-    if not head:
-        raise ConnectionError("réponse vide")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    status = int(status_line.split()[1])
-    response_headers = {}
-    for line in header_lines:
-        name, _, value = line.partition(":")
-        response_headers[name.strip().lower()] = value.strip()
-    return status, response_headers, payload
 
 
 class Respondent:
@@ -343,100 +258,62 @@ def percentile(values: list[float], q: float) -> float:
 
 # -- one database, both phases ----------------------------------------------------------------
 
-def child_json(env: dict, action: str, spec: dict, work: Path) -> dict:
-    spec_path = work / f"{action}.json"
-    spec_path.write_text(json.dumps(spec))
-    out = subprocess.run([str(PYTHON), __file__, "--django-side", action, str(spec_path)], env=env, check=True,
-                         capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def run_database(label: str, database_url: str | None, args) -> dict:
-    work = Path(tempfile.mkdtemp(prefix=f"numeduc-bench-answers-{label}-"))
-    env = {**os.environ, "NUMEDUC_VAR_DIR": str(work), "NUMEDUC_SECRET_KEY": secrets.token_urlsafe(50),
-           "NUMEDUC_LOG_LEVEL": "WARNING"}
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    subprocess.run([str(NUMEDUC), "manage", "migrate", "--verbosity", "0"], env=env, check=True)
-    setup = child_json(env, "setup", {"respondents": args.respondents}, work)
-    port = free_port()
-    server = Server(env, port, args.workers, args.threads)
-    server.start()
+def run_database(label: str, postgres_url: str | None, args) -> dict:
+    """Both phases against one fresh database; returns the figures of each phase."""
     results = {}
-    try:
-        respondents_clients = setup["clients"][:-1]
-        tabs_client = setup["clients"][-1]
-        items = setup["items"]
-        number_item = next(item for item in items if item["number"])
-        phases = [("rafale", False)] + ([] if args.no_kill else [("kill -9", True)])
-        respondents = None
-        tabs = None
-        for name, kill in phases:
-            stats = Stats()
-            deadline = time.monotonic() + args.timeout
-            if respondents is None:
-                respondents = [Respondent(c, port, stats, deadline) for c in respondents_clients]
-                tabs = Respondent(tabs_client, port, stats, deadline)
-            for r in respondents + [tabs]:
-                r.stats, r.deadline = stats, deadline
-
-            async def phase():
-                start_at = time.monotonic() + 0.5
-                jobs = [run_respondent(r, items, args.think, start_at, comments=kill, tag=name) for r in respondents]
-                jobs.append(run_two_tabs(tabs, number_item, args.tab_saves, args.think, start_at))
-                if kill:
-                    async def killer():
-                        await asyncio.sleep(0.5 + args.kill_after)
-                        await asyncio.to_thread(server.kill9)
-                        await asyncio.sleep(1.0)
-                        await asyncio.to_thread(server.start)
-                    jobs.append(killer())
-                await asyncio.gather(*jobs)
-
-            began = time.perf_counter()
-            asyncio.run(phase())
-            elapsed = time.perf_counter() - began
-            check = child_json(env, "verify", {"records": stats.records}, work)
-            unknown = sum(1 for r in stats.records if r["outcome"] == "unknown")
-            results[name] = {
-                "sent": stats.sent, "acknowledged": stats.acknowledged, "errors": stats.errors,
-                "refused": stats.refused, "never_acknowledged": unknown, "lost": check["lost"],
-                "lost_examples": check["lost_examples"], "replay_mismatch": check["replay_mismatch"],
-                "integrity": check["integrity"], "p50_ms": 1000 * percentile(stats.latencies, 0.5),
-                "p99_ms": 1000 * percentile(stats.latencies, 0.99), "seconds": elapsed,
-                "saves_per_second": stats.acknowledged / elapsed,
-            }
-    finally:
-        server.stop()
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+    with LiveNumeduc(postgres_url=postgres_url or "", workers=args.workers, threads=args.threads, keep=args.keep,
+                     label=f"bench-answers-{label}") as live:
+        made = live.run_django(__file__, "setup", {"respondents": args.respondents})
+        live.start()
+        results = run_phases(live, made, args)
     return results
 
 
-class ThrowawayPostgres:
-    """A PostgreSQL 15 cluster in a temporary directory, run as ``postgres`` (as in .ci/run)."""
+def run_phases(live: LiveNumeduc, made: dict, args) -> dict:
+    results = {}
+    respondents_clients = made["clients"][:-1]
+    tabs_client = made["clients"][-1]
+    items = made["items"]
+    number_item = next(item for item in items if item["number"])
+    phases = [("rafale", False)] + ([] if args.no_kill else [("kill -9", True)])
+    respondents: list[Respondent] = []
+    tabs: Respondent | None = None
+    for name, kill in phases:
+        stats = Stats()
+        deadline = time.monotonic() + args.timeout
+        if not respondents:
+            respondents = [Respondent(c, live.port, stats, deadline) for c in respondents_clients]
+            tabs = Respondent(tabs_client, live.port, stats, deadline)
+        for r in respondents + [tabs]:
+            r.stats, r.deadline = stats, deadline
 
-    BIN = Path("/usr/lib/postgresql/15/bin")
+        async def phase():
+            start_at = time.monotonic() + 0.5
+            jobs = [run_respondent(r, items, args.think, start_at, comments=kill, tag=name) for r in respondents]
+            jobs.append(run_two_tabs(tabs, number_item, args.tab_saves, args.think, start_at))
+            if kill:
+                async def killer():
+                    await asyncio.sleep(0.5 + args.kill_after)
+                    await asyncio.to_thread(live.kill9)
+                    await asyncio.sleep(1.0)
+                    await asyncio.to_thread(live.start)
+                jobs.append(killer())
+            await asyncio.gather(*jobs)
 
-    def __enter__(self) -> str:
-        self.data, self.sock = tempfile.mkdtemp(), tempfile.mkdtemp()
-        shutil.chown(self.data, "postgres", "postgres")
-        shutil.chown(self.sock, "postgres", "postgres")
-        self.port = free_port()
-        run = lambda *cmd: subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True,  # noqa: E731
-                                          stdout=subprocess.DEVNULL)
-        run(str(self.BIN / "initdb"), "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-            "--locale=C.UTF-8", "--no-sync")
-        run(str(self.BIN / "pg_ctl"), "-D", self.data, "-l", f"{self.data}/log", "-w", "-o",
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sock} -c max_connections=300", "start")
-        self._run = run
-        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-
-    def __exit__(self, *exc) -> None:
-        self._run(str(self.BIN / "pg_ctl"), "-D", self.data, "-m", "fast", "stop")
-        shutil.rmtree(self.data, ignore_errors=True)
-        shutil.rmtree(self.sock, ignore_errors=True)
+        began = time.perf_counter()
+        asyncio.run(phase())
+        elapsed = time.perf_counter() - began
+        check = live.run_django(__file__, "verify", {"records": stats.records})
+        unknown = sum(1 for r in stats.records if r["outcome"] == "unknown")
+        results[name] = {
+            "sent": stats.sent, "acknowledged": stats.acknowledged, "errors": stats.errors,
+            "refused": stats.refused, "never_acknowledged": unknown, "lost": check["lost"],
+            "lost_examples": check["lost_examples"], "replay_mismatch": check["replay_mismatch"],
+            "integrity": check["integrity"], "p50_ms": 1000 * percentile(stats.latencies, 0.5),
+            "p99_ms": 1000 * percentile(stats.latencies, 0.99), "seconds": elapsed,
+            "saves_per_second": stats.acknowledged / elapsed,
+        }
+    return results
 
 
 def print_results(label: str, results: dict, args) -> None:
@@ -470,7 +347,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     all_results = {}
     if args.database in ("sqlite", "both"):
-        all_results["sqlite"] = run_database("sqlite", None, args)
+        all_results["sqlite"] = run_database("sqlite", "", args)
         print_results("SQLite", all_results["sqlite"], args)
     if args.database in ("postgresql", "both"):
         if args.postgres_url:
@@ -481,13 +358,10 @@ def main(argv=None) -> int:
         print_results("PostgreSQL", all_results["postgresql"], args)
     if args.json:
         print(json.dumps(all_results))
-    bad = any(r["lost"] or r["never_acknowledged"] or r["integrity"] != "ok" for res in all_results.values()
-              for r in res.values())
+    bad = any(r["lost"] or r["never_acknowledged"] or r["replay_mismatch"] or r["integrity"] != "ok"
+              for res in all_results.values() for r in res.values())
     return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--django-side":
-        django_side(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit(main())
+    sys.exit(main())

@@ -145,3 +145,17 @@ def test_one_response_per_departement_and_campaign(client, login, users, campaig
     second = start(client, campaign)
     assert first.pk == second.pk
     assert Response.objects.filter(campaign=campaign).count() == 1
+
+
+def test_autosave_refuses_a_nul_byte_in_a_comment_and_stores_nothing(client, users, campaign, login):
+    from numeduc.web.surveys.models import Answer, Response
+
+    login(users["loiret_editor"])
+    response = client.get(f"/campagnes/{campaign.pk}/repondre/", follow=True)
+    response_id = response.redirect_chain[-1][0].rstrip("/").split("/")[-1]
+    item = next(i for i in campaign.questionnaire.items if i.allow_comment)
+    answer = client.post(f"/reponses/{response_id}/enregistrer/",
+                         {"item": item.id, "comment": "avant\x00après"}, content_type="application/json")
+    assert answer.status_code == 400
+    assert "U+0000" in answer.json()["error"]
+    assert not Answer.objects.filter(response=Response.objects.get(pk=response_id)).exists()

@@ -107,25 +107,22 @@ def _mail(campaign: Campaign, users: list[User], subject: str, body: str, reques
 def campaign_action(request, campaign_id: int, action: str):
     require(can_manage_campaigns(request.user))
     campaign = get_object_or_404(Campaign, pk=campaign_id)
-    if action == "open":
-        if campaign.is_closed:
-            messages.error(request, "Une campagne clôturée ne peut pas être rouverte.")
+    from . import services
+
+    if action in ("open", "close", "publish"):
+        change = {"open": services.open_campaign, "close": services.close_campaign,
+                  "publish": services.publish_campaign}[action]
+        done = {"open": "Campagne ouverte : les répondants peuvent saisir leurs réponses.",
+                "close": "Campagne clôturée : ses réponses transmises servent désormais aux comparaisons.",
+                "publish": "Résultats nationaux publiés pour tous les comptes connectés."}[action]
+        already = {"open": "La campagne était déjà ouverte.", "close": "La campagne était déjà clôturée.",
+                   "publish": "Les résultats nationaux étaient déjà publiés."}[action]
+        try:
+            changed = change(campaign)
+        except services.CampaignRefused as exc:
+            messages.error(request, str(exc))
         else:
-            campaign.status = Campaign.Status.OPEN
-            campaign.save(update_fields=["status"])
-            messages.success(request, "Campagne ouverte : les répondants peuvent saisir leurs réponses.")
-    elif action == "close":
-        campaign.status = Campaign.Status.CLOSED
-        campaign.closed_at = timezone.now()
-        campaign.save(update_fields=["status", "closed_at"])
-        messages.success(request, "Campagne clôturée : ses réponses transmises servent désormais aux comparaisons.")
-    elif action == "publish":
-        if not campaign.is_closed:
-            messages.error(request, "Clôturez la campagne avant d'en publier les résultats nationaux.")
-        else:
-            campaign.published = True
-            campaign.save(update_fields=["published"])
-            messages.success(request, "Résultats nationaux publiés pour tous les comptes connectés.")
+            messages.success(request, done) if changed else messages.info(request, already)
     elif action in ("make_public", "make_private"):
         from .services import SharingRefused, set_campaign_public
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from numeduc.questionnaires import COMMENT_MAX_LENGTH, AnswerError
+from numeduc.questionnaires import AnswerError, clean_comment
 
 from .models import Answer, Campaign, Response, ResponseEvent
 
@@ -43,7 +43,7 @@ def save_answer(response: Response, item_id: str, raw_value: str | None, raw_com
     Raises ``AnswerError`` (French message) for a bad value, ``KeyError`` for an unknown item
     and ``ResponseLocked`` when the response cannot be changed. Nothing is written on error.
     """
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
     _check_writable(response)
     item = response.campaign.questionnaire.item(item_id)
     answer = Answer.objects.filter(response=response, item_id=item_id).first()
@@ -55,9 +55,7 @@ def save_answer(response: Response, item_id: str, raw_value: str | None, raw_com
     if raw_comment is not None:
         if not item.allow_comment and raw_comment.strip():
             raise AnswerError("Cette question n'accepte pas de commentaire.")
-        new_comment = raw_comment.strip()
-        if len(new_comment) > COMMENT_MAX_LENGTH:
-            raise AnswerError(f"Commentaire trop long : {len(new_comment)} caractères (maximum {COMMENT_MAX_LENGTH}).")
+        new_comment = clean_comment(raw_comment)
 
     events = []
     if new_value != old_value:
@@ -67,10 +65,13 @@ def save_answer(response: Response, item_id: str, raw_value: str | None, raw_com
         events.append(ResponseEvent(response=response, item_id=item_id, field=ResponseEvent.Field.COMMENT,
                                     old_value=old_comment or None, new_value=new_comment or None, changed_by=user))
     if events:
-        Answer.objects.update_or_create(
-            response=response, item_id=item_id,
-            defaults={"value": new_value, "comment": new_comment, "updated_at": timezone.now(), "updated_by": user},
-        )
+        # The response's row lock (taken above) serialises every writer of this response, so the
+        # answer read above is still the stored one: update it or create it directly.
+        fields = {"value": new_value, "comment": new_comment, "updated_at": timezone.now(), "updated_by": user}
+        if answer is None:
+            Answer.objects.create(response=response, item_id=item_id, **fields)
+        else:
+            Answer.objects.filter(pk=answer.pk).update(**fields)
         ResponseEvent.objects.bulk_create(events)
         Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
     return SaveResult(item_id=item_id, value=new_value, comment=new_comment, changed=bool(events))
@@ -160,4 +161,42 @@ def set_campaign_public(campaign: Campaign, public: bool) -> bool:
         raise SharingRefused("Des réponses existent déjà : la campagne ne peut plus devenir publique. "
                              "Elle peut seulement cesser de l'être.")
     Campaign.objects.filter(pk=campaign.pk).update(public=public)
+    return True
+
+
+# -- campaign states: each change under the campaign's row lock, so that two coordinators
+# clicking at once cannot reopen a closed campaign or publish an open one -------------------
+
+class CampaignRefused(Exception):
+    """The campaign cannot go to that state from the one it is in now."""
+
+
+@transaction.atomic
+def open_campaign(campaign: Campaign) -> bool:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.is_closed:
+        raise CampaignRefused("Une campagne clôturée ne peut pas être rouverte.")
+    if campaign.is_open:
+        return False
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.OPEN)
+    return True
+
+
+@transaction.atomic
+def close_campaign(campaign: Campaign) -> bool:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.is_closed:
+        return False
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def publish_campaign(campaign: Campaign) -> bool:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.is_closed:
+        raise CampaignRefused("Clôturez la campagne avant d'en publier les résultats nationaux.")
+    if campaign.published:
+        return False
+    Campaign.objects.filter(pk=campaign.pk).update(published=True)
     return True

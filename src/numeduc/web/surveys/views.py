@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import OperationalError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -22,6 +24,8 @@ from numeduc.web.accounts.permissions import (
 
 from . import services
 from .models import Campaign, Response
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -135,6 +139,12 @@ def autosave(request, response_id: int):
         return JsonResponse({"ok": False, "item": item_id, "error": str(exc)}, status=400)
     except services.ResponseLocked as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=409)
+    except OperationalError:
+        # The database could not take the write in time (busy timeout spent, connection lost):
+        # nothing was stored; say so, and the page sends the answer again.
+        logger.exception("autosave: la base n'a pas pu enregistrer la réponse %s (question %s)", response.pk, item_id)
+        return JsonResponse({"ok": False, "retry": True,
+                             "error": "Le serveur n'a pas pu enregistrer cette réponse pour l'instant."}, status=503)
     return JsonResponse({"ok": True, "item": item_id, "value": result.value, "changed": result.changed})
 
 
