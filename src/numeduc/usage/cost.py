@@ -22,7 +22,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from numeduc.budget import Scenario, simulate_departement
+from numeduc.budget import PARAMETERS, Scenario, simulate_departement
+from numeduc.budget.parameters import fr_decimal
 
 INDICATOR = "monthly_active_rate"
 PROFILE = "ELEVE"
@@ -32,6 +33,15 @@ NO_ACTIVITY_DATA = "aucune mesure d'activité des élèves dans les journaux"
 NO_PUPILS = "aucun élève inscrit"
 UNKNOWN_PUPILS = "effectif inconnu"
 NO_ACTIVE_PUPILS = "aucun élève actif sur la période"
+MAX_PUPILS = PARAMETERS["pupils"].maximum
+# A pupil count the budget model does not cover (negative, fractional, above its bound): the
+# collège is left out of the costs rather than failing the whole table.
+OUT_OF_BOUNDS_PUPILS = f"effectif hors des limites du modèle de budget (nombre entier de 0 à {fr_decimal(MAX_PUPILS)} élèves)"
+
+
+def _pupils_in_bounds(pupils: pd.Series) -> pd.Series:
+    """True where a known pupil count is a whole number between 0 and the model's maximum."""
+    return pupils.notna() & (pupils >= 0) & (pupils <= float(MAX_PUPILS)) & (pupils == pupils.round())
 
 COLUMNS = [
     "uai", "name", "pupils", "tco_year", "cost_per_pupil", "mean_mar_pupils", "months",
@@ -59,7 +69,7 @@ def _tco_per_college(establishments: pd.DataFrame, scenario: Scenario, scale_equ
     for the collèges whose pupil count is known."""
     known = establishments[["uai", "pupils"]].copy()
     known["pupils"] = pd.to_numeric(known["pupils"], errors="coerce")
-    known = known[known["pupils"].notna()]
+    known = known[_pupils_in_bounds(known["pupils"])]
     if known.empty:
         return pd.DataFrame({"uai": pd.Series(dtype=str), "tco_year": pd.Series(dtype=float),
                              "cost_per_pupil": pd.Series(dtype=float)})
@@ -100,9 +110,12 @@ def cost_per_active_pupil(indicators: pd.DataFrame, establishments: pd.DataFrame
     frame["active_pupils"] = frame["mean_mar_pupils"] * frame["pupils"]
 
     reasons, values = [], []
-    for pupils, months, active, tco in zip(frame["pupils"], frame["months"], frame["active_pupils"], frame["tco_year"]):
+    in_bounds = _pupils_in_bounds(frame["pupils"])
+    for pupils, ok, months, active, tco in zip(frame["pupils"], in_bounds, frame["months"], frame["active_pupils"], frame["tco_year"]):
         if math.isnan(pupils):
             reason = UNKNOWN_PUPILS
+        elif not ok:
+            reason = OUT_OF_BOUNDS_PUPILS
         elif pupils == 0:
             reason = NO_PUPILS
         elif months == 0:
@@ -116,7 +129,11 @@ def cost_per_active_pupil(indicators: pd.DataFrame, establishments: pd.DataFrame
     frame["cost_per_active_pupil"] = pd.Series(values, index=frame.index, dtype=float)
     frame["reason"] = reasons
     frame["scenario"] = scenario.name
-    frame["pupils"] = frame["pupils"].astype("Int64")
+    frame.loc[~in_bounds, "active_pupils"] = math.nan
+    # Int64 holds whole numbers only: a fractional or infinite count is shown as unknown (the
+    # reason says why).
+    whole = frame["pupils"].notna() & (frame["pupils"] == frame["pupils"].round()) & (frame["pupils"].abs() < 2**53)
+    frame["pupils"] = frame["pupils"].where(whole).astype("Int64")
     return frame[COLUMNS].sort_values("uai", kind="stable").reset_index(drop=True)
 
 

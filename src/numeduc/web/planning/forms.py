@@ -1,23 +1,39 @@
 """The scenario form: options, then one field per engine parameter grouped by budget family.
 
-Every value goes through the engine's own validation (``numeduc.budget.scenario_from_dict``);
-its French messages are shown next to the field they name.
+Every value goes through the engine's own validation (the bounds of
+``numeduc.budget.parameters`` and ``numeduc.budget.scenario_from_dict``); its French messages,
+which name the field's label, the value and the bound, are shown next to the field, all at once.
 """
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
 from django import forms
 
 from numeduc import budget
-from numeduc.budget.parameters import GROUP_LABELS_FR, SHARE
+from numeduc.budget.parameters import BANDWIDTH_SPECS, GROUP_LABELS_FR, OPTION_SPECS, SHARE, bounds_text, parse_number
+from numeduc.budget.scenario import whole_option
 
 from .models import Scenario
 
 PARAM_PREFIX = "p_"
 OPTION_FIELDS = ("strategy", "mode", "horizon", "support", "state_cofunding", "indirect_costs", "cohorts")
+# Long enough for any number a person types (« 12 000,50 », « 1e30 »); a longer text gets a
+# message that still names the field and its bounds.
+NUMBER_MAX_LENGTH = 40
+
+
+def number_field(label: str, spec, *, required: bool = True, help_text: str = "") -> forms.CharField:
+    """A text field for a number: Django's own messages replaced by ones naming the label and the
+    bounds (the engine checks the value itself)."""
+    bounds = bounds_text(spec).replace("%", "%%")
+    return forms.CharField(
+        label=label, max_length=NUMBER_MAX_LENGTH, required=required, help_text=help_text,
+        error_messages={
+            "required": f"{label} : valeur obligatoire ({bounds})",
+            "max_length": f"{label} : valeur trop longue (au plus {NUMBER_MAX_LENGTH} caractères) ; nombre attendu {bounds}",
+        })
 
 
 def preset_choices() -> list[tuple[str, str]]:
@@ -42,17 +58,17 @@ class ScenarioForm(forms.Form):
     scope = forms.ChoiceField(label="Périmètre", choices=Scenario.Scope.choices)
     strategy = forms.ChoiceField(label="Stratégie d'équipement", choices=list(budget.STRATEGIES.items()))
     mode = forms.ChoiceField(label="Mode de calcul", choices=list(budget.MODES.items()))
-    horizon = forms.CharField(label="Horizon", max_length=4, help_text="années simulées (1 à 50)")
+    horizon = number_field("Horizon", OPTION_SPECS["horizon"], help_text="années simulées (1 à 50)")
     support = forms.ChoiceField(label="Support technique", choices=list(budget.SUPPORT_MODES.items()))
-    cohorts = forms.CharField(label="Cohortes d'équipement", max_length=3,
-                              help_text="mode trésorerie : premier équipement réparti sur ce nombre d'années")
+    cohorts = number_field("Cohortes d'équipement", OPTION_SPECS["cohorts"],
+                           help_text="mode trésorerie : premier équipement réparti sur ce nombre d'années (1 à 30)")
     state_cofunding = forms.BooleanField(label="Cofinancement de l'État (stratégie EIM, plan numérique 2016-2018)", required=False)
     indirect_costs = forms.BooleanField(label="Compter les coûts indirects (temps d'enseignement perdu)", required=False)
     scale_equipment = forms.BooleanField(
         label="Équipement proportionnel à l'effectif de chaque collège (postes, salles, bornes, TBI, chariots)",
         required=False)
-    current_mbps = forms.CharField(label="Débit internet actuel de chaque collège", required=False, max_length=12,
-                                   help_text="Mbit/s ; laissez vide s'il est inconnu")
+    current_mbps = number_field("Débit internet actuel", BANDWIDTH_SPECS["current_mbps"], required=False,
+                                help_text="Mbit/s, de 0 à 100 000 ; laissez vide s'il est inconnu")
     description = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, base: budget.Scenario, **kwargs):
@@ -63,7 +79,7 @@ class ScenarioForm(forms.Form):
         for p in base.parameters():
             spec = budget.PARAMETERS[p.name]
             unit = p.unit + (" (entre 0 et 1)" if spec.kind == SHARE else "")
-            field = forms.CharField(label=p.label_fr, max_length=24, help_text=unit)
+            field = number_field(p.label_fr, spec, help_text=unit)
             field.widget.attrs.update({"inputmode": "decimal", "size": 10})
             field.unit = unit
             field.source = p.source
@@ -107,48 +123,46 @@ class ScenarioForm(forms.Form):
                 self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
 
     def _engine_error(self, error: budget.ScenarioError) -> None:
+        # The engine's messages start with the field's French label already.
         parts = error.field.split(".")
         if parts[0] == "parameters" and len(parts) > 1 and PARAM_PREFIX + parts[1] in self.fields:
-            name = PARAM_PREFIX + parts[1]
+            self.add_error(PARAM_PREFIX + parts[1], error.detail)
         elif error.field in self.fields:
-            name = error.field
+            self.add_error(error.field, error.detail)
         else:
             self.add_error(None, str(error))
-            return
-        self.add_error(name, f"{self.fields[name].label} : {error.detail}")
 
     def clean_current_mbps(self):
         raw = (self.cleaned_data.get("current_mbps") or "").strip()
         if not raw:
             return None
-        try:
-            value = float(raw.replace(",", ".").replace("\u202f", "").replace(" ", ""))
-        except ValueError:
-            raise forms.ValidationError(f"Débit internet actuel : nombre attendu, reçu « {raw} »") from None
-        if not math.isfinite(value) or value < 0:
-            raise forms.ValidationError(f"Débit internet actuel : un débit est un nombre positif ou nul (reçu « {raw} »)")
-        return value
+        value, problem = parse_number(BANDWIDTH_SPECS["current_mbps"], raw)
+        if problem:
+            raise forms.ValidationError(problem)
+        return float(value)
 
     def clean(self):
         data = super().clean()
-        base_name = data.get("base_preset")
-        if not base_name:
-            return data
-        base = budget.load_preset(base_name)
         overrides = {}
-        # Each parameter alone first, so that every wrong field is reported at once.
-        for name in budget.PARAMETERS:
+        base_name = data.get("base_preset")
+        base = budget.load_preset(base_name) if base_name else None
+        # Each number alone first, so that every wrong field is reported at once.
+        for name, spec in budget.PARAMETERS.items():
             field = PARAM_PREFIX + name
             if field not in data:
                 continue
-            try:
-                checked = budget.scenario_from_dict({"parameters": {name: data[field]}}, source="formulaire")
-            except budget.ScenarioError as error:
-                self._engine_error(error)
+            value, problem = parse_number(spec, data[field])
+            if problem:
+                self.add_error(field, problem)
                 continue
-            if checked[name] != base[name]:
-                overrides[name] = str(checked[name])
-        if self.errors:
+            if base is not None and value != base[name]:
+                overrides[name] = str(value)
+        for key in ("horizon", "cohorts"):
+            if key in data:
+                _, problem = whole_option(key, data[key])
+                if problem:
+                    self.add_error(key, problem)
+        if self.errors or base is None:
             return data
         engine_data = {
             "name": "formulaire", "label": data.get("name", ""), "base": base_name,
@@ -160,6 +174,26 @@ class ScenarioForm(forms.Form):
             self._engine_error(error)
             return data
         data["overrides"] = overrides
+        return data
+
+    @classmethod
+    def data_from_stored(cls, scenario: Scenario, base: budget.Scenario, base_name: str) -> dict:
+        """The form's POST data for a stored scenario, its values as stored (even those a rule
+        now refuses): bound to the form, it shows the user every field to correct."""
+        data = {
+            "name": scenario.name, "base_preset": base_name,
+            "scope": scenario.scope, "strategy": scenario.strategy, "mode": scenario.mode,
+            "horizon": str(scenario.horizon), "support": scenario.support, "cohorts": str(scenario.cohorts),
+            "description": scenario.description,
+            "current_mbps": "" if scenario.current_mbps is None else str(scenario.current_mbps).replace(".", ","),
+        }
+        for key in ("state_cofunding", "indirect_costs", "scale_equipment"):
+            if getattr(scenario, key):
+                data[key] = "on"
+        stored = scenario.parameters if isinstance(scenario.parameters, dict) else {}
+        for name, value in base.values.items():
+            raw = stored.get(name, value)
+            data[PARAM_PREFIX + name] = fr_input(raw) if isinstance(raw, Decimal) else str(raw).replace(".", ",")
         return data
 
     def save(self, scenario: Scenario) -> Scenario:

@@ -67,7 +67,9 @@ class Scenario(models.Model):
             "state_cofunding": self.state_cofunding,
             "indirect_costs": self.indirect_costs,
             "cohorts": self.cohorts,
-            "parameters": dict(self.parameters or {}),
+            # Not dict(...): a value written around the form (a list, a number) must reach the
+            # engine as it is, to be refused with a French message rather than a TypeError here.
+            "parameters": dict(self.parameters) if isinstance(self.parameters, dict) else (self.parameters or {}),
         }
 
     def to_engine(self) -> budget.Scenario:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from numeduc import budget
 from numeduc.budget import scaled_to_pupils
+from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number
 from numeduc.budget.departement import BUCKETS, WHITE_PAPER_BUCKET_SHARES
 from numeduc.web.territories.models import College
 
@@ -95,6 +96,66 @@ def colleges_frame(departement) -> pd.DataFrame:
     return frame[frame["departement_code"] == departement.code].reset_index(drop=True)
 
 
+# -- stored scenarios that a rule now refuses ----------------------------------------------
+
+# Largest primary key the database can hold (BigAutoField): a larger ID in a URL is a 404, not
+# an integer overflow in the database driver.
+MAX_ID = 2**63 - 1
+
+
+@dataclass
+class ScenarioProblem:
+    """Why a stored scenario cannot be computed, in French, and how to fix it."""
+
+    scenario: Scenario
+    detail: str  # the engine's message (label, value, bound)
+    out_of_bounds: bool  # a stored value a rule refuses (vs. data the scenario depends on)
+
+    @property
+    def message(self) -> str:
+        what = "contient une valeur hors limites" if self.out_of_bounds else "ne peut pas être calculé"
+        return f"Le scénario « {self.scenario.name} » {what} ({self.detail}). Modifiez-le pour le corriger."
+
+    @property
+    def edit_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("planning:edit", args=[self.scenario.pk])
+
+
+def problem_of(scenario: Scenario, error: Exception) -> ScenarioProblem:
+    if isinstance(error, budget.ScenarioError):
+        field_name = error.field or ""
+        out_of_bounds = field_name.startswith("parameters.") or field_name in ("horizon", "cohorts", "current_mbps")
+        return ScenarioProblem(scenario, error.detail, out_of_bounds)
+    return ScenarioProblem(scenario, str(error), False)
+
+
+def engine_of(scenario: Scenario) -> tuple[budget.Scenario | None, ScenarioProblem | None]:
+    """The engine scenario of a stored one, or the problem that prevents it (never raises)."""
+    try:
+        return scenario.to_engine(), None
+    except ValueError as error:  # ScenarioError is a ValueError
+        return None, problem_of(scenario, error)
+
+
+def try_run(scenario: Scenario) -> tuple["ScenarioResult | None", ScenarioProblem | None]:
+    """``run`` that answers the problem instead of raising: a stored value that a later rule
+    refuses, a collège of the data out of the model's bounds."""
+    try:
+        return run(scenario), None
+    except ValueError as error:
+        return None, problem_of(scenario, error)
+
+
+def _check_current_mbps(scenario: Scenario) -> None:
+    if scenario.current_mbps is None:
+        return
+    _, problem = parse_number(BANDWIDTH_SPECS["current_mbps"], scenario.current_mbps)
+    if problem:
+        raise budget.ScenarioError(problem, origin=f"scénario « {scenario.name} »", field="current_mbps")
+
+
 def _years_of(sim: budget.Simulation) -> list[YearRow]:
     return [YearRow(y.year, dict(y.by_family), y.total, y.discounted_total, y.cumulative) for y in sim.years]
 
@@ -102,6 +163,7 @@ def _years_of(sim: budget.Simulation) -> list[YearRow]:
 def run(scenario: Scenario, engine: budget.Scenario | None = None) -> ScenarioResult:
     """Simulate a stored scenario: one collège, or every public collège of its département."""
     engine = engine or scenario.to_engine()
+    _check_current_mbps(scenario)
     if not scenario.is_departement_scope:
         sim = budget.simulate(engine)
         return ScenarioResult(scenario, engine, sim.total_per_year, sim.per_pupil_per_year, sim.tco, int(sim.pupils), 1,
@@ -109,12 +171,14 @@ def run(scenario: Scenario, engine: budget.Scenario | None = None) -> ScenarioRe
     frame = colleges_frame(scenario.departement)
     dep = budget.simulate_departement(engine, scenario.departement.code, frame, n_colleges=None,
                                       scale_equipment=scenario.scale_equipment)
+    if dep.per_pupil_per_year is None:
+        raise ValueError(f"aucun élève dans les collèges publics de {scenario.departement.name} : pas de coût par élève")
     # Years by family: the engine gives the département's total only, so simulate each
     # distinct collège size once (as simulate_departement does) and weight by its count.
     sizes = dep.colleges["pupils"].value_counts()
     years: dict[int, YearRow] = {}
     for size, count in sizes.items():
-        sim = budget.simulate(scaled_to_pupils(engine, int(size), scenario.scale_equipment))
+        sim = budget.simulate_college(engine, int(size), scenario.scale_equipment)
         for y in sim.years:
             row = years.setdefault(y.year, YearRow(y.year, {}, Decimal(0), Decimal(0), Decimal(0)))
             for f, v in y.by_family.items():
@@ -159,10 +223,15 @@ def tornado_bars(result: ScenarioResult, limit: int = 10) -> tuple[list[budget.T
     when the scenario covers all its collèges); returns the bars and the pupils used."""
     engine = result.engine
     pupils = None
-    if result.colleges is not None and result.n_colleges:
-        pupils = round(result.pupils / result.n_colleges)
-        engine = scaled_to_pupils(engine, pupils, result.scenario.scale_equipment)
-    return budget.tornado(engine)[:limit], pupils
+    try:
+        if result.colleges is not None and result.n_colleges:
+            pupils = round(result.pupils / result.n_colleges)
+            engine = scaled_to_pupils(engine, pupils, result.scenario.scale_equipment)
+        return budget.tornado(engine)[:limit], pupils
+    except ValueError:
+        # The mean collège of a département's real collèges may leave the bounds (no pupils,
+        # scaled equipment): no sensitivity chart then, the rest of the page stands.
+        return [], pupils
 
 
 # -- the département's budget per pupil against the national distribution -----------------
@@ -339,7 +408,8 @@ def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
 
 
 __all__ = [
-    "BANDS", "BUDGET_ITEMS", "DEMO_MARK", "WHITE_PAPER_BUCKET_SHARES", "Positioning", "ScenarioResult", "band_of",
-    "below_target", "colleges_frame", "comparison_frame", "comparison_tables", "declared_budgets", "positioning",
-    "run", "scenario_csv", "scenario_tables", "tornado_bars", "xlsx_bytes", "years_frame",
+    "BANDS", "BUDGET_ITEMS", "DEMO_MARK", "MAX_ID", "WHITE_PAPER_BUCKET_SHARES", "Positioning", "ScenarioProblem",
+    "ScenarioResult", "band_of", "below_target", "colleges_frame", "comparison_frame", "comparison_tables",
+    "declared_budgets", "engine_of", "positioning", "problem_of", "run", "scenario_csv", "scenario_tables",
+    "tornado_bars", "try_run", "xlsx_bytes", "years_frame",
 ]

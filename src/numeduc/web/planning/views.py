@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -34,6 +34,9 @@ REFUSED = "Les scénarios budgétaires de ce département ne vous sont pas acces
 
 
 def _scenario(request, pk: int, *, edit: bool = False) -> Scenario:
+    if not 1 <= pk <= services.MAX_ID:
+        # The URL's <int:pk> takes any digits; beyond the database's integers there is no scenario.
+        raise Http404("Scénario introuvable.")
     scenario = get_object_or_404(Scenario.objects.select_related("departement"), pk=pk)
     require(can_view_scenario(request.user, scenario), REFUSED)
     if edit:
@@ -89,6 +92,7 @@ def _bandwidth_context(result: services.ScenarioResult) -> dict:
 
 
 def _tornado(result: services.ScenarioResult, demo: bool) -> dict:
+    # tornado_bars answers no bar (never raises) when the mean collège leaves the bounds.
     bars, pupils = services.tornado_bars(result)
     if not bars:
         return {}
@@ -118,10 +122,9 @@ def departement(request, code: str):
     scenarios = list(Scenario.objects.filter(departement=dep).order_by("-updated_at", "pk"))
     rows, results = [], []
     for s in scenarios:
-        try:
-            result = services.run(s)
-        except (budget.ScenarioError, ValueError) as error:
-            rows.append({"scenario": s, "error": str(error)})
+        result, problem = services.try_run(s)
+        if problem is not None:
+            rows.append({"scenario": s, "problem": problem})
             continue
         results.append(result)
         rows.append({"scenario": s, "total": fr_euro(float(result.total_per_year)),
@@ -163,9 +166,10 @@ def _preset_list() -> list[dict]:
     return out
 
 
-def _form_page(request, dep: Departement, form: ScenarioForm, scenario: Scenario | None, status: int = 200):
+def _form_page(request, dep: Departement, form: ScenarioForm, scenario: Scenario | None, status: int = 200,
+               problem: services.ScenarioProblem | None = None):
     return render(request, "planning/form.html", {
-        "departement": dep, "form": form, "scenario": scenario, "presets": _preset_list(),
+        "departement": dep, "form": form, "scenario": scenario, "presets": _preset_list(), "problem": problem,
         "scopes": Scenario.Scope.choices, "n_colleges": dep.colleges.filter(public=True).count()
         or len(services.colleges_frame(dep)),
     }, status=status)
@@ -199,7 +203,7 @@ def create(request, code: str):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     scenario = _scenario(request, pk, edit=True)
-    engine = scenario.to_engine()
+    engine, problem = services.engine_of(scenario)
     if request.method == "POST":
         base_name = request.POST.get("base_preset") if request.POST.get("base_preset") in budget.list_presets() else scenario.base_preset
         form = ScenarioForm(request.POST, base=budget.load_preset(base_name))
@@ -208,6 +212,14 @@ def edit(request, pk: int):
             messages.success(request, f"Scénario « {scenario.name} » enregistré.")
             return redirect("planning:scenario", pk=scenario.pk)
         return _form_page(request, scenario.departement, form, scenario, status=400)
+    if problem is not None:
+        # A stored value a rule now refuses: the form is bound to the stored values so that it
+        # points at every field to correct, with its bound.
+        base_name = scenario.base_preset if scenario.base_preset in budget.list_presets() else budget.WHITE_PAPER_PRESET
+        base = budget.load_preset(base_name)
+        form = ScenarioForm(ScenarioForm.data_from_stored(scenario, base, base_name), base=base)
+        form.is_valid()
+        return _form_page(request, scenario.departement, form, scenario, problem=problem)
     form = ScenarioForm(base=engine, initial=ScenarioForm.initial_from(engine, scenario))
     return _form_page(request, scenario.departement, form, scenario)
 
@@ -227,12 +239,9 @@ def delete(request, pk: int):
 @login_required
 def detail(request, pk: int):
     scenario = _scenario(request, pk)
-    try:
-        result = services.run(scenario)
-    except (budget.ScenarioError, ValueError) as error:
-        # A preset changed under a stored scenario: say so instead of failing.
-        messages.error(request, f"Le scénario « {scenario.name} » ne peut pas être calculé : {error}")
-        return redirect("planning:departement", code=scenario.departement.code)
+    result, problem = services.try_run(scenario)
+    if problem is not None:
+        return _problem_page(request, [problem])
     demo = scenario.is_demo
     parameters = []
     for p in result.engine.parameters():
@@ -279,10 +288,26 @@ def _filename(stem: str, demo: bool, ext: str) -> str:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _problem_page(request, problems: list[services.ScenarioProblem], status: int = 200):
+    """The scenarios that cannot be computed, why, and a link to correct them (no figure)."""
+    rows = [{"problem": p, "can_edit": can_edit_scenario(request.user, p.scenario)} for p in problems]
+    departements = {p.scenario.departement for p in problems}
+    return render(request, "planning/invalid.html", {
+        "rows": rows, "departement": departements.pop() if len(departements) == 1 else None,
+    }, status=status)
+
+
+def _bad_request(request, message: str):
+    return render(request, "planning/bad_request.html", {"message": message}, status=400)
+
+
 @login_required
 def export(request, pk: int, fmt: str):
     scenario = _scenario(request, pk)
-    result = services.run(scenario)
+    result, problem = services.try_run(scenario)
+    if problem is not None:
+        # 409: the export exists but its scenario must be corrected first; the page says how.
+        return _problem_page(request, [problem], status=409)
     name = _filename(f"budget-{scenario.departement.code}-{scenario.name}", scenario.is_demo, fmt)
     if fmt == "csv":
         return _attachment(services.scenario_csv(result), "text/csv; charset=utf-8", name)
@@ -290,14 +315,25 @@ def export(request, pk: int, fmt: str):
 
 
 def _compared(request) -> list[Scenario] | HttpResponse:
-    try:
-        ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("s")))
-    except ValueError:
-        return HttpResponseBadRequest("Identifiant de scénario invalide.")
+    raw_ids = request.GET.getlist("s")
+    if len(raw_ids) > 10 * MAX_COMPARED:
+        return _bad_request(request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(raw_ids)} demandés).")
+    ids = []
+    for raw in raw_ids:
+        text = raw.strip()
+        # ASCII digits only: int() would also read « ١٢ », « 1_2 » or « +1 ».
+        if not (text.isascii() and text.isdigit()):
+            shown = raw if len(raw) <= 30 else raw[:29] + "…"
+            return _bad_request(request, f"Identifiant de scénario invalide : « {shown} » (un nombre entier positif est attendu).")
+        digits = text.lstrip("0") or "0"
+        if len(digits) > 19 or not 1 <= int(digits) <= services.MAX_ID:
+            raise Http404("Scénario introuvable.")
+        ids.append(int(digits))
+    ids = list(dict.fromkeys(ids))
     if not ids:
-        return HttpResponseBadRequest("Choisissez au moins un scénario à comparer.")
+        return _bad_request(request, "Choisissez au moins un scénario à comparer.")
     if len(ids) > MAX_COMPARED:
-        return HttpResponseBadRequest(f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(ids)} choisis).")
+        return _bad_request(request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(ids)} choisis).")
     found = {s.pk: s for s in Scenario.objects.select_related("departement").filter(pk__in=ids)}
     scenarios = []
     for pk in ids:
@@ -313,7 +349,10 @@ def compare(request):
     scenarios = _compared(request)
     if isinstance(scenarios, HttpResponse):
         return scenarios
-    results = [services.run(s) for s in scenarios]
+    results, problems = _results(scenarios)
+    if not results:
+        return _problem_page(request, problems)
+    scenarios = [r.scenario for r in results]
     demo = any(s.is_demo for s in scenarios)
     # One collège next to a whole département: only amounts per pupil are comparable.
     mixed = len({s.scope for s in scenarios}) > 1
@@ -332,7 +371,19 @@ def compare(request):
         "bandwidths": [{"s": summ, "b": _bandwidth_context(r)} for summ, r in zip(summaries, results)],
         "tornado": _tornado(first, demo), "first": summaries[0],
         "departement": departements[0] if len(departements) == 1 else None,
+        "problems": [{"problem": p, "can_edit": can_edit_scenario(request.user, p.scenario)} for p in problems],
     })
+
+
+def _results(scenarios: list[Scenario]) -> tuple[list[services.ScenarioResult], list[services.ScenarioProblem]]:
+    results, problems = [], []
+    for s in scenarios:
+        result, problem = services.try_run(s)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            results.append(result)
+    return results, problems
 
 
 @login_required
@@ -340,7 +391,10 @@ def compare_export(request, fmt: str):
     scenarios = _compared(request)
     if isinstance(scenarios, HttpResponse):
         return scenarios
-    results = [services.run(s) for s in scenarios]
+    results, problems = _results(scenarios)
+    if problems:
+        # An export without one of the chosen scenarios would look complete: refuse it and say why.
+        return _problem_page(request, problems, status=409)
     demo = any(s.is_demo for s in scenarios)
     name = _filename("comparaison-budgets", demo, fmt)
     if fmt == "csv":

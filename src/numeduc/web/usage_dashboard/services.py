@@ -261,6 +261,10 @@ class CostBasis:
     description: str  # plain French: which scenario, and why
     planning_scenario: object | None = None  # numeduc.web.planning.models.Scenario
     demo_scenario: bool = False
+    # The département's scenario that a rule now refuses (its figures are skipped): the notice
+    # that names it and says how to fix it, and the scenario for the link to its form.
+    problem: str = ""
+    problem_scenario: object | None = None
 
 
 def cost_basis(departement, user) -> CostBasis:
@@ -268,8 +272,8 @@ def cost_basis(departement, user) -> CostBasis:
     when the user may read its budget; else the white paper's preset, and the reason.
 
     A scenario of one typical collège does not say what each real collège costs, so it is
-    not used; a scenario that no longer passes the engine's validation is not either."""
-    from numeduc import budget
+    not used; a scenario that no longer passes the engine's validation is not either: the
+    basis then carries a notice naming it and how to fix it."""
     from numeduc.web.accounts.permissions import can_view_departement_budget
     from numeduc.web.planning.models import Scenario as PlanningScenario
 
@@ -280,27 +284,54 @@ def cost_basis(departement, user) -> CostBasis:
         scenarios = PlanningScenario.objects.filter(departement=departement).order_by("-updated_at", "-pk")
         chosen = scenarios.filter(scope=PlanningScenario.Scope.DEPARTEMENT).first()
         if chosen is not None:
-            try:
-                engine = chosen.to_engine()
-            except budget.ScenarioError as error:
-                why = f"le scénario « {chosen.name} » n'est plus valide ({error.detail or error})"
-            else:
-                demo = " (scénario de démonstration)" if chosen.is_demo else ""
-                scale = ("équipement proportionnel à l'effectif" if chosen.scale_equipment
-                         else "même équipement dans chaque collège")
-                return CostBasis(
-                    engine, chosen.scale_equipment,
-                    f"scenario-{chosen.pk}-{chosen.updated_at.isoformat()}",
-                    f"scénario de budget du département « {chosen.name} »{demo}, le plus récent de ceux qui "
-                    f"couvrent tous les collèges ({scale})",
-                    planning_scenario=chosen, demo_scenario=chosen.is_demo)
+            from numeduc.web.planning.services import engine_of
+
+            engine, problem = engine_of(chosen)
+            if problem is not None:
+                return _preset_basis(f"le scénario « {chosen.name} » n'est plus valide ({problem.detail})",
+                                     problem=problem.message, problem_scenario=chosen)
+            demo = " (scénario de démonstration)" if chosen.is_demo else ""
+            scale = ("équipement proportionnel à l'effectif" if chosen.scale_equipment
+                     else "même équipement dans chaque collège")
+            return CostBasis(
+                engine, chosen.scale_equipment,
+                f"scenario-{chosen.pk}-{chosen.updated_at.isoformat()}",
+                f"scénario de budget du département « {chosen.name} »{demo}, le plus récent de ceux qui "
+                f"couvrent tous les collèges ({scale})",
+                planning_scenario=chosen, demo_scenario=chosen.is_demo)
         elif scenarios.exists():
             why = ("les scénarios de budget du département portent sur un collège type, pas sur chacun "
                    "de ses collèges")
+    return _preset_basis(why)
+
+
+def _preset_basis(why: str, *, problem: str = "", problem_scenario=None) -> CostBasis:
+    from numeduc import budget
+
     engine = budget.load_preset(budget.WHITE_PAPER_PRESET)
     return CostBasis(engine, True, f"preset-{budget.WHITE_PAPER_PRESET}",
                      f"préréglage du livre blanc de l'ADF (2017), « {engine.label} », équipement "
-                     f"proportionnel à l'effectif de chaque collège, car {why}")
+                     f"proportionnel à l'effectif de chaque collège, car {why}",
+                     problem=problem, problem_scenario=problem_scenario)
+
+
+def checked_cost_tables(data: WarehouseData, basis: CostBasis) -> tuple[pd.DataFrame, dict, CostBasis]:
+    """``cost_tables``, or, when the département's scenario cannot cost these collèges (its
+    scaled equipment leaves the bounds for one of them), the preset's tables and a basis whose
+    notice names the scenario and how to fix it."""
+    try:
+        costs, total = cost_tables(data, basis)
+    except ValueError as error:  # ScenarioError is a ValueError
+        scenario = basis.planning_scenario
+        if scenario is None:
+            raise
+        detail = getattr(error, "detail", None) or str(error)
+        basis = _preset_basis(f"le scénario « {scenario.name} » ne peut pas être calculé ({detail})",
+                              problem=(f"Le scénario « {scenario.name} » contient une valeur hors limites ({detail}). "
+                                       "Modifiez-le pour le corriger."),
+                              problem_scenario=scenario)
+        costs, total = cost_tables(data, basis)
+    return costs, total, basis
 
 
 def cost_tables(data: WarehouseData, basis: CostBasis) -> tuple[pd.DataFrame, dict]:
@@ -343,7 +374,7 @@ def _cost_row(r: dict, *, total: bool = False) -> dict:
 def cost_section(data: WarehouseData, basis: CostBasis) -> dict:
     """What the « Coût par élève actif » section shows: rows (cheapest per active pupil first,
     collèges without a value last), the département's row, the months averaged."""
-    costs, total = cost_tables(data, basis)
+    costs, total, basis = checked_cost_tables(data, basis)
     ordered = costs.assign(_missing=costs["cost_per_active_pupil"].isna()).sort_values(
         ["_missing", "cost_per_active_pupil", "uai"], kind="stable")
     months = data.months
@@ -361,7 +392,7 @@ def cost_section(data: WarehouseData, basis: CostBasis) -> dict:
 
 def cost_export_frame(data: WarehouseData, basis: CostBasis, *, demo: bool = False) -> pd.DataFrame:
     """The section's table with raw values (the département's row last, its UAI empty)."""
-    costs, total = cost_tables(data, basis)
+    costs, total, basis = checked_cost_tables(data, basis)
     rows = costs.to_dict("records") + [total]
     frame = pd.DataFrame({
         "uai": [r["uai"] for r in rows], "college": [r["name"] for r in rows],

@@ -17,7 +17,12 @@ from numeduc.web.accounts.permissions import DEPARTEMENT_ROLES, require
 from numeduc.web.territories.models import College, Departement
 
 from . import services, store
-from numeduc.web.accounts.permissions import can_view_scenario, can_view_usage_college, can_view_usage_departement
+from numeduc.web.accounts.permissions import (
+    can_edit_scenario,
+    can_view_scenario,
+    can_view_usage_college,
+    can_view_usage_departement,
+)
 from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
 from .models import UsageWarehouse
 
@@ -110,6 +115,8 @@ def departement(request, code: str):
         "cost": cost,
         "cost_scenario_visible": cost["basis"].planning_scenario is not None
         and can_view_scenario(request.user, cost["basis"].planning_scenario),
+        "cost_problem_editable": cost["basis"].problem_scenario is not None
+        and can_edit_scenario(request.user, cost["basis"].problem_scenario),
     })
 
 
