@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 import tracemalloc
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from numeduc.formatting import fr_number
 from numeduc.questionnaires import (
@@ -136,3 +139,41 @@ def test_a_list_used_as_a_key_is_a_questionnaire_error(tmp_path):
 
 def test_the_minimal_file_still_loads(tmp_path):
     assert load_questionnaire_file(write(tmp_path, MINIMAL)).title == "Essai"
+
+
+# -- whatever the content, a QuestionnaireError and never a crash ---------------------------------
+def _paths(obj, prefix=()):
+    yield prefix
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(obj, list):
+        for index, value in enumerate(obj):
+            yield from _paths(value, (*prefix, index))
+
+
+_JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 20) | st.floats() | st.text(max_size=5)
+    | st.sampled_from(["level", "choice", "number", "text", "departement", "s1"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4) | st.integers(0, 3), children, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(changes=st.lists(st.tuples(st.sampled_from([p for p in _paths(MINIMAL) if p]), _JUNK), min_size=1, max_size=3))
+def test_a_mangled_file_gives_a_questionnaire_error_never_a_crash(changes):
+    data = copy_minimal()
+    for path, value in changes:
+        target = data
+        try:
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change replaced a parent: nothing to change there
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            load_questionnaire_file(write(Path(folder), data))
+        except QuestionnaireError as exc:
+            assert all(message.startswith("essai/2020.yaml: ") for message in exc.errors)

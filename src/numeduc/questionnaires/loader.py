@@ -341,7 +341,8 @@ def _build_item(node: Any, path: str, check: _Validator) -> Item | None:
         check.error(f"{path}.type", f"type « {item_type} » inconnu (types possibles : {', '.join(ITEM_TYPES)})")
         return None
     spec = dict(_ITEM_COMMON)
-    spec.update(_ITEM_SPECIFIC.get(item_type, {}))
+    # A list or a mapping as the type is reported by mapping() below; it must not crash the lookup.
+    spec.update(_ITEM_SPECIFIC.get(item_type, {}) if isinstance(item_type, str) else {})
     values = check.mapping(node, path, spec)
     if values is None or not {"id", "type", "label"} <= values.keys():
         return None
