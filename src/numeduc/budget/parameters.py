@@ -257,7 +257,23 @@ OPTIONS_WHY: dict[str, str] = {
     "current_mbps": "100 Gbit/s dépasse tout accès d'établissement",
     "n_colleges": "le plus grand département (Nord) a 200 collèges publics",
     "central_per_year": "le budget numérique entier d'un grand département se compte en dizaines de millions d'euros",
+    "carts_in_use": "un chariot par division (200 au plus)",
+    "baseline_mbps_per_user": "objectifs SETDA/FCC : 0,1 puis 1 Mbit/s par usager [18][19][20] ; 100 laisse de la marge",
+    "target_mbps_per_user": "objectifs SETDA/FCC : 0,1 puis 1 Mbit/s par usager [18][19][20] ; 100 laisse de la marge",
+    "floor_mbps": "100 Gbit/s dépasse tout accès d'établissement",
+    "presence": SHARE_WHY,
+    "staff_devices": "un ou deux appareils par adulte ; 10 laisse de la marge",
+    "associated_share": SHARE_WHY,
+    "active_share": SHARE_WHY,
+    "mbps_per_active_client": "1 Mbit/s par client actif [P] ; 100 Mbit/s couvre la vidéo la plus exigeante",
+    "pupils_per_room": "une division compte au plus une trentaine d'élèves ; 100 couvre un amphithéâtre",
+    "other_areas": "CDI, réfectoire, gymnase, couloirs : quelques dizaines de zones au plus",
+    "staff_per_pupil": "au plus un adulte par élève",
+    "mean_pupils": "mêmes bornes que « Élèves du collège »",
 }
+for _group in (OPTION_SPECS, BANDWIDTH_SPECS, DEPARTEMENT_SPECS):
+    for _name in _group:
+        OPTIONS_WHY.setdefault(_name, BOUNDS_WHY.get(_name, ""))
 
 
 # -- checking a number against its domain ------------------------------------------------------
@@ -288,7 +304,7 @@ def to_decimal(value: Any) -> Decimal:
 
 def _singular(unit: str, value: Decimal) -> str:
     # "1 an", "0 élève", not "1 ans": plain plural words lose their s below 2.
-    if unit.endswith("s") and " " not in unit and "/" not in unit and abs(value) < 2:
+    if unit.endswith("s") and " " not in unit and "/" not in unit and value.copy_abs() < 2:
         return unit[:-1]
     return unit
 
@@ -301,7 +317,8 @@ def fr_decimal(value: Decimal) -> str:
         value = Decimal(str(value))
     if not value.is_finite():
         return "infini" if value.is_infinite() else "NaN"
-    if value != 0 and (abs(value) >= Decimal("1e15") or abs(value) < Decimal("1e-6")):
+    # copy_abs, not abs(): abs() rounds to the context and overflows on 1e999999999999999999.
+    if value != 0 and (value.copy_abs() >= Decimal("1e15") or value.copy_abs() < Decimal("1e-6")):
         # as_tuple, not normalize(): normalize rounds to the context's 28 digits (and flushes
         # tiny values to zero), which would misstate what was received.
         sign, digits, exponent = value.as_tuple()
