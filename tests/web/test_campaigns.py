@@ -89,3 +89,15 @@ def test_invite_creates_editor_accounts_and_reports_bad_lines(client, login, use
     assert "ligne 2" in html and "Département inconnu" in html
     assert "ligne 3" in html
     assert any("numerique@gironde.example" in m.to for m in mail.outbox)
+
+
+def test_an_invitation_list_with_a_control_character_is_refused_whole(client, users, campaign, login, mailoutbox):
+    from numeduc.web.accounts.models import User
+
+    login(users["coordinator"])
+    answer = client.post(f"/campagnes/{campaign.pk}/invite/",
+                         {"lines": "45;premier@loiret.example\n59;se\x00cond@nord.example"}, follow=True)
+    page = answer.content.decode()
+    assert "Liste des comptes à inviter refusée" in page and "U+0000" in page
+    assert not User.objects.filter(email__in=["premier@loiret.example", "second@nord.example"]).exists()
+    assert mailoutbox == []

@@ -15,6 +15,9 @@ from .models import Invitation
 
 def accept_invitation(request, token: str):
     invitation = Invitation.find(token)
+    if invitation is not None and invitation.used_at and request.method == "POST":
+        # Sent again after it served (double click, second tab): see _already_used.
+        return _already_used(request, invitation, request.POST.get("new_password1", ""))
     if invitation is None or not invitation.is_usable:
         reason = "Ce lien d'invitation n'existe pas." if invitation is None else (
             "Ce lien d'invitation a déjà servi." if invitation.used_at else "Ce lien d'invitation a expiré."

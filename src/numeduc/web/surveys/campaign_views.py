@@ -137,19 +137,23 @@ def campaign_action(request, campaign_id: int, action: str):
     elif action == "invite":
         form = InviteForm(request.POST)
         created, errors = 0, []
-        if form.is_valid():
-            for number, line in enumerate(form.cleaned_data["lines"].splitlines(), start=1):
-                if not line.strip():
-                    continue
-                code, _, email = line.partition(";")
-                role = Role.DEPARTEMENT_EDITOR if campaign.audience == "departement" else Role.DAN
-                try:
-                    create_user(email, role, departement=code.strip() if role != Role.DAN else None,
-                                academie=code.strip() if role == Role.DAN else None, created_by=request.user,
-                                base_url=request.build_absolute_uri("/"))
-                    created += 1
-                except AccountError as exc:
-                    errors.append(f"ligne {number} : {exc}")
+        if not form.is_valid():
+            # Nothing created and nothing sent: the list as typed is refused as a whole.
+            for message in form.errors.get("lines", []):
+                messages.error(request, f"Liste des comptes à inviter refusée : {message}")
+            return redirect("surveys:campaign", campaign_id=campaign.pk)
+        for number, line in enumerate(form.cleaned_data["lines"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, _, email = line.partition(";")
+            role = Role.DEPARTEMENT_EDITOR if campaign.audience == "departement" else Role.DAN
+            try:
+                create_user(email, role, departement=code.strip() if role != Role.DAN else None,
+                            academie=code.strip() if role == Role.DAN else None, created_by=request.user,
+                            base_url=request.build_absolute_uri("/"))
+                created += 1
+            except AccountError as exc:
+                errors.append(f"ligne {number} : {exc}")
         sent = _mail(campaign, _recipients(campaign, only_missing=False),
                      "numeduc : une campagne vous attend",
                      "Bonjour,\n\nLa campagne « {title} » est ouverte jusqu'au {closes}.\nRépondre : {link}\n", request)

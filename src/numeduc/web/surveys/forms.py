@@ -72,4 +72,9 @@ class InviteForm(forms.Form):
         label="Nouveaux comptes à inviter (une ligne par personne : CODE;adresse e-mail)",
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "45;numerique@loiret.example\n59;dsi@nord.example"}),
         required=False,
+        max_length=100_000,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        refuse_control_characters(self.fields["lines"], multiline=True)
