@@ -416,7 +416,7 @@ def test_docs_page_loads_only_same_origin_assets_and_no_inline_script(client, te
     urls = re.findall(r"(?:src|href)=\"([^\"]+)\"", html)
     assert "/static/ninja/swagger-ui-bundle.js" in urls and all(u.startswith("/") for u in urls)
     # Only JSON data inline: every executable script is a same-origin file (CSP script-src 'self').
-    for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S):
+    for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.DOTALL):
         attributes, body = script
         assert "src=" in attributes or 'type="application/json"' in attributes
         assert body.strip() == "" or 'type="application/json"' in attributes

@@ -18,7 +18,10 @@ from decimal import Decimal
 from ninja import Path, Query, Router, Schema
 
 from numeduc import budget
-from numeduc.web.accounts.permissions import can_view_departement_budget, can_view_scenario
+from numeduc.web.accounts.permissions import (
+    can_view_departement_budget,
+    can_view_scenario,
+)
 from numeduc.web.planning import services
 from numeduc.web.planning.models import Scenario
 from numeduc.web.territories.models import Departement

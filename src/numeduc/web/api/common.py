@@ -13,6 +13,7 @@ from typing import Any
 from ninja import Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
+from pydantic import Field
 
 from numeduc.web.accounts.models import ApiToken
 
@@ -53,7 +54,7 @@ class ErrorSchema(Schema):
     """Every refusal: a French sentence, and for a 422 the parameters refused."""
 
     detail: str
-    errors: list[FieldErrorSchema] = []
+    errors: list[FieldErrorSchema] = Field(default_factory=list)
 
 
 # The answers, by status, that the endpoints share (the 200 is added by each endpoint).

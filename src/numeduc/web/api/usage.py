@@ -17,13 +17,35 @@ from typing import Literal
 from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
 
-from numeduc.web.accounts.permissions import can_view_usage_college, can_view_usage_departement
+from numeduc.web.accounts.permissions import (
+    can_view_usage_college,
+    can_view_usage_departement,
+)
 from numeduc.web.territories.models import College, Departement
 from numeduc.web.usage_dashboard import services, store
-from numeduc.web.usage_dashboard.labels import INDICATOR_LABELS, KEY_INDICATORS, PROFILE_LABELS, full_label, key_of
-from numeduc.web.usage_dashboard.views import REFUSED_COLLEGE, REFUSED_DEP, demo_note, is_demo
+from numeduc.web.usage_dashboard.labels import (
+    INDICATOR_LABELS,
+    KEY_INDICATORS,
+    PROFILE_LABELS,
+    full_label,
+    key_of,
+)
+from numeduc.web.usage_dashboard.views import (
+    REFUSED_COLLEGE,
+    REFUSED_DEP,
+    demo_note,
+    is_demo,
+)
 
-from .common import AUTH, DEPARTEMENT_CODE, MONTH, UAI, answers, get_or_404, refuse_unless
+from .common import (
+    AUTH,
+    DEPARTEMENT_CODE,
+    MONTH,
+    UAI,
+    answers,
+    get_or_404,
+    refuse_unless,
+)
 
 router = Router(tags=["usages"])
 
