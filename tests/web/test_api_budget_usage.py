@@ -425,3 +425,15 @@ def test_docs_page_loads_only_same_origin_assets_and_no_inline_script(client, te
     for asset in ("/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui-init.js",
                   "/static/ninja/swagger-ui.css"):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_the_browser_session_gets_the_same_answers_as_a_token(client, login, world):
+    """Signed in on the site (no token): same data, same refusals."""
+    login(world["school"])
+    own = client.get(f"/api/v1/usage/colleges/{world['colleges'][0].uai}")
+    assert own.status_code == 200 and own.json()["uai"] == world["colleges"][0].uai
+    assert client.get(f"/api/v1/usage/colleges/{world['colleges'][1].uai}").status_code == 403
+    assert client.get("/api/v1/budget/scenarios").status_code == 403
+    login(world["loiret_viewer"])
+    assert client.get("/api/v1/usage/departements/45").status_code == 200
+    assert client.get("/api/v1/budget/scenarios").json() == []
