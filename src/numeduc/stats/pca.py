@@ -216,6 +216,7 @@ def pca(
             stacklevel=2,
         )
         ncp = non_null
+    eigen[non_null:] = 0.0  # rounding noise (1e-32...), not inertia
     v = vt[:ncp].T.copy()
     # FactoMineR's sign rule: the loadings of each dimension sum to a positive number.
     signs = np.where(v.sum(axis=0) < 0, -1.0, 1.0)
