@@ -34,3 +34,18 @@ def sign_in():
         expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violation(request):
+    """Every journey runs under the site's Content-Security-Policy: anything it blocks (an
+    inline script, an event handler attribute, a resource from elsewhere) fails the test."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield
+    assert violations == []

@@ -45,7 +45,9 @@ def serve(
     class _App(WSGIApplication):
         def __init__(self):
             self.options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                            "accesslog": None if quiet else "-", "errorlog": "-", "timeout": 120}
+                            "accesslog": None if quiet else "-", "errorlog": "-", "timeout": 120,
+                            # Load Django once in the master: workers start (and restart) at once.
+                            "preload_app": True}
             super().__init__()
 
         def load_config(self):
