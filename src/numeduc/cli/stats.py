@@ -2,7 +2,10 @@
 
 Thin layer over :mod:`numeduc.stats` (contract: ``specs/statistics.md`` §6). Reads a UTF-8
 CSV (comma separator, ``.`` decimals, header row), prints JSON (default) or tables; errors
-go to standard error with exit status 2.
+go to standard error with exit status 2, and then nothing is written to standard output
+(everything is computed and checked first). What is refused, and why: ``docs/statistics.md``
+("Ce que les statistiques refusent"). JSON never holds NaN or Infinity: undefined values are
+``null`` and said so on standard error.
 """
 
 from __future__ import annotations
