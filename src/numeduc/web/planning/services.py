@@ -134,7 +134,9 @@ def problem_of(scenario: Scenario, error: Exception) -> ScenarioProblem:
 def engine_of(scenario: Scenario) -> tuple[budget.Scenario | None, ScenarioProblem | None]:
     """The engine scenario of a stored one, or the problem that prevents it (never raises)."""
     try:
-        return scenario.to_engine(), None
+        engine = scenario.to_engine()
+        _check_current_mbps(scenario)
+        return engine, None
     except ValueError as error:  # ScenarioError is a ValueError
         return None, problem_of(scenario, error)
 
