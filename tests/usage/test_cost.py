@@ -308,3 +308,27 @@ def test_cli_says_when_the_warehouse_holds_demo_logs(warehouse, tmp_path):
     assert json.loads(_cli("--warehouse", copy, "-f", "json").stdout)["avertissement"] == "données de démonstration"
     shown = pd.read_csv(io.StringIO(_cli("--warehouse", copy, "-f", "csv").stdout))
     assert (shown["avertissement"] == "données de démonstration").all()
+
+
+@pytest.mark.parametrize("pupils", [9000, -3, 12.5, float("inf")])
+def test_pupil_counts_outside_the_models_bounds_are_left_out_with_a_reason(pupils):
+    # A referential row the budget model does not cover (more than 5 000 pupils, negative,
+    # fractional, infinite): that collège gets no cost and the reason; the others keep theirs.
+    est = pd.DataFrame({"uai": ["0480001A", "0480002B"], "pupils": [400, pupils]})
+    indicators = long_rows([("0480001A", "2024-11", "monthly_active_rate", "ELEVE", 0.5),
+                            ("0480002B", "2024-11", "monthly_active_rate", "ELEVE", 0.5)])
+    out = cost_per_active_pupil(indicators, est, WHITE_PAPER).set_index("uai")
+    assert out.loc["0480001A", "tco_year"] == 45451.43 and out.loc["0480001A", "reason"] == ""
+    bad = out.loc["0480002B"]
+    assert bad["reason"] == cost.OUT_OF_BOUNDS_PUPILS and "5\u202f000 élèves" in bad["reason"]
+    assert math.isnan(bad["tco_year"]) and math.isnan(bad["cost_per_active_pupil"]) and math.isnan(bad["active_pupils"])
+    dep = departement_cost(out.reset_index())
+    assert dep["tco_year"] == 45451.43 and dep["n_measured"] == 1 and dep["pupils"] == 400
+
+
+def test_a_scenario_out_of_bounds_is_refused_before_any_figure():
+    import dataclasses
+
+    bad = dataclasses.replace(WHITE_PAPER, values={**WHITE_PAPER.values, "mobile_device_price": Decimal("1e30")})
+    with pytest.raises(budget.ScenarioError, match="maximum 10"):
+        cost_per_active_pupil(INDICATORS, ESTABLISHMENTS, bad)
