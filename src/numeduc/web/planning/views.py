@@ -106,6 +106,10 @@ def index(request):
     if user.role in (Role.DEPARTEMENT_EDITOR, Role.DEPARTEMENT_VIEWER) and user.departement_id:
         return redirect("planning:departement", code=user.departement.code)
     require(user.role == Role.COORDINATOR, "Les scénarios budgétaires sont réservés aux départements et à la coordination.")
+    code = request.GET.get("code", "")
+    if code:
+        # « Ouvrir la page budget d'un département » (a plain GET form: no script needed).
+        return redirect("planning:departement", code=get_object_or_404(Departement, code=code).code)
     scenarios = Scenario.objects.select_related("departement").order_by("departement__code", "name")
     by_departement: dict = {}
     for s in scenarios:
