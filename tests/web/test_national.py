@@ -177,3 +177,19 @@ def test_analysis_is_cached_until_a_response_changes(campaign_factory):
     second = data.campaign_analysis(campaign)
     assert second is not first
     assert len(second.levels) == len(first.levels) + 1
+
+
+def test_answers_varying_along_one_axis_give_a_page_without_circle(campaign_factory, users, login, full_answers):
+    """Every département gives one level to all 13 factors (levels differ between départements):
+    the PCA keeps a single axis; the page says why the circle and the map are missing."""
+    campaign = campaign_factory(2017, Campaign.Status.CLOSED, published=True)
+    for i, code in enumerate(["59", "50", "54", "64", "71", "90", "93", "33"]):
+        response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
+                                           status=Response.Status.SUBMITTED, submitted_at=timezone.now())
+        Answer.objects.bulk_create(Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
+                                   for k, v in full_answers(1 + i % 4).items())
+    page = login(users["coordinator"]).get(f"/national/{campaign.pk}/")
+    assert page.status_code == 200
+    text = html_lib.unescape(page.content.decode())
+    assert "un seul axe a de l'inertie" in text
+    assert "Éboulis des valeurs propres" in text

@@ -122,6 +122,14 @@ def _pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordina
                       description=p.sentence, reference_line=1.0, reference_label="valeur propre 1",
                       id_prefix="scree", demo=demo)),
     )]
+    if "Dim.2" not in p.var_coord.columns:
+        # Answers that vary along a single direction (e.g. every département gave one level to
+        # all factors): the PCA keeps one axis, and the circle and the map need two.
+        sections.append(Section(
+            "cercle", "Cercle des corrélations",
+            "Les réponses ne varient que dans une seule direction (un seul axe a de l'inertie) : le cercle des "
+            "corrélations et la carte des départements, qui demandent deux axes, ne sont pas tracés.", ""))
+        return sections
     coords = {_factor_name(f): (p.var_coord.loc[f, "Dim.1"], p.var_coord.loc[f, "Dim.2"]) for f in p.var_coord.index}
     sup = {analysis.DEMOGRAPHIC_INDICATORS[i]: (p.supplementary.loc[i, "Dim.1"], p.supplementary.loc[i, "Dim.2"])
            for i in p.supplementary.index}
