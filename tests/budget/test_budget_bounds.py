@@ -96,7 +96,7 @@ def test_the_testers_values_are_refused_with_label_value_and_bound(tmp_path):
     error = refused({"pupils": 1e35})
     assert error.detail == f"Élèves du collège : 1e35 élèves, maximum 5{NNBSP}000 élèves"
     error = refused({"pupils": 0})
-    assert error.detail == "Élèves du collège : 0 élève, minimum 1 élève (un coût par élève demande des élèves)"
+    assert error.detail == "Élèves du collège : un coût par élève demande des élèves (0 élève, minimum 1 élève)"
     error = refused(cohorts=1000)
     assert error.field == "cohorts" and error.detail == f"Cohortes d'équipement : 1{NNBSP}000 années, maximum 30 années"
     # In a file: the file and the line are named too.
@@ -221,9 +221,9 @@ def test_departement_refuses_unknown_codes_and_out_of_bound_options():
         budget.simulate_departement(PAPER, "ZZ")
     with pytest.raises(ValueError, match="Nombre de collèges : 1e30 collèges, maximum 500"):
         budget.simulate_departement(PAPER, "45", n_colleges="1e30")
-    with pytest.raises(ValueError, match="Effectif moyen d'un collège : 0 élève, minimum 1"):
+    with pytest.raises(ValueError, match=r"Effectif moyen d'un collège : un coût par élève demande des élèves \(0 élève, minimum 1"):
         budget.simulate_departement(PAPER, "45", mean_pupils=0)
-    with pytest.raises(ValueError, match="Coûts centraux du département : -1 €/an, minimum 0"):
+    with pytest.raises(ValueError, match=r"Coûts centraux du département : un prix ou un montant ne peut pas être négatif \(-1 €/an, minimum 0"):
         budget.simulate_departement(PAPER, "45", central_per_year=-1)
 
 
@@ -265,8 +265,8 @@ def test_tornado_never_leaves_the_bounds():
     ("current_mbps", float("nan"), "Débit internet actuel : nombre fini attendu"),
     ("concurrency", 0, "Facteur de simultanéité : 0, minimum 1"),
     ("clients_per_ap", 2.5, "Clients par borne wifi : un nombre (clients) doit être entier"),
-    ("headroom", -1, "Marge au-dessus du pic : -1, minimum 0"),
-    ("presence", 2, "Part des usagers présents : 2, maximum 1"),
+    ("headroom", -1, "Marge au-dessus du pic : la valeur ne peut pas être négative (-1, minimum 0)"),
+    ("presence", 2, "Part des usagers présents : une part doit être comprise entre 0 et 1, soit 0 % et 100 % (2, maximum 1)"),
 ])
 def test_bandwidth_options_are_checked(option, value, words):
     with pytest.raises(ValueError) as info:
@@ -275,7 +275,7 @@ def test_bandwidth_options_are_checked(option, value, words):
 
 
 def test_bandwidth_pupils_and_staff_are_checked():
-    with pytest.raises(ValueError, match="Élèves du collège : 0 élève, minimum 1"):
+    with pytest.raises(ValueError, match=r"Élèves du collège : un coût par élève demande des élèves \(0 élève, minimum 1"):
         budget.bandwidth(0)
     with pytest.raises(ValueError, match="Élèves du collège : 1e30 élèves"):
         budget.bandwidth(1e30)

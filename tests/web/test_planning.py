@@ -94,12 +94,12 @@ def test_french_decimal_comma_is_accepted(users, login):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("p_desktop_life", "0", "Durée de vie d&#x27;un ordinateur fixe : 0 an, minimum 1 an (une durée de vie doit être strictement positive)"),
-    ("p_byod_loan_share", "1,5", "Parc de prêt (BYOD, hybride) : 1,5, maximum 1 (une part doit être comprise entre 0 et 1"),
+    ("p_desktop_life", "0", "Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an)"),
+    ("p_byod_loan_share", "1,5", "Parc de prêt (BYOD, hybride) : une part doit être comprise entre 0 et 1, soit 0 % et 100 % (1,5, maximum 1)"),
     ("p_desktops", "12,5", "Ordinateurs fixes : un nombre (postes) doit être entier"),
     ("p_desktop_price", "huit cents", "Prix d&#x27;un ordinateur fixe : nombre attendu, reçu « huit cents » (entre 0 et 10"),
     ("horizon", "0", "Horizon : 0 an, minimum 1 an"),
-    ("current_mbps", "-3", "Débit internet actuel : -3 Mbit/s, minimum 0 Mbit/s"),
+    ("current_mbps", "-3", "Débit internet actuel de chaque collège : la valeur ne peut pas être négative (-3 Mbit/s, minimum 0 Mbit/s)"),
 ])
 def test_validation_errors_are_french_and_name_the_field(users, login, field, value, message):
     client = login(users["loiret_editor"])
@@ -391,7 +391,7 @@ def test_a_scenario_the_engine_rejects_is_reported_not_crashed(users, login):
     response = client.get(f"/budget/scenarios/{scenario.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Le scénario « Livre blanc » contient une valeur hors limites (Durée de vie d&#x27;un ordinateur fixe : 0 an" in html
+    assert "Le scénario « Livre blanc » contient une valeur hors limites (Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an))" in html
     assert PAPER_TOTAL not in html  # its figures are skipped
 
 

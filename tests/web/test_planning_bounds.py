@@ -71,7 +71,7 @@ def test_every_page_of_a_scenario_with_a_refused_value_names_it_and_says_how_to_
 
 @pytest.mark.parametrize("stored, words", [
     ({"parameters": {"pupils": "1e30"}}, "Élèves du collège : 1e30 élèves, maximum 5"),
-    ({"parameters": {"pupils": "0"}}, "Élèves du collège : 0 élève, minimum 1 élève"),
+    ({"parameters": {"pupils": "0"}}, "Élèves du collège : un coût par élève demande des élèves (0 élève, minimum 1 élève)"),
     ({"parameters": {"desktop_price": "NaN"}}, "Prix d'un ordinateur fixe : nombre fini attendu"),
     ({"parameters": {"desktop_price": [1, 2]}}, "Prix d'un ordinateur fixe : nombre attendu"),
     ({"parameters": {"tablet_prize": "300"}}, "paramètre inconnu"),
@@ -79,7 +79,7 @@ def test_every_page_of_a_scenario_with_a_refused_value_names_it_and_says_how_to_
     ({"horizon": 32767}, "Horizon : 32"),
     ({"cohorts": 1000}, "Cohortes d'équipement : 1 000 années, maximum 30"),
     ({"strategy": "tablettes"}, "stratégie inconnue « tablettes »"),
-    ({"current_mbps": float("inf")}, "Débit internet actuel : nombre fini attendu"),
+    ({"current_mbps": float("inf")}, "Débit internet actuel : nombre fini attendu"),  # the engine's label
     ({"current_mbps": 1e30}, "Débit internet actuel : 1e30 Mbit/s, maximum 100"),
     ({"base_preset": "preset-disparu"}, "préréglage inconnu « preset-disparu »"),
 ])
@@ -103,7 +103,7 @@ def test_the_edit_link_shows_every_field_to_correct_and_saving_fixes_the_scenari
     assert NOTICE_1E30.split(" (")[0] in html
     # The stored values are shown, each with its own error naming the label and the bound.
     assert 'value="1e30"' in html and f"maximum 10{NNBSP}000 €/appareil" in html
-    assert "Élèves du collège : 0 élève, minimum 1 élève" in html
+    assert "Élèves du collège : un coût par élève demande des élèves (0 élève, minimum 1 élève)" in html
     assert "Cohortes d&#x27;équipement" in client.get(f"/budget/scenarios/{bad.pk}/modifier/").content.decode()
     response = client.post(f"/budget/scenarios/{bad.pk}/modifier/", form_data(name="Plan 2025", p_mobile_device_price="420"))
     assert response.status_code == 302

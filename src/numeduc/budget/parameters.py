@@ -339,6 +339,9 @@ def bounds_text(spec) -> str:
     return f"entre {fr_decimal(spec.minimum)} et {_quantity(spec.maximum, spec.unit)}"
 
 
+SHARE_RULE = "une part doit être comprise entre 0 et 1, soit 0 % et 100 %"
+
+
 def check_number(spec, value: Decimal, raw: Any = None) -> str | None:
     """``None`` when ``value`` lies in the domain of ``spec`` (a ParameterSpec or NumberSpec),
     else a French sentence naming the label, the value received and the bound it breaks."""
@@ -346,24 +349,27 @@ def check_number(spec, value: Decimal, raw: Any = None) -> str | None:
     if not value.is_finite():
         shown = raw if raw is not None else value
         return f"{label} : nombre fini attendu, reçu « {shown_value(shown)} » ({bounds_text(spec)})"
+    # « label : value, bound », or « label : why (value, bound) » when the rule has a reason a
+    # person may not guess (a negative price, a zero lifetime, a share above 1).
     if value < spec.minimum:
         why = ""
         if spec.name in ("pupils", "mean_pupils"):
-            why = " (un coût par élève demande des élèves)"
+            why = "un coût par élève demande des élèves"
         elif spec.kind == MONEY and value < 0:
-            why = " (un prix ou un montant ne peut pas être négatif)"
+            why = "un prix ou un montant ne peut pas être négatif"
         elif spec.kind == LIFETIME and value <= 0:
-            why = " (une durée de vie doit être strictement positive)"
+            why = "une durée de vie doit être strictement positive"
         elif spec.kind == POSITIVE and value <= 0:
-            why = " (la valeur doit être strictement positive)"
+            why = "la valeur doit être strictement positive"
         elif spec.kind == SHARE:
-            why = " (une part doit être comprise entre 0 et 1, soit 0 % et 100 %)"
+            why = SHARE_RULE
         elif value < 0:
-            why = " (la valeur ne peut pas être négative)"
-        return f"{label} : {_quantity(value, unit)}, minimum {_quantity(spec.minimum, unit)}{why}"
+            why = "la valeur ne peut pas être négative"
+        bound = f"{_quantity(value, unit)}, minimum {_quantity(spec.minimum, unit)}"
+        return f"{label} : {why} ({bound})" if why else f"{label} : {bound}"
     if value > spec.maximum:
-        why = " (une part doit être comprise entre 0 et 1, soit 0 % et 100 %)" if spec.kind == SHARE else ""
-        return f"{label} : {_quantity(value, unit)}, maximum {_quantity(spec.maximum, unit)}{why}"
+        bound = f"{_quantity(value, unit)}, maximum {_quantity(spec.maximum, unit)}"
+        return f"{label} : {SHARE_RULE} ({bound})" if spec.kind == SHARE else f"{label} : {bound}"
     if spec.integer and value != value.to_integral_value():
         return f"{label} : un nombre ({spec.unit}) doit être entier (reçu {fr_decimal(value)})"
     return None

@@ -7,6 +7,7 @@ which name the field's label, the value and the bound, are shown next to the fie
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from django import forms
@@ -67,7 +68,7 @@ class ScenarioForm(forms.Form):
     scale_equipment = forms.BooleanField(
         label="Équipement proportionnel à l'effectif de chaque collège (postes, salles, bornes, TBI, chariots)",
         required=False)
-    current_mbps = number_field("Débit internet actuel", BANDWIDTH_SPECS["current_mbps"], required=False,
+    current_mbps = number_field("Débit internet actuel de chaque collège", BANDWIDTH_SPECS["current_mbps"], required=False,
                                 help_text="Mbit/s, de 0 à 100 000 ; laissez vide s'il est inconnu")
     description = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -136,7 +137,9 @@ class ScenarioForm(forms.Form):
         raw = (self.cleaned_data.get("current_mbps") or "").strip()
         if not raw:
             return None
-        value, problem = parse_number(BANDWIDTH_SPECS["current_mbps"], raw)
+        # The bandwidth option's bounds under this field's own label.
+        spec = dataclasses.replace(BANDWIDTH_SPECS["current_mbps"], label_fr=self.fields["current_mbps"].label)
+        value, problem = parse_number(spec, raw)
         if problem:
             raise forms.ValidationError(problem)
         return float(value)
