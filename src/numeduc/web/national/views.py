@@ -20,13 +20,22 @@ import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from numeduc import reference
 from numeduc.analysis import campaign as analysis
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.charts import (
-    Point, Series, bar, choropleth, correlation_circle, dendrogram, heatmap, scatter, scree,
+    Point,
+    Series,
+    bar,
+    choropleth,
+    correlation_circle,
+    dendrogram,
+    heatmap,
+    scatter,
+    scree,
 )
 from numeduc.formatting import fr_number, fr_percent
 from numeduc.web.accounts.models import Role
@@ -286,7 +295,7 @@ def _map_section(choice: tuple[str, object], result: analysis.CampaignAnalysis, 
                     "(carte réservée à la coordination : elle montre des réponses individuelles) ; hachuré : pas de réponse.")
         title = f"{name} : niveau de chaque département répondant"
     else:
-        medians, counts, hidden = analysis.group_medians(result.levels, peers.groups)
+        medians, _counts, _hidden = analysis.group_medians(result.levels, peers.groups)
         values = {}
         for code, group in peers.groups.items():
             median = medians.loc[group, factor] if group in medians.index else math.nan
@@ -302,37 +311,19 @@ def _map_section(choice: tuple[str, object], result: analysis.CampaignAnalysis, 
     return Section("carte", "Carte de France", sentence, _figure(chart))
 
 
-@login_required
-def campaign_analysis(request, campaign_id: int):
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
-    require(can_view_national_results(request.user, campaign),
-            "L'analyse nationale de cette campagne n'est pas encore publiée.")
-    if not campaign.questionnaire.factor_items():
-        raise Http404("Ce questionnaire n'a pas de facteurs à analyser.")
-    coordinator = is_coordinator(request.user)
-    demo = campaign.is_demo
-    context = {"campaign": campaign, "demo": demo, "coordinator": coordinator, "min_group": MIN_GROUP,
-               "map_choices": map_choices(), "map_value": request.GET.get("carte", "groupes")}
-    status = 200
-    try:
-        map_choice = parse_map_choice(request.GET.get("carte"))
-    except MapChoiceError as error:
-        map_choice, status = None, 400
-        context["map_error"] = str(error)
+def _body_html(campaign: Campaign, version: tuple, demo: bool, coordinator: bool) -> tuple[int, str]:
+    """(respondents, the analysis sections rendered): everything of the page computed from the
+    campaign's answers. Raises ``NotEnoughRespondents``."""
     peers = data.reference_peer_groups()
-    try:
-        result = data.campaign_analysis(campaign)
-    except analysis.NotEnoughRespondents as error:
-        context["not_enough"] = str(error)
-        return render(request, "national/analysis.html", context, status=status)
+    result = data.analysis_for_version(version)
     sections = {
         "pca": _pca_sections(result, result.peers, demo, coordinator),
         "correlations": _correlation_sections(result, demo),
         "crosstabs": _crosstab_sections(result, demo),
         "groups": [_dendrogram_section(peers)],
-        "map": [_map_section(map_choice, result, peers, demo, coordinator)] if map_choice else [],
     }
-    context.update({
+    context = {
+        "coordinator": coordinator, "min_group": MIN_GROUP,
         "result": result, "sections": sections, "axes": result.pca.axes, "peer_summary": result.peers,
         "group_rows": [
             {"group": g, "respondents": int(c), "portrait": peers.portraits.get(g, ""),
@@ -348,5 +339,51 @@ def campaign_analysis(request, campaign_id: int):
             {"tab": t, "statistic": fr_number(t.statistic, 2), "p": analysis.fr_p(t.p_value),
              "effect": fr_number(t.effect_size, 2)} for t in result.crosstabs
         ],
-    })
+    }
+    return result.n, render_to_string("national/_analysis_body.html", context)
+
+
+def _map_html(map_choice: tuple[str, object], version: tuple, demo: bool, coordinator: bool) -> str:
+    section = _map_section(map_choice, data.analysis_for_version(version), data.reference_peer_groups(), demo,
+                           coordinator)
+    return render_to_string("national/_section.html", {"s": section})
+
+
+@login_required
+def campaign_analysis(request, campaign_id: int):
+    """The page. What is computed from the answers (analysis, charts, tables) is rendered once and
+    cached under the campaign's data version (``data.campaign_version``: it changes with any
+    response or answer), whether the reader is the coordinator (who sees the individual maps)
+    and the demo flag; the map under the same key plus the map chosen. What depends on the
+    reader otherwise (the départements sharing their answers, the map form) is rendered at every
+    request."""
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    require(can_view_national_results(request.user, campaign),
+            "L'analyse nationale de cette campagne n'est pas encore publiée.")
+    if not campaign.questionnaire.factor_items():
+        raise Http404("Ce questionnaire n'a pas de facteurs à analyser.")
+    coordinator = is_coordinator(request.user)
+    demo = campaign.is_demo
+    context = {"campaign": campaign, "demo": demo, "coordinator": coordinator, "min_group": MIN_GROUP,
+               "map_choices": map_choices(), "map_value": request.GET.get("carte", "groupes"), "result_n": None}
+    status = 200
+    try:
+        map_choice = parse_map_choice(request.GET.get("carte"))
+    except MapChoiceError as error:
+        map_choice, status = None, 400
+        context["map_error"] = str(error)
+    version = data.campaign_version(campaign)
+    try:
+        n, body = data.cached("national-body", (version, coordinator, demo),
+                              lambda: _body_html(campaign, version, demo, coordinator))
+    except analysis.NotEnoughRespondents as error:
+        # Not cached: raised early, before anything costly is computed.
+        context["not_enough"] = str(error)
+        context["body"] = render_to_string("national/_analysis_body.html", {"not_enough": str(error)})
+        return render(request, "national/analysis.html", context, status=status)
+    map_html = ""
+    if map_choice:
+        map_html = data.cached("national-map", (version, coordinator, demo, map_choice),
+                               lambda: _map_html(map_choice, version, demo, coordinator))
+    context.update({"result_n": n, "body": mark_safe(body), "map_html": mark_safe(map_html)})
     return render(request, "national/analysis.html", context, status=status)

@@ -1,12 +1,83 @@
-"""From the database to the pure analysis core: levels of a campaign's respondents, peer groups."""
+"""From the database to the pure analysis core: levels of a campaign's respondents, peer groups;
+and the versions of that data, which every cache of the results and national pages is keyed on
+(see « Caching » in docs/architecture.md)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 
 import pandas as pd
+from django.core.cache import cache
+from django.db.models import Count, Max
 
+from numeduc import __version__
 from numeduc.web.surveys.models import Answer, Campaign, Response
+
+# Entries are found again only under the same data version, so a changed response is never
+# served stale; the timeout only bounds how long an entry nobody asks for any more stays in
+# memory (LocMemCache also culls beyond its MAX_ENTRIES).
+CACHE_TIMEOUT = 3600
+# The code version is part of every key: a cache shared between processes (Redis, memcached)
+# must not hand a new release what an older one computed or rendered.
+CACHE_PREFIX = f"numeduc-{__version__}"
+_MISSING = object()
+
+
+def cache_key(kind: str, *parts) -> str:
+    """A short key (memcached takes 250 characters at most) naming the kind of entry and hashing
+    every value it depends on (``repr`` of ids, version tuples, flags, strings)."""
+    return f"{CACHE_PREFIX}:{kind}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}"
+
+
+def cached(kind: str, parts: tuple, compute: Callable[[], object]):
+    """``compute()``, kept in Django's cache under ``cache_key(kind, *parts)``."""
+    key = cache_key(kind, *parts)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, CACHE_TIMEOUT)
+    return value
+
+
+def campaign_version(campaign: Campaign | int) -> tuple:
+    """What changes whenever anything a campaign's results are computed from changes: count and
+    latest update of its responses (a status change, a submission, a saved answer all bump the
+    response's ``updated_at`` through ``surveys.services``) and of their answers (should an answer
+    ever be written around the services). One query."""
+    campaign_id = campaign if isinstance(campaign, int) else campaign.pk
+    stamp = Response.objects.filter(campaign_id=campaign_id).aggregate(
+        n=Count("id", distinct=True), last=Max("updated_at"), n_answers=Count("answers"),
+        last_answer=Max("answers__updated_at"))
+    return (campaign_id, stamp["n"], stamp["last"], stamp["n_answers"], stamp["last_answer"])
+
+
+def response_versions(*responses: Response | None) -> list[tuple | None]:
+    """The same for each response (its row as read by this request, and its answers): one query
+    for all of them; None for None."""
+    present = [r for r in responses if r is not None]
+    stamps = {}
+    if present:
+        stamps = {row["response_id"]: (row["n"], row["last"]) for row in
+                  Answer.objects.filter(response__in=present).values("response_id")
+                  .annotate(n=Count("id"), last=Max("updated_at")).order_by()}
+    return [None if r is None else (r.pk, r.status, r.updated_at, *stamps.get(r.pk, (0, None)))
+            for r in responses]
+
+
+def profile_version(campaign: Campaign, departement_code: str, response: Response,
+                    reference_campaign: Campaign | None, previous: Response | None) -> tuple:
+    """Everything a département's profile (``results.views.compute_profile``) is computed from.
+
+    ``previous`` is the previous response *this user may see* (None otherwise), so two users who
+    do not see the same previous campaign never share a profile."""
+    return (
+        campaign.pk, campaign.questionnaire_slug, campaign.questionnaire_version, departement_code,
+        *response_versions(response, previous),
+        None if reference_campaign is None else (
+            reference_campaign.year, reference_campaign == campaign, campaign_version(reference_campaign)),
+    )
 
 
 def campaign_answers(campaign: Campaign, item_ids: list[str] | None = None) -> pd.DataFrame:
@@ -26,18 +97,15 @@ def campaign_answers(campaign: Campaign, item_ids: list[str] | None = None) -> p
 def campaign_levels(campaign: Campaign) -> pd.DataFrame:
     """Factor levels (columns 1..13) of the campaign's submitted responses, indexed by département code.
 
-    Cached in the process under a key that changes whenever a response of the campaign
-    changes (count and latest update of its responses), so a stale frame is never served.
+    Cached in the process under ``campaign_version``, which changes whenever a response of the
+    campaign or one of its answers changes, so a stale frame is never served.
     """
-    from django.db.models import Count, Max
-
-    stamp = campaign.responses.aggregate(n=Count("id"), last=Max("updated_at"))
-    return _cached_levels(campaign.pk, stamp["n"], stamp["last"]).copy()
+    return _cached_levels(campaign_version(campaign)).copy()
 
 
 @lru_cache(maxsize=64)
-def _cached_levels(campaign_id: int, n_responses: int, last_update) -> pd.DataFrame:
-    return _read_levels(Campaign.objects.get(pk=campaign_id))
+def _cached_levels(version: tuple) -> pd.DataFrame:
+    return _read_levels(Campaign.objects.get(pk=version[0]))
 
 
 def _read_levels(campaign: Campaign) -> pd.DataFrame:
@@ -52,19 +120,19 @@ def campaign_analysis(campaign: Campaign):
     the process under the same key as ``campaign_levels`` (it changes with any response).
 
     Raises ``numeduc.analysis.NotEnoughRespondents`` like ``analyse_campaign``; the result is
-    shared between requests: callers read it, never change it."""
-    from django.db.models import Count, Max
-
-    stamp = campaign.responses.aggregate(n=Count("id"), last=Max("updated_at"))
-    return _cached_analysis(campaign.pk, stamp["n"], stamp["last"])
+    shared between requests: callers read it, never change it. (In the process, not in Django's
+    cache: the national page caches what it renders from it, so this object is only needed when
+    that is recomputed, and unpickling it at every request would cost more than it saves.)"""
+    return analysis_for_version(campaign_version(campaign))
 
 
 @lru_cache(maxsize=16)
-def _cached_analysis(campaign_id: int, n_responses: int, last_update):
+def analysis_for_version(version: tuple):
+    """``campaign_analysis`` of the campaign ``version[0]`` for an already read ``campaign_version``."""
     from numeduc import reference
     from numeduc.analysis.campaign import analyse_campaign
 
-    answers = campaign_answers(Campaign.objects.get(pk=campaign_id))
+    answers = campaign_answers(Campaign.objects.get(pk=version[0]))
     return analyse_campaign(answers, reference.departements(), peer_groups=reference_peer_groups().groups)
 
 

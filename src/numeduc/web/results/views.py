@@ -15,6 +15,7 @@ from numeduc.formatting import fr_number
 from numeduc.web.accounts.permissions import (
     can_view_departement_results,
     can_view_response,
+    can_view_usage_departement,
     owns_response,
     require,
     views_results_as_shared,
@@ -48,24 +49,38 @@ def compute_profile(campaign: Campaign, departement: Departement, response: Resp
     With ``user``, the change since the previous campaign is kept only if that user may read
     the previous campaign's results too.
     """
-    questionnaire = campaign.questionnaire
-    factor_items = questionnaire.factor_items()
+    return _profile(campaign, departement, response, visible_previous(user, response))[:3]
+
+
+def _profile(campaign: Campaign, departement: Departement, response: Response, previous: Response | None):
+    """``compute_profile`` given the previous response the user may see (or None).
+
+    The profile is cached under ``data.profile_version``: the responses it is computed from
+    (this one, the visible previous one, the comparison campaign's) and that visibility, so a
+    saved answer shows at once and a user who may not see the previous campaign never gets a
+    profile computed for one who may."""
     reference_campaign = data.comparison_campaign(campaign)
-    levels = data.campaign_levels(reference_campaign) if reference_campaign else pd.DataFrame()
-    own_levels = data.response_levels(response)
-    previous = visible_previous(user, response)
     peers = data.reference_peer_groups()
-    reference_label = "" if reference_campaign == campaign else (
-        f" de la campagne {reference_campaign.year}" if reference_campaign else "")
-    profile = build_profile(
-        departement.code, levels,
-        {item.factor: item.label for item in factor_items},
-        [AxisDefinition(a.id, a.label, tuple(a.factors)) for a in questionnaire.axes],
-        groups=peers.groups, group_profiles=peers.standardised_profiles, group_names=peers.group_names,
-        own_levels=own_levels, previous_levels=data.response_levels(previous) if previous else None,
-        reference_label=reference_label,
-    )
-    return profile, reference_campaign, peers
+    version = data.profile_version(campaign, departement.code, response, reference_campaign, previous)
+
+    def build():
+        questionnaire = campaign.questionnaire
+        factor_items = questionnaire.factor_items()
+        levels = data.campaign_levels(reference_campaign) if reference_campaign else pd.DataFrame()
+        reference_label = "" if reference_campaign == campaign else (
+            f" de la campagne {reference_campaign.year}" if reference_campaign else "")
+        return build_profile(
+            departement.code, levels,
+            {item.factor: item.label for item in factor_items},
+            [AxisDefinition(a.id, a.label, tuple(a.factors)) for a in questionnaire.axes],
+            groups=peers.groups, group_profiles=peers.standardised_profiles, group_names=peers.group_names,
+            own_levels=data.response_levels(response),
+            previous_levels=data.response_levels(previous) if previous else None,
+            reference_label=reference_label,
+        )
+
+    profile = data.cached("profile", version, build)
+    return profile, reference_campaign, peers, version
 
 
 def _campaign_and_departement(request, campaign_id: int, code: str) -> tuple[Campaign, Departement]:
@@ -77,23 +92,7 @@ def _campaign_and_departement(request, campaign_id: int, code: str) -> tuple[Cam
     return campaign, departement
 
 
-@login_required
-def departement_results(request, campaign_id: int, code: str):
-    campaign, departement = _campaign_and_departement(request, campaign_id, code)
-    questionnaire = campaign.questionnaire
-    factor_items = questionnaire.factor_items()
-    if not factor_items:
-        raise Http404("Ce questionnaire n'a pas de facteurs à comparer.")
-    response = Response.objects.filter(campaign=campaign, departement=departement).first()
-    is_own = response is not None and owns_response(request.user, response)
-    if response is None or not response.is_submitted:
-        return render(request, "results/not_ready.html", {
-            "campaign": campaign, "departement": departement, "response": response if is_own else None,
-        }, status=404)
-
-    profile, reference_campaign, peers = compute_profile(campaign, departement, response, request.user)
-    previous = visible_previous(request.user, response)
-    demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
+def _radar_html(profile, departement: Departement, campaign: Campaign, demo: bool) -> str:
     series = [Series(f"{departement.name}", [r.level for r in profile.factors], "primary")]
     if profile.national:
         series.append(Series(f"Médiane nationale ({profile.national.n} départements)",
@@ -106,6 +105,61 @@ def departement_results(request, campaign_id: int, code: str):
         title=f"Niveaux de maturité par facteur — {departement.name}, {campaign.title}",
         id_prefix="radar", demo=demo,
     )
+    return chart.figure_html()
+
+
+def _usage_comparison(departement: Departement, profile, user) -> dict | None:
+    """``declared_vs_measured`` for this user, cached under the warehouse's manifest signature
+    (a new ingestion changes it), the declared levels and the two other things it reads (the
+    département's count of public collèges and whether its warehouse is a demo one).
+
+    The permission is checked here at every request, with the same rule as the function's own
+    (``can_view_usage_departement``), so the cached rows are only ever data anyone allowed
+    sees alike."""
+    from numeduc.web.usage_dashboard import store
+    from numeduc.web.usage_dashboard.views import is_demo
+
+    if user is not None and not can_view_usage_departement(user, departement):
+        return None
+    path = store.warehouse_path(departement.code)
+    signature = store.manifest_signature(path) if path.is_dir() else None
+    if signature is None:  # no warehouse: nothing to compute, nothing worth caching
+        return declared_vs_measured(departement, profile.factors)
+    version = (departement.code, str(path), signature, [(f.factor, f.label, f.level) for f in profile.factors],
+               departement.colleges.filter(public=True).count(), is_demo(departement))
+    key = data.cache_key("usage-comparison", *version)
+    rows = data.cache.get(key)
+    if rows is None:
+        rows = declared_vs_measured(departement, profile.factors)
+        # None here means a damaged or empty warehouse (logged by the function): not cached,
+        # so that it shows as soon as it is repaired.
+        if rows is not None:
+            data.cache.set(key, rows, data.CACHE_TIMEOUT)
+    return rows
+
+
+@login_required
+def departement_results(request, campaign_id: int, code: str):
+    campaign, departement = _campaign_and_departement(request, campaign_id, code)
+    questionnaire = campaign.questionnaire
+    factor_items = questionnaire.factor_items()
+    if not factor_items:
+        raise Http404("Ce questionnaire n'a pas de facteurs à comparer.")
+    response = Response.objects.filter(campaign=campaign, departement=departement).first()
+    if response is not None:
+        # The objects already read: the permission checks and the template would read them again.
+        response.campaign, response.departement = campaign, departement
+    is_own = response is not None and owns_response(request.user, response)
+    if response is None or not response.is_submitted:
+        return render(request, "results/not_ready.html", {
+            "campaign": campaign, "departement": departement, "response": response if is_own else None,
+        }, status=404)
+
+    previous = visible_previous(request.user, response)
+    profile, reference_campaign, peers, version = _profile(campaign, departement, response, previous)
+    demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
+    chart_html = data.cached("radar", (version, departement.name, campaign.title, demo),
+                             lambda: _radar_html(profile, departement, campaign, demo))
     own_group = peers.groups.get(departement.code)
     members = Departement.objects.filter(code__in=[c for c, g in peers.groups.items() if g == own_group])
     indicator_rows = []
@@ -121,7 +175,7 @@ def departement_results(request, campaign_id: int, code: str):
         })
     return render(request, "results/departement.html", {
         "campaign": campaign, "departement": departement, "response": response, "profile": profile,
-        "radar": mark_safe(chart.figure_html()), "reference_campaign": reference_campaign,
+        "radar": mark_safe(chart_html), "reference_campaign": reference_campaign,
         "previous": previous, "peers": peers, "own_group": own_group,
         "group_name": peers.group_names.get(own_group, "") if own_group is not None else "",
         "group_portrait": peers.portraits.get(own_group, "") if own_group is not None else "",
@@ -129,7 +183,7 @@ def departement_results(request, campaign_id: int, code: str):
         "shared_view": views_results_as_shared(request.user, departement, campaign),
         "can_view_response": can_view_response(request.user, response),
         "peer_notes": peers.notes_for(departement.code),
-        "usage_comparison": declared_vs_measured(departement, profile.factors, user=request.user),
+        "usage_comparison": _usage_comparison(departement, profile, request.user),
         "levels_table": [
             {"r": r, "level": _level(r.level), "national": _level(r.national_median), "peer": _level(r.peer_median),
              "previous": _level(r.previous_level), "change": r.change}
