@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 
 from numeduc import budget
-from numeduc.budget import bandwidth, bandwidth_table, load_preset, simulate, simulate_departement, tornado
+from numeduc.budget import (
+    bandwidth,
+    bandwidth_table,
+    load_preset,
+    simulate,
+    simulate_departement,
+    tornado,
+)
 from numeduc.reference import colleges
 
 PAPER = load_preset("livre-blanc-2017")

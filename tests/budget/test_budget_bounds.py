@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 
 from numeduc import budget
-from numeduc.budget import PARAMETER_SPECS, PARAMETERS, Scenario, ScenarioError, load_scenario, scenario_from_dict
+from numeduc.budget import (
+    PARAMETER_SPECS,
+    PARAMETERS,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    scenario_from_dict,
+)
 from numeduc.budget.parameters import (
     BANDWIDTH_SPECS,
     BOUNDS_WHY,
@@ -62,7 +69,7 @@ def test_every_preset_lies_within_the_bounds():
 
 def test_docs_table_is_a_copy_of_the_registry():
     text = DOCS.read_text(encoding="utf-8")
-    shown = lambda v: fr_decimal(v).replace(NNBSP, " ")  # noqa: E731
+    shown = lambda v: fr_decimal(v).replace(NNBSP, " ")
     for spec in PARAMETER_SPECS:
         row = f"| `{spec.name}` | {spec.label_fr} | {shown(spec.minimum)} | {shown(spec.maximum)} | {spec.unit}"
         assert row in text, row
@@ -288,7 +295,7 @@ def test_bandwidth_pupils_and_staff_are_checked():
 def test_parse_number_reads_french_and_refuses_the_rest():
     spec = PARAMETERS["desktop_price"]
     assert parse_number(spec, "1 200,50") == (Decimal("1200.50"), None)
-    assert parse_number(spec, f"1{NNBSP}200") == (Decimal("1200"), None)
+    assert parse_number(spec, f"1{NNBSP}200") == (Decimal(1200), None)
     assert parse_number(spec, "-0")[1] is None
     for raw in ("", "abc", "1,2,3", None, [], {}, True, "1" * 2000):
         value, problem = parse_number(spec, raw)

@@ -147,9 +147,13 @@ def test_departement_without_colleges_uses_a_count_and_a_mean(monkeypatch):
     import numeduc.reference
 
     real = numeduc.reference.colleges
-    # The Lozère as if the reference data held none of its collèges.
-    monkeypatch.setattr(numeduc.reference, "colleges",
-                        lambda **kw: (lambda f: f[f["departement_code"] != "48"])(real(**kw)))
+
+    def without_lozere(**kw):
+        # The Lozère as if the reference data held none of its collèges.
+        frame = real(**kw)
+        return frame[frame["departement_code"] != "48"]
+
+    monkeypatch.setattr(numeduc.reference, "colleges", without_lozere)
     missing = run("departement", "48", "-p", "livre-blanc-2017")
     assert missing.exit_code == 2 and "--colleges" in missing.stderr
     fallback = run("departement", "48", "-p", "livre-blanc-2017", "--colleges", "10", "--mean-pupils", "400", "-f", "json")

@@ -198,8 +198,9 @@ def test_every_preset_loads_and_simulates():
 
 
 def test_preset_file_gives_every_parameter_with_registry_unit():
-    import yaml
     from importlib import resources
+
+    import yaml
 
     import numeduc
 

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from numeduc.budget import ScenarioError, load_preset, load_scenario, scenario_from_dict, simulate
+from numeduc.budget import (
+    ScenarioError,
+    load_preset,
+    load_scenario,
+    scenario_from_dict,
+    simulate,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "budget-scenario.yaml"
 

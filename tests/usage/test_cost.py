@@ -13,7 +13,11 @@ from hypothesis import strategies as st
 
 from numeduc import budget
 from numeduc.usage import cost
-from numeduc.usage.cost import cost_per_active_pupil, departement_cost, mean_pupil_activity
+from numeduc.usage.cost import (
+    cost_per_active_pupil,
+    departement_cost,
+    mean_pupil_activity,
+)
 
 WHITE_PAPER = budget.load_preset("livre-blanc-2017")
 

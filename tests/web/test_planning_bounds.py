@@ -19,8 +19,9 @@ from numeduc.web.planning.models import Scenario
 from numeduc.web.territories.models import College, Departement
 
 from .test_planning import PAPER_TOTAL, form_data, make_scenario
+
 # The usage dashboard's warehouse fixtures (a generated Loiret warehouse) for its cost section.
-from .test_usage_dashboard import _cost_section, generated, warehouse_root, world  # noqa: F401
+from .test_usage_dashboard import _cost_section, generated, warehouse_root, world
 
 pytestmark = pytest.mark.django_db
 NNBSP = "\u202f"
@@ -163,7 +164,7 @@ def test_scenario_ids_out_of_range_are_404(users, login, pk):
 
 # -- the usage dashboard's cost section ----------------------------------------------------------
 
-def test_usage_cost_section_names_a_refused_scenario_and_links_to_its_form(client, login, world):
+def test_usage_cost_section_names_a_refused_scenario_and_links_to_its_form(client, login, world):  # noqa: F811
     bad = broken(scope=Scenario.Scope.DEPARTEMENT, parameters={"mobile_device_price": "1e30"})
     login(world["loiret_editor"])
     response = client.get("/usages/departements/45/")
@@ -181,7 +182,7 @@ def test_usage_cost_section_names_a_refused_scenario_and_links_to_its_form(clien
     assert NOTICE_1E30 in section and "/modifier/" not in section
 
 
-def test_usage_cost_section_when_scaled_equipment_leaves_the_bounds(client, login, world):
+def test_usage_cost_section_when_scaled_equipment_leaves_the_bounds(client, login, world):  # noqa: F811
     scenario = make_scenario(scope=Scenario.Scope.DEPARTEMENT, name="Plan 2025", scale_equipment=True,
                              parameters={"pupils": "1"})
     login(world["loiret_editor"])

@@ -10,9 +10,18 @@ Typical use::
 See ``docs/budget.md`` for the model, its parameters and their sources.
 """
 
-from numeduc.budget.bandwidth import BandwidthResult, bandwidth, bandwidth_table, scenario_bandwidth
-from numeduc.budget.departement import DepartementSimulation, scaled_to_pupils, simulate_college, simulate_departement
-from numeduc.budget.sensitivity import TornadoBar, tornado
+from numeduc.budget.bandwidth import (
+    BandwidthResult,
+    bandwidth,
+    bandwidth_table,
+    scenario_bandwidth,
+)
+from numeduc.budget.departement import (
+    DepartementSimulation,
+    scaled_to_pupils,
+    simulate_college,
+    simulate_departement,
+)
 from numeduc.budget.export import simulation_to_dict, to_csv, to_dataframe, to_xlsx
 from numeduc.budget.model import (
     FAMILIES,
@@ -26,21 +35,28 @@ from numeduc.budget.model import (
     simulate,
     year_lines,
 )
-from numeduc.budget.parameters import PARAMETER_SPECS, PARAMETERS, ParameterSpec, check_number, parse_number
+from numeduc.budget.parameters import (
+    PARAMETER_SPECS,
+    PARAMETERS,
+    ParameterSpec,
+    check_number,
+    parse_number,
+)
 from numeduc.budget.scenario import (
     MODES,
     STRATEGIES,
     SUPPORT_MODES,
+    WHITE_PAPER_PRESET,
     Parameter,
     Scenario,
     ScenarioError,
     check_scenario,
     list_presets,
-    WHITE_PAPER_PRESET,
     load_preset,
     load_scenario,
     scenario_from_dict,
 )
+from numeduc.budget.sensitivity import TornadoBar, tornado
 
 __all__ = [
     "BandwidthResult", "DepartementSimulation", "TornadoBar", "bandwidth", "bandwidth_table",

@@ -13,7 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from numeduc.budget.model import Simulation, _simulate, cents
-from numeduc.budget.parameters import DEPARTEMENT_SPECS, PARAMETERS, check_number, fr_decimal, parse_number
+from numeduc.budget.parameters import (
+    DEPARTEMENT_SPECS,
+    PARAMETERS,
+    check_number,
+    fr_decimal,
+    parse_number,
+)
 from numeduc.budget.scenario import Scenario, ScenarioError, check_scenario
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -79,7 +79,7 @@ def fleet(scenario: Scenario) -> Fleet:
     """Device counts of a strategy (spec A.6)."""
     s = scenario
     pupils = s["pupils"]
-    cart_devices = lambda n: int(n * s["cart_size"])  # noqa: E731
+    cart_devices = lambda n: int(n * s["cart_size"])
     if s.strategy == "eim":
         equipped = math.ceil(pupils * s["eim_coverage"])
         devices = math.ceil(pupils * s["eim_coverage"] * (ONE + s["eim_spare_rate"]))

@@ -10,9 +10,9 @@ source of the spec, ``[P]`` proposal (a sensible default, not a sourced fact).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-import re
 from typing import Any
 
 # Kinds drive validation: what values make sense for the parameter.
@@ -53,7 +53,7 @@ class ParameterSpec:
 
 
 def _p(minimum, maximum, name, default, unit, kind, label_fr, source, group, low=None, high=None) -> ParameterSpec:
-    as_dec = lambda v: None if v is None else Decimal(str(v))  # noqa: E731
+    as_dec = lambda v: None if v is None else Decimal(str(v))
     return ParameterSpec(name, as_dec(default), unit, kind, label_fr, source, group, as_dec(low), as_dec(high),
                          as_dec(minimum), as_dec(maximum))
 
@@ -66,7 +66,7 @@ PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
     _p(0, 1000, "staff", 40, "personnes", COUNT, "Personnels (enseignants et autres)", "[P] 1 adulte pour 10 élèves", "college"),
     _p(0, 300, "classrooms", 17, "salles", COUNT, "Salles de classe", "[P] égal au nombre de salles équipées de TBI/VPI du livre blanc", "college"),
     # -- wifi and very-high-speed access
-    _p(0, 200000, "isp_cost_per_year", 6000, "€/an", MONEY, "Abonnement d'accès à internet", f"[WP] 6 000 €/an (≈ 500 €/mois)", "wifi_thd"),
+    _p(0, 200000, "isp_cost_per_year", 6000, "€/an", MONEY, "Abonnement d'accès à internet", "[WP] 6 000 €/an (≈ 500 €/mois)", "wifi_thd"),
     _p(0, 5000000, "wired_network_capex", 50000, "€", MONEY, "Câblage du réseau filaire (investissement)", "[WP]/[P] 5 000 €/an = 50 000 € sur 10 ans", "wifi_thd"),
     _p(1, 30, "wired_network_life", 10, "ans", LIFETIME, "Durée d'amortissement du câblage", "[P] reconstitution de la ligne « réseau filaire » du livre blanc", "wifi_thd", 8, 15),
     _p(0, 1000, "access_points", 10, "bornes", COUNT, "Bornes wifi", "[P] couverture partielle (10 bornes); couverture complète = 1 par salle [23]", "wifi_thd"),

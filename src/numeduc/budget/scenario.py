@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
 from numeduc import safeyaml
-from numeduc.budget.parameters import OPTION_SPECS, PARAMETERS, check_number, parse_number, shown_value, to_decimal
+from numeduc.budget.parameters import (
+    OPTION_SPECS,
+    PARAMETERS,
+    check_number,
+    parse_number,
+    shown_value,
+    to_decimal,
+)
 
 STRATEGIES = {
     "eim": "Équipement individuel mobile (1 élève, 1 appareil)",

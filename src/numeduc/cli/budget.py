@@ -258,14 +258,14 @@ def bandwidth_command(
 
     fmt = _choice("--format", output_format, SMALL_FORMATS)
     chosen_strategy = _strategy(strategy)
-    options = dict(
-        concurrency=_number("--concurrency", SPECS["concurrency"], concurrency, default=1.0),
-        classrooms=_number("--classrooms", SPECS["classrooms"], classrooms, default=17),
-        carts_in_use=_number("--carts", SPECS["carts_in_use"], carts_in_use, default=4),
-        devices_per_pupil=_number("--devices-per-pupil", SPECS["devices_per_pupil"], devices_per_pupil),
-        clients_per_ap=_number("--clients-per-ap", SPECS["clients_per_ap"], clients_per_ap, default=30),
-        headroom=_number("--headroom", SPECS["headroom"], headroom, default=0.35),
-    )
+    options = {
+        "concurrency": _number("--concurrency", SPECS["concurrency"], concurrency, default=1.0),
+        "classrooms": _number("--classrooms", SPECS["classrooms"], classrooms, default=17),
+        "carts_in_use": _number("--carts", SPECS["carts_in_use"], carts_in_use, default=4),
+        "devices_per_pupil": _number("--devices-per-pupil", SPECS["devices_per_pupil"], devices_per_pupil),
+        "clients_per_ap": _number("--clients-per-ap", SPECS["clients_per_ap"], clients_per_ap, default=30),
+        "headroom": _number("--headroom", SPECS["headroom"], headroom, default=0.35),
+    }
     current_mbps = _number("--current", SPECS["current_mbps"], current)
     if departement is not None:
         if pupils is not None or staff is not None:
@@ -295,7 +295,7 @@ def bandwidth_command(
     table.add_column("Mesure")
     table.add_column("Valeur", justify="right")
     table.add_column("Écart avec l'accès actuel", justify="right")
-    gap = lambda v: "—" if v is None else _mbit(v)  # noqa: E731
+    gap = lambda v: "—" if v is None else _mbit(v)
     table.add_row("Cible court terme (100 kbit/s par usager)", _mbit(result.baseline_mbps), gap(result.gap_baseline_mbps))
     table.add_row("Cible long terme (1 Mbit/s par usager)", _mbit(result.target_mbps), gap(result.gap_target_mbps))
     table.add_row("Pic estimé (appareils actifs)", _mbit(result.peak_mbps), "")

@@ -13,7 +13,14 @@ from decimal import Decimal
 from django import forms
 
 from numeduc import budget
-from numeduc.budget.parameters import BANDWIDTH_SPECS, GROUP_LABELS_FR, OPTION_SPECS, SHARE, bounds_text, parse_number
+from numeduc.budget.parameters import (
+    BANDWIDTH_SPECS,
+    GROUP_LABELS_FR,
+    OPTION_SPECS,
+    SHARE,
+    bounds_text,
+    parse_number,
+)
 from numeduc.budget.scenario import whole_option
 
 from .models import Scenario

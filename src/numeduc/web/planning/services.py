@@ -15,8 +15,8 @@ import pandas as pd
 
 from numeduc import budget
 from numeduc.budget import scaled_to_pupils
-from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number
 from numeduc.budget.departement import BUCKETS, WHITE_PAPER_BUCKET_SHARES
+from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number
 from numeduc.web.territories.models import College
 
 from .models import Scenario
