@@ -405,3 +405,11 @@ def test_positioning_without_a_declared_budget_places_the_scenarios(users, login
     html = login(users["loiret_viewer"]).get("/budget/departements/45/").content.decode()
     assert "n'a pas encore déclaré son budget" in html
     assert "Scénario « Livre blanc » : 113,63" in html  # the scenario is placed on the strip
+
+
+def test_a_control_character_in_the_scenario_name_is_refused(users, login):
+    client = login(users["loiret_editor"])
+    response = client.post("/budget/departements/45/nouveau/", form_data(name="Scénario\x07 bip"))
+    assert response.status_code == 400
+    assert "U+0007" in response.content.decode()
+    assert not Scenario.objects.filter(departement__code="45").exists()

@@ -22,6 +22,7 @@ from numeduc.budget.parameters import (
     parse_number,
 )
 from numeduc.budget.scenario import whole_option
+from numeduc.web.validators import refuse_control_characters
 
 from .models import Scenario
 
@@ -82,6 +83,8 @@ class ScenarioForm(forms.Form):
     def __init__(self, *args, base: budget.Scenario, **kwargs):
         super().__init__(*args, **kwargs)
         self.base = base
+        refuse_control_characters(self.fields["name"])
+        refuse_control_characters(self.fields["description"])
         self.fields["base_preset"].choices = preset_choices()
         self.fields["scope"].widget.attrs["aria-describedby"] = "scope-help"
         for p in base.parameters():
