@@ -254,3 +254,117 @@ def test_cache_keys_are_short_and_name_their_kind():
     assert len(key) < 250 and ":profile:" in key
     assert data.cache_key("profile", 1) != data.cache_key("profile", 2)
     assert data.cache_key("profile", 1) != data.cache_key("radar", 1)
+
+
+# -- the budget page of a département ------------------------------------------------------------
+
+def budget_rows(client) -> str:
+    """The département's budget page."""
+    return page(client, "/budget/departements/45/")
+
+
+def row_of(html: str, name: str) -> str:
+    """The table row of the scenario called ``name``."""
+    rows = [row for row in re.findall(r"<tr>.*?</tr>", html, re.DOTALL) if name in row]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def euros(value) -> str:
+    from numeduc.formatting import fr_euro
+
+    return fr_euro(float(value))
+
+
+def test_saved_and_edited_scenarios_show_at_once_on_the_budget_page(client, login, users, territories):
+    from numeduc import budget
+    from numeduc.web.planning import services
+    from numeduc.web.planning.models import Scenario
+
+    from .test_planning import form_data
+
+    login(users["loiret_editor"])
+    assert client.post("/budget/departements/45/nouveau/", form_data(name="Scénario A")).status_code == 302
+    scenario = Scenario.objects.get(name="Scénario A")
+    first = services.run(scenario).total_per_year
+    assert euros(first) in row_of(budget_rows(client), "Scénario A")
+    assert euros(first) in row_of(budget_rows(client), "Scénario A")  # warm
+
+    # Edited through the form: the new name and the new total at once.
+    preset = budget.load_preset("livre-blanc-2017")
+    dearer = format((preset.values["tbi_price"] * 3).normalize(), "f").replace(".", ",")
+    answer = client.post(f"/budget/scenarios/{scenario.pk}/modifier/",
+                         form_data(name="Scénario A modifié", p_tbi_price=dearer))
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    scenario.refresh_from_db()
+    second = services.run(scenario).total_per_year
+    assert second != first
+    row = row_of(budget_rows(client), "Scénario A modifié")
+    assert euros(second) in row and euros(first) not in row
+
+    # A second scenario saved: listed at once, beside the first.
+    assert client.post("/budget/departements/45/nouveau/", form_data(name="Scénario B", strategy="eim")).status_code == 302
+    html = budget_rows(client)
+    assert euros(services.run(Scenario.objects.get(name="Scénario B")).total_per_year) in row_of(html, "Scénario B")
+    assert euros(second) in row_of(html, "Scénario A modifié")
+
+
+def test_a_scenario_value_written_around_the_form_shows_at_once(client, login, users, territories):
+    """``updated_at`` is not bumped by ``.update()``: the key holds every stored field, so a
+    value a rule now refuses is named on the page at once instead of the cached total."""
+    from numeduc.web.planning import services
+    from numeduc.web.planning.models import Scenario
+
+    from .test_planning import make_scenario
+
+    scenario = make_scenario(name="Écrit en base")
+    login(users["loiret_viewer"])
+    total = euros(services.run(scenario).total_per_year)
+    assert total in row_of(budget_rows(client), "Écrit en base")
+    assert total in row_of(budget_rows(client), "Écrit en base")  # warm
+    Scenario.objects.filter(pk=scenario.pk).update(horizon=0)
+    row = row_of(budget_rows(client), "Écrit en base")
+    assert total not in row and "horizon" in row.lower()
+
+
+def test_a_new_declared_budget_moves_the_positioning_at_once(client, login, users, campaign_factory, full_answers):
+    """The positioning (declared budget per pupil against the distribution) is cached under every
+    response and campaign: the Loiret's newly submitted answer shows at once."""
+    closed = campaign_factory(2017, Campaign.Status.CLOSED)
+    for i, code in enumerate(CODES[1:]):
+        submitted(closed, code, 1 + i % 4, full_answers)
+    login(users["loiret_viewer"])
+    before = budget_rows(client)
+    response = submitted(closed, "45", 2, full_answers)
+    Answer.objects.filter(response=response, item_id="budget_investissement_par_eleve").update(value=400)
+    Answer.objects.filter(response=response, item_id="budget_fonctionnement_par_eleve").update(value=99)
+    after = budget_rows(client)
+    assert after != before
+    assert "Loiret, budget déclaré (2017)" in after
+
+
+# -- the usage dashboard's figures, kept with the warehouse state ---------------------------------
+
+def test_usage_figures_are_kept_with_their_warehouse_state_only():
+    """What the département page computes from the indicators is kept in ``data.derived``: a new
+    ingestion gives a new ``WarehouseData`` (new manifest signature), so nothing is carried over."""
+    import pandas as pd
+
+    from numeduc.web.usage_dashboard import services
+    from numeduc.web.usage_dashboard.store import WarehouseData
+
+    def state(signature: str, months: list[str]) -> WarehouseData:
+        indicators = pd.DataFrame({"month": months, "uai": ["0450001A"] * len(months),
+                                   "indicator": ["monthly_active_rate"] * len(months),
+                                   "profile": ["ELEVE"] * len(months), "value": [0.5] * len(months)})
+        return WarehouseData("45", signature, indicators, pd.DataFrame({"uai": ["0450001A"]}), 0.0)
+
+    old, new = state("a", ["2024-09", "2024-10"]), state("b", ["2024-09", "2024-10", "2024-11"])
+    calls = []
+    assert services.memo(old, ("k",), lambda: calls.append("old") or "old") == "old"
+    assert services.memo(old, ("k",), lambda: calls.append("again") or "again") == "old"
+    assert services.memo(new, ("k",), lambda: calls.append("new") or "new") == "new"
+    assert calls == ["old", "new"]
+    assert old.months == ["2024-09", "2024-10"] and new.months[-1] == "2024-11"
+    old.months.append("2099-01")  # a caller changing the list it got changes nothing kept
+    assert old.months == ["2024-09", "2024-10"]

@@ -150,6 +150,42 @@ def try_run(scenario: Scenario) -> tuple["ScenarioResult | None", ScenarioProble
         return None, problem_of(scenario, error)
 
 
+# -- cached figures of the département page (docs/architecture.md, « Caching ») ---------------
+
+def scenario_version(scenario: Scenario) -> tuple:
+    """Every stored field of the scenario (``run`` reads them all, through ``engine_dict`` and
+    the bounds checks): ``updated_at`` alone would miss a value written with ``.update()``."""
+    return tuple((f.attname, getattr(scenario, f.attname)) for f in scenario._meta.concrete_fields)
+
+
+def colleges_version(departement) -> tuple:
+    """What ``colleges_frame`` reads for a département-wide scenario (the ``College`` rows)."""
+    rows = (College.objects.filter(departement=departement, public=True).order_by("uai")
+            .values_list("uai", "name", "commune_name", "density_label", "priority_education", "pupils"))
+    return (departement.code, departement.name, tuple(rows))
+
+
+def cached_totals(scenario: Scenario, colleges: tuple | None) -> tuple[tuple[Decimal, Decimal] | None,
+                                                                      ScenarioProblem | None]:
+    """(total per year, per pupil per year) of ``try_run(scenario)``, or its problem.
+
+    Kept in Django's cache under the scenario's stored values and, for a département-wide
+    scenario, ``colleges`` (``colleges_version``): saving or editing a scenario shows at once.
+    A problem is not cached: it is rare, and its message holds the scenario itself."""
+    from numeduc.web.results.data import CACHE_TIMEOUT, cache, cache_key
+
+    key = cache_key("budget-totals", scenario_version(scenario), colleges if scenario.is_departement_scope else None)
+    totals = cache.get(key)
+    if totals is not None:
+        return totals, None
+    result, problem = try_run(scenario)
+    if problem is not None:
+        return None, problem
+    totals = (result.total_per_year, result.per_pupil_per_year)
+    cache.set(key, totals, CACHE_TIMEOUT)
+    return totals, None
+
+
 def _check_current_mbps(scenario: Scenario) -> None:
     if scenario.current_mbps is None:
         return
@@ -267,6 +303,26 @@ class Positioning:
     peer_median: float | None
     peer_n: int
     peer_group_name: str
+
+
+def positioning_version(departement) -> tuple:
+    """What ``positioning`` reads: the département, every campaign's row (which one is closed,
+    its year and dates choose the distribution) and every response and answer (the
+    département's own and the chosen campaign's)."""
+    from numeduc.web.results.data import all_responses_version
+    from numeduc.web.surveys.models import Campaign
+
+    campaigns = tuple(Campaign.objects.order_by("pk").values_list(
+        *(f.attname for f in Campaign._meta.concrete_fields)))
+    return (departement.code, departement.name, campaigns, all_responses_version())
+
+
+def cached_positioning(departement) -> tuple[Positioning, tuple]:
+    """``positioning(departement)`` from Django's cache under ``positioning_version``, and that version."""
+    from numeduc.web.results.data import cached
+
+    version = positioning_version(departement)
+    return cached("budget-positioning", version, lambda: positioning(departement)), version
 
 
 def positioning(departement) -> Positioning:

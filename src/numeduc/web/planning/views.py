@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from numeduc import budget
@@ -22,6 +23,7 @@ from numeduc.web.accounts.permissions import (
     can_view_scenario,
     require,
 )
+from numeduc.web.results.data import cached
 from numeduc.web.territories.models import Departement
 
 from . import charts as planning_charts
@@ -124,29 +126,35 @@ def departement(request, code: str):
     dep = get_object_or_404(Departement, code=code)
     require(can_view_departement_budget(request.user, dep), REFUSED)
     scenarios = list(Scenario.objects.filter(departement=dep).order_by("-updated_at", "pk"))
+    # The figures are cached under what they are computed from (services.cached_totals,
+    # services.cached_positioning): a saved or edited scenario, a new answer show at once.
+    colleges = services.colleges_version(dep) if any(s.is_departement_scope for s in scenarios) else None
     rows, results = [], []
     for s in scenarios:
-        result, problem = services.try_run(s)
+        totals, problem = services.cached_totals(s, colleges)
         if problem is not None:
             rows.append({"scenario": s, "problem": problem})
             continue
-        results.append(result)
-        rows.append({"scenario": s, "total": fr_euro(float(result.total_per_year)),
-                     "per_pupil": fr_euro(float(result.per_pupil_per_year)), "scope": s.get_scope_display(),
+        total, per_pupil = totals
+        results.append((s, per_pupil))
+        rows.append({"scenario": s, "total": fr_euro(float(total)),
+                     "per_pupil": fr_euro(float(per_pupil)), "scope": s.get_scope_display(),
                      "strategy": budget.STRATEGIES[s.strategy], "updated": fr_date(s.updated_at)})
     paper = budget.simulate(budget.load_preset(budget.WHITE_PAPER_PRESET))
-    pos = services.positioning(dep)
+    pos, pos_version = services.cached_positioning(dep)
     markers = []
     if pos.own_value is not None:
         markers.append((f"{dep.name}, budget déclaré ({pos.own_campaign.year})", pos.own_value))
     if pos.peer_median is not None:
         markers.append((f"Médiane des départements comparables ({pos.peer_n})", pos.peer_median))
-    for r in results[:2]:
-        markers.append((f"Scénario « {r.scenario.name} »", float(r.per_pupil_per_year)))
+    for scenario, per_pupil in results[:2]:
+        markers.append((f"Scénario « {scenario.name} »", float(per_pupil)))
     demo = any(s.is_demo for s in scenarios) or bool(pos.campaign and pos.campaign.is_demo)
     position_chart = None
     if pos.campaign is not None:
-        position_chart = planning_charts.positioning_chart(pos, markers, demo=demo, name=dep.name)
+        position_chart = mark_safe(cached(
+            "budget-positioning-chart", (pos_version, markers, demo, dep.name),
+            lambda: str(planning_charts.positioning_chart(pos, markers, demo=demo, name=dep.name))))
     bands = [{"label": label, "share": fr_percent(pos.shares[label]) if pos.campaign else "—",
               "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label])} for label, _, _ in services.BANDS]
     return render(request, "planning/departement.html", {

@@ -35,8 +35,23 @@ def _num(v) -> float | None:
     return None if math.isnan(f) else f
 
 
+def memo(data: WarehouseData, key: tuple, compute):
+    """``compute()``, kept with this warehouse state (``data.derived``): a new ingestion changes
+    the manifest signature, hence gives a new ``WarehouseData`` and nothing computed from the
+    old one is served. Callers only read what is returned."""
+    value = data.derived.get(key)
+    if value is None:
+        value = compute()
+        data.derived[key] = value
+    return value
+
+
 def choices(data: WarehouseData) -> list[dict]:
     """Every (indicator, profile) present, key indicators first, for the selector."""
+    return memo(data, ("choices",), lambda: _choices(data))
+
+
+def _choices(data: WarehouseData) -> list[dict]:
     present = data.indicators[["indicator", "profile"]].drop_duplicates()
     pairs = set(map(tuple, present.itertuples(index=False)))
     ordered = [p for p in KEY_INDICATORS if p in pairs]
@@ -107,6 +122,10 @@ def _est_lookup(data: WarehouseData) -> dict[str, dict]:
 
 
 def college_rows(data: WarehouseData, month: str, indicator: str, profile: str) -> list[dict]:
+    return memo(data, ("college-rows", month, indicator, profile), lambda: _college_rows(data, month, indicator, profile))
+
+
+def _college_rows(data: WarehouseData, month: str, indicator: str, profile: str) -> list[dict]:
     df = data.indicators
     sel = df[(df["month"] == month) & (df["indicator"] == indicator) & (df["profile"] == profile)]
     sel = sel.sort_values("value", ascending=label_for(indicator).direction < 0, kind="stable")
@@ -126,6 +145,10 @@ def summary(data: WarehouseData) -> pd.DataFrame:
 def overview(data: WarehouseData, month: str) -> list[dict]:
     """Key indicators of the département for the month: pooled value, median collège, count of
     collèges in the unfavourable quartile of their group."""
+    return memo(data, ("overview", month), lambda: _overview(data, month))
+
+
+def _overview(data: WarehouseData, month: str) -> list[dict]:
     s = summary(data)
     s = s[s["month"] == month].set_index(["indicator", "profile"])
     df = data.indicators
@@ -375,12 +398,21 @@ def cost_section(data: WarehouseData, basis: CostBasis) -> dict:
     """What the « Coût par élève actif » section shows: rows (cheapest per active pupil first,
     collèges without a value last), the département's row, the months averaged."""
     costs, total, basis = checked_cost_tables(data, basis)
-    ordered = costs.assign(_missing=costs["cost_per_active_pupil"].isna()).sort_values(
-        ["_missing", "cost_per_active_pupil", "uai"], kind="stable")
+
+    def rows():
+        ordered = costs.assign(_missing=costs["cost_per_active_pupil"].isna()).sort_values(
+            ["_missing", "cost_per_active_pupil", "uai"], kind="stable")
+        # Formatted rows of one scenario at a time, as cost_tables keeps its tables.
+        for old in [k for k in list(data.derived) if isinstance(k, tuple) and k[0] == "cost-rows"]:
+            data.derived.pop(old, None)
+        return [_cost_row(r) for r in ordered.drop(columns="_missing").to_dict("records")], _cost_row(total, total=True)
+
+    # Same key as the tables they are formatted from (cost_tables): changes with the scenario.
+    formatted, total_row = memo(data, ("cost-rows", basis.key), rows)
     months = data.months
     return {
-        "rows": [_cost_row(r) for r in ordered.drop(columns="_missing").to_dict("records")],
-        "total": _cost_row(total, total=True),
+        "rows": formatted,
+        "total": total_row,
         "n_measured": total["n_measured"], "n_colleges": total["n_colleges"],
         "first_month": month_label(months[0]) if months else "",
         "last_month": month_label(months[-1]) if months else "",

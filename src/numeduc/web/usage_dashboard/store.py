@@ -92,7 +92,11 @@ class WarehouseData:
 
     @property
     def months(self) -> list[str]:
-        return sorted(m for m in self.indicators["month"].dropna().unique())
+        # Read several times per page: computed once per warehouse state (a copy is returned,
+        # so a caller sorting or trimming it never changes what the next one reads).
+        if "months" not in self.derived:
+            self.derived["months"] = sorted(m for m in self.indicators["month"].dropna().unique())
+        return list(self.derived["months"])
 
 
 def _compute(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

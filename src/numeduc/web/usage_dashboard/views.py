@@ -98,7 +98,9 @@ def departement(request, code: str):
                                                               "path": store.warehouse_path(dep.code)})
     month, indicator, profile = _params(request, data)
     rows = services.college_rows(data, month, indicator, profile)
-    chart = services.series_chart(data, indicator, profile, departement_name=dep.name, demo=demo)
+    chart_html = services.memo(data, ("departement-chart", indicator, profile, dep.name, demo), lambda: (
+        chart.figure_html() if (chart := services.series_chart(data, indicator, profile, departement_name=dep.name,
+                                                               demo=demo)) else ""))
     fallbacks = sorted({r["fallback_reason"] for r in rows if r["fallback"]})
     cost = services.cost_section(data, services.cost_basis(dep, request.user))
     return render(request, "usage_dashboard/departement.html", {
@@ -107,7 +109,7 @@ def departement(request, code: str):
         "months": _months(data), "choices": services.choices(data),
         "selected": key_of(indicator, profile), "indicator_label": full_label(indicator, profile),
         "info": label_for(indicator), "rows": rows, "overview": services.overview(data, month),
-        "chart": mark_safe(chart.figure_html()) if chart else "",
+        "chart": mark_safe(chart_html),
         "fallbacks": fallbacks, "computed_at": dt.datetime.fromtimestamp(data.computed_at),
         "definitions": [(label_for(i).label, label_for(i).explanation)
                         for i in dict.fromkeys(i for i, _ in KEY_INDICATORS)],
