@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import csv
 import io
 from decimal import Decimal
@@ -413,3 +414,25 @@ def test_a_control_character_in_the_scenario_name_is_refused(users, login):
     assert response.status_code == 400
     assert "U+0007" in response.content.decode()
     assert not Scenario.objects.filter(departement__code="45").exists()
+
+
+def test_two_tabs_editing_one_scenario_lose_nothing(users, login):
+    """The second tab's save does not overwrite the first one's: it comes back with its values
+    typed and a notice (409); sent again, it replaces the stored version."""
+    scenario = make_scenario()
+    client = login(users["loiret_editor"])
+    edit_url = f"/budget/scenarios/{scenario.pk}/modifier/"
+    version = re.search(r'name="version" value="([^"]+)"', client.get(edit_url).content.decode()).group(1)
+    first = client.post(edit_url, form_data(name="Onglet 1", version=version))
+    assert first.status_code == 302
+    second = client.post(edit_url, form_data(name="Onglet 2", p_desktop_price="777", version=version))
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "Ce scénario a été modifié ailleurs" in page and "non enregistrées" in page
+    assert 'value="Onglet 2"' in page and 'value="777"' in page  # what was typed is still there
+    scenario.refresh_from_db()
+    assert scenario.name == "Onglet 1"
+    new_version = re.search(r'name="version" value="([^"]+)"', page).group(1)
+    assert client.post(edit_url, form_data(name="Onglet 2", p_desktop_price="777", version=new_version)).status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.name == "Onglet 2" and scenario.parameters["desktop_price"] == "777"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -178,10 +179,16 @@ def _preset_list() -> list[dict]:
     return out
 
 
+def version_of(scenario: Scenario) -> str:
+    """What the edit form sends back to say which stored version it started from."""
+    return scenario.updated_at.isoformat()
+
+
 def _form_page(request, dep: Departement, form: ScenarioForm, scenario: Scenario | None, status: int = 200,
-               problem: services.ScenarioProblem | None = None):
+               problem: services.ScenarioProblem | None = None, conflict: bool = False):
     return render(request, "planning/form.html", {
         "departement": dep, "form": form, "scenario": scenario, "presets": _preset_list(), "problem": problem,
+        "version": version_of(scenario) if scenario is not None else "", "conflict": conflict,
         "scopes": Scenario.Scope.choices, "n_colleges": dep.colleges.filter(public=True).count()
         or len(services.colleges_frame(dep)),
     }, status=status)
@@ -220,9 +227,18 @@ def edit(request, pk: int):
         base_name = request.POST.get("base_preset") if request.POST.get("base_preset") in budget.list_presets() else scenario.base_preset
         form = ScenarioForm(request.POST, base=budget.load_preset(base_name))
         if form.is_valid():
-            form.save(scenario).save()
-            messages.success(request, f"Scénario « {scenario.name} » enregistré.")
-            return redirect("planning:scenario", pk=scenario.pk)
+            with transaction.atomic():
+                # Two tabs (or two people) editing one scenario: the form carries the version it
+                # was opened on; if the scenario changed since, nothing is overwritten and the
+                # person gets the values typed back, to check and send again.
+                # (A client that sends no version, e.g. a script, is not checked.)
+                current = Scenario.objects.select_for_update().get(pk=scenario.pk)
+                sent = request.POST.get("version")
+                if sent is not None and sent != version_of(current):
+                    return _form_page(request, scenario.departement, form, current, status=409, conflict=True)
+                form.save(current).save()
+            messages.success(request, f"Scénario « {current.name} » enregistré.")
+            return redirect("planning:scenario", pk=current.pk)
         return _form_page(request, scenario.departement, form, scenario, status=400)
     if problem is not None:
         # A stored value a rule now refuses: the form is bound to the stored values so that it
