@@ -216,11 +216,12 @@ def _parsed(item: dict, raw: str):
 
 
 async def run_respondent(resp: Respondent, items: list, think: float, start_at: float, comments: bool,
-                         tag: str) -> None:
-    await asyncio.sleep(max(0.0, start_at - time.monotonic()))
-    if resp.response_id is None:
-        await resp.open()
+                         tag: str, same_instant: bool = False) -> None:
     rng = random.Random(resp.client["email"] + tag)
+    # People do not all click in the same millisecond: each starts somewhere in the first
+    # pause, unless --same-instant asks for the adversarial burst.
+    offset = 0.0 if same_instant else rng.uniform(0, think)
+    await asyncio.sleep(max(0.0, start_at + offset - time.monotonic()))
     for item in items:
         if comments:
             if not item["comment"]:
@@ -288,8 +289,11 @@ def run_phases(live: LiveNumeduc, made: dict, args) -> dict:
             r.stats, r.deadline = stats, deadline
 
         async def phase():
+            # Everyone opens the questionnaire first (creating the responses is not what is timed).
+            await asyncio.gather(*[r.open() for r in respondents + [tabs] if r.response_id is None])
             start_at = time.monotonic() + 0.5
-            jobs = [run_respondent(r, items, args.think, start_at, comments=kill, tag=name) for r in respondents]
+            jobs = [run_respondent(r, items, args.think, start_at, comments=kill, tag=name,
+                                   same_instant=getattr(args, "same_instant", False)) for r in respondents]
             jobs.append(run_two_tabs(tabs, number_item, args.tab_saves, args.think, start_at))
             if kill:
                 async def killer():
@@ -317,7 +321,8 @@ def run_phases(live: LiveNumeduc, made: dict, args) -> dict:
 
 
 def print_results(label: str, results: dict, args) -> None:
-    print(f"\n== {label} : {args.respondents} répondants + 2 onglets, pause {args.think} s, "
+    start = "départ au même instant" if args.same_instant else f"départs étalés sur {args.think} s"
+    print(f"\n== {label} : {args.respondents} répondants + 2 onglets, pause {args.think} s, {start}, "
           f"{args.workers} processus × {args.threads} fils ==")
     header = f"{'phase':<9} {'envoyés':>8} {'acquittés':>9} {'erreurs':>8} {'refusés':>8} {'perdus':>7} " \
              f"{'p50 ms':>8} {'p99 ms':>8} {'saves/s':>8} intégrité"
@@ -341,6 +346,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--kill-after", type=float, default=3.0, help="secondes de rafale avant le kill -9")
     parser.add_argument("--no-kill", action="store_true")
+    parser.add_argument("--same-instant", action="store_true",
+                        help="tous les répondants envoient leur première réponse au même instant")
     parser.add_argument("--timeout", type=float, default=300, help="borne de chaque phase (secondes)")
     parser.add_argument("--keep", action="store_true", help="garder le dossier de travail")
     parser.add_argument("--json", action="store_true", help="résultats en JSON sur la sortie standard")
