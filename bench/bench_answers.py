@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from liveserver import LiveNumeduc, ThrowawayPostgres, http  # noqa: E402
+from liveserver import LiveNumeduc, ThrowawayPostgres, http, run_async  # noqa: E402
 
 RETRY_DELAYS = [0.25, 0.5, 1, 2, 4, 8]
 
@@ -305,7 +305,7 @@ def run_phases(live: LiveNumeduc, made: dict, args) -> dict:
             await asyncio.gather(*jobs)
 
         began = time.perf_counter()
-        asyncio.run(phase())
+        run_async(phase())
         elapsed = time.perf_counter() - began
         check = live.run_django(__file__, "verify", {"records": stats.records})
         unknown = sum(1 for r in stats.records if r["outcome"] == "unknown")

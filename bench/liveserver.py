@@ -123,6 +123,27 @@ async def http(port: int, method: str, path: str, cookies: str, body: bytes = b"
 
 
 
+def run_async(coroutine):
+    """``asyncio.run`` in a thread of its own: the caller's thread may already run an event loop
+    (Playwright's sync API leaves one in pytest's main thread)."""
+    import threading
+
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # re-raised in the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="numeduc-live-clients")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 class LiveNumeduc:
     """Context manager: ``with LiveNumeduc() as live: live.run_django(file, "func", spec)``."""
 

@@ -21,7 +21,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 import bench_answers  # noqa: E402
-from liveserver import LiveNumeduc, http  # noqa: E402
+from liveserver import LiveNumeduc, http, run_async  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 THIS_FILE = Path(__file__).resolve()
@@ -146,7 +146,7 @@ def gather(*coroutines):
     async def run():
         return await asyncio.gather(*coroutines)
 
-    return asyncio.run(run())
+    return run_async(run())
 
 
 def test_autosave_burst_two_tabs_and_kill9_lose_nothing(tmp_path):
