@@ -123,3 +123,57 @@ def fast_password_hasher(settings):
 @pytest.fixture
 def campaign_factory(territories):
     return make_campaign
+
+
+# -- a small generated usage warehouse (four real Loiret collèges, two months), shared by the
+# usage dashboard, API and budget-bounds tests --------------------------------------------------
+
+USAGE_MONTH_1, USAGE_MONTH_2 = "2024-10", "2024-11"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    from numeduc.usage.generator import generate
+
+    out = tmp_path_factory.mktemp("usage_gen")
+    # Four real Loiret collèges, two months (Toussaint holidays in October).
+    generate("45", 900, 2, out, seed=11, start_month=USAGE_MONTH_1, max_colleges=4, events_per_session=3.0)
+    return out
+
+
+@pytest.fixture(scope="module")
+def warehouse_root(generated, tmp_path_factory):
+    from numeduc.web.usage_dashboard.demo import build_warehouse
+
+    root = tmp_path_factory.mktemp("usage_wh")
+    build_warehouse(generated, root / "45", "45")
+    return root
+
+
+@pytest.fixture(scope="module")
+def expected(warehouse_root):
+    """What the pure core computes on the same warehouse (pages and API must show exactly this)."""
+    from numeduc.usage.indicators import compute_indicators
+
+    return compute_indicators(warehouse_root / "45")
+
+
+@pytest.fixture
+def world(settings, warehouse_root, users, generated):
+    """The warehouse served, its collèges in the database, a Nord collège and a school head."""
+    import pandas as pd
+
+    from numeduc.web.territories.models import College
+    from numeduc.web.usage_dashboard import store
+
+    settings.USAGE_WAREHOUSE_ROOT = warehouse_root
+    store.clear_memo()
+    est = pd.read_csv(generated / "establishments.csv", dtype={"uai": str})
+    loiret = Departement.objects.get(code="45")
+    colleges = [College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name)
+                for r in est.itertuples()]
+    nord = College.objects.create(uai="0590001X", name="Collège du Nord", departement=Departement.objects.get(code="59"))
+    school = User(email="principal@test.fr", username="principal@test.fr", role=Role.SCHOOL, college=colleges[0])
+    school.set_password(PASSWORD)
+    school.save()
+    return {"colleges": colleges, "nord_college": nord, "school": school, **users}

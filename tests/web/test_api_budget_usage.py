@@ -5,24 +5,19 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
-from numeduc.usage.generator import generate
-from numeduc.usage.indicators import compute_indicators
 from numeduc.web.accounts.models import ApiToken, Role, User
 from numeduc.web.planning import services as planning
 from numeduc.web.planning.models import Scenario
 from numeduc.web.surveys import services
 from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import College, Departement
-from numeduc.web.usage_dashboard import store
-from numeduc.web.usage_dashboard.demo import build_warehouse
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, USAGE_MONTH_1, USAGE_MONTH_2
 
 pytestmark = pytest.mark.django_db
-MONTH_1, MONTH_2 = "2024-10", "2024-11"
+MONTH_1, MONTH_2 = USAGE_MONTH_1, USAGE_MONTH_2
 
 
 def bearer(user) -> dict:
@@ -187,40 +182,6 @@ def test_budget_refusals_for_anonymous_unknown_and_malformed(client, users, scen
 
 
 # -- usage indicators ----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    out = tmp_path_factory.mktemp("api_usage_gen")
-    generate("45", 900, 2, out, seed=11, start_month=MONTH_1, max_colleges=4, events_per_session=3.0)
-    return out
-
-
-@pytest.fixture(scope="module")
-def warehouse_root(generated, tmp_path_factory):
-    root = tmp_path_factory.mktemp("api_usage_wh")
-    build_warehouse(generated, root / "45", "45")
-    return root
-
-
-@pytest.fixture(scope="module")
-def expected(warehouse_root):
-    return compute_indicators(warehouse_root / "45")
-
-
-@pytest.fixture
-def world(settings, warehouse_root, users, generated):
-    settings.USAGE_WAREHOUSE_ROOT = warehouse_root
-    store.clear_memo()
-    est = pd.read_csv(generated / "establishments.csv", dtype={"uai": str})
-    loiret = Departement.objects.get(code="45")
-    colleges = [College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name)
-                for r in est.itertuples()]
-    nord = College.objects.create(uai="0590001X", name="Collège du Nord", departement=Departement.objects.get(code="59"))
-    school = User(email="principal@test.fr", username="principal@test.fr", role=Role.SCHOOL, college=colleges[0])
-    school.set_password(PASSWORD)
-    school.save()
-    return {"colleges": colleges, "nord_college": nord, "school": school, **users}
-
 
 def core_row(expected, uai, month, indicator, profile=""):
     row = expected[(expected.uai == uai) & (expected.month == month) & (expected.indicator == indicator)

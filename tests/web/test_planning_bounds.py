@@ -21,7 +21,7 @@ from numeduc.web.territories.models import College, Departement
 from .test_planning import PAPER_TOTAL, form_data, make_scenario
 
 # The usage dashboard's warehouse fixtures (a generated Loiret warehouse) for its cost section.
-from .test_usage_dashboard import _cost_section, generated, warehouse_root, world
+from .test_usage_dashboard import _cost_section
 
 pytestmark = pytest.mark.django_db
 NNBSP = "\u202f"

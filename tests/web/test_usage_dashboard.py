@@ -12,58 +12,20 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from numeduc.usage.generator import generate
-from numeduc.usage.indicators import INDICATORS, compute_indicators
+from numeduc.usage.indicators import INDICATORS
 from numeduc.usage.ingest import ingest
-from numeduc.web.accounts.models import Role, User
 from numeduc.web.surveys.models import Answer, Campaign, Response
-from numeduc.web.territories.models import College, Departement
+from numeduc.web.territories.models import Departement
 from numeduc.web.usage_dashboard import store
-from numeduc.web.usage_dashboard.demo import RealWarehouseError, build_warehouse, load_demo_usage
+from numeduc.web.usage_dashboard.demo import RealWarehouseError, load_demo_usage
 from numeduc.web.usage_dashboard.labels import INDICATOR_LABELS, format_value, full_label
 from numeduc.web.usage_dashboard.models import UsageWarehouse
 from numeduc.web.usage_dashboard.views import is_demo
 
-from .conftest import PASSWORD
+from .conftest import USAGE_MONTH_1, USAGE_MONTH_2
 
 pytestmark = pytest.mark.django_db
-MONTH_1, MONTH_2 = "2024-10", "2024-11"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    out = tmp_path_factory.mktemp("usage_dash_gen")
-    # Four real Loiret collèges, two months (Toussaint holidays in October).
-    generate("45", 900, 2, out, seed=11, start_month=MONTH_1, max_colleges=4, events_per_session=3.0)
-    return out
-
-
-@pytest.fixture(scope="module")
-def warehouse_root(generated, tmp_path_factory):
-    root = tmp_path_factory.mktemp("usage_dash_wh")
-    build_warehouse(generated, root / "45", "45")
-    return root
-
-
-@pytest.fixture(scope="module")
-def expected(warehouse_root):
-    """What the pure core computes on the same warehouse (the page must show exactly this)."""
-    return compute_indicators(warehouse_root / "45")
-
-
-@pytest.fixture
-def world(settings, warehouse_root, users, generated):
-    settings.USAGE_WAREHOUSE_ROOT = warehouse_root
-    store.clear_memo()
-    est = pd.read_csv(generated / "establishments.csv", dtype={"uai": str})
-    loiret = Departement.objects.get(code="45")
-    colleges = [College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name)
-                for r in est.itertuples()]
-    nord = College.objects.create(uai="0590001X", name="Collège du Nord", departement=Departement.objects.get(code="59"))
-    school = User(email="principal@test.fr", username="principal@test.fr", role=Role.SCHOOL, college=colleges[0])
-    school.set_password(PASSWORD)
-    school.save()
-    return {"colleges": colleges, "nord_college": nord, "school": school, **users}
+MONTH_1, MONTH_2 = USAGE_MONTH_1, USAGE_MONTH_2
 
 
 def value_of(expected, uai, month, indicator, profile=""):
