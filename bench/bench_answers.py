@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from liveserver import LiveNumeduc, ThrowawayPostgres, http, run_async  # noqa: E402
+from liveserver import LiveNumeduc, ThrowawayPostgres, http, run_async, session_for  # noqa: E402
 
 RETRY_DELAYS = [0.25, 0.5, 1, 2, 4, 8]
 
@@ -48,9 +48,6 @@ RETRY_DELAYS = [0.25, 0.5, 1, 2, 4, 8]
 
 def setup(spec: dict) -> dict:
     import datetime as dt
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from numeduc.questionnaires import load_questionnaire
     from numeduc.web.accounts.models import Role, User
@@ -76,12 +73,7 @@ def setup(spec: dict) -> dict:
         email = f"banc{i}@bench.numeduc.test"
         user = User.objects.create(email=email, username=email, role=Role.DEPARTEMENT_EDITOR,
                                    departement=departement)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        clients.append({"session": session.session_key, "campaign": campaigns[i // len(departements)].pk,
+        clients.append({"session": session_for(user), "campaign": campaigns[i // len(departements)].pk,
                         "email": email})
     items = []
     for item in questionnaire.items:

@@ -208,6 +208,19 @@ class LiveNumeduc:
             connection.execute(sql)
 
 
+def session_for(user) -> str:
+    """A signed-in session key for ``user`` (child side: Django set up), as the login page makes."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
 def _child(file: str, function: str, spec_path: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "numeduc.web.settings")
     import django

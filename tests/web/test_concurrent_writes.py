@@ -21,25 +21,13 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 import bench_answers  # noqa: E402
-from liveserver import LiveNumeduc, http, run_async  # noqa: E402
+from liveserver import LiveNumeduc, http, run_async, session_for  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 THIS_FILE = Path(__file__).resolve()
 
 
 # -- run in the child process (Django set up on the live server's database) ------------------
-
-def _session_for(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
 
 def setup_world(spec: dict) -> dict:
     """A coordinator, an editor of the Loiret with an almost complete response to an open
@@ -80,7 +68,7 @@ def setup_world(spec: dict) -> dict:
     comment_item = next(item for item in questionnaire.items if item.allow_comment)
     return {
         "campaign": campaign.pk, "response": response.pk, "token": token,
-        "coordinator": _session_for(coordinator), "editor": _session_for(editor),
+        "coordinator": session_for(coordinator), "editor": session_for(editor),
         "last_item": last.id, "last_value": "2" if last.type == "level" else "1",
         "comment_item": comment_item.id,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -41,7 +43,7 @@ def accept_invitation(request, token: str):
 
 # A second submission of the same form (double click, two tabs) within this delay, with the
 # password the first one chose, signs the person in as the first did instead of refusing it.
-DOUBLE_SUBMIT_WINDOW = timezone.timedelta(minutes=10)
+DOUBLE_SUBMIT_WINDOW = dt.timedelta(minutes=10)
 
 
 def _already_used(request, invitation: Invitation, password: str):
