@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from numeduc.web.accounts.models import Role, User
 from numeduc.web.accounts.permissions import can_manage_campaigns, require
 from numeduc.web.accounts.services import AccountError, create_user
 
+from . import services
 from .forms import CampaignForm, InviteForm
 from .models import Campaign, Reminder, Response
 
@@ -102,33 +102,37 @@ def _mail(campaign: Campaign, users: list[User], subject: str, body: str, reques
     return send_mass_mail(mails, fail_silently=False) if mails else 0
 
 
+# action -> (state change in services, message when done, message when it already was so)
+STATE_CHANGES = {
+    "open": (services.open_campaign, "Campagne ouverte : les répondants peuvent saisir leurs réponses.",
+             "La campagne était déjà ouverte."),
+    "close": (services.close_campaign, "Campagne clôturée : ses réponses transmises servent désormais aux comparaisons.",
+              "La campagne était déjà clôturée."),
+    "publish": (services.publish_campaign, "Résultats nationaux publiés pour tous les comptes connectés.",
+                "Les résultats nationaux étaient déjà publiés."),
+}
+
+
 @login_required
 @require_POST
 def campaign_action(request, campaign_id: int, action: str):
     require(can_manage_campaigns(request.user))
     campaign = get_object_or_404(Campaign, pk=campaign_id)
-    from . import services
-
-    if action in ("open", "close", "publish"):
-        change = {"open": services.open_campaign, "close": services.close_campaign,
-                  "publish": services.publish_campaign}[action]
-        done = {"open": "Campagne ouverte : les répondants peuvent saisir leurs réponses.",
-                "close": "Campagne clôturée : ses réponses transmises servent désormais aux comparaisons.",
-                "publish": "Résultats nationaux publiés pour tous les comptes connectés."}[action]
-        already = {"open": "La campagne était déjà ouverte.", "close": "La campagne était déjà clôturée.",
-                   "publish": "Les résultats nationaux étaient déjà publiés."}[action]
+    if action in STATE_CHANGES:
+        change, done, already = STATE_CHANGES[action]
         try:
             changed = change(campaign)
         except services.CampaignRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, done) if changed else messages.info(request, already)
+            if changed:
+                messages.success(request, done)
+            else:
+                messages.info(request, already)
     elif action in ("make_public", "make_private"):
-        from .services import SharingRefused, set_campaign_public
-
         try:
-            set_campaign_public(campaign, action == "make_public")
-        except SharingRefused as exc:
+            services.set_campaign_public(campaign, action == "make_public")
+        except services.SharingRefused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, "Campagne déclarée publique : chaque département décidera s'il partage ses résultats."
