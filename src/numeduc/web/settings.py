@@ -225,6 +225,8 @@ LOGGING = {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Spark's Python bridge chats at INFO, even while the interpreter shuts down.
+        "py4j": {"level": "WARNING"},
     },
 }
 if LOG_FILE is not None:
