@@ -46,6 +46,7 @@ RETRY_DELAYS = [0.25, 0.5, 1, 2, 4, 8]
 
 # -- the database side: run in a child process with the server's settings (LiveNumeduc) ----
 
+
 def setup(spec: dict) -> dict:
     import datetime as dt
 
@@ -62,19 +63,26 @@ def setup(spec: dict) -> dict:
     campaigns = []
     for k in range((n + len(departements) - 1) // len(departements)):
         campaign = Campaign.objects.create(
-            title=f"Banc d'essai {k + 1}", questionnaire_slug=questionnaire.slug,
-            questionnaire_version=questionnaire.version, year=2030 + k, opens_on=dt.date(2030, 1, 1),
-            closes_on=dt.date(2030, 12, 31), status=Campaign.Status.OPEN)
+            title=f"Banc d'essai {k + 1}",
+            questionnaire_slug=questionnaire.slug,
+            questionnaire_version=questionnaire.version,
+            year=2030 + k,
+            opens_on=dt.date(2030, 1, 1),
+            closes_on=dt.date(2030, 12, 31),
+            status=Campaign.Status.OPEN,
+        )
         campaign.target_departements.set(departements)
         campaigns.append(campaign)
     clients = []
     for i in range(n):
         departement = departements[i % len(departements)]
         email = f"banc{i}@bench.numeduc.test"
-        user = User.objects.create(email=email, username=email, role=Role.DEPARTEMENT_EDITOR,
-                                   departement=departement)
-        clients.append({"session": session_for(user), "campaign": campaigns[i // len(departements)].pk,
-                        "email": email})
+        user = User.objects.create(
+            email=email, username=email, role=Role.DEPARTEMENT_EDITOR, departement=departement
+        )
+        clients.append(
+            {"session": session_for(user), "campaign": campaigns[i // len(departements)].pk, "email": email}
+        )
     items = []
     for item in questionnaire.items:
         if item.type == "level":
@@ -87,8 +95,14 @@ def setup(spec: dict) -> dict:
             values = [str(v) for v in range(low, min(high, low + 50) + 1)]
         else:
             values = ["Réponse du banc d'essai."]
-        items.append({"id": item.id, "values": values, "comment": item.allow_comment,
-                      "number": item.type == "number" and (item.max is None or item.max - (item.min or 0) >= 500)})
+        items.append(
+            {
+                "id": item.id,
+                "values": values,
+                "comment": item.allow_comment,
+                "number": item.type == "number" and (item.max is None or item.max - (item.min or 0) >= 500),
+            }
+        )
     return {"clients": clients, "items": items}
 
 
@@ -133,14 +147,24 @@ def verify(spec: dict) -> dict:
             integrity = cursor.fetchone()[0]
     else:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM surveys_answer a LEFT JOIN surveys_response r ON r.id = a.response_id "
-                           "WHERE r.id IS NULL")
+            cursor.execute(
+                "SELECT count(*) FROM surveys_answer a LEFT JOIN surveys_response r ON r.id = a.response_id "
+                "WHERE r.id IS NULL"
+            )
             integrity = "ok" if cursor.fetchone()[0] == 0 else "orphan answers"
-    return {"checked": checked, "lost": len(lost), "lost_examples": lost[:5], "replay_mismatch": replay_mismatch,
-            "integrity": integrity, "responses": len(responses), "items": len(questionnaire.items)}
+    return {
+        "checked": checked,
+        "lost": len(lost),
+        "lost_examples": lost[:5],
+        "replay_mismatch": replay_mismatch,
+        "integrity": integrity,
+        "responses": len(responses),
+        "items": len(questionnaire.items),
+    }
 
 
 # -- the clients ----------------------------------------------------------------------------
+
 
 @dataclass
 class Stats:
@@ -162,12 +186,13 @@ class Respondent:
     async def open(self) -> None:
         for attempt in range(len(RETRY_DELAYS) + 20):
             try:
-                status, headers, _ = await http(self.port, "GET", f"/campagnes/{self.client['campaign']}/repondre/",
-                                                self.cookies)
+                status, headers, _ = await http(
+                    self.port, "GET", f"/campagnes/{self.client['campaign']}/repondre/", self.cookies
+                )
                 if status == 302 and "/reponses/" in headers.get("location", ""):
                     self.response_id = int(headers["location"].rstrip("/").split("/")[-1])
                     return
-            except (OSError, asyncio.TimeoutError, ConnectionError, ValueError):
+            except (TimeoutError, OSError, ConnectionError, ValueError):
                 pass
             await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
         raise RuntimeError(f"{self.client['email']} n'a pas pu ouvrir sa réponse")
@@ -181,9 +206,15 @@ class Respondent:
         while time.monotonic() < self.deadline:
             self.stats.sent += 1
             try:
-                status, _, payload = await http(self.port, "POST", f"/reponses/{self.response_id}/enregistrer/",
-                                                self.cookies, body, headers)
-            except (OSError, asyncio.TimeoutError, ConnectionError, ValueError, IndexError):
+                status, _, payload = await http(
+                    self.port,
+                    "POST",
+                    f"/reponses/{self.response_id}/enregistrer/",
+                    self.cookies,
+                    body,
+                    headers,
+                )
+            except (TimeoutError, OSError, ConnectionError, ValueError, IndexError):
                 status, payload = None, b""
             if status == 200 and json.loads(payload or b"{}").get("ok"):
                 outcome = "ack"
@@ -197,8 +228,16 @@ class Respondent:
                 break
             await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)] * (0.5 + random.random()))
             attempt += 1
-        self.stats.records.append({"response": self.response_id, "item": item, "field": field_name,
-                                   "parsed": parsed, "outcome": outcome, "final": final})
+        self.stats.records.append(
+            {
+                "response": self.response_id,
+                "item": item,
+                "field": field_name,
+                "parsed": parsed,
+                "outcome": outcome,
+                "final": final,
+            }
+        )
 
 
 def _parsed(item: dict, raw: str):
@@ -207,8 +246,15 @@ def _parsed(item: dict, raw: str):
     return raw
 
 
-async def run_respondent(resp: Respondent, items: list, think: float, start_at: float, comments: bool,
-                         tag: str, same_instant: bool = False) -> None:
+async def run_respondent(
+    resp: Respondent,
+    items: list,
+    think: float,
+    start_at: float,
+    comments: bool,
+    tag: str,
+    same_instant: bool = False,
+) -> None:
     rng = random.Random(resp.client["email"] + tag)
     # People do not all click in the same millisecond: each starts somewhere in the first
     # pause, unless --same-instant asks for the adversarial burst.
@@ -251,11 +297,17 @@ def percentile(values: list[float], q: float) -> float:
 
 # -- one database, both phases ----------------------------------------------------------------
 
+
 def run_database(label: str, postgres_url: str | None, args) -> dict:
     """Both phases against one fresh database; returns the figures of each phase."""
     results = {}
-    with LiveNumeduc(postgres_url=postgres_url or "", workers=args.workers, threads=args.threads, keep=args.keep,
-                     label=f"bench-answers-{label}") as live:
+    with LiveNumeduc(
+        postgres_url=postgres_url or "",
+        workers=args.workers,
+        threads=args.threads,
+        keep=args.keep,
+        label=f"bench-answers-{label}",
+    ) as live:
         made = live.run_django(__file__, "setup", {"respondents": args.respondents})
         live.start()
         results = run_phases(live, made, args)
@@ -284,15 +336,27 @@ def run_phases(live: LiveNumeduc, made: dict, args) -> dict:
             # Everyone opens the questionnaire first (creating the responses is not what is timed).
             await asyncio.gather(*[r.open() for r in respondents + [tabs] if r.response_id is None])
             start_at = time.monotonic() + 0.5
-            jobs = [run_respondent(r, items, args.think, start_at, comments=kill, tag=name,
-                                   same_instant=getattr(args, "same_instant", False)) for r in respondents]
+            jobs = [
+                run_respondent(
+                    r,
+                    items,
+                    args.think,
+                    start_at,
+                    comments=kill,
+                    tag=name,
+                    same_instant=getattr(args, "same_instant", False),
+                )
+                for r in respondents
+            ]
             jobs.append(run_two_tabs(tabs, number_item, args.tab_saves, args.think, start_at))
             if kill:
+
                 async def killer():
                     await asyncio.sleep(0.5 + args.kill_after)
                     await asyncio.to_thread(live.kill9)
                     await asyncio.sleep(1.0)
                     await asyncio.to_thread(live.start)
+
                 jobs.append(killer())
             await asyncio.gather(*jobs)
 
@@ -302,11 +366,18 @@ def run_phases(live: LiveNumeduc, made: dict, args) -> dict:
         check = live.run_django(__file__, "verify", {"records": stats.records})
         unknown = sum(1 for r in stats.records if r["outcome"] == "unknown")
         results[name] = {
-            "sent": stats.sent, "acknowledged": stats.acknowledged, "errors": stats.errors,
-            "refused": stats.refused, "never_acknowledged": unknown, "lost": check["lost"],
-            "lost_examples": check["lost_examples"], "replay_mismatch": check["replay_mismatch"],
-            "integrity": check["integrity"], "p50_ms": 1000 * percentile(stats.latencies, 0.5),
-            "p99_ms": 1000 * percentile(stats.latencies, 0.99), "seconds": elapsed,
+            "sent": stats.sent,
+            "acknowledged": stats.acknowledged,
+            "errors": stats.errors,
+            "refused": stats.refused,
+            "never_acknowledged": unknown,
+            "lost": check["lost"],
+            "lost_examples": check["lost_examples"],
+            "replay_mismatch": check["replay_mismatch"],
+            "integrity": check["integrity"],
+            "p50_ms": 1000 * percentile(stats.latencies, 0.5),
+            "p99_ms": 1000 * percentile(stats.latencies, 0.99),
+            "seconds": elapsed,
             "saves_per_second": stats.acknowledged / elapsed,
         }
     return results
@@ -314,15 +385,21 @@ def run_phases(live: LiveNumeduc, made: dict, args) -> dict:
 
 def print_results(label: str, results: dict, args) -> None:
     start = "départ au même instant" if args.same_instant else f"départs étalés sur {args.think} s"
-    print(f"\n== {label} : {args.respondents} répondants + 2 onglets, pause {args.think} s, {start}, "
-          f"{args.workers} processus × {args.threads} fils ==")
-    header = f"{'phase':<9} {'envoyés':>8} {'acquittés':>9} {'erreurs':>8} {'refusés':>8} {'perdus':>7} " \
-             f"{'p50 ms':>8} {'p99 ms':>8} {'saves/s':>8} intégrité"
+    print(
+        f"\n== {label} : {args.respondents} répondants + 2 onglets, pause {args.think} s, {start}, "
+        f"{args.workers} processus × {args.threads} fils =="
+    )
+    header = (
+        f"{'phase':<9} {'envoyés':>8} {'acquittés':>9} {'erreurs':>8} {'refusés':>8} {'perdus':>7} "
+        f"{'p50 ms':>8} {'p99 ms':>8} {'saves/s':>8} intégrité"
+    )
     print(header)
     for name, r in results.items():
-        print(f"{name:<9} {r['sent']:>8} {r['acknowledged']:>9} {r['errors']:>8} {r['refused']:>8} "
-              f"{r['lost'] + r['never_acknowledged']:>7} {r['p50_ms']:>8.0f} {r['p99_ms']:>8.0f} "
-              f"{r['saves_per_second']:>8.0f} {r['integrity']}")
+        print(
+            f"{name:<9} {r['sent']:>8} {r['acknowledged']:>9} {r['errors']:>8} {r['refused']:>8} "
+            f"{r['lost'] + r['never_acknowledged']:>7} {r['p50_ms']:>8.0f} {r['p99_ms']:>8.0f} "
+            f"{r['saves_per_second']:>8.0f} {r['integrity']}"
+        )
         for example in r["lost_examples"]:
             print("   perdu :", example)
 
@@ -332,14 +409,19 @@ def main(argv=None) -> int:
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--postgres-url", default=None)
-    parser.add_argument("--think", type=float, default=1.0, help="secondes entre deux réponses d'un répondant")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="secondes entre deux réponses d'un répondant"
+    )
     parser.add_argument("--tab-saves", type=int, default=40, help="enregistrements par onglet (deux onglets)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--kill-after", type=float, default=3.0, help="secondes de rafale avant le kill -9")
     parser.add_argument("--no-kill", action="store_true")
-    parser.add_argument("--same-instant", action="store_true",
-                        help="tous les répondants envoient leur première réponse au même instant")
+    parser.add_argument(
+        "--same-instant",
+        action="store_true",
+        help="tous les répondants envoient leur première réponse au même instant",
+    )
     parser.add_argument("--timeout", type=float, default=300, help="borne de chaque phase (secondes)")
     parser.add_argument("--keep", action="store_true", help="garder le dossier de travail")
     parser.add_argument("--json", action="store_true", help="résultats en JSON sur la sortie standard")
@@ -357,8 +439,11 @@ def main(argv=None) -> int:
         print_results("PostgreSQL", all_results["postgresql"], args)
     if args.json:
         print(json.dumps(all_results))
-    bad = any(r["lost"] or r["never_acknowledged"] or r["replay_mismatch"] or r["integrity"] != "ok"
-              for res in all_results.values() for r in res.values())
+    bad = any(
+        r["lost"] or r["never_acknowledged"] or r["replay_mismatch"] or r["integrity"] != "ok"
+        for res in all_results.values()
+        for r in res.values()
+    )
     return 1 if bad else 0
 
 

@@ -38,9 +38,11 @@ SERIES = [
     Series("Médiane du groupe de pairs", [3, 2.5, 2, 3.5, 3, 2, 2.5, 2, 3, 2.5, 2.5, 3, 3.5], "secondary"),
 ]
 YEARS = ["2019", "2020", "2021", "2022", "2023"]
-BARS = [Series("Équipements", [45451.43, 52300, 61000.5, 38000, 40250]),
-        Series("Maintenance", [12000, 13500, -2500, 15800, 16400]),
-        Series("Formation", [5000, 6000, 7200, 8100, 9050.75])]
+BARS = [
+    Series("Équipements", [45451.43, 52300, 61000.5, 38000, 40250]),
+    Series("Maintenance", [12000, 13500, -2500, 15800, 16400]),
+    Series("Formation", [5000, 6000, 7200, 8100, 9050.75]),
+]
 
 
 def mpl_svg(fig) -> str:
@@ -130,20 +132,27 @@ def main() -> None:
     cases = [
         ("radar 13 axes x 3 séries", mpl_radar, lambda: radar(FACTORS, SERIES, id_prefix="b").svg),
         ("barres 5 x 3", mpl_bar, lambda: bar(YEARS, BARS, unit="€", id_prefix="b").svg),
-        ("carte 101 départements", lambda: mpl_map(geo, values),
-         lambda: choropleth(geo, values, id_prefix="b").svg),
+        (
+            "carte 101 départements",
+            lambda: mpl_map(geo, values),
+            lambda: choropleth(geo, values, id_prefix="b").svg,
+        ),
     ]
     for _, base, ours in cases:  # warm-up (imports, font cache)
         base()
         ours()
-    print(f"Python {platform.python_version()}, matplotlib {matplotlib.__version__}, médiane de {args.repeat} passes")
+    print(
+        f"Python {platform.python_version()}, matplotlib {matplotlib.__version__}, médiane de {args.repeat} passes"
+    )
     header = f"{'graphique':<28}{'réf. (ms)':>10}{'actuel (ms)':>12}{'ratio':>7}{'réf. (Ko)':>11}{'actuel (Ko)':>12}{'ratio':>7}"
     print(header)
     for name, base, ours in cases:
         t_base, s_base = timed(base, args.repeat)
         t_ours, s_ours = timed(ours, args.repeat)
-        print(f"{name:<28}{t_base * 1000:>10.1f}{t_ours * 1000:>12.1f}{t_base / t_ours:>7.1f}"
-              f"{s_base / 1024:>11.1f}{s_ours / 1024:>12.1f}{s_base / s_ours:>7.1f}")
+        print(
+            f"{name:<28}{t_base * 1000:>10.1f}{t_ours * 1000:>12.1f}{t_base / t_ours:>7.1f}"
+            f"{s_base / 1024:>11.1f}{s_ours / 1024:>12.1f}{s_base / s_ours:>7.1f}"
+        )
 
 
 if __name__ == "__main__":

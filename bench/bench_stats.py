@@ -90,7 +90,9 @@ def weighted_ward_numpy(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
         gains[step] = d[i, j]
         ks = np.nonzero(active)[0]
         ks = ks[(ks != i) & (ks != j)]
-        new = ((w[i] + w[ks]) * d[i, ks] + (w[j] + w[ks]) * d[j, ks] - w[ks] * d[i, j]) / (w[i] + w[j] + w[ks])
+        new = ((w[i] + w[ks]) * d[i, ks] + (w[j] + w[ks]) * d[j, ks] - w[ks] * d[i, j]) / (
+            w[i] + w[j] + w[ks]
+        )
         d[i, ks] = new
         d[ks, i] = new
         d[j, :] = np.inf
@@ -119,7 +121,9 @@ def numeduc_tree_on_centres(centres: np.ndarray, sizes: np.ndarray, rest: float)
     """What ``hcpc(kk=...)`` does after its k-means: PCA of the weighted centres, tree, rule."""
     from numeduc.stats import hcpc, pca
 
-    res = hcpc(pca(pd.DataFrame(centres), scale=False, ncp=centres.shape[1], row_weights=sizes), consolidation=False)
+    res = hcpc(
+        pca(pd.DataFrame(centres), scale=False, ncp=centres.shape[1], row_weights=sizes), consolidation=False
+    )
     gains = np.append(res.inert_gain, rest)
     return {"k": auto_k(gains, len(centres)), "gains": gains}
 
@@ -162,13 +166,20 @@ def main() -> None:
         t_ours_pca, res_pca = timed(lambda: pca(large), 3)
         t_base_pca, (coords, _) = timed(lambda: baseline_pca(large.to_numpy()), 3)
         rows.append(("100,000 x 40, PCA", t_ours_pca, t_base_pca, "", ""))
-        t_km, (centres, sizes, rest) = timed(lambda: shared_kmeans(res_pca.ind_coord.to_numpy(), args.kk, args.seed), 1)
+        t_km, (centres, sizes, rest) = timed(
+            lambda: shared_kmeans(res_pca.ind_coord.to_numpy(), args.kk, args.seed), 1
+        )
         t_ours_tree, ours = timed(lambda: numeduc_tree_on_centres(centres, sizes, rest), 3)
         t_base_tree, base = timed(lambda: baseline_tree_on_centres(centres, sizes, rest), 3)
         same = bool(np.allclose(ours["gains"], base["gains"], atol=1e-9))
         rows.append(
-            (f"tree + rule on {args.kk} weighted centres", t_ours_tree, t_base_tree, {"k": ours["k"]},
-             {"k": base["k"], "same gains": same})
+            (
+                f"tree + rule on {args.kk} weighted centres",
+                t_ours_tree,
+                t_base_tree,
+                {"k": ours["k"]},
+                {"k": base["k"], "same gains": same},
+            )
         )
         rows.append(
             (

@@ -32,9 +32,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 KIND_FILES = {
-    "establishments": "establishments.csv", "service_catalog": "service_catalog.csv",
-    "ent_accounts_snapshot": "ent_accounts_snapshot.csv", "ent_events": "ent_events.parquet",
-    "mdm_devices": "mdm_devices.csv", "mdm_checkins": "mdm_checkins.parquet",
+    "establishments": "establishments.csv",
+    "service_catalog": "service_catalog.csv",
+    "ent_accounts_snapshot": "ent_accounts_snapshot.csv",
+    "ent_events": "ent_events.parquet",
+    "mdm_devices": "mdm_devices.csv",
+    "mdm_checkins": "mdm_checkins.parquet",
     "wifi_sessions": "wifi_sessions.parquet",
 }
 # Calibration of the generator (all profiles): about 6.4 sessions per enrolled pupil and month.
@@ -60,11 +63,18 @@ def worker(args) -> None:
     if args.worker == "generate":
         from numeduc.usage.generator import generate
 
-        s = generate(args.departement, args.pupils, args.months, args.gen, seed=1,
-                     events_per_session=args.eps)
-        extra = {"events": s.events, "sessions": s.sessions, "colleges": s.colleges,
-                 "pupils": s.pupils, "wifi_sessions": s.wifi_sessions, "checkins": s.checkins,
-                 "devices": s.devices}
+        s = generate(
+            args.departement, args.pupils, args.months, args.gen, seed=1, events_per_session=args.eps
+        )
+        extra = {
+            "events": s.events,
+            "sessions": s.sessions,
+            "colleges": s.colleges,
+            "pupils": s.pupils,
+            "wifi_sessions": s.wifi_sessions,
+            "checkins": s.checkins,
+            "devices": s.devices,
+        }
     elif args.worker == "ingest":
         from numeduc.usage.ingest import ingest
 
@@ -97,8 +107,11 @@ def worker(args) -> None:
 
         uais = json.loads(args.uais) if args.uais else None
         usage_baselines.pandas_indicators(args.warehouse, uais).to_parquet(args.out)
-    print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0, "peak_mb": peak_mb(),
-                      **extra}))
+    print(
+        json.dumps(
+            {"seconds": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0, "peak_mb": peak_mb(), **extra}
+        )
+    )
 
 
 def run_worker(name: str, argv: list[str]) -> dict:
@@ -116,8 +129,12 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=10)
     ap.add_argument("--departement", default="59")
     ap.add_argument("--workdir", default="/tmp/numeduc_bench_usage")
-    ap.add_argument("--pandas-fraction", type=float, default=None,
-                    help="share of collèges run by pandas (default 1 up to 5 M events, else 0.2)")
+    ap.add_argument(
+        "--pandas-fraction",
+        type=float,
+        default=None,
+        help="share of collèges run by pandas (default 1 up to 5 M events, else 0.2)",
+    )
     ap.add_argument("--reuse", action="store_true", help="reuse generated data and warehouse")
     ap.add_argument("--worker")
     ap.add_argument("--gen")
@@ -143,27 +160,39 @@ def main() -> None:
 
     # Ingestion, ours and the SQL baseline all read these (same settings for both DuckDB contenders).
     print("load average at the start (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"DuckDB settings: memory_limit {wh.duckdb_memory_limit()}, threads {wh.duckdb_threads()} "
-          "(NUMEDUC_DUCKDB_MEMORY / NUMEDUC_DUCKDB_THREADS)", flush=True)
+    print(
+        f"DuckDB settings: memory_limit {wh.duckdb_memory_limit()}, threads {wh.duckdb_threads()} "
+        "(NUMEDUC_DUCKDB_MEMORY / NUMEDUC_DUCKDB_THREADS)",
+        flush=True,
+    )
     if args.reuse:
-        print(f"Benchmark usage: reusing the data and warehouse in {work}; "
-              f"{os.cpu_count()} CPUs (shared)", flush=True)
+        print(
+            f"Benchmark usage: reusing the data and warehouse in {work}; {os.cpu_count()} CPUs (shared)",
+            flush=True,
+        )
     else:
-        print(f"Benchmark usage: ~{args.events:,} ENT events, département {args.departement}, "
-              f"{pupils:,} pupils, {args.months} months, {eps:.2f} events/session; "
-              f"{os.cpu_count()} CPUs (shared)", flush=True)
+        print(
+            f"Benchmark usage: ~{args.events:,} ENT events, département {args.departement}, "
+            f"{pupils:,} pupils, {args.months} months, {eps:.2f} events/session; "
+            f"{os.cpu_count()} CPUs (shared)",
+            flush=True,
+        )
     if not args.reuse:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        g = run_worker("generate", common + ["--pupils", str(pupils), "--months", str(args.months),
-                                             "--eps", str(eps)])
-        print(f"generate: {g['seconds']:.0f} s, peak {g['peak_mb']:.0f} MB — {g['events']:,} events, "
-              f"{g['sessions']:,} sessions, {g['colleges']} collèges, {g['pupils']:,} pupils, "
-              f"{g['devices']:,} devices, {g['checkins']:,} check-ins, {g['wifi_sessions']:,} wifi sessions",
-              flush=True)
+        g = run_worker(
+            "generate", common + ["--pupils", str(pupils), "--months", str(args.months), "--eps", str(eps)]
+        )
+        print(
+            f"generate: {g['seconds']:.0f} s, peak {g['peak_mb']:.0f} MB — {g['events']:,} events, "
+            f"{g['sessions']:,} sessions, {g['colleges']} collèges, {g['pupils']:,} pupils, "
+            f"{g['devices']:,} devices, {g['checkins']:,} check-ins, {g['wifi_sessions']:,} wifi sessions",
+            flush=True,
+        )
         i = run_worker("ingest", common)
-        per_kind = ", ".join(f"{k} {v['rows']:,} rows {v['seconds']} s" for k, v in i.items()
-                             if isinstance(v, dict))
+        per_kind = ", ".join(
+            f"{k} {v['rows']:,} rows {v['seconds']} s" for k, v in i.items() if isinstance(v, dict)
+        )
         print(f"ingest: {i['seconds']:.0f} s, peak {i['peak_mb']:.0f} MB ({per_kind})", flush=True)
     events_total = int(pd.read_parquet(gen / "ent_events.parquet", columns=["uai"]).shape[0])
     res = {}
@@ -171,8 +200,11 @@ def main() -> None:
     print(f"ours: {res['ours']['seconds']:.1f} s (CPU {res['ours']['cpu']:.1f} s)", flush=True)
     res["sql"] = run_worker("sql", common + ["--out", str(work / "sql.parquet")])
     print(f"sql: {res['sql']['seconds']:.1f} s (CPU {res['sql']['cpu']:.1f} s)", flush=True)
-    fraction = args.pandas_fraction if args.pandas_fraction is not None else (
-        1.0 if events_total <= 5_000_000 else 0.2)
+    fraction = (
+        args.pandas_fraction
+        if args.pandas_fraction is not None
+        else (1.0 if events_total <= 5_000_000 else 0.2)
+    )
     ours = pd.read_parquet(work / "ours.parquet")
     uais = sorted(ours["uai"].unique())
     pandas_argv = common + ["--out", str(work / "pandas.parquet")]
@@ -201,24 +233,38 @@ def main() -> None:
     pandas_time = res["pandas"]["seconds"] * scale
     base = res["sql"]["seconds"]
     print()
-    print(f"Indicators on {events_total:,} events ({len(ours):,} result rows, "
-          f"{ours['indicator'].nunique()} indicators, {len(uais)} collèges)")
-    print(f"{'contender':<28}{'time (s)':>10}{'vs SQL':>9}{'CPU (s)':>9}{'peak MB':>10}  rows differing from ours")
-    print(f"{'ours (Ibis on DuckDB)':<28}{res['ours']['seconds']:>10.1f}{res['ours']['seconds'] / base:>9.2f}"
-          f"{res['ours']['cpu']:>9.1f}{res['ours']['peak_mb']:>10.0f}  -")
-    print(f"{'hand-written DuckDB SQL':<28}{base:>10.1f}{1:>9.2f}{res['sql']['cpu']:>9.1f}"
-          f"{res['sql']['peak_mb']:>10.0f}  {sql_diff}")
+    print(
+        f"Indicators on {events_total:,} events ({len(ours):,} result rows, "
+        f"{ours['indicator'].nunique()} indicators, {len(uais)} collèges)"
+    )
+    print(
+        f"{'contender':<28}{'time (s)':>10}{'vs SQL':>9}{'CPU (s)':>9}{'peak MB':>10}  rows differing from ours"
+    )
+    print(
+        f"{'ours (Ibis on DuckDB)':<28}{res['ours']['seconds']:>10.1f}{res['ours']['seconds'] / base:>9.2f}"
+        f"{res['ours']['cpu']:>9.1f}{res['ours']['peak_mb']:>10.0f}  -"
+    )
+    print(
+        f"{'hand-written DuckDB SQL':<28}{base:>10.1f}{1:>9.2f}{res['sql']['cpu']:>9.1f}"
+        f"{res['sql']['peak_mb']:>10.0f}  {sql_diff}"
+    )
     label = "pandas" if fraction >= 1 else f"pandas (extrapolated ×{scale:.2f})"
-    print(f"{label:<28}{pandas_time:>10.1f}{pandas_time / base:>9.2f}{res['pandas']['cpu'] * scale:>9.1f}"
-          f"{res['pandas']['peak_mb']:>10.0f}  {pd_diff}")
+    print(
+        f"{label:<28}{pandas_time:>10.1f}{pandas_time / base:>9.2f}{res['pandas']['cpu'] * scale:>9.1f}"
+        f"{res['pandas']['peak_mb']:>10.0f}  {pd_diff}"
+    )
     if fraction < 1:
-        print(f"  pandas ran on {len(chosen)} of {len(uais)} collèges ({sub_events:,} events) in "
-              f"{res['pandas']['seconds']:.1f} s; its time is extrapolated linearly by the event count; "
-              f"its peak memory is that of the subset run.")
+        print(
+            f"  pandas ran on {len(chosen)} of {len(uais)} collèges ({sub_events:,} events) in "
+            f"{res['pandas']['seconds']:.1f} s; its time is extrapolated linearly by the event count; "
+            f"its peak memory is that of the subset run."
+        )
     print("load average at the end (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"ours / SQL = {res['ours']['seconds'] / base:.2f} (target ≤ 1.5); "
-          f"pandas / ours = {pandas_time / res['ours']['seconds']:.1f} (target ≥ 5); "
-          f"referential comparison (pandas, after ours): {res['ours']['referential_seconds']} s")
+    print(
+        f"ours / SQL = {res['ours']['seconds'] / base:.2f} (target ≤ 1.5); "
+        f"pandas / ours = {pandas_time / res['ours']['seconds']:.1f} (target ≥ 5); "
+        f"referential comparison (pandas, after ours): {res['ours']['referential_seconds']} s"
+    )
 
 
 if __name__ == "__main__":

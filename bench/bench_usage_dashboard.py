@@ -67,10 +67,12 @@ def main() -> None:
     rows = len(store.load(args.departement).indicators)
     print(f"entrepôt {path} : {rows} lignes d'indicateurs")
     print(f"{'mesure':<42}{'médiane (s)':>12}{'rapport':>10}")
-    for name, value in [("base : compute_indicators à chaque vue", baseline),
-                        ("cache : lecture du Parquet", cached_file),
-                        ("cache : copie en mémoire", cached_memory),
-                        ("page complète (cache chaud)", page)]:
+    for name, value in [
+        ("base : compute_indicators à chaque vue", baseline),
+        ("cache : lecture du Parquet", cached_file),
+        ("cache : copie en mémoire", cached_memory),
+        ("page complète (cache chaud)", page),
+    ]:
         print(f"{name:<42}{value:>12.4f}{baseline / value:>9.0f}×")
 
 

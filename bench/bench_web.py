@@ -58,8 +58,9 @@ def opener_with_login(base: str) -> tuple[urllib.request.OpenerDirector, http.co
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.open(f"{base}/compte/connexion/").read()
     token = next(c.value for c in jar if c.name == "csrftoken")
-    body = urllib.parse.urlencode({"username": "loiret@demo.numeduc.fr", "password": "numeduc-demo",
-                                   "csrfmiddlewaretoken": token}).encode()
+    body = urllib.parse.urlencode(
+        {"username": "loiret@demo.numeduc.fr", "password": "numeduc-demo", "csrfmiddlewaretoken": token}
+    ).encode()
     request = urllib.request.Request(f"{base}/compte/connexion/", data=body, headers={"Referer": base + "/"})
     opener.open(request).read()
     if not any(c.name == "sessionid" for c in jar):
@@ -96,8 +97,12 @@ def hammer(opener, url: str, seconds: float, clients: int) -> dict:
         t.join()
     elapsed = time.monotonic() - started
     ordered = sorted(latencies)
-    return {"rps": len(ordered) / elapsed, "p50": statistics.median(ordered) * 1000,
-            "p95": percentile(ordered, 0.95) * 1000, "p99": percentile(ordered, 0.99) * 1000}
+    return {
+        "rps": len(ordered) / elapsed,
+        "p50": statistics.median(ordered) * 1000,
+        "p95": percentile(ordered, 0.95) * 1000,
+        "p99": percentile(ordered, 0.99) * 1000,
+    }
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -111,17 +116,34 @@ def _ms(text: str) -> float:
 def run_wrk(url: str, seconds: float, clients: int, cookie: str) -> dict:
     """One wrk run (1 thread: the client needs far less than a core; `clients` connections)."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
-         "-H", f"Cookie: {cookie}", url],
-        check=True, capture_output=True, text=True, timeout=seconds + 60,
+        [
+            "wrk",
+            "-t1",
+            f"-c{clients}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
     ).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         raise SystemExit(f"wrk : réponses en erreur pour {url}\n{out}")
     percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.M))
     if "99" not in percentiles:
         raise SystemExit(f"wrk : sortie inattendue pour {url}\n{out}")
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": _ms(percentiles["50"]), "p95": float("nan"), "p99": _ms(percentiles["99"])}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(percentiles["50"]),
+        "p95": float("nan"),
+        "p99": _ms(percentiles["99"]),
+    }
 
 
 def wait_until_up(base: str) -> None:
@@ -140,7 +162,9 @@ def print_table(title: str, rows: list[tuple[str, dict]]) -> None:
     print(f"{'URL':40s} {'req/s':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'ratio / statique':>17s}")
     for label, r in rows:
         p95 = "" if r["p95"] != r["p95"] else f"{r['p95']:8.1f}"
-        print(f"{label:40s} {r['rps']:8.1f} {r['p50']:8.1f} {p95:>8s} {r['p99']:8.1f} {baseline / r['rps']:17.1f}")
+        print(
+            f"{label:40s} {r['rps']:8.1f} {r['p50']:8.1f} {p95:>8s} {r['p99']:8.1f} {baseline / r['rps']:17.1f}"
+        )
 
 
 def main() -> None:
@@ -152,9 +176,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-wrk", action="store_true", help="Python client only")
     parser.add_argument("--no-python", action="store_true", help="wrk only")
-    parser.add_argument("--var", help="demo instance (NUMEDUC_VAR_DIR) to reuse; made by `numeduc demo setup` if empty")
-    parser.add_argument("--src", help="serve this copy of src/ instead (e.g. `git archive` of an older commit), "
-                        "to measure before and after with the same script")
+    parser.add_argument(
+        "--var", help="demo instance (NUMEDUC_VAR_DIR) to reuse; made by `numeduc demo setup` if empty"
+    )
+    parser.add_argument(
+        "--src",
+        help="serve this copy of src/ instead (e.g. `git archive` of an older commit), "
+        "to measure before and after with the same script",
+    )
     parser.add_argument("--only", nargs="*", help="paths to measure (the static baseline is always measured)")
     args = parser.parse_args()
     use_wrk = not args.no_wrk and shutil.which("wrk") is not None
@@ -169,12 +198,28 @@ def main() -> None:
     if not (Path(var) / "demo-secret-key").is_file():
         subprocess.run([str(NUMEDUC), "demo", "setup"], env=env, check=True, stdout=subprocess.DEVNULL)
     # --quiet: no access log, whose formatting and writing would be measured with every page.
-    server = subprocess.Popen([str(NUMEDUC), "serve", "--quiet", "--port", str(args.port), "--workers",
-                               str(args.workers), "--threads", str(args.threads)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            str(NUMEDUC),
+            "serve",
+            "--quiet",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{args.port}"
-    urls = {label: path for i, (label, path) in enumerate(URLS.items())
-            if i == 0 or not args.only or path in args.only}
+    urls = {
+        label: path
+        for i, (label, path) in enumerate(URLS.items())
+        if i == 0 or not args.only or path in args.only
+    }
     load_start = os.getloadavg()
     python_rows, wrk_rows = [], []
     try:
@@ -194,10 +239,12 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     load_end = os.getloadavg()
-    header = (f"gunicorn {args.workers} workers x {args.threads} thread(s), {args.clients} clients, "
-              f"{args.seconds:.0f} s par URL, SQLite, démo ; {os.cpu_count()} cœurs ; charge (1, 5, 15 min) "
-              f"au début {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}, "
-              f"à la fin {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
+    header = (
+        f"gunicorn {args.workers} workers x {args.threads} thread(s), {args.clients} clients, "
+        f"{args.seconds:.0f} s par URL, SQLite, démo ; {os.cpu_count()} cœurs ; charge (1, 5, 15 min) "
+        f"au début {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}, "
+        f"à la fin {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}"
+    )
     print(header)
     if python_rows:
         print_table("client Python (urllib, threads)", python_rows)

@@ -22,7 +22,11 @@ def baseline(scenario, frame) -> Decimal:
     total = Decimal(0)
     for code, group in frame.groupby("departement_code"):
         pupils = group["pupils"]
-        fill = int(Decimal(str(pupils.mean())).to_integral_value(rounding="ROUND_HALF_UP")) if pupils.notna().any() else int(scenario["pupils"])
+        fill = (
+            int(Decimal(str(pupils.mean())).to_integral_value(rounding="ROUND_HALF_UP"))
+            if pupils.notna().any()
+            else int(scenario["pupils"])
+        )
         dept = Decimal(0)
         for value in pupils.fillna(fill).astype(int):
             dept += simulate(scenario.replace(values={"pupils": int(value)})).total_per_year_exact
@@ -33,7 +37,13 @@ def baseline(scenario, frame) -> Decimal:
 def current(scenario, frame) -> Decimal:
     from numeduc.budget import simulate_departement
 
-    return sum((simulate_departement(scenario, code, frame).total_per_year for code in sorted(frame["departement_code"].unique())), Decimal(0))
+    return sum(
+        (
+            simulate_departement(scenario, code, frame).total_per_year
+            for code in sorted(frame["departement_code"].unique())
+        ),
+        Decimal(0),
+    )
 
 
 def timed(function, *args, repeat: int) -> tuple[float, Decimal]:
@@ -55,7 +65,9 @@ def main() -> None:
 
     scenario = load_preset("livre-blanc-2017")
     frame = colleges(public_only=True)
-    print(f"{len(frame)} collèges publics, {frame['departement_code'].nunique()} départements, médiane de {args.repeat} passes")
+    print(
+        f"{len(frame)} collèges publics, {frame['departement_code'].nunique()} départements, médiane de {args.repeat} passes"
+    )
 
     base_time, base_total = timed(baseline, scenario, frame, repeat=args.repeat)
     cur_time, cur_total = timed(current, scenario, frame, repeat=args.repeat)

@@ -31,6 +31,7 @@ NUMEDUC = ROOT / ".venv" / "bin" / "numeduc"
 
 # -- the server -----------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -45,9 +46,24 @@ class Server:
     def start(self) -> None:
         log = open(Path(self.env["NUMEDUC_VAR_DIR"]) / "server.log", "ab")
         self.process = subprocess.Popen(
-            [str(NUMEDUC), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
-             "--threads", str(self.threads), "--quiet"],
-            env=self.env, stdout=log, stderr=log, start_new_session=True)
+            [
+                str(NUMEDUC),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--quiet",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -70,7 +86,6 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-
 class ThrowawayPostgres:
     """A PostgreSQL 15 cluster in a temporary directory, run as ``postgres`` (as in .ci/run)."""
 
@@ -81,12 +96,35 @@ class ThrowawayPostgres:
         shutil.chown(self.data, "postgres", "postgres")
         shutil.chown(self.sock, "postgres", "postgres")
         self.port = free_port()
-        run = lambda *cmd: subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True,  # noqa: E731
-                                          stdout=subprocess.DEVNULL)
-        run(str(self.BIN / "initdb"), "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-            "--locale=C.UTF-8", "--no-sync")
-        run(str(self.BIN / "pg_ctl"), "-D", self.data, "-l", f"{self.data}/log", "-w", "-o",
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sock} -c max_connections=300", "start")
+        run = lambda *cmd: subprocess.run(
+            ["runuser", "-u", "postgres", "--", *cmd],
+            check=True,  # noqa: E731
+            stdout=subprocess.DEVNULL,
+        )
+        run(
+            str(self.BIN / "initdb"),
+            "-D",
+            self.data,
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+        run(
+            str(self.BIN / "pg_ctl"),
+            "-D",
+            self.data,
+            "-l",
+            f"{self.data}/log",
+            "-w",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sock} -c max_connections=300",
+            "start",
+        )
         self._run = run
         return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
@@ -96,13 +134,24 @@ class ThrowawayPostgres:
         shutil.rmtree(self.sock, ignore_errors=True)
 
 
-
-async def http(port: int, method: str, path: str, cookies: str, body: bytes = b"", headers: dict | None = None,
-               timeout: float = 60) -> tuple[int, dict, bytes]:
+async def http(
+    port: int,
+    method: str,
+    path: str,
+    cookies: str,
+    body: bytes = b"",
+    headers: dict | None = None,
+    timeout: float = 60,
+) -> tuple[int, dict, bytes]:
     reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
     try:
-        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Cookie: {cookies}",
-                 f"Content-Length: {len(body)}", "Connection: close"]
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: 127.0.0.1:{port}",
+            f"Cookie: {cookies}",
+            f"Content-Length: {len(body)}",
+            "Connection: close",
+        ]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
         await writer.drain()
@@ -119,8 +168,6 @@ async def http(port: int, method: str, path: str, cookies: str, body: bytes = b"
         name, _, value = line.partition(":")
         response_headers[name.strip().lower()] = value.strip()
     return status, response_headers, payload
-
-
 
 
 def run_async(coroutine):
@@ -147,16 +194,28 @@ def run_async(coroutine):
 class LiveNumeduc:
     """Context manager: ``with LiveNumeduc() as live: live.run_django(file, "func", spec)``."""
 
-    def __init__(self, *, postgres_url: str | None = None, workers: int = 2, threads: int = 4, keep: bool = False,
-                 label: str = "live"):
+    def __init__(
+        self,
+        *,
+        postgres_url: str | None = None,
+        workers: int = 2,
+        threads: int = 4,
+        keep: bool = False,
+        label: str = "live",
+    ):
         self.postgres_url = postgres_url if postgres_url is not None else os.environ.get("DATABASE_URL")
         self.workers, self.threads, self.keep, self.label = workers, threads, keep, label
         self.database_name: str | None = None
 
-    def __enter__(self) -> "LiveNumeduc":
+    def __enter__(self) -> LiveNumeduc:
         self.work = Path(tempfile.mkdtemp(prefix=f"numeduc-{self.label}-"))
-        self.env = {**os.environ, "NUMEDUC_VAR_DIR": str(self.work), "NUMEDUC_SECRET_KEY": secrets.token_urlsafe(50),
-                    "NUMEDUC_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT / "src")}
+        self.env = {
+            **os.environ,
+            "NUMEDUC_VAR_DIR": str(self.work),
+            "NUMEDUC_SECRET_KEY": secrets.token_urlsafe(50),
+            "NUMEDUC_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT / "src"),
+        }
         self.env.pop("DATABASE_URL", None)
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         if self.postgres_url:
@@ -184,8 +243,12 @@ class LiveNumeduc:
         instance's database, in a child process; returns its result."""
         spec_path = self.work / f"{function}-{secrets.token_hex(3)}.json"
         spec_path.write_text(json.dumps(spec))
-        out = subprocess.run([str(PYTHON), __file__, str(file), function, str(spec_path)], env=self.env,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [str(PYTHON), __file__, str(file), function, str(spec_path)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
         if out.returncode != 0:
             raise RuntimeError(f"{function} a échoué :\n{out.stderr[-4000:]}")
         return json.loads(out.stdout.strip().splitlines()[-1])

@@ -9,16 +9,27 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from numeduc.usage import calendar as ucal
 from numeduc.usage import warehouse as wh
 from numeduc.usage.indicators import (
-    DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, POPULATION_COLUMNS, calendar_frame, school_days_frame,
+    DUCKDB_MEMORY_LIMIT,
+    DUCKDB_THREADS,
+    POPULATION_COLUMNS,
+    calendar_frame,
+    school_days_frame,
     school_weeks_frame,
 )
-from numeduc.usage import calendar as ucal
 from numeduc.usage.schemas import SERVICE_CATEGORIES
 
-KINDS = ["establishments", "service_catalog", "ent_accounts_snapshot", "ent_events",
-         "mdm_devices", "mdm_checkins", "wifi_sessions"]
+KINDS = [
+    "establishments",
+    "service_catalog",
+    "ent_accounts_snapshot",
+    "ent_events",
+    "mdm_devices",
+    "mdm_checkins",
+    "wifi_sessions",
+]
 
 
 def _files(warehouse, kind):
@@ -26,39 +37,61 @@ def _files(warehouse, kind):
 
 
 def dimensions(warehouse, uais=None):
-    est = duckdb.sql(f"SELECT * FROM read_parquet({_files(warehouse, 'establishments')}, "
-                     "hive_partitioning=false)").df()
+    est = duckdb.sql(
+        f"SELECT * FROM read_parquet({_files(warehouse, 'establishments')}, hive_partitioning=false)"
+    ).df()
     est = est.sort_values("school_year").drop_duplicates("uai", keep="last").reset_index(drop=True)
     if uais is not None:
         est = est[est["uai"].isin(uais)].reset_index(drop=True)
-    months = sorted(duckdb.sql(
-        f"SELECT DISTINCT strftime(ts, '%Y-%m') m FROM read_parquet({_files(warehouse, 'ent_events')}, "
-        "hive_partitioning=false)").df()["m"])
-    pops = pd.DataFrame([(r.uai, p, int(getattr(r, c))) for r in est.itertuples(index=False)
-                         for p, c in POPULATION_COLUMNS.items()], columns=["uai", "profile", "population"])
+    months = sorted(
+        duckdb.sql(
+            f"SELECT DISTINCT strftime(ts, '%Y-%m') m FROM read_parquet({_files(warehouse, 'ent_events')}, "
+            "hive_partitioning=false)"
+        ).df()["m"]
+    )
+    pops = pd.DataFrame(
+        [
+            (r.uai, p, int(getattr(r, c)))
+            for r in est.itertuples(index=False)
+            for p, c in POPULATION_COLUMNS.items()
+        ],
+        columns=["uai", "profile", "population"],
+    )
     return est, months, pops, calendar_frame(est, months), school_days_frame(est, months)
 
 
 def week_dimensions(est, months):
     """School weeks per collège and month, and each collège's standard UTC offset (seconds)."""
-    offsets = pd.DataFrame({"uai": est["uai"], "off": [ucal.standard_offset_s(d, int(months[0][:4]))
-                                                       for d in est["departement"]]})
+    offsets = pd.DataFrame(
+        {
+            "uai": est["uai"],
+            "off": [ucal.standard_offset_s(d, int(months[0][:4])) for d in est["departement"]],
+        }
+    )
     return school_weeks_frame(est, months), offsets
 
 
 # The same algorithms as numeduc.usage.indicators, written by hand: a category bit mask per
 # event (bit i = SERVICE_CATEGORIES[i]), months as integers YYYYMM, sessions keyed by
 # (session_id, gap number), peak concurrency by a sweep over each client's merged sessions.
-MASK = "CASE coalesce(e.service_category, c.service_category, 'autre') " + " ".join(
-    f"WHEN '{c}' THEN {1 << i}" for i, c in enumerate(SERVICE_CATEGORIES)) + " ELSE 0 END"
+MASK = (
+    "CASE coalesce(e.service_category, c.service_category, 'autre') "
+    + " ".join(f"WHEN '{c}' THEN {1 << i}" for i, c in enumerate(SERVICE_CATEGORIES))
+    + " ELSE 0 END"
+)
 BIT_SUMS = ", ".join(f"sum((mask >> {i}) & 1) AS b{i}" for i in range(len(SERVICE_CATEGORIES)))
-BIT_PICK = "CASE cats.ci " + " ".join(f"WHEN {i} THEN {{t}}{i}" for i in range(len(SERVICE_CATEGORIES))) + " END"
+BIT_PICK = (
+    "CASE cats.ci " + " ".join(f"WHEN {i} THEN {{t}}{i}" for i in range(len(SERVICE_CATEGORIES))) + " END"
+)
 
-SQL = """
+SQL = (
+    """
 WITH
 ev AS MATERIALIZED (
   SELECT e.uai, e.user_id, e.profile, e.session_id,
-         CASE WHEN e.event_type IN ('ACCESS', 'CREATE', 'VIEW') THEN """ + MASK + """ ELSE 0 END AS mask,
+         CASE WHEN e.event_type IN ('ACCESS', 'CREATE', 'VIEW') THEN """
+    + MASK
+    + """ ELSE 0 END AS mask,
          year(e.ts) * 100 + month(e.ts) AS ym, CAST(epoch(e.ts) AS BIGINT) AS t_s
   FROM ent_events e LEFT JOIN catalog c ON c.source = e.source AND c.module = e.module),
 gap AS (
@@ -77,26 +110,37 @@ um AS MATERIALIZED (
   SELECT e.uai, e.profile, e.ym, e.user_id, bit_or(e.mask) AS mask,
          bit_or(1::BIGINT << ((((e.t_s + o.off) // 86400 + 3) // 7) % 8)) AS weeks
   FROM ev e JOIN offs o USING (uai) GROUP BY ALL),
-active AS (SELECT uai, profile, ym, count(*) AS active, """ + BIT_SUMS + """ FROM um GROUP BY ALL),
+active AS (SELECT uai, profile, ym, count(*) AS active, """
+    + BIT_SUMS
+    + """ FROM um GROUP BY ALL),
 regularity AS (
   SELECT u.uai, w.month, u.profile, median(bit_count(u.weeks & w.school_weeks_mask)) AS k, w.school_weeks
   FROM um u JOIN sw w ON w.uai = u.uai AND w.ym = u.ym
   WHERE u.profile IN ('ELEVE', 'PARENT', 'ENSEIGNANT', 'PERSONNEL') GROUP BY ALL),
-nsess AS (SELECT uai, profile, ym, count(*) AS sessions, """ + BIT_SUMS + """ FROM sessions GROUP BY ALL),
+nsess AS (SELECT uai, profile, ym, count(*) AS sessions, """
+    + BIT_SUMS
+    + """ FROM sessions GROUP BY ALL),
 regular AS (SELECT uai, profile, ym, count(*) AS regular FROM (
   SELECT uai, profile, ym, user_id FROM sessions GROUP BY ALL HAVING count(*) >= 8) GROUP BY ALL),
 j AS MATERIALIZED (
   SELECT p.uai, p.profile, p.population, m.month, coalesce(a.active, 0) AS active,
          coalesce(n.sessions, 0) AS sessions, coalesce(r.regular, 0) AS regular,
-         """ + ", ".join(f"coalesce(a.b{i}, 0) AS r{i}, coalesce(n.b{i}, 0) AS m{i}"
-                         for i in range(len(SERVICE_CATEGORIES))) + """
+         """
+    + ", ".join(
+        f"coalesce(a.b{i}, 0) AS r{i}, coalesce(n.b{i}, 0) AS m{i}" for i in range(len(SERVICE_CATEGORIES))
+    )
+    + """
   FROM pops p CROSS JOIN months m
   LEFT JOIN active a ON a.uai = p.uai AND a.profile = p.profile AND a.ym = m.ym
   LEFT JOIN nsess n ON n.uai = p.uai AND n.profile = p.profile AND n.ym = m.ym
   LEFT JOIN regular r ON r.uai = p.uai AND r.profile = p.profile AND r.ym = m.ym),
 jc AS (SELECT j.*, cats.category,
-              coalesce(""" + BIT_PICK.format(t="j.m") + """, 0) AS n_mix,
-              coalesce(""" + BIT_PICK.format(t="j.r") + """, 0) AS n_reach
+              coalesce("""
+    + BIT_PICK.format(t="j.m")
+    + """, 0) AS n_mix,
+              coalesce("""
+    + BIT_PICK.format(t="j.r")
+    + """, 0) AS n_reach
        FROM j CROSS JOIN cats),
 oos AS (
   SELECT e.uai, e.ym, count(*) AS n,
@@ -172,6 +216,7 @@ UNION ALL SELECT p.uai, p.month, 'bandwidth_pressure', '', pcc * 0.8 * 1.0, e.bw
 UNION ALL SELECT t.uai, t.month, 'traffic_bytes_per_pupil_day', '', b, e.pupils * sd.school_days
   FROM traffic t JOIN est e USING (uai) JOIN sd USING (uai, month)
 """
+)
 
 
 def duckdb_sql(warehouse) -> pd.DataFrame:
@@ -184,14 +229,22 @@ def duckdb_sql(warehouse) -> pd.DataFrame:
     con.execute(f"SET threads = {DUCKDB_THREADS}")
     for kind in KINDS:
         if kind != "establishments":
-            con.execute(f"CREATE VIEW {kind} AS SELECT * FROM read_parquet({_files(warehouse, kind)}, "
-                        "hive_partitioning=false, union_by_name=true)")
+            con.execute(
+                f"CREATE VIEW {kind} AS SELECT * FROM read_parquet({_files(warehouse, kind)}, "
+                "hive_partitioning=false, union_by_name=true)"
+            )
     con.execute("CREATE VIEW catalog AS SELECT source, module, service_category FROM service_catalog")
     est_small = est[["uai", "pupils", "staff", "n_aps", "bw_down_mbps"]]
-    for name, df in (("est", est_small), ("pops", pops), ("cal", cal), ("sd", sd), ("sw", sw), ("offs", offs),
-                     ("months", pd.DataFrame({"month": months, "ym": [int(m.replace("-", "")) for m in months]})),
-                     ("cats", pd.DataFrame({"category": list(SERVICE_CATEGORIES),
-                                            "ci": range(len(SERVICE_CATEGORIES))}))):
+    for name, df in (
+        ("est", est_small),
+        ("pops", pops),
+        ("cal", cal),
+        ("sd", sd),
+        ("sw", sw),
+        ("offs", offs),
+        ("months", pd.DataFrame({"month": months, "ym": [int(m.replace("-", "")) for m in months]})),
+        ("cats", pd.DataFrame({"category": list(SERVICE_CATEGORIES), "ci": range(len(SERVICE_CATEGORIES))})),
+    ):
         con.register(name, df)
     out = con.sql(SQL).df()
     out = out[out["denominator"] > 0].reset_index(drop=True)
@@ -200,6 +253,7 @@ def duckdb_sql(warehouse) -> pd.DataFrame:
 
 # --- pandas ---------------------------------------------------------------------------------------
 
+
 def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     """Same indicators with pandas (reads only the given collèges' rows when ``uais`` is set)."""
     est, months, pops, cal, sd = dimensions(warehouse, uais)
@@ -207,21 +261,44 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
 
     def read(kind, columns=None, filters=filt):
         files = wh.data_files(warehouse, kind)
-        return pd.concat([pd.read_parquet(f, columns=columns, filters=filters) for f in files],
-                         ignore_index=True)
+        return pd.concat(
+            [pd.read_parquet(f, columns=columns, filters=filters) for f in files], ignore_index=True
+        )
 
     out = []
 
     def emit(df, indicator, profile, num, den):
-        out.append(pd.DataFrame({"uai": df["uai"].to_numpy(), "month": df["month"].to_numpy(),
-                                 "indicator": indicator if isinstance(indicator, str) else indicator.to_numpy(),
-                                 "profile": profile if isinstance(profile, str) else profile.to_numpy(),
-                                 "numerator": np.asarray(num, float), "denominator": np.asarray(den, float)}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "uai": df["uai"].to_numpy(),
+                    "month": df["month"].to_numpy(),
+                    "indicator": indicator if isinstance(indicator, str) else indicator.to_numpy(),
+                    "profile": profile if isinstance(profile, str) else profile.to_numpy(),
+                    "numerator": np.asarray(num, float),
+                    "denominator": np.asarray(den, float),
+                }
+            )
+        )
 
     cat = read("service_catalog", filters=None)[["source", "module", "service_category"]].rename(
-        columns={"service_category": "cat"})
-    ev = read("ent_events", ["event_id", "ts", "uai", "user_id", "profile", "event_type", "module",
-                             "service_category", "session_id", "source"])
+        columns={"service_category": "cat"}
+    )
+    ev = read(
+        "ent_events",
+        [
+            "event_id",
+            "ts",
+            "uai",
+            "user_id",
+            "profile",
+            "event_type",
+            "module",
+            "service_category",
+            "session_id",
+            "source",
+        ],
+    )
     ev = ev.merge(cat, on=["source", "module"], how="left")
     ev["category"] = ev["service_category"].fillna(ev["cat"]).fillna("autre")
     ev = ev.drop(columns=["service_category", "cat", "module", "source"])
@@ -245,8 +322,12 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     per_user = sess.groupby(keys + ["user_id"]).size()
     regular = per_user[per_user >= 8].groupby(level=[0, 1, 2]).size().rename("regular")
     j = pops.merge(pd.DataFrame({"month": months}), how="cross")
-    j = j.join(active, on=keys).join(nsess, on=keys).join(regular, on=keys).fillna(
-        {"active": 0, "sessions": 0, "regular": 0})
+    j = (
+        j.join(active, on=keys)
+        .join(nsess, on=keys)
+        .join(regular, on=keys)
+        .fillna({"active": 0, "sessions": 0, "regular": 0})
+    )
     emit(j, "monthly_active_rate", j["profile"], j["active"], j["population"])
     emit(j, "sessions_per_user", j["profile"], j["sessions"], j["population"])
     emit(j, "sessions_per_active_user", j["profile"], j["sessions"], j["active"])
@@ -264,8 +345,9 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     emit(jr, "service_reach_" + jr["category"], jr["profile"], jr["n"], jr["population"])
     jn = jr[(jr["profile"] == "PARENT") & (jr["category"] == "notes_competences")]
     emit(jn, "parents_never_grades_share", "PARENT", jn["population"] - jn["n"], jn["population"])
-    e2 = pd.DataFrame({"uai": ev["uai"], "month": ev["month"], "day_no": ev["t_s"] // 86400,
-                       "sod": ev["t_s"] % 86400})
+    e2 = pd.DataFrame(
+        {"uai": ev["uai"], "month": ev["month"], "day_no": ev["t_s"] // 86400, "sod": ev["t_s"] % 86400}
+    )
     e2 = e2.merge(cal, on=["uai", "day_no"], how="left")
     e2["ins"] = (e2["sod"] >= e2["start_s"]) & (e2["sod"] < e2["end_s"])
     oos = e2.groupby(["uai", "month"]).agg(n=("ins", "size"), ins=("ins", "sum")).reset_index()
@@ -274,15 +356,22 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     # counted, median per collège, month and profile.
     sw, offs = week_dimensions(est, months)
     off = ev["uai"].map(offs.set_index("uai")["off"]).to_numpy()
-    uw = pd.DataFrame({"uai": ev["uai"], "profile": ev["profile"], "month": ev["month"],
-                       "user_id": ev["user_id"], "week": ((ev["t_s"].to_numpy() + off) // 86400 + 3) // 7}
-                      ).drop_duplicates()
+    uw = pd.DataFrame(
+        {
+            "uai": ev["uai"],
+            "profile": ev["profile"],
+            "month": ev["month"],
+            "user_id": ev["user_id"],
+            "week": ((ev["t_s"].to_numpy() + off) // 86400 + 3) // 7,
+        }
+    ).drop_duplicates()
     uw = uw.merge(sw[["uai", "month", "school_weeks_mask"]], on=["uai", "month"])
     uw["school"] = np.right_shift(uw["school_weeks_mask"].to_numpy(), uw["week"].to_numpy() % 8) & 1
     k = uw.groupby(["uai", "profile", "month", "user_id"])["school"].sum()
     reg = k.groupby(level=[0, 1, 2]).median().rename("k").reset_index()
-    reg = reg[reg["profile"].isin(list(POPULATION_COLUMNS))].merge(sw[["uai", "month", "school_weeks"]],
-                                                                   on=["uai", "month"])
+    reg = reg[reg["profile"].isin(list(POPULATION_COLUMNS))].merge(
+        sw[["uai", "month", "school_weeks"]], on=["uai", "month"]
+    )
     emit(reg, "weekly_regularity", reg["profile"], reg["k"], reg["school_weeks"])
     del ev, e2, usage, sc, g, uw
     b = est.merge(pd.DataFrame({"month": months}), how="cross")
@@ -298,27 +387,52 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     dev = dev[dev["status"] == "in_service"].copy()
     dev["t_day"] = pd.to_datetime(dev["snapshot_date"]).astype("datetime64[s]").astype("int64") // 86400 + 1
     dev["ck_day"] = dev["last_checkin_at"].astype("datetime64[s]").astype("int64") // 86400
-    dev.loc[dev["last_checkin_at"].isna(), "ck_day"] = -10**9
+    dev.loc[dev["last_checkin_at"].isna(), "ck_day"] = -(10**9)
     ids = dev["device_id"].unique().tolist()
-    ck = read("mdm_checkins", ["device_id", "ts"], filters=[("device_id", "in", ids)] if uais is not None else None)
+    ck = read(
+        "mdm_checkins", ["device_id", "ts"], filters=[("device_id", "in", ids)] if uais is not None else None
+    )
     wf = read("wifi_sessions")
-    seen = pd.concat([
-        pd.DataFrame({"device_id": ck["device_id"], "day_no": ck["ts"].astype("datetime64[s]").astype("int64") // 86400}),
-        pd.DataFrame({"device_id": wf["device_id"], "day_no": wf["start_ts"].astype("datetime64[s]").astype("int64") // 86400}).dropna(),
-    ]).drop_duplicates()
+    seen = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "device_id": ck["device_id"],
+                    "day_no": ck["ts"].astype("datetime64[s]").astype("int64") // 86400,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "device_id": wf["device_id"],
+                    "day_no": wf["start_ts"].astype("datetime64[s]").astype("int64") // 86400,
+                }
+            ).dropna(),
+        ]
+    ).drop_duplicates()
     ndev = dev.groupby(["uai", "month"]).size().rename("n").reset_index()
     m = dev[["uai", "month", "device_id", "t_day", "ck_day"]].merge(seen, on="device_id", how="left")
     for window, name in ((30, "device_activity_rate_30d"), (7, "device_activity_rate_7d")):
         ok = ((m["day_no"] >= m["t_day"] - window) & (m["day_no"] < m["t_day"])) | (
-            (m["ck_day"] >= m["t_day"] - window) & (m["ck_day"] < m["t_day"]))
+            (m["ck_day"] >= m["t_day"] - window) & (m["ck_day"] < m["t_day"])
+        )
         k = m[ok].groupby(["uai", "month"])["device_id"].nunique().rename("k")
         r = ndev.join(k, on=["uai", "month"]).fillna({"k": 0})
         emit(r, name, "", r["k"], r["n"])
     w = wf[wf["device_id"].notna()]
-    wd = pd.DataFrame({"device_id": w["device_id"], "month": w["start_ts"].dt.strftime("%Y-%m"),
-                       "day_no": w["start_ts"].astype("datetime64[s]").astype("int64") // 86400}).drop_duplicates()
-    used = dev[["uai", "month", "device_id"]].merge(wd, on=["device_id", "month"]).groupby(
-        ["uai", "month"]).size().rename("d")
+    wd = pd.DataFrame(
+        {
+            "device_id": w["device_id"],
+            "month": w["start_ts"].dt.strftime("%Y-%m"),
+            "day_no": w["start_ts"].astype("datetime64[s]").astype("int64") // 86400,
+        }
+    ).drop_duplicates()
+    used = (
+        dev[["uai", "month", "device_id"]]
+        .merge(wd, on=["device_id", "month"])
+        .groupby(["uai", "month"])
+        .size()
+        .rename("d")
+    )
     u = ndev.join(used, on=["uai", "month"]).fillna({"d": 0}).merge(sd, on=["uai", "month"])
     emit(u, "device_utilisation", "", u["d"], u["n"] * u["school_days"])
     # wifi
@@ -328,28 +442,52 @@ def pandas_indicators(warehouse, uais=None) -> pd.DataFrame:
     nb = np.minimum(np.maximum((s1 - 1) // 300 - b0 + 1, 1), 288).to_numpy()
     month = wf["start_ts"].dt.strftime("%Y-%m").to_numpy()
     # Peak concurrency by the same sweep as ours: each client's sessions merged, +1/-1 steps.
-    sw = pd.DataFrame({"uai": wf["uai"].to_numpy(), "month": month, "client_id": wf["client_id"].to_numpy(),
-                       "b0": b0.to_numpy(), "b_end": b0.to_numpy() + nb - 1})
+    sw = pd.DataFrame(
+        {
+            "uai": wf["uai"].to_numpy(),
+            "month": month,
+            "client_id": wf["client_id"].to_numpy(),
+            "b0": b0.to_numpy(),
+            "b_end": b0.to_numpy() + nb - 1,
+        }
+    )
     ckey = ["uai", "month", "client_id"]
     sw = sw.sort_values(ckey + ["b0", "b_end"], kind="stable")
-    prev_end = sw.groupby(ckey, sort=False, dropna=False)["b_end"].cummax().groupby(
-        [sw[k] for k in ckey], sort=False, dropna=False).shift()
+    prev_end = (
+        sw.groupby(ckey, sort=False, dropna=False)["b_end"]
+        .cummax()
+        .groupby([sw[k] for k in ckey], sort=False, dropna=False)
+        .shift()
+    )
     new = prev_end.isna() | (sw["b_end"] > prev_end)
     b_start = np.where(prev_end.isna(), sw["b0"], np.maximum(sw["b0"], prev_end.fillna(0) + 1))
     parts = sw[new]
-    steps = pd.concat([
-        pd.DataFrame({"uai": parts["uai"], "month": parts["month"], "bin": b_start[new.to_numpy()], "step": 1}),
-        pd.DataFrame({"uai": parts["uai"], "month": parts["month"], "bin": parts["b_end"] + 1, "step": -1}),
-    ])
+    steps = pd.concat(
+        [
+            pd.DataFrame(
+                {"uai": parts["uai"], "month": parts["month"], "bin": b_start[new.to_numpy()], "step": 1}
+            ),
+            pd.DataFrame(
+                {"uai": parts["uai"], "month": parts["month"], "bin": parts["b_end"] + 1, "step": -1}
+            ),
+        ]
+    )
     per_bin = steps.groupby(["uai", "month", "bin"])["step"].sum()  # sorted by bin within collège-month
     per_bin = per_bin.groupby(level=[0, 1]).cumsum()
     pcc = per_bin.groupby(level=[0, 1]).max().rename("pcc").reset_index().merge(est, on="uai")
     emit(pcc, "peak_concurrent_clients", "", pcc["pcc"], np.ones(len(pcc)))
     emit(pcc, "peak_concurrent_clients_per_ap", "", pcc["pcc"], pcc["n_aps"])
     emit(pcc, "bandwidth_pressure", "", pcc["pcc"] * 0.8 * 1.0, pcc["bw_down_mbps"])
-    tr = pd.DataFrame({"uai": wf["uai"], "month": month,
-                       "b": wf["rx_bytes"].fillna(0) + wf["tx_bytes"].fillna(0)}).groupby(
-        ["uai", "month"])["b"].sum().reset_index().merge(est, on="uai").merge(sd, on=["uai", "month"])
+    tr = (
+        pd.DataFrame(
+            {"uai": wf["uai"], "month": month, "b": wf["rx_bytes"].fillna(0) + wf["tx_bytes"].fillna(0)}
+        )
+        .groupby(["uai", "month"])["b"]
+        .sum()
+        .reset_index()
+        .merge(est, on="uai")
+        .merge(sd, on=["uai", "month"])
+    )
     emit(tr, "traffic_bytes_per_pupil_day", "", tr["b"], tr["pupils"] * tr["school_days"])
     res = pd.concat(out, ignore_index=True)
     return res[res["denominator"] > 0].reset_index(drop=True)

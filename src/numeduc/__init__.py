@@ -1,2 +1,3 @@
 """numeduc: pilotage du numérique éducatif des départements."""
+
 __version__ = "0.1.0"

@@ -9,7 +9,7 @@ its source and year.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -39,7 +39,7 @@ def _open(name: str):
     return resources.files(REFERENCE_PACKAGE).joinpath(name).open("r", encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str, text_columns: tuple[str, ...]) -> pd.DataFrame:
     with _open(name) as handle:
         return pd.read_csv(handle, dtype={c: "string" for c in text_columns}, keep_default_na=True)
@@ -53,7 +53,9 @@ def departements() -> pd.DataFrame:
 
 def academies() -> pd.DataFrame:
     """One row per département: its académie and région académique (school year 2017-2018)."""
-    return _read("academies.csv", ("departement_code", "academie_code", "region_academique_code", "source_uai")).copy()
+    return _read(
+        "academies.csv", ("departement_code", "academie_code", "region_academique_code", "source_uai")
+    ).copy()
 
 
 def colleges(*, public_only: bool = False) -> pd.DataFrame:
@@ -67,7 +69,7 @@ def colleges(*, public_only: bool = False) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=None)
+@cache
 def column_info(dataset: str) -> dict[str, ColumnInfo]:
     """Metadata of every column of ``dataset`` (``departements``, ``academies``, ``colleges``)."""
     with _open(f"{dataset}.columns.csv") as handle:
@@ -87,9 +89,21 @@ def column_info(dataset: str) -> dict[str, ColumnInfo]:
 
 # Plain-French labels and short citations of the indicators users see.
 INDICATOR_LABELS = {
-    "density": ("Densité de population", "hab./km²", "Insee, population municipale 2014 rapportée à la superficie (géographie 2024)"),
-    "poverty_rate": ("Taux de pauvreté", "%", "Insee, Filosofi, revenus 2013 (seuil de 60 % du niveau de vie médian)"),
-    "population_growth": ("Évolution de la population 2005-2015", "%", "Insee, estimations de population au 1er janvier 2005 et 2015"),
+    "density": (
+        "Densité de population",
+        "hab./km²",
+        "Insee, population municipale 2014 rapportée à la superficie (géographie 2024)",
+    ),
+    "poverty_rate": (
+        "Taux de pauvreté",
+        "%",
+        "Insee, Filosofi, revenus 2013 (seuil de 60 % du niveau de vie médian)",
+    ),
+    "population_growth": (
+        "Évolution de la population 2005-2015",
+        "%",
+        "Insee, estimations de population au 1er janvier 2005 et 2015",
+    ),
     "share_0_19": ("Part des 0-19 ans", "%", "Insee, estimations de population au 1er janvier 2015"),
     "population": ("Population", "hab.", "Insee, population municipale 2014"),
 }

@@ -88,7 +88,9 @@ def read_limited(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source
     with open(path, "rb") as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _too_big(len(data), max_bytes, source if source is not None else Path(path).name, truncated=True)
+        raise _too_big(
+            len(data), max_bytes, source if source is not None else Path(path).name, truncated=True
+        )
     return data
 
 
@@ -255,12 +257,16 @@ def _compose_events(loader: _BoundedLoader, source: str, max_depth: int, allow_a
             if not allow_aliases:
                 raise UnsafeYamlError(
                     f"les alias YAML (*{event.anchor}) ne sont pas acceptés : recopiez la valeur",
-                    source=source, line=_line(event.start_mark), path=_open_path(stack),
+                    source=source,
+                    line=_line(event.start_mark),
+                    path=_open_path(stack),
                 )
             if event.anchor not in anchors:
                 raise UnsafeYamlError(
                     f"alias YAML *{event.anchor} sans ancre &{event.anchor} avant lui",
-                    source=source, line=_line(event.start_mark), path=_open_path(stack),
+                    source=source,
+                    line=_line(event.start_mark),
+                    path=_open_path(stack),
                 )
             node = anchors[event.anchor]
         else:
@@ -269,12 +275,16 @@ def _compose_events(loader: _BoundedLoader, source: str, max_depth: int, allow_a
                 if not allow_aliases:
                     raise UnsafeYamlError(
                         f"les ancres YAML (&{anchor}) ne sont pas acceptées : recopiez la valeur",
-                        source=source, line=_line(event.start_mark), path=_open_path(stack),
+                        source=source,
+                        line=_line(event.start_mark),
+                        path=_open_path(stack),
                     )
                 if anchor in anchors:
                     raise UnsafeYamlError(
                         f"ancre YAML &{anchor} déjà définie (ligne {_line(anchors[anchor].start_mark)})",
-                        source=source, line=_line(event.start_mark), path=_open_path(stack),
+                        source=source,
+                        line=_line(event.start_mark),
+                        path=_open_path(stack),
                     )
             tag = event.tag
             if isinstance(event, ScalarEvent):
@@ -314,7 +324,8 @@ def _compose_events(loader: _BoundedLoader, source: str, max_depth: int, allow_a
         event = loader.get_event()
         raise UnsafeYamlError(
             "un seul document YAML attendu par fichier (retirez le second « --- »)",
-            source=source, line=_line(event.start_mark),
+            source=source,
+            line=_line(event.start_mark),
         )
     loader.get_event()
     return root
@@ -336,11 +347,14 @@ def _check_expansion(root: Node, source: str, max_depth: int, max_nodes: int) ->
             on_path.discard(key)
             sizes[key] = 1 + sum(sizes[id(c)] for c in children)
             # Depth counts collections, as on the event stream: a scalar adds nothing.
-            depths[key] = 0 if isinstance(node, ScalarNode) else 1 + max((depths[id(c)] for c in children), default=0)
+            depths[key] = (
+                0 if isinstance(node, ScalarNode) else 1 + max((depths[id(c)] for c in children), default=0)
+            )
             if sizes[key] > max_nodes:
                 raise UnsafeYamlError(
                     f"une fois les alias développés, le document aurait plus de {fr_number(max_nodes)} valeurs",
-                    source=source, line=_line(node.start_mark),
+                    source=source,
+                    line=_line(node.start_mark),
                 )
             if depths[key] > max_depth:
                 raise _depth_error(node.start_mark, max_depth, source)
@@ -348,14 +362,20 @@ def _check_expansion(root: Node, source: str, max_depth: int, max_nodes: int) ->
         if key in sizes:
             continue
         if key in on_path:
-            raise UnsafeYamlError("alias YAML récursif (une valeur se contient elle-même)",
-                                  source=source, line=_line(node.start_mark))
+            raise UnsafeYamlError(
+                "alias YAML récursif (une valeur se contient elle-même)",
+                source=source,
+                line=_line(node.start_mark),
+            )
         on_path.add(key)
         todo.append((node, True))
         for child in children:
             if id(child) in on_path:
-                raise UnsafeYamlError("alias YAML récursif (une valeur se contient elle-même)",
-                                      source=source, line=_line(child.start_mark))
+                raise UnsafeYamlError(
+                    "alias YAML récursif (une valeur se contient elle-même)",
+                    source=source,
+                    line=_line(child.start_mark),
+                )
             if id(child) not in sizes:
                 todo.append((child, False))
 
@@ -420,8 +440,12 @@ def safe_load(
 ) -> object:
     """``yaml.safe_load`` with the limits of this module; raises only ``UnsafeYamlError``."""
     node = compose_safely(
-        text, source=source, max_bytes=max_bytes, max_depth=max_depth,
-        allow_aliases=allow_aliases, max_nodes=max_nodes,
+        text,
+        source=source,
+        max_bytes=max_bytes,
+        max_depth=max_depth,
+        allow_aliases=allow_aliases,
+        max_nodes=max_nodes,
     )
     return construct(node, source=source)
 
@@ -453,5 +477,10 @@ def safe_load_file(
     except OSError as exc:
         raise UnsafeYamlError(f"fichier illisible ({exc.strerror or exc})", source=label) from None
     return safe_load(
-        data, source=label, max_bytes=max_bytes, max_depth=max_depth, allow_aliases=allow_aliases, max_nodes=max_nodes
+        data,
+        source=label,
+        max_bytes=max_bytes,
+        max_depth=max_depth,
+        allow_aliases=allow_aliases,
+        max_nodes=max_nodes,
     )

@@ -15,10 +15,18 @@ from numeduc.analysis import campaign as c
 from numeduc.analysis.profile import MIN_GROUP
 
 ITEMS = {
-    1: "f01_maturite_equipes", 2: "f02_evaluation_suivi", 3: "f03_accompagnement_utilisateurs",
-    4: "f04_infrastructure_internet", 5: "f05_infrastructure_wifi", 6: "f06_clarte_responsabilites",
-    7: "f07_budget_par_eleve", 8: "f08_securisation_usages", 9: "f09_maitrise_parc",
-    10: "f10_utilisation_equipements", 11: "f11_maturite_personnel", 12: "f12_cooperation_etat",
+    1: "f01_maturite_equipes",
+    2: "f02_evaluation_suivi",
+    3: "f03_accompagnement_utilisateurs",
+    4: "f04_infrastructure_internet",
+    5: "f05_infrastructure_wifi",
+    6: "f06_clarte_responsabilites",
+    7: "f07_budget_par_eleve",
+    8: "f08_securisation_usages",
+    9: "f09_maitrise_parc",
+    10: "f10_utilisation_equipements",
+    11: "f11_maturite_personnel",
+    12: "f12_cooperation_etat",
     13: "f13_cooperation_etablissements",
 }
 
@@ -26,10 +34,15 @@ ITEMS = {
 def departements_for(codes) -> pd.DataFrame:
     rng = np.random.default_rng(7)
     n = len(codes)
-    return pd.DataFrame({
-        "density": rng.uniform(20, 800, n), "poverty_rate": rng.uniform(10, 25, n),
-        "population_growth": rng.uniform(-3, 12, n), "share_0_19": rng.uniform(20, 28, n),
-    }, index=list(codes))
+    return pd.DataFrame(
+        {
+            "density": rng.uniform(20, 800, n),
+            "poverty_rate": rng.uniform(10, 25, n),
+            "population_growth": rng.uniform(-3, 12, n),
+            "share_0_19": rng.uniform(20, 28, n),
+        },
+        index=list(codes),
+    )
 
 
 def constructed_answers(n: int = 40, seed: int = 1) -> pd.DataFrame:
@@ -114,8 +127,18 @@ def test_crosstab_counts_and_kendall_test_match_scipy():
     rng = np.random.default_rng(3)
     outcome = pd.Series(rng.integers(1, 5, 30).astype(float))
     grouping = pd.Series(np.clip(outcome + rng.integers(-1, 2, 30), 1, 4))
-    tab = c.cross_tab("k", "t", outcome, grouping, order=[1.0, 2.0, 3.0, 4.0], outcome_label="o",
-                      grouping_label="g", rising="ça monte", falling="ça baisse", pair="o et g")
+    tab = c.cross_tab(
+        "k",
+        "t",
+        outcome,
+        grouping,
+        order=[1.0, 2.0, 3.0, 4.0],
+        outcome_label="o",
+        grouping_label="g",
+        rising="ça monte",
+        falling="ça baisse",
+        pair="o et g",
+    )
     expected = pd.crosstab(grouping, outcome)
     assert tab.table.to_numpy().sum() == 30 == tab.n
     for g in expected.index:
@@ -132,10 +155,21 @@ def test_crosstab_counts_and_kendall_test_match_scipy():
 def test_two_group_crosstab_uses_mann_whitney_as_scipy():
     outcome = pd.Series([1, 2, 2, 3, 3, 4, 4, 4, 1, 1, 2, 2, 3, 1], dtype=float)
     grouping = pd.Series(["bas"] * 8 + ["haut"] * 6)
-    tab = c.cross_tab("k", "t", outcome, grouping, order=["bas", "haut"], outcome_label="o", grouping_label="g",
-                      rising="monte", falling="baisse", pair="o et g")
-    res = sps.mannwhitneyu(outcome[:8], outcome[8:], use_continuity=True, alternative="two-sided",
-                           method="asymptotic")
+    tab = c.cross_tab(
+        "k",
+        "t",
+        outcome,
+        grouping,
+        order=["bas", "haut"],
+        outcome_label="o",
+        grouping_label="g",
+        rising="monte",
+        falling="baisse",
+        pair="o et g",
+    )
+    res = sps.mannwhitneyu(
+        outcome[:8], outcome[8:], use_continuity=True, alternative="two-sided", method="asymptotic"
+    )
     assert tab.test == "Mann-Whitney"
     assert tab.p_value == pytest.approx(res.pvalue, rel=1e-9)
     # Sign convention: positive when the outcome rises with the grouping (here it falls).
@@ -146,8 +180,18 @@ def test_two_group_crosstab_uses_mann_whitney_as_scipy():
 def test_non_significant_crosstab_says_so_and_does_not_claim_a_link():
     outcome = pd.Series([1, 2, 3, 4] * 5, dtype=float)
     grouping = pd.Series([1, 2, 3, 4, 2, 3, 4, 1, 3, 4, 1, 2, 4, 1, 2, 3, 1, 2, 3, 4], dtype=float)
-    tab = c.cross_tab("k", "t", outcome, grouping, order=[1.0, 2.0, 3.0, 4.0], outcome_label="o",
-                      grouping_label="g", rising="monte", falling="baisse", pair="o et g")
+    tab = c.cross_tab(
+        "k",
+        "t",
+        outcome,
+        grouping,
+        order=[1.0, 2.0, 3.0, 4.0],
+        outcome_label="o",
+        grouping_label="g",
+        rising="monte",
+        falling="baisse",
+        pair="o et g",
+    )
     assert tab.p_value >= 0.05
     assert "non significatif" in tab.sentence and "Pas de lien démontré" in tab.sentence
 
@@ -163,9 +207,12 @@ def test_paper_crosstabs_budget_bands_and_missing_budget():
     budget = tabs["budget"]
     assert list(budget.table.index) == ["< 50 €", "50-75 €", "75-100 €", "> 100 €"]
     assert budget.n == 19
-    totals = answers[["budget_investissement_par_eleve", "budget_fonctionnement_par_eleve"]].sum(axis=1, min_count=2)
+    totals = answers[["budget_investissement_par_eleve", "budget_fonctionnement_par_eleve"]].sum(
+        axis=1, min_count=2
+    )
     assert budget.table.sum(axis=1).tolist() == [
-        int(((totals >= lo) & (totals < hi)).sum()) for _, lo, hi in c.BUDGET_BANDS]
+        int(((totals >= lo) & (totals < hi)).sum()) for _, lo, hi in c.BUDGET_BANDS
+    ]
     assert list(tabs["evaluation"].table.index) == ["niveau 1", "niveau 2", "niveau 3", "niveau 4"]
 
 
@@ -194,9 +241,18 @@ def test_minimum_group_rule_masks_small_peer_groups():
 
 
 def test_crosstab_below_minimum_is_not_computed():
-    tab = c.cross_tab("k", "t", pd.Series([1.0, 2.0, 3.0, 4.0]), pd.Series([1.0, 2.0, 3.0, 4.0]),
-                      order=[1.0, 2.0, 3.0, 4.0], outcome_label="o", grouping_label="g", rising="m", falling="b",
-                      pair="o et g")
+    tab = c.cross_tab(
+        "k",
+        "t",
+        pd.Series([1.0, 2.0, 3.0, 4.0]),
+        pd.Series([1.0, 2.0, 3.0, 4.0]),
+        order=[1.0, 2.0, 3.0, 4.0],
+        outcome_label="o",
+        grouping_label="g",
+        rising="m",
+        falling="b",
+        pair="o et g",
+    )
     assert math.isnan(tab.p_value) and "non calculable" in tab.sentence.lower()
 
 
@@ -222,8 +278,18 @@ def test_analyse_campaign_end_to_end_with_missing_values():
 def test_crosstab_counts_always_sum_to_n(pairs):
     outcome = pd.Series([float(a) for a, _ in pairs], dtype=float)
     grouping = pd.Series([float(b) for _, b in pairs], dtype=float)
-    tab = c.cross_tab("k", "t", outcome, grouping, order=[1.0, 2.0, 3.0, 4.0], outcome_label="o",
-                      grouping_label="g", rising="m", falling="b", pair="o et g")
+    tab = c.cross_tab(
+        "k",
+        "t",
+        outcome,
+        grouping,
+        order=[1.0, 2.0, 3.0, 4.0],
+        outcome_label="o",
+        grouping_label="g",
+        rising="m",
+        falling="b",
+        pair="o et g",
+    )
     assert int(tab.table.to_numpy().sum()) == tab.n == len(pairs)
     assert tab.sentence
     if not math.isnan(tab.p_value):

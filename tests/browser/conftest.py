@@ -45,7 +45,11 @@ def no_content_security_policy_violation(request):
         return
     page = request.getfixturevalue("page")
     violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield
     assert violations == []

@@ -25,7 +25,9 @@ def test_docs_page_renders_offline_under_the_csp(page, live_server, screenshot_d
 
     page.route("**/*", only_same_origin)
     page.on("requestfailed", lambda request: failed.append(request.url))
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
+    )
 
     response = page.goto(f"{live_server.url}/api/v1/docs")
     assert response.status == 200
@@ -37,8 +39,12 @@ def test_docs_page_renders_offline_under_the_csp(page, live_server, screenshot_d
     schema = page.request.get(f"{live_server.url}/api/v1/openapi.json").json()
     expected = sum(len(methods) for methods in schema["paths"].values())
     expect(operations).to_have_count(expected)
-    for path in ("/api/v1/campaigns/{campaign_id}/national", "/api/v1/budget/scenarios",
-                 "/api/v1/usage/departements/{code}", "/api/v1/usage/colleges/{uai}"):
+    for path in (
+        "/api/v1/campaigns/{campaign_id}/national",
+        "/api/v1/budget/scenarios",
+        "/api/v1/usage/departements/{code}",
+        "/api/v1/usage/colleges/{uai}",
+    ):
         expect(page.locator(f".opblock-summary-path[data-path='{path}']")).to_have_count(1)
     expect(page.get_by_text("Les scénarios budgétaires lisibles", exact=False)).to_be_visible()
 

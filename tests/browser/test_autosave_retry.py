@@ -27,12 +27,21 @@ QUESTIONNAIRE = load_questionnaire("autodiagnostic")
 def editor():
     load_reference(colleges=False)
     campaign = Campaign.objects.create(
-        title="Autodiagnostic 2018", questionnaire_slug=QUESTIONNAIRE.slug,
-        questionnaire_version=QUESTIONNAIRE.version, year=2018, opens_on=dt.date(2018, 3, 1),
-        closes_on=dt.date(2018, 6, 30), status=Campaign.Status.OPEN)
+        title="Autodiagnostic 2018",
+        questionnaire_slug=QUESTIONNAIRE.slug,
+        questionnaire_version=QUESTIONNAIRE.version,
+        year=2018,
+        opens_on=dt.date(2018, 3, 1),
+        closes_on=dt.date(2018, 6, 30),
+        status=Campaign.Status.OPEN,
+    )
     campaign.target_departements.set(Departement.objects.all())
-    user = User(email="editeur@loiret.test", username="editeur@loiret.test", role=Role.DEPARTEMENT_EDITOR,
-                departement=Departement.objects.get(code="45"))
+    user = User(
+        email="editeur@loiret.test",
+        username="editeur@loiret.test",
+        role=Role.DEPARTEMENT_EDITOR,
+        departement=Departement.objects.get(code="45"),
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -56,11 +65,16 @@ def _fail_first(page, count: int, how: str) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("how, message", [
-    ("500", "Le serveur n'a pas pu enregistrer cette réponse"),
-    ("network", "Le serveur ne répond pas"),
-])
-def test_failed_save_is_retried_and_says_what_happened(page, live_server, editor, sign_in, screenshot_dir, how, message):
+@pytest.mark.parametrize(
+    "how, message",
+    [
+        ("500", "Le serveur n'a pas pu enregistrer cette réponse"),
+        ("network", "Le serveur ne répond pas"),
+    ],
+)
+def test_failed_save_is_retried_and_says_what_happened(
+    page, live_server, editor, sign_in, screenshot_dir, how, message
+):
     sign_in(page, live_server.url, editor.email, PASSWORD)
     page.get_by_role("link", name="Répondre").click()
     seen = _fail_first(page, 2, how)
@@ -98,7 +112,9 @@ def test_refused_value_is_not_retried(page, live_server, editor, sign_in):
     sign_in(page, live_server.url, editor.email, PASSWORD)
     page.get_by_role("link", name="Répondre").click()
     seen: list[str] = []
-    page.route("**/enregistrer/", lambda route: (seen.append(route.request.post_data or ""), route.continue_()))
+    page.route(
+        "**/enregistrer/", lambda route: (seen.append(route.request.post_data or ""), route.continue_())
+    )
     number = next(i for i in QUESTIONNAIRE.items if i.type == "number" and i.max is not None)
     field = page.locator(f"#item-{number.id} input[name='item-{number.id}']")
     field.fill(str(int(number.max) * 10 + 1))

@@ -26,12 +26,24 @@ def world():
     loiret = Departement.objects.get(code="45")
     frame = reference.colleges(public_only=True).query("departement_code == '45'")
     College.objects.bulk_create(
-        College(uai=r.uai, name=r.name, departement=loiret, public=True, commune_name=r.commune_name or "",
-                pupils=None if r.pupils != r.pupils else int(r.pupils))
-        for r in frame.itertuples())
+        College(
+            uai=r.uai,
+            name=r.name,
+            departement=loiret,
+            public=True,
+            commune_name=r.commune_name or "",
+            pupils=None if r.pupils != r.pupils else int(r.pupils),
+        )
+        for r in frame.itertuples()
+    )
     users = {}
     for email, code in (("editeur@loiret.test", "45"), ("editeur@nord.test", "59")):
-        user = User(email=email, username=email, role=Role.DEPARTEMENT_EDITOR, departement=Departement.objects.get(code=code))
+        user = User(
+            email=email,
+            username=email,
+            role=Role.DEPARTEMENT_EDITOR,
+            departement=Departement.objects.get(code=code),
+        )
         user.set_password(PASSWORD)
         user.save()
         users[code] = user
@@ -49,7 +61,9 @@ def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world,
     page.locator("input[name=base][value='livre-blanc-2017']").check()
     page.locator("input[name=perimetre][value=college]").check()
     page.get_by_role("button", name="Construire le scénario").click()
-    expect(page.get_by_label("Nom du scénario")).to_have_value("Livre blanc ADF 2017 : collège de 400 élèves, classes mobiles")
+    expect(page.get_by_label("Nom du scénario")).to_have_value(
+        "Livre blanc ADF 2017 : collège de 400 élèves, classes mobiles"
+    )
     page.get_by_label("Nom du scénario").fill("Livre blanc 2017")
     page.get_by_role("button", name="Enregistrer le scénario").click()
     expect(page.locator("#total-par-an")).to_have_text(PAPER_TOTAL)
@@ -66,7 +80,9 @@ def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world,
     page.get_by_label("Durée de vie d'un ordinateur fixe").fill("0")
     page.get_by_role("button", name="Enregistrer le scénario").click()
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("Durée de vie d'un ordinateur fixe : une durée de vie doit être strictement positive")
+    expect(alert).to_contain_text(
+        "Durée de vie d'un ordinateur fixe : une durée de vie doit être strictement positive"
+    )
     page.screenshot(path=str(screenshot_dir / "budget-02-validation-error.png"), full_page=False)
     page.get_by_label("Durée de vie d'un ordinateur fixe").fill("6")
     page.get_by_role("button", name="Enregistrer le scénario").click()
@@ -97,11 +113,21 @@ def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world,
     assert download.value.suggested_filename.endswith(".xlsx")
 
 
-def test_another_departement_cannot_open_the_loiret_scenarios(page, live_server, world, screenshot_dir, sign_in):
-    scenario = Scenario.objects.create(departement=world["45"].departement, name="Secret du Loiret",
-                                       base_preset="livre-blanc-2017", strategy="classe_mobile")
+def test_another_departement_cannot_open_the_loiret_scenarios(
+    page, live_server, world, screenshot_dir, sign_in
+):
+    scenario = Scenario.objects.create(
+        departement=world["45"].departement,
+        name="Secret du Loiret",
+        base_preset="livre-blanc-2017",
+        strategy="classe_mobile",
+    )
     sign_in(page, live_server.url, "editeur@nord.test", PASSWORD)
-    for path in (f"/budget/scenarios/{scenario.pk}/", f"/budget/comparer/?s={scenario.pk}", "/budget/departements/45/"):
+    for path in (
+        f"/budget/scenarios/{scenario.pk}/",
+        f"/budget/comparer/?s={scenario.pk}",
+        "/budget/departements/45/",
+    ):
         result = page.goto(f"{live_server.url}{path}")
         assert result.status == 403
         expect(page.locator("body")).not_to_contain_text("Secret du Loiret")

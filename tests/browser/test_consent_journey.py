@@ -33,15 +33,28 @@ def make_user(email, code, role):
 def world():
     load_reference(colleges=False)
     campaign = Campaign.objects.create(
-        title="Autodiagnostic 2017", questionnaire_slug=QUESTIONNAIRE.slug,
-        questionnaire_version=QUESTIONNAIRE.version, year=2017, opens_on=dt.date(2017, 3, 1),
-        closes_on=dt.date(2017, 6, 30), status=Campaign.Status.CLOSED, published=True, public=True)
+        title="Autodiagnostic 2017",
+        questionnaire_slug=QUESTIONNAIRE.slug,
+        questionnaire_version=QUESTIONNAIRE.version,
+        year=2017,
+        opens_on=dt.date(2017, 3, 1),
+        closes_on=dt.date(2017, 6, 30),
+        status=Campaign.Status.CLOSED,
+        published=True,
+        public=True,
+    )
     campaign.target_departements.set(Departement.objects.all())
     for i, code in enumerate(["59", "45", "50", "54", "64", "71", "90", "93", "33", "69", "13", "28"]):
-        response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
-                                           status=Response.Status.SUBMITTED, submitted_at=timezone.now())
-        Answer.objects.bulk_create(Answer(response=response, item_id=item.id, value=1 + (i + item.factor) % 4)
-                                   for item in QUESTIONNAIRE.factor_items())
+        response = Response.objects.create(
+            campaign=campaign,
+            departement=Departement.objects.get(code=code),
+            status=Response.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, item_id=item.id, value=1 + (i + item.factor) % 4)
+            for item in QUESTIONNAIRE.factor_items()
+        )
     return {
         "campaign": campaign,
         "nord_response": Response.objects.get(campaign=campaign, departement__code="59"),
@@ -50,7 +63,9 @@ def world():
     }
 
 
-def test_consent_given_shared_then_withdrawn_and_refused(browser, live_server, world, screenshot_dir, sign_in):
+def test_consent_given_shared_then_withdrawn_and_refused(
+    browser, live_server, world, screenshot_dir, sign_in
+):
     base = live_server.url
     campaign, response = world["campaign"], world["nord_response"]
     contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
@@ -64,8 +79,11 @@ def test_consent_given_shared_then_withdrawn_and_refused(browser, live_server, w
 
 def serious_violations(page) -> list[str]:
     """axe-core's serious or critical violations on the page (same bar as test_accessibility.py)."""
-    return [f"{v['id']}: {v['help']}" for v in Axe().run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def journey(base, campaign, response, owner, reader, screenshot_dir, sign_in):
@@ -80,8 +98,9 @@ def journey(base, campaign, response, owner, reader, screenshot_dir, sign_in):
     # Nord's editor agrees on its response page.
     sign_in(owner, base, "editeur@nord.test", PASSWORD)
     owner.goto(f"{base}/reponses/{response.pk}/")
-    checkbox = owner.get_by_label("J'accepte que les réponses de mon département soient consultables par les "
-                                  "autres départements")
+    checkbox = owner.get_by_label(
+        "J'accepte que les réponses de mon département soient consultables par les autres départements"
+    )
     expect(checkbox).not_to_be_checked()
     checkbox.check()
     owner.get_by_role("button", name="Enregistrer mon choix").click()
@@ -110,15 +129,18 @@ def journey(base, campaign, response, owner, reader, screenshot_dir, sign_in):
 
     # Nord withdraws: the Loiret's next request is refused with a French 403 page.
     owner.goto(f"{base}/reponses/{response.pk}/")
-    owner.get_by_label("J'accepte que les réponses de mon département soient consultables par les "
-                       "autres départements").uncheck()
+    owner.get_by_label(
+        "J'accepte que les réponses de mon département soient consultables par les autres départements"
+    ).uncheck()
     owner.get_by_role("button", name="Enregistrer mon choix").click()
     expect(owner.locator("#share-state")).to_contain_text("Pas d'accord de partage")
 
     refused = reader.goto(f"{base}/resultats/{campaign.pk}/departements/59/")
     assert refused.status == 403
     expect(reader.get_by_role("heading", level=1)).to_have_text("Accès refusé")
-    expect(reader.get_by_role("alert")).to_contain_text("Les résultats de ce département ne vous sont pas accessibles.")
+    expect(reader.get_by_role("alert")).to_contain_text(
+        "Les résultats de ce département ne vous sont pas accessibles."
+    )
     reader.screenshot(path=str(screenshot_dir / "consent-04-withdrawn-refused.png"))
 
     # Both changes are in Nord's history, with who.
@@ -127,5 +149,7 @@ def journey(base, campaign, response, owner, reader, screenshot_dir, sign_in):
     expect(owner.locator("tbody")).to_contain_text("accord retiré")
     owner.screenshot(path=str(screenshot_dir / "consent-05-history.png"))
     events = response.events.filter(field=ResponseEvent.Field.CONSENT).order_by("changed_at", "id")
-    assert [(e.new_value, e.changed_by.email) for e in events] == [(True, "editeur@nord.test"),
-                                                                   (False, "editeur@nord.test")]
+    assert [(e.new_value, e.changed_by.email) for e in events] == [
+        (True, "editeur@nord.test"),
+        (False, "editeur@nord.test"),
+    ]

@@ -19,8 +19,12 @@ def serious(results) -> list[str]:
 
 def test_five_mistakes_lock_the_account_with_a_french_page(page, live_server, settings, screenshot_dir):
     load_reference(colleges=False)
-    user = User(email="editeur@loiret.test", username="editeur@loiret.test", role=Role.DEPARTEMENT_EDITOR,
-                departement=Departement.objects.get(code="45"))
+    user = User(
+        email="editeur@loiret.test",
+        username="editeur@loiret.test",
+        role=Role.DEPARTEMENT_EDITOR,
+        departement=Departement.objects.get(code="45"),
+    )
     user.set_password("le bon mot de passe 45")
     user.save()
     for attempt in range(settings.AXES_FAILURE_LIMIT):

@@ -29,9 +29,13 @@ def test_coordinator_reads_the_national_analysis(demo_world, live_server, page, 
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Analyse nationale")
     expect(page.get_by_text("39 départements ont transmis leur réponse.")).to_be_visible()
-    for heading in ["Éboulis des valeurs propres", "Cercle des corrélations",
-                    "Carte des départements (réservée à la coordination)", "Corrélations entre facteurs",
-                    "Dendrogramme des groupes de pairs"]:
+    for heading in [
+        "Éboulis des valeurs propres",
+        "Cercle des corrélations",
+        "Carte des départements (réservée à la coordination)",
+        "Corrélations entre facteurs",
+        "Dendrogramme des groupes de pairs",
+    ]:
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     # Every chart is drawn; those built on the synthetic answers say so, the two built on real
     # INSEE data only (peer-group dendrogram, map of the groups) do not.
@@ -45,7 +49,9 @@ def test_coordinator_reads_the_national_analysis(demo_world, live_server, page, 
     # Recolour the map by a factor with the form (no JavaScript needed).
     page.get_by_label("Colorer les départements selon").select_option("facteur-10")
     page.get_by_role("button", name="Afficher").click()
-    expect(page).to_have_url(f"{live_server.url}/national/{page.url.split('/national/')[1].split('/')[0]}/?carte=facteur-10#carte-france")
+    expect(page).to_have_url(
+        f"{live_server.url}/national/{page.url.split('/national/')[1].split('/')[0]}/?carte=facteur-10#carte-france"
+    )
     map_figure = page.locator("#carte figure")
     expect(map_figure).to_contain_text("niveau de chaque département répondant")
     # The data table opens and lists départements with their level.

@@ -20,7 +20,12 @@ QUESTIONNAIRE = load_questionnaire("autodiagnostic")
 
 
 def make_user(email, code):
-    user = User(email=email, username=email, role=Role.DEPARTEMENT_EDITOR, departement=Departement.objects.get(code=code))
+    user = User(
+        email=email,
+        username=email,
+        role=Role.DEPARTEMENT_EDITOR,
+        departement=Departement.objects.get(code=code),
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -28,9 +33,14 @@ def make_user(email, code):
 
 def make_campaign(year, status):
     campaign = Campaign.objects.create(
-        title=f"Autodiagnostic {year}", questionnaire_slug=QUESTIONNAIRE.slug,
-        questionnaire_version=QUESTIONNAIRE.version, year=year, opens_on=dt.date(year, 3, 1),
-        closes_on=dt.date(year, 6, 30), status=status)
+        title=f"Autodiagnostic {year}",
+        questionnaire_slug=QUESTIONNAIRE.slug,
+        questionnaire_version=QUESTIONNAIRE.version,
+        year=year,
+        opens_on=dt.date(year, 3, 1),
+        closes_on=dt.date(year, 6, 30),
+        status=status,
+    )
     campaign.target_departements.set(Departement.objects.all())
     return campaign
 
@@ -40,10 +50,13 @@ def world():
     load_reference(colleges=False)
     closed = make_campaign(2017, Campaign.Status.CLOSED)
     for i, code in enumerate(["59", "50", "54", "64", "71", "90", "93", "33", "69", "13", "28", "36"]):
-        response = Response.objects.create(campaign=closed, departement=Departement.objects.get(code=code),
-                                           status=Response.Status.SUBMITTED)
-        Answer.objects.bulk_create(Answer(response=response, item_id=item.id, value=1 + (i + item.factor) % 4)
-                                   for item in QUESTIONNAIRE.factor_items())
+        response = Response.objects.create(
+            campaign=closed, departement=Departement.objects.get(code=code), status=Response.Status.SUBMITTED
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, item_id=item.id, value=1 + (i + item.factor) % 4)
+            for item in QUESTIONNAIRE.factor_items()
+        )
     return {
         "campaign": make_campaign(2018, Campaign.Status.OPEN),
         "loiret": make_user("editeur@loiret.test", "45"),
@@ -57,7 +70,9 @@ def answer_level(page, item, level):
     expect(fieldset.locator(".item-state")).to_contain_text("Enregistré")
 
 
-def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(page, live_server, world, screenshot_dir, sign_in):
+def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(
+    page, live_server, world, screenshot_dir, sign_in
+):
     base = live_server.url
     sign_in(page, base, "editeur@loiret.test", PASSWORD)
     page.get_by_role("link", name="Répondre").click()
@@ -70,7 +85,9 @@ def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(page, live_
         answer_level(page, item, levels[item.id])
     first = factors[0]
     page.locator(f"#item-{first.id} summary").click()
-    with page.expect_response(lambda r: "/enregistrer/" in r.url and r.request.post_data_json.get("comment")) as saved:
+    with page.expect_response(
+        lambda r: "/enregistrer/" in r.url and r.request.post_data_json.get("comment")
+    ) as saved:
         page.locator(f"textarea[name='comment-{first.id}']").fill("Feuille de route votée en séance plénière")
     assert saved.value.json()["ok"]
 
@@ -78,7 +95,9 @@ def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(page, live_
     page.reload()
     for item in factors[:7]:
         expect(page.locator(f"#item-{item.id} input[value='{levels[item.id]}']")).to_be_checked()
-    expect(page.locator(f"textarea[name='comment-{first.id}']")).to_have_value("Feuille de route votée en séance plénière")
+    expect(page.locator(f"textarea[name='comment-{first.id}']")).to_have_value(
+        "Feuille de route votée en séance plénière"
+    )
     page.screenshot(path=str(screenshot_dir / "01-questionnaire-after-reload.png"), full_page=False)
 
     for item in factors[7:]:
@@ -112,8 +131,12 @@ def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(page, live_
 
 
 def test_another_departement_editor_is_refused(page, live_server, world, screenshot_dir, sign_in):
-    loiret_response = Response.objects.create(campaign=world["campaign"], departement=world["loiret"].departement)
-    Answer.objects.create(response=loiret_response, item_id="f01_maturite_equipes", value=3, comment="Secret du Loiret")
+    loiret_response = Response.objects.create(
+        campaign=world["campaign"], departement=world["loiret"].departement
+    )
+    Answer.objects.create(
+        response=loiret_response, item_id="f01_maturite_equipes", value=3, comment="Secret du Loiret"
+    )
     sign_in(page, live_server.url, "editeur@nord.test", PASSWORD)
     for path in (f"/reponses/{loiret_response.pk}/", f"/reponses/{loiret_response.pk}/historique/"):
         result = page.goto(f"{live_server.url}{path}")

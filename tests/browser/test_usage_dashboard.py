@@ -32,8 +32,11 @@ def warehouse_root(tmp_path_factory):
 
 def serious(page) -> list[str]:
     """Serious or critical accessibility violations found by axe-core on the current page."""
-    return [f"{v['id']}: {v['help']}" for v in Axe().run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def make_user(email, role, **extra):
@@ -51,8 +54,10 @@ def world(settings, warehouse_root):
     load_reference(colleges=False)
     loiret = Departement.objects.get(code="45")
     UsageWarehouse.objects.create(departement=loiret, is_demo=True, note="journaux synthétiques du test")
-    colleges = [College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name)
-                for r in est.itertuples()]
+    colleges = [
+        College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name)
+        for r in est.itertuples()
+    ]
     make_user("editeur@loiret.test", Role.DEPARTEMENT_EDITOR, departement=loiret)
     make_user("principal@loiret.test", Role.SCHOOL, college=colleges[0])
     return colleges
@@ -62,7 +67,9 @@ def test_loiret_editor_reads_the_usage_dashboard(page, live_server, world, scree
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, live_server.url, "editeur@loiret.test", PASSWORD)
     page.get_by_role("link", name="Usages", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Usages du numérique dans les collèges — Loiret (45)")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Usages du numérique dans les collèges — Loiret (45)"
+    )
     expect(page.locator("h1 .usage-demo")).to_have_text("données de démonstration")
     expect(page.locator("#colleges tbody tr")).to_have_count(4)
     page.get_by_label("Indicateur", exact=True).select_option(label="Terminaux actifs sur 30 jours")
@@ -83,7 +90,9 @@ def test_loiret_editor_reads_the_usage_dashboard(page, live_server, world, scree
     assert serious(page) == []
 
 
-def test_school_head_sees_its_collège_and_is_refused_the_rest(page, live_server, world, screenshot_dir, sign_in):
+def test_school_head_sees_its_collège_and_is_refused_the_rest(
+    page, live_server, world, screenshot_dir, sign_in
+):
     sign_in(page, live_server.url, "principal@loiret.test", PASSWORD)
     page.get_by_role("link", name="Usages", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(world[0].name)

@@ -25,6 +25,7 @@ PAPER = load_preset("livre-blanc-2017")
 
 # -- bandwidth ---------------------------------------------------------------------------
 
+
 def test_top_down_targets_match_the_spec_cross_check():
     # 400 pupils + 40 staff: 44 Mbit/s at 100 kbit/s per user, 440 Mbit/s at 1 Mbit/s.
     result = bandwidth(400, 40, "eim")
@@ -88,6 +89,7 @@ def test_bandwidth_table_per_college():
 
 # -- département -------------------------------------------------------------------------
 
+
 def test_departement_sums_its_real_public_colleges():
     reference = colleges(public_only=True)
     loiret = reference[reference["departement_code"] == "45"]
@@ -108,7 +110,9 @@ def test_departement_sums_its_real_public_colleges():
 
 
 def test_departement_from_a_dataframe_and_missing_pupils():
-    frame = pd.DataFrame({"uai": ["X1", "X2", "X3"], "departement_code": ["01", "01", "02"], "pupils": [300, None, 999]})
+    frame = pd.DataFrame(
+        {"uai": ["X1", "X2", "X3"], "departement_code": ["01", "01", "02"], "pupils": [300, None, 999]}
+    )
     result = simulate_departement(PAPER, "01", frame)
     assert list(result.colleges["pupils"]) == [300, 300]
     assert list(result.colleges["pupils_estimated"]) == [False, True]
@@ -138,13 +142,24 @@ def test_scale_equipment_grows_fixed_equipment_with_pupils():
     frame = pd.DataFrame({"uai": ["A"], "pupils": [800]})
     plain = simulate_departement(PAPER, None, frame)
     scaled = simulate_departement(PAPER, None, frame, scale_equipment=True)
-    doubled = PAPER.replace(values={"pupils": 800, "staff": 80, "classrooms": 34, "desktops": 80, "tbi_rooms": 34,
-                                    "access_points": 20, "carts": 8, "hybrid_carts": 4})
+    doubled = PAPER.replace(
+        values={
+            "pupils": 800,
+            "staff": 80,
+            "classrooms": 34,
+            "desktops": 80,
+            "tbi_rooms": 34,
+            "access_points": 20,
+            "carts": 8,
+            "hybrid_carts": 4,
+        }
+    )
     assert scaled.total_per_year == simulate(doubled).total_per_year
     assert scaled.total_per_year > plain.total_per_year
 
 
 # -- tornado -----------------------------------------------------------------------------
+
 
 def test_tornado_on_the_paper_preset():
     bars = tornado(PAPER)
@@ -169,6 +184,7 @@ def test_tornado_restricted_and_per_pupil():
 
 # -- exporters ---------------------------------------------------------------------------
 
+
 def test_exporters(tmp_path):
     sim = simulate(PAPER)
     lines = budget.to_dataframe(sim)
@@ -191,7 +207,9 @@ def test_exporters(tmp_path):
 def test_scenario_bandwidth_reads_the_scenario():
     eim = load_preset("eim-plan-numerique-2016")
     result = budget.scenario_bandwidth(eim, current_mbps=20)
-    assert result == bandwidth(400, 40, "eim", classrooms=17, carts_in_use=0, cart_size=30, devices_per_pupil=1.0, current_mbps=20)
+    assert result == bandwidth(
+        400, 40, "eim", classrooms=17, carts_in_use=0, cart_size=30, devices_per_pupil=1.0, current_mbps=20
+    )
     # The paper's 10 access points do not cover its 17 classrooms.
     assert budget.scenario_bandwidth(PAPER).access_points == 17 > PAPER["access_points"]
 
@@ -201,7 +219,9 @@ def test_central_costs_are_added_once():
     plain = simulate_departement(PAPER, None, frame)
     with_central = simulate_departement(PAPER, None, frame, central_per_year=100000)
     assert with_central.total_per_year - plain.total_per_year == 100000
-    assert with_central.colleges["total_per_year"].sum() == pytest.approx(plain.colleges["total_per_year"].sum())
+    assert with_central.colleges["total_per_year"].sum() == pytest.approx(
+        plain.colleges["total_per_year"].sum()
+    )
     with pytest.raises(ValueError):
         simulate_departement(PAPER, None, frame, central_per_year=-1)
 

@@ -36,11 +36,14 @@ NNBSP = "\u202f"
 
 def refused(values: dict | None = None, **options) -> ScenarioError:
     with pytest.raises(ScenarioError) as info:
-        scenario_from_dict({"base": "livre-blanc-2017", "parameters": values or {}, **options}, source="essai.yaml")
+        scenario_from_dict(
+            {"base": "livre-blanc-2017", "parameters": values or {}, **options}, source="essai.yaml"
+        )
     return info.value
 
 
 # -- the registry ------------------------------------------------------------------------------
+
 
 def test_every_parameter_has_sensible_bounds_that_contain_its_default_and_tornado_range():
     for spec in PARAMETER_SPECS:
@@ -71,7 +74,9 @@ def test_docs_table_is_a_copy_of_the_registry():
     text = DOCS.read_text(encoding="utf-8")
     shown = lambda v: fr_decimal(v).replace(NNBSP, " ")
     for spec in PARAMETER_SPECS:
-        row = f"| `{spec.name}` | {spec.label_fr} | {shown(spec.minimum)} | {shown(spec.maximum)} | {spec.unit}"
+        row = (
+            f"| `{spec.name}` | {spec.label_fr} | {shown(spec.minimum)} | {shown(spec.maximum)} | {spec.unit}"
+        )
         assert row in text, row
         assert BOUNDS_WHY[spec.name] in text
     for group in (OPTION_SPECS, BANDWIDTH_SPECS, DEPARTEMENT_SPECS):
@@ -82,6 +87,7 @@ def test_docs_table_is_a_copy_of_the_registry():
 
 
 # -- the scenario loader ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("spec", PARAMETER_SPECS, ids=lambda s: s.name)
 def test_each_parameter_accepts_its_bounds_and_refuses_beyond(spec):
@@ -94,24 +100,39 @@ def test_each_parameter_accepts_its_bounds_and_refuses_beyond(spec):
     assert above.detail.startswith(f"{spec.label_fr} : ")
     assert f"maximum {fr_decimal(spec.maximum)}" in above.detail
     below = refused({spec.name: str(spec.minimum - step)})
-    assert below.detail.startswith(f"{spec.label_fr} : ") and f"minimum {fr_decimal(spec.minimum)}" in below.detail
+    assert (
+        below.detail.startswith(f"{spec.label_fr} : ")
+        and f"minimum {fr_decimal(spec.minimum)}" in below.detail
+    )
 
 
 def test_the_testers_values_are_refused_with_label_value_and_bound(tmp_path):
     error = refused({"mobile_device_price": "1e30"})
-    assert error.detail == f"Prix d'une tablette ou d'un portable : 1e30 €/appareil, maximum 10{NNBSP}000 €/appareil"
+    assert (
+        error.detail
+        == f"Prix d'une tablette ou d'un portable : 1e30 €/appareil, maximum 10{NNBSP}000 €/appareil"
+    )
     error = refused({"pupils": 1e35})
     assert error.detail == f"Élèves du collège : 1e35 élèves, maximum 5{NNBSP}000 élèves"
     error = refused({"pupils": 0})
-    assert error.detail == "Élèves du collège : un coût par élève demande des élèves (0 élève, minimum 1 élève)"
+    assert (
+        error.detail == "Élèves du collège : un coût par élève demande des élèves (0 élève, minimum 1 élève)"
+    )
     error = refused(cohorts=1000)
-    assert error.field == "cohorts" and error.detail == f"Cohortes d'équipement : 1{NNBSP}000 années, maximum 30 années"
+    assert (
+        error.field == "cohorts"
+        and error.detail == f"Cohortes d'équipement : 1{NNBSP}000 années, maximum 30 années"
+    )
     # In a file: the file and the line are named too.
     path = tmp_path / "loiret.yaml"
-    path.write_text("name: loiret\nbase: livre-blanc-2017\nparameters:\n  mobile_device_price: 1e30\n", encoding="utf-8")
+    path.write_text(
+        "name: loiret\nbase: livre-blanc-2017\nparameters:\n  mobile_device_price: 1e30\n", encoding="utf-8"
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
-    assert str(info.value).startswith(f"{path}, ligne 4, champ « parameters.mobile_device_price » : Prix d'une tablette")
+    assert str(info.value).startswith(
+        f"{path}, ligne 4, champ « parameters.mobile_device_price » : Prix d'une tablette"
+    )
 
 
 @pytest.mark.parametrize("raw", [".inf", "-.inf", ".nan", "'inf'", "'nan'", "'NaN'", "'sNaN'", "'Infinity'"])
@@ -124,7 +145,13 @@ def test_non_finite_values_are_refused(tmp_path, raw):
     assert "entre 0 et 10" in info.value.detail
 
 
-@pytest.mark.parametrize("raw, shown", [("1e999999999999999999", "1e999999999999999999"), ("'1e99999999999999999999999'", "« 1e99999999999999999999999 » est hors limites")])
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("1e999999999999999999", "1e999999999999999999"),
+        ("'1e99999999999999999999999'", "« 1e99999999999999999999999 » est hors limites"),
+    ],
+)
 def test_huge_exponents_are_out_of_bounds(tmp_path, raw, shown):
     # Finite for Decimal (or beyond what Decimal holds): refused by the bound, no Overflow.
     path = tmp_path / "s.yaml"
@@ -134,10 +161,19 @@ def test_huge_exponents_are_out_of_bounds(tmp_path, raw, shown):
     assert shown in info.value.detail and "10\u202f000 €/poste" in info.value.detail
 
 
-@pytest.mark.parametrize("raw, words", [
-    ("99999999999999999999999999999", "maximum 50"), ("-1", "minimum 1"), ("2.5", "entier"), ("1" + "0" * 5000, "maximum 50"),
-    ("'²'", "entier"), ("'١٢'", "entier"), ("true", "entier"), ("[1]", "entier"),
-])
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ("99999999999999999999999999999", "maximum 50"),
+        ("-1", "minimum 1"),
+        ("2.5", "entier"),
+        ("1" + "0" * 5000, "maximum 50"),
+        ("'²'", "entier"),
+        ("'١٢'", "entier"),
+        ("true", "entier"),
+        ("[1]", "entier"),
+    ],
+)
 def test_whole_number_options_are_checked(tmp_path, raw, words):
     path = tmp_path / "s.yaml"
     path.write_text(f"horizon: {raw}\n", encoding="utf-8")
@@ -182,6 +218,7 @@ def test_unreadable_and_oversized_files_are_french_errors(tmp_path):
 
 # -- the engine's entry points -------------------------------------------------------------------
 
+
 def test_a_scenario_built_in_code_is_checked_by_simulate():
     # Scenario(...) and dataclasses.replace skip the loader: simulate checks again.
     bad = dataclasses.replace(PAPER, values={**PAPER.values, "mobile_device_price": Decimal("1e30")})
@@ -214,9 +251,18 @@ def test_extreme_scenarios_within_bounds_give_finite_figures_to_the_cent():
     for strategy in budget.STRATEGIES:
         for pick in ("minimum", "maximum"):
             values = {s.name: getattr(s, pick) for s in PARAMETER_SPECS}
-            scenario = scenario_from_dict({"parameters": {k: str(v) for k, v in values.items()}, "strategy": strategy,
-                                           "support": "internal", "state_cofunding": True, "indirect_costs": True,
-                                           "mode": "cash", "horizon": 50, "cohorts": 30})
+            scenario = scenario_from_dict(
+                {
+                    "parameters": {k: str(v) for k, v in values.items()},
+                    "strategy": strategy,
+                    "support": "internal",
+                    "state_cofunding": True,
+                    "indirect_costs": True,
+                    "mode": "cash",
+                    "horizon": 50,
+                    "cohorts": 30,
+                }
+            )
             sim = budget.simulate(scenario)
             assert sim.total_per_year.is_finite() and sim.per_pupil_per_year.is_finite()
             assert sim.total_per_year == budget.cents(sim.total_per_year)
@@ -228,9 +274,15 @@ def test_departement_refuses_unknown_codes_and_out_of_bound_options():
         budget.simulate_departement(PAPER, "ZZ")
     with pytest.raises(ValueError, match="Nombre de collèges : 1e30 collèges, maximum 500"):
         budget.simulate_departement(PAPER, "45", n_colleges="1e30")
-    with pytest.raises(ValueError, match=r"Effectif moyen d'un collège : un coût par élève demande des élèves \(0 élève, minimum 1"):
+    with pytest.raises(
+        ValueError,
+        match=r"Effectif moyen d'un collège : un coût par élève demande des élèves \(0 élève, minimum 1",
+    ):
         budget.simulate_departement(PAPER, "45", mean_pupils=0)
-    with pytest.raises(ValueError, match=r"Coûts centraux du département : un prix ou un montant ne peut pas être négatif \(-1 €/an, minimum 0"):
+    with pytest.raises(
+        ValueError,
+        match=r"Coûts centraux du département : un prix ou un montant ne peut pas être négatif \(-1 €/an, minimum 0",
+    ):
         budget.simulate_departement(PAPER, "45", central_per_year=-1)
 
 
@@ -252,7 +304,9 @@ def test_departement_data_out_of_bounds_and_collèges_without_pupils():
 def test_scaled_equipment_must_stay_within_its_bounds():
     one_pupil = PAPER.replace(values={"pupils": 1})
     with pytest.raises(ScenarioError) as info:
-        budget.simulate_departement(one_pupil, None, pd.DataFrame({"uai": ["A"], "pupils": [1900]}), scale_equipment=True)
+        budget.simulate_departement(
+            one_pupil, None, pd.DataFrame({"uai": ["A"], "pupils": [1900]}), scale_equipment=True
+        )
     assert "équipement proportionnel à l'effectif : pour un collège de 1" in info.value.detail
     assert "maximum" in info.value.detail
 
@@ -266,15 +320,22 @@ def test_tornado_never_leaves_the_bounds():
         budget.tornado(PAPER, variation=1.5)
 
 
-@pytest.mark.parametrize("option, value, words", [
-    ("devices_per_pupil", 1e308, "Appareils par élève : 1e308 appareils/élève, maximum 10"),
-    ("current_mbps", float("inf"), "Débit internet actuel : nombre fini attendu"),
-    ("current_mbps", float("nan"), "Débit internet actuel : nombre fini attendu"),
-    ("concurrency", 0, "Facteur de simultanéité : 0, minimum 1"),
-    ("clients_per_ap", 2.5, "Clients par borne wifi : un nombre (clients) doit être entier"),
-    ("headroom", -1, "Marge au-dessus du pic : la valeur ne peut pas être négative (-1, minimum 0)"),
-    ("presence", 2, "Part des usagers présents : une part doit être comprise entre 0 et 1, soit 0 % et 100 % (2, maximum 1)"),
-])
+@pytest.mark.parametrize(
+    "option, value, words",
+    [
+        ("devices_per_pupil", 1e308, "Appareils par élève : 1e308 appareils/élève, maximum 10"),
+        ("current_mbps", float("inf"), "Débit internet actuel : nombre fini attendu"),
+        ("current_mbps", float("nan"), "Débit internet actuel : nombre fini attendu"),
+        ("concurrency", 0, "Facteur de simultanéité : 0, minimum 1"),
+        ("clients_per_ap", 2.5, "Clients par borne wifi : un nombre (clients) doit être entier"),
+        ("headroom", -1, "Marge au-dessus du pic : la valeur ne peut pas être négative (-1, minimum 0)"),
+        (
+            "presence",
+            2,
+            "Part des usagers présents : une part doit être comprise entre 0 et 1, soit 0 % et 100 % (2, maximum 1)",
+        ),
+    ],
+)
 def test_bandwidth_options_are_checked(option, value, words):
     with pytest.raises(ValueError) as info:
         budget.bandwidth(400, 40, "eim", **{option: value})
@@ -282,7 +343,9 @@ def test_bandwidth_options_are_checked(option, value, words):
 
 
 def test_bandwidth_pupils_and_staff_are_checked():
-    with pytest.raises(ValueError, match=r"Élèves du collège : un coût par élève demande des élèves \(0 élève, minimum 1"):
+    with pytest.raises(
+        ValueError, match=r"Élèves du collège : un coût par élève demande des élèves \(0 élève, minimum 1"
+    ):
         budget.bandwidth(0)
     with pytest.raises(ValueError, match="Élèves du collège : 1e30 élèves"):
         budget.bandwidth(1e30)

@@ -16,9 +16,18 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 runner = CliRunner()
 
 PAPER_TABLE = {
-    "connexion": 6000.00, "wired_network": 5000.00, "wifi": 1000.00, "network_maintenance": 3042.86,
-    "desktops": 6400.00, "desktop_maintenance": 4000.00, "local_servers": 428.57, "ent_software": 1500.00,
-    "mdm": 2160.00, "tbi_vpi": 2720.00, "mobile_equipment": 12000.00, "mobile_maintenance": 1200.00,
+    "connexion": 6000.00,
+    "wired_network": 5000.00,
+    "wifi": 1000.00,
+    "network_maintenance": 3042.86,
+    "desktops": 6400.00,
+    "desktop_maintenance": 4000.00,
+    "local_servers": 428.57,
+    "ent_software": 1500.00,
+    "mdm": 2160.00,
+    "tbi_vpi": 2720.00,
+    "mobile_equipment": 12000.00,
+    "mobile_maintenance": 1200.00,
 }
 
 
@@ -97,7 +106,11 @@ def test_preset_xor_scenario():
     result = run("simulate", "-p", "livre-blanc-2017", "-s", str(EXAMPLE))
     assert result.exit_code == 2
     unknown = run("simulate", "-p", "inexistant")
-    assert unknown.exit_code == 2 and "préréglage inconnu" in unknown.stderr and "livre-blanc-2017" in unknown.stderr
+    assert (
+        unknown.exit_code == 2
+        and "préréglage inconnu" in unknown.stderr
+        and "livre-blanc-2017" in unknown.stderr
+    )
 
 
 def test_presets_lists_them_all():
@@ -109,7 +122,9 @@ def test_presets_lists_them_all():
 
 
 def test_bandwidth_command():
-    result = run("bandwidth", "--pupils", "400", "--staff", "40", "--strategy", "eim", "--current", "20", "-f", "json")
+    result = run(
+        "bandwidth", "--pupils", "400", "--staff", "40", "--strategy", "eim", "--current", "20", "-f", "json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["baseline_mbps"] == pytest.approx(44.0)
@@ -137,10 +152,16 @@ def test_departement_command():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["n_colleges"] == len(data["colleges"]) > 0
-    assert data["total_per_year"] == pytest.approx(sum(c["total_per_year"] for c in data["colleges"]), abs=0.01 * data["n_colleges"])
+    assert data["total_per_year"] == pytest.approx(
+        sum(c["total_per_year"] for c in data["colleges"]), abs=0.01 * data["n_colleges"]
+    )
     for code in ("99", "ZZ"):
-        unknown = run("departement", code, "-p", "livre-blanc-2017", "--colleges", "10", "--mean-pupils", "400")
-        assert unknown.exit_code == 2 and f"code « {code} » inconnu" in unknown.stderr and unknown.stdout == ""
+        unknown = run(
+            "departement", code, "-p", "livre-blanc-2017", "--colleges", "10", "--mean-pupils", "400"
+        )
+        assert (
+            unknown.exit_code == 2 and f"code « {code} » inconnu" in unknown.stderr and unknown.stdout == ""
+        )
 
 
 def test_departement_without_colleges_uses_a_count_and_a_mean(monkeypatch):
@@ -156,7 +177,18 @@ def test_departement_without_colleges_uses_a_count_and_a_mean(monkeypatch):
     monkeypatch.setattr(numeduc.reference, "colleges", without_lozere)
     missing = run("departement", "48", "-p", "livre-blanc-2017")
     assert missing.exit_code == 2 and "--colleges" in missing.stderr
-    fallback = run("departement", "48", "-p", "livre-blanc-2017", "--colleges", "10", "--mean-pupils", "400", "-f", "json")
+    fallback = run(
+        "departement",
+        "48",
+        "-p",
+        "livre-blanc-2017",
+        "--colleges",
+        "10",
+        "--mean-pupils",
+        "400",
+        "-f",
+        "json",
+    )
     assert fallback.exit_code == 0, fallback.output
     assert json.loads(fallback.stdout)["total_per_year"] == pytest.approx(454514.29)
 

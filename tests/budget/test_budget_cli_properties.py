@@ -22,11 +22,16 @@ from numeduc.budget.parameters import BANDWIDTH_SPECS
 from numeduc.cli.budget import app
 
 runner = CliRunner()
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 def strict_json(text: str):
     """``json.loads`` that refuses NaN, Infinity and -Infinity (Python's json accepts them)."""
+
     def refuse(name):
         raise AssertionError(f"{name} dans la sortie JSON")
 
@@ -36,17 +41,49 @@ def strict_json(text: str):
 # -- arbitrary numbers, as a person (or a broken export) writes them ---------------------------
 
 numeric_text = st.one_of(
-    st.sampled_from(["1e30", "-1e30", "1e308", "1e-30", "inf", "-inf", "nan", "NaN", "sNaN", "Infinity", "-0", "0",
-                     "0,5", "1 200", "1\u202f200", "12,5", "1_000", "", " ", "abc", "1,2,3", "0x10", "²", "١٢",
-                     "9" * 30, "1" + "0" * 400, "1e999999999999999999", "-1", "400", "30", "0.15"]),
-    st.integers(min_value=-10**40, max_value=10**40).map(str),
+    st.sampled_from(
+        [
+            "1e30",
+            "-1e30",
+            "1e308",
+            "1e-30",
+            "inf",
+            "-inf",
+            "nan",
+            "NaN",
+            "sNaN",
+            "Infinity",
+            "-0",
+            "0",
+            "0,5",
+            "1 200",
+            "1\u202f200",
+            "12,5",
+            "1_000",
+            "",
+            " ",
+            "abc",
+            "1,2,3",
+            "0x10",
+            "²",
+            "١٢",
+            "9" * 30,
+            "1" + "0" * 400,
+            "1e999999999999999999",
+            "-1",
+            "400",
+            "30",
+            "0.15",
+        ]
+    ),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.decimals(allow_nan=False, allow_infinity=False, places=3).map(lambda d: str(d).replace(".", ",")),
     st.text(max_size=12),
 )
 numeric_value = st.one_of(
     numeric_text,
-    st.integers(min_value=-10**40, max_value=10**40),
+    st.integers(min_value=-(10**40), max_value=10**40),
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.none(),
@@ -76,8 +113,14 @@ parameters_dict = st.lists(parameter_items, max_size=6).map(dict)
 scenario_dict = st.fixed_dictionaries(
     {},
     optional={
-        "base": st.one_of(st.sampled_from(list_presets()), st.sampled_from(["inexistant", "../content/x", ""]), numeric_value),
-        "strategy": st.one_of(st.sampled_from(["eim", "classe_mobile", "byod", "hybride", "hybrid", "tablettes"]), numeric_value),
+        "base": st.one_of(
+            st.sampled_from(list_presets()),
+            st.sampled_from(["inexistant", "../content/x", ""]),
+            numeric_value,
+        ),
+        "strategy": st.one_of(
+            st.sampled_from(["eim", "classe_mobile", "byod", "hybride", "hybrid", "tablettes"]), numeric_value
+        ),
         "mode": st.sampled_from(["annualised", "cash", "trésorerie", "leasing"]),
         "support": st.sampled_from(["none", "internal", "outsourced", "magique"]),
         "horizon": st.one_of(st.integers(1, 50), st.integers(-5, 60), numeric_value),
@@ -99,14 +142,28 @@ plausible_scenario = st.fixed_dictionaries(
         "cohorts": st.integers(1, 30),
         "state_cofunding": st.booleans(),
         "indirect_costs": st.booleans(),
-        "parameters": st.lists(st.sampled_from(sorted(PARAMETERS)).flatmap(
-            lambda n: st.tuples(st.just(n), in_bounds(PARAMETERS[n]))), max_size=8).map(dict),
+        "parameters": st.lists(
+            st.sampled_from(sorted(PARAMETERS)).flatmap(
+                lambda n: st.tuples(st.just(n), in_bounds(PARAMETERS[n]))
+            ),
+            max_size=8,
+        ).map(dict),
     },
 )
 raw_text = st.one_of(
     st.text(max_size=200),
-    st.sampled_from(["[" * 200, "a: &x 1\nb: *x\n", "parameters:\n  pupils: !!python/object:os.system x\n",
-                     "parameters: [1, 2]\n", "- 1\n- 2\n", "\x00\x01", "parameters:\n  pupils: 2001-13-45\n", "{"]),
+    st.sampled_from(
+        [
+            "[" * 200,
+            "a: &x 1\nb: *x\n",
+            "parameters:\n  pupils: !!python/object:os.system x\n",
+            "parameters: [1, 2]\n",
+            "- 1\n- 2\n",
+            "\x00\x01",
+            "parameters:\n  pupils: 2001-13-45\n",
+            "{",
+        ]
+    ),
 )
 
 
@@ -141,8 +198,11 @@ def check_simulation(data: dict) -> None:
 
 
 @SETTINGS
-@given(data=st.one_of(plausible_scenario.map(_yaml_text), scenario_dict.map(_yaml_text), raw_text), suffix=st.sampled_from([".yaml", ".json"]),
-       fmt=st.sampled_from(["json", "table", "csv", "pdf"]))
+@given(
+    data=st.one_of(plausible_scenario.map(_yaml_text), scenario_dict.map(_yaml_text), raw_text),
+    suffix=st.sampled_from([".yaml", ".json"]),
+    fmt=st.sampled_from(["json", "table", "csv", "pdf"]),
+)
 def test_simulate_with_arbitrary_scenario_files(tmp_path_factory, data, suffix, fmt):
     path = tmp_path_factory.mktemp("s") / f"scenario{suffix}"
     path.write_text(data, encoding="utf-8")
@@ -158,9 +218,16 @@ def test_simulate_with_arbitrary_scenario_files(tmp_path_factory, data, suffix, 
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.lists(st.sampled_from(sorted(PARAMETERS)).flatmap(lambda n: st.tuples(st.just(n), parameter_value(n))),
-                     min_size=1, max_size=3).map(dict),
-       fmt=st.sampled_from(["json", "csv"]), variation=st.one_of(st.none(), numeric_text), top=st.one_of(st.none(), numeric_text))
+@given(
+    data=st.lists(
+        st.sampled_from(sorted(PARAMETERS)).flatmap(lambda n: st.tuples(st.just(n), parameter_value(n))),
+        min_size=1,
+        max_size=3,
+    ).map(dict),
+    fmt=st.sampled_from(["json", "csv"]),
+    variation=st.one_of(st.none(), numeric_text),
+    top=st.one_of(st.none(), numeric_text),
+)
 def test_tornado_with_arbitrary_values_and_options(tmp_path_factory, data, fmt, variation, top):
     path = tmp_path_factory.mktemp("t") / "scenario.yaml"
     path.write_text(_yaml_text({"base": "livre-blanc-2017", "parameters": data}), encoding="utf-8")
@@ -176,17 +243,32 @@ def test_tornado_with_arbitrary_values_and_options(tmp_path_factory, data, fmt, 
         assert float(spec.minimum) <= bar["low_value"] <= bar["high_value"] <= float(spec.maximum)
 
 
-BANDWIDTH_OPTIONS = {"--pupils": "pupils", "--staff": "staff", "--current": "current_mbps", "--concurrency": "concurrency",
-                     "--classrooms": "classrooms", "--carts": "carts_in_use", "--devices-per-pupil": "devices_per_pupil",
-                     "--clients-per-ap": "clients_per_ap", "--headroom": "headroom"}
+BANDWIDTH_OPTIONS = {
+    "--pupils": "pupils",
+    "--staff": "staff",
+    "--current": "current_mbps",
+    "--concurrency": "concurrency",
+    "--classrooms": "classrooms",
+    "--carts": "carts_in_use",
+    "--devices-per-pupil": "devices_per_pupil",
+    "--clients-per-ap": "clients_per_ap",
+    "--headroom": "headroom",
+}
 
 
 @SETTINGS
-@given(options=st.lists(st.sampled_from(sorted(BANDWIDTH_OPTIONS)).flatmap(
-           lambda o: st.tuples(st.just(o), st.one_of(in_bounds(BANDWIDTH_SPECS[BANDWIDTH_OPTIONS[o]]).map(str), numeric_text))),
-           max_size=5).map(dict),
-       strategy=st.sampled_from(["eim", "classe_mobile", "byod", "hybride", "tablettes"]),
-       fmt=st.sampled_from(["json", "table"]))
+@given(
+    options=st.lists(
+        st.sampled_from(sorted(BANDWIDTH_OPTIONS)).flatmap(
+            lambda o: st.tuples(
+                st.just(o), st.one_of(in_bounds(BANDWIDTH_SPECS[BANDWIDTH_OPTIONS[o]]).map(str), numeric_text)
+            )
+        ),
+        max_size=5,
+    ).map(dict),
+    strategy=st.sampled_from(["eim", "classe_mobile", "byod", "hybride", "tablettes"]),
+    fmt=st.sampled_from(["json", "table"]),
+)
 def test_bandwidth_with_arbitrary_options(options, strategy, fmt):
     options.setdefault("--pupils", "400")
     args = ["bandwidth", "--strategy", strategy, "--format", fmt]
@@ -209,9 +291,15 @@ def test_bandwidth_with_arbitrary_options(options, strategy, fmt):
 
 
 @settings(max_examples=40, deadline=None)
-@given(code=st.one_of(st.sampled_from(["45", "2A", "974", "59"]), st.sampled_from(["2a", "1", "ZZ", "99", "00", "450", "", "4 5"]),
-                     st.text(max_size=4)),
-       colleges=st.one_of(st.none(), st.none(), numeric_text), mean=st.one_of(st.none(), st.none(), numeric_text))
+@given(
+    code=st.one_of(
+        st.sampled_from(["45", "2A", "974", "59"]),
+        st.sampled_from(["2a", "1", "ZZ", "99", "00", "450", "", "4 5"]),
+        st.text(max_size=4),
+    ),
+    colleges=st.one_of(st.none(), st.none(), numeric_text),
+    mean=st.one_of(st.none(), st.none(), numeric_text),
+)
 def test_departement_with_arbitrary_codes_and_options(code, colleges, mean):
     args = ["departement", code, "--preset", "livre-blanc-2017", "--format", "json"]
     if colleges is not None:

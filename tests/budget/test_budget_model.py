@@ -78,11 +78,28 @@ def _preset(**changes):
 
 
 def test_each_line_formula():
-    s = _preset(values={"desktops": 7, "desktop_price": 900, "desktop_life": 3, "access_points": 3,
-                        "tbi_rooms": 2, "tbi_price": 1000, "tbi_life": 8, "pupils": 250, "ent_per_pupil": 5,
-                        "carts": 2, "cart_size": 10, "mobile_device_price": 400, "mobile_device_life": 5,
-                        "cart_price": 1000, "cart_life": 10, "mdm_licence": 20, "mobile_maintenance_rate": 0.2,
-                        "isp_cost_per_year": 1234})
+    s = _preset(
+        values={
+            "desktops": 7,
+            "desktop_price": 900,
+            "desktop_life": 3,
+            "access_points": 3,
+            "tbi_rooms": 2,
+            "tbi_price": 1000,
+            "tbi_life": 8,
+            "pupils": 250,
+            "ent_per_pupil": 5,
+            "carts": 2,
+            "cart_size": 10,
+            "mobile_device_price": 400,
+            "mobile_device_life": 5,
+            "cart_price": 1000,
+            "cart_life": 10,
+            "mdm_licence": 20,
+            "mobile_maintenance_rate": 0.2,
+            "isp_cost_per_year": 1234,
+        }
+    )
     lines = year_lines(s)
     assert lines["connexion"] == D(1234)
     assert lines["desktops"] == D(7 * 900) / 3
@@ -171,8 +188,14 @@ def test_cash_mode_cohorts_spread_the_first_purchase():
 
 def test_cash_and_annualised_totals_match_over_common_lifetime_multiple():
     # Lifetimes 10, 5, 5, 7, 10, 4, 4: their lcm is 140 years; use simple lifetimes instead.
-    values = {"wired_network_life": 5, "server_life": 5, "tbi_life": 5, "mobile_device_life": 5, "cart_life": 5,
-              "network_maintenance_years": 5}
+    values = {
+        "wired_network_life": 5,
+        "server_life": 5,
+        "tbi_life": 5,
+        "mobile_device_life": 5,
+        "cart_life": 5,
+        "network_maintenance_years": 5,
+    }
     annual = simulate(_preset(horizon=10, values=values))
     cash = simulate(_preset(horizon=10, mode="cash", cohorts=3, values=values))
     assert cash.tco_exact == annual.tco_exact

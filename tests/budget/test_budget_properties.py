@@ -52,8 +52,15 @@ def test_asset_line_is_quantity_times_price_over_life(price, count, life):
     assert lines["desktop_maintenance"] == Decimal(count * 100)
 
 
-LIFETIMES = ["wired_network_life", "access_point_life", "desktop_life", "server_life", "tbi_life",
-             "mobile_device_life", "cart_life"]
+LIFETIMES = [
+    "wired_network_life",
+    "access_point_life",
+    "desktop_life",
+    "server_life",
+    "tbi_life",
+    "mobile_device_life",
+    "cart_life",
+]
 
 
 @SETTINGS
@@ -66,13 +73,17 @@ LIFETIMES = ["wired_network_life", "access_point_life", "desktop_life", "server_
     support=st.sampled_from(["none", "internal", "outsourced"]),
     training=st.sampled_from(["0", "0.2"]),
 )
-def test_annualised_and_cash_agree_over_a_multiple_of_every_lifetime(lives, multiple, cohorts, strategy, cofunding, support, training):
+def test_annualised_and_cash_agree_over_a_multiple_of_every_lifetime(
+    lives, multiple, cohorts, strategy, cofunding, support, training
+):
     import math
 
     horizon = multiple * math.lcm(*lives)
     values = dict(zip(LIFETIMES, lives))
     values["training_share"] = training
-    annual = BASE.replace(values=values, horizon=horizon, strategy=strategy, state_cofunding=cofunding, support=support)
+    annual = BASE.replace(
+        values=values, horizon=horizon, strategy=strategy, state_cofunding=cofunding, support=support
+    )
     cash = annual.replace(mode="cash", cohorts=cohorts)
     assert abs(simulate(cash).tco_exact - simulate(annual).tco_exact) < Decimal("1e-15")
 

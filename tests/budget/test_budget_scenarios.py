@@ -48,7 +48,10 @@ def test_base_and_overrides(tmp_path):
 
 
 def test_decimal_values_are_exact(tmp_path):
-    path = write(tmp_path, "base: livre-blanc-2017\nparameters:\n  ent_per_pupil: 0.1\n  mobile_maintenance_rate: '0,3'\n")
+    path = write(
+        tmp_path,
+        "base: livre-blanc-2017\nparameters:\n  ent_per_pupil: 0.1\n  mobile_maintenance_rate: '0,3'\n",
+    )
     scenario = load_scenario(path)
     assert scenario["ent_per_pupil"] == Decimal("0.1")
     assert scenario["mobile_maintenance_rate"] == Decimal("0.3")
@@ -57,23 +60,43 @@ def test_decimal_values_are_exact(tmp_path):
 @pytest.mark.parametrize(
     ("text", "field", "line", "words"),
     [
-        ("parameters:\n  pupils: 400\n  tablet_prize: 300\n", "parameters.tablet_prize", 3, "paramètre inconnu"),
+        (
+            "parameters:\n  pupils: 400\n  tablet_prize: 300\n",
+            "parameters.tablet_prize",
+            3,
+            "paramètre inconnu",
+        ),
         ("parameters:\n  desktop_price: -800\n", "parameters.desktop_price", 2, "négatif"),
-        ("parameters:\n  desktop_life: {value: 0, unit: ans}\n", "parameters.desktop_life.value", 2, "strictement positive"),
+        (
+            "parameters:\n  desktop_life: {value: 0, unit: ans}\n",
+            "parameters.desktop_life.value",
+            2,
+            "strictement positive",
+        ),
         ("strategy: tablettes\n", "strategy", 1, "stratégie inconnue"),
         ("mode: leasing\n", "mode", 1, "mode inconnu"),
         ("support: magique\n", "support", 1, "support inconnue"),
         ("parameters:\n  desktops: 4.5\n", "parameters.desktops", 2, "entier"),
         ("parameters:\n  byod_loan_share: 1.5\n", "parameters.byod_loan_share", 2, "entre 0 et 1"),
         ("parameters:\n  desktop_price: huit cents\n", "parameters.desktop_price", 2, "nombre attendu"),
-        ("parameters:\n  desktop_price: {value: 800, unit: dollars}\n", "parameters.desktop_price.unit", 2, "unité"),
+        (
+            "parameters:\n  desktop_price: {value: 800, unit: dollars}\n",
+            "parameters.desktop_price.unit",
+            2,
+            "unité",
+        ),
         ("parameters:\n  desktop_price: {unit: €/poste}\n", "parameters.desktop_price", 2, "value"),
         ("horizon: 0\n", "horizon", 1, "Horizon : 0 an, minimum 1 an"),
         ("horizon: cinq\n", "horizon", 1, "entier"),
         ("state_cofunding: peut-être\n", "state_cofunding", 1, "oui/non"),
         ("budget: 12\n", "budget", 1, "champ inconnu"),
         ("base: inexistant\n", "base", 1, "préréglage inconnu"),
-        ("name: x\n\nparameters:\n  technician_cost: 1\n  colleges_per_technician: 0\n", "parameters.colleges_per_technician", 5, "strictement positive"),
+        (
+            "name: x\n\nparameters:\n  technician_cost: 1\n  colleges_per_technician: 0\n",
+            "parameters.colleges_per_technician",
+            5,
+            "strictement positive",
+        ),
     ],
 )
 def test_validation_errors_name_file_field_and_line(tmp_path, text, field, line, words):
@@ -114,8 +137,15 @@ def test_dict_source_is_named():
 
 
 def test_french_aliases_for_options():
-    scenario = scenario_from_dict({"strategy": "hybrid", "mode": "trésorerie", "support": "externalisé", "state_cofunding": "oui"})
-    assert (scenario.strategy, scenario.mode, scenario.support, scenario.state_cofunding) == ("hybride", "cash", "outsourced", True)
+    scenario = scenario_from_dict(
+        {"strategy": "hybrid", "mode": "trésorerie", "support": "externalisé", "state_cofunding": "oui"}
+    )
+    assert (scenario.strategy, scenario.mode, scenario.support, scenario.state_cofunding) == (
+        "hybride",
+        "cash",
+        "outsourced",
+        True,
+    )
 
 
 def test_round_trip_through_to_dict():

@@ -6,7 +6,6 @@ from hypothesis import strategies as st
 
 from numeduc.charts import Series
 from numeduc.charts.bar import bar
-
 from numeduc.charts.validate import NS, all_text, check_chart, with_class
 
 EVIL = '<script>&"'
@@ -19,7 +18,9 @@ def sample(**kwargs):
     return bar(
         ["2019", "2020", "2021"],
         [Series("Équipements", [45451.43, 52300, None]), Series("Maintenance", [12000, -2500, 800])],
-        unit="€", id_prefix="b", **kwargs,
+        unit="€",
+        id_prefix="b",
+        **kwargs,
     )
 
 
@@ -100,10 +101,12 @@ def test_length_mismatch_is_refused():
 )
 def test_any_data_gives_valid_svg_with_one_bar_per_value(data, n_cat, n_ser, horizontal, stacked):
     value = st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False))
-    series = [Series(f"s{j}", data.draw(st.lists(value, min_size=n_cat, max_size=n_cat)))
-              for j in range(n_ser)]
-    chart = bar([f"c{i}" for i in range(n_cat)], series, horizontal=horizontal, stacked=stacked,
-                id_prefix="h")
+    series = [
+        Series(f"s{j}", data.draw(st.lists(value, min_size=n_cat, max_size=n_cat))) for j in range(n_ser)
+    ]
+    chart = bar(
+        [f"c{i}" for i in range(n_cat)], series, horizontal=horizontal, stacked=stacked, id_prefix="h"
+    )
     root = check_chart(chart)
     known = sum(v is not None for x in series for v in x.values)
     assert len(with_class(root, "nc-bar")) == known
@@ -128,8 +131,9 @@ def test_figure_html_wraps_svg_table_and_escapes():
     assert [th.text for th in table.find("thead/tr")] == ["Catégorie", EVIL]
     assert table.find("tbody/tr/th").get("scope") == "row"
     assert root.find("figcaption") is None  # the SVG shows the title already
-    hidden_title = ET.fromstring(bar([EVIL], [Series(EVIL, [1])], title=EVIL, id_prefix="f",
-                                     show_title=False).figure_html())
+    hidden_title = ET.fromstring(
+        bar([EVIL], [Series(EVIL, [1])], title=EVIL, id_prefix="f", show_title=False).figure_html()
+    )
     assert hidden_title.find("figcaption").text == EVIL
     assert "min-width:520px" in html
     visible = ET.fromstring(chart.figure_html(table_visible=True))

@@ -6,7 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from numeduc.charts.choropleth import (
-    choropleth, class_breaks, class_of, load_departements, normalise_code, simplify,
+    choropleth,
+    class_breaks,
+    class_of,
+    load_departements,
+    normalise_code,
+    simplify,
 )
 from numeduc.charts.validate import NS, all_text, check_chart, with_class
 
@@ -44,7 +49,9 @@ def test_numeric_map_has_101_departements_with_titles_and_classes():
 
 
 def test_categorical_map_uses_patterns_and_escapes_categories():
-    values = {code: ("Groupe A" if i % 3 == 0 else EVIL if i % 3 == 1 else None) for i, code in enumerate(CODES)}
+    values = {
+        code: ("Groupe A" if i % 3 == 0 else EVIL if i % 3 == 1 else None) for i, code in enumerate(CODES)
+    }
     chart = choropleth(None, values, categorical=True, id_prefix="c", demo=True)
     root = check_chart(chart)
     legend = "".join(with_class(root, "nc-legend")[0].itertext())

@@ -6,8 +6,20 @@ import pandas as pd
 import pytest
 
 from numeduc.charts import (
-    Band, Point, Series, bar, boxplot_strip, choropleth, correlation_circle, distribution_strip,
-    heatmap, line, radar, scatter, scree, tornado,
+    Band,
+    Point,
+    Series,
+    bar,
+    boxplot_strip,
+    choropleth,
+    correlation_circle,
+    distribution_strip,
+    heatmap,
+    line,
+    radar,
+    scatter,
+    scree,
+    tornado,
 )
 from numeduc.charts.validate import check_chart, with_class
 
@@ -15,8 +27,9 @@ CASES = {
     "line without any value": lambda: line(["a", "b"], [Series("x", [None, None])]),
     "line of one point": lambda: line(["a"], [Series("x", [3])]),
     "bars without any value": lambda: bar(["a", "b"], [Series("x", [None, None])]),
-    "negative stacked bars": lambda: bar(["a"], [Series("x", [-3]), Series("y", [-2])], stacked=True,
-                                         horizontal=True),
+    "negative stacked bars": lambda: bar(
+        ["a"], [Series("x", [-3]), Series("y", [-2])], stacked=True, horizontal=True
+    ),
     "one individual": lambda: scatter([Point("a", 0, 0)]),
     "1x1 missing correlation": lambda: heatmap(pd.DataFrame([[float("nan")]], index=["a"], columns=["b"])),
     "map without values": lambda: choropleth(None, {}),

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import math
-
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +15,8 @@ def test_circle_arrows_supplementary_dashed_and_table():
     chart = correlation_circle(
         {"100m": (-0.7747, 0.1870), "Long.jump": (0.7418, -0.3454), EVIL: (0.1, 0.2)},
         supplementary={"Points": (0.9563, -0.0166)},
-        dim_labels=("Dim.1 (32,7 %)", "Dim.2 (17,4 %)"), id_prefix="cc",
+        dim_labels=("Dim.1 (32,7 %)", "Dim.2 (17,4 %)"),
+        id_prefix="cc",
     )
     root = check_chart(chart)
     arrows = with_class(root, "nc-arrow")
@@ -32,7 +30,13 @@ def test_circle_arrows_supplementary_dashed_and_table():
     for a in arrows:
         ref = a.find(f"{NS}line").get("marker-end")
         assert ref[5:-1] in ids
-    assert chart.table.headers == ["Variable", "Dim.1 (32,7 %)", "Dim.2 (17,4 %)", "Qualité sur le plan (cos²)", "Statut"]
+    assert chart.table.headers == [
+        "Variable",
+        "Dim.1 (32,7 %)",
+        "Dim.2 (17,4 %)",
+        "Qualité sur le plan (cos²)",
+        "Statut",
+    ]
     assert chart.table.rows[0] == ["100m", "-0,775", "0,187", "0,635", "active"]
     assert chart.table.rows[-1][-1] == "supplémentaire"
     text = all_text(root)
@@ -52,8 +56,12 @@ def test_circle_demo():
 
 
 def test_scatter_groups_markers_and_table():
-    pts = [Point("SEBRLE", 0.79, 0.77, "Decastar"), Point("Clay", 3.9, 0.84, "OlympicG"),
-           Point(EVIL, -1.2, -2.0, None), Point("nan", float("nan"), 1.0, "Decastar")]
+    pts = [
+        Point("SEBRLE", 0.79, 0.77, "Decastar"),
+        Point("Clay", 3.9, 0.84, "OlympicG"),
+        Point(EVIL, -1.2, -2.0, None),
+        Point("nan", float("nan"), 1.0, "Decastar"),
+    ]
     chart = scatter(pts, id_prefix="sc", group_header="Compétition")
     root = check_chart(chart)
     assert len(with_class(root, "nc-point")) == 3  # NaN point left out
@@ -87,8 +95,13 @@ def test_crowded_labels_are_dropped_and_counted():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 500), st.floats(0, 400), st.text(min_size=1, max_size=12)),
-                min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 500), st.floats(0, 400), st.text(min_size=1, max_size=12)),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_placed_labels_never_overlap(items):
     placed = lab.place([(x, y, t, 11.0, None) for x, y, t in items], bounds=(0, 0, 500, 400))
     boxes = [p.box for p in placed if p is not None]

@@ -9,8 +9,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from numeduc.charts import (
-    Band, Marker, Point, Series, bar, boxplot_strip, correlation_circle, dendrogram,
-    distribution_strip, heatmap, line, radar, scatter, scree, tornado,
+    Band,
+    Marker,
+    Point,
+    Series,
+    bar,
+    boxplot_strip,
+    correlation_circle,
+    dendrogram,
+    distribution_strip,
+    heatmap,
+    line,
+    radar,
+    scatter,
+    scree,
+    tornado,
 )
 from numeduc.charts.validate import check_chart
 

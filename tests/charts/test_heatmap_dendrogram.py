@@ -8,9 +8,8 @@ from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
 
 from numeduc.charts.dendrogram import cut_groups, dendrogram, leaf_order, normalise_merge
-from numeduc.charts.heatmap import ramp, DIVERGING
-from numeduc.charts.heatmap import heatmap
-from numeduc.charts.validate import NS, all_text, check_chart, with_class
+from numeduc.charts.heatmap import DIVERGING, heatmap, ramp
+from numeduc.charts.validate import all_text, check_chart, with_class
 
 EVIL = '<script>&"'
 
@@ -23,8 +22,11 @@ def corr_frame():
 
 def test_heatmap_cells_marks_and_table():
     corr = corr_frame()
-    mark = pd.DataFrame([[False, True, False], [True, False, False], [False, False, False]],
-                        index=corr.index, columns=corr.columns)
+    mark = pd.DataFrame(
+        [[False, True, False], [True, False, False], [False, False, False]],
+        index=corr.index,
+        columns=corr.columns,
+    )
     chart = heatmap(corr, mark=mark, id_prefix="hm")
     root = check_chart(chart)
     assert len(with_class(root, "nc-cell")) == 9

@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 from numeduc.charts import Series
 from numeduc.charts.line import line, spread
 from numeduc.charts.scree import scree
-
 from numeduc.charts.validate import NS, all_text, check_chart, with_class
 
 EVIL = '<script>&"'
@@ -17,9 +16,12 @@ NBSP = "\u00a0"
 
 
 def test_line_one_path_per_series_with_gaps():
-    chart = line(["2019", "2020", "2021", "2022"],
-                 [Series("Coût cumulé", [45451.43, 90000, None, 150000]), Series("Budget", [50000] * 4)],
-                 unit="€", id_prefix="l")
+    chart = line(
+        ["2019", "2020", "2021", "2022"],
+        [Series("Coût cumulé", [45451.43, 90000, None, 150000]), Series("Budget", [50000] * 4)],
+        unit="€",
+        id_prefix="l",
+    )
     root = check_chart(chart)
     groups = with_class(root, "nc-series")
     assert len(groups) == 2
@@ -60,8 +62,18 @@ def test_spread_keeps_order_and_gap(positions):
     assert all(b - a >= 13.0 - 1e-9 for a, b in zip(ys, ys[1:]))
 
 
-DECATHLON = [3.2719055, 1.7371310, 1.4049167, 1.0568504, 0.6847735, 0.5992687, 0.4512353,
-             0.3968766, 0.2148149, 0.1822275]
+DECATHLON = [
+    3.2719055,
+    1.7371310,
+    1.4049167,
+    1.0568504,
+    0.6847735,
+    0.5992687,
+    0.4512353,
+    0.3968766,
+    0.2148149,
+    0.1822275,
+]
 
 
 def test_scree_bars_cumulative_and_table():
@@ -70,7 +82,12 @@ def test_scree_bars_cumulative_and_table():
     assert len(with_class(root, "nc-bar")) == 10
     assert len(with_class(root, "nc-point")) == 10
     assert len(with_class(root, "nc-reference")) == 1
-    assert chart.table.headers == ["Dimension", "Valeur propre", "Pourcentage de variance", "Pourcentage cumulé"]
+    assert chart.table.headers == [
+        "Dimension",
+        "Valeur propre",
+        "Pourcentage de variance",
+        "Pourcentage cumulé",
+    ]
     # FactoMineR: Dim.1 explains 32.719 % of the decathlon's variance (10 variables)
     assert chart.table.rows[0] == ["Dim.1", "3,272", f"32,72{NBSP}%", f"32,72{NBSP}%"]
     assert chart.table.rows[-1][3] == f"100,00{NBSP}%"

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import math
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -9,7 +8,6 @@ from hypothesis import strategies as st
 
 from numeduc.charts import Series, radar
 from numeduc.charts.gallery import FACTORS
-
 from numeduc.charts.validate import NS, all_text, check_chart, find_all, parse, with_class
 
 EVIL = '<script>&"'
@@ -54,8 +52,13 @@ def test_thirteen_numbered_axes_one_outline_per_series():
 
 def test_table_has_full_labels_and_french_numbers():
     chart = radar(FACTORS, three_series(), id_prefix="r2")
-    assert chart.table.headers == ["N°", "Facteur", "Votre département", "Médiane nationale",
-                                   "Médiane du groupe de pairs"]
+    assert chart.table.headers == [
+        "N°",
+        "Facteur",
+        "Votre département",
+        "Médiane nationale",
+        "Médiane du groupe de pairs",
+    ]
     assert len(chart.table.rows) == 13
     assert chart.table.rows[2] == ["3", FACTORS[2], "2,5", "2,5", "3,0"]
     assert [row[1] for row in chart.table.rows] == FACTORS
@@ -63,8 +66,7 @@ def test_table_has_full_labels_and_french_numbers():
 
 def test_long_labels_are_shortened_on_the_chart():
     root = parse(radar(FACTORS, three_series(), id_prefix="r3").svg)
-    label_text = " ".join("".join(t.itertext()) for t in find_all(root, "text")
-                          if t.get("class") is None)
+    label_text = " ".join("".join(t.itertext()) for t in find_all(root, "text") if t.get("class") is None)
     # leading article dropped
     assert "Évaluation et le suivi" in label_text
     assert "L'évaluation" not in label_text
@@ -73,8 +75,13 @@ def test_long_labels_are_shortened_on_the_chart():
 def test_custom_value_format_in_table():
     from numeduc.formatting import fr_euro
 
-    chart = radar(["a", "b", "c"], [Series("x", [45451.43, 1, 2])], max_value=50000,
-                  value_format=fr_euro, id_prefix="r4")
+    chart = radar(
+        ["a", "b", "c"],
+        [Series("x", [45451.43, 1, 2])],
+        max_value=50000,
+        value_format=fr_euro,
+        id_prefix="r4",
+    )
     assert chart.table.rows[0][2] == f"45{NARROW}451,43\u00a0€"
 
 
@@ -146,8 +153,9 @@ def test_rejects_mismatched_lengths():
     data=st.data(),
 )
 def test_any_values_give_valid_svg_and_points_within_the_outer_ring(n, data):
-    values = data.draw(st.lists(
-        st.one_of(st.none(), st.floats(-10, 10, allow_nan=False)), min_size=n, max_size=n))
+    values = data.draw(
+        st.lists(st.one_of(st.none(), st.floats(-10, 10, allow_nan=False)), min_size=n, max_size=n)
+    )
     label = data.draw(st.text(max_size=80))
     chart = radar([label] * n, [Series(label, values)], id_prefix="h")
     root = check_chart(chart)
@@ -162,14 +170,24 @@ def test_any_values_give_valid_svg_and_points_within_the_outer_ring(n, data):
         assert min(ys) - 0.2 <= float(m.get("cy")) <= max(ys) + 0.2
 
 
-@pytest.mark.parametrize("name", ["radar", "bar", "line", "scree", "corcircle", "scatter", "heatmap",
-                                  "dendrogram", "tornado"])
+@pytest.mark.parametrize(
+    "name", ["radar", "bar", "line", "scree", "corcircle", "scatter", "heatmap", "dendrogram", "tornado"]
+)
 def test_source_line_and_caption(name):
     import numpy as np
     import pandas as pd
 
-    from numeduc.charts import (Point, bar, correlation_circle, dendrogram, heatmap, line, scatter, scree,
-                                tornado)
+    from numeduc.charts import (
+        Point,
+        bar,
+        correlation_circle,
+        dendrogram,
+        heatmap,
+        line,
+        scatter,
+        scree,
+        tornado,
+    )
 
     src = "INSEE 2014 <b>"
     makers = {
@@ -179,7 +197,9 @@ def test_source_line_and_caption(name):
         "scree": lambda: scree([2, 1], source=src, id_prefix="s"),
         "corcircle": lambda: correlation_circle({"a": (0.5, 0.5)}, source=src, id_prefix="s"),
         "scatter": lambda: scatter([Point("a", 1, 2)], source=src, id_prefix="s"),
-        "heatmap": lambda: heatmap(pd.DataFrame([[1.0]], index=["a"], columns=["a"]), source=src, id_prefix="s"),
+        "heatmap": lambda: heatmap(
+            pd.DataFrame([[1.0]], index=["a"], columns=["a"]), source=src, id_prefix="s"
+        ),
         "dendrogram": lambda: dendrogram(np.array([[-1, -2]]), [1.0], ["a", "b"], source=src, id_prefix="s"),
         "tornado": lambda: tornado([("a", 1, 3)], 2, source=src, id_prefix="s"),
     }
@@ -199,7 +219,6 @@ def test_wrap_never_breaks_inside_a_french_number():
 
 
 def test_table_rows_are_named_by_the_factor_label():
-    import xml.etree.ElementTree as ET
 
     chart = radar(FACTORS, three_series(), id_prefix="th")
     table = ET.fromstring(chart.table.to_html())

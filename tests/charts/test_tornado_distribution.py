@@ -5,7 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from numeduc.charts.distribution import (
-    Band, Marker, boxplot_strip, distribution_strip, ordinal, percentile_rank,
+    Band,
+    Marker,
+    boxplot_strip,
+    distribution_strip,
+    ordinal,
+    percentile_rank,
 )
 from numeduc.charts.tornado import tornado
 from numeduc.charts.validate import NS, all_text, check_chart, with_class
@@ -19,7 +24,12 @@ def test_tornado_sorted_by_swing_bars_from_base():
     chart = tornado([("petit", 95, 105), (EVIL, 45451.43, 150), ("moyen", 120, 80)], 100, id_prefix="t")
     root = check_chart(chart)
     assert [r[0] for r in chart.table.rows] == [EVIL, "moyen", "petit"]
-    assert chart.table.rows[0] == [EVIL, f"45{NARROW}451,43{NBSP}€", f"150,00{NBSP}€", f"45{NARROW}301,43{NBSP}€"]
+    assert chart.table.rows[0] == [
+        EVIL,
+        f"45{NARROW}451,43{NBSP}€",
+        f"150,00{NBSP}€",
+        f"45{NARROW}301,43{NBSP}€",
+    ]
     bars = with_class(root, "nc-bar")
     assert len(bars) == 6
     base = [el for el in root.iter() if el.get("class") == "nc-base"][0]
@@ -37,13 +47,22 @@ def test_tornado_same_side_keeps_shorter_bar_on_top():
     assert float(first.get("width")) > float(second.get("width"))
 
 
-BANDS = [Band("moins de 50 €", None, 50, 9.3), Band("50 à 75 €", 50, 75, 44.2),
-         Band("75 à 100 €", 75, 100, 25.6), Band("plus de 100 €", 100, None, 20.9)]
+BANDS = [
+    Band("moins de 50 €", None, 50, 9.3),
+    Band("50 à 75 €", 50, 75, 44.2),
+    Band("75 à 100 €", 75, 100, 25.6),
+    Band("plus de 100 €", 100, None, 20.9),
+]
 
 
 def test_bands_strip_widths_proportional_and_markers_in_their_band():
-    chart = distribution_strip(BANDS, [Marker("Votre département", 62), Marker("Pairs", 120), Marker(EVIL, None)],
-                               unit="€", id_prefix="b", source="ADF 2017")
+    chart = distribution_strip(
+        BANDS,
+        [Marker("Votre département", 62), Marker("Pairs", 120), Marker(EVIL, None)],
+        unit="€",
+        id_prefix="b",
+        source="ADF 2017",
+    )
     root = check_chart(chart)
     rects = with_class(root, "nc-band")
     widths = [float(r.get("width")) for r in rects]

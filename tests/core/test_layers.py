@@ -28,7 +28,9 @@ def test_pure_core_does_not_import_django_or_the_web_layer():
     files += [root / name for name in PURE_MODULES]
     assert len(files) > 20
     offenders = {
-        str(f.relative_to(root)): sorted(m for m in imported_modules(f) if m.startswith(("django", "numeduc.web", "ninja")))
+        str(f.relative_to(root)): sorted(
+            m for m in imported_modules(f) if m.startswith(("django", "numeduc.web", "ninja"))
+        )
         for f in files
     }
     assert {k: v for k, v in offenders.items() if v} == {}

@@ -51,8 +51,15 @@ def test_small_peer_group_is_widened_with_the_nearest_group_and_says_so():
     assert merged == [1, 2] and members == ("a", "b", "c", "d", "e")
 
     levels = frame({code: [2, 2, 2] for code in sorted(respondents)})
-    profile = build_profile("a", levels, LABELS, AXES, groups=groups, group_profiles=profiles,
-                            group_names={1: "groupe 1", 2: "groupe 2", 3: "groupe 3"})
+    profile = build_profile(
+        "a",
+        levels,
+        LABELS,
+        AXES,
+        groups=groups,
+        group_profiles=profiles,
+        group_names={1: "groupe 1", 2: "groupe 2", 3: "groupe 3"},
+    )
     assert profile.peers.n == 5
     assert "ne compte que 2 répondants" in profile.peers.note and "groupe 2" in profile.peers.note
 

@@ -45,7 +45,10 @@ def test_examples():
     assert control_character_problem("é\x1b[31m") == "caractère de contrôle U+001B (ESC) en position 2"
     assert control_character_problem("a\x7f") == "caractère de contrôle U+007F (DEL) en position 2"
     assert control_character_problem("\x85") == "caractère de contrôle U+0085 (NEL) en position 1"
-    assert control_character_problem("x\ufffe") == "caractère invalide U+FFFE (non-caractère Unicode) en position 2"
+    assert (
+        control_character_problem("x\ufffe")
+        == "caractère invalide U+FFFE (non-caractère Unicode) en position 2"
+    )
     assert control_character_problem("\ud83d") == (
         "caractère invalide U+D83D (moitié de paire de substitution isolée) en position 1"
     )

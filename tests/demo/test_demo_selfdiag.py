@@ -37,7 +37,9 @@ def campaign_2017(deps, public_colleges):
 
 @pytest.fixture(scope="module")
 def campaign_2018(deps, public_colleges, campaign_2017):
-    return generate_selfdiag_campaign(deps, 2018, seed=DEFAULT_SEED, previous=campaign_2017, colleges=public_colleges)
+    return generate_selfdiag_campaign(
+        deps, 2018, seed=DEFAULT_SEED, previous=campaign_2017, colleges=public_colleges
+    )
 
 
 def spearman(frame, a, b):
@@ -54,7 +56,11 @@ def check_valid(frame: pd.DataFrame, deps: pd.DataFrame) -> None:
     for item in QUESTIONNAIRE.items:
         for value in frame[item.id]:
             assert value is not None and not (isinstance(value, float) and math.isnan(value)), item.id
-            assert item.parse(str(value)) == pytest.approx(value) if item.type == "number" else item.parse(str(value)) == value
+            assert (
+                item.parse(str(value)) == pytest.approx(value)
+                if item.type == "number"
+                else item.parse(str(value)) == value
+            )
     for column in (comment_key(i) for i in FACTORS):
         texts = frame[column].dropna()
         assert all(text.startswith("[démo] ") for text in texts)
@@ -127,7 +133,9 @@ def test_governance_depends_little_on_budget(campaign_2017):
 
 def test_security_responsibility_neither_helps_nor_hinders(campaign_2017):
     mean_level = campaign_2017[FACTORS].mean(axis=1)
-    groups = [mean_level[campaign_2017["responsabilite_securite"] == k] for k in ("etat", "departement", "partagee")]
+    groups = [
+        mean_level[campaign_2017["responsabilite_securite"] == k] for k in ("etat", "departement", "partagee")
+    ]
     assert all(len(g) >= 3 for g in groups)
     assert kruskal(*groups).pvalue > 0.05
 
@@ -144,13 +152,21 @@ def test_second_campaign_follows_the_first(campaign_2017, campaign_2018, deps):
     assert counts.get(0, 0) > 0.5 and counts.get(1, 0) > counts.get(-1, 0)
     assert counts.get(-1, 0) < 0.1
     # the mean level rises a little from one year to the next
-    assert campaign_2018.loc[returning, FACTORS].to_numpy().mean() > campaign_2017.loc[returning, FACTORS].to_numpy().mean()
-    strategy_kept = (campaign_2018.loc[returning, "strategie_equipement"] == campaign_2017.loc[returning, "strategie_equipement"]).mean()
+    assert (
+        campaign_2018.loc[returning, FACTORS].to_numpy().mean()
+        > campaign_2017.loc[returning, FACTORS].to_numpy().mean()
+    )
+    strategy_kept = (
+        campaign_2018.loc[returning, "strategie_equipement"]
+        == campaign_2017.loc[returning, "strategie_equipement"]
+    ).mean()
     assert strategy_kept == 1.0
 
 
 def test_second_campaign_deterministic(deps, public_colleges, campaign_2017, campaign_2018):
-    again = generate_selfdiag_campaign(deps, 2018, seed=DEFAULT_SEED, previous=campaign_2017, colleges=public_colleges)
+    again = generate_selfdiag_campaign(
+        deps, 2018, seed=DEFAULT_SEED, previous=campaign_2017, colleges=public_colleges
+    )
     pd.testing.assert_frame_equal(campaign_2018, again)
 
 
@@ -176,7 +192,9 @@ def test_loosely_related_to_demographics(deps, public_colleges):
     bandwidth a little better where density is high (weak links, by design)."""
     import numpy as np
 
-    frame = generate_selfdiag_campaign(deps, 2017, seed=DEFAULT_SEED, n_respondents=101, colleges=public_colleges)
+    frame = generate_selfdiag_campaign(
+        deps, 2017, seed=DEFAULT_SEED, n_respondents=101, colleges=public_colleges
+    )
     poverty = deps.loc[frame.index, "poverty_rate"]
     known = poverty.notna()
     budget = frame["budget_investissement_par_eleve"] + frame["budget_fonctionnement_par_eleve"]

@@ -74,14 +74,18 @@ def test_survey_consistent_with_self_diagnosis(survey, deps, public_colleges):
     campaign = generate_selfdiag_campaign(deps, 2017, seed=DEFAULT_SEED, colleges=public_colleges)
     assert set(campaign.index) <= set(survey.index)
     common = [code for code in campaign.index if survey_budget_per_pupil(survey.loc[code]) is not None]
-    survey_levels = pd.Series({code: budget_level(survey_budget_per_pupil(survey.loc[code])) for code in common})
+    survey_levels = pd.Series(
+        {code: budget_level(survey_budget_per_pupil(survey.loc[code])) for code in common}
+    )
     gaps = (campaign.loc[common, "f07_budget_par_eleve"] - survey_levels).abs()
     assert gaps.max() <= 1
     assert (gaps == 0).mean() > 0.6
 
 
 def test_survey_deterministic(survey, deps, public_colleges):
-    pd.testing.assert_frame_equal(survey, generate_survey_answers(deps, seed=DEFAULT_SEED, colleges=public_colleges))
+    pd.testing.assert_frame_equal(
+        survey, generate_survey_answers(deps, seed=DEFAULT_SEED, colleges=public_colleges)
+    )
 
 
 def test_dan_answers_reproduce_the_paper(dan):
@@ -118,7 +122,12 @@ def test_demo_dataset_and_split_answers():
     from numeduc.demo import demo_dataset, split_answers
 
     data = demo_dataset()
-    assert sorted(data) == ["autodiagnostic/2017", "autodiagnostic/2018", "dan/2017", "enquete-trois-questions/2016"]
+    assert sorted(data) == [
+        "autodiagnostic/2017",
+        "autodiagnostic/2018",
+        "dan/2017",
+        "enquete-trois-questions/2016",
+    ]
     assert all(frame.attrs["demo"] for frame in data.values())
     first = data["autodiagnostic/2017"]
     answers, comments = split_answers(first.loc["93"])

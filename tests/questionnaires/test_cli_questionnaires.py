@@ -24,8 +24,10 @@ def test_validate_accepts_a_shipped_file_and_names_the_field_of_a_broken_copy(tm
     broken_dir = tmp_path / "autodiagnostic"
     broken_dir.mkdir()
     broken = broken_dir / "2017.yaml"
-    broken.write_text(shipped.read_text(encoding="utf-8").replace("    factors: [7]", "    factors: [7, 99]", 1),
-                      encoding="utf-8")
+    broken.write_text(
+        shipped.read_text(encoding="utf-8").replace("    factors: [7]", "    factors: [7, 99]", 1),
+        encoding="utf-8",
+    )
     bad = CliRunner().invoke(app, ["questionnaires", "validate", str(broken)])
     assert bad.exit_code == 2
     assert "2017.yaml" in bad.output and "axes" in bad.output
@@ -55,18 +57,26 @@ def test_validate_refuses_an_alias_bomb_with_exit_2(tmp_path):
     from .test_safe_yaml import alias_bomb
 
     output = _refused_cleanly(_validate(_hostile_file(tmp_path, alias_bomb())))
-    assert "essai/2020.yaml: une fois les alias développés, le document aurait plus de 20\u202f000 valeurs (ligne 5)" in output
+    assert (
+        "essai/2020.yaml: une fois les alias développés, le document aurait plus de 20\u202f000 valeurs (ligne 5)"
+        in output
+    )
 
 
 def test_validate_refuses_5000_nested_brackets_with_exit_2(tmp_path):
-    output = _refused_cleanly(_validate(_hostile_file(tmp_path, "slug: essai\nsections: " + "[" * 5000 + "\n")))
-    assert "essai/2020.yaml: imbrication trop profonde (plus de 64 niveaux de listes ou de dictionnaires) (ligne 2)" in output
+    output = _refused_cleanly(
+        _validate(_hostile_file(tmp_path, "slug: essai\nsections: " + "[" * 5000 + "\n"))
+    )
+    assert (
+        "essai/2020.yaml: imbrication trop profonde (plus de 64 niveaux de listes ou de dictionnaires) (ligne 2)"
+        in output
+    )
 
 
 def test_validate_refuses_nested_braces_and_a_nul_with_exit_2(tmp_path):
     output = _refused_cleanly(_validate(_hostile_file(tmp_path, "slug: essai\nsections: " + "{a: " * 5000)))
     assert "imbrication trop profonde" in output
-    output = _refused_cleanly(_validate(_hostile_file(tmp_path, "slug: essai\ntitle: \"Es\\0sai\"\n")))
+    output = _refused_cleanly(_validate(_hostile_file(tmp_path, 'slug: essai\ntitle: "Es\\0sai"\n')))
     assert "essai/2020.yaml: title: caractère de contrôle U+0000 (NUL) en position 3 (ligne 2)" in output
 
 

@@ -30,7 +30,12 @@ LEVEL = Item(
     label="Niveau",
     levels=tuple(LevelDescriptor(v, f"Étiquette {v}", f"Fait {v}") for v in (1, 2, 3, 4)),
 )
-CHOICE = Item(id="ch", type="choice", label="Choix", choices=(Choice("etat", "L'État"), Choice("departement", "Le département")))
+CHOICE = Item(
+    id="ch",
+    type="choice",
+    label="Choix",
+    choices=(Choice("etat", "L'État"), Choice("departement", "Le département")),
+)
 TEXT = Item(id="txt", type="text", label="Texte", max_length=20)
 
 
@@ -182,7 +187,10 @@ def test_display_never_raises_on_unknown_stored_values():
 def test_a_nul_in_a_text_answer_is_refused_with_its_position():
     with pytest.raises(AnswerError) as caught:
         TEXT.parse("  ab\x00cd ")
-    assert str(caught.value) == "« Texte » : caractère de contrôle U+0000 (NUL) en position 3 ; retirez ce caractère."
+    assert (
+        str(caught.value)
+        == "« Texte » : caractère de contrôle U+0000 (NUL) en position 3 ; retirez ce caractère."
+    )
 
 
 def test_a_text_answer_keeps_its_line_breaks_and_tabs():
@@ -209,7 +217,9 @@ def test_clean_comment_refuses_a_nul_and_names_the_question():
     assert str(caught.value) == (
         "Commentaire de « Budget » : caractère de contrôle U+0000 (NUL) en position 10 ; retirez ce caractère."
     )
-    with pytest.raises(AnswerError, match="^Commentaire : caractère de contrôle U\\+001B \\(ESC\\) en position 1 "):
+    with pytest.raises(
+        AnswerError, match="^Commentaire : caractère de contrôle U\\+001B \\(ESC\\) en position 1 "
+    ):
         clean_comment("\x1b[31mrouge")
 
 

@@ -43,7 +43,11 @@ def test_budget_per_pupil_missing_parts():
     assert budget_per_pupil(None, 10, 10) is None
     assert budget_per_pupil(10, 10, 0) is None
     assert budget_per_pupil(10, math.nan, 5) is None
-    answers = {"budget_investissement_2016": 1_000_000, "budget_fonctionnement_2016": 1_800_000, "nombre_collegiens_2016": 25_000}
+    answers = {
+        "budget_investissement_2016": 1_000_000,
+        "budget_fonctionnement_2016": 1_800_000,
+        "nombre_collegiens_2016": 25_000,
+    }
     assert survey_budget_per_pupil(answers) == pytest.approx(112.0)
 
 
@@ -64,7 +68,12 @@ def test_dan_questionnaire():
     dan = load_questionnaire("dan", "2017")
     assert dan.audience == "dan"
     satisfaction = dan.item("satisfaction_engagement")
-    assert [c.value for c in satisfaction.choices] == ["tres_satisfait", "satisfait", "peu_satisfait", "pas_satisfait"]
+    assert [c.value for c in satisfaction.choices] == [
+        "tres_satisfait",
+        "satisfait",
+        "peu_satisfait",
+        "pas_satisfait",
+    ]
     assert len(dan.item("clarte_strategies").choices) == 4
     obstacles = [c.value for c in dan.item("obstacle_1").choices]
     assert obstacles[:4] == ["budget", "maintenance", "reseaux_internes", "acces_internet"]

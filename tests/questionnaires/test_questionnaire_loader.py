@@ -107,10 +107,20 @@ def test_autodiagnostic_context_items():
 def test_budget_and_bandwidth_levels_carry_the_paper_thresholds():
     questionnaire = load_questionnaire("autodiagnostic", "2017")
     budget = [level.label for level in questionnaire.item("f07_budget_par_eleve").levels]
-    assert "50 €" in budget[0] and "50 à 75 €" in budget[1] and "75 à 100 €" in budget[2] and "100 €" in budget[3]
+    assert (
+        "50 €" in budget[0]
+        and "50 à 75 €" in budget[1]
+        and "75 à 100 €" in budget[2]
+        and "100 €" in budget[3]
+    )
     internet = questionnaire.item("f04_infrastructure_internet")
     texts = [level.label + level.descriptor for level in internet.levels]
-    assert "15 à 20 Mbit/s" in texts[0] and "50 Mbit/s" in texts[1] and "100 Mbit/s" in texts[2] and "200 Mbit/s" in texts[3]
+    assert (
+        "15 à 20 Mbit/s" in texts[0]
+        and "50 Mbit/s" in texts[1]
+        and "100 Mbit/s" in texts[2]
+        and "200 Mbit/s" in texts[3]
+    )
     assert "100 kbit/s" in internet.help and "1 Mbit/s" in internet.help
 
 
@@ -143,10 +153,32 @@ MINIMAL = {
                 {"id": "q_nombre", "type": "number", "label": "Nombre", "min": 0, "max": 10},
             ],
         },
-        {"id": "s2", "title": "Section 2", "items": [{"id": "q_choix", "type": "choice", "label": "Choix",
-                                                       "choices": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]}]},
-        {"id": "s3", "title": "Section 3", "items": [{"id": "q_niveau", "type": "level", "label": "Niveau",
-                                                       "levels": [{"value": v, "label": f"N{v}", "descriptor": f"Fait {v}"} for v in (1, 2, 3, 4)]}]},
+        {
+            "id": "s2",
+            "title": "Section 2",
+            "items": [
+                {
+                    "id": "q_choix",
+                    "type": "choice",
+                    "label": "Choix",
+                    "choices": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+                }
+            ],
+        },
+        {
+            "id": "s3",
+            "title": "Section 3",
+            "items": [
+                {
+                    "id": "q_niveau",
+                    "type": "level",
+                    "label": "Niveau",
+                    "levels": [
+                        {"value": v, "label": f"N{v}", "descriptor": f"Fait {v}"} for v in (1, 2, 3, 4)
+                    ],
+                }
+            ],
+        },
     ],
 }
 
@@ -155,7 +187,10 @@ def write(tmp_path: Path, data, slug="essai", version="2020") -> Path:
     folder = tmp_path / slug
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{version}.yaml"
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -193,7 +228,10 @@ def test_duplicate_item_id(tmp_path):
     data = copy_minimal()
     data["sections"][1]["items"][0]["id"] = "q_texte"
     error = error_of(write(tmp_path, data))
-    assert "sections[1].items[0].id: identifiant de question « q_texte » déjà utilisé (sections[0].items[0].id)" in str(error)
+    assert (
+        "sections[1].items[0].id: identifiant de question « q_texte » déjà utilisé (sections[0].items[0].id)"
+        in str(error)
+    )
 
 
 def test_unknown_key_is_refused(tmp_path):
@@ -275,7 +313,9 @@ def test_error_lines_point_at_the_field(tmp_path):
     data["sections"][0]["items"][1].update(min=20, max=10)
     path = write(tmp_path, data)
     error = error_of(path)
-    line_of_min = next(n for n, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith("min: 20"))
+    line_of_min = next(
+        n for n, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith("min: 20")
+    )
     assert f"(ligne {line_of_min})" in str(error)
 
 
@@ -306,7 +346,9 @@ def test_factors_all_13_once_and_axes_cover_them(tmp_path):
     assert "facteur 5 déjà porté par sections[2].items[4]" in str(error_of(write(tmp_path, twice)))
 
     overlap = _factor_file([list(range(1, 14)), [3]], range(1, 14))
-    assert "axes[1].factors: facteur 3 déjà rangé dans l'axe « axe0 »" in str(error_of(write(tmp_path, overlap)))
+    assert "axes[1].factors: facteur 3 déjà rangé dans l'axe « axe0 »" in str(
+        error_of(write(tmp_path, overlap))
+    )
 
     uncovered = _factor_file([list(range(1, 13))], range(1, 14))
     assert "facteurs rangés dans aucun axe : 13" in str(error_of(write(tmp_path, uncovered)))
@@ -334,7 +376,9 @@ def test_to_dict_is_plain_json():
 
 
 def test_unquoted_version_is_accepted(tmp_path):
-    text = yaml.safe_dump(MINIMAL, allow_unicode=True, sort_keys=False).replace("version: '2020'", "version: 2020")
+    text = yaml.safe_dump(MINIMAL, allow_unicode=True, sort_keys=False).replace(
+        "version: '2020'", "version: 2020"
+    )
     assert "version: 2020\n" in text
     assert load_questionnaire_file(write(tmp_path, text)).version == "2020"
 
@@ -344,7 +388,9 @@ def test_factor_on_a_non_level_item_and_unknown_axis(tmp_path):
     data["sections"][0]["items"][0]["factor"] = 3
     data["sections"][0]["items"][1]["axis"] = "nulle_part"
     error = error_of(write(tmp_path, data))
-    assert "sections[0].items[0].factor: seule une question de type level peut porter un facteur" in str(error)
+    assert "sections[0].items[0].factor: seule une question de type level peut porter un facteur" in str(
+        error
+    )
     assert "sections[0].items[1].axis: axe « nulle_part » inconnu" in str(error)
 
 

@@ -74,12 +74,18 @@ def test_deep_nesting_is_refused_with_a_line(tmp_path, tail):
 def test_an_alias_error_names_the_field_path(tmp_path):
     text = "slug: essai\nsections:\n  - id: s1\n    items: *liste\n"
     error = error_of(write(tmp_path, text))
-    assert str(error) == "essai/2020.yaml: sections[0].items: alias YAML *liste sans ancre &liste avant lui (ligne 4)"
+    assert (
+        str(error)
+        == "essai/2020.yaml: sections[0].items: alias YAML *liste sans ancre &liste avant lui (ligne 4)"
+    )
 
 
 def test_a_too_big_file_is_refused_without_reading_it_whole(tmp_path):
     path = write(tmp_path, "slug: essai\n" + "# " + "x" * 1_100_000 + "\n")
-    assert str(error_of(path)) == "essai/2020.yaml: fichier trop gros (plus de 1\u202f000\u202f000 octets ; 1\u202f000\u202f000 au plus)"
+    assert (
+        str(error_of(path))
+        == "essai/2020.yaml: fichier trop gros (plus de 1\u202f000\u202f000 octets ; 1\u202f000\u202f000 au plus)"
+    )
 
 
 def test_bad_utf8_names_the_line(tmp_path):
@@ -117,8 +123,12 @@ def test_an_escaped_control_character_is_refused_in_every_text(tmp_path):
         "essai/2020.yaml: sections[0].items[0].label: caractère de contrôle U+0000 (NUL) en position 4 "
         f"(ligne {label_line})"
     ) in error.errors
-    assert any(e.startswith("essai/2020.yaml: sections[1].items[0].choices[1].label: caractère de contrôle U+0007 (BEL)")
-               for e in error.errors)
+    assert any(
+        e.startswith(
+            "essai/2020.yaml: sections[1].items[0].choices[1].label: caractère de contrôle U+0007 (BEL)"
+        )
+        for e in error.errors
+    )
     assert len(error.errors) == 2
 
 
@@ -153,15 +163,26 @@ def _paths(obj, prefix=()):
 
 
 _JUNK = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 20) | st.floats() | st.text(max_size=5)
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 20)
+    | st.floats()
+    | st.text(max_size=5)
     | st.sampled_from(["level", "choice", "number", "text", "departement", "s1"]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4) | st.integers(0, 3), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(max_size=4) | st.integers(0, 3), children, max_size=3)
+    ),
     max_leaves=6,
 )
 
 
 @settings(max_examples=100, deadline=None)
-@given(changes=st.lists(st.tuples(st.sampled_from([p for p in _paths(MINIMAL) if p]), _JUNK), min_size=1, max_size=3))
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from([p for p in _paths(MINIMAL) if p]), _JUNK), min_size=1, max_size=3
+    )
+)
 def test_a_mangled_file_gives_a_questionnaire_error_never_a_crash(changes):
     data = copy_minimal()
     for path, value in changes:

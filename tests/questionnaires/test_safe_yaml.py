@@ -28,6 +28,7 @@ def alias_bomb(levels: int = 9) -> str:
 @pytest.fixture
 def no_construction(monkeypatch):
     """Fail the test if any Python value is built from a node: the checks must come first."""
+
     def refuse(self, node):
         raise AssertionError("construct_document called on a document that should have been refused")
 
@@ -53,14 +54,18 @@ def test_the_alias_bomb_is_refused_at_its_first_anchor_without_being_built(no_co
     assert len(bomb.encode()) < 400  # 9**9 ≈ 387 million strings once expanded
     error, peak = peak_memory(safe_load, bomb, source="bombe.yaml")
     assert isinstance(error, UnsafeYamlError)
-    assert str(error) == "bombe.yaml, ligne 1 : les ancres YAML (&a) ne sont pas acceptées : recopiez la valeur"
+    assert (
+        str(error) == "bombe.yaml, ligne 1 : les ancres YAML (&a) ne sont pas acceptées : recopiez la valeur"
+    )
     assert error.line == 1 and error.path == "a"
     # Parsing 400 bytes, not expanding them: well under a megabyte.
     assert peak < 1_000_000
 
 
 def test_with_aliases_allowed_the_bomb_is_refused_on_its_graph_never_expanded(no_construction):
-    error, peak = peak_memory(safe_load, alias_bomb(), source="bombe.yaml", allow_aliases=True, max_nodes=10_000)
+    error, peak = peak_memory(
+        safe_load, alias_bomb(), source="bombe.yaml", allow_aliases=True, max_nodes=10_000
+    )
     assert isinstance(error, UnsafeYamlError)
     assert "une fois les alias développés, le document aurait plus de 10\u202f000 valeurs" in str(error)
     # a: 10 values, b: 91, c: 820, d: 7,381, e: 66,430 > 10,000: refused on e's line.
@@ -71,7 +76,10 @@ def test_with_aliases_allowed_the_bomb_is_refused_on_its_graph_never_expanded(no
 def test_an_alias_alone_is_refused_with_its_line_and_field():
     with pytest.raises(UnsafeYamlError) as caught:
         safe_load("titre: x\nsections:\n  - id: a\n    items: *liste\n", source="q.yaml")
-    assert str(caught.value) == "q.yaml, ligne 4 : les alias YAML (*liste) ne sont pas acceptés : recopiez la valeur"
+    assert (
+        str(caught.value)
+        == "q.yaml, ligne 4 : les alias YAML (*liste) ne sont pas acceptés : recopiez la valeur"
+    )
     assert caught.value.path == "sections[0].items"
 
 
@@ -115,7 +123,15 @@ def test_aliases_cannot_nest_past_the_depth_limit():
         "- " * 5000 + "x\n",
         "a: " + "[{b: " * 2500,
     ],
-    ids=["flow-seq", "flow-map", "flow-map-values", "flow-seq-lines", "block-mappings", "block-seqs", "mixed"],
+    ids=[
+        "flow-seq",
+        "flow-map",
+        "flow-map-values",
+        "flow-seq-lines",
+        "block-mappings",
+        "block-seqs",
+        "mixed",
+    ],
 )
 def test_deep_nesting_is_refused_with_a_line_before_anything_is_built(text, no_construction):
     error, peak = peak_memory(safe_load, text, source="profond.yaml")
@@ -229,14 +245,16 @@ def test_syntax_and_value_errors_name_the_line(text, line, words):
         "fusion:\n  <<: {a: 1}\n  b: 2\n",
         "- - - x\n  - y\n- z\n",
         "%YAML 1.1\n---\na: 1\n...\n",
-        "échappé: \"tab\\tlà\"\n",
+        'échappé: "tab\\tlà"\n',
     ],
 )
 def test_a_valid_document_gives_what_yaml_safe_load_gives(text):
     assert safe_load(text) == yaml.safe_load(text)
 
 
-@pytest.mark.parametrize("path", sorted(CONTENT_ROOT.glob("*/*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", sorted(CONTENT_ROOT.glob("*/*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_shipped_questionnaires_load_as_with_yaml_safe_load(path):
     text = path.read_text(encoding="utf-8")
     assert safe_load(text, allow_aliases=True) == yaml.safe_load(text)
@@ -262,8 +280,9 @@ class _NoAliasDumper(yaml.SafeDumper):
 # PyYAML itself does not round-trip the YAML line breaks NEL, LS and PS (U+0085, U+2028,
 # U+2029) in plain scalars: they come back as spaces or newlines.  That is a PyYAML trait, not a
 # safeyaml one (the parity test below covers them); keep them out of the round trip.
-texts = st.text(alphabet=st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",)),
-                max_size=20)
+texts = st.text(
+    alphabet=st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",)), max_size=20
+)
 scalars = (
     st.none()
     | st.booleans()

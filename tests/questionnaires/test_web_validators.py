@@ -33,7 +33,10 @@ def test_the_validator_refuses_with_a_french_message_and_a_code():
     assert caught.value.messages == [
         "Caractère de contrôle U+0000 (NUL) en position 9 : retirez ce caractère (souvent collé depuis un autre logiciel)."
     ]
-    assert "U+000A (LF) en position 4 (ce champ tient sur une seule ligne)" in messages(no_control_characters, "une\nligne")[0]
+    assert (
+        "U+000A (LF) en position 4 (ce champ tient sur une seule ligne)"
+        in messages(no_control_characters, "une\nligne")[0]
+    )
 
 
 def test_the_multiline_validator_accepts_line_breaks_and_tabs_only():
@@ -64,8 +67,11 @@ def test_refuse_control_characters_replaces_djangos_nul_only_validator():
 def test_the_campaign_title_refuses_control_characters():
     title = CampaignForm().fields["title"]
     assert title.clean("Autodiagnostic 2019") == "Autodiagnostic 2019"
-    for bad, shown in (("Autodiagnostic\x002019", "U+0000 (NUL) en position 15"), ("\x1b[1mTitre", "U+001B (ESC) en position 1"),
-                       ("Titre\tavec tab", "U+0009 (HT)")):
+    for bad, shown in (
+        ("Autodiagnostic\x002019", "U+0000 (NUL) en position 15"),
+        ("\x1b[1mTitre", "U+001B (ESC) en position 1"),
+        ("Titre\tavec tab", "U+0009 (HT)"),
+    ):
         with pytest.raises(ValidationError) as caught:
             title.clean(bad)
         assert len(caught.value.messages) == 1 and shown in caught.value.messages[0]

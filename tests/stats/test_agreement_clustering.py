@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from numeduc.stats import hcpc, hclust_ward, kmeans_hartigan_wong, pca, ward
+from numeduc.stats import hclust_ward, hcpc, kmeans_hartigan_wong, pca, ward
 
 
 def check_hcpc(result, ref):
@@ -166,7 +166,10 @@ def test_row_weights_in_pca_and_hcpc_tree(decathlon, reference, close):
     """PCA(row.w = w) normalises the weights; HCPC builds its tree with the raw weights."""
     ref = reference("decathlon_row_weights.json")
     res = pca(decathlon.iloc[:, :10], row_weights=ref["row_w"])
-    assert np.abs(res.eig["eigenvalue"].to_numpy() - pd.DataFrame(ref["eig"]).T.iloc[:, 0].to_numpy()).max() <= 1e-6
+    assert (
+        np.abs(res.eig["eigenvalue"].to_numpy() - pd.DataFrame(ref["eig"]).T.iloc[:, 0].to_numpy()).max()
+        <= 1e-6
+    )
     close(res.ind_coord, ref["ind_coord"])
     close(res.ind_contrib, ref["ind_contrib"])
     close(res.var_coord, ref["var_coord"])
@@ -204,7 +207,9 @@ def test_hcpc_on_r_coordinates_is_bit_exact_with_ties(sim_answers, reference):
         perm = np.array(case["order"]) - 1
         res_pca = pca(q3.iloc[perm])
         coords = np.array([[float.fromhex(v) for v in row] for row in case["coord_hex"]])
-        res_pca.ind_coord = pd.DataFrame(coords, index=case["coord_rownames"], columns=res_pca.ind_coord.columns)
+        res_pca.ind_coord = pd.DataFrame(
+            coords, index=case["coord_rownames"], columns=res_pca.ind_coord.columns
+        )
         auto = hcpc(res_pca)
         assert np.abs(auto.inert_gain - np.array(case["hcpc_auto"]["inert_gain"])).max() <= 1e-12
         assert auto.clusters.to_dict() == case["hcpc_auto"]["clusters"]

@@ -35,7 +35,10 @@ def test_pca_reproduces_factominer(reference, close):
     expected = pd.DataFrame.from_dict(ref["eig"], orient="index")
     expected.columns = eig.columns
     close(eig, expected)
-    for group, tables in [("var", ["coord", "cor", "cos2", "contrib"]), ("ind", ["coord", "cos2", "contrib"])]:
+    for group, tables in [
+        ("var", ["coord", "cor", "cos2", "contrib"]),
+        ("ind", ["coord", "cos2", "contrib"]),
+    ]:
         for table in tables:
             close(pd.DataFrame.from_dict(out[group][table], orient="index"), ref[group][table])
     dist = pd.Series(out["ind"]["dist"])
@@ -78,14 +81,25 @@ def test_hcpc_fixed_k_without_consolidation(reference):
 
 
 def test_ward_and_corr(reference):
-    out = run_json("ward", "tests/fixtures/factominer/usarrests.csv", "--index", "state", "--clusters", "4", "--scale", "sample")
+    out = run_json(
+        "ward",
+        "tests/fixtures/factominer/usarrests.csv",
+        "--index",
+        "state",
+        "--clusters",
+        "4",
+        "--scale",
+        "sample",
+    )
     ref = reference("usarrests.json")["sample"]
     assert np.allclose(out["merge_heights"], sorted(ref["height"]), atol=1e-6)
     assert out["clusters"] == ref["cutree"]["k4"]
     assert out["cophenetic_correlation"] == pytest.approx(0.697526563, abs=1e-9)
     out = run_json("ward", "tests/fixtures/factominer/usarrests.csv", "--index", "state")
     assert "clusters" not in out
-    corr = run_json("corr", "tests/fixtures/factominer/sim_answers.csv", "--index", "dep", "--method", "kendall")
+    corr = run_json(
+        "corr", "tests/fixtures/factominer/sim_answers.csv", "--index", "dep", "--method", "kendall"
+    )
     refc = reference("correlations.json")["sim"]["kendall"]
     assert corr["matrix"]["Q1"]["Q2"] == pytest.approx(refc["matrix"]["Q1"]["Q2"], abs=1e-6)
     assert corr["p_values"]["Q3"]["Q7"] == pytest.approx(refc["p_values"]["Q3"]["Q7"], abs=1e-6)
@@ -104,10 +118,16 @@ def test_table_format_is_readable():
     [
         (["pca", DECATHLON, "--index", "athlete"], "Competition"),  # text active column
         (["pca", DECATHLON, "--index", "nom"], "colonne d'index « nom » absente"),
-        (["pca", DECATHLON, "--index", "athlete", "--quanti-sup", "Nope", "--quali-sup", "Competition"], "« Nope » absente"),
+        (
+            ["pca", DECATHLON, "--index", "athlete", "--quanti-sup", "Nope", "--quali-sup", "Competition"],
+            "« Nope » absente",
+        ),
         (["pca", "nope.csv", "--index", "athlete"], "introuvable"),
         (["hcpc", DECATHLON, *PCA_ARGS, "--clusters", "beaucoup"], "--clusters"),
-        (["corr", DECATHLON, "--index", "athlete", "--method", "pearson"], "ligne 2, colonne « Competition »"),
+        (
+            ["corr", DECATHLON, "--index", "athlete", "--method", "pearson"],
+            "ligne 2, colonne « Competition »",
+        ),
     ],
 )
 def test_errors_go_to_stderr_with_non_zero_status(args, message):
@@ -123,7 +143,7 @@ def test_too_few_rows_and_bad_number(tmp_path):
     result = invoke("pca", str(small), "--index", "id")
     assert result.exit_code != 0 and "au moins 3 lignes" in result.stderr
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,a,b\nx,1,2\ny,3,4\nz,5,\"6,5\"\n", encoding="utf-8")
+    bad.write_text('id,a,b\nx,1,2\ny,3,4\nz,5,"6,5"\n', encoding="utf-8")
     result = invoke("ward", str(bad), "--index", "id")
     assert result.exit_code != 0
     assert "ligne 4, colonne « b »" in result.stderr and "6,5" in result.stderr

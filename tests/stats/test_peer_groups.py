@@ -35,7 +35,12 @@ def test_paris_is_computed_apart_then_attached_and_flagged(result):
 
 def test_missing_cells_are_imputed_and_reported(result):
     imputed = set(result.imputed)
-    assert {("971", "poverty_rate"), ("972", "poverty_rate"), ("973", "poverty_rate"), ("974", "poverty_rate")} <= imputed
+    assert {
+        ("971", "poverty_rate"),
+        ("972", "poverty_rate"),
+        ("973", "poverty_rate"),
+        ("974", "poverty_rate"),
+    } <= imputed
     assert {("976", "density"), ("976", "poverty_rate"), ("976", "population_growth")} <= imputed
     assert len(imputed) == 7
     assert any("Mayotte (976)" in note and "moyenne" in note for note in result.notes)

@@ -23,7 +23,9 @@ def tables(draw, min_rows=4, max_rows=25, min_cols=2, max_cols=7, answers=False)
     if answers:
         elements = st.integers(1, 4).map(float)
     else:
-        elements = st.floats(-100, 100, allow_nan=False, allow_infinity=False, width=32).map(lambda v: round(v, 3))
+        elements = st.floats(-100, 100, allow_nan=False, allow_infinity=False, width=32).map(
+            lambda v: round(v, 3)
+        )
     x = draw(arrays(np.float64, (n, p), elements=elements))
     # Columns must vary (a constant column carries no inertia and is a separate case).
     assume(all(np.ptp(x[:, j]) > 1e-3 for j in range(p)))

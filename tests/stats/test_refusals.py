@@ -47,9 +47,17 @@ VARIED = [1.0, 3.0, 2.0, 5.0, 4.0, 7.0]
     [
         ([2.0] * 6, ConstantColumnError, "« b » constante (toutes les valeurs valent 2)"),
         ([np.nan] * 6, EmptyColumnError, "« b » : aucune valeur renseignée"),
-        ([np.nan, 4.0, np.nan, np.nan, np.nan, np.nan], ConstantColumnError, "une seule valeur renseignée (4)"),
+        (
+            [np.nan, 4.0, np.nan, np.nan, np.nan, np.nan],
+            ConstantColumnError,
+            "une seule valeur renseignée (4)",
+        ),
         ([1.0, np.inf, 2.0, 3.0, 4.0, 5.0], InfiniteValueError, "« b », ligne « r1 » : valeur infinie"),
-        ([1e308, -1e308, 1e308, 5.0, 1.0, 2.0], OverflowColumnError, "« b » : valeurs trop grandes (jusqu'à 1e+308)"),
+        (
+            [1e308, -1e308, 1e308, 5.0, 1.0, 2.0],
+            OverflowColumnError,
+            "« b » : valeurs trop grandes (jusqu'à 1e+308)",
+        ),
         ([1e-20, 2e-20, 3e-20, 1e-20, 2e-20, 3e-20], ConstantColumnError, "« b » : variabilité trop faible"),
         ([1e5, 1e5, 1e5, 1e5, 1e5, 1e5 + 3e-11], ConstantColumnError, "« b » : variabilité négligeable"),
     ],
@@ -93,7 +101,9 @@ def test_collinear_variables_lower_ncp_instead_of_undefined_contributions():
 def test_keep_constant_reproduces_factominer_tolerance():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = pca(frame(a=VARIED, b=[1e5] * 6, c=[1.0, 0.0, 2.0, 2.0, 9.0, 1.0], e=[np.nan] * 6), constant="keep")
+        res = pca(
+            frame(a=VARIED, b=[1e5] * 6, c=[1.0, 0.0, 2.0, 2.0, 9.0, 1.0], e=[np.nan] * 6), constant="keep"
+        )
     assert res.constant_columns == ["b", "e"]
     assert res.eig["eigenvalue"].sum() == pytest.approx(2)  # the kept constants carry no inertia
     assert (res.var_coord.loc[["b", "e"]] == 0).all().all()
@@ -101,7 +111,9 @@ def test_keep_constant_reproduces_factominer_tolerance():
     assert res.var_cor.loc[["b", "e"]].isna().all().all()
     assert np.isfinite(res.var_cor.loc[["a", "c"]].to_numpy()).all()
     # Without the centring to exact zeros, 1e5 - mean would be rounding noise reduced to ±1.
-    assert np.allclose(res.ind_coord.to_numpy(), pca(frame(a=VARIED, c=[1.0, 0.0, 2.0, 2.0, 9.0, 1.0])).ind_coord.to_numpy())
+    assert np.allclose(
+        res.ind_coord.to_numpy(), pca(frame(a=VARIED, c=[1.0, 0.0, 2.0, 2.0, 9.0, 1.0])).ind_coord.to_numpy()
+    )
 
 
 # --------------------------------------------------------------------------- core: others
@@ -202,8 +214,13 @@ def test_bom_and_blank_lines_are_accepted(tmp_path):
 
 def test_pca_cli_supplementary_refusals(tmp_path):
     content = "id,a,b,s,q\nx,1,2,4,u\ny,2,1,4,u\nz,3,5,4,u\nw,5,3,4,u\n"
-    refused(invoke(tmp_path, content, "--quanti-sup", "s", "--quali-sup", "q"), "variable supplémentaire « s » constante")
-    refused(invoke(tmp_path, content, "--quali-sup", "q", "--quanti-sup", "id"), "« id » est la colonne d'index")
+    refused(
+        invoke(tmp_path, content, "--quanti-sup", "s", "--quali-sup", "q"),
+        "variable supplémentaire « s » constante",
+    )
+    refused(
+        invoke(tmp_path, content, "--quali-sup", "q", "--quanti-sup", "id"), "« id » est la colonne d'index"
+    )
     refused(
         invoke(tmp_path, content.replace("4,u\nw", "6,u\nw"), "--quanti-sup", "s", "--quali-sup", "q"),
         "qualitative supplémentaire « q » : une seule modalité (« u »)",
@@ -235,6 +252,8 @@ def test_undefined_values_are_null_and_said_so(tmp_path):
 
 
 def test_table_format_writes_extreme_values_in_scientific_notation(tmp_path):
-    result = invoke(tmp_path, "id,a,b\nw,1e150,3\nx,2e150,2\ny,3e150,1\nz,2.5e150,4\n", "--no-scale", "--format", "table")
+    result = invoke(
+        tmp_path, "id,a,b\nw,1e150,3\nx,2e150,2\ny,3e150,1\nz,2.5e150,4\n", "--no-scale", "--format", "table"
+    )
     assert result.exit_code == 0, result.stderr
     assert "e+" in result.stdout and "0000000000000000" not in result.stdout

@@ -15,7 +15,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "usage"
 
 def stored(warehouse: Path) -> pd.DataFrame:
     files = wh.data_files(warehouse, "ent_events")
-    return duckdb.sql(f"SELECT * FROM read_parquet({files!r}, hive_partitioning=false) ORDER BY event_id").df()
+    return duckdb.sql(
+        f"SELECT * FROM read_parquet({files!r}, hive_partitioning=false) ORDER BY event_id"
+    ).df()
 
 
 def test_ent_one_export(tmp_path):
@@ -38,8 +40,14 @@ def test_ent_one_export(tmp_path):
 
 
 def test_moodle_standard_log(tmp_path):
-    res = ingest_file("ent_events", EXAMPLES / "moodle_logstore_standard_log.csv", tmp_path, "48",
-                      adapter="moodle", adapter_options={"uai": "0480001R"})
+    res = ingest_file(
+        "ent_events",
+        EXAMPLES / "moodle_logstore_standard_log.csv",
+        tmp_path,
+        "48",
+        adapter="moodle",
+        adapter_options={"uai": "0480001R"},
+    )
     assert (res.accepted, res.rejected) == (3, 1)
     df = stored(tmp_path)
     assert df["event_id"].tolist() == ["moodle-1", "moodle-2", "moodle-3"]
@@ -54,11 +62,14 @@ def test_moodle_standard_log(tmp_path):
 
 
 def test_moodle_needs_uai_and_columns(tmp_path):
-    res = ingest_file("ent_events", EXAMPLES / "moodle_logstore_standard_log.csv", tmp_path, "48",
-                      adapter="moodle")
+    res = ingest_file(
+        "ent_events", EXAMPLES / "moodle_logstore_standard_log.csv", tmp_path, "48", adapter="moodle"
+    )
     assert res.status == "refusé" and "--uai" in res.message
     bad = tmp_path / "log.csv"
     bad.write_text("id,eventname\n1,x\n")
-    res = ingest_file("ent_events", bad, tmp_path, "48", adapter="moodle", adapter_options={"uai": "0480001R"})
+    res = ingest_file(
+        "ent_events", bad, tmp_path, "48", adapter="moodle", adapter_options={"uai": "0480001R"}
+    )
     assert res.status == "refusé" and "userid" in res.message
     assert wh.data_files(tmp_path, "ent_events") == []

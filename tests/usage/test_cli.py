@@ -31,29 +31,74 @@ def test_documented_examples_are_valid(tmp_path):
 @pytest.mark.slow
 def test_generate_ingest_indicators(tmp_path):
     gen, wh = tmp_path / "gen", tmp_path / "wh"
-    res = runner.invoke(app, ["usage", "generate", "--departement", "48", "--pupils", "200",
-                              "--months", "1", "--out", str(gen), "--seed", "5", "--start-month",
-                              "2024-10", "--max-colleges", "2"])
+    res = runner.invoke(
+        app,
+        [
+            "usage",
+            "generate",
+            "--departement",
+            "48",
+            "--pupils",
+            "200",
+            "--months",
+            "1",
+            "--out",
+            str(gen),
+            "--seed",
+            "5",
+            "--start-month",
+            "2024-10",
+            "--max-colleges",
+            "2",
+        ],
+    )
     assert res.exit_code == 0, res.output
-    for name in ("establishments.csv", "service_catalog.csv", "ent_accounts_snapshot.csv",
-                 "ent_events.parquet", "mdm_devices.csv", "mdm_checkins.parquet",
-                 "wifi_sessions.parquet", "ground_truth.json"):
+    for name in (
+        "establishments.csv",
+        "service_catalog.csv",
+        "ent_accounts_snapshot.csv",
+        "ent_events.parquet",
+        "mdm_devices.csv",
+        "mdm_checkins.parquet",
+        "wifi_sessions.parquet",
+        "ground_truth.json",
+    ):
         assert (gen / name).is_file()
-    for kind in ("establishments", "service_catalog", "ent_accounts_snapshot", "ent_events",
-                 "mdm_devices", "mdm_checkins", "wifi_sessions"):
+    for kind in (
+        "establishments",
+        "service_catalog",
+        "ent_accounts_snapshot",
+        "ent_events",
+        "mdm_devices",
+        "mdm_checkins",
+        "wifi_sessions",
+    ):
         [path] = [p for p in gen.iterdir() if p.stem == kind]
-        res = runner.invoke(app, ["usage", "ingest", kind, str(path), "--warehouse", str(wh),
-                                  "--departement", "48"])
+        res = runner.invoke(
+            app, ["usage", "ingest", kind, str(path), "--warehouse", str(wh), "--departement", "48"]
+        )
         assert res.exit_code == 0, res.output
         assert "ingéré" in res.output
-    res = runner.invoke(app, ["usage", "ingest", "ent_events", str(gen / "ent_events.parquet"),
-                              "--warehouse", str(wh), "--departement", "48"])
+    res = runner.invoke(
+        app,
+        [
+            "usage",
+            "ingest",
+            "ent_events",
+            str(gen / "ent_events.parquet"),
+            "--warehouse",
+            str(wh),
+            "--departement",
+            "48",
+        ],
+    )
     assert res.exit_code == 0 and "déjà ingéré" in res.output
     # The same events re-exported as CSV (other bytes, same rows): nothing is added twice.
     again = tmp_path / "ent_events_again.csv"
     pd.read_parquet(gen / "ent_events.parquet").to_csv(again, index=False)
-    res = runner.invoke(app, ["usage", "ingest", "ent_events", str(again), "--warehouse", str(wh),
-                              "--departement", "48"])
+    res = runner.invoke(
+        app, ["usage", "ingest", "ent_events", str(again), "--warehouse", str(wh), "--departement", "48"]
+    )
     assert res.exit_code == 0, res.output
     assert "déjà dans l'entrepôt" in " ".join(res.output.split())
     [entry] = [m for m in manifest(wh, "ent_events") if m["file"] == again.name]
@@ -72,24 +117,45 @@ def test_generate_ingest_indicators(tmp_path):
     assert (abs(m["value_x"] - m["value_y"]) <= 1e-9 * abs(m["value_x"]).clip(lower=1)).all()
 
     out = tmp_path / "ind.parquet"
-    res = runner.invoke(app, ["usage", "indicators", "--warehouse", str(wh), "--format", "parquet",
-                              "--output", str(out), "--month", "2024-10", "--departement-summary"])
+    res = runner.invoke(
+        app,
+        [
+            "usage",
+            "indicators",
+            "--warehouse",
+            str(wh),
+            "--format",
+            "parquet",
+            "--output",
+            str(out),
+            "--month",
+            "2024-10",
+            "--departement-summary",
+        ],
+    )
     assert res.exit_code == 0, res.output
     summary = pd.read_parquet(out)
     assert set(summary["departement"]) == {"48"} and (summary["n_colleges"] == 2).all()
 
-    res = runner.invoke(app, ["usage", "indicators", "--warehouse", str(wh), "--format", "json",
-                              "--month", "2024-10"])
+    res = runner.invoke(
+        app, ["usage", "indicators", "--warehouse", str(wh), "--format", "json", "--month", "2024-10"]
+    )
     first = json.loads(res.stdout.splitlines()[0])
     assert {"uai", "month", "indicator", "profile", "value"} <= set(first)
 
 
-@pytest.mark.parametrize("argv,needle", [
-    (["indicators", "--warehouse", "{wh}", "--backend", "oracle"], "moteur inconnu"),
-    (["indicators", "--warehouse", "{wh}", "--month", "2024-13"], "mois invalide"),
-    (["indicators", "--warehouse", "{wh}/absent"], "entrepôt introuvable"),
-    (["ingest", "logs", "x.csv", "--warehouse", "{wh}", "--departement", "48"], "type de fichier inconnu"),
-])
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["indicators", "--warehouse", "{wh}", "--backend", "oracle"], "moteur inconnu"),
+        (["indicators", "--warehouse", "{wh}", "--month", "2024-13"], "mois invalide"),
+        (["indicators", "--warehouse", "{wh}/absent"], "entrepôt introuvable"),
+        (
+            ["ingest", "logs", "x.csv", "--warehouse", "{wh}", "--departement", "48"],
+            "type de fichier inconnu",
+        ),
+    ],
+)
 def test_errors_are_french_on_stderr(tmp_path, argv, needle):
     argv = [a.replace("{wh}", str(tmp_path)) for a in argv]
     res = runner.invoke(app, ["usage", *argv])
@@ -100,7 +166,18 @@ def test_errors_are_french_on_stderr(tmp_path, argv, needle):
 def test_refused_file_exits_nonzero(tmp_path):
     bad = tmp_path / "ent_events.csv"
     bad.write_text("a,b\n1,2\n")
-    res = runner.invoke(app, ["usage", "ingest", "ent_events", str(bad), "--warehouse",
-                              str(tmp_path / "wh"), "--departement", "48"])
+    res = runner.invoke(
+        app,
+        [
+            "usage",
+            "ingest",
+            "ent_events",
+            str(bad),
+            "--warehouse",
+            str(tmp_path / "wh"),
+            "--departement",
+            "48",
+        ],
+    )
     assert res.exit_code == 1
     assert "refusé" in res.stderr and str(bad) in res.stderr

@@ -27,22 +27,26 @@ def long_rows(rows):
     return pd.DataFrame(rows, columns=["uai", "month", "indicator", "profile", "value"])
 
 
-ESTABLISHMENTS = pd.DataFrame({
-    "uai": ["0480001A", "0480002B", "0480003C", "0480004D", "0480005E"],
-    "name": ["Collège A", "Collège B", "Collège C", "Collège D", "Collège E"],
-    "pupils": [400, 250, 300, 0, 500],
-})
-INDICATORS = long_rows([
-    ("0480001A", "2024-10", "monthly_active_rate", "ELEVE", 0.5),
-    ("0480001A", "2024-11", "monthly_active_rate", "ELEVE", 0.7),
-    ("0480001A", "2024-11", "monthly_active_rate", "PARENT", 0.9),   # another profile: ignored
-    ("0480001A", "2024-11", "sessions_per_user", "ELEVE", 12.0),     # another indicator: ignored
-    ("0480002B", "2024-11", "monthly_active_rate", "ELEVE", 0.4),    # one month only
-    ("0480003C", "2024-11", "monthly_active_rate", "PARENT", 0.3),   # no pupil activity at all
-    ("0480005E", "2024-10", "monthly_active_rate", "ELEVE", 0.0),
-    ("0480005E", "2024-11", "monthly_active_rate", "ELEVE", 0.0),    # nobody active
-    ("0480099Z", "2024-11", "monthly_active_rate", "ELEVE", 0.8),    # not in the referential
-])
+ESTABLISHMENTS = pd.DataFrame(
+    {
+        "uai": ["0480001A", "0480002B", "0480003C", "0480004D", "0480005E"],
+        "name": ["Collège A", "Collège B", "Collège C", "Collège D", "Collège E"],
+        "pupils": [400, 250, 300, 0, 500],
+    }
+)
+INDICATORS = long_rows(
+    [
+        ("0480001A", "2024-10", "monthly_active_rate", "ELEVE", 0.5),
+        ("0480001A", "2024-11", "monthly_active_rate", "ELEVE", 0.7),
+        ("0480001A", "2024-11", "monthly_active_rate", "PARENT", 0.9),  # another profile: ignored
+        ("0480001A", "2024-11", "sessions_per_user", "ELEVE", 12.0),  # another indicator: ignored
+        ("0480002B", "2024-11", "monthly_active_rate", "ELEVE", 0.4),  # one month only
+        ("0480003C", "2024-11", "monthly_active_rate", "PARENT", 0.3),  # no pupil activity at all
+        ("0480005E", "2024-10", "monthly_active_rate", "ELEVE", 0.0),
+        ("0480005E", "2024-11", "monthly_active_rate", "ELEVE", 0.0),  # nobody active
+        ("0480099Z", "2024-11", "monthly_active_rate", "ELEVE", 0.8),  # not in the referential
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +78,18 @@ def test_exact_euros_of_a_scaled_college_against_the_engine(hand_built):
     b = hand_built.loc["0480002B"]
     # 250 pupils, equipment scaled by 250/400 and rounded half up (at least 1): written out by
     # hand here, then simulated by the engine.
-    scaled = WHITE_PAPER.replace(values={"pupils": 250, "staff": 25, "classrooms": 11, "desktops": 25,
-                                         "tbi_rooms": 11, "access_points": 6, "carts": 3, "hybrid_carts": 1})
+    scaled = WHITE_PAPER.replace(
+        values={
+            "pupils": 250,
+            "staff": 25,
+            "classrooms": 11,
+            "desktops": 25,
+            "tbi_rooms": 11,
+            "access_points": 6,
+            "carts": 3,
+            "hybrid_carts": 1,
+        }
+    )
     sim = budget.simulate(scaled)
     assert sim.total_per_year == Decimal("35788.93")
     assert b["tco_year"] == float(sim.total_per_year)
@@ -86,7 +100,9 @@ def test_exact_euros_of_a_scaled_college_against_the_engine(hand_built):
 
 
 def test_without_scaling_only_the_pupils_change():
-    out = cost_per_active_pupil(INDICATORS, ESTABLISHMENTS, WHITE_PAPER, scale_equipment=False).set_index("uai")
+    out = cost_per_active_pupil(INDICATORS, ESTABLISHMENTS, WHITE_PAPER, scale_equipment=False).set_index(
+        "uai"
+    )
     expected = budget.simulate(WHITE_PAPER.replace(values={"pupils": 250})).total_per_year
     assert out.loc["0480002B", "tco_year"] == float(expected)
     # Fewer pupils, same equipment: only the ENT (paid per pupil) is cheaper: 150 × 3,75 €.
@@ -107,7 +123,9 @@ def test_unknown_pupils_are_not_estimated():
     est = pd.DataFrame({"uai": ["0480001A", "0480002B"], "pupils": [400, None]})
     out = cost_per_active_pupil(INDICATORS, est, WHITE_PAPER).set_index("uai")
     assert out.loc["0480002B", "reason"] == cost.UNKNOWN_PUPILS
-    assert math.isnan(out.loc["0480002B", "tco_year"]) and math.isnan(out.loc["0480002B", "cost_per_active_pupil"])
+    assert math.isnan(out.loc["0480002B", "tco_year"]) and math.isnan(
+        out.loc["0480002B", "cost_per_active_pupil"]
+    )
     assert out.loc["0480001A", "tco_year"] == 45451.43
     assert out.loc["0480001A", "name"] == ""  # no name column: empty names
 
@@ -120,8 +138,11 @@ def test_missing_columns_are_refused_in_french():
 def test_departement_pools_the_measured_colleges(hand_built):
     dep = departement_cost(hand_built.reset_index())
     assert (dep["n_colleges"], dep["n_measured"]) == (5, 2)
-    tco_all = Decimal("45451.43") + Decimal("35788.93") + sum(
-        Decimal(str(hand_built.loc[u, "tco_year"])) for u in ("0480003C", "0480004D", "0480005E"))
+    tco_all = (
+        Decimal("45451.43")
+        + Decimal("35788.93")
+        + sum(Decimal(str(hand_built.loc[u, "tco_year"])) for u in ("0480003C", "0480004D", "0480005E"))
+    )
     assert dep["tco_year"] == float(tco_all)
     assert dep["tco_year_measured"] == float(Decimal("45451.43") + Decimal("35788.93"))
     assert dep["active_pupils"] == pytest.approx(340.0)
@@ -146,8 +167,9 @@ def test_mean_over_months_and_value_iff_someone_is_active(pupils, data):
     actives = data.draw(st.lists(st.one_of(st.none(), st.integers(0, pupils)), min_size=1, max_size=6))
     rates = [None if a is None or pupils == 0 else a / pupils for a in actives]
     months = [f"2024-{m:02d}" for m in range(1, len(rates) + 1)]
-    rows = long_rows([("0450001A", m, "monthly_active_rate", "ELEVE", r)
-                      for m, r in zip(months, rates) if r is not None])
+    rows = long_rows(
+        [("0450001A", m, "monthly_active_rate", "ELEVE", r) for m, r in zip(months, rates) if r is not None]
+    )
     est = pd.DataFrame({"uai": ["0450001A"], "pupils": [pupils]})
     row = cost_per_active_pupil(rows, est, WHITE_PAPER).iloc[0]
     measured = [r for r in rates if r is not None]
@@ -164,8 +186,12 @@ def test_mean_over_months_and_value_iff_someone_is_active(pupils, data):
 
 
 def test_mean_pupil_activity_ignores_missing_values():
-    rows = long_rows([("0450001A", "2024-10", "monthly_active_rate", "ELEVE", None),
-                      ("0450001A", "2024-11", "monthly_active_rate", "ELEVE", 0.25)])
+    rows = long_rows(
+        [
+            ("0450001A", "2024-10", "monthly_active_rate", "ELEVE", None),
+            ("0450001A", "2024-11", "monthly_active_rate", "ELEVE", 0.25),
+        ]
+    )
     out = mean_pupil_activity(rows)
     assert out.to_dict("records") == [{"uai": "0450001A", "mean_mar_pupils": 0.25, "months": 1}]
 
@@ -182,8 +208,9 @@ def test_end_to_end_on_a_generated_warehouse(warehouse, indicators):
         pupils = int(est.loc[est.uai == r.uai, "pupils"].iloc[0])
         assert r.pupils == pupils
         # The same collège simulated alone by the engine: same euros to the cent.
-        alone = budget.simulate_departement(WHITE_PAPER, None, pd.DataFrame({"uai": [r.uai], "pupils": [pupils]}),
-                                            scale_equipment=True)
+        alone = budget.simulate_departement(
+            WHITE_PAPER, None, pd.DataFrame({"uai": [r.uai], "pupils": [pupils]}), scale_equipment=True
+        )
         assert r.tco_year == float(alone.total_per_year)
         assert r.months == own["month"].nunique()
         if r.reason == "":
@@ -197,6 +224,7 @@ def test_end_to_end_on_a_generated_warehouse(warehouse, indicators):
 
 
 # -- numeduc usage cost ----------------------------------------------------------------------
+
 
 def _cli(*args):
     from typer.testing import CliRunner
@@ -218,12 +246,14 @@ def test_cli_csv_is_the_core_table(warehouse, core_costs):
 
     res = _cli("--warehouse", warehouse, "--format", "csv")
     assert res.exit_code == 0, res.output
-    shown = pd.read_csv(io.StringIO(res.stdout), dtype={"uai": str, "reason": str}, keep_default_na=False,
-                        na_values=[""])
+    shown = pd.read_csv(
+        io.StringIO(res.stdout), dtype={"uai": str, "reason": str}, keep_default_na=False, na_values=[""]
+    )
     assert list(shown.columns) == cost.COLUMNS
     pd.testing.assert_series_equal(shown["tco_year"], core_costs["tco_year"], check_names=False)
-    pd.testing.assert_series_equal(shown["cost_per_active_pupil"], core_costs["cost_per_active_pupil"],
-                                   check_names=False, rtol=1e-12)
+    pd.testing.assert_series_equal(
+        shown["cost_per_active_pupil"], core_costs["cost_per_active_pupil"], check_names=False, rtol=1e-12
+    )
     assert (shown["scenario"] == "livre-blanc-2017").all()  # the default preset
 
 
@@ -233,16 +263,24 @@ def test_cli_json_with_a_scenario_file_and_no_scaling(warehouse, indicators, tmp
     from numeduc.usage.indicators import connect, establishments_frame
 
     path = tmp_path / "eim.yaml"
-    path.write_text("name: eim-420\nbase: livre-blanc-2017\nstrategy: eim\nparameters:\n  mobile_device_price: 420\n",
-                    encoding="utf-8")
+    path.write_text(
+        "name: eim-420\nbase: livre-blanc-2017\nstrategy: eim\nparameters:\n  mobile_device_price: 420\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "cout.json"
-    res = _cli("--warehouse", warehouse, "--scenario", path, "--no-scale", "--format", "json", "--output", out)
+    res = _cli(
+        "--warehouse", warehouse, "--scenario", path, "--no-scale", "--format", "json", "--output", out
+    )
     assert res.exit_code == 0, res.output
     assert f"Écrit : {out}" in res.stderr
     payload = json.loads(out.read_text(encoding="utf-8"))
     assert (payload["scenario"], payload["scale_equipment"]) == ("eim-420", False)
-    expected = cost_per_active_pupil(indicators, establishments_frame(connect(warehouse)),
-                                     budget.load_scenario(path), scale_equipment=False)
+    expected = cost_per_active_pupil(
+        indicators,
+        establishments_frame(connect(warehouse)),
+        budget.load_scenario(path),
+        scale_equipment=False,
+    )
     assert [c["tco_year"] for c in payload["colleges"]] == expected["tco_year"].tolist()
     dep = payload["departement"]
     assert dep["name"] == "Ensemble du département"
@@ -263,15 +301,21 @@ def test_cli_table_in_french(warehouse, core_costs):
     assert "livre-blanc-2017" in res.stdout
 
 
-@pytest.mark.parametrize("argv,needle", [
-    (["--warehouse", "{wh}", "--preset", "inconnu"], "préréglage inconnu « inconnu »"),
-    (["--warehouse", "{wh}", "--preset", "byod", "--scenario", "x.yaml"], "pas les deux"),
-    (["--warehouse", "{wh}", "--format", "xml"], "format inconnu"),
-    (["--warehouse", "{tmp}/absent"], "entrepôt introuvable"),
-    (["--warehouse", "{wh}", "--scenario", "{tmp}/absent.yaml"], "fichier de scénario introuvable"),
-    (["--warehouse", "{wh}", "--scenario", "{tmp}/bad.yaml"], "bad.yaml, ligne 3, champ « parameters.desktop_price »"),
-    (["--warehouse", "{tmp}"], "référentiel des établissements"),
-])
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["--warehouse", "{wh}", "--preset", "inconnu"], "préréglage inconnu « inconnu »"),
+        (["--warehouse", "{wh}", "--preset", "byod", "--scenario", "x.yaml"], "pas les deux"),
+        (["--warehouse", "{wh}", "--format", "xml"], "format inconnu"),
+        (["--warehouse", "{tmp}/absent"], "entrepôt introuvable"),
+        (["--warehouse", "{wh}", "--scenario", "{tmp}/absent.yaml"], "fichier de scénario introuvable"),
+        (
+            ["--warehouse", "{wh}", "--scenario", "{tmp}/bad.yaml"],
+            "bad.yaml, ligne 3, champ « parameters.desktop_price »",
+        ),
+        (["--warehouse", "{tmp}"], "référentiel des établissements"),
+    ],
+)
 def test_cli_errors_are_french_on_stderr(warehouse, tmp_path, argv, needle):
     (tmp_path / "bad.yaml").write_text("name: faux\nparameters:\n  desktop_price: -800\n", encoding="utf-8")
     res = _cli(*[a.replace("{wh}", str(warehouse)).replace("{tmp}", str(tmp_path)) for a in argv])
@@ -285,8 +329,13 @@ def test_departement_value_lies_between_its_colleges(colleges):
     """Σ cost / Σ active pupils is a weighted mean of the collèges' costs per active pupil."""
     uais = [f"0450{i:03d}A" for i in range(len(colleges))]
     est = pd.DataFrame({"uai": uais, "pupils": [p for p, _ in colleges]})
-    rows = long_rows([(u, "2024-10", "monthly_active_rate", "ELEVE", round(r * p) / p)
-                      for u, (p, r) in zip(uais, colleges) if p > 0])
+    rows = long_rows(
+        [
+            (u, "2024-10", "monthly_active_rate", "ELEVE", round(r * p) / p)
+            for u, (p, r) in zip(uais, colleges)
+            if p > 0
+        ]
+    )
     out = cost_per_active_pupil(rows, est, WHITE_PAPER)
     dep = departement_cost(out)
     values = out["cost_per_active_pupil"].dropna()
@@ -309,7 +358,10 @@ def test_cli_says_when_the_warehouse_holds_demo_logs(warehouse, tmp_path):
     assert res.exit_code == 0 and "démonstration" not in res.stdout
     (copy / "_numeduc_demo.json").write_text('{"note": "test"}', encoding="utf-8")
     assert "Données de démonstration" in _cli("--warehouse", copy).stdout
-    assert json.loads(_cli("--warehouse", copy, "-f", "json").stdout)["avertissement"] == "données de démonstration"
+    assert (
+        json.loads(_cli("--warehouse", copy, "-f", "json").stdout)["avertissement"]
+        == "données de démonstration"
+    )
     shown = pd.read_csv(io.StringIO(_cli("--warehouse", copy, "-f", "csv").stdout))
     assert (shown["avertissement"] == "données de démonstration").all()
 
@@ -319,13 +371,21 @@ def test_pupil_counts_outside_the_models_bounds_are_left_out_with_a_reason(pupil
     # A referential row the budget model does not cover (more than 5 000 pupils, negative,
     # fractional, infinite): that collège gets no cost and the reason; the others keep theirs.
     est = pd.DataFrame({"uai": ["0480001A", "0480002B"], "pupils": [400, pupils]})
-    indicators = long_rows([("0480001A", "2024-11", "monthly_active_rate", "ELEVE", 0.5),
-                            ("0480002B", "2024-11", "monthly_active_rate", "ELEVE", 0.5)])
+    indicators = long_rows(
+        [
+            ("0480001A", "2024-11", "monthly_active_rate", "ELEVE", 0.5),
+            ("0480002B", "2024-11", "monthly_active_rate", "ELEVE", 0.5),
+        ]
+    )
     out = cost_per_active_pupil(indicators, est, WHITE_PAPER).set_index("uai")
     assert out.loc["0480001A", "tco_year"] == 45451.43 and out.loc["0480001A", "reason"] == ""
     bad = out.loc["0480002B"]
     assert bad["reason"] == cost.OUT_OF_BOUNDS_PUPILS and "5\u202f000 élèves" in bad["reason"]
-    assert math.isnan(bad["tco_year"]) and math.isnan(bad["cost_per_active_pupil"]) and math.isnan(bad["active_pupils"])
+    assert (
+        math.isnan(bad["tco_year"])
+        and math.isnan(bad["cost_per_active_pupil"])
+        and math.isnan(bad["active_pupils"])
+    )
     dep = departement_cost(out.reset_index())
     assert dep["tco_year"] == 45451.43 and dep["n_measured"] == 1 and dep["pupils"] == 400
 
@@ -333,6 +393,8 @@ def test_pupil_counts_outside_the_models_bounds_are_left_out_with_a_reason(pupil
 def test_a_scenario_out_of_bounds_is_refused_before_any_figure():
     import dataclasses
 
-    bad = dataclasses.replace(WHITE_PAPER, values={**WHITE_PAPER.values, "mobile_device_price": Decimal("1e30")})
+    bad = dataclasses.replace(
+        WHITE_PAPER, values={**WHITE_PAPER.values, "mobile_device_price": Decimal("1e30")}
+    )
     with pytest.raises(budget.ScenarioError, match="maximum 10"):
         cost_per_active_pupil(INDICATORS, ESTABLISHMENTS, bad)

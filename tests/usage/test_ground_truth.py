@@ -38,9 +38,17 @@ def test_indicator_matches_ground_truth(indicators, ground_truth, indicator):
 
 
 def test_values_are_plausible(indicators):
-    rates = indicators[indicators["indicator"].isin(
-        ["monthly_active_rate", "account_activation_rate", "out_of_school_share",
-         "device_activity_rate_30d", "regular_use_share"])]
+    rates = indicators[
+        indicators["indicator"].isin(
+            [
+                "monthly_active_rate",
+                "account_activation_rate",
+                "out_of_school_share",
+                "device_activity_rate_30d",
+                "regular_use_share",
+            ]
+        )
+    ]
     assert rates["value"].between(0, 1).all()
     mar = indicators[(indicators["indicator"] == "monthly_active_rate")]
     # The generator makes teachers more active than parents (ENTmip finding).
@@ -61,10 +69,16 @@ def test_month_filter_gives_same_values(warehouse, indicators):
 
 def test_departement_summary_pools_numerators(indicators):
     summary = departement_summary(indicators)
-    row = summary[(summary["indicator"] == "monthly_active_rate") & (summary["profile"] == "ELEVE")
-                  & (summary["month"] == "2024-10")].iloc[0]
-    sub = indicators[(indicators["indicator"] == "monthly_active_rate")
-                     & (indicators["profile"] == "ELEVE") & (indicators["month"] == "2024-10")]
+    row = summary[
+        (summary["indicator"] == "monthly_active_rate")
+        & (summary["profile"] == "ELEVE")
+        & (summary["month"] == "2024-10")
+    ].iloc[0]
+    sub = indicators[
+        (indicators["indicator"] == "monthly_active_rate")
+        & (indicators["profile"] == "ELEVE")
+        & (indicators["month"] == "2024-10")
+    ]
     assert row["value"] == pytest.approx(sub["numerator"].sum() / sub["denominator"].sum())
     assert row["median_college"] == pytest.approx(sub["value"].median())
     assert row["n_colleges"] == sub["uai"].nunique() == 12
@@ -72,8 +86,11 @@ def test_departement_summary_pools_numerators(indicators):
 
 
 def test_referential_columns_are_consistent(indicators):
-    sub = indicators[(indicators["indicator"] == "monthly_active_rate")
-                     & (indicators["profile"] == "ELEVE") & (indicators["month"] == "2024-10")]
+    sub = indicators[
+        (indicators["indicator"] == "monthly_active_rate")
+        & (indicators["profile"] == "ELEVE")
+        & (indicators["month"] == "2024-10")
+    ]
     own = sub[~sub["fallback"]]
     assert (own["group_size"] >= 10).all()
     assert (own["group_level"] == "densite_taille_ep").all()

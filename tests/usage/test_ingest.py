@@ -34,13 +34,15 @@ def read_kind(warehouse: Path, kind: str) -> pd.DataFrame:
 def test_bad_rows_go_to_quarantine_with_line_and_reason(tmp_path):
     src = tmp_path / "events.csv"
     src.write_text(
-        HEADER + GOOD
+        HEADER
+        + GOOD
         + "e2,pas-une-date,0480001R,bob,ELEVE,ACCESS,Homeworks,,s2,tablet,,one\n"  # line 3
         + "e3,2024-10-01T09:00:00Z,48X,carol,ELEVE,ACCESS,Homeworks,,s3,tablet,,one\n"  # line 4
         + "e4,2024-10-01T09:00:00Z,0480001R,dan,ELEVE,ACCESS,Homeworks,,s4,tablet,,one,extra\n"  # line 5
         + "e5,2024-10-01T09:00:00Z,0480001R,,PROF,ACCESS,Homeworks,,s5,tablet,,one\n"  # line 6
         + "e6,2024-10-02T10:00:00+02:00,0480001R,erin,PARENT,VIEW,Pronote,,,smartphone,,one\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     [res] = ingest("ent_events", [src], tmp_path / "wh", "48")
     assert res.status == "ingéré"
     assert (res.rows, res.accepted, res.rejected) == (6, 2, 4)
@@ -79,13 +81,16 @@ def test_reingesting_the_same_file_adds_nothing(tmp_path):
     assert first.status == "ingéré"
 
 
-@pytest.mark.parametrize("content,name,needle", [
-    (b"PAR1 this is not parquet", "events.parquet", "illisible"),
-    (b"uai,name\n0480001R,x\n", "events.csv", "colonne(s) obligatoire(s) absente(s)"),
-    (b"", "events.csv", "vide"),
-    (b"not json at all\n", "events.jsonl", "JSON invalide"),
-    (b"\xff\xfe\x00garbage", "events.txt", "format non reconnu"),
-])
+@pytest.mark.parametrize(
+    "content,name,needle",
+    [
+        (b"PAR1 this is not parquet", "events.parquet", "illisible"),
+        (b"uai,name\n0480001R,x\n", "events.csv", "colonne(s) obligatoire(s) absente(s)"),
+        (b"", "events.csv", "vide"),
+        (b"not json at all\n", "events.jsonl", "JSON invalide"),
+        (b"\xff\xfe\x00garbage", "events.txt", "format non reconnu"),
+    ],
+)
 def test_unreadable_file_leaves_warehouse_untouched(tmp_path, content, name, needle):
     warehouse = tmp_path / "wh"
     good = tmp_path / "good.csv"
@@ -113,8 +118,11 @@ def test_truncated_parquet_is_refused_whole(tmp_path, generated):
 
 def test_identifiers_are_pseudonymised_with_one_salt_per_departement(tmp_path, generated):
     warehouse = tmp_path / "wh"
-    for kind, name in (("mdm_devices", "mdm_devices.csv"), ("wifi_sessions", "wifi_sessions.parquet"),
-                       ("ent_events", "ent_events.parquet")):
+    for kind, name in (
+        ("mdm_devices", "mdm_devices.csv"),
+        ("wifi_sessions", "wifi_sessions.parquet"),
+        ("ent_events", "ent_events.parquet"),
+    ):
         assert ingest(kind, [generated / name], warehouse, "48")[0].status == "ingéré"
     salt_path = warehouse / "_salts" / "48.salt"
     salt = salt_path.read_text().strip()
@@ -159,8 +167,11 @@ def test_partitioned_by_departement_and_month(warehouse):
 
 def test_jsonl_bad_line_is_quarantined(tmp_path):
     src = tmp_path / "checkins.jsonl"
-    rows = [{"device_id": "d1", "ts": "2024-10-01T08:00:00Z", "source": "mdm", "on_site": True},
-            "{not json", {"device_id": "d2", "ts": "2024-10-01T08:00:00Z", "source": "radio", "on_site": 1}]
+    rows = [
+        {"device_id": "d1", "ts": "2024-10-01T08:00:00Z", "source": "mdm", "on_site": True},
+        "{not json",
+        {"device_id": "d2", "ts": "2024-10-01T08:00:00Z", "source": "radio", "on_site": 1},
+    ]
     src.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n")
     [res] = ingest("mdm_checkins", [src], tmp_path / "wh", "48")
     assert (res.rows, res.accepted, res.rejected) == (3, 1, 2)
@@ -172,9 +183,11 @@ def test_jsonl_bad_line_is_quarantined(tmp_path):
 
 def test_row_level_checks(tmp_path):
     src = tmp_path / "acc.csv"
-    src.write_text("snapshot_date,uai,profile,loaded,activated\n"
-                   "2024-10-31,0480001R,ELEVE,100,90\n2024-10-31,0480001R,PARENT,100,120\n"
-                   "2024-10-31,0480001R,PARENT,-3,0\n")
+    src.write_text(
+        "snapshot_date,uai,profile,loaded,activated\n"
+        "2024-10-31,0480001R,ELEVE,100,90\n2024-10-31,0480001R,PARENT,100,120\n"
+        "2024-10-31,0480001R,PARENT,-3,0\n"
+    )
     res = ingest_file("ent_accounts_snapshot", src, tmp_path / "wh", "48")
     q = pd.read_csv(Path(res.batch_dir) / "_quarantine.csv")
     assert q["line"].tolist() == [3, 4]
@@ -257,8 +270,13 @@ def account_rows(draw):
     trims, and whether it must be rejected."""
     bad = draw(st.sampled_from(["", "", "", "uai", "loaded", "columns"]))
     pad = lambda v: draw(blank) + v + draw(blank)  # noqa: E731
-    row = ["2024-10-31", pad("48X" if bad == "uai" else "0480001R"), pad(draw(st.sampled_from(["ELEVE", "PARENT"]))),
-           pad("beaucoup" if bad == "loaded" else "10"), pad(str(draw(st.integers(0, 10))))]
+    row = [
+        "2024-10-31",
+        pad("48X" if bad == "uai" else "0480001R"),
+        pad(draw(st.sampled_from(["ELEVE", "PARENT"]))),
+        pad("beaucoup" if bad == "loaded" else "10"),
+        pad(str(draw(st.integers(0, 10)))),
+    ]
     if bad == "columns":
         row.append("en trop")
     return row, bool(bad)

@@ -15,18 +15,33 @@ from numeduc.usage.indicators import BIN_S, MAX_BINS_PER_SESSION, compute_indica
 T0 = dt.datetime(2025, 3, 3, 7, 0)  # a Monday, UTC
 
 ESTABLISHMENT = {
-    "uai": "0480001A", "name": "Collège test", "departement": "48", "commune_insee": "48095",
-    "commune_name": "Mende", "density_grid3": "rural", "density_grid7": 6, "ep": "none",
-    "depp_type": 1, "pupils": 300, "teachers": 25, "staff": 10, "parent_accounts": 400,
-    "school_year": "2024-2025", "holiday_zone": "C", "strategy": "classes_mobiles",
-    "bw_down_mbps": 100.0, "bw_up_mbps": 20.0, "n_classrooms": 20, "n_aps": 4,
+    "uai": "0480001A",
+    "name": "Collège test",
+    "departement": "48",
+    "commune_insee": "48095",
+    "commune_name": "Mende",
+    "density_grid3": "rural",
+    "density_grid7": 6,
+    "ep": "none",
+    "depp_type": 1,
+    "pupils": 300,
+    "teachers": 25,
+    "staff": 10,
+    "parent_accounts": 400,
+    "school_year": "2024-2025",
+    "holiday_zone": "C",
+    "strategy": "classes_mobiles",
+    "bw_down_mbps": 100.0,
+    "bw_up_mbps": 20.0,
+    "n_classrooms": 20,
+    "n_aps": 4,
     "_ingested_at": dt.datetime(2025, 4, 1),
 }
 
 session = st.tuples(
     st.sampled_from(["aa:01", "aa:02", "aa:03", None]),  # client (None: unknown, one client)
-    st.integers(0, 3 * 86400),                           # start, seconds after T0
-    st.integers(1, 30 * 3600),                           # duration in seconds (beyond the cap too)
+    st.integers(0, 3 * 86400),  # start, seconds after T0
+    st.integers(1, 30 * 3600),  # duration in seconds (beyond the cap too)
 )
 
 
@@ -41,13 +56,19 @@ def brute_force_peak(sessions: list[tuple]) -> int:
 
 
 def peak_from_indicators(sessions: list[tuple]) -> float:
-    wifi = pd.DataFrame({
-        "uai": "0480001A", "client_id": [c for c, _, _ in sessions], "device_id": None,
-        "ap_id": "ap1", "ssid": "pedago",
-        "start_ts": [T0 + dt.timedelta(seconds=s) for _, s, _ in sessions],
-        "end_ts": [T0 + dt.timedelta(seconds=s + d) for _, s, d in sessions],
-        "rx_bytes": 1, "tx_bytes": 1,
-    }).astype({"client_id": "string", "device_id": "string"})
+    wifi = pd.DataFrame(
+        {
+            "uai": "0480001A",
+            "client_id": [c for c, _, _ in sessions],
+            "device_id": None,
+            "ap_id": "ap1",
+            "ssid": "pedago",
+            "start_ts": [T0 + dt.timedelta(seconds=s) for _, s, _ in sessions],
+            "end_ts": [T0 + dt.timedelta(seconds=s + d) for _, s, d in sessions],
+            "rx_bytes": 1,
+            "tx_bytes": 1,
+        }
+    ).astype({"client_id": "string", "device_id": "string"})
     con = ibis.duckdb.connect()
     con.raw_sql("SET TimeZone = 'UTC'")
     # Plain DuckDB tables (Ibis 12's create_table trips on DuckDB 2.0's DROP VIEW syntax).

@@ -77,15 +77,15 @@ def write(tmp_path: Path, lines: list[str], newline: str = "\n", bom: bool = Fal
 def test_rows_after_multiline_fields_keep_their_physical_line(tmp_path, newline, bom):
     nl = newline
     lines = [
-        HEADER,                                                      # 1
-        f'2024-10-31,0480001R,"ELE{nl}VE",1,1',                      # 2-3  (multi-line first row)
-        "2024-10-31,0480002R,ELEVE,2,2",                             # 4
-        f'2024-10-31,"0480003R","A ""B"", C{nl}{nl}D",3,3',          # 5-7  (escaped quotes, commas)
-        f'"2024-10-31{nl}",0480004R,"x{nl}y","4{nl}",4',             # 8-11 (several in one row)
-        f'2024-10-31,0480005R,"P{nl}Q",5',                           # 12-13 wrong number of columns
-        "2024-10-31,0480006R,ELEVE,6,6,6",                           # 14 wrong number of columns
-        "",                                                          # 15 empty line
-        f'2024-10-31,0480007R,"fin{nl}de{nl}fichier",7,7',           # 16-18 (multi-line last row)
+        HEADER,  # 1
+        f'2024-10-31,0480001R,"ELE{nl}VE",1,1',  # 2-3  (multi-line first row)
+        "2024-10-31,0480002R,ELEVE,2,2",  # 4
+        f'2024-10-31,"0480003R","A ""B"", C{nl}{nl}D",3,3',  # 5-7  (escaped quotes, commas)
+        f'"2024-10-31{nl}",0480004R,"x{nl}y","4{nl}",4',  # 8-11 (several in one row)
+        f'2024-10-31,0480005R,"P{nl}Q",5',  # 12-13 wrong number of columns
+        "2024-10-31,0480006R,ELEVE,6,6,6",  # 14 wrong number of columns
+        "",  # 15 empty line
+        f'2024-10-31,0480007R,"fin{nl}de{nl}fichier",7,7',  # 16-18 (multi-line last row)
     ]
     path = write(tmp_path, lines, nl, bom)
     kept, rejected = read_all(path)
@@ -104,12 +104,16 @@ def test_bare_carriage_returns_and_stray_quotes(tmp_path):
     # closing quote: the same row boundaries as pyarrow and csv.reader.
     path = tmp_path / "comptes.csv"
     path.write_bytes(
-        (HEADER + "\r"
-         + '2024-10-31,0480001R,ELE"VE,1,1\r'                 # 2: literal quote
-         + '2024-10-31,0480002R,"EL"EVE,2,2\r'                # 3: text after the closing quote
-         + '2024-10-31,0480003R,"E\rL""\nEVE",3,3\r'          # 4-6
-         + '2024-10-31,0480004R,x"y,"4\r",4,4\r'              # 7-8 wrong number of columns
-         + '2024-10-31,0480005R,ELEVE,5,5').encode())         # 9, no final line break
+        (
+            HEADER
+            + "\r"
+            + '2024-10-31,0480001R,ELE"VE,1,1\r'  # 2: literal quote
+            + '2024-10-31,0480002R,"EL"EVE,2,2\r'  # 3: text after the closing quote
+            + '2024-10-31,0480003R,"E\rL""\nEVE",3,3\r'  # 4-6
+            + '2024-10-31,0480004R,x"y,"4\r",4,4\r'  # 7-8 wrong number of columns
+            + "2024-10-31,0480005R,ELEVE,5,5"
+        ).encode()
+    )  # 9, no final line break
     kept, rejected = read_all(path)
     assert sorted(kept) == [2, 3, 4, 9]
     assert sorted(rejected) == [7]
@@ -133,8 +137,11 @@ def test_multiline_rows_straddling_stream_blocks(tmp_path, monkeypatch, block):
     assert path.stat().st_size > 10 * block
     # some multi-line records do straddle a block boundary (blocks are read from offset 0)
     offsets = np.cumsum([0] + [len(line.encode()) + 2 for line in lines])
-    assert any(start // block != (end - 1) // block
-               for start, end, line in zip(offsets, offsets[1:], lines) if "\r\n" in line)
+    assert any(
+        start // block != (end - 1) // block
+        for start, end, line in zip(offsets, offsets[1:], lines)
+        if "\r\n" in line
+    )
     kept, rejected = read_all(path)
     assert len(kept) == 51 and len(rejected) == 9
     assert [line for line in sorted(kept) if line < 20] == [2, 6, 7, 9, 10, 11, 15, 16, 17]
@@ -157,9 +164,9 @@ def test_lines_without_quotes_are_counted_as_before(tmp_path):
 field_text = st.text(alphabet=st.sampled_from(list('ab é,"\n\r;x-0')), max_size=6)
 records = st.lists(
     st.one_of(
-        st.lists(field_text, min_size=5, max_size=5),            # right number of columns
-        st.lists(field_text, min_size=1, max_size=8),            # often the wrong number
-        st.just([]),                                             # empty line
+        st.lists(field_text, min_size=5, max_size=5),  # right number of columns
+        st.lists(field_text, min_size=1, max_size=8),  # often the wrong number
+        st.just([]),  # empty line
     ),
     max_size=25,
 )
@@ -172,8 +179,13 @@ def line_bytes(row: list[str], newline: str, quoting: int) -> bytes:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=records, newline=st.sampled_from(["\n", "\r\n", "\r"]), bom=st.booleans(),
-       quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]), block=st.integers(1, 6))
+@given(
+    rows=records,
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    bom=st.booleans(),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    block=st.integers(1, 6),
+)
 def test_reported_lines_are_the_csv_reader_start_lines(tmp_path, rows, newline, bom, quoting, block):
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator=newline, quoting=quoting)
@@ -191,7 +203,9 @@ def test_reported_lines_are_the_csv_reader_start_lines(tmp_path, rows, newline, 
 
 def unquoted_field():
     # Unquoted fields may contain quotes (taken literally) but never start with one.
-    return st.text(alphabet=st.sampled_from(list('ab"é ')), max_size=4).filter(lambda s: not s.startswith('"'))
+    return st.text(alphabet=st.sampled_from(list('ab"é ')), max_size=4).filter(
+        lambda s: not s.startswith('"')
+    )
 
 
 def quoted_field():
@@ -200,19 +214,22 @@ def quoted_field():
     return st.builds(lambda s, t: '"' + s.replace('"', '""') + '"' + t, inner, tail)
 
 
-raw_rows = st.lists(st.lists(st.one_of(unquoted_field(), quoted_field()), min_size=1, max_size=4), max_size=15)
+raw_rows = st.lists(
+    st.lists(st.one_of(unquoted_field(), quoted_field()), min_size=1, max_size=4), max_size=15
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(rows=raw_rows, newline=st.sampled_from(["\n", "\r\n", "\r"]), chunk=st.integers(1, 9),
-       bom=st.booleans())
+@given(
+    rows=raw_rows, newline=st.sampled_from(["\n", "\r\n", "\r"]), chunk=st.integers(1, 9), bom=st.booleans()
+)
 def test_record_start_lines_agree_with_csv_reader_on_any_chunking(rows, newline, chunk, bom):
     """Hand-written CSV (stray quotes, text after a closing quote) fed in arbitrary chunks."""
     data = ("\ufeff" if bom else "") + newline.join(["h"] + [",".join(r) for r in rows]) + newline
     raw = data.encode("utf-8")
     tracker = RecordStartLines()
     for i in range(0, len(raw), chunk):
-        tracker.feed(raw[i:i + chunk])
+        tracker.feed(raw[i : i + chunk])
     tracker.finish()
     expected = [line for line, _ in oracle_records(raw)]
     assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == expected
@@ -237,23 +254,24 @@ def test_only_stray_quotes_are_taken_for_plain_text():
             plain = real(self, arr, quotes, carry)
             found.extend(int(arr[quotes[i]]) for i in plain)
             # each plain-text quote follows a byte that cannot start a field
-            assert all(arr[quotes[i] - 1] not in b',\r\n' for i in plain)
+            assert all(arr[quotes[i] - 1] not in b",\r\n" for i in plain)
             return plain
 
         with mock.patch.object(RecordStartLines, "_plain_text_quotes", spy):
             tracker = RecordStartLines()
             for i in range(0, len(data), 4096):
-                tracker.feed(data[i:i + 4096])
+                tracker.feed(data[i : i + 4096])
             tracker.finish()
         assert bytes(found) == expected_plain
         expected = [line for line, _ in oracle_records(data)]
         assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == expected
 
 
-
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(st.one_of(unquoted_field(), quoted_field()), min_size=4, max_size=6), max_size=12),
-       newline=st.sampled_from(["\n", "\r\n", "\r"]))
+@given(
+    rows=st.lists(st.lists(st.one_of(unquoted_field(), quoted_field()), min_size=4, max_size=6), max_size=12),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+)
 def test_pyarrow_rows_with_stray_quotes_get_the_csv_reader_lines(tmp_path, rows, newline):
     """The file as pyarrow parses it (stray quotes, text after a closing quote) gets the same
     start lines as csv.reader gives, for kept and rejected rows."""
@@ -283,7 +301,7 @@ def test_many_quotes_with_scattered_stray_ones(seed):
     tracker = RecordStartLines()
     step = rng.choice([7, 4096, len(raw)])
     for i in range(0, len(raw), step):
-        tracker.feed(raw[i:i + step])
+        tracker.feed(raw[i : i + step])
     tracker.finish()
     expected = [line for line, _ in oracle_records(raw)]
     assert [tracker.line_of(n) for n in range(2, tracker.count + 1)] == expected

@@ -50,7 +50,9 @@ def test_overlapping_export_adds_only_its_new_rows(tmp_path):
         "teachers,staff,parent_accounts,school_year,holiday_zone,strategy,bw_down_mbps,bw_up_mbps,"
         "n_classrooms,n_aps\n"
         "0480001R,Collège test,48,48095,Mende,rural,6,none,1,300,25,10,400,2024-2025,C,classe_mobile,"
-        "100,20,20,4\n", encoding="utf-8")
+        "100,20,20,4\n",
+        encoding="utf-8",
+    )
     for target, files in ((tmp_path / "wh", []), (tmp_path / "wh_once", [once])):
         assert [r.status for r in ingest("establishments", [est], target, "48")] == ["ingéré"]
         if files:

@@ -11,10 +11,12 @@ from numeduc.usage.referential import MIN_GROUP_SIZE, add_referential, size_clas
 
 def _frame(values, density, pupils, ep="none"):
     n = len(values)
-    est = pd.DataFrame({"uai": [f"{i:07d}A" for i in range(n)], "density_grid3": density,
-                        "pupils": pupils, "ep": ep})
-    df = pd.DataFrame({"uai": est["uai"], "month": "2024-10", "indicator": "x", "profile": "",
-                       "value": values})
+    est = pd.DataFrame(
+        {"uai": [f"{i:07d}A" for i in range(n)], "density_grid3": density, "pupils": pupils, "ep": ep}
+    )
+    df = pd.DataFrame(
+        {"uai": est["uai"], "month": "2024-10", "indicator": "x", "profile": "", "value": values}
+    )
     return df, est
 
 

@@ -47,5 +47,10 @@ def test_duckdb_and_spark_agree(small_warehouse, spark):
         np.testing.assert_allclose(merged[f"{col}_s"], merged[f"{col}_d"], rtol=1e-12, equal_nan=True)
     assert (merged["group_d"] == merged["group_s"]).all()
     # every family is covered, including gap-based sessions (the 4th collège has no session ids)
-    assert {"sessions_per_user", "out_of_school_share", "peak_concurrent_clients",
-            "device_activity_rate_30d", "account_activation_rate"} <= set(duck["indicator"])
+    assert {
+        "sessions_per_user",
+        "out_of_school_share",
+        "peak_concurrent_clients",
+        "device_activity_rate_30d",
+        "account_activation_rate",
+    } <= set(duck["indicator"])

@@ -19,6 +19,7 @@ def build_warehouse(gen_dir, wh_dir, departement):
             [result] = ingest(kind, [gen_dir / name], wh_dir, departement)
             assert result.status in ("ingéré", "déjà ingéré"), result  # same catalogue twice
 
+
 KEY = ["uai", "month", "indicator", "profile"]
 
 
@@ -26,8 +27,9 @@ KEY = ["uai", "month", "indicator", "profile"]
 def warehouses(tmp_path_factory):
     base = tmp_path_factory.mktemp("tz")
     for code in ("48", "974"):
-        generate(code, 400, 1, base / f"gen{code}", seed=3, start_month="2024-11", max_colleges=3,
-                 devices=False)
+        generate(
+            code, 400, 1, base / f"gen{code}", seed=3, start_month="2024-11", max_colleges=3, devices=False
+        )
         build_warehouse(base / f"gen{code}", base / f"wh{code}", code)
         build_warehouse(base / f"gen{code}", base / "both", code)
     return base

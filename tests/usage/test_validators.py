@@ -18,18 +18,23 @@ SALT = "sel-de-test"
 text_or_blank = st.one_of(st.none(), st.just(""), st.just("  "), st.text(min_size=1, max_size=8))
 timestamps = st.one_of(
     st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
-        lambda d: d.replace(microsecond=0).isoformat() + "Z"),
+        lambda d: d.replace(microsecond=0).isoformat() + "Z"
+    ),
     st.sampled_from(["2024-13-01T00:00:00Z", "hier", "2024-10-01 08:00:00", "", None]),
 )
-uais = st.one_of(st.from_regex(UAI_PATTERN, fullmatch=True), st.sampled_from(["048001R", "0480001r", "", None]))
+uais = st.one_of(
+    st.from_regex(UAI_PATTERN, fullmatch=True), st.sampled_from(["048001R", "0480001r", "", None])
+)
 profiles = st.one_of(st.sampled_from(PROFILES), st.sampled_from(["eleve", "PROF", "", None]))
 event_types = st.one_of(st.sampled_from(EVENT_TYPES), st.sampled_from(["login", "CLICK", None]))
 
 
 def run(kind, rows: list[dict]) -> list[str]:
     names = kind.column_names
-    table = pa.table({n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
-                     | {"_line": pa.array(range(1, len(rows) + 1), pa.int64())})
+    table = pa.table(
+        {n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
+        | {"_line": pa.array(range(1, len(rows) + 1), pa.int64())}
+    )
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.register("src", table)
@@ -55,11 +60,24 @@ def valid_ts(v) -> bool:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.fixed_dictionaries({
-    "event_id": text_or_blank, "ts": timestamps, "uai": uais, "user_id": text_or_blank,
-    "profile": profiles, "event_type": event_types, "module": text_or_blank,
-    "source": st.sampled_from(["one", "moodle"]),
-}), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "event_id": text_or_blank,
+                "ts": timestamps,
+                "uai": uais,
+                "user_id": text_or_blank,
+                "profile": profiles,
+                "event_type": event_types,
+                "module": text_or_blank,
+                "source": st.sampled_from(["one", "moodle"]),
+            }
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_event_validation_matches_oracle(rows):
     reasons = run(ENT_EVENTS, rows)
     for row, reason in zip(rows, reasons):
@@ -78,13 +96,21 @@ def test_event_validation_matches_oracle(rows):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(
-    st.one_of(st.integers(-5, 10**6).map(str), st.sampled_from(["1.5", "dix", "", None])),
-    st.one_of(st.integers(-5, 10**6).map(str), st.sampled_from(["2,0", None])),
-), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.integers(-5, 10**6).map(str), st.sampled_from(["1.5", "dix", "", None])),
+            st.one_of(st.integers(-5, 10**6).map(str), st.sampled_from(["2,0", None])),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_account_counts_validation_matches_oracle(pairs):
-    rows = [{"snapshot_date": "2024-10-31", "uai": "0480001R", "profile": "ELEVE",
-             "loaded": a, "activated": b} for a, b in pairs]
+    rows = [
+        {"snapshot_date": "2024-10-31", "uai": "0480001R", "profile": "ELEVE", "loaded": a, "activated": b}
+        for a, b in pairs
+    ]
     reasons = run(ENT_ACCOUNTS_SNAPSHOT, rows)
 
     def as_int(v):
@@ -101,11 +127,23 @@ def test_account_counts_validation_matches_oracle(pairs):
 @given(st.text(min_size=1, max_size=20).filter(lambda s: s.strip() == s and s))
 @settings(max_examples=40, deadline=None)
 def test_identifiers_are_hashed_deterministically(user):
-    rows = [{"event_id": "e", "ts": "2024-10-01T08:00:00Z", "uai": "0480001R", "user_id": user,
-             "profile": "ELEVE", "event_type": "LOGIN", "module": "Auth", "source": "one"}] * 2
+    rows = [
+        {
+            "event_id": "e",
+            "ts": "2024-10-01T08:00:00Z",
+            "uai": "0480001R",
+            "user_id": user,
+            "profile": "ELEVE",
+            "event_type": "LOGIN",
+            "module": "Auth",
+            "source": "one",
+        }
+    ] * 2
     names = ENT_EVENTS.column_names
-    table = pa.table({n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
-                     | {"_line": pa.array([1, 2], pa.int64())})
+    table = pa.table(
+        {n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
+        | {"_line": pa.array([1, 2], pa.int64())}
+    )
     con = duckdb.connect()
     con.register("src", table)
     got = con.execute(f"SELECT user_id FROM ({validation_sql(ENT_EVENTS, table.schema, SALT)})").fetchall()

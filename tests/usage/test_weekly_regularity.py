@@ -12,8 +12,16 @@ from numeduc.usage.indicators import weekly_regularity
 
 def _histogram(weeks_of_users: list[int]) -> pd.DataFrame:
     k, n = np.unique(weeks_of_users, return_counts=True)
-    return pd.DataFrame({"uai": "0480001A", "month": "2024-11", "indicator": "_weekly_histogram",
-                         "profile": "ELEVE", "numerator": k.astype(float), "denominator": n.astype(float)})
+    return pd.DataFrame(
+        {
+            "uai": "0480001A",
+            "month": "2024-11",
+            "indicator": "_weekly_histogram",
+            "profile": "ELEVE",
+            "numerator": k.astype(float),
+            "denominator": n.astype(float),
+        }
+    )
 
 
 SCHOOL_WEEKS = pd.DataFrame({"uai": ["0480001A"], "month": ["2024-11"], "school_weeks": [4]})
@@ -21,8 +29,16 @@ SCHOOL_WEEKS = pd.DataFrame({"uai": ["0480001A"], "month": ["2024-11"], "school_
 
 def test_even_number_of_users_takes_the_mean_of_the_two_middle_ones():
     out = weekly_regularity(_histogram([0, 1, 3, 4]), SCHOOL_WEEKS)
-    assert out.to_dict("records") == [{"uai": "0480001A", "month": "2024-11", "indicator": "weekly_regularity",
-                                       "profile": "ELEVE", "numerator": 2.0, "denominator": 4.0}]
+    assert out.to_dict("records") == [
+        {
+            "uai": "0480001A",
+            "month": "2024-11",
+            "indicator": "weekly_regularity",
+            "profile": "ELEVE",
+            "numerator": 2.0,
+            "denominator": 4.0,
+        }
+    ]
 
 
 def test_odd_number_of_users_takes_the_middle_one():

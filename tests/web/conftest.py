@@ -50,17 +50,25 @@ def users(territories):
         "loiret_viewer": make_user("lecteur45@test.fr", Role.DEPARTEMENT_VIEWER, departement="45"),
         "nord_editor": make_user("editeur59@test.fr", Role.DEPARTEMENT_EDITOR, departement="59"),
         "dan_loiret": make_user("dan@test.fr", Role.DAN, academie=loiret.academie.code),
-        "dan_other": make_user("dan.lille@test.fr", Role.DAN,
-                               academie=Departement.objects.get(code="59").academie.code),
+        "dan_other": make_user(
+            "dan.lille@test.fr", Role.DAN, academie=Departement.objects.get(code="59").academie.code
+        ),
     }
 
 
-def make_campaign(year: int = 2018, status: str = Campaign.Status.OPEN, slug: str = "autodiagnostic", **extra) -> Campaign:
+def make_campaign(
+    year: int = 2018, status: str = Campaign.Status.OPEN, slug: str = "autodiagnostic", **extra
+) -> Campaign:
     questionnaire = load_questionnaire(slug)
     campaign = Campaign.objects.create(
-        title=f"Autodiagnostic {year}", questionnaire_slug=questionnaire.slug,
-        questionnaire_version=questionnaire.version, year=year, opens_on=dt.date(year, 3, 1),
-        closes_on=dt.date(year, 6, 30), status=status, **extra,
+        title=f"Autodiagnostic {year}",
+        questionnaire_slug=questionnaire.slug,
+        questionnaire_version=questionnaire.version,
+        year=year,
+        opens_on=dt.date(year, 3, 1),
+        closes_on=dt.date(year, 6, 30),
+        status=status,
+        **extra,
     )
     if questionnaire.audience == "departement":
         campaign.target_departements.set(Departement.objects.all())
@@ -170,10 +178,16 @@ def world(settings, warehouse_root, users, generated):
     store.clear_memo()
     est = pd.read_csv(generated / "establishments.csv", dtype={"uai": str})
     loiret = Departement.objects.get(code="45")
-    colleges = [College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name)
-                for r in est.itertuples()]
-    nord = College.objects.create(uai="0590001X", name="Collège du Nord", departement=Departement.objects.get(code="59"))
-    school = User(email="principal@test.fr", username="principal@test.fr", role=Role.SCHOOL, college=colleges[0])
+    colleges = [
+        College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name)
+        for r in est.itertuples()
+    ]
+    nord = College.objects.create(
+        uai="0590001X", name="Collège du Nord", departement=Departement.objects.get(code="59")
+    )
+    school = User(
+        email="principal@test.fr", username="principal@test.fr", role=Role.SCHOOL, college=colleges[0]
+    )
     school.set_password(PASSWORD)
     school.save()
     return {"colleges": colleges, "nord_college": nord, "school": school, **users}

@@ -24,7 +24,9 @@ def invitation_path(link: str) -> str:
 def test_login_with_email_and_wrong_password_message(client, users):
     page = client.post("/compte/connexion/", {"username": "editeur45@test.fr", "password": "wrong-password"})
     assert page.status_code == 200 and "incorrect" in page.content.decode()
-    ok = client.post("/compte/connexion/", {"username": "editeur45@test.fr", "password": "correct-horse-battery"})
+    ok = client.post(
+        "/compte/connexion/", {"username": "editeur45@test.fr", "password": "correct-horse-battery"}
+    )
     assert ok.status_code == 302
     assert "Loiret" in client.get("/").content.decode()
     client.post("/compte/deconnexion/")
@@ -37,12 +39,16 @@ def test_invitation_link_sets_the_password_once(client, territories):
     assert len(mail.outbox) == 1 and link in mail.outbox[0].body
     path = invitation_path(link)
     assert "nouveau@loiret.fr" in client.get(path).content.decode()
-    done = client.post(path, {"new_password1": "un-mot-de-passe-solide", "new_password2": "un-mot-de-passe-solide"})
+    done = client.post(
+        path, {"new_password1": "un-mot-de-passe-solide", "new_password2": "un-mot-de-passe-solide"}
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("un-mot-de-passe-solide")
     client.logout()
-    again = client.post(path, {"new_password1": "autre-mot-de-passe-1", "new_password2": "autre-mot-de-passe-1"})
+    again = client.post(
+        path, {"new_password1": "autre-mot-de-passe-1", "new_password2": "autre-mot-de-passe-1"}
+    )
     assert again.status_code == 410 and "déjà servi" in again.content.decode()
     user.refresh_from_db()
     assert user.check_password("un-mot-de-passe-solide")
@@ -69,13 +75,16 @@ def test_password_reset_by_email(client, users):
     assert User.objects.get(email="editeur45@test.fr").check_password("nouveau-secret-long")
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"role": "departement-editor"}, "exige --departement"),
-    ({"role": "departement-editor", "departement": "99"}, "Département inconnu"),
-    ({"role": "dan", "academie": "ZZ"}, "Académie inconnue"),
-    ({"role": "school", "uai": "0000000A"}, "Collège inconnu"),
-    ({"role": "superadmin"}, "Rôle inconnu"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"role": "departement-editor"}, "exige --departement"),
+        ({"role": "departement-editor", "departement": "99"}, "Département inconnu"),
+        ({"role": "dan", "academie": "ZZ"}, "Académie inconnue"),
+        ({"role": "school", "uai": "0000000A"}, "Collège inconnu"),
+        ({"role": "superadmin"}, "Rôle inconnu"),
+    ],
+)
 def test_account_errors_are_explained(territories, kwargs, message):
     with pytest.raises(AccountError, match=message):
         create_user("x@test.fr", **kwargs)
@@ -84,14 +93,28 @@ def test_account_errors_are_explained(territories, kwargs, message):
 
 def test_cli_users_add_with_password_and_with_invitation(territories, capsys):
     runner = CliRunner()
-    result = runner.invoke(app, ["users", "add", "cli@test.fr", "--role", "departement-editor", "--departement", "59",
-                                 "--password-stdin"], input="mot-de-passe-en-ligne\n")
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "add",
+            "cli@test.fr",
+            "--role",
+            "departement-editor",
+            "--departement",
+            "59",
+            "--password-stdin",
+        ],
+        input="mot-de-passe-en-ligne\n",
+    )
     assert result.exit_code == 0, result.output
     user = User.objects.get(email="cli@test.fr")
     assert user.departement.code == "59" and user.check_password("mot-de-passe-en-ligne")
 
-    result = runner.invoke(app, ["users", "add", "dan.cli@test.fr", "--role", "dan", "--academie",
-                                 user.departement.academie.code])
+    result = runner.invoke(
+        app,
+        ["users", "add", "dan.cli@test.fr", "--role", "dan", "--academie", user.departement.academie.code],
+    )
     assert result.exit_code == 0 and "/compte/invitation/" in result.output
     duplicate = runner.invoke(app, ["users", "add", "cli@test.fr", "--role", "coordinator"])
     assert duplicate.exit_code == 2 and "existe déjà" in duplicate.output

@@ -39,8 +39,9 @@ def test_token_authentication_and_refusals(client, users, campaign, full_answers
     assert client.get("/api/v1/campaigns", HTTP_AUTHORIZATION="Bearer nde_faux").status_code == 401
     response = services.response_for(campaign, departement=Departement.objects.get(code="45"))
     for item, value in full_answers().items():
-        services.save_answer(response, item, value, "preuve" if item.startswith("f01") else None,
-                             users["loiret_editor"])
+        services.save_answer(
+            response, item, value, "preuve" if item.startswith("f01") else None, users["loiret_editor"]
+        )
     services.submit(response, users["loiret_editor"])
 
     own = client.get(f"/api/v1/responses/{response.pk}", **bearer(users["loiret_viewer"]))
@@ -51,7 +52,10 @@ def test_token_authentication_and_refusals(client, users, campaign, full_answers
     assert client.get(profile_url, **bearer(users["nord_editor"])).status_code == 403
     profile = client.get(profile_url, **bearer(users["loiret_editor"])).json()
     assert [f["level"] for f in profile["factors"]] == [3.0] * 13
-    assert client.get(f"/api/v1/campaigns/{campaign.pk}/national", **bearer(users["loiret_editor"])).status_code == 403
+    assert (
+        client.get(f"/api/v1/campaigns/{campaign.pk}/national", **bearer(users["loiret_editor"])).status_code
+        == 403
+    )
 
 
 def test_revoked_token_is_refused(client, users):

@@ -37,8 +37,9 @@ def make_scenario(code="45", **extra) -> Scenario:
 
 @pytest.fixture
 def school(territories):
-    college = College.objects.create(uai="0450001A", name="Collège du principal",
-                                     departement=Departement.objects.get(code="45"))
+    college = College.objects.create(
+        uai="0450001A", name="Collège du principal", departement=Departement.objects.get(code="45")
+    )
     user = User(email="principal@test.fr", username="principal@test.fr", role=Role.SCHOOL, college=college)
     user.set_password(PASSWORD)
     user.save()
@@ -47,13 +48,20 @@ def school(territories):
 
 # -- budget scenarios ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def scenarios(territories):
     return {
         "paper": make_scenario(name="Collège type du livre blanc"),
         # Every public collège of the Nord (reference data: no College rows in these tests).
-        "nord": make_scenario(code="59", name="Tous les collèges du Nord", scope=Scenario.Scope.DEPARTEMENT,
-                              base_preset="byod", strategy="byod", scale_equipment=True),
+        "nord": make_scenario(
+            code="59",
+            name="Tous les collèges du Nord",
+            scope=Scenario.Scope.DEPARTEMENT,
+            base_preset="byod",
+            strategy="byod",
+            scale_equipment=True,
+        ),
         # Stored before a rule of the engine changed: it no longer validates.
         "broken": make_scenario(name="Ancien scénario", parameters={"desktop_life": "0"}),
     }
@@ -61,7 +69,11 @@ def scenarios(territories):
 
 def test_scenarios_list_the_pages_figures(client, users, scenarios):
     rows = get(client, "/api/v1/budget/scenarios", users["coordinator"]).json()
-    assert [r["name"] for r in rows] == ["Ancien scénario", "Collège type du livre blanc", "Tous les collèges du Nord"]
+    assert [r["name"] for r in rows] == [
+        "Ancien scénario",
+        "Collège type du livre blanc",
+        "Tous les collèges du Nord",
+    ]
     by_name = {r["name"]: r for r in rows}
     paper = by_name["Collège type du livre blanc"]["results"]
     # The white paper's 400-pupil collège, as the planning page shows it.
@@ -75,7 +87,8 @@ def test_scenarios_list_the_pages_figures(client, users, scenarios):
     assert nord["results"]["per_pupil_per_year"] == float(expected.per_pupil_per_year)
     assert nord["results"]["n_colleges"] == expected.n_colleges > 100
     assert nord["results"]["per_college_per_year"] == pytest.approx(
-        float(expected.total_per_year) / expected.n_colleges, abs=0.01)
+        float(expected.total_per_year) / expected.n_colleges, abs=0.01
+    )
     assert nord["results"]["tco"] == float(expected.tco) and nord["error"] is None
 
 
@@ -113,7 +126,8 @@ def test_unreadable_stored_parameters_are_not_a_server_error(client, users, terr
     monkeypatch.setattr(planning, "run", unreadable)
     rows = get(client, "/api/v1/budget/scenarios", users["coordinator"]).json()
     assert [r["error"] for r in rows if r["name"] == "Livre blanc"] == [
-        "Le scénario ne peut pas être calculé : ses paramètres enregistrés sont illisibles."]
+        "Le scénario ne peut pas être calculé : ses paramètres enregistrés sont illisibles."
+    ]
     assert next(r for r in rows if r["name"] == "Sain")["results"]["per_pupil_per_year"] == 113.63
 
 
@@ -136,7 +150,10 @@ def test_each_departement_reads_only_its_scenarios(client, users, scenarios):
         assert names == {"Collège type du livre blanc", "Ancien scénario"}
         refused = get(client, f"/api/v1/budget/scenarios/{scenarios['nord'].pk}", users[who])
         assert refused.status_code == 403
-        assert refused.json()["detail"] == "Les scénarios budgétaires de ce département ne vous sont pas accessibles."
+        assert (
+            refused.json()["detail"]
+            == "Les scénarios budgétaires de ce département ne vous sont pas accessibles."
+        )
         assert "Nord" not in refused.content.decode()
         assert get(client, "/api/v1/budget/scenarios", users[who], departement="59").status_code == 403
     nord = get(client, "/api/v1/budget/scenarios", users["nord_editor"]).json()
@@ -152,7 +169,10 @@ def test_dan_and_school_heads_read_no_scenario(client, users, scenarios, school,
     user = school if who == "school" else users[who]
     listing = get(client, "/api/v1/budget/scenarios", user)
     assert listing.status_code == 403
-    assert listing.json()["detail"] == "Les scénarios budgétaires sont réservés aux départements et à la coordination."
+    assert (
+        listing.json()["detail"]
+        == "Les scénarios budgétaires sont réservés aux départements et à la coordination."
+    )
     for scenario in scenarios.values():
         refused = get(client, f"/api/v1/budget/scenarios/{scenario.pk}", user)
         assert refused.status_code == 403 and scenario.name not in refused.content.decode()
@@ -162,18 +182,23 @@ def test_dan_and_school_heads_read_no_scenario(client, users, scenarios, school,
 def test_budget_refusals_for_anonymous_unknown_and_malformed(client, users, scenarios):
     for url in ("/api/v1/budget/scenarios", f"/api/v1/budget/scenarios/{scenarios['paper'].pk}"):
         anonymous = client.get(url)
-        assert anonymous.status_code == 401 and anonymous.json()["detail"].startswith("Authentification requise")
+        assert anonymous.status_code == 401 and anonymous.json()["detail"].startswith(
+            "Authentification requise"
+        )
         assert anonymous["WWW-Authenticate"].startswith("Bearer")
     coordinator = users["coordinator"]
     missing = get(client, "/api/v1/budget/scenarios/999999", coordinator)
     assert missing.status_code == 404 and missing.json()["detail"] == "Scénario introuvable."
     # 975 (Saint-Pierre-et-Miquelon) has the shape of a code but is not one of the 101 départements.
-    assert get(client, "/api/v1/budget/scenarios", coordinator, departement="975").json()["detail"] == \
-        "Département inconnu."
+    assert (
+        get(client, "/api/v1/budget/scenarios", coordinator, departement="975").json()["detail"]
+        == "Département inconnu."
+    )
     malformed = get(client, "/api/v1/budget/scenarios/abc", coordinator)
     assert malformed.status_code == 422
-    assert malformed.json()["errors"] == [{"location": "chemin", "field": "scenario_id",
-                                           "message": "nombre entier attendu"}]
+    assert malformed.json()["errors"] == [
+        {"location": "chemin", "field": "scenario_id", "message": "nombre entier attendu"}
+    ]
     assert "nombre entier attendu" in malformed.json()["detail"]
     bad_code = get(client, "/api/v1/budget/scenarios", coordinator, departement="45; DROP")
     assert bad_code.status_code == 422 and bad_code.json()["errors"][0]["field"] == "departement"
@@ -183,9 +208,14 @@ def test_budget_refusals_for_anonymous_unknown_and_malformed(client, users, scen
 
 # -- usage indicators ----------------------------------------------------------------------------
 
+
 def core_row(expected, uai, month, indicator, profile=""):
-    row = expected[(expected.uai == uai) & (expected.month == month) & (expected.indicator == indicator)
-                   & (expected.profile == profile)]
+    row = expected[
+        (expected.uai == uai)
+        & (expected.month == month)
+        & (expected.indicator == indicator)
+        & (expected.profile == profile)
+    ]
     assert len(row) == 1
     return row.iloc[0]
 
@@ -195,8 +225,11 @@ def test_departement_usage_gives_the_core_values_with_their_referential(client, 
     assert body["month"] == MONTH_2 and body["months"] == [MONTH_1, MONTH_2] and body["demo"] is False
     assert {v["uai"] for v in body["colleges"]} == {c.uai for c in world["colleges"]}
     for college in world["colleges"]:
-        value = next(v for v in body["colleges"] if v["uai"] == college.uai
-                     and v["indicator"] == "monthly_active_rate" and v["profile"] == "ELEVE")
+        value = next(
+            v
+            for v in body["colleges"]
+            if v["uai"] == college.uai and v["indicator"] == "monthly_active_rate" and v["profile"] == "ELEVE"
+        )
         core = core_row(expected, college.uai, MONTH_2, "monthly_active_rate", "ELEVE")
         assert value["value"] == pytest.approx(core["value"]) and value["college"] == college.name
         assert value["referential"]["median"] == pytest.approx(core["median"])
@@ -223,7 +256,10 @@ def test_usage_filters_default_month_and_unknown_month(client, world):
     assert {v["profile"] for v in profiled["colleges"]} == {"PARENT"}
     unknown = get(client, "/api/v1/usage/departements/45", user, month="2023-01")
     assert unknown.status_code == 404
-    assert unknown.json()["detail"] == f"Aucun indicateur pour le mois 2023-01 ; mois disponibles : {MONTH_1}, {MONTH_2}."
+    assert (
+        unknown.json()["detail"]
+        == f"Aucun indicateur pour le mois 2023-01 ; mois disponibles : {MONTH_1}, {MONTH_2}."
+    )
     assert get(client, "/api/v1/usage/departements/45", user, month="2024-13").status_code == 422
     wrong = get(client, "/api/v1/usage/departements/45", user, indicator="nope")
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "indicator"
@@ -261,17 +297,31 @@ def test_refusals_of_another_college(client, world, who):
 
 def test_departement_users_read_their_colleges_not_the_others(client, world):
     for who in ("loiret_editor", "loiret_viewer", "coordinator"):
-        assert get(client, f"/api/v1/usage/colleges/{world['colleges'][2].uai}", world[who]).status_code == 200
-    assert get(client, f"/api/v1/usage/colleges/{world['nord_college'].uai}", world["loiret_viewer"]).status_code == 403
+        assert (
+            get(client, f"/api/v1/usage/colleges/{world['colleges'][2].uai}", world[who]).status_code == 200
+        )
+    assert (
+        get(client, f"/api/v1/usage/colleges/{world['nord_college'].uai}", world["loiret_viewer"]).status_code
+        == 403
+    )
 
 
 def test_usage_without_logs_unknown_and_anonymous(client, world):
     # The Nord has no warehouse: its editor may read it, there is nothing to read.
     empty = get(client, "/api/v1/usage/departements/59", world["nord_editor"])
-    assert empty.status_code == 404 and empty.json()["detail"] == "Aucun journal d'usage chargé pour ce département."
+    assert (
+        empty.status_code == 404
+        and empty.json()["detail"] == "Aucun journal d'usage chargé pour ce département."
+    )
     no_logs = get(client, f"/api/v1/usage/colleges/{world['nord_college'].uai}", world["nord_editor"])
-    assert no_logs.status_code == 404 and no_logs.json()["detail"] == "Aucun journal d'usage chargé pour ce collège."
-    assert get(client, "/api/v1/usage/colleges/0459999Z", world["coordinator"]).json()["detail"] == "Collège inconnu."
+    assert (
+        no_logs.status_code == 404
+        and no_logs.json()["detail"] == "Aucun journal d'usage chargé pour ce collège."
+    )
+    assert (
+        get(client, "/api/v1/usage/colleges/0459999Z", world["coordinator"]).json()["detail"]
+        == "Collège inconnu."
+    )
     assert get(client, "/api/v1/usage/departements/975", world["coordinator"]).status_code == 404
     assert get(client, "/api/v1/usage/colleges/pas-un-uai", world["coordinator"]).status_code == 422
     for url in ("/api/v1/usage/departements/45", f"/api/v1/usage/colleges/{world['colleges'][0].uai}"):
@@ -280,18 +330,22 @@ def test_usage_without_logs_unknown_and_anonymous(client, world):
 
 # -- national count --------------------------------------------------------------------------------
 
+
 def submitted_survey(campaign_factory, n: int) -> Campaign:
     """A closed, published three-question survey (no factors) with n submitted responses."""
     survey = campaign_factory(2016, Campaign.Status.CLOSED, slug="enquete-trois-questions", published=True)
     for code in ["45", "59", "50", "54", "69", "75", "13", "33"][:n]:
-        Response.objects.create(campaign=survey, departement=Departement.objects.get(code=code),
-                                status=Response.Status.SUBMITTED)
+        Response.objects.create(
+            campaign=survey, departement=Departement.objects.get(code=code), status=Response.Status.SUBMITTED
+        )
     # A draft never counts.
     Response.objects.create(campaign=survey, departement=Departement.objects.get(code="01"))
     return survey
 
 
-def test_national_counts_submitted_responses_of_a_questionnaire_without_factors(client, users, campaign_factory):
+def test_national_counts_submitted_responses_of_a_questionnaire_without_factors(
+    client, users, campaign_factory
+):
     survey = submitted_survey(campaign_factory, 6)
     response = get(client, f"/api/v1/campaigns/{survey.pk}/national", users["loiret_editor"])
     assert response.status_code == 200
@@ -326,8 +380,10 @@ def test_national_refusals(client, users, campaign_factory):
     refused = get(client, f"/api/v1/campaigns/{draft.pk}/national", users["loiret_editor"])
     assert refused.status_code == 403
     assert refused.json()["detail"] == "L'analyse nationale de cette campagne n'est pas encore publiée."
-    assert get(client, "/api/v1/campaigns/999999/national", users["coordinator"]).json()["detail"] == \
-        "Campagne introuvable."
+    assert (
+        get(client, "/api/v1/campaigns/999999/national", users["coordinator"]).json()["detail"]
+        == "Campagne introuvable."
+    )
     assert client.get(f"/api/v1/campaigns/{draft.pk}/national").status_code == 401
 
 
@@ -336,8 +392,12 @@ def test_profile_of_a_questionnaire_without_factors_is_not_found(client, users, 
     response = get(client, f"/api/v1/campaigns/{survey.pk}/departements/45/profile", users["coordinator"])
     assert response.status_code == 404
     assert response.json()["detail"] == "Ce questionnaire n'a pas de facteurs à comparer."
-    assert get(client, f"/api/v1/campaigns/{survey.pk}/departements/975/profile",
-               users["coordinator"]).json()["detail"] == "Département inconnu."
+    assert (
+        get(client, f"/api/v1/campaigns/{survey.pk}/departements/975/profile", users["coordinator"]).json()[
+            "detail"
+        ]
+        == "Département inconnu."
+    )
 
 
 # -- schema and documentation ----------------------------------------------------------------------
@@ -361,11 +421,17 @@ def test_schema_declares_every_answer_with_the_french_error_body(client, territo
     for ops in schema["paths"].values():
         for status, answer in ops["get"]["responses"].items():
             if status != "200":
-                assert answer["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/ErrorSchema"
-                assert answer["description"] in {"Ni session ni jeton valide.", "Ressource introuvable.",
-                                                  "Votre rôle ne permet pas de lire cette ressource.",
-                                                  "La ressource existe mais ne peut pas être calculée ou publiée.",
-                                                  "Paramètre invalide (format, bornes)."}
+                assert (
+                    answer["content"]["application/json"]["schema"]["$ref"]
+                    == "#/components/schemas/ErrorSchema"
+                )
+                assert answer["description"] in {
+                    "Ni session ni jeton valide.",
+                    "Ressource introuvable.",
+                    "Votre rôle ne permet pas de lire cette ressource.",
+                    "La ressource existe mais ne peut pas être calculée ou publiée.",
+                    "Paramètre invalide (format, bornes).",
+                }
 
 
 def test_docs_page_loads_only_same_origin_assets_and_no_inline_script(client, territories):
@@ -383,8 +449,11 @@ def test_docs_page_loads_only_same_origin_assets_and_no_inline_script(client, te
         assert body.strip() == "" or 'type="application/json"' in attributes
     # Swagger UI would fetch a validity badge from validator.swagger.io without this.
     assert '"validatorUrl": null' in html
-    for asset in ("/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui-init.js",
-                  "/static/ninja/swagger-ui.css"):
+    for asset in (
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui-init.js",
+        "/static/ninja/swagger-ui.css",
+    ):
         assert client.get(asset).status_code == 200, asset
 
 

@@ -77,42 +77,80 @@ def world(settings, warehouse_root):
     Campaign.objects.filter(pk=selfdiag.pk).update(status=Campaign.Status.CLOSED, published=True)
     survey = make_campaign(2016, Campaign.Status.CLOSED, slug="enquete-trois-questions", published=True)
     for code in ["45", "59", "50", "54", "69"]:
-        Response.objects.create(campaign=survey, departement=Departement.objects.get(code=code),
-                                status=Response.Status.SUBMITTED)
+        Response.objects.create(
+            campaign=survey, departement=Departement.objects.get(code=code), status=Response.Status.SUBMITTED
+        )
     small = make_campaign(2015, Campaign.Status.CLOSED, published=True)
     Response.objects.create(campaign=small, departement=loiret, status=Response.Status.SUBMITTED)
     make_campaign(2019, Campaign.Status.DRAFT)
 
     for r in est.itertuples():
-        College.objects.create(uai=r.uai, name=r.name, departement=loiret, commune_name=r.commune_name,
-                               pupils=300 + 100 * len(r.uai) % 7)
+        College.objects.create(
+            uai=r.uai,
+            name=r.name,
+            departement=loiret,
+            commune_name=r.commune_name,
+            pupils=300 + 100 * len(r.uai) % 7,
+        )
     Scenario.objects.create(departement=loiret, name="Livre blanc", strategy="classe_mobile")  # id 1
-    Scenario.objects.create(departement=loiret, name="Loiret entier", strategy="byod", base_preset="byod",
-                            scope=Scenario.Scope.DEPARTEMENT, scale_equipment=True, current_mbps=200)
-    Scenario.objects.create(departement=loiret, name="Ancien", strategy="classe_mobile",
-                            parameters={"desktop_life": "0"})
+    Scenario.objects.create(
+        departement=loiret,
+        name="Loiret entier",
+        strategy="byod",
+        base_preset="byod",
+        scope=Scenario.Scope.DEPARTEMENT,
+        scale_equipment=True,
+        current_mbps=200,
+    )
+    Scenario.objects.create(
+        departement=loiret, name="Ancien", strategy="classe_mobile", parameters={"desktop_life": "0"}
+    )
     Scenario.objects.create(departement=Departement.objects.get(code="59"), name="Nord", strategy="eim")
-    return {"coordinator": ApiToken.issue(coordinator, "schemathesis")[1],
-            "editor": ApiToken.issue(editor, "schemathesis")[1]}
+    return {
+        "coordinator": ApiToken.issue(coordinator, "schemathesis")[1],
+        "editor": ApiToken.issue(editor, "schemathesis")[1],
+    }
 
 
 def warm_up(base_url: str, token: str) -> None:
     """First requests load the URLconf, the results views and Ibis (seconds on a loaded
     machine): done here, so that schemathesis' 10-second read timeout on the schema and
     its per-request timeout measure the API, not the imports."""
-    for path in ("openapi.json", "campaigns/1/departements/45/profile", "usage/departements/45?indicator=monthly_active_rate",
-                 "budget/scenarios"):
-        request = urllib.request.Request(f"{base_url}/api/v1/{path}", headers={"Authorization": f"Bearer {token}"})
+    for path in (
+        "openapi.json",
+        "campaigns/1/departements/45/profile",
+        "usage/departements/45?indicator=monthly_active_rate",
+        "budget/scenarios",
+    ):
+        request = urllib.request.Request(
+            f"{base_url}/api/v1/{path}", headers={"Authorization": f"Bearer {token}"}
+        )
         with urllib.request.urlopen(request, timeout=180) as response:
             assert response.status == 200, path
 
 
 def run_schemathesis(base_url: str, token: str, seed: int) -> subprocess.CompletedProcess:
     command = [
-        sys.executable, "-m", "schemathesis.cli", "run", f"{base_url}/api/v1/openapi.json",
-        "--checks", "all", "--header", f"Authorization: Bearer {token}",
-        "--max-examples", str(MAX_EXAMPLES), "--max-time", str(MAX_TIME), "--seed", str(seed),
-        "--workers", "1", "--request-timeout", "30", "--no-color",
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        f"{base_url}/api/v1/openapi.json",
+        "--checks",
+        "all",
+        "--header",
+        f"Authorization: Bearer {token}",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--max-time",
+        str(MAX_TIME),
+        "--seed",
+        str(seed),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "30",
+        "--no-color",
     ]
     return subprocess.run(command, check=False, capture_output=True, text=True, timeout=HARD_TIMEOUT)
 

@@ -38,10 +38,16 @@ def empty_cache():
 
 
 def submitted(campaign, code: str, level: int, full_answers) -> Response:
-    response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
-                                       status=Response.Status.SUBMITTED, submitted_at=timezone.now())
-    Answer.objects.bulk_create(Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
-                               for k, v in full_answers(level).items())
+    response = Response.objects.create(
+        campaign=campaign,
+        departement=Departement.objects.get(code=code),
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    Answer.objects.bulk_create(
+        Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
+        for k, v in full_answers(level).items()
+    )
     return response
 
 
@@ -75,8 +81,10 @@ def resubmit_with(response: Response, item_id: str, value: str, user) -> None:
 
 # -- a saved answer shows at once -----------------------------------------------------------------
 
-def test_saved_answer_shows_at_once_on_the_results_page(client, login, users, closed_2017, campaign_factory,
-                                                        full_answers):
+
+def test_saved_answer_shows_at_once_on_the_results_page(
+    client, login, users, closed_2017, campaign_factory, full_answers
+):
     open_2018 = campaign_factory(2018, Campaign.Status.OPEN)
     response = submitted(open_2018, "45", 2, full_answers)
     login(users["loiret_editor"])
@@ -88,7 +96,7 @@ def test_saved_answer_shows_at_once_on_the_results_page(client, login, users, cl
     assert own_level_of_factor_1(page(client, url)) == "4"
     # The radar (cached apart) is drawn from the new profile too: its data table says 4.
     html = page(client, url)
-    radar = html[html.index("<figure"):html.index("</figure>")]
+    radar = html[html.index("<figure") : html.index("</figure>")]
     assert f'<td>1</td><th scope="row">{FACTOR_1.label}</th><td>4,0</td>' in radar
 
 
@@ -129,7 +137,9 @@ def test_the_api_profile_follows_a_saved_answer(client, users, closed_2017, camp
     assert level() == 3
 
 
-def test_saved_answer_shows_at_once_on_the_national_page(client, login, users, campaign_factory, full_answers):
+def test_saved_answer_shows_at_once_on_the_national_page(
+    client, login, users, campaign_factory, full_answers
+):
     """The coordinator's map of one factor shows each département's own level: it follows an
     answer re-submitted by the Loiret, and a new respondent shows in the count."""
     campaign = campaign_factory(2018, Campaign.Status.OPEN)
@@ -171,8 +181,9 @@ NOT_FOR_OTHERS = "La carte des départements sur ces axes n'est pas affichée"
 
 
 @pytest.mark.parametrize("first", ["coordinator", "loiret_viewer"])
-def test_national_page_parts_are_not_shared_between_coordinator_and_others(client, login, users, closed_2017,
-                                                                         first):
+def test_national_page_parts_are_not_shared_between_coordinator_and_others(
+    client, login, users, closed_2017, first
+):
     seen = {}
     for name in (first, "loiret_viewer" if first == "coordinator" else "coordinator"):
         client.logout()
@@ -187,8 +198,9 @@ def test_national_page_parts_are_not_shared_between_coordinator_and_others(clien
 
 
 @pytest.mark.parametrize("first", ["nord_editor", "loiret_viewer"])
-def test_previous_levels_never_leak_through_the_cached_profile(client, login, users, campaign_factory,
-                                                               full_answers, first):
+def test_previous_levels_never_leak_through_the_cached_profile(
+    client, login, users, campaign_factory, full_answers, first
+):
     """Nord reads its own change since 2016; the Loiret reads Nord's shared 2017 results but not
     its 2016 ones: whoever views first, each gets its own profile (page and API)."""
     from numeduc.web.accounts.models import ApiToken
@@ -198,8 +210,9 @@ def test_previous_levels_never_leak_through_the_cached_profile(client, login, us
         submitted(public_2017, code, 1 + i % 4, full_answers)
     earlier = campaign_factory(2016, Campaign.Status.CLOSED, published=True)
     submitted(earlier, "59", 4, full_answers)
-    services.set_share_consent(Response.objects.get(campaign=public_2017, departement__code="59"), True,
-                               users["nord_editor"])
+    services.set_share_consent(
+        Response.objects.get(campaign=public_2017, departement__code="59"), True, users["nord_editor"]
+    )
     order = [first, "loiret_viewer" if first == "nord_editor" else "nord_editor"]
     pages, apis = {}, {}
     for name in order:
@@ -207,11 +220,15 @@ def test_previous_levels_never_leak_through_the_cached_profile(client, login, us
         login(users[name])
         pages[name] = page(client, f"/resultats/{public_2017.pk}/departements/59/")
         _, token = ApiToken.issue(users[name], "test")
-        apis[name] = client.get(f"/api/v1/campaigns/{public_2017.pk}/departements/59/profile",
-                                HTTP_AUTHORIZATION=f"Bearer {token}").json()
+        apis[name] = client.get(
+            f"/api/v1/campaigns/{public_2017.pk}/departements/59/profile",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        ).json()
     assert "Niveau 2016" in pages["nord_editor"]
     assert any(f["previous_level"] == 4 for f in apis["nord_editor"]["factors"])
-    assert "Niveau 2016" not in pages["loiret_viewer"] and "évolution depuis 2016" not in pages["loiret_viewer"]
+    assert (
+        "Niveau 2016" not in pages["loiret_viewer"] and "évolution depuis 2016" not in pages["loiret_viewer"]
+    )
     assert all(f["previous_level"] is None for f in apis["loiret_viewer"]["factors"])
     assert "Ce département a accepté de partager" in pages["loiret_viewer"]
     assert "Ce département a accepté de partager" not in pages["nord_editor"]
@@ -237,8 +254,9 @@ def test_usage_comparison_is_checked_per_reader_even_when_cached(users, closed_2
 
     monkeypatch.setattr(views, "declared_vs_measured", fake)
     assert integration  # the real function is replaced in the view's namespace only
-    profile, *_ = views.compute_profile(closed_2017, departement,
-                                        Response.objects.get(campaign=closed_2017, departement=departement))
+    profile, *_ = views.compute_profile(
+        closed_2017, departement, Response.objects.get(campaign=closed_2017, departement=departement)
+    )
     editor = users["loiret_editor"]
     assert views._usage_comparison(departement, profile, editor)["month_label"] == "sig-1"
     assert views._usage_comparison(departement, profile, editor)["month_label"] == "sig-1"
@@ -257,6 +275,7 @@ def test_cache_keys_are_short_and_name_their_kind():
 
 
 # -- the budget page of a département ------------------------------------------------------------
+
 
 def budget_rows(client) -> str:
     """The département's budget page."""
@@ -293,8 +312,9 @@ def test_saved_and_edited_scenarios_show_at_once_on_the_budget_page(client, logi
     # Edited through the form: the new name and the new total at once.
     preset = budget.load_preset("livre-blanc-2017")
     dearer = format((preset.values["tbi_price"] * 3).normalize(), "f").replace(".", ",")
-    answer = client.post(f"/budget/scenarios/{scenario.pk}/modifier/",
-                         form_data(name="Scénario A modifié", p_tbi_price=dearer))
+    answer = client.post(
+        f"/budget/scenarios/{scenario.pk}/modifier/", form_data(name="Scénario A modifié", p_tbi_price=dearer)
+    )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     scenario.refresh_from_db()
     second = services.run(scenario).total_per_year
@@ -303,9 +323,16 @@ def test_saved_and_edited_scenarios_show_at_once_on_the_budget_page(client, logi
     assert euros(second) in row and euros(first) not in row
 
     # A second scenario saved: listed at once, beside the first.
-    assert client.post("/budget/departements/45/nouveau/", form_data(name="Scénario B", strategy="eim")).status_code == 302
+    assert (
+        client.post(
+            "/budget/departements/45/nouveau/", form_data(name="Scénario B", strategy="eim")
+        ).status_code
+        == 302
+    )
     html = budget_rows(client)
-    assert euros(services.run(Scenario.objects.get(name="Scénario B")).total_per_year) in row_of(html, "Scénario B")
+    assert euros(services.run(Scenario.objects.get(name="Scénario B")).total_per_year) in row_of(
+        html, "Scénario B"
+    )
     assert euros(second) in row_of(html, "Scénario A modifié")
 
 
@@ -327,7 +354,9 @@ def test_a_scenario_value_written_around_the_form_shows_at_once(client, login, u
     assert total not in row and "horizon" in row.lower()
 
 
-def test_a_new_declared_budget_moves_the_positioning_at_once(client, login, users, campaign_factory, full_answers):
+def test_a_new_declared_budget_moves_the_positioning_at_once(
+    client, login, users, campaign_factory, full_answers
+):
     """The positioning (declared budget per pupil against the distribution) is cached under every
     response and campaign: the Loiret's newly submitted answer shows at once."""
     closed = campaign_factory(2017, Campaign.Status.CLOSED)
@@ -345,6 +374,7 @@ def test_a_new_declared_budget_moves_the_positioning_at_once(client, login, user
 
 # -- the usage dashboard's figures, kept with the warehouse state ---------------------------------
 
+
 def test_usage_figures_are_kept_with_their_warehouse_state_only():
     """What the département page computes from the indicators is kept in ``data.derived``: a new
     ingestion gives a new ``WarehouseData`` (new manifest signature), so nothing is carried over."""
@@ -354,9 +384,15 @@ def test_usage_figures_are_kept_with_their_warehouse_state_only():
     from numeduc.web.usage_dashboard.store import WarehouseData
 
     def state(signature: str, months: list[str]) -> WarehouseData:
-        indicators = pd.DataFrame({"month": months, "uai": ["0450001A"] * len(months),
-                                   "indicator": ["monthly_active_rate"] * len(months),
-                                   "profile": ["ELEVE"] * len(months), "value": [0.5] * len(months)})
+        indicators = pd.DataFrame(
+            {
+                "month": months,
+                "uai": ["0450001A"] * len(months),
+                "indicator": ["monthly_active_rate"] * len(months),
+                "profile": ["ELEVE"] * len(months),
+                "value": [0.5] * len(months),
+            }
+        )
         return WarehouseData("45", signature, indicators, pd.DataFrame({"uai": ["0450001A"]}), 0.0)
 
     old, new = state("a", ["2024-09", "2024-10"]), state("b", ["2024-09", "2024-10", "2024-11"])

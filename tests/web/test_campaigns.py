@@ -16,11 +16,17 @@ pytestmark = pytest.mark.django_db
 def test_coordinator_creates_a_campaign_for_chosen_departements(client, login, users):
     login(users["coordinator"])
     targets = Departement.objects.filter(code__in=["45", "59"])
-    page = client.post("/campagnes/nouvelle/", {
-        "title": "Autodiagnostic 2019", "questionnaire": "autodiagnostic@2017", "year": 2019,
-        "opens_on": "2019-03-01", "closes_on": "2019-06-30",
-        "target_departements": [d.pk for d in targets],
-    })
+    page = client.post(
+        "/campagnes/nouvelle/",
+        {
+            "title": "Autodiagnostic 2019",
+            "questionnaire": "autodiagnostic@2017",
+            "year": 2019,
+            "opens_on": "2019-03-01",
+            "closes_on": "2019-06-30",
+            "target_departements": [d.pk for d in targets],
+        },
+    )
     assert page.status_code == 302
     campaign = Campaign.objects.get(title="Autodiagnostic 2019")
     assert campaign.status == Campaign.Status.DRAFT
@@ -29,10 +35,17 @@ def test_coordinator_creates_a_campaign_for_chosen_departements(client, login, u
 
 def test_campaign_form_refuses_inverted_dates(client, login, users):
     login(users["coordinator"])
-    page = client.post("/campagnes/nouvelle/", {
-        "title": "Mauvaises dates", "questionnaire": "autodiagnostic@2017", "year": 2019,
-        "opens_on": "2019-06-30", "closes_on": "2019-03-01", "all_targets": "on",
-    })
+    page = client.post(
+        "/campagnes/nouvelle/",
+        {
+            "title": "Mauvaises dates",
+            "questionnaire": "autodiagnostic@2017",
+            "year": 2019,
+            "opens_on": "2019-06-30",
+            "closes_on": "2019-03-01",
+            "all_targets": "on",
+        },
+    )
     assert page.status_code == 400 and "doit suivre" in page.content.decode()
     assert not Campaign.objects.filter(title="Mauvaises dates").exists()
 
@@ -50,8 +63,13 @@ def test_follow_remind_close_publish(client, login, users, campaign, full_answer
     for item, value in full_answers().items():
         services.save_answer(response, item, value, None, users["loiret_editor"])
     services.submit(response, users["loiret_editor"])
-    services.save_answer(services.response_for(campaign, departement=Departement.objects.get(code="59")),
-                         "f01_maturite_equipes", "2", None, users["nord_editor"])
+    services.save_answer(
+        services.response_for(campaign, departement=Departement.objects.get(code="59")),
+        "f01_maturite_equipes",
+        "2",
+        None,
+        users["nord_editor"],
+    )
 
     login(users["coordinator"])
     page = client.get(f"/campagnes/{campaign.pk}/").content.decode()
@@ -82,8 +100,11 @@ def test_follow_remind_close_publish(client, login, users, campaign, full_answer
 def test_invite_creates_editor_accounts_and_reports_bad_lines(client, login, users, campaign):
     login(users["coordinator"])
     mail.outbox.clear()
-    page = client.post(f"/campagnes/{campaign.pk}/invite/",
-                       {"lines": "33;numerique@gironde.example\n99;perdu@nulle-part.example\npas-une-ligne"}, follow=True)
+    page = client.post(
+        f"/campagnes/{campaign.pk}/invite/",
+        {"lines": "33;numerique@gironde.example\n99;perdu@nulle-part.example\npas-une-ligne"},
+        follow=True,
+    )
     html = page.content.decode()
     assert User.objects.get(email="numerique@gironde.example").departement.code == "33"
     assert "ligne 2" in html and "Département inconnu" in html
@@ -91,12 +112,17 @@ def test_invite_creates_editor_accounts_and_reports_bad_lines(client, login, use
     assert any("numerique@gironde.example" in m.to for m in mail.outbox)
 
 
-def test_an_invitation_list_with_a_control_character_is_refused_whole(client, users, campaign, login, mailoutbox):
+def test_an_invitation_list_with_a_control_character_is_refused_whole(
+    client, users, campaign, login, mailoutbox
+):
     from numeduc.web.accounts.models import User
 
     login(users["coordinator"])
-    answer = client.post(f"/campagnes/{campaign.pk}/invite/",
-                         {"lines": "45;premier@loiret.example\n59;se\x00cond@nord.example"}, follow=True)
+    answer = client.post(
+        f"/campagnes/{campaign.pk}/invite/",
+        {"lines": "45;premier@loiret.example\n59;se\x00cond@nord.example"},
+        follow=True,
+    )
     page = answer.content.decode()
     assert "Liste des comptes à inviter refusée" in page and "U+0000" in page
     assert not User.objects.filter(email__in=["premier@loiret.example", "second@nord.example"]).exists()

@@ -29,10 +29,13 @@ THIS_FILE = Path(__file__).resolve()
 
 # -- run in the child process (Django set up on the live server's database) ------------------
 
+
 def setup_world(spec: dict) -> dict:
     """A coordinator, an editor of the Loiret with an almost complete response to an open
     public campaign, and an invited account with its link."""
     import datetime as dt
+
+    from django.contrib.auth.hashers import make_password
 
     from numeduc.questionnaires import load_questionnaire
     from numeduc.web.accounts.models import Invitation, Role, User
@@ -41,35 +44,53 @@ def setup_world(spec: dict) -> dict:
     from numeduc.web.territories.loading import load_reference
     from numeduc.web.territories.models import Departement
 
-    from django.contrib.auth.hashers import make_password
-
     load_reference(colleges=False)
     questionnaire = load_questionnaire("autodiagnostic")
     campaign = Campaign.objects.create(
-        title="Concurrence", questionnaire_slug=questionnaire.slug, questionnaire_version=questionnaire.version,
-        year=2031, opens_on=dt.date(2031, 1, 1), closes_on=dt.date(2031, 12, 31), status=Campaign.Status.OPEN,
-        public=True)
+        title="Concurrence",
+        questionnaire_slug=questionnaire.slug,
+        questionnaire_version=questionnaire.version,
+        year=2031,
+        opens_on=dt.date(2031, 1, 1),
+        closes_on=dt.date(2031, 12, 31),
+        status=Campaign.Status.OPEN,
+        public=True,
+    )
     campaign.target_departements.set(Departement.objects.all())
     loiret = Departement.objects.get(code="45")
-    coordinator = User.objects.create(email="coord@live.test", username="coord@live.test", role=Role.COORDINATOR)
-    editor = User.objects.create(email="ed45@live.test", username="ed45@live.test", role=Role.DEPARTEMENT_EDITOR,
-                                 departement=loiret)
+    coordinator = User.objects.create(
+        email="coord@live.test", username="coord@live.test", role=Role.COORDINATOR
+    )
+    editor = User.objects.create(
+        email="ed45@live.test", username="ed45@live.test", role=Role.DEPARTEMENT_EDITOR, departement=loiret
+    )
     response = Response.objects.create(campaign=campaign, departement=loiret)
     required = [item for item in questionnaire.items if item.required]
     for item in required[:-1]:
-        raw = "3" if item.type == "level" else (item.choices[0].value if item.type == "choice" else
-                                                 str(int(item.min or 0) + 1))
+        raw = (
+            "3"
+            if item.type == "level"
+            else (item.choices[0].value if item.type == "choice" else str(int(item.min or 0) + 1))
+        )
         services.save_answer(response, item.id, raw, None, editor)
-    invited = User.objects.create(email="invite@live.test", username="invite@live.test",
-                                  role=Role.DEPARTEMENT_EDITOR, departement=Departement.objects.get(code="59"),
-                                  password=make_password(None))
+    invited = User.objects.create(
+        email="invite@live.test",
+        username="invite@live.test",
+        role=Role.DEPARTEMENT_EDITOR,
+        departement=Departement.objects.get(code="59"),
+        password=make_password(None),
+    )
     _, token = Invitation.issue(invited, created_by=coordinator)
     last = required[-1]
     comment_item = next(item for item in questionnaire.items if item.allow_comment)
     return {
-        "campaign": campaign.pk, "response": response.pk, "token": token,
-        "coordinator": session_for(coordinator), "editor": session_for(editor),
-        "last_item": last.id, "last_value": "2" if last.type == "level" else "1",
+        "campaign": campaign.pk,
+        "response": response.pk,
+        "token": token,
+        "coordinator": session_for(coordinator),
+        "editor": session_for(editor),
+        "last_item": last.id,
+        "last_value": "2" if last.type == "level" else "1",
         "comment_item": comment_item.id,
     }
 
@@ -103,6 +124,7 @@ def check_world(spec: dict) -> dict:
 
 # -- the tests -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def live():
     with LiveNumeduc(label="concurrency") as instance:
@@ -123,10 +145,13 @@ class Client:
         else:
             from urllib.parse import urlencode
 
-            body, kind = urlencode({**(form or {}), "csrfmiddlewaretoken": self.csrf}).encode(), \
-                "application/x-www-form-urlencoded"
-        status, headers, payload = await http(self.port, "POST", path, self.cookies, body,
-                                              {"Content-Type": kind, "X-CSRFToken": self.csrf})
+            body, kind = (
+                urlencode({**(form or {}), "csrfmiddlewaretoken": self.csrf}).encode(),
+                "application/x-www-form-urlencoded",
+            )
+        status, headers, payload = await http(
+            self.port, "POST", path, self.cookies, body, {"Content-Type": kind, "X-CSRFToken": self.csrf}
+        )
         return status, headers, payload
 
 
@@ -140,8 +165,16 @@ def gather(*coroutines):
 def test_autosave_burst_two_tabs_and_kill9_lose_nothing(tmp_path):
     """The benchmark's scenario, small: 24 respondents at once, two tabs on one question, then
     a burst of comments during which the server is killed (SIGKILL) and restarted."""
-    args = types.SimpleNamespace(respondents=24, think=0.05, tab_saves=10, kill_after=1.0, no_kill=False,
-                                 timeout=180.0, workers=2, threads=4)
+    args = types.SimpleNamespace(
+        respondents=24,
+        think=0.05,
+        tab_saves=10,
+        kill_after=1.0,
+        no_kill=False,
+        timeout=180.0,
+        workers=2,
+        threads=4,
+    )
     with LiveNumeduc(label="concurrency-burst") as live:
         made = live.run_django(BENCH / "bench_answers.py", "setup", {"respondents": args.respondents})
         live.start()
@@ -164,14 +197,24 @@ def test_submit_racing_autosaves_never_changes_a_submitted_response(live):
     world = live.world
     editor = Client(live, world["editor"])
     base = f"/reponses/{world['response']}"
-    saves = [editor.post(f"{base}/enregistrer/", json_body={"item": world["comment_item"], "comment": f"n°{k}"})
-             for k in range(12)]
-    last = editor.post(f"{base}/enregistrer/", json_body={"item": world["last_item"], "value": world["last_value"]})
+    saves = [
+        editor.post(f"{base}/enregistrer/", json_body={"item": world["comment_item"], "comment": f"n°{k}"})
+        for k in range(12)
+    ]
+    last = editor.post(
+        f"{base}/enregistrer/", json_body={"item": world["last_item"], "value": world["last_value"]}
+    )
     outcomes = gather(last, *saves)
     assert outcomes[0][0] == 200
-    submit = gather(editor.post(f"{base}/transmettre/"), *[
-        editor.post(f"{base}/enregistrer/", json_body={"item": world["comment_item"], "comment": f"tard n°{k}"})
-        for k in range(12)])
+    submit = gather(
+        editor.post(f"{base}/transmettre/"),
+        *[
+            editor.post(
+                f"{base}/enregistrer/", json_body={"item": world["comment_item"], "comment": f"tard n°{k}"}
+            )
+            for k in range(12)
+        ],
+    )
     assert all(status in (200, 302, 409) for status, _, _ in outcomes + submit), [s for s, _, _ in submit]
     late_acknowledged = [json.loads(payload) for status, _, payload in submit[1:] if status == 200]
     refused = [json.loads(payload) for status, _, payload in submit[1:] if status == 409]
@@ -206,14 +249,24 @@ def test_double_submitted_invitation_signs_in_once_without_error(live):
     world = live.world
     password = "trois mots sans rapport 42"
     clients = [Client(live, None) for _ in range(4)]
-    outcomes = gather(*[c.post(f"/compte/invitation/{world['token']}/",
-                               form={"new_password1": password, "new_password2": password}) for c in clients])
+    outcomes = gather(
+        *[
+            c.post(
+                f"/compte/invitation/{world['token']}/",
+                form={"new_password1": password, "new_password2": password},
+            )
+            for c in clients
+        ]
+    )
     statuses = [status for status, _, _ in outcomes]
     assert statuses == [302] * 4, statuses  # the first one sets the password, the others sign in as it did
     assert all(headers["location"] == "/" for _, headers, _ in outcomes)
-    other = gather(Client(live, None).post(f"/compte/invitation/{world['token']}/",
-                                           form={"new_password1": "un autre mot de passe 7",
-                                                 "new_password2": "un autre mot de passe 7"}))
+    other = gather(
+        Client(live, None).post(
+            f"/compte/invitation/{world['token']}/",
+            form={"new_password1": "un autre mot de passe 7", "new_password2": "un autre mot de passe 7"},
+        )
+    )
     assert other[0][0] == 410
     state = live.run_django(THIS_FILE, "check_world", world)
     assert state["invitation_used"] and state["invited_has_password"]

@@ -15,7 +15,6 @@ import itertools
 
 import pytest
 from django.test import RequestFactory
-
 from django.utils import timezone
 
 from numeduc.web.accounts.models import ApiToken, Role
@@ -39,11 +38,21 @@ CODES = ["45", "59", "50", "54", "64", "71", "90", "93", "33", "69"]
 
 
 def submitted(campaign, code: str, level: int, full_answers, status=Response.Status.SUBMITTED) -> Response:
-    response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
-                                       status=status, submitted_at=timezone.now())
-    Answer.objects.bulk_create(Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v,
-                                      comment="commentaire privé de " + code if k.startswith("f01") else "")
-                               for k, v in full_answers(level).items())
+    response = Response.objects.create(
+        campaign=campaign,
+        departement=Departement.objects.get(code=code),
+        status=status,
+        submitted_at=timezone.now(),
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            item_id=k,
+            value=int(v) if v.isdigit() else v,
+            comment="commentaire privé de " + code if k.startswith("f01") else "",
+        )
+        for k, v in full_answers(level).items()
+    )
     return response
 
 
@@ -92,16 +101,24 @@ def statuses(client, user, campaign, code="59") -> dict[str, int]:
 
 # -- the happy path ----------------------------------------------------------------------------
 
-def test_editor_gives_consent_and_another_departement_reads_page_csv_and_api(client, login, users, public_2017):
+
+def test_editor_gives_consent_and_another_departement_reads_page_csv_and_api(
+    client, login, users, public_2017
+):
     nord_editor, loiret_viewer = users["nord_editor"], users["loiret_viewer"]
     response = nord(public_2017)
     login(nord_editor)
     page = client.get(f"/reponses/{response.pk}/")
-    assert "J'accepte que les réponses de mon département soient consultables par les autres départements" in \
-        page.content.decode()
+    assert (
+        "J'accepte que les réponses de mon département soient consultables par les autres départements"
+        in page.content.decode()
+    )
     answer = client.post(f"/reponses/{response.pk}/partage/", {"consent": "1"}, follow=True)
     assert answer.redirect_chain[0] == (f"/reponses/{response.pk}/", 302)
-    assert "vos résultats sont dès maintenant consultables par les autres départements" in answer.content.decode()
+    assert (
+        "vos résultats sont dès maintenant consultables par les autres départements"
+        in answer.content.decode()
+    )
     response.refresh_from_db()
     assert response.share_consent and response.share_consent_by == nord_editor
     client.logout()
@@ -164,6 +181,7 @@ def test_own_departement_page_has_no_shared_notice(client, login, users, public_
 
 # -- refusals: the campaign and the response -------------------------------------------------
 
+
 def _not_public(campaign):
     Campaign.objects.filter(pk=campaign.pk).update(public=False)
 
@@ -184,8 +202,11 @@ def _not_submitted(campaign):
     Response.objects.filter(pk=nord(campaign).pk).update(status=Response.Status.DRAFT)
 
 
-@pytest.mark.parametrize("state", [_not_public, _not_published, _open, _withdrawn, _not_submitted],
-                         ids=["campagne non publique", "non publiée", "ouverte", "accord retiré", "non transmise"])
+@pytest.mark.parametrize(
+    "state",
+    [_not_public, _not_published, _open, _withdrawn, _not_submitted],
+    ids=["campagne non publique", "non publiée", "ouverte", "accord retiré", "non transmise"],
+)
 def test_refused_when_one_condition_is_missing(client, login, users, public_2017, state):
     share(public_2017, user=users["nord_editor"])
     state(public_2017)
@@ -215,7 +236,9 @@ def test_withdrawal_hides_at_once_and_the_403_page_is_french(client, login, user
     assert "Les résultats de ce département ne vous sont pas accessibles." in refused.content.decode()
 
 
-def test_campaign_no_longer_public_hides_and_consent_can_still_be_withdrawn(client, login, users, public_2017):
+def test_campaign_no_longer_public_hides_and_consent_can_still_be_withdrawn(
+    client, login, users, public_2017
+):
     response = share(public_2017, user=users["nord_editor"])
     coordinator = login(users["coordinator"])
     coordinator.post(f"/campagnes/{public_2017.pk}/make_private/")
@@ -234,6 +257,7 @@ def test_campaign_no_longer_public_hides_and_consent_can_still_be_withdrawn(clie
 
 
 # -- refusals: who --------------------------------------------------------------------------
+
 
 def test_anonymous_is_sent_to_login_and_api_refuses(client, users, public_2017):
     share(public_2017, user=users["nord_editor"])
@@ -282,7 +306,9 @@ def test_consent_refused_when_campaign_not_public(client, login, users, campaign
     private = campaign_factory(2017, Campaign.Status.CLOSED, published=True)
     response = submitted(private, "59", 2, full_answers)
     login(users["nord_editor"])
-    assert "Partage avec les autres départements" not in client.get(f"/reponses/{response.pk}/").content.decode()
+    assert (
+        "Partage avec les autres départements" not in client.get(f"/reponses/{response.pk}/").content.decode()
+    )
     answer = client.post(f"/reponses/{response.pk}/partage/", {"consent": "1"}, follow=True)
     assert "Cette campagne n'est pas publique" in html.unescape(answer.content.decode())
     response.refresh_from_db()
@@ -297,6 +323,7 @@ def test_post_only_for_consent(client, login, users, public_2017):
 
 
 # -- history ----------------------------------------------------------------------------------
+
 
 def test_history_records_give_and_withdraw_with_who_and_when(client, login, users, public_2017):
     response = nord(public_2017)
@@ -320,11 +347,14 @@ def test_history_records_give_and_withdraw_with_who_and_when(client, login, user
 
 # -- what stays unchanged -----------------------------------------------------------------------
 
+
 def test_aggregate_views_unchanged_and_list_shows_only_consenting(client, login, users, public_2017):
     share(public_2017, code="59", user=users["nord_editor"])
     share(public_2017, code="69")
     services.set_share_consent(Response.objects.get(campaign=public_2017, departement__code="33"), True, None)
-    services.set_share_consent(Response.objects.get(campaign=public_2017, departement__code="33"), False, None)
+    services.set_share_consent(
+        Response.objects.get(campaign=public_2017, departement__code="33"), False, None
+    )
     login(users["loiret_viewer"])
     page = client.get(f"/national/{public_2017.pk}/")
     assert page.status_code == 200
@@ -352,8 +382,9 @@ def test_no_list_for_a_campaign_that_is_not_public(client, login, users, campaig
     assert client.get(urls(private, "69")["page"]).status_code == 403
 
 
-def test_previous_campaign_levels_hidden_unless_shared_too(client, login, users, public_2017, campaign_factory,
-                                                           full_answers):
+def test_previous_campaign_levels_hidden_unless_shared_too(
+    client, login, users, public_2017, campaign_factory, full_answers
+):
     earlier = campaign_factory(2016, Campaign.Status.CLOSED, published=True)
     submitted(earlier, "59", 4, full_answers)
     share(public_2017, user=users["nord_editor"])
@@ -370,7 +401,10 @@ def test_previous_campaign_levels_hidden_unless_shared_too(client, login, users,
 
 # -- declaring a campaign public ------------------------------------------------------------------
 
-def test_campaign_becomes_public_only_before_any_response(client, login, users, campaign_factory, public_2017):
+
+def test_campaign_becomes_public_only_before_any_response(
+    client, login, users, campaign_factory, public_2017
+):
     login(users["coordinator"])
     fresh = campaign_factory(2019, Campaign.Status.DRAFT)
     client.post(f"/campagnes/{fresh.pk}/make_public/")
@@ -397,8 +431,14 @@ def test_only_the_coordinator_declares_a_campaign_public(client, login, users, c
 def test_create_form_declares_the_campaign_public_or_not(client, login, users, ticked):
     login(users["coordinator"])
     assert "Campagne publique" in client.get("/campagnes/nouvelle/").content.decode()
-    form = {"title": "Autodiagnostic 2020", "questionnaire": "autodiagnostic@2017", "year": 2020,
-            "opens_on": "2020-03-01", "closes_on": "2020-06-30", "all_targets": "on"}
+    form = {
+        "title": "Autodiagnostic 2020",
+        "questionnaire": "autodiagnostic@2017",
+        "year": 2020,
+        "opens_on": "2020-03-01",
+        "closes_on": "2020-06-30",
+        "all_targets": "on",
+    }
     if ticked:
         form["public"] = "on"
     assert client.post("/campagnes/nouvelle/", form).status_code == 302
@@ -411,39 +451,60 @@ def test_create_form_declares_the_campaign_public_or_not(client, login, users, t
 
 # -- the whole matrix: roles × states ------------------------------------------------------------
 
+
 def test_rule_over_every_role_and_state(users, public_2017):
     """32 states of (public, closed, published, submitted, agreed) × every role, against the rule."""
     nord_dep = Departement.objects.get(code="59")
     school = make_user("principal2@test.fr", Role.SCHOOL)
-    readers = {name: users[name] for name in ("loiret_editor", "loiret_viewer", "dan_loiret", "coordinator",
-                                              "nord_editor", "dan_other")} | {"school": school}
+    readers = {
+        name: users[name]
+        for name in (
+            "loiret_editor",
+            "loiret_viewer",
+            "dan_loiret",
+            "coordinator",
+            "nord_editor",
+            "dan_other",
+        )
+    } | {"school": school}
     response = nord(public_2017)
     for public, closed, published, is_submitted, agreed in itertools.product([True, False], repeat=5):
         Campaign.objects.filter(pk=public_2017.pk).update(
-            public=public, published=published, status=Campaign.Status.CLOSED if closed else Campaign.Status.OPEN)
+            public=public,
+            published=published,
+            status=Campaign.Status.CLOSED if closed else Campaign.Status.OPEN,
+        )
         Response.objects.filter(pk=response.pk).update(
-            share_consent=agreed, status=Response.Status.SUBMITTED if is_submitted else Response.Status.DRAFT)
+            share_consent=agreed, status=Response.Status.SUBMITTED if is_submitted else Response.Status.DRAFT
+        )
         campaign = Campaign.objects.get(pk=public_2017.pk)
         shared = public and closed and published and is_submitted and agreed
         assert departement_shares_results(nord_dep, campaign) is shared
         expected = {
-            "coordinator": True, "nord_editor": True,
+            "coordinator": True,
+            "nord_editor": True,
             "dan_other": published,  # Nord's académie: unchanged rule
-            "loiret_editor": shared, "loiret_viewer": shared,
-            "dan_loiret": False, "school": False,
+            "loiret_editor": shared,
+            "loiret_viewer": shared,
+            "dan_loiret": False,
+            "school": False,
         }
         state = (public, closed, published, is_submitted, agreed)
         for name, user in readers.items():
             assert can_view_departement_results(user, nord_dep, campaign) is expected[name], (name, state)
             assert views_results_as_shared(user, nord_dep, campaign) is (
-                shared and name in {"loiret_editor", "loiret_viewer"}), (name, state)
+                shared and name in {"loiret_editor", "loiret_viewer"}
+            ), (name, state)
         listed = [d.code for d in shared_departements_for(users["loiret_viewer"], campaign)]
         assert listed == (["59"] if shared else [])
     fresh = Response.objects.get(pk=response.pk)
-    assert [name for name, user in readers.items() if can_change_share_consent(user, fresh)] == ["nord_editor"]
+    assert [name for name, user in readers.items() if can_change_share_consent(user, fresh)] == [
+        "nord_editor"
+    ]
 
 
 # -- the demo ---------------------------------------------------------------------------------------
+
 
 def test_demo_2017_is_public_and_three_departements_share(client, territories):
     from numeduc.web.demo import DEMO_PASSWORD, DEMO_SHARING_CODES, load_demo
@@ -457,7 +518,11 @@ def test_demo_2017_is_public_and_three_departements_share(client, territories):
     events = ResponseEvent.objects.filter(response__campaign=c2017, field=ResponseEvent.Field.CONSENT)
     assert events.count() == 3 and {e.changed_at.date().isoformat() for e in events} == {"2017-06-20"}
 
-    assert client.login(request=RequestFactory().post("/compte/connexion/"), email="nord@demo.numeduc.fr", password=DEMO_PASSWORD)
+    assert client.login(
+        request=RequestFactory().post("/compte/connexion/"),
+        email="nord@demo.numeduc.fr",
+        password=DEMO_PASSWORD,
+    )
     html = client.get(f"/national/{c2017.pk}/").content.decode()
     for code in DEMO_SHARING_CODES:
         assert f"/resultats/{c2017.pk}/departements/{code}/" in html

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-
 from numeduc.web.demo import DEMO_PASSWORD, load_demo
 from numeduc.web.surveys.models import Campaign, Response
 
@@ -28,7 +27,11 @@ def test_demo_campaigns_accounts_and_banner(client, territories, campaign_factor
     dan = Campaign.objects.get(is_demo=True, questionnaire_slug="dan")
     assert dan.responses.filter(academie__isnull=False).count() == 25
 
-    assert client.login(request=RequestFactory().post("/compte/connexion/"), email="loiret@demo.numeduc.fr", password=DEMO_PASSWORD)
+    assert client.login(
+        request=RequestFactory().post("/compte/connexion/"),
+        email="loiret@demo.numeduc.fr",
+        password=DEMO_PASSWORD,
+    )
     for url in ("/", f"/resultats/{c2017.pk}/departements/45/", "/sources/"):
         html = client.get(url).content.decode()
         assert "Données de démonstration" in html, url

@@ -29,6 +29,7 @@ def sign_in(client, email, password, address="10.0.0.1"):
 
 # -- sign-in throttling (django-axes) ---------------------------------------------------------
 
+
 def test_five_wrong_passwords_lock_the_account_even_with_the_right_one(client, users, settings):
     editor = users["loiret_editor"]
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -80,27 +81,40 @@ def test_api_tokens_are_not_throttled_by_failed_sign_ins(client, users, settings
 
 # -- password rules ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("password, why", [
-    ("          ", "espaces"),
-    ("marie.dupont@loiret.fr", "trop semblable"),
-    ("motdepasse1", "trop courant"),
-    ("MotDePasse2024!", "trop courant"),
-    ("azerty123456", "trop courant"),
-    ("Marseille13013", "trop courant"),
-    ("aaaaaaaaaaaa", "trop courant"),
-    ("court1", "trop court"),
-])
+
+@pytest.mark.parametrize(
+    "password, why",
+    [
+        ("          ", "espaces"),
+        ("marie.dupont@loiret.fr", "trop semblable"),
+        ("motdepasse1", "trop courant"),
+        ("MotDePasse2024!", "trop courant"),
+        ("azerty123456", "trop courant"),
+        ("Marseille13013", "trop courant"),
+        ("aaaaaaaaaaaa", "trop courant"),
+        ("court1", "trop court"),
+    ],
+)
 def test_weak_passwords_are_refused_in_french(db, territories, password, why):
-    user = User(email="marie.dupont@loiret.fr", username="marie.dupont@loiret.fr", first_name="Marie",
-                last_name="Dupont", role=Role.DEPARTEMENT_EDITOR)
+    user = User(
+        email="marie.dupont@loiret.fr",
+        username="marie.dupont@loiret.fr",
+        first_name="Marie",
+        last_name="Dupont",
+        role=Role.DEPARTEMENT_EDITOR,
+    )
     with pytest.raises(ValidationError) as refused:
         validate_password(password, user)
     assert why in " ".join(refused.value.messages)
 
 
-@pytest.mark.parametrize("password", ["trois mots sans rapport 42", "Girafe-cartable-orage", "correct-horse-battery"])
+@pytest.mark.parametrize(
+    "password", ["trois mots sans rapport 42", "Girafe-cartable-orage", "correct-horse-battery"]
+)
 def test_reasonable_passwords_pass(db, password):
-    user = User(email="marie.dupont@loiret.fr", username="marie.dupont@loiret.fr", role=Role.DEPARTEMENT_EDITOR)
+    user = User(
+        email="marie.dupont@loiret.fr", username="marie.dupont@loiret.fr", role=Role.DEPARTEMENT_EDITOR
+    )
     validate_password(password, user)
 
 
@@ -127,10 +141,10 @@ def test_invitation_refuses_a_weak_password_and_accepts_a_double_submit(client, 
 
 # -- secret key, HTTPS mode, check --deploy ----------------------------------------------------
 
+
 def _numeduc(args, tmp_path, **env):
     # Not the test run's own variables (pytest-playwright sets DJANGO_ALLOW_ASYNC_UNSAFE).
-    full = {k: v for k, v in os.environ.items()
-            if not k.startswith(("NUMEDUC_", "DJANGO_"))}
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("NUMEDUC_", "DJANGO_"))}
     full.update({"NUMEDUC_VAR_DIR": str(tmp_path), "PYTHONPATH": str(ROOT / "src"), **env})
     if "DATABASE_URL" in os.environ:
         full.pop("DATABASE_URL")  # a throwaway SQLite file under tmp_path is enough here
@@ -155,9 +169,16 @@ def test_the_demo_keeps_its_own_secret_key(tmp_path, settings):
     assert settings.DEMO_SECRET_KEY_FILE.stat().st_mode & 0o777 == 0o600
     _keep_demo_secret_key()  # kept, not replaced: sessions survive a new « make demo »
     assert settings.DEMO_SECRET_KEY_FILE.read_text().strip() == key
-    shown = _numeduc(["manage", "shell", "--no-imports", "-c",
-                      "from django.conf import settings; print(settings.SECRET_KEY_SOURCE, settings.SECRET_KEY)"],
-                     tmp_path)
+    shown = _numeduc(
+        [
+            "manage",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.SECRET_KEY_SOURCE, settings.SECRET_KEY)",
+        ],
+        tmp_path,
+    )
     assert shown.stdout.split() == ["demo", key]
 
 
@@ -173,14 +194,22 @@ def test_check_deploy_is_clean_in_https_mode(tmp_path):
 
 
 def test_https_mode_sets_secure_cookies_and_hsts(tmp_path):
-    code = ("from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-            "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.CSRF_TRUSTED_ORIGINS)")
-    result = _numeduc(["manage", "shell", "--no-imports", "-c", code], tmp_path, NUMEDUC_SECRET_KEY="x" * 60, NUMEDUC_HTTPS="1",
-                      NUMEDUC_ALLOWED_HOSTS="numeduc.exemple.fr")
+    code = (
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.CSRF_TRUSTED_ORIGINS)"
+    )
+    result = _numeduc(
+        ["manage", "shell", "--no-imports", "-c", code],
+        tmp_path,
+        NUMEDUC_SECRET_KEY="x" * 60,
+        NUMEDUC_HTTPS="1",
+        NUMEDUC_ALLOWED_HOSTS="numeduc.exemple.fr",
+    )
     assert result.stdout.strip() == "True True True 31536000 ['https://numeduc.exemple.fr']"
 
 
 # -- Content-Security-Policy ---------------------------------------------------------------------
+
 
 def test_every_page_has_a_policy_without_inline_scripts(client, users, login):
     login(users["loiret_editor"])
@@ -206,6 +235,7 @@ def test_no_template_holds_an_inline_script_or_event_handler():
 
 
 # -- error pages and logging ---------------------------------------------------------------------
+
 
 def test_csrf_failure_page_is_in_french(db):
     client = Client(enforce_csrf_checks=True)
@@ -243,9 +273,16 @@ def test_an_error_is_logged_with_its_traceback_and_the_id_shown_to_the_person(db
 
 
 def test_log_configuration_writes_errors_to_a_file_under_var(tmp_path):
-    code = ("import logging; logging.getLogger('django.request').error('essai du journal', exc_info=False); "
-            "from django.conf import settings; print(settings.LOG_FILE)")
-    result = _numeduc(["manage", "shell", "--no-imports", "-c", code], tmp_path, NUMEDUC_LOG_FILE="1", NUMEDUC_SECRET_KEY="x" * 60)
+    code = (
+        "import logging; logging.getLogger('django.request').error('essai du journal', exc_info=False); "
+        "from django.conf import settings; print(settings.LOG_FILE)"
+    )
+    result = _numeduc(
+        ["manage", "shell", "--no-imports", "-c", code],
+        tmp_path,
+        NUMEDUC_LOG_FILE="1",
+        NUMEDUC_SECRET_KEY="x" * 60,
+    )
     log_file = Path(result.stdout.strip())
     assert log_file == tmp_path / "log" / "numeduc.log"
     assert "essai du journal" in log_file.read_text() and "essai du journal" in result.stderr

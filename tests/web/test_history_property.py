@@ -11,11 +11,21 @@ from numeduc.web.surveys import services
 from numeduc.web.surveys.models import Answer, Response
 from numeduc.web.territories.models import Departement
 
-ITEMS = ["f01_maturite_equipes", "f02_evaluation_suivi", "budget_investissement_par_eleve", "strategie_equipement"]
-raw_values = st.one_of(st.sampled_from(["1", "2", "3", "4", "5", "", "12,5", "-1", "byod", "eim", "x"]),
-                       st.text(max_size=5))
-edits = st.lists(st.tuples(st.sampled_from(ITEMS), st.one_of(st.none(), raw_values),
-                           st.one_of(st.none(), st.text(max_size=20))), max_size=15)
+ITEMS = [
+    "f01_maturite_equipes",
+    "f02_evaluation_suivi",
+    "budget_investissement_par_eleve",
+    "strategie_equipement",
+]
+raw_values = st.one_of(
+    st.sampled_from(["1", "2", "3", "4", "5", "", "12,5", "-1", "byod", "eim", "x"]), st.text(max_size=5)
+)
+edits = st.lists(
+    st.tuples(
+        st.sampled_from(ITEMS), st.one_of(st.none(), raw_values), st.one_of(st.none(), st.text(max_size=20))
+    ),
+    max_size=15,
+)
 
 
 @pytest.mark.django_db
@@ -32,7 +42,9 @@ def test_history_replays_to_the_stored_answers(users, campaign, sequence):
     replayed: dict[tuple[str, str], object] = {}
     for event in response.events.order_by("id"):
         key = (event.item_id, event.field)
-        assert replayed.get(key) == event.old_value or (replayed.get(key) is None and event.old_value in (None, ""))
+        assert replayed.get(key) == event.old_value or (
+            replayed.get(key) is None and event.old_value in (None, "")
+        )
         replayed[key] = event.new_value
     for answer in Answer.objects.filter(response=response):
         assert replayed.get((answer.item_id, "value")) == answer.value

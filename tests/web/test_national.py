@@ -21,8 +21,12 @@ DEMO_ROWS = generate_selfdiag_campaign(reference.departements(), 2017, seed=2017
 
 def fill(campaign, codes) -> None:
     for code in codes:
-        response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
-                                           status=Response.Status.SUBMITTED, submitted_at=timezone.now())
+        response = Response.objects.create(
+            campaign=campaign,
+            departement=Departement.objects.get(code=code),
+            status=Response.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
         answers, _ = split_answers(DEMO_ROWS.loc[code])
         Answer.objects.bulk_create(Answer(response=response, item_id=k, value=v) for k, v in answers.items())
 
@@ -51,13 +55,19 @@ def test_coordinator_sees_every_chart_before_publication(closed_campaign, users,
     html = response.content.decode()
     n = len(DEMO_ROWS)
     assert f"{n} départements ont transmis leur réponse" in html
-    for title in ["Éboulis des valeurs propres", "Cercle des corrélations", "Carte factorielle des départements",
-                  "Corrélations de Spearman entre les 13 facteurs", "Facteurs et indicateurs de l'Insee",
-                  "Utilisation des équipements selon l'homogénéité du parc",
-                  "Utilisation des équipements selon le budget par élève",
-                  "Utilisation des équipements selon l'accompagnement des utilisateurs",
-                  "Maturité perçue selon l'effort d'évaluation et de suivi",
-                  "Classification des départements en groupes de pairs", "Groupes de pairs des départements"]:
+    for title in [
+        "Éboulis des valeurs propres",
+        "Cercle des corrélations",
+        "Carte factorielle des départements",
+        "Corrélations de Spearman entre les 13 facteurs",
+        "Facteurs et indicateurs de l'Insee",
+        "Utilisation des équipements selon l'homogénéité du parc",
+        "Utilisation des équipements selon le budget par élève",
+        "Utilisation des équipements selon l'accompagnement des utilisateurs",
+        "Maturité perçue selon l'effort d'évaluation et de suivi",
+        "Classification des départements en groupes de pairs",
+        "Groupes de pairs des départements",
+    ]:
         assert title in html_lib.unescape(html), title
     # Every chart: SVG, a data table, one reading sentence; demo data say so.
     assert html.count("<svg") == html.count("<summary>Voir les données du graphique") == 11
@@ -95,7 +105,9 @@ def test_anonymous_is_sent_to_login(closed_campaign, client):
     assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
 
 
-def test_factor_map_shows_levels_to_the_coordinator_and_group_medians_to_others(closed_campaign, users, login):
+def test_factor_map_shows_levels_to_the_coordinator_and_group_medians_to_others(
+    closed_campaign, users, login
+):
     html = login(users["coordinator"]).get(url(closed_campaign, "?carte=facteur-10")).content.decode()
     carte = section(html, "carte-france")
     assert "niveau de chaque département répondant" in carte
@@ -113,11 +125,14 @@ def test_factor_map_shows_levels_to_the_coordinator_and_group_medians_to_others(
     assert "Utilisation des équipements : niveau" not in carte
 
 
-@pytest.mark.parametrize("query, message", [
-    ("?carte=facteur-14", "Facteur inconnu : « 14 »"),
-    ("?carte=facteur-x", "Facteur inconnu : « x »"),
-    ("?carte=revenu", "Carte inconnue : « revenu »"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?carte=facteur-14", "Facteur inconnu : « 14 »"),
+        ("?carte=facteur-x", "Facteur inconnu : « x »"),
+        ("?carte=revenu", "Carte inconnue : « revenu »"),
+    ],
+)
 def test_unknown_map_choice_is_a_clear_400(closed_campaign, users, login, query, message):
     response = login(users["coordinator"]).get(url(closed_campaign, query))
     assert response.status_code == 400
@@ -148,7 +163,7 @@ def test_peer_group_comparison_is_shown(closed_campaign, users, login):
     html = login(users["coordinator"]).get(url(closed_campaign)).content.decode()
     groupes = section(html, "groupes")
     assert "Test de Kruskal-Wallis entre les groupes d" in groupes
-    assert groupes.count("<tr><th scope=\"row\">F") == 13
+    assert groupes.count('<tr><th scope="row">F') == 13
 
 
 def test_questionnaire_without_factors_has_no_national_analysis(campaign_factory, users, login):
@@ -179,15 +194,23 @@ def test_analysis_is_cached_until_a_response_changes(campaign_factory):
     assert len(second.levels) == len(first.levels) + 1
 
 
-def test_answers_varying_along_one_axis_give_a_page_without_circle(campaign_factory, users, login, full_answers):
+def test_answers_varying_along_one_axis_give_a_page_without_circle(
+    campaign_factory, users, login, full_answers
+):
     """Every département gives one level to all 13 factors (levels differ between départements):
     the PCA keeps a single axis; the page says why the circle and the map are missing."""
     campaign = campaign_factory(2017, Campaign.Status.CLOSED, published=True)
     for i, code in enumerate(["59", "50", "54", "64", "71", "90", "93", "33"]):
-        response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
-                                           status=Response.Status.SUBMITTED, submitted_at=timezone.now())
-        Answer.objects.bulk_create(Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
-                                   for k, v in full_answers(1 + i % 4).items())
+        response = Response.objects.create(
+            campaign=campaign,
+            departement=Departement.objects.get(code=code),
+            status=Response.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
+            for k, v in full_answers(1 + i % 4).items()
+        )
     page = login(users["coordinator"]).get(f"/national/{campaign.pk}/")
     assert page.status_code == 200
     text = html_lib.unescape(page.content.decode())

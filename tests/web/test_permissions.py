@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def loiret_response(users, campaign, full_answers):
     response = services.response_for(campaign, departement=Departement.objects.get(code="45"))
-    services.save_answer(response, "f01_maturite_equipes", "3", "Commentaire confidentiel du Loiret",
-                         users["loiret_editor"])
+    services.save_answer(
+        response, "f01_maturite_equipes", "3", "Commentaire confidentiel du Loiret", users["loiret_editor"]
+    )
     return response
 
 
@@ -29,7 +30,9 @@ def urls_of(response):
 
 
 @pytest.mark.parametrize("who", ["nord_editor", "dan_loiret", "dan_other"])
-def test_other_users_cannot_read_a_departement_response_or_its_history(client, login, users, loiret_response, who):
+def test_other_users_cannot_read_a_departement_response_or_its_history(
+    client, login, users, loiret_response, who
+):
     login(users[who])
     for url in urls_of(loiret_response).values():
         page = client.get(url)
@@ -43,8 +46,11 @@ def test_other_users_cannot_read_a_departement_response_or_its_history(client, l
 def test_only_the_departement_editor_can_change_the_response(client, login, users, loiret_response, who):
     login(users[who])
     before = (Answer.objects.get(response=loiret_response).value, ResponseEvent.objects.count())
-    save = client.post(f"/reponses/{loiret_response.pk}/enregistrer/",
-                       data=json.dumps({"item": "f01_maturite_equipes", "value": "1"}), content_type="application/json")
+    save = client.post(
+        f"/reponses/{loiret_response.pk}/enregistrer/",
+        data=json.dumps({"item": "f01_maturite_equipes", "value": "1"}),
+        content_type="application/json",
+    )
     assert save.status_code == 403
     form = client.post(f"/reponses/{loiret_response.pk}/", {"item-f01_maturite_equipes": "1"})
     assert form.status_code == 403
@@ -87,11 +93,15 @@ def test_results_of_another_departement_are_refused(client, login, users, loiret
     assert client.get(url).status_code == 200
 
 
-def test_dan_reads_its_departements_results_once_published(client, login, users, loiret_response, full_answers):
+def test_dan_reads_its_departements_results_once_published(
+    client, login, users, loiret_response, full_answers
+):
     for item, value in full_answers().items():
         services.save_answer(loiret_response, item, value, None, users["loiret_editor"])
     services.submit(loiret_response, users["loiret_editor"])
-    Campaign.objects.filter(pk=loiret_response.campaign_id).update(status=Campaign.Status.CLOSED, published=True)
+    Campaign.objects.filter(pk=loiret_response.campaign_id).update(
+        status=Campaign.Status.CLOSED, published=True
+    )
     url = f"/resultats/{loiret_response.campaign_id}/departements/45/"
     login(users["dan_loiret"])
     assert client.get(url).status_code == 200
@@ -112,10 +122,16 @@ def test_campaign_management_is_for_the_coordinator_only(client, login, users, c
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, loiret_response):
-    for url in [*urls_of(loiret_response).values(), "/campagnes/", f"/resultats/{loiret_response.campaign_id}/departements/45/"]:
+    for url in [
+        *urls_of(loiret_response).values(),
+        "/campagnes/",
+        f"/resultats/{loiret_response.campaign_id}/departements/45/",
+    ]:
         page = client.get(url)
         assert page.status_code == 302 and page.url.startswith("/compte/connexion/"), url
-    save = client.post(f"/reponses/{loiret_response.pk}/enregistrer/", data="{}", content_type="application/json")
+    save = client.post(
+        f"/reponses/{loiret_response.pk}/enregistrer/", data="{}", content_type="application/json"
+    )
     assert save.status_code == 302
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import csv
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -30,8 +30,14 @@ def loiret_colleges(territories):
     loiret = Departement.objects.get(code="45")
     sizes = [250, 400, 400, 612, 780, None]
     for i, pupils in enumerate(sizes):
-        College.objects.create(uai=f"04500{i:02d}X", name=f"Collège test {i}", departement=loiret, public=True,
-                               pupils=pupils, commune_name="Orléans")
+        College.objects.create(
+            uai=f"04500{i:02d}X",
+            name=f"Collège test {i}",
+            departement=loiret,
+            public=True,
+            pupils=pupils,
+            commune_name="Orléans",
+        )
     College.objects.create(uai="0450099Z", name="Collège privé", departement=loiret, public=False, pupils=900)
     return loiret
 
@@ -46,16 +52,29 @@ def form_data(**changes) -> dict:
     """A complete POST of the scenario form with the white paper's values."""
     preset = budget.load_preset(changes.pop("base", "livre-blanc-2017"))
     data = {
-        "name": "Mon scénario", "base_preset": "livre-blanc-2017", "scope": "college", "strategy": preset.strategy,
-        "mode": preset.mode, "horizon": str(preset.horizon), "support": preset.support, "cohorts": str(preset.cohorts),
-        "current_mbps": "", "description": "",
+        "name": "Mon scénario",
+        "base_preset": "livre-blanc-2017",
+        "scope": "college",
+        "strategy": preset.strategy,
+        "mode": preset.mode,
+        "horizon": str(preset.horizon),
+        "support": preset.support,
+        "cohorts": str(preset.cohorts),
+        "current_mbps": "",
+        "description": "",
     }
-    data.update({f"p_{name}": format(value.normalize(), "f").replace(".", ",") for name, value in preset.values.items()})
+    data.update(
+        {
+            f"p_{name}": format(value.normalize(), "f").replace(".", ",")
+            for name, value in preset.values.items()
+        }
+    )
     data.update(changes)
     return data
 
 
 # -- pages and figures -----------------------------------------------------------------------
+
 
 def test_paper_preset_page_shows_the_white_paper_figures_in_french(users, login):
     scenario = make_scenario()
@@ -73,9 +92,13 @@ def test_editor_creates_a_scenario_from_the_form(users, login):
     page = client.get("/budget/departements/45/nouveau/?base=byod")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Wifi et très haut débit" in html and "€/borne" in html and "[WP]" in html  # groups, units, sources
-    response = client.post("/budget/departements/45/nouveau/",
-                           form_data(base="byod", base_preset="byod", name="BYOD 2019", p_desktop_price="900"))
+    assert (
+        "Wifi et très haut débit" in html and "€/borne" in html and "[WP]" in html
+    )  # groups, units, sources
+    response = client.post(
+        "/budget/departements/45/nouveau/",
+        form_data(base="byod", base_preset="byod", name="BYOD 2019", p_desktop_price="900"),
+    )
     assert response.status_code == 302
     scenario = Scenario.objects.get(name="BYOD 2019")
     assert scenario.departement.code == "45" and scenario.created_by == users["loiret_editor"]
@@ -88,20 +111,41 @@ def test_editor_creates_a_scenario_from_the_form(users, login):
 
 def test_french_decimal_comma_is_accepted(users, login):
     client = login(users["loiret_editor"])
-    response = client.post("/budget/departements/45/nouveau/", form_data(p_byod_loan_share="0,2", p_ent_per_pupil="5,6"))
+    response = client.post(
+        "/budget/departements/45/nouveau/", form_data(p_byod_loan_share="0,2", p_ent_per_pupil="5,6")
+    )
     assert response.status_code == 302
     scenario = Scenario.objects.get()
     assert scenario.parameters == {"byod_loan_share": "0.2", "ent_per_pupil": "5.6"}
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("p_desktop_life", "0", "Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an)"),
-    ("p_byod_loan_share", "1,5", "Parc de prêt (BYOD, hybride) : une part doit être comprise entre 0 et 1, soit 0 % et 100 % (1,5, maximum 1)"),
-    ("p_desktops", "12,5", "Ordinateurs fixes : un nombre (postes) doit être entier"),
-    ("p_desktop_price", "huit cents", "Prix d&#x27;un ordinateur fixe : nombre attendu, reçu « huit cents » (entre 0 et 10"),
-    ("horizon", "0", "Horizon : 0 an, minimum 1 an"),
-    ("current_mbps", "-3", "Débit internet actuel de chaque collège : la valeur ne peut pas être négative (-3 Mbit/s, minimum 0 Mbit/s)"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        (
+            "p_desktop_life",
+            "0",
+            "Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an)",
+        ),
+        (
+            "p_byod_loan_share",
+            "1,5",
+            "Parc de prêt (BYOD, hybride) : une part doit être comprise entre 0 et 1, soit 0 % et 100 % (1,5, maximum 1)",
+        ),
+        ("p_desktops", "12,5", "Ordinateurs fixes : un nombre (postes) doit être entier"),
+        (
+            "p_desktop_price",
+            "huit cents",
+            "Prix d&#x27;un ordinateur fixe : nombre attendu, reçu « huit cents » (entre 0 et 10",
+        ),
+        ("horizon", "0", "Horizon : 0 an, minimum 1 an"),
+        (
+            "current_mbps",
+            "-3",
+            "Débit internet actuel de chaque collège : la valeur ne peut pas être négative (-3 Mbit/s, minimum 0 Mbit/s)",
+        ),
+    ],
+)
 def test_validation_errors_are_french_and_name_the_field(users, login, field, value, message):
     client = login(users["loiret_editor"])
     response = client.post("/budget/departements/45/nouveau/", form_data(**{field: value}))
@@ -112,7 +156,9 @@ def test_validation_errors_are_french_and_name_the_field(users, login, field, va
 
 def test_every_wrong_parameter_is_reported_at_once(users, login):
     client = login(users["loiret_editor"])
-    response = client.post("/budget/departements/45/nouveau/", form_data(p_desktop_life="-1", p_tbi_price="-5"))
+    response = client.post(
+        "/budget/departements/45/nouveau/", form_data(p_desktop_life="-1", p_tbi_price="-5")
+    )
     html = response.content.decode()
     assert "Durée de vie d&#x27;un ordinateur fixe" in html and "Prix d&#x27;un TBI/VPI installé" in html
 
@@ -121,7 +167,9 @@ def test_editor_edits_and_deletes(users, login):
     scenario = make_scenario()
     client = login(users["loiret_editor"])
     assert client.get(f"/budget/scenarios/{scenario.pk}/modifier/").status_code == 200
-    response = client.post(f"/budget/scenarios/{scenario.pk}/modifier/", form_data(name="Renommé", strategy="eim"))
+    response = client.post(
+        f"/budget/scenarios/{scenario.pk}/modifier/", form_data(name="Renommé", strategy="eim")
+    )
     assert response.status_code == 302
     scenario.refresh_from_db()
     assert scenario.name == "Renommé" and scenario.strategy == "eim" and scenario.parameters == {}
@@ -140,8 +188,12 @@ def test_departement_scope_uses_the_real_public_colleges(loiret_colleges):
     expected = 6 * paper.total_per_year_exact + Decimal("3.75") * (result.pupils - 6 * 400)
     assert result.total_per_year == budget.cents(expected)
     # The years by family add up to the engine's département total.
-    assert sum((y.discounted_total for y in result.years), Decimal(0)) / len(result.years) == pytest.approx(expected)
-    assert budget.cents(sum(result.mean_by_family().values(), Decimal(0))) == pytest.approx(result.total_per_year, abs=Decimal("0.05"))
+    assert sum((y.discounted_total for y in result.years), Decimal(0)) / len(result.years) == pytest.approx(
+        expected
+    )
+    assert budget.cents(sum(result.mean_by_family().values(), Decimal(0))) == pytest.approx(
+        result.total_per_year, abs=Decimal("0.05")
+    )
 
 
 def test_bandwidth_lists_the_colleges_below_target(loiret_colleges):
@@ -154,10 +206,16 @@ def test_bandwidth_lists_the_colleges_below_target(loiret_colleges):
 
 # -- comparison and exports ----------------------------------------------------------------
 
+
 def test_compare_two_scenarios_shows_both_totals_and_charts(users, login, loiret_colleges):
     paper = make_scenario()
-    byod = make_scenario(name="BYOD collèges", base_preset="byod", strategy="byod", scope=Scenario.Scope.DEPARTEMENT,
-                         current_mbps=100)
+    byod = make_scenario(
+        name="BYOD collèges",
+        base_preset="byod",
+        strategy="byod",
+        scope=Scenario.Scope.DEPARTEMENT,
+        current_mbps=100,
+    )
     client = login(users["loiret_viewer"])
     response = client.get(f"/budget/comparer/?s={paper.pk}&s={byod.pk}")
     assert response.status_code == 200
@@ -212,7 +270,9 @@ def test_demo_exports_carry_the_demo_mark(users, login, loiret_colleges):
     rows = read_csv(client.get(f"/budget/scenarios/{byod.pk}/export.csv").content)
     assert len(rows) == 6 and {r["avertissement"] for r in rows} == {services.DEMO_MARK}
     result = services.run(byod)
-    assert sum(Decimal(r["total_per_year"]) for r in rows) == pytest.approx(result.total_per_year, abs=Decimal("0.05"))
+    assert sum(Decimal(r["total_per_year"]) for r in rows) == pytest.approx(
+        result.total_per_year, abs=Decimal("0.05")
+    )
     response = client.get(f"/budget/scenarios/{paper.pk}/export.xlsx")
     assert "demonstration" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -229,7 +289,9 @@ def test_comparison_exports(users, login, loiret_colleges):
     assert Decimal(rows[0]["par_eleve_par_an"]) == Decimal("113.63")
     assert Decimal(rows[1]["total_par_an"]) == services.run(byod).total_per_year
     assert rows[0]["avertissement"] == services.DEMO_MARK
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/budget/comparer/export.xlsx?s={paper.pk}&s={byod.pk}").content))
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/budget/comparer/export.xlsx?s={paper.pk}&s={byod.pk}").content)
+    )
     assert workbook.sheetnames == ["À lire", "Synthèse", "Années"]
     years = list(workbook["Années"].iter_rows(values_only=True))
     assert len(years) == 1 + 5 + 5
@@ -245,10 +307,18 @@ def test_load_demo_scenarios_is_idempotent(territories):
 
 # -- permissions -----------------------------------------------------------------------------
 
+
 def scenario_urls(pk: int) -> list[str]:
-    return [f"/budget/scenarios/{pk}/", f"/budget/scenarios/{pk}/modifier/", f"/budget/scenarios/{pk}/supprimer/",
-            f"/budget/scenarios/{pk}/export.csv", f"/budget/scenarios/{pk}/export.xlsx",
-            f"/budget/comparer/?s={pk}", f"/budget/comparer/export.csv?s={pk}", f"/budget/comparer/export.xlsx?s={pk}"]
+    return [
+        f"/budget/scenarios/{pk}/",
+        f"/budget/scenarios/{pk}/modifier/",
+        f"/budget/scenarios/{pk}/supprimer/",
+        f"/budget/scenarios/{pk}/export.csv",
+        f"/budget/scenarios/{pk}/export.xlsx",
+        f"/budget/comparer/?s={pk}",
+        f"/budget/comparer/export.csv?s={pk}",
+        f"/budget/comparer/export.xlsx?s={pk}",
+    ]
 
 
 @pytest.mark.parametrize("who", ["nord_editor", "dan_loiret", "dan_other"])
@@ -260,7 +330,9 @@ def test_other_users_are_refused_everywhere(users, login, who):
         assert response.status_code == 403, url
         assert b"Secret du Loiret" not in response.content
     assert client.post(f"/budget/scenarios/{scenario.pk}/supprimer/").status_code == 403
-    assert client.post(f"/budget/scenarios/{scenario.pk}/modifier/", form_data(name="Piraté")).status_code == 403
+    assert (
+        client.post(f"/budget/scenarios/{scenario.pk}/modifier/", form_data(name="Piraté")).status_code == 403
+    )
     assert client.post("/budget/departements/45/nouveau/", form_data()).status_code == 403
     scenario.refresh_from_db()
     assert scenario.name == "Secret du Loiret"
@@ -276,10 +348,17 @@ def test_mixing_an_allowed_and_a_refused_scenario_in_a_comparison_is_refused(use
 def test_viewer_reads_but_cannot_change(users, login):
     scenario = make_scenario()
     client = login(users["loiret_viewer"])
-    for url in (f"/budget/scenarios/{scenario.pk}/", f"/budget/scenarios/{scenario.pk}/export.csv", "/budget/departements/45/"):
+    for url in (
+        f"/budget/scenarios/{scenario.pk}/",
+        f"/budget/scenarios/{scenario.pk}/export.csv",
+        "/budget/departements/45/",
+    ):
         assert client.get(url).status_code == 200
-    for url in (f"/budget/scenarios/{scenario.pk}/modifier/", f"/budget/scenarios/{scenario.pk}/supprimer/",
-                "/budget/departements/45/nouveau/"):
+    for url in (
+        f"/budget/scenarios/{scenario.pk}/modifier/",
+        f"/budget/scenarios/{scenario.pk}/supprimer/",
+        "/budget/departements/45/nouveau/",
+    ):
         assert client.get(url).status_code == 403
     assert client.post(f"/budget/scenarios/{scenario.pk}/supprimer/").status_code == 403
     assert Scenario.objects.filter(pk=scenario.pk).exists()
@@ -309,9 +388,11 @@ def test_anonymous_is_sent_to_login(client, territories):
 
 # -- budget per pupil against the national distribution ---------------------------------------
 
+
 def answer_budgets(campaign, code, investment, operation):
-    response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
-                                       status=Response.Status.SUBMITTED)
+    response = Response.objects.create(
+        campaign=campaign, departement=Departement.objects.get(code=code), status=Response.Status.SUBMITTED
+    )
     Answer.objects.create(response=response, item_id="budget_investissement_par_eleve", value=investment)
     Answer.objects.create(response=response, item_id="budget_fonctionnement_par_eleve", value=operation)
 
@@ -352,7 +433,9 @@ def test_positioning_hides_small_groups(users, login, campaign_factory):
 
 # -- properties of the form: what is saved is what was typed ---------------------------------
 
-from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from numeduc.web.planning.forms import ScenarioForm, fr_input  # noqa: E402
 
@@ -369,18 +452,33 @@ def test_form_display_of_a_value_reads_back_exactly(value):
 
 
 @hsettings(max_examples=40, deadline=None)
-@given(price=money, loan=share, desktops=st.integers(min_value=0, max_value=500),
-       strategy=st.sampled_from(sorted(budget.STRATEGIES)), base=st.sampled_from(budget.list_presets()))
+@given(
+    price=money,
+    loan=share,
+    desktops=st.integers(min_value=0, max_value=500),
+    strategy=st.sampled_from(sorted(budget.STRATEGIES)),
+    base=st.sampled_from(budget.list_presets()),
+)
 def test_saved_overrides_rebuild_the_validated_scenario(price, loan, desktops, strategy, base):
-    data = form_data(base=base, base_preset=base, strategy=strategy, p_desktop_price=fr_input(price),
-                     p_byod_loan_share=fr_input(loan), p_desktops=str(desktops))
+    data = form_data(
+        base=base,
+        base_preset=base,
+        strategy=strategy,
+        p_desktop_price=fr_input(price),
+        p_byod_loan_share=fr_input(loan),
+        p_desktops=str(desktops),
+    )
     form = ScenarioForm(data, base=budget.load_preset(base))
     assert form.is_valid(), form.errors
     scenario = form.save(Scenario(departement=Departement(code="45", name="Loiret")))
     rebuilt = scenario.to_engine()
     assert dict(rebuilt.values) == dict(form.engine_scenario.values)
     assert rebuilt.strategy == strategy
-    assert (rebuilt["desktop_price"], rebuilt["byod_loan_share"], rebuilt["desktops"]) == (price, loan, desktops)
+    assert (rebuilt["desktop_price"], rebuilt["byod_loan_share"], rebuilt["desktops"]) == (
+        price,
+        loan,
+        desktops,
+    )
     # Only the values that differ from the base preset are stored.
     preset = budget.load_preset(base)
     assert all(Decimal(v) != preset[k] for k, v in scenario.parameters.items())
@@ -392,7 +490,10 @@ def test_a_scenario_the_engine_rejects_is_reported_not_crashed(users, login):
     response = client.get(f"/budget/scenarios/{scenario.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Le scénario « Livre blanc » contient une valeur hors limites (Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an))" in html
+    assert (
+        "Le scénario « Livre blanc » contient une valeur hors limites (Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an))"
+        in html
+    )
     assert PAPER_TOTAL not in html  # its figures are skipped
 
 
@@ -433,6 +534,11 @@ def test_two_tabs_editing_one_scenario_lose_nothing(users, login):
     scenario.refresh_from_db()
     assert scenario.name == "Onglet 1"
     new_version = re.search(r'name="version" value="([^"]+)"', page).group(1)
-    assert client.post(edit_url, form_data(name="Onglet 2", p_desktop_price="777", version=new_version)).status_code == 302
+    assert (
+        client.post(
+            edit_url, form_data(name="Onglet 2", p_desktop_price="777", version=new_version)
+        ).status_code
+        == 302
+    )
     scenario.refresh_from_db()
     assert scenario.name == "Onglet 2" and scenario.parameters["desktop_price"] == "777"

@@ -9,7 +9,6 @@ import pytest
 from numeduc.web.surveys import services
 from numeduc.web.surveys.models import Answer, Campaign, Response, ResponseEvent
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -20,8 +19,9 @@ def start(client, campaign) -> Response:
 
 
 def autosave(client, response, **payload):
-    return client.post(f"/reponses/{response.pk}/enregistrer/", data=json.dumps(payload),
-                       content_type="application/json")
+    return client.post(
+        f"/reponses/{response.pk}/enregistrer/", data=json.dumps(payload), content_type="application/json"
+    )
 
 
 def test_editor_autosaves_an_answer_and_its_comment_with_history(client, login, users, campaign):
@@ -36,7 +36,9 @@ def test_editor_autosaves_an_answer_and_its_comment_with_history(client, login, 
     assert answer.value == 4 and answer.comment == "Feuille de route votée en 2016"
     events = list(ResponseEvent.objects.filter(response=response).order_by("id"))
     assert [(e.field, e.old_value, e.new_value) for e in events] == [
-        ("value", None, 3), ("comment", None, "Feuille de route votée en 2016"), ("value", 3, 4),
+        ("value", None, 3),
+        ("comment", None, "Feuille de route votée en 2016"),
+        ("value", 3, 4),
     ]
     assert all(e.changed_by == users["loiret_editor"] for e in events)
     history = client.get(f"/reponses/{response.pk}/historique/").content.decode()
@@ -52,11 +54,19 @@ def test_same_value_twice_records_no_change(client, login, users, campaign):
     assert ResponseEvent.objects.filter(response=response).count() == 1
 
 
-@pytest.mark.parametrize("item,value", [
-    ("f01_maturite_equipes", "5"), ("f01_maturite_equipes", "deux"), ("strategie_equipement", "tablettes"),
-    ("budget_investissement_par_eleve", "-3"), ("budget_investissement_par_eleve", "beaucoup"),
-])
-def test_bad_value_is_refused_with_a_message_and_nothing_is_stored(client, login, users, campaign, item, value):
+@pytest.mark.parametrize(
+    "item,value",
+    [
+        ("f01_maturite_equipes", "5"),
+        ("f01_maturite_equipes", "deux"),
+        ("strategie_equipement", "tablettes"),
+        ("budget_investissement_par_eleve", "-3"),
+        ("budget_investissement_par_eleve", "beaucoup"),
+    ],
+)
+def test_bad_value_is_refused_with_a_message_and_nothing_is_stored(
+    client, login, users, campaign, item, value
+):
     login(users["loiret_editor"])
     response = start(client, campaign)
     autosave(client, response, item=item, value=None)
@@ -71,7 +81,9 @@ def test_unknown_item_and_garbage_body_are_refused(client, login, users, campaig
     login(users["loiret_editor"])
     response = start(client, campaign)
     assert autosave(client, response, item="f99", value="1").status_code == 400
-    garbage = client.post(f"/reponses/{response.pk}/enregistrer/", data="{not json", content_type="application/json")
+    garbage = client.post(
+        f"/reponses/{response.pk}/enregistrer/", data="{not json", content_type="application/json"
+    )
     assert garbage.status_code == 400
 
 
@@ -83,7 +95,9 @@ def test_full_form_post_without_javascript_saves_everything(client, login, users
     page = client.post(f"/reponses/{response.pk}/", data)
     assert page.status_code == 302
     assert response.answers.count() == len(full_answers())
-    assert response.answers.get(item_id="f03_accompagnement_utilisateurs").comment.startswith("Deux techniciens")
+    assert response.answers.get(item_id="f03_accompagnement_utilisateurs").comment.startswith(
+        "Deux techniciens"
+    )
 
 
 def test_full_form_with_one_bad_field_keeps_the_good_ones_and_says_which(client, login, users, campaign):
@@ -97,7 +111,9 @@ def test_full_form_with_one_bad_field_keeps_the_good_ones_and_says_which(client,
     assert not response.answers.filter(item_id="budget_investissement_par_eleve").exists()
 
 
-def test_submission_needs_every_required_answer_then_locks_until_reopened(client, login, users, campaign, full_answers):
+def test_submission_needs_every_required_answer_then_locks_until_reopened(
+    client, login, users, campaign, full_answers
+):
     editor = users["loiret_editor"]
     login(editor)
     response = start(client, campaign)
@@ -154,8 +170,11 @@ def test_autosave_refuses_a_nul_byte_in_a_comment_and_stores_nothing(client, use
     response = client.get(f"/campagnes/{campaign.pk}/repondre/", follow=True)
     response_id = response.redirect_chain[-1][0].rstrip("/").split("/")[-1]
     item = next(i for i in campaign.questionnaire.items if i.allow_comment)
-    answer = client.post(f"/reponses/{response_id}/enregistrer/",
-                         {"item": item.id, "comment": "avant\x00après"}, content_type="application/json")
+    answer = client.post(
+        f"/reponses/{response_id}/enregistrer/",
+        {"item": item.id, "comment": "avant\x00après"},
+        content_type="application/json",
+    )
     assert answer.status_code == 400
     assert "U+0000" in answer.json()["error"]
     assert not Answer.objects.filter(response=Response.objects.get(pk=response_id)).exists()

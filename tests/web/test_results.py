@@ -10,18 +10,22 @@ from numeduc.web.results import data
 from numeduc.web.surveys.models import Answer, Campaign, Response
 from numeduc.web.territories.models import Departement
 
-
 pytestmark = pytest.mark.django_db
 
 FACTOR_ITEMS = [item.id for item in load_questionnaire("autodiagnostic").factor_items()]
 
 
 def submitted(campaign, code: str, level: int, full_answers) -> Response:
-    response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
-                                       status=Response.Status.SUBMITTED, submitted_at=timezone.now())
+    response = Response.objects.create(
+        campaign=campaign,
+        departement=Departement.objects.get(code=code),
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
     answers = full_answers(level)
-    Answer.objects.bulk_create(Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
-                               for k, v in answers.items())
+    Answer.objects.bulk_create(
+        Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v) for k, v in answers.items()
+    )
     return response
 
 
@@ -56,17 +60,20 @@ def test_results_page_shows_radar_medians_peers_and_sources(client, login, users
 
 
 def test_open_campaign_is_compared_with_the_last_closed_one_and_shows_change(
-        client, login, users, closed_2017, full_answers, campaign_factory):
+    client, login, users, closed_2017, full_answers, campaign_factory
+):
     open_2018 = campaign_factory(2018, Campaign.Status.OPEN)
     submitted(open_2018, "45", 2, full_answers)  # 2017: level 1 everywhere for the Loiret
     login(users["loiret_editor"])
     html = client.get(f"/resultats/{open_2018.pk}/departements/45/").content.decode()
     assert "dernière campagne clôturée" in html
-    assert "évolution depuis 2017" in html, html[html.find("<main"):html.find("</main>")][:3000]
+    assert "évolution depuis 2017" in html, html[html.find("<main") : html.find("</main>")][:3000]
     assert "en progrès (+1)" in html
 
 
-def test_few_respondents_hide_the_national_median(client, login, users, territories, full_answers, campaign_factory):
+def test_few_respondents_hide_the_national_median(
+    client, login, users, territories, full_answers, campaign_factory
+):
     campaign = campaign_factory(2017, Campaign.Status.CLOSED)
     for code in ["45", "59", "50"]:
         submitted(campaign, code, 3, full_answers)

@@ -29,8 +29,12 @@ MONTH_1, MONTH_2 = USAGE_MONTH_1, USAGE_MONTH_2
 
 
 def value_of(expected, uai, month, indicator, profile=""):
-    row = expected[(expected.uai == uai) & (expected.month == month) & (expected.indicator == indicator)
-                   & (expected.profile == profile)]
+    row = expected[
+        (expected.uai == uai)
+        & (expected.month == month)
+        & (expected.indicator == indicator)
+        & (expected.profile == profile)
+    ]
     assert len(row) == 1
     return float(row["value"].iloc[0])
 
@@ -46,14 +50,18 @@ def test_every_indicator_has_a_french_label_and_an_explanation():
 
 def test_dashboard_shows_the_colleges_with_the_core_values(client, login, world, expected):
     login(world["loiret_editor"])
-    page = client.get("/usages/departements/45/", {"mois": MONTH_2, "indicateur": "monthly_active_rate:ELEVE"})
+    page = client.get(
+        "/usages/departements/45/", {"mois": MONTH_2, "indicateur": "monthly_active_rate:ELEVE"}
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert "Utilisateurs actifs dans le mois (élèves)" in html
     assert "Personnes ayant au moins une activité sur" in html  # how it is computed
     for college in world["colleges"]:
         assert college.name in html
-        shown = format_value("monthly_active_rate", value_of(expected, college.uai, MONTH_2, "monthly_active_rate", "ELEVE"))
+        shown = format_value(
+            "monthly_active_rate", value_of(expected, college.uai, MONTH_2, "monthly_active_rate", "ELEVE")
+        )
         assert f'data-uai="{college.uai}"' in html
         row = html.split(f'data-uai="{college.uai}"')[1].split("</tr>")[0]
         assert f'<td class="num value">{shown}</td>' in row
@@ -70,7 +78,10 @@ def test_device_indicator_and_overview(client, login, world, expected):
     html = page.content.decode()
     uai = world["colleges"][1].uai
     row = html.split(f'data-uai="{uai}"')[1].split("</tr>")[0]
-    assert format_value("device_activity_rate_30d", value_of(expected, uai, MONTH_1, "device_activity_rate_30d")) in row
+    assert (
+        format_value("device_activity_rate_30d", value_of(expected, uai, MONTH_1, "device_activity_rate_30d"))
+        in row
+    )
     # Overview: pooled département value = Σ numerators / Σ denominators.
     sel = expected[(expected.month == MONTH_1) & (expected.indicator == "regular_use_share")]
     pooled = sel.numerator.sum() / sel.denominator.sum()
@@ -95,7 +106,9 @@ def test_csv_export_matches_the_core_and_marks_demo_data(client, login, world, e
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert {r["uai"] for r in rows} == {c.uai for c in world["colleges"]}
     for r in rows:
-        assert float(r["valeur"]) == pytest.approx(value_of(expected, r["uai"], MONTH_2, "regular_use_share", "ELEVE"))
+        assert float(r["valeur"]) == pytest.approx(
+            value_of(expected, r["uai"], MONTH_2, "regular_use_share", "ELEVE")
+        )
         assert r["libelle"] == "Élèves utilisateurs réguliers"
     assert "avertissement" not in rows[0]
     UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
@@ -118,7 +131,12 @@ def test_college_page_for_its_school_head(client, login, world, expected):
     html = page.content.decode()
     assert own.name in html
     row = html.split('data-indicator="monthly_active_rate:PARENT"')[1].split("</tr>")[0]
-    assert format_value("monthly_active_rate", value_of(expected, own.uai, MONTH_1, "monthly_active_rate", "PARENT")) in row
+    assert (
+        format_value(
+            "monthly_active_rate", value_of(expected, own.uai, MONTH_1, "monthly_active_rate", "PARENT")
+        )
+        in row
+    )
     assert "Tous les collèges du département" not in html  # no link to a page it may not see
     export = client.get(f"/usages/colleges/{own.uai}/export.csv", {"mois": MONTH_1})
     rows = list(csv.DictReader(io.StringIO(export.content.decode())))
@@ -165,8 +183,9 @@ def test_coordinator_index_and_a_departement_without_warehouse(client, login, wo
     assert client.get("/usages/").status_code == 403
 
 
-def test_indicators_are_cached_and_recomputed_when_the_manifest_changes(settings, warehouse_root, generated,
-                                                                        tmp_path, monkeypatch):
+def test_indicators_are_cached_and_recomputed_when_the_manifest_changes(
+    settings, warehouse_root, generated, tmp_path, monkeypatch
+):
     root = tmp_path / "root"
     shutil.copytree(warehouse_root / "45", root / "45", ignore=shutil.ignore_patterns("_web_cache"))
     settings.USAGE_WAREHOUSE_ROOT = root
@@ -192,15 +211,22 @@ def test_indicators_are_cached_and_recomputed_when_the_manifest_changes(settings
 
 
 def _submitted(campaign, code, full_answers):
-    response = Response.objects.create(campaign=campaign, departement=Departement.objects.get(code=code),
-                                       status=Response.Status.SUBMITTED, submitted_at=timezone.now())
-    Answer.objects.bulk_create(Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
-                               for k, v in full_answers(3).items())
+    response = Response.objects.create(
+        campaign=campaign,
+        departement=Departement.objects.get(code=code),
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    Answer.objects.bulk_create(
+        Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
+        for k, v in full_answers(3).items()
+    )
     return response
 
 
-def test_results_page_shows_declared_levels_beside_measured_indicators(client, login, world, expected,
-                                                                        campaign_factory, full_answers):
+def test_results_page_shows_declared_levels_beside_measured_indicators(
+    client, login, world, expected, campaign_factory, full_answers
+):
     campaign = campaign_factory(2017, Campaign.Status.CLOSED)
     for code in ("45", "59"):
         _submitted(campaign, code, full_answers)
@@ -209,7 +235,11 @@ def test_results_page_shows_declared_levels_beside_measured_indicators(client, l
     assert "Ce que vous déclarez, ce que mesurent vos journaux" in html
     section = html.split('id="usage-compare-title"')[1].split("</section>")[0]
     assert "niveau 3 sur 4" in section
-    sel = expected[(expected.month == MONTH_2) & (expected.indicator == "monthly_active_rate") & (expected.profile == "ELEVE")]
+    sel = expected[
+        (expected.month == MONTH_2)
+        & (expected.indicator == "monthly_active_rate")
+        & (expected.profile == "ELEVE")
+    ]
     assert format_value("monthly_active_rate", sel.numerator.sum() / sel.denominator.sum()) in section
     assert "Terminaux actifs sur 30 jours" in section and "4 collèges" in section
     campaign.published = True
@@ -285,8 +315,11 @@ def test_a_read_only_warehouse_is_computed_in_memory(settings, warehouse_root, e
     assert data.indicators["value"].sum() == pytest.approx(expected["value"].sum())
 
 
-@given(percentile=st.one_of(st.none(), st.floats(0, 100)), z=st.one_of(st.none(), st.floats(-50, 50)),
-       indicator=st.sampled_from(sorted(INDICATOR_LABELS)))
+@given(
+    percentile=st.one_of(st.none(), st.floats(0, 100)),
+    z=st.one_of(st.none(), st.floats(-50, 50)),
+    indicator=st.sampled_from(sorted(INDICATOR_LABELS)),
+)
 def test_flag_marks_the_unfavourable_quartile_only(percentile, z, indicator):
     from numeduc.web.usage_dashboard.services import flag
 
@@ -304,6 +337,7 @@ def test_flag_marks_the_unfavourable_quartile_only(percentile, z, indicator):
 
 
 # -- « Coût par élève actif » ------------------------------------------------------------------
+
 
 def _cost_expected(warehouse_root, expected, scenario, scale=True):
     from numeduc.usage.cost import cost_per_active_pupil, departement_cost
@@ -324,7 +358,9 @@ def _planning(name, scope="departement", **extra):
     from numeduc.web.planning.models import Scenario
 
     fields = {"base_preset": "livre-blanc-2017", "strategy": "classe_mobile", **extra}
-    return Scenario.objects.create(departement=Departement.objects.get(code="45"), name=name, scope=scope, **fields)
+    return Scenario.objects.create(
+        departement=Departement.objects.get(code="45"), name=name, scope=scope, **fields
+    )
 
 
 def test_cost_section_with_the_white_paper_preset(client, login, world, warehouse_root, expected):
@@ -352,9 +388,12 @@ def test_cost_section_uses_the_latest_departement_scenario(client, login, world,
     from numeduc.formatting import fr_euro
 
     _planning("Ancien scénario", strategy="byod")
-    recent = _planning("Plan EIM 2025", strategy="eim", scale_equipment=False,
-                       parameters={"mobile_device_price": "420"})
-    _planning("Collège type plus récent", scope="college", strategy="hybride")  # one typical collège: not used
+    recent = _planning(
+        "Plan EIM 2025", strategy="eim", scale_equipment=False, parameters={"mobile_device_price": "420"}
+    )
+    _planning(
+        "Collège type plus récent", scope="college", strategy="hybride"
+    )  # one typical collège: not used
     costs, dep = _cost_expected(warehouse_root, expected, recent.to_engine(), scale=False)
     login(world["loiret_editor"])
     section = _cost_section(client.get("/usages/departements/45/").content.decode())
@@ -362,7 +401,10 @@ def test_cost_section_uses_the_latest_departement_scenario(client, login, world,
     assert "même équipement dans chaque collège" in section
     assert f'href="/budget/scenarios/{recent.pk}/"' in section
     uai = world["colleges"][2].uai
-    assert fr_euro(costs.loc[uai, "cost_per_active_pupil"]) in section.split(f'data-uai="{uai}"')[1].split("</tr>")[0]
+    assert (
+        fr_euro(costs.loc[uai, "cost_per_active_pupil"])
+        in section.split(f'data-uai="{uai}"')[1].split("</tr>")[0]
+    )
     # An edit of the scenario changes the figures at the next view (not a stale cached table).
     recent.parameters = {"mobile_device_price": "500"}
     recent.save()
@@ -391,7 +433,9 @@ def test_cost_is_computed_from_the_cached_indicators(client, login, world, monke
     login(world["loiret_editor"])
     assert client.get("/usages/departements/45/").status_code == 200
     data = store.load("45")
-    assert [k for k in data.derived if isinstance(k, tuple) and k[0] == "cost"] == [("cost", "preset-livre-blanc-2017")]
+    assert [k for k in data.derived if isinstance(k, tuple) and k[0] == "cost"] == [
+        ("cost", "preset-livre-blanc-2017")
+    ]
     assert client.get("/usages/departements/45/cout-par-eleve-actif.csv").status_code == 200
     assert calls == []
 
@@ -407,7 +451,9 @@ def test_cost_export_matches_the_core_and_marks_demo_data(client, login, world, 
     assert [r["uai"] for r in rows[:-1]] == sorted(c.uai for c in world["colleges"])
     for r in rows[:-1]:
         assert float(r["cout_annuel_euros"]) == costs.loc[r["uai"], "tco_year"]
-        assert float(r["cout_par_eleve_actif_euros"]) == pytest.approx(costs.loc[r["uai"], "cost_per_active_pupil"])
+        assert float(r["cout_par_eleve_actif_euros"]) == pytest.approx(
+            costs.loc[r["uai"], "cost_per_active_pupil"]
+        )
         assert r["scenario"] == "livre-blanc-2017"
     assert rows[-1]["uai"] == "" and rows[-1]["college"] == "Ensemble du département"
     assert float(rows[-1]["cout_par_eleve_actif_euros"]) == pytest.approx(dep["cost_per_active_pupil"])
@@ -415,8 +461,10 @@ def test_cost_export_matches_the_core_and_marks_demo_data(client, login, world, 
     UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
     response = client.get("/usages/departements/45/cout-par-eleve-actif.csv")
     assert "demonstration" in response["Content-Disposition"]
-    assert all(r["avertissement"] == "données de démonstration"
-               for r in csv.DictReader(io.StringIO(response.content.decode())))
+    assert all(
+        r["avertissement"] == "données de démonstration"
+        for r in csv.DictReader(io.StringIO(response.content.decode()))
+    )
     section = _cost_section(client.get("/usages/departements/45/").content.decode())
     assert section.lower().count("données de démonstration") >= 3  # badge, sentence, export link
 
@@ -446,8 +494,12 @@ def test_labels_of_the_cost_and_of_the_weekly_regularity():
     info = label_for("weekly_regularity")
     assert (info.label, info.unit, info.direction) == ("Régularité hebdomadaire", "percent", 1)
     assert info.explanation.startswith("Parmi les personnes actives dans le mois, part médiane des semaines")
-    for profile, who in (("ELEVE", "élèves"), ("PARENT", "parents"), ("ENSEIGNANT", "enseignants"),
-                         ("PERSONNEL", "personnels")):
+    for profile, who in (
+        ("ELEVE", "élèves"),
+        ("PARENT", "parents"),
+        ("ENSEIGNANT", "enseignants"),
+        ("PERSONNEL", "personnels"),
+    ):
         assert full_label("weekly_regularity", profile) == f"Régularité hebdomadaire ({who})"
     assert format_value("weekly_regularity", 0.75) == "75,0\u00a0%"
 
@@ -461,7 +513,9 @@ def test_cost_basis_never_reads_a_budget_the_user_may_not_read(world):
     for who in ("nord_editor", "dan_loiret", "school"):
         basis = cost_basis(loiret, world[who])
         assert basis.planning_scenario is None and basis.engine.name == "livre-blanc-2017"
-        assert "Plan du Loiret" not in basis.description and "ne vous sont pas accessibles" in basis.description
+        assert (
+            "Plan du Loiret" not in basis.description and "ne vous sont pas accessibles" in basis.description
+        )
 
 
 def test_cost_basis_skips_a_scenario_the_engine_refuses(world):

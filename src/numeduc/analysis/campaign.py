@@ -64,7 +64,12 @@ DEMOGRAPHIC_INDICATORS = {
 
 # The paper's budget bands (euros per pupil per year, investment + operation). Left-closed:
 # 50 € falls in "50-75 €".
-BUDGET_BANDS = (("< 50 €", 0.0, 50.0), ("50-75 €", 50.0, 75.0), ("75-100 €", 75.0, 100.0), ("> 100 €", 100.0, math.inf))
+BUDGET_BANDS = (
+    ("< 50 €", 0.0, 50.0),
+    ("50-75 €", 50.0, 75.0),
+    ("75-100 €", 75.0, 100.0),
+    ("> 100 €", 100.0, math.inf),
+)
 
 FACTOR_ITEM_PREFIX = "f"
 
@@ -121,7 +126,13 @@ def factor_columns(answers: pd.DataFrame) -> dict[str, int]:
     mapping = {}
     for column in answers.columns:
         text = str(column)
-        if len(text) > 3 and text[0] == FACTOR_ITEM_PREFIX and text[1:3].isdigit() and text[3] == "_" and "__" not in text:
+        if (
+            len(text) > 3
+            and text[0] == FACTOR_ITEM_PREFIX
+            and text[1:3].isdigit()
+            and text[3] == "_"
+            and "__" not in text
+        ):
             mapping[text] = int(text[1:3])
     return mapping
 
@@ -191,30 +202,43 @@ class CampaignPCA:
     sentence: str
 
 
-def interpret_axis(var_coord: pd.Series, var_contrib: pd.Series, number: int, eigenvalue: float,
-                   percent: float) -> AxisInterpretation:
+def interpret_axis(
+    var_coord: pd.Series, var_contrib: pd.Series, number: int, eigenvalue: float, percent: float
+) -> AxisInterpretation:
     """Factors contributing above the average (100/p %) to an axis, split by sign."""
     threshold = 100.0 / len(var_contrib)
     strong = var_contrib[var_contrib > threshold].sort_values(ascending=False)
-    positive = [(int(f), float(var_contrib[f]), float(var_coord[f])) for f in strong.index if var_coord[f] > 0]
-    negative = [(int(f), float(var_contrib[f]), float(var_coord[f])) for f in strong.index if var_coord[f] < 0]
+    positive = [
+        (int(f), float(var_contrib[f]), float(var_coord[f])) for f in strong.index if var_coord[f] > 0
+    ]
+    negative = [
+        (int(f), float(var_contrib[f]), float(var_coord[f])) for f in strong.index if var_coord[f] < 0
+    ]
     pos_words = _join([_lower_first(factor_label(f)) for f, _, _ in positive])
     neg_words = _join([_lower_first(factor_label(f)) for f, _, _ in negative])
     head = f"L'axe {number} ({fr_percent(percent)} de l'inertie)"
     if positive and negative:
-        sentence = (f"{head} oppose les départements bien placés en {pos_words} (côté positif) "
-                    f"à ceux bien placés en {neg_words} (côté négatif).")
+        sentence = (
+            f"{head} oppose les départements bien placés en {pos_words} (côté positif) "
+            f"à ceux bien placés en {neg_words} (côté négatif)."
+        )
     elif positive or negative:
         words = pos_words or neg_words
         side = "positif" if positive else "négatif"
-        sentence = (f"{head} regroupe {words} : plus un département est du côté {side}, "
-                    f"plus ses niveaux y sont élevés.")
+        sentence = (
+            f"{head} regroupe {words} : plus un département est du côté {side}, "
+            f"plus ses niveaux y sont élevés."
+        )
     else:
         sentence = f"{head} ne se rattache nettement à aucun facteur."
-    return AxisInterpretation(f"Dim.{number}", number, float(eigenvalue), float(percent), positive, negative, sentence)
+    return AxisInterpretation(
+        f"Dim.{number}", number, float(eigenvalue), float(percent), positive, negative, sentence
+    )
 
 
-def campaign_pca(levels: pd.DataFrame, demo_frame: pd.DataFrame, *, ncp: int = 5, n_axes: int = 3) -> CampaignPCA:
+def campaign_pca(
+    levels: pd.DataFrame, demo_frame: pd.DataFrame, *, ncp: int = 5, n_axes: int = 3
+) -> CampaignPCA:
     """Scaled PCA of the factor levels with the indicators as supplementary variables."""
     data = levels.copy()
     data.columns = [int(c) for c in data.columns]
@@ -225,23 +249,37 @@ def campaign_pca(levels: pd.DataFrame, demo_frame: pd.DataFrame, *, ncp: int = 5
         result = pca(data, quanti_sup=sup_cols, ncp=ncp, scale=True, constant="keep")
     eig = result.eig
     axes = [
-        interpret_axis(result.var_coord[f"Dim.{k}"], result.var_contrib[f"Dim.{k}"], k,
-                       eig.iloc[k - 1]["eigenvalue"], eig.iloc[k - 1]["percent"])
+        interpret_axis(
+            result.var_coord[f"Dim.{k}"],
+            result.var_contrib[f"Dim.{k}"],
+            k,
+            eig.iloc[k - 1]["eigenvalue"],
+            eig.iloc[k - 1]["percent"],
+        )
         for k in range(1, min(n_axes, result.ncp) + 1)
     ]
     first_two = float(eig["cumulative"].iloc[min(1, len(eig) - 1)])
     sentence = (
         f"Analyse en composantes principales des 13 facteurs sur {len(levels)} départements : "
         f"les deux premiers axes résument {fr_percent(first_two)} de la variabilité des réponses"
-        + (" (au-delà de 50 %, la carte factorielle en donne une bonne image)." if first_two >= 50
-           else " (moins de la moitié : la carte factorielle n'en donne qu'une image partielle).")
+        + (
+            " (au-delà de 50 %, la carte factorielle en donne une bonne image)."
+            if first_two >= 50
+            else " (moins de la moitié : la carte factorielle n'en donne qu'une image partielle)."
+        )
     )
     sup = result.quanti_sup_coord.copy() if result.quanti_sup_coord is not None else pd.DataFrame()
     return CampaignPCA(
-        eigenvalues=eig, var_coord=result.var_coord, var_contrib=result.var_contrib,
-        ind_coord=result.ind_coord, supplementary=sup, supplementary_p=sup.map(lambda r: pearson_p(r, len(levels))),
-        axes=axes, n=len(levels),
-        imputed=list(result.imputed), sentence=sentence,
+        eigenvalues=eig,
+        var_coord=result.var_coord,
+        var_contrib=result.var_contrib,
+        ind_coord=result.ind_coord,
+        supplementary=sup,
+        supplementary_p=sup.map(lambda r: pearson_p(r, len(levels))),
+        axes=axes,
+        n=len(levels),
+        imputed=list(result.imputed),
+        sentence=sentence,
     )
 
 
@@ -275,13 +313,16 @@ def factor_correlations(levels: pd.DataFrame) -> FactorCorrelations:
     pairs = []
     n_pairs = 0
     for i, a in enumerate(cols):
-        for b in cols[i + 1:]:
+        for b in cols[i + 1 :]:
             p = result.p_values.loc[a, b]
             if not np.isnan(p):
                 n_pairs += 1
             if not np.isnan(p) and p < ALPHA:
-                pairs.append(SignificantPair(int(a), int(b), float(result.matrix.loc[a, b]), float(p),
-                                             int(result.n.loc[a, b])))
+                pairs.append(
+                    SignificantPair(
+                        int(a), int(b), float(result.matrix.loc[a, b]), float(p), int(result.n.loc[a, b])
+                    )
+                )
     pairs.sort(key=lambda pair: pair.p_value)
     expected = ALPHA * n_pairs
     n_total = int(np.diag(result.n.to_numpy()).max()) if len(cols) else 0
@@ -325,8 +366,19 @@ class CrossTab:
         return not math.isnan(self.p_value) and self.p_value < ALPHA
 
 
-def cross_tab(key: str, title: str, outcome: pd.Series, grouping: pd.Series, *, order: list,
-              outcome_label: str, grouping_label: str, rising: str, falling: str, pair: str) -> CrossTab:
+def cross_tab(
+    key: str,
+    title: str,
+    outcome: pd.Series,
+    grouping: pd.Series,
+    *,
+    order: list,
+    outcome_label: str,
+    grouping_label: str,
+    rising: str,
+    falling: str,
+    pair: str,
+) -> CrossTab:
     """Counts of départements by (grouping level, outcome level) and an ordinal test.
 
     ``order`` lists the grouping levels from lowest to highest. Two levels: Mann-Whitney with
@@ -336,8 +388,11 @@ def cross_tab(key: str, title: str, outcome: pd.Series, grouping: pd.Series, *, 
     """
     frame = pd.DataFrame({"outcome": pd.to_numeric(outcome, errors="coerce"), "group": grouping}).dropna()
     present = [level for level in order if (frame["group"] == level).any()]
-    table = pd.crosstab(pd.Categorical(frame["group"], categories=order),
-                        pd.Categorical(frame["outcome"].astype(int), categories=[1, 2, 3, 4]), dropna=False)
+    table = pd.crosstab(
+        pd.Categorical(frame["group"], categories=order),
+        pd.Categorical(frame["outcome"].astype(int), categories=[1, 2, 3, 4]),
+        dropna=False,
+    )
     table.index = [str(level) for level in order]
     table.columns = [1, 2, 3, 4]
     table.index.name, table.columns.name = grouping_label, outcome_label
@@ -349,25 +404,51 @@ def cross_tab(key: str, title: str, outcome: pd.Series, grouping: pd.Series, *, 
         if len(present) == 2:
             # Rank-biserial is positive when the first (lowest) group answers higher: flip it so
             # that, as for tau-b, positive means "rises with the grouping".
-            result = GroupTestResult(result.test, result.statistic, result.p_value, -result.effect_size,
-                                     result.effect_size_name, result.n, result.df)
+            result = GroupTestResult(
+                result.test,
+                result.statistic,
+                result.p_value,
+                -result.effect_size,
+                result.effect_size_name,
+                result.n,
+                result.df,
+            )
     sentence = crosstab_sentence(result, rising, falling, pair)
-    return CrossTab(key, title, outcome_label, grouping_label, table, result.test, float(result.statistic),
-                    float(result.p_value), float(result.effect_size), result.effect_size_name, int(result.n),
-                    sentence)
+    return CrossTab(
+        key,
+        title,
+        outcome_label,
+        grouping_label,
+        table,
+        result.test,
+        float(result.statistic),
+        float(result.p_value),
+        float(result.effect_size),
+        result.effect_size_name,
+        int(result.n),
+        sentence,
+    )
 
 
 def crosstab_sentence(result: GroupTestResult, rising: str, falling: str, pair: str) -> str:
     n = result.n
     if math.isnan(result.p_value):
-        return (f"Test non calculable sur {n} départements (il faut au moins {MIN_GROUP} réponses "
-                "réparties dans au moins deux groupes).")
-    stats_text = f"{result.effect_size_name} = {fr_number(result.effect_size, 2)}, {fr_p(result.p_value)}, n = {n}"
+        return (
+            f"Test non calculable sur {n} départements (il faut au moins {MIN_GROUP} réponses "
+            "réparties dans au moins deux groupes)."
+        )
+    stats_text = (
+        f"{result.effect_size_name} = {fr_number(result.effect_size, 2)}, {fr_p(result.p_value)}, n = {n}"
+    )
     if result.p_value >= ALPHA:
-        return f"Pas de lien démontré entre {pair} sur ces {n} départements ({stats_text} : non significatif)."
+        return (
+            f"Pas de lien démontré entre {pair} sur ces {n} départements ({stats_text} : non significatif)."
+        )
     direction = rising if result.effect_size > 0 else falling
-    return (f"{direction[0].upper()}{direction[1:]} : lien {strength_word(result.effect_size)} et significatif "
-            f"au seuil de 5 % ({stats_text}) ; une association, pas une preuve de cause.")
+    return (
+        f"{direction[0].upper()}{direction[1:]} : lien {strength_word(result.effect_size)} et significatif "
+        f"au seuil de 5 % ({stats_text}) ; une association, pas une preuve de cause."
+    )
 
 
 def paper_crosstabs(answers: pd.DataFrame, levels: pd.DataFrame) -> list[CrossTab]:
@@ -376,45 +457,73 @@ def paper_crosstabs(answers: pd.DataFrame, levels: pd.DataFrame) -> list[CrossTa
     tabs = []
     if "homogeneite_parc" in answers.columns:
         homogeneity = pd.to_numeric(answers["homogeneite_parc"], errors="coerce").reindex(levels.index)
-        tabs.append(cross_tab(
-            "homogeneite", "Utilisation des équipements selon l'homogénéité du parc", use, homogeneity,
-            order=[1.0, 2.0, 3.0, 4.0], outcome_label="Utilisation des équipements (niveau)",
-            grouping_label="Homogénéité du parc (niveau)",
-            rising="l'utilisation des équipements augmente avec l'homogénéité du parc",
-            falling="l'utilisation des équipements est plus forte là où le parc est moins homogène",
-            pair="l'utilisation des équipements et l'homogénéité du parc",
-        ))
-    budget_cols = [c for c in ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve") if c in answers.columns]
+        tabs.append(
+            cross_tab(
+                "homogeneite",
+                "Utilisation des équipements selon l'homogénéité du parc",
+                use,
+                homogeneity,
+                order=[1.0, 2.0, 3.0, 4.0],
+                outcome_label="Utilisation des équipements (niveau)",
+                grouping_label="Homogénéité du parc (niveau)",
+                rising="l'utilisation des équipements augmente avec l'homogénéité du parc",
+                falling="l'utilisation des équipements est plus forte là où le parc est moins homogène",
+                pair="l'utilisation des équipements et l'homogénéité du parc",
+            )
+        )
+    budget_cols = [
+        c
+        for c in ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve")
+        if c in answers.columns
+    ]
     if budget_cols:
         parts = answers[budget_cols].apply(pd.to_numeric, errors="coerce")
         total = parts.sum(axis=1, min_count=len(budget_cols)).reindex(levels.index)
         bands = total.map(budget_band)
-        tabs.append(cross_tab(
-            "budget", "Utilisation des équipements selon le budget par élève", use, bands,
-            order=[label for label, _, _ in BUDGET_BANDS], outcome_label="Utilisation des équipements (niveau)",
-            grouping_label="Budget par élève et par an (investissement + fonctionnement)",
-            rising="l'utilisation des équipements augmente avec le budget par élève",
-            falling="l'utilisation des équipements baisse quand le budget par élève augmente",
-            pair="l'utilisation des équipements et le budget par élève",
-        ))
+        tabs.append(
+            cross_tab(
+                "budget",
+                "Utilisation des équipements selon le budget par élève",
+                use,
+                bands,
+                order=[label for label, _, _ in BUDGET_BANDS],
+                outcome_label="Utilisation des équipements (niveau)",
+                grouping_label="Budget par élève et par an (investissement + fonctionnement)",
+                rising="l'utilisation des équipements augmente avec le budget par élève",
+                falling="l'utilisation des équipements baisse quand le budget par élève augmente",
+                pair="l'utilisation des équipements et le budget par élève",
+            )
+        )
     if 3 in levels.columns:
-        tabs.append(cross_tab(
-            "accompagnement", "Utilisation des équipements selon l'accompagnement des utilisateurs", use,
-            levels[3], order=[1.0, 2.0, 3.0, 4.0], outcome_label="Utilisation des équipements (niveau)",
-            grouping_label="Accompagnement des utilisateurs (niveau)",
-            rising="l'utilisation des équipements est plus forte là où l'accompagnement des utilisateurs l'est",
-            falling="l'utilisation des équipements est plus faible là où l'accompagnement des utilisateurs est fort",
-            pair="l'utilisation des équipements et l'accompagnement des utilisateurs",
-        ))
+        tabs.append(
+            cross_tab(
+                "accompagnement",
+                "Utilisation des équipements selon l'accompagnement des utilisateurs",
+                use,
+                levels[3],
+                order=[1.0, 2.0, 3.0, 4.0],
+                outcome_label="Utilisation des équipements (niveau)",
+                grouping_label="Accompagnement des utilisateurs (niveau)",
+                rising="l'utilisation des équipements est plus forte là où l'accompagnement des utilisateurs l'est",
+                falling="l'utilisation des équipements est plus faible là où l'accompagnement des utilisateurs est fort",
+                pair="l'utilisation des équipements et l'accompagnement des utilisateurs",
+            )
+        )
     if 1 in levels.columns and 2 in levels.columns:
-        tabs.append(cross_tab(
-            "evaluation", "Maturité perçue selon l'effort d'évaluation et de suivi", levels[1], levels[2],
-            order=[1.0, 2.0, 3.0, 4.0], outcome_label="Maturité des équipes (niveau)",
-            grouping_label="Évaluation et suivi (niveau)",
-            rising="la maturité perçue augmente avec l'effort d'évaluation et de suivi",
-            falling="la maturité perçue baisse quand l'effort d'évaluation et de suivi augmente",
-            pair="la maturité perçue et l'effort d'évaluation et de suivi",
-        ))
+        tabs.append(
+            cross_tab(
+                "evaluation",
+                "Maturité perçue selon l'effort d'évaluation et de suivi",
+                levels[1],
+                levels[2],
+                order=[1.0, 2.0, 3.0, 4.0],
+                outcome_label="Maturité des équipes (niveau)",
+                grouping_label="Évaluation et suivi (niveau)",
+                rising="la maturité perçue augmente avec l'effort d'évaluation et de suivi",
+                falling="la maturité perçue baisse quand l'effort d'évaluation et de suivi augmente",
+                pair="la maturité perçue et l'effort d'évaluation et de suivi",
+            )
+        )
     for tab in tabs:
         tab.table.index = [_band_or_level(x) for x in tab.table.index]
     return tabs
@@ -449,7 +558,8 @@ def demographic_crossing(levels: pd.DataFrame, demo_frame: pd.DataFrame) -> Demo
     counts = result.n.loc[factors, indicators]
     significant = [
         (int(f), ind, float(rho.loc[f, ind]), float(pv.loc[f, ind]), int(counts.loc[f, ind]))
-        for f in factors for ind in indicators
+        for f in factors
+        for ind in indicators
         if not np.isnan(pv.loc[f, ind]) and pv.loc[f, ind] < ALPHA
     ]
     significant.sort(key=lambda row: row[3])
@@ -497,8 +607,10 @@ def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSumm
     parts = ", ".join(f"groupe {g} : {c}" for g, c in counts.items())
     sentence = f"Répondants par groupe de pairs ({parts})."
     if hidden:
-        sentence += (f" Les médianes des groupes de moins de {MIN_GROUP} répondants "
-                     f"({_join([f'groupe {g}' for g in hidden])}) ne sont pas montrées : elles pourraient révéler des réponses.")
+        sentence += (
+            f" Les médianes des groupes de moins de {MIN_GROUP} répondants "
+            f"({_join([f'groupe {g}' for g in hidden])}) ne sont pas montrées : elles pourraient révéler des réponses."
+        )
     membership = groups.reindex(levels.index)
     shown = [g for g, c in counts.items() if c >= MIN_GROUP]
     tests: dict[int, GroupTestResult] = {}
@@ -525,7 +637,9 @@ def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSumm
                 "aucune différence significative entre groupes, sur aucun facteur."
             )
     else:
-        tests_sentence = f"Moins de deux groupes comptent {MIN_GROUP} répondants : pas de comparaison entre groupes."
+        tests_sentence = (
+            f"Moins de deux groupes comptent {MIN_GROUP} répondants : pas de comparaison entre groupes."
+        )
     return PeerGroupSummary(groups, counts, medians, hidden, sentence, tests, tests_sentence)
 
 
@@ -545,8 +659,9 @@ class CampaignAnalysis:
     notes: list[str] = field(default_factory=list)
 
 
-def analyse_campaign(answers: pd.DataFrame, departements: pd.DataFrame, *, peer_groups: pd.Series | None = None,
-                     ncp: int = 5) -> CampaignAnalysis:
+def analyse_campaign(
+    answers: pd.DataFrame, departements: pd.DataFrame, *, peer_groups: pd.Series | None = None, ncp: int = 5
+) -> CampaignAnalysis:
     """Every national analysis of a campaign.
 
     ``answers``: one row per responding département (index: code), columns item ids of the
@@ -570,8 +685,10 @@ def analyse_campaign(answers: pd.DataFrame, departements: pd.DataFrame, *, peer_
     notes = []
     missing_answers = int(levels.isna().to_numpy().sum())
     if missing_answers:
-        notes.append(f"{missing_answers} niveau(x) manquant(s) : remplacés par la moyenne du facteur pour "
-                     "l'analyse en composantes principales, laissés de côté pour les corrélations et les tests.")
+        notes.append(
+            f"{missing_answers} niveau(x) manquant(s) : remplacés par la moyenne du facteur pour "
+            "l'analyse en composantes principales, laissés de côté pour les corrélations et les tests."
+        )
     missing_demo = demo_frame.isna()
     if missing_demo.to_numpy().any():
         cols = [DEMOGRAPHIC_INDICATORS[c].lower() for c in demo_frame.columns if missing_demo[c].any()]
@@ -580,8 +697,10 @@ def analyse_campaign(answers: pd.DataFrame, departements: pd.DataFrame, *, peer_
             f"({', '.join(cols)}) : remplacé par la moyenne pour l'ACP (variables supplémentaires), "
             "laissé de côté pour les corrélations."
         )
-    notes.append("La densité est prise en logarithme (Paris compte plus de 20 000 habitants au km², la Lozère 15) ; "
-                 "les corrélations de Spearman, fondées sur les rangs, n'en dépendent pas.")
+    notes.append(
+        "La densité est prise en logarithme (Paris compte plus de 20 000 habitants au km², la Lozère 15) ; "
+        "les corrélations de Spearman, fondées sur les rangs, n'en dépendent pas."
+    )
     return CampaignAnalysis(
         n=n,
         levels=levels,
@@ -596,9 +715,31 @@ def analyse_campaign(answers: pd.DataFrame, departements: pd.DataFrame, *, peer_
 
 
 __all__ = [
-    "BUDGET_BANDS", "DEMOGRAPHIC_INDICATORS", "FACTOR_SHORT_LABELS", "AxisInterpretation", "CampaignAnalysis",
-    "CampaignPCA", "CrossTab", "DemographicCrossing", "FactorCorrelations", "NotEnoughRespondents",
-    "PeerGroupSummary", "SignificantPair", "analyse_campaign", "budget_band", "campaign_pca", "cross_tab",
-    "demographic_crossing", "demographics", "factor_correlations", "fr_p", "group_medians", "interpret_axis",
-    "levels_from_answers", "paper_crosstabs", "pearson_p", "peer_group_summary", "strength_word",
+    "BUDGET_BANDS",
+    "DEMOGRAPHIC_INDICATORS",
+    "FACTOR_SHORT_LABELS",
+    "AxisInterpretation",
+    "CampaignAnalysis",
+    "CampaignPCA",
+    "CrossTab",
+    "DemographicCrossing",
+    "FactorCorrelations",
+    "NotEnoughRespondents",
+    "PeerGroupSummary",
+    "SignificantPair",
+    "analyse_campaign",
+    "budget_band",
+    "campaign_pca",
+    "cross_tab",
+    "demographic_crossing",
+    "demographics",
+    "factor_correlations",
+    "fr_p",
+    "group_medians",
+    "interpret_axis",
+    "levels_from_answers",
+    "paper_crosstabs",
+    "pearson_p",
+    "peer_group_summary",
+    "strength_word",
 ]

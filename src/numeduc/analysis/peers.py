@@ -72,7 +72,14 @@ def compute_peer_groups(departements: pd.DataFrame) -> PeerGroups:
         names[group] = f"groupe {group}"
         portraits[group] = ", ".join(words) if words else "proche de la moyenne sur les quatre indicateurs"
     return PeerGroups(
-        groups=result.groups, profiles=profiles, standardised_profiles=standardised_profiles,
-        national_means=departements[list(PEER_INDICATORS)].mean(), group_names=names, portraits=portraits,
-        notes=list(result.notes), imputed=list(result.imputed), outliers=list(result.outliers), result=result,
+        groups=result.groups,
+        profiles=profiles,
+        standardised_profiles=standardised_profiles,
+        national_means=departements[list(PEER_INDICATORS)].mean(),
+        group_names=names,
+        portraits=portraits,
+        notes=list(result.notes),
+        imputed=list(result.imputed),
+        outliers=list(result.outliers),
+        result=result,
     )

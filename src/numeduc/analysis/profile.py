@@ -181,8 +181,12 @@ def build_profile(
 
     axis_scores = [
         AxisScore(
-            id=axis.id, label=axis.label, factors=axis.factors, score=axis_score(own_levels, axis.factors),
-            national=group_axis(national, axis), peer=group_axis(peers, axis),
+            id=axis.id,
+            label=axis.label,
+            factors=axis.factors,
+            score=axis_score(own_levels, axis.factors),
+            national=group_axis(national, axis),
+            peer=group_axis(peers, axis),
         )
         for axis in axes
     ]

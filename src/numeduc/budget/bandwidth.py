@@ -124,27 +124,57 @@ def bandwidth(
     key = str(strategy).strip().lower()
     strategy = STRATEGY_ALIASES.get(key, key)
     if strategy not in STRATEGIES:
-        raise ValueError(f"Stratégie d'équipement : stratégie inconnue « {shown_value(key)} » ; valeurs possibles : {', '.join(STRATEGIES)}")
+        raise ValueError(
+            f"Stratégie d'équipement : stratégie inconnue « {shown_value(key)} » ; valeurs possibles : {', '.join(STRATEGIES)}"
+        )
     if staff is None:
         staff = round(pupils / 10) if _is_number(pupils) and math.isfinite(pupils) else pupils
     given = {
-        "pupils": pupils, "staff": staff, "baseline_mbps_per_user": baseline_mbps_per_user,
-        "target_mbps_per_user": target_mbps_per_user, "concurrency": concurrency, "floor_mbps": floor_mbps,
-        "presence": presence, "devices_per_pupil": devices_per_pupil, "carts_in_use": carts_in_use,
-        "cart_size": cart_size, "staff_devices": staff_devices, "associated_share": associated_share,
-        "active_share": active_share, "mbps_per_active_client": mbps_per_active_client, "headroom": headroom,
-        "clients_per_ap": clients_per_ap, "classrooms": classrooms, "pupils_per_room": pupils_per_room,
-        "other_areas": other_areas, "current_mbps": current_mbps,
+        "pupils": pupils,
+        "staff": staff,
+        "baseline_mbps_per_user": baseline_mbps_per_user,
+        "target_mbps_per_user": target_mbps_per_user,
+        "concurrency": concurrency,
+        "floor_mbps": floor_mbps,
+        "presence": presence,
+        "devices_per_pupil": devices_per_pupil,
+        "carts_in_use": carts_in_use,
+        "cart_size": cart_size,
+        "staff_devices": staff_devices,
+        "associated_share": associated_share,
+        "active_share": active_share,
+        "mbps_per_active_client": mbps_per_active_client,
+        "headroom": headroom,
+        "clients_per_ap": clients_per_ap,
+        "classrooms": classrooms,
+        "pupils_per_room": pupils_per_room,
+        "other_areas": other_areas,
+        "current_mbps": current_mbps,
     }
     checked = check_bandwidth_options(given)
     pupils, staff = int(checked["pupils"]), int(checked["staff"])
-    carts_in_use, cart_size, classrooms = int(checked["carts_in_use"]), int(checked["cart_size"]), int(checked["classrooms"])
-    clients_per_ap, pupils_per_room, other_areas = int(checked["clients_per_ap"]), int(checked["pupils_per_room"]), int(checked["other_areas"])
-    baseline_mbps_per_user, target_mbps_per_user = checked["baseline_mbps_per_user"], checked["target_mbps_per_user"]
+    carts_in_use, cart_size, classrooms = (
+        int(checked["carts_in_use"]),
+        int(checked["cart_size"]),
+        int(checked["classrooms"]),
+    )
+    clients_per_ap, pupils_per_room, other_areas = (
+        int(checked["clients_per_ap"]),
+        int(checked["pupils_per_room"]),
+        int(checked["other_areas"]),
+    )
+    baseline_mbps_per_user, target_mbps_per_user = (
+        checked["baseline_mbps_per_user"],
+        checked["target_mbps_per_user"],
+    )
     concurrency, floor_mbps, presence = checked["concurrency"], checked["floor_mbps"], checked["presence"]
     devices_per_pupil, staff_devices = checked["devices_per_pupil"], checked["staff_devices"]
     associated_share, active_share = checked["associated_share"], checked["active_share"]
-    mbps_per_active_client, headroom, current_mbps = checked["mbps_per_active_client"], checked["headroom"], checked["current_mbps"]
+    mbps_per_active_client, headroom, current_mbps = (
+        checked["mbps_per_active_client"],
+        checked["headroom"],
+        checked["current_mbps"],
+    )
     users = pupils + staff
 
     baseline = max(floor_mbps, users * baseline_mbps_per_user / concurrency)
@@ -167,17 +197,28 @@ def bandwidth(
 
     if strategy == "classe_mobile":
         rooms_with_carts = min(classrooms, carts_in_use)
-        coverage = rooms_with_carts * room_aps(cart_size + staff_devices) + (classrooms - rooms_with_carts) * room_aps(staff_devices)
+        coverage = rooms_with_carts * room_aps(cart_size + staff_devices) + (
+            classrooms - rooms_with_carts
+        ) * room_aps(staff_devices)
     else:
         coverage = classrooms * room_aps(pupils_per_room * dpp + staff_devices)
     coverage += other_areas
     capacity = math.ceil(associated / clients_per_ap - 1e-9) if associated else 0
     return BandwidthResult(
-        pupils=pupils, staff=staff, strategy=strategy, users=users,
-        baseline_mbps=_mbps(baseline), target_mbps=_mbps(target),
-        devices_present=_mbps(devices), clients_associated=_mbps(associated), clients_active=_mbps(active),
-        peak_mbps=_mbps(peak), contract_mbps=_mbps(contract),
-        access_points=max(coverage, capacity), access_points_coverage=coverage, access_points_capacity=capacity,
+        pupils=pupils,
+        staff=staff,
+        strategy=strategy,
+        users=users,
+        baseline_mbps=_mbps(baseline),
+        target_mbps=_mbps(target),
+        devices_present=_mbps(devices),
+        clients_associated=_mbps(associated),
+        clients_active=_mbps(active),
+        peak_mbps=_mbps(peak),
+        contract_mbps=_mbps(contract),
+        access_points=max(coverage, capacity),
+        access_points_coverage=coverage,
+        access_points_capacity=capacity,
         current_mbps=current_mbps,
         gap_baseline_mbps=_gap(baseline, current_mbps),
         gap_target_mbps=_gap(target, current_mbps),
@@ -201,17 +242,23 @@ def scenario_bandwidth(scenario, *, current_mbps: float | None = None, **options
     if scenario.strategy == "eim":
         defaults["devices_per_pupil"] = float(scenario["eim_coverage"])
     defaults.update(options)
-    return bandwidth(int(scenario["pupils"]), int(scenario["staff"]), scenario.strategy, current_mbps=current_mbps, **defaults)
+    return bandwidth(
+        int(scenario["pupils"]),
+        int(scenario["staff"]),
+        scenario.strategy,
+        current_mbps=current_mbps,
+        **defaults,
+    )
 
 
 def bandwidth_table(
-    colleges: "pd.DataFrame",
+    colleges: pd.DataFrame,
     *,
     strategy: str = "classe_mobile",
     current_mbps: float | str | None = None,
     staff_per_pupil: float = 0.1,
     **options,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """One row per collège (needs a ``pupils`` column): needs and gaps in Mbit/s.
 
     ``current_mbps`` is a number (same access everywhere) or the name of a column of
@@ -228,7 +275,9 @@ def bandwidth_table(
             continue
         raw = row["pupils"]
         if not float(raw).is_integer():
-            raise ValueError(f"Élèves du collège : effectif non entier ({raw}) pour le collège {row.get('uai', '')}".strip())
+            raise ValueError(
+                f"Élèves du collège : effectif non entier ({raw}) pour le collège {row.get('uai', '')}".strip()
+            )
         pupils = int(raw)
         current = row[current_mbps] if isinstance(current_mbps, str) else current_mbps
         current = None if current is None or pd.isna(current) else float(current)

@@ -26,11 +26,29 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 # The white paper's spending buckets (€/pupil/year, 43 départements, 2017).
-BUCKETS = ((Decimal(50), "moins de 50 €"), (Decimal(75), "50 à 75 €"), (Decimal(100), "75 à 100 €"), (None, "plus de 100 €"))
-WHITE_PAPER_BUCKET_SHARES = {"moins de 50 €": 9.3, "50 à 75 €": 44.2, "75 à 100 €": 25.6, "plus de 100 €": 20.9}
+BUCKETS = (
+    (Decimal(50), "moins de 50 €"),
+    (Decimal(75), "50 à 75 €"),
+    (Decimal(100), "75 à 100 €"),
+    (None, "plus de 100 €"),
+)
+WHITE_PAPER_BUCKET_SHARES = {
+    "moins de 50 €": 9.3,
+    "50 à 75 €": 44.2,
+    "75 à 100 €": 25.6,
+    "plus de 100 €": 20.9,
+}
 
 # Equipment that grows with the size of the collège when ``scale_equipment`` is set.
-SCALED_WITH_PUPILS = ("staff", "classrooms", "desktops", "tbi_rooms", "access_points", "carts", "hybrid_carts")
+SCALED_WITH_PUPILS = (
+    "staff",
+    "classrooms",
+    "desktops",
+    "tbi_rooms",
+    "access_points",
+    "carts",
+    "hybrid_carts",
+)
 
 PUPILS_SOURCE = "DEPP, effectifs des collèges à la rentrée 2020 (année 2020-2021), via numeduc.reference"
 
@@ -46,7 +64,9 @@ def bucket(per_pupil: Decimal) -> str:
 class DepartementSimulation:
     departement_code: str | None
     scenario: Scenario
-    colleges: "pd.DataFrame"  # uai, name, pupils, pupils_estimated, total_per_year, per_pupil_per_year, bucket
+    colleges: (
+        pd.DataFrame  # uai, name, pupils, pupils_estimated, total_per_year, per_pupil_per_year, bucket
+    )
     total_per_year: Decimal
     per_pupil_per_year: Decimal | None  # None when no collège has pupils
     pupils: int
@@ -70,8 +90,11 @@ def scaled_to_pupils(scenario: Scenario, pupils: int, scale_equipment: bool) -> 
     desktops for 1 pupil, scaled to a collège of 1 900 pupils, would be 76 000 desktops)."""
     pupil_spec = PARAMETERS["pupils"]
     if isinstance(pupils, bool) or int(pupils) != pupils or not 0 <= pupils <= pupil_spec.maximum:
-        raise ScenarioError(f"{pupil_spec.label_fr} : {pupils} élèves, entre 0 et {fr_decimal(pupil_spec.maximum)} attendus",
-                            origin=scenario.origin or scenario.name, field="parameters.pupils")
+        raise ScenarioError(
+            f"{pupil_spec.label_fr} : {pupils} élèves, entre 0 et {fr_decimal(pupil_spec.maximum)} attendus",
+            origin=scenario.origin or scenario.name,
+            field="parameters.pupils",
+        )
     values: dict[str, Decimal] = {"pupils": Decimal(int(pupils))}
     if scale_equipment and scenario["pupils"] > 0:
         ratio = Decimal(int(pupils)) / scenario["pupils"]
@@ -83,7 +106,10 @@ def scaled_to_pupils(scenario: Scenario, pupils: int, scale_equipment: bool) -> 
                 if problem:
                     raise ScenarioError(
                         f"équipement proportionnel à l'effectif : pour un collège de {fr_decimal(Decimal(int(pupils)))} élèves, "
-                        f"{problem[0].lower() + problem[1:]}", origin=scenario.origin or scenario.name, field=f"parameters.{name}")
+                        f"{problem[0].lower() + problem[1:]}",
+                        origin=scenario.origin or scenario.name,
+                        field=f"parameters.{name}",
+                    )
     # Pupil counts and scaled equipment are checked above: skip the full re-validation of
     # ``Scenario.replace`` (half the time).
     return dataclasses.replace(scenario, values={**scenario.values, **values})
@@ -107,7 +133,7 @@ def _option(name: str, raw):
 def simulate_departement(
     scenario: Scenario,
     departement_code: str | None = None,
-    colleges_df: "pd.DataFrame | None" = None,
+    colleges_df: pd.DataFrame | None = None,
     *,
     n_colleges: int | None = None,
     mean_pupils: int | None = None,
@@ -137,7 +163,9 @@ def simulate_departement(
         from numeduc.reference import colleges, departements
 
         if departement_code is not None and str(departement_code) not in departements().index:
-            raise ValueError(f"Département : code « {str(departement_code)[:12]} » inconnu ; codes possibles : 01 à 95, 2A, 2B, 971 à 976")
+            raise ValueError(
+                f"Département : code « {str(departement_code)[:12]} » inconnu ; codes possibles : 01 à 95, 2A, 2B, 971 à 976"
+            )
         colleges_df = colleges(public_only=True)
     else:
         source = "collèges fournis par l'appelant"
@@ -155,8 +183,13 @@ def simulate_departement(
                 "indiquez un nombre de collèges (n_colleges) et un effectif moyen (mean_pupils)"
             )
         size = int(mean_pupils or scenario["pupils"])
-        frame = pd.DataFrame({"uai": [None] * n_colleges, "name": [f"Collège moyen {i + 1}" for i in range(n_colleges)],
-                              "pupils": [size] * n_colleges})
+        frame = pd.DataFrame(
+            {
+                "uai": [None] * n_colleges,
+                "name": [f"Collège moyen {i + 1}" for i in range(n_colleges)],
+                "pupils": [size] * n_colleges,
+            }
+        )
         source = f"approximation : {n_colleges} collèges de {size} élèves"
 
     pupils = pd.to_numeric(frame["pupils"], errors="coerce")
@@ -167,13 +200,17 @@ def simulate_departement(
         fill = int(Decimal(str(pupils.mean())).to_integral_value(rounding=ROUND_HALF_UP))
     if (pupils < 0).any():
         bad = frame.loc[pupils < 0, "uai"].tolist() if "uai" in frame.columns else []
-        raise ValueError(f"effectif négatif pour {len(bad) or 'des'} collège(s) {', '.join(map(str, bad))}".strip())
+        raise ValueError(
+            f"effectif négatif pour {len(bad) or 'des'} collège(s) {', '.join(map(str, bad))}".strip()
+        )
     maximum = float(PARAMETERS["pupils"].maximum)
     wrong = pupils.notna() & ((pupils > maximum) | (pupils != pupils.round()) | pupils.isin([float("inf")]))
     if wrong.any():
         bad = frame.loc[wrong, "uai"].astype(str).tolist()[:5] if "uai" in frame.columns else []
-        raise ValueError(f"effectif hors limites (entier de 0 à {fr_decimal(PARAMETERS['pupils'].maximum)} élèves attendu) "
-                         f"pour {int(wrong.sum())} collège(s) {', '.join(bad)}".strip())
+        raise ValueError(
+            f"effectif hors limites (entier de 0 à {fr_decimal(PARAMETERS['pupils'].maximum)} élèves attendu) "
+            f"pour {int(wrong.sum())} collège(s) {', '.join(bad)}".strip()
+        )
     frame["pupils"] = pupils.fillna(fill).astype(int)
     frame["pupils_estimated"] = estimated.to_numpy()
 
@@ -189,7 +226,11 @@ def simulate_departement(
     total = sum(totals, Decimal(0)) + central
     pupils_total = int(frame["pupils"].sum())
 
-    columns = [c for c in ("uai", "name", "commune_name", "density_label", "priority_education") if c in frame.columns]
+    columns = [
+        c
+        for c in ("uai", "name", "commune_name", "density_label", "priority_education")
+        if c in frame.columns
+    ]
     result = frame[columns + ["pupils", "pupils_estimated"]].reset_index(drop=True)
     result["total_per_year"] = [float(cents(t)) for t in totals]
     result["per_pupil_per_year"] = [float(cents(p)) if p is not None else float("nan") for p in per_pupils]

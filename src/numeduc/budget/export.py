@@ -19,7 +19,7 @@ def _money(value: Decimal) -> float:
     return float(cents(value))
 
 
-def simulation_to_dict(sim: "Simulation") -> dict:
+def simulation_to_dict(sim: Simulation) -> dict:
     """JSON-friendly result: amounts in euros rounded to the cent (as floats)."""
     s = sim.scenario
     return {
@@ -70,21 +70,33 @@ def simulation_to_dict(sim: "Simulation") -> dict:
             "managed_devices": sim.fleet.managed_devices,
         },
         "parameters": [
-            {"name": p.name, "value": float(p.value), "unit": p.unit, "label_fr": p.label_fr, "source": p.source}
+            {
+                "name": p.name,
+                "value": float(p.value),
+                "unit": p.unit,
+                "label_fr": p.label_fr,
+                "source": p.source,
+            }
             for p in s.parameters()
         ],
     }
 
 
-def to_dataframe(sim: "Simulation", what: str = "lines") -> "pd.DataFrame":
+def to_dataframe(sim: Simulation, what: str = "lines") -> pd.DataFrame:
     """``what`` = ``lines`` (one row per line), ``years`` (one row per year, families as
     columns) or ``parameters``. Amounts are floats rounded to the cent."""
     import pandas as pd
 
     if what == "lines":
         rows = [
-            {"name": l.name, "family": l.family, "label_fr": l.label_fr, "amount": _money(l.amount_exact),
-             "unit": l.unit, "source": l.source}
+            {
+                "name": l.name,
+                "family": l.family,
+                "label_fr": l.label_fr,
+                "amount": _money(l.amount_exact),
+                "unit": l.unit,
+                "source": l.source,
+            }
             for l in sim.lines
         ]
         return pd.DataFrame(rows, columns=["name", "family", "label_fr", "amount", "unit", "source"])
@@ -94,18 +106,32 @@ def to_dataframe(sim: "Simulation", what: str = "lines") -> "pd.DataFrame":
         for y in sim.years:
             row = {"year": y.year}
             row.update({f: _money(y.by_family.get(f, Decimal(0))) for f in families})
-            row.update({"total": _money(y.total), "discounted_total": _money(y.discounted_total), "cumulative": _money(y.cumulative)})
+            row.update(
+                {
+                    "total": _money(y.total),
+                    "discounted_total": _money(y.discounted_total),
+                    "cumulative": _money(y.cumulative),
+                }
+            )
             rows.append(row)
         return pd.DataFrame(rows)
     if what == "parameters":
         return pd.DataFrame(
-            [{"name": p.name, "value": float(p.value), "unit": p.unit, "label_fr": p.label_fr, "source": p.source}
-             for p in sim.scenario.parameters()]
+            [
+                {
+                    "name": p.name,
+                    "value": float(p.value),
+                    "unit": p.unit,
+                    "label_fr": p.label_fr,
+                    "source": p.source,
+                }
+                for p in sim.scenario.parameters()
+            ]
         )
     raise ValueError(f"what doit valoir lines, years ou parameters (reçu {what!r})")
 
 
-def to_csv(sim: "Simulation", path: str | Path | None = None, what: str = "lines") -> str:
+def to_csv(sim: Simulation, path: str | Path | None = None, what: str = "lines") -> str:
     """CSV of ``to_dataframe(sim, what)`` (UTF-8, comma-separated, dot decimals); written to
     ``path`` when given, returned as text in every case."""
     buffer = io.StringIO()
@@ -116,7 +142,7 @@ def to_csv(sim: "Simulation", path: str | Path | None = None, what: str = "lines
     return text
 
 
-def to_xlsx(sim: "Simulation", path: str | Path) -> Path:
+def to_xlsx(sim: Simulation, path: str | Path) -> Path:
     """Workbook with three sheets: Lignes, Années, Paramètres."""
     import pandas as pd
 

@@ -44,19 +44,43 @@ LINE_DEFINITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "connexion": ("wifi_thd", "Connexion (fournisseur d'accès)", ("isp_cost_per_year",)),
     "wired_network": ("wifi_thd", "Réseau filaire", ("wired_network_capex", "wired_network_life")),
     "wifi": ("wifi_thd", "Réseau wifi", ("access_points", "access_point_price", "access_point_life")),
-    "network_maintenance": ("maintenance", "Maintenance réseau et wifi", ("network_maintenance_contract", "network_maintenance_years")),
+    "network_maintenance": (
+        "maintenance",
+        "Maintenance réseau et wifi",
+        ("network_maintenance_contract", "network_maintenance_years"),
+    ),
     "desktops": ("terminal", "Ordinateurs fixes", ("desktops", "desktop_price", "desktop_life")),
-    "desktop_maintenance": ("maintenance", "Maintenance des ordinateurs", ("desktops", "desktop_maintenance")),
+    "desktop_maintenance": (
+        "maintenance",
+        "Maintenance des ordinateurs",
+        ("desktops", "desktop_maintenance"),
+    ),
     "local_servers": ("hosting", "Serveurs locaux", ("server_capex", "server_life")),
     "ent_software": ("ent", "Logiciels, applications pédagogiques, ENT", ("pupils", "ent_per_pupil")),
     "mdm": ("terminal", "Gestion de flotte mobile (MDM)", ("mdm_licence",)),
     "tbi_vpi": ("terminal", "TBI/VPI", ("tbi_rooms", "tbi_price", "tbi_life")),
-    "mobile_equipment": ("terminal", "Équipements mobiles", ("mobile_device_price", "mobile_device_life", "cart_size", "cart_price", "cart_life")),
-    "mobile_maintenance": ("maintenance", "Maintenance des équipements mobiles", ("mobile_maintenance_rate",)),
+    "mobile_equipment": (
+        "terminal",
+        "Équipements mobiles",
+        ("mobile_device_price", "mobile_device_life", "cart_size", "cart_price", "cart_life"),
+    ),
+    "mobile_maintenance": (
+        "maintenance",
+        "Maintenance des équipements mobiles",
+        ("mobile_maintenance_rate",),
+    ),
     "support_staff": ("maintenance", "Support technique", ()),
     "training": ("human_resources", "Pilotage, formation, conduite du changement", ("training_share",)),
-    "indirect_downtime": ("indirect", "Temps d'enseignement perdu (incidents)", ("incidents_per_year", "minutes_lost_per_incident", "teacher_hour_cost")),
-    "state_cofunding": ("state_funding", "Cofinancement de l'État (déduit)", ("state_match_rate", "state_resources_per_pupil")),
+    "indirect_downtime": (
+        "indirect",
+        "Temps d'enseignement perdu (incidents)",
+        ("incidents_per_year", "minutes_lost_per_incident", "teacher_hour_cost"),
+    ),
+    "state_cofunding": (
+        "state_funding",
+        "Cofinancement de l'État (déduit)",
+        ("state_match_rate", "state_resources_per_pupil"),
+    ),
 }
 
 
@@ -140,7 +164,9 @@ def assets(scenario: Scenario, fleet_: Fleet | None = None) -> list[Asset]:
         Asset("desktops", s["desktops"], s["desktop_price"], s["desktop_life"]),
         Asset("local_servers", ONE, s["server_capex"], s["server_life"]),
         Asset("tbi_vpi", s["tbi_rooms"], s["tbi_price"], s["tbi_life"]),
-        Asset("mobile_equipment", Decimal(f.mobile_devices), s["mobile_device_price"], s["mobile_device_life"]),
+        Asset(
+            "mobile_equipment", Decimal(f.mobile_devices), s["mobile_device_price"], s["mobile_device_life"]
+        ),
         Asset("mobile_equipment", Decimal(f.carts), s["cart_price"], s["cart_life"]),
     ]
 
@@ -151,8 +177,11 @@ def year_lines(scenario: Scenario, year: int = 1) -> dict[str, Decimal]:
     Raises ``ScenarioError`` (French) when a value is outside its bounds."""
     check_scenario(scenario)
     if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= scenario.horizon:
-        raise ScenarioError(f"Année : entier entre 1 et {scenario.horizon} (l'horizon) attendu, reçu « {year} »",
-                            origin=scenario.origin or scenario.name, field="year")
+        raise ScenarioError(
+            f"Année : entier entre 1 et {scenario.horizon} (l'horizon) attendu, reçu « {year} »",
+            origin=scenario.origin or scenario.name,
+            field="year",
+        )
     return _year_lines(scenario, year)
 
 
@@ -195,16 +224,25 @@ def _year_lines(scenario: Scenario, year: int) -> dict[str, Decimal]:
     if s["training_share"] > 0:
         lines["training"] = s["training_share"] * sum(lines.values(), ZERO)
     if s.indirect_costs:
-        lines["indirect_downtime"] = s["incidents_per_year"] * s["minutes_lost_per_incident"] / 60 * s["teacher_hour_cost"]
+        lines["indirect_downtime"] = (
+            s["incidents_per_year"] * s["minutes_lost_per_incident"] / 60 * s["teacher_hour_cost"]
+        )
     if s.state_cofunding and s.strategy == "eim" and f.mobile_devices:
         device_asset = asset_list[5]
         quantity = device_asset.quantity
-        bought = Asset("count", quantity, ONE, device_asset.life).cash(year, s.cohorts) if cash else quantity / device_asset.life
+        bought = (
+            Asset("count", quantity, ONE, device_asset.life).cash(year, s.cohorts)
+            if cash
+            else quantity / device_asset.life
+        )
         renewed_share = bought / quantity  # share of the fleet (re)equipped this year
         # "1 € of State money per 1 € of collectivité money": the State pays rate / (1 + rate)
         # of the device spend (half of it at 1:1).
         match = s["state_match_rate"]
-        aid = match / (ONE + match) * capex(device_asset) + s["state_resources_per_pupil"] * f.equipped_pupils * renewed_share
+        aid = (
+            match / (ONE + match) * capex(device_asset)
+            + s["state_resources_per_pupil"] * f.equipped_pupils * renewed_share
+        )
         lines["state_cofunding"] = -aid
     return lines
 
@@ -336,10 +374,23 @@ def _simulate(scenario: Scenario) -> Simulation:
         family, label, params = LINE_DEFINITIONS[name]
         if name == "mobile_equipment":
             label = MOBILE_LABELS[s.strategy]
-            params = params + ({"eim": ("eim_coverage", "eim_spare_rate"), "classe_mobile": ("carts",),
-                                "byod": ("byod_loan_share",), "hybride": ("hybrid_carts", "byod_loan_share")}[s.strategy])
+            params = (
+                params
+                + (
+                    {
+                        "eim": ("eim_coverage", "eim_spare_rate"),
+                        "classe_mobile": ("carts",),
+                        "byod": ("byod_loan_share",),
+                        "hybride": ("hybrid_carts", "byod_loan_share"),
+                    }[s.strategy]
+                )
+            )
         if name == "support_staff":
-            params = ("colleges_per_technician", "devices_per_technician", "technician_cost") if s.support == "internal" else ("outsourced_per_college",)
+            params = (
+                ("colleges_per_technician", "devices_per_technician", "technician_cost")
+                if s.support == "internal"
+                else ("outsourced_per_college",)
+            )
             label = "Support technique interne" if s.support == "internal" else "Maintenance externalisée"
         average = total / s.horizon
         lines.append(Line(name, family, label, cents(average), "€/an", _line_source(s, params), average))

@@ -41,18 +41,40 @@ MODES = {
     "annualised": "annualisé (investissements divisés par leur durée de vie, comme le livre blanc)",
     "cash": "trésorerie (achats l'année où ils ont lieu)",
 }
-MODE_ALIASES = {"annualise": "annualised", "annualisé": "annualised", "annualized": "annualised", "tresorerie": "cash", "trésorerie": "cash"}
+MODE_ALIASES = {
+    "annualise": "annualised",
+    "annualisé": "annualised",
+    "annualized": "annualised",
+    "tresorerie": "cash",
+    "trésorerie": "cash",
+}
 
 SUPPORT_MODES = {
     "none": "aucun support au-delà des lignes de maintenance",
     "internal": "techniciens internes (ratio collèges ou appareils par technicien)",
     "outsourced": "maintenance externalisée (forfait par collège)",
 }
-SUPPORT_ALIASES = {"aucun": "none", "interne": "internal", "externe": "outsourced", "externalise": "outsourced", "externalisé": "outsourced"}
+SUPPORT_ALIASES = {
+    "aucun": "none",
+    "interne": "internal",
+    "externe": "outsourced",
+    "externalise": "outsourced",
+    "externalisé": "outsourced",
+}
 
 TOP_LEVEL_KEYS = (
-    "name", "label", "description", "base", "strategy", "mode", "horizon", "support",
-    "state_cofunding", "indirect_costs", "cohorts", "parameters",
+    "name",
+    "label",
+    "description",
+    "base",
+    "strategy",
+    "mode",
+    "horizon",
+    "support",
+    "state_cofunding",
+    "indirect_costs",
+    "cohorts",
+    "parameters",
 )
 PRESET_PACKAGE_DIR = ("content", "budget")
 # The preset that reproduces the ADF white paper's cost table (45 451,43 €/an): the default basis.
@@ -118,12 +140,14 @@ class Scenario:
 
     def parameter(self, name: str) -> Parameter:
         spec = PARAMETERS[name]
-        return Parameter(name, self.values[name], spec.unit, spec.label_fr, self.sources.get(name, spec.source), spec.group)
+        return Parameter(
+            name, self.values[name], spec.unit, spec.label_fr, self.sources.get(name, spec.source), spec.group
+        )
 
     def parameters(self) -> list[Parameter]:
         return [self.parameter(name) for name in PARAMETERS]
 
-    def replace(self, **changes: Any) -> "Scenario":
+    def replace(self, **changes: Any) -> Scenario:
         """Copy with options changed and/or parameter values changed (``values={...}``), validated."""
         values = dict(self.values)
         # Raw values: scenario_from_dict converts and checks them (a French ScenarioError, never
@@ -166,6 +190,7 @@ _to_decimal = to_decimal
 
 # -- YAML line numbers -------------------------------------------------------------------
 
+
 def _yaml_lines(text: str) -> dict[tuple[str, ...], int]:
     """Map ``("parameters", "pupils", "value")``-style paths to 1-based line numbers."""
     lines: dict[tuple[str, ...], int] = {}
@@ -194,10 +219,17 @@ def _yaml_lines(text: str) -> dict[tuple[str, ...], int]:
 # -- validation ---------------------------------------------------------------------------
 
 OPTION_LABELS = {
-    "name": "Nom", "label": "Libellé", "description": "Description", "base": "Préréglage de départ",
-    "strategy": "Stratégie d'équipement", "mode": "Mode de calcul", "support": "Support technique",
-    "state_cofunding": "Cofinancement de l'État", "indirect_costs": "Coûts indirects",
-    "horizon": OPTION_SPECS["horizon"].label_fr, "cohorts": OPTION_SPECS["cohorts"].label_fr,
+    "name": "Nom",
+    "label": "Libellé",
+    "description": "Description",
+    "base": "Préréglage de départ",
+    "strategy": "Stratégie d'équipement",
+    "mode": "Mode de calcul",
+    "support": "Support technique",
+    "state_cofunding": "Cofinancement de l'État",
+    "indirect_costs": "Coûts indirects",
+    "horizon": OPTION_SPECS["horizon"].label_fr,
+    "cohorts": OPTION_SPECS["cohorts"].label_fr,
     "parameters": "Paramètres",
 }
 # A whole number option has at most a few digits; a longer text is refused before int()
@@ -205,11 +237,16 @@ OPTION_LABELS = {
 _MAX_OPTION_DIGITS = 30
 
 
-def _choice(raw: Any, choices: Mapping[str, str], aliases: Mapping[str, str], fail, field_name: str, what: str) -> str:
+def _choice(
+    raw: Any, choices: Mapping[str, str], aliases: Mapping[str, str], fail, field_name: str, what: str
+) -> str:
     key = str(raw).strip().lower()
     key = aliases.get(key, key)
     if key not in choices:
-        fail(f"{OPTION_LABELS[field_name]} : {what} « {shown_value(raw)} » ; valeurs possibles : {', '.join(choices)}", field_name)
+        fail(
+            f"{OPTION_LABELS[field_name]} : {what} « {shown_value(raw)} » ; valeurs possibles : {', '.join(choices)}",
+            field_name,
+        )
     return key
 
 
@@ -224,18 +261,29 @@ def whole_option(key: str, raw: Any) -> tuple[int | None, str | None]:
     ``(number, None)`` or ``(None, French message)``."""
     spec = OPTION_SPECS[key]
     text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else None
-    if text is None or not text.isascii() or not text.lstrip("+-").isdigit() or text.count("+") + text.count("-") > 1 or text[-1:] in "+-":
-        return None, f"{spec.label_fr} : nombre entier attendu, reçu « {shown_value(raw)} » (entre {spec.minimum} et {spec.maximum} {spec.unit})"
+    if (
+        text is None
+        or not text.isascii()
+        or not text.lstrip("+-").isdigit()
+        or text.count("+") + text.count("-") > 1
+        or text[-1:] in "+-"
+    ):
+        return (
+            None,
+            f"{spec.label_fr} : nombre entier attendu, reçu « {shown_value(raw)} » (entre {spec.minimum} et {spec.maximum} {spec.unit})",
+        )
     if len(text.lstrip("+-0")) > _MAX_OPTION_DIGITS:
         sign = "-" if text.startswith("-") else ""
-        return None, (f"{spec.label_fr} : {sign}{shown_value(text.lstrip('+-'))} {spec.unit}, "
-                      f"{'minimum ' + str(spec.minimum) if sign else 'maximum ' + str(spec.maximum)} {spec.unit}")
+        return None, (
+            f"{spec.label_fr} : {sign}{shown_value(text.lstrip('+-'))} {spec.unit}, "
+            f"{'minimum ' + str(spec.minimum) if sign else 'maximum ' + str(spec.maximum)} {spec.unit}"
+        )
     number = int(text)
     problem = check_number(spec, Decimal(number))
     return (None, problem) if problem else (number, None)
 
 
-def check_scenario(scenario: "Scenario", *, allow_no_pupils: bool = False) -> None:
+def check_scenario(scenario: Scenario, *, allow_no_pupils: bool = False) -> None:
     """Refuse (``ScenarioError``) a scenario built in code (``Scenario(...)``,
     ``dataclasses.replace``) whose values or options are outside their domain: the engine's
     entry points call it, so that no figure comes from an impossible input.
@@ -246,8 +294,11 @@ def check_scenario(scenario: "Scenario", *, allow_no_pupils: bool = False) -> No
     for name, spec in PARAMETERS.items():
         value = scenario.values.get(name)
         if not isinstance(value, Decimal):
-            raise ScenarioError(f"{spec.label_fr} : nombre attendu, reçu « {shown_value(value)} »", origin=origin,
-                                field=f"parameters.{name}")
+            raise ScenarioError(
+                f"{spec.label_fr} : nombre attendu, reçu « {shown_value(value)} »",
+                origin=origin,
+                field=f"parameters.{name}",
+            )
         if allow_no_pupils and name == "pupils" and value == 0:
             continue
         problem = check_number(spec, value)
@@ -255,17 +306,28 @@ def check_scenario(scenario: "Scenario", *, allow_no_pupils: bool = False) -> No
             raise ScenarioError(problem, origin=origin, field=f"parameters.{name}")
     for key, choices in (("strategy", STRATEGIES), ("mode", MODES), ("support", SUPPORT_MODES)):
         if getattr(scenario, key) not in choices:
-            raise ScenarioError(f"{OPTION_LABELS[key]} : valeur inconnue « {shown_value(getattr(scenario, key))} » ; "
-                                f"valeurs possibles : {', '.join(choices)}", origin=origin, field=key)
+            raise ScenarioError(
+                f"{OPTION_LABELS[key]} : valeur inconnue « {shown_value(getattr(scenario, key))} » ; "
+                f"valeurs possibles : {', '.join(choices)}",
+                origin=origin,
+                field=key,
+            )
     for key in ("horizon", "cohorts"):
         raw = getattr(scenario, key)
-        number, problem = whole_option(key, raw) if isinstance(raw, int) and not isinstance(raw, bool) else (None, None)
+        number, problem = (
+            whole_option(key, raw) if isinstance(raw, int) and not isinstance(raw, bool) else (None, None)
+        )
         if problem or number is None:
-            raise ScenarioError(problem or f"{OPTION_LABELS[key]} : nombre entier attendu, reçu « {shown_value(raw)} »",
-                                origin=origin, field=key)
+            raise ScenarioError(
+                problem or f"{OPTION_LABELS[key]} : nombre entier attendu, reçu « {shown_value(raw)} »",
+                origin=origin,
+                field=key,
+            )
 
 
-def scenario_from_dict(data: Mapping[str, Any], *, source: str = "<dictionnaire>", _lines=None, _depth: int = 0) -> Scenario:
+def scenario_from_dict(
+    data: Mapping[str, Any], *, source: str = "<dictionnaire>", _lines=None, _depth: int = 0
+) -> Scenario:
     """Build and validate a scenario from a dict shaped like a scenario YAML file.
 
     ``base`` (a preset name) gives the starting values; ``parameters`` overrides them; options
@@ -293,7 +355,10 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str = "<dictionnaire>
         presets = list_presets()
         # Only a preset's own name: « base » must not reach another file of the package.
         if not isinstance(data["base"], str) or data["base"] not in presets:
-            fail(f"Préréglage de départ : préréglage inconnu « {shown_value(data['base'])} » ; disponibles : {', '.join(presets)}", "base")
+            fail(
+                f"Préréglage de départ : préréglage inconnu « {shown_value(data['base'])} » ; disponibles : {', '.join(presets)}",
+                "base",
+            )
         if _depth > 5:
             fail("Préréglage de départ : chaîne de « base » trop longue (boucle ?)", "base")
         base = load_preset(data["base"], _depth=_depth + 1)
@@ -314,11 +379,17 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str = "<dictionnaire>
         if isinstance(raw, Mapping):
             for key in raw:
                 if key not in ("value", "unit", "source", "label"):
-                    fail(f"{spec.label_fr} : clé inconnue ; clés possibles : value, unit, source, label", f"{field_name}.{shown_value(key)}")
+                    fail(
+                        f"{spec.label_fr} : clé inconnue ; clés possibles : value, unit, source, label",
+                        f"{field_name}.{shown_value(key)}",
+                    )
             if "value" not in raw:
                 fail(f"{spec.label_fr} : la clé « value » manque", field_name)
             if raw.get("unit") is not None and str(raw["unit"]) != spec.unit:
-                fail(f"{spec.label_fr} : unité « {shown_value(raw['unit'])} » différente de celle du modèle « {spec.unit} »", f"{field_name}.unit")
+                fail(
+                    f"{spec.label_fr} : unité « {shown_value(raw['unit'])} » différente de celle du modèle « {spec.unit} »",
+                    f"{field_name}.unit",
+                )
             if raw.get("source"):
                 sources[name] = str(raw["source"])
             raw_value, value_field = raw["value"], f"{field_name}.value"
@@ -332,9 +403,25 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str = "<dictionnaire>
     def option(key: str, default: Any) -> Any:
         return data[key] if data.get(key) is not None else default
 
-    strategy = _choice(option("strategy", base.strategy if base else "classe_mobile"), STRATEGIES, STRATEGY_ALIASES, fail, "strategy", "stratégie inconnue")
-    mode = _choice(option("mode", base.mode if base else "annualised"), MODES, MODE_ALIASES, fail, "mode", "mode inconnu")
-    support = _choice(option("support", base.support if base else "none"), SUPPORT_MODES, SUPPORT_ALIASES, fail, "support", "organisation du support inconnue")
+    strategy = _choice(
+        option("strategy", base.strategy if base else "classe_mobile"),
+        STRATEGIES,
+        STRATEGY_ALIASES,
+        fail,
+        "strategy",
+        "stratégie inconnue",
+    )
+    mode = _choice(
+        option("mode", base.mode if base else "annualised"), MODES, MODE_ALIASES, fail, "mode", "mode inconnu"
+    )
+    support = _choice(
+        option("support", base.support if base else "none"),
+        SUPPORT_MODES,
+        SUPPORT_ALIASES,
+        fail,
+        "support",
+        "organisation du support inconnue",
+    )
 
     def whole(key: str, default: int) -> int:
         number, problem = whole_option(key, option(key, default))
@@ -390,14 +477,21 @@ def _parse_yaml(text: str, origin: str) -> tuple[Any, dict]:
     # numeduc.safeyaml bounds the size and the nesting and refuses aliases before anything is
     # built (yaml.safe_load would expand a « billion laughs » or overflow the stack).
     try:
-        data = safeyaml.safe_load(text, source=origin, max_bytes=MAX_SCENARIO_BYTES,
-                                  max_depth=MAX_SCENARIO_DEPTH, allow_aliases=False)
+        data = safeyaml.safe_load(
+            text,
+            source=origin,
+            max_bytes=MAX_SCENARIO_BYTES,
+            max_depth=MAX_SCENARIO_DEPTH,
+            allow_aliases=False,
+        )
     except safeyaml.UnsafeYamlError as exc:
         raise ScenarioError(exc.problem, origin=origin, line=exc.line) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:  # pragma: no cover
         # safeyaml promises only UnsafeYamlError; this keeps a French message if a PyYAML
         # constructor lets another error through.
-        raise ScenarioError(f"YAML refusé ({shown_value(exc, 200)})", origin=origin, line=_yaml_problem_line(exc)) from None
+        raise ScenarioError(
+            f"YAML refusé ({shown_value(exc, 200)})", origin=origin, line=_yaml_problem_line(exc)
+        ) from None
     return data, _yaml_lines(text)
 
 
@@ -405,7 +499,9 @@ def _parse_json(text: str, origin: str) -> tuple[Any, dict]:
     import json
 
     if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(f"fichier trop gros pour un scénario (plus de {MAX_SCENARIO_BYTES // 1024} Kio)", origin=origin)
+        raise ScenarioError(
+            f"fichier trop gros pour un scénario (plus de {MAX_SCENARIO_BYTES // 1024} Kio)", origin=origin
+        )
 
     def constant(name: str):
         raise ValueError(f"{name} n'est pas un nombre JSON valide")
@@ -425,7 +521,10 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         size = path.stat().st_size
         if size > MAX_SCENARIO_BYTES:
-            raise ScenarioError(f"fichier trop gros pour un scénario (plus de {MAX_SCENARIO_BYTES // 1024} Kio)", origin=str(path))
+            raise ScenarioError(
+                f"fichier trop gros pour un scénario (plus de {MAX_SCENARIO_BYTES // 1024} Kio)",
+                origin=str(path),
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError("fichier introuvable", origin=str(path)) from None

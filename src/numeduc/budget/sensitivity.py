@@ -28,7 +28,13 @@ class TornadoBar:
 
 def _bounds(name: str, base: Decimal, variation: Decimal, use_ranges: bool) -> tuple[Decimal, Decimal, str]:
     spec = PARAMETERS[name]
-    if use_ranges and spec.low is not None and spec.high is not None and spec.low <= base <= spec.high and spec.low < spec.high:
+    if (
+        use_ranges
+        and spec.low is not None
+        and spec.high is not None
+        and spec.low <= base <= spec.high
+        and spec.low < spec.high
+    ):
         return spec.low, spec.high, "fourchette des sources"
     low, high = base * (1 - variation), base * (1 + variation)
     if spec.kind == COUNT:
@@ -78,6 +84,19 @@ def tornado(
         if swing == 0 and not include_zero:
             continue
         spec = PARAMETERS[name]
-        bars.append(TornadoBar(name, spec.label_fr, spec.unit, base, low, high, cents(total_low), cents(total_high), swing, how))
+        bars.append(
+            TornadoBar(
+                name,
+                spec.label_fr,
+                spec.unit,
+                base,
+                low,
+                high,
+                cents(total_low),
+                cents(total_high),
+                swing,
+                how,
+            )
+        )
     bars.sort(key=lambda bar: (-bar.swing, bar.parameter))
     return bars

@@ -18,7 +18,23 @@ from .scree import scree
 from .tornado import tornado
 
 __all__ = [
-    "Band", "Chart", "DataTable", "Marker", "Point", "Series",
-    "bar", "boxplot_strip", "choropleth", "correlation_circle", "dendrogram", "distribution_strip",
-    "heatmap", "line", "load_departements", "radar", "scatter", "scree", "tornado",
+    "Band",
+    "Chart",
+    "DataTable",
+    "Marker",
+    "Point",
+    "Series",
+    "bar",
+    "boxplot_strip",
+    "choropleth",
+    "correlation_circle",
+    "dendrogram",
+    "distribution_strip",
+    "heatmap",
+    "line",
+    "load_departements",
+    "radar",
+    "scatter",
+    "scree",
+    "tornado",
 ]

@@ -30,8 +30,13 @@ class Scale:
         return self(min(max(value, self.lo), self.hi))
 
 
-def domain(values: Iterable[float], *, include_zero: bool = True, count: int = 5,
-           fixed: tuple[float | None, float | None] = (None, None)) -> list[float]:
+def domain(
+    values: Iterable[float],
+    *,
+    include_zero: bool = True,
+    count: int = 5,
+    fixed: tuple[float | None, float | None] = (None, None),
+) -> list[float]:
     """Tick values covering the data (and zero when asked)."""
     finite = [v for v in values if v is not None and math.isfinite(v)]
     if include_zero:
@@ -117,18 +122,35 @@ def value_grid(
                 f'stroke="{color}" stroke-width="{width}"/>'
             )
             if labels_side == "start":
-                parts.append(s.text(cross0 - 6, p, fmt(tick), size=size, anchor="end",
-                                    baseline="middle", fill=s.MUTED_COLOR))
+                parts.append(
+                    s.text(
+                        cross0 - 6,
+                        p,
+                        fmt(tick),
+                        size=size,
+                        anchor="end",
+                        baseline="middle",
+                        fill=s.MUTED_COLOR,
+                    )
+                )
             else:
-                parts.append(s.text(cross1 + 6, p, fmt(tick), size=size, anchor="start",
-                                    baseline="middle", fill=s.MUTED_COLOR))
+                parts.append(
+                    s.text(
+                        cross1 + 6,
+                        p,
+                        fmt(tick),
+                        size=size,
+                        anchor="start",
+                        baseline="middle",
+                        fill=s.MUTED_COLOR,
+                    )
+                )
         else:
             parts.append(
                 f'<line x1="{s.num(p)}" y1="{s.num(cross0)}" x2="{s.num(p)}" y2="{s.num(cross1)}" '
                 f'stroke="{color}" stroke-width="{width}"/>'
             )
-            parts.append(s.text(p, cross1 + 16, fmt(tick), size=size, anchor="middle",
-                                fill=s.MUTED_COLOR))
+            parts.append(s.text(p, cross1 + 16, fmt(tick), size=size, anchor="middle", fill=s.MUTED_COLOR))
     parts.append("</g>")
     return "".join(parts)
 
@@ -172,7 +194,7 @@ def pattern_defs(prefix: str, colors: Sequence[str]) -> tuple[str, list[str]]:
 def luminance(color: str) -> float:
     """Relative luminance of #rrggbb (WCAG)."""
     color = color.lstrip("#")
-    channels = [int(color[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(color[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 

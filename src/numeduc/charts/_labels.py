@@ -40,8 +40,13 @@ def candidates(px: float, py: float, gap: float, direction: tuple[float, float] 
     """Positions around a point, best first; with a ``direction`` (e.g. an arrow's), the
     positions beyond the tip along it come first."""
     around = [
-        (gap, 0.0, "start"), (-gap, 0.0, "end"), (0.0, -gap - 6, "middle"), (0.0, gap + 6, "middle"),
-        (gap * 0.8, -gap, "start"), (-gap * 0.8, -gap, "end"), (gap * 0.8, gap, "start"),
+        (gap, 0.0, "start"),
+        (-gap, 0.0, "end"),
+        (0.0, -gap - 6, "middle"),
+        (0.0, gap + 6, "middle"),
+        (gap * 0.8, -gap, "start"),
+        (-gap * 0.8, -gap, "end"),
+        (gap * 0.8, gap, "start"),
         (-gap * 0.8, gap, "end"),
     ]
     if direction is not None:
@@ -78,8 +83,10 @@ def place(
         for rank, (dx, dy, anchor) in enumerate(candidates(px, py, gap, direction)):
             box = _box(px + dx, py + dy, anchor, w, h)
             outside = (
-                max(0.0, bounds[0] - box[0]) + max(0.0, box[2] - bounds[2])
-                + max(0.0, bounds[1] - box[1]) + max(0.0, box[3] - bounds[3])
+                max(0.0, bounds[0] - box[0])
+                + max(0.0, box[2] - bounds[2])
+                + max(0.0, bounds[1] - box[1])
+                + max(0.0, box[3] - bounds[3])
             )
             cost = sum(_overlap(box, other) for other in taken) + outside * 50
             if cost == 0:

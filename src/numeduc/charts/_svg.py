@@ -58,9 +58,7 @@ def sentence(description: object) -> str:
 
 def esc(text: object) -> str:
     """Escape text content for SVG/HTML."""
-    return (
-        clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    )
+    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attr(text: object) -> str:
@@ -315,8 +313,9 @@ def svg_root(
 
 def caption(title: str, demo: bool, source: str | None = None) -> str:
     """Table caption: the title, the demo mention and the source."""
-    return (title + (f" ({DEMO_LABEL})" if demo else "")
-            + (f" ; source : {one_line(source)}" if source else ""))
+    return (
+        title + (f" ({DEMO_LABEL})" if demo else "") + (f" ; source : {one_line(source)}" if source else "")
+    )
 
 
 def demo_mark(width: float, height: float) -> str:
@@ -336,14 +335,18 @@ def demo_mark(width: float, height: float) -> str:
     )
 
 
-def header(width: float, title: str, *, size: float = 16, y: float = 24, right_margin: float = 0) -> tuple[str, float]:
+def header(
+    width: float, title: str, *, size: float = 16, y: float = 24, right_margin: float = 0
+) -> tuple[str, float]:
     """Visible title at the top, wrapped; returns markup and the y below it."""
     lines = wrap(title, width - 32 - right_margin, size, max_lines=2)
     markup = text(16, y, lines, size=size, weight="bold", extra=' class="nc-chart-title"')
     return markup, y + size * 1.2 * (len(lines) - 1) + size * 0.6
 
 
-def title_block(width: float, title: str, *, show_title: bool, demo: bool, defs: str = "") -> tuple[list[str], float]:
+def title_block(
+    width: float, title: str, *, show_title: bool, demo: bool, defs: str = ""
+) -> tuple[list[str], float]:
     """Start of every chart's body: its ``<defs>`` if any, then the visible title (room kept on
     the right for the demo tag) when ``show_title``; returns the body list and the y below it."""
     body: list[str] = [defs] if defs else []
@@ -386,15 +389,16 @@ def legend(
 
 
 def line_symbol(style: Style) -> str:
-    return (
-        f'<line x1="-14" y1="0" x2="14" y2="0" {stroke_attrs(style)} fill="none"/>'
-        + marker(style.marker, 0, 0, style.color)
+    return f'<line x1="-14" y1="0" x2="14" y2="0" {stroke_attrs(style)} fill="none"/>' + marker(
+        style.marker, 0, 0, style.color
     )
 
 
 def box_symbol(color: str, *, pattern: str | None = None) -> str:
     fill = f"url(#{pattern})" if pattern else color
-    return f'<rect x="-9" y="-7" width="18" height="14" fill="{fill}" stroke="{AXIS_COLOR}" stroke-width="0.8"/>'
+    return (
+        f'<rect x="-9" y="-7" width="18" height="14" fill="{fill}" stroke="{AXIS_COLOR}" stroke-width="0.8"/>'
+    )
 
 
 # --------------------------------------------------------------------------- numbers

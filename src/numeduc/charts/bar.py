@@ -46,7 +46,8 @@ def bar(
     names = [serie.name for serie in series]
     totals = [
         sum(v for v in (values[j][i] for j in range(n_ser)) if v is not None)
-        if any(values[j][i] is not None for j in range(n_ser)) else None
+        if any(values[j][i] is not None for j in range(n_ser))
+        else None
         for i in range(n_cat)
     ]
     fmt = a.unit_formatter(value_format, unit, flat + (totals if stacked else []))
@@ -55,8 +56,7 @@ def bar(
         kind = "empilées" if stacked else "groupées"
         sens = "horizontales" if horizontal else "verticales"
         description = (
-            f"Barres {sens} {kind} : {fr_join(names)}, pour {n_cat} catégorie"
-            f"{'s' if n_cat > 1 else ''}."
+            f"Barres {sens} {kind} : {fr_join(names)}, pour {n_cat} catégorie{'s' if n_cat > 1 else ''}."
         )
     title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "bar", title, categories, [(x.name, x.values) for x in series])
@@ -80,8 +80,13 @@ def bar(
     body, y = s.title_block(width, title, show_title=show_title, demo=demo, defs=defs)
     y += 10
     if n_ser > 1 or stacked:
-        entries = [(s.box_symbol(colors[j], pattern=fills[j][5:-1] if fills[j].startswith("url") else None), names[j])
-                   for j in range(n_ser)]
+        entries = [
+            (
+                s.box_symbol(colors[j], pattern=fills[j][5:-1] if fills[j].startswith("url") else None),
+                names[j],
+            )
+            for j in range(n_ser)
+        ]
         legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
         body.append(legend_markup)
         y += legend_h + 4
@@ -130,8 +135,16 @@ def bar(
                 bx = x0 if stacked else x0 + bar_w * j
                 if v is None:
                     if value_labels and not stacked:
-                        labels.append(s.text(bx + bar_w / 2, zero - 4, MISSING_MARK, size=9.5,
-                                             anchor="middle", fill=s.MUTED_COLOR))
+                        labels.append(
+                            s.text(
+                                bx + bar_w / 2,
+                                zero - 4,
+                                MISSING_MARK,
+                                size=9.5,
+                                anchor="middle",
+                                fill=s.MUTED_COLOR,
+                            )
+                        )
                     continue
                 if stacked:
                     if v >= 0:
@@ -154,27 +167,56 @@ def bar(
                 label = label_fmt(v)
                 if stacked:
                     if bot_px - top_px >= 14 and s.text_width(label, 10.5) <= bar_w - 4:
-                        labels.append(s.text(bx + bar_w / 2, (top_px + bot_px) / 2, label, size=10.5,
-                                             anchor="middle", baseline="middle", extra=a.halo()))
+                        labels.append(
+                            s.text(
+                                bx + bar_w / 2,
+                                (top_px + bot_px) / 2,
+                                label,
+                                size=10.5,
+                                anchor="middle",
+                                baseline="middle",
+                                extra=a.halo(),
+                            )
+                        )
                 elif rotate:
                     ly = top_px - 4 if v >= 0 else bot_px + 4
                     anchor = "start" if v >= 0 else "end"
                     cxl = bx + bar_w / 2
-                    labels.append(s.text(cxl, ly, label, size=label_size, anchor=anchor, baseline="middle",
-                                         extra=f' transform="rotate(-90 {s.num(cxl)} {s.num(ly)})"'))
+                    labels.append(
+                        s.text(
+                            cxl,
+                            ly,
+                            label,
+                            size=label_size,
+                            anchor=anchor,
+                            baseline="middle",
+                            extra=f' transform="rotate(-90 {s.num(cxl)} {s.num(ly)})"',
+                        )
+                    )
                 else:
                     ly = top_px - 5 if v >= 0 else bot_px + 13
                     labels.append(s.text(bx + bar_w / 2, ly, label, size=label_size, anchor="middle"))
             if stacked and value_labels and totals[i] is not None:
                 total = totals[i]
                 ly = scale(up) - 5 if total >= 0 else scale(down) + 13
-                labels.append(s.text(x0 + bar_w / 2, ly, label_fmt(total), size=label_size,
-                                     anchor="middle", weight="bold"))
+                labels.append(
+                    s.text(
+                        x0 + bar_w / 2, ly, label_fmt(total), size=label_size, anchor="middle", weight="bold"
+                    )
+                )
             # category label under the plot
             lines = s.wrap(category, band - 4, 11.5, 3)
             cat_lines = max(cat_lines, len(lines))
-            labels.append(s.text(left + band * (i + 0.5), bottom_axis + 16, lines, size=11.5, anchor="middle",
-                                 extra=' class="nc-category"'))
+            labels.append(
+                s.text(
+                    left + band * (i + 0.5),
+                    bottom_axis + 16,
+                    lines,
+                    size=11.5,
+                    anchor="middle",
+                    extra=' class="nc-category"',
+                )
+            )
         height = bottom_axis + 16 + cat_lines * 11.5 * 1.2 + 4
     else:
         cat_size = 11.5
@@ -190,7 +232,9 @@ def bar(
         top = y + 6
         bottom = top + band * n_cat
         scale = a.Scale(ticks[0], ticks[-1], x_lo, x_hi)
-        body.append(a.value_grid(scale, ticks, vertical_values=False, cross0=top, cross1=bottom, fmt=tick_fmt))
+        body.append(
+            a.value_grid(scale, ticks, vertical_values=False, cross0=top, cross1=bottom, fmt=tick_fmt)
+        )
         zero = scale(0)
         for i, category in enumerate(categories):
             y0 = top + band * i + (band - inner) / 2
@@ -200,8 +244,16 @@ def bar(
                 by = y0 if stacked else y0 + bar_h * j
                 if v is None:
                     if value_labels and not stacked:
-                        labels.append(s.text(zero + 4, by + bar_h / 2, MISSING_MARK, size=9.5,
-                                             baseline="middle", fill=s.MUTED_COLOR))
+                        labels.append(
+                            s.text(
+                                zero + 4,
+                                by + bar_h / 2,
+                                MISSING_MARK,
+                                size=9.5,
+                                baseline="middle",
+                                fill=s.MUTED_COLOR,
+                            )
+                        )
                     continue
                 if stacked:
                     if v >= 0:
@@ -224,24 +276,64 @@ def bar(
                 label = label_fmt(v)
                 if stacked:
                     if s.text_width(label, 10.5) <= hi_px - lo_px - 6 and bar_h >= 13:
-                        labels.append(s.text((lo_px + hi_px) / 2, by + bar_h / 2, label, size=10.5,
-                                             anchor="middle", baseline="middle", extra=a.halo()))
+                        labels.append(
+                            s.text(
+                                (lo_px + hi_px) / 2,
+                                by + bar_h / 2,
+                                label,
+                                size=10.5,
+                                anchor="middle",
+                                baseline="middle",
+                                extra=a.halo(),
+                            )
+                        )
                 elif v >= 0:
-                    labels.append(s.text(hi_px + 4, by + bar_h / 2, label, size=label_size, baseline="middle"))
+                    labels.append(
+                        s.text(hi_px + 4, by + bar_h / 2, label, size=label_size, baseline="middle")
+                    )
                 else:
-                    labels.append(s.text(lo_px - 4, by + bar_h / 2, label, size=label_size, anchor="end",
-                                         baseline="middle"))
+                    labels.append(
+                        s.text(
+                            lo_px - 4, by + bar_h / 2, label, size=label_size, anchor="end", baseline="middle"
+                        )
+                    )
             if stacked and value_labels and totals[i] is not None:
                 total = totals[i]
                 if total >= 0:
-                    labels.append(s.text(scale(right_end) + 4, y0 + bar_h / 2, label_fmt(total), size=label_size,
-                                         weight="bold", baseline="middle"))
+                    labels.append(
+                        s.text(
+                            scale(right_end) + 4,
+                            y0 + bar_h / 2,
+                            label_fmt(total),
+                            size=label_size,
+                            weight="bold",
+                            baseline="middle",
+                        )
+                    )
                 else:
-                    labels.append(s.text(scale(left_end) - 4, y0 + bar_h / 2, label_fmt(total), size=label_size,
-                                         weight="bold", anchor="end", baseline="middle"))
+                    labels.append(
+                        s.text(
+                            scale(left_end) - 4,
+                            y0 + bar_h / 2,
+                            label_fmt(total),
+                            size=label_size,
+                            weight="bold",
+                            anchor="end",
+                            baseline="middle",
+                        )
+                    )
             lines = s.wrap(category, cat_w, cat_size, 2)
-            labels.append(s.text(left - 8, top + band * (i + 0.5), lines, size=cat_size, anchor="end",
-                                 baseline="middle", extra=' class="nc-category"'))
+            labels.append(
+                s.text(
+                    left - 8,
+                    top + band * (i + 0.5),
+                    lines,
+                    size=cat_size,
+                    anchor="end",
+                    baseline="middle",
+                    extra=' class="nc-category"',
+                )
+            )
         height = bottom + 30
 
     body.append(f'<g class="nc-bars">{"".join(bars)}</g>')
@@ -249,8 +341,17 @@ def bar(
     if any(v is None for v in flat) and value_labels:
         body.append(s.text(16, height + 6, f"{MISSING_MARK} : non renseigné.", size=11, fill=s.MUTED_COLOR))
         height += 16
-    svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
-                     body=body, kind="bar", demo=demo, source=source)
+    svg = s.svg_root(
+        width=width,
+        height=height + 4,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="bar",
+        demo=demo,
+        source=source,
+    )
     headers = [category_header, *names] + (["Total"] if stacked and n_ser > 1 else [])
     rows = []
     for i, category in enumerate(categories):
@@ -259,6 +360,11 @@ def bar(
             row.append(fmt(totals[i]))
         rows.append(row)
     caption = s.caption(title, demo, source)
-    return Chart(svg=svg, title=title, description=description,
-                 table=DataTable(caption=caption, headers=headers, rows=rows), demo=demo, kind="bar")
-
+    return Chart(
+        svg=svg,
+        title=title,
+        description=description,
+        table=DataTable(caption=caption, headers=headers, rows=rows),
+        demo=demo,
+        kind="bar",
+    )

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from numeduc.formatting import fr_number
-
 from . import _axes as a
 from . import _svg as s
 from .heatmap import SEQUENTIAL, ramp
@@ -49,7 +47,9 @@ def _rings(geometry: Mapping) -> list[list[tuple[float, float]]]:
     if geometry["type"] == "Polygon":
         return [[(float(x), float(y)) for x, y, *_ in ring] for ring in geometry["coordinates"]]
     if geometry["type"] == "MultiPolygon":
-        return [[(float(x), float(y)) for x, y, *_ in ring] for poly in geometry["coordinates"] for ring in poly]
+        return [
+            [(float(x), float(y)) for x, y, *_ in ring] for poly in geometry["coordinates"] for ring in poly
+        ]
     raise ValueError(f"Géométrie non prise en charge : {geometry['type']}")
 
 
@@ -128,8 +128,14 @@ def _fingerprint(features: Sequence[Mapping]) -> tuple:
     key = []
     for f in features:
         rings = _rings(f["geometry"])
-        key.append((str(f["properties"]["code"]), bool(f["properties"].get("inset")),
-                    sum(len(r) for r in rings), round(sum(x + 2 * y for r in rings for x, y in r), 6)))
+        key.append(
+            (
+                str(f["properties"]["code"]),
+                bool(f["properties"].get("inset")),
+                sum(len(r) for r in rings),
+                round(sum(x + 2 * y for r in rings for x, y in r), 6),
+            )
+        )
     return tuple(key)
 
 
@@ -233,18 +239,24 @@ def choropleth(
     geo = geojson if geojson is not None else load_departements()
     features = [f for f in geo["features"] if f.get("geometry")]
     by_code = {normalise_code(k): v for k, v in values.items()}
-    names = {normalise_code(f["properties"]["code"]): str(f["properties"].get("nom", f["properties"]["code"]))
-             for f in features}
+    names = {
+        normalise_code(f["properties"]["code"]): str(f["properties"].get("nom", f["properties"]["code"]))
+        for f in features
+    }
     unknown = sorted(set(by_code) - set(names))
     if unknown:
         raise ValueError(f"Codes de département inconnus : {', '.join(unknown[:10])}.")
 
     def present(v: object) -> bool:
-        return not (v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()))
+        return not (
+            v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+        )
 
     known = {c: v for c, v in by_code.items() if present(v)}
     title = s.chart_title(title)
-    prefix = s.make_prefix(id_prefix, "map", title, sorted((c, str(v)) for c, v in by_code.items()), categorical)
+    prefix = s.make_prefix(
+        id_prefix, "map", title, sorted((c, str(v)) for c, v in by_code.items()), categorical
+    )
 
     # --- colours per code and legend entries
     fill_of: dict[str, str] = {}
@@ -254,7 +266,11 @@ def choropleth(
         f'<rect width="6" height="6" fill="#f2f2f2"/><path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
     ]
     if categorical:
-        cats = [str(c) for c in categories] if categories is not None else sorted({str(v) for v in known.values()})
+        cats = (
+            [str(c) for c in categories]
+            if categories is not None
+            else sorted({str(v) for v in known.values()})
+        )
         extra = sorted({str(v) for v in known.values()} - set(cats))
         cats += extra
         colors = [s.PALETTE[i % len(s.PALETTE)] for i in range(len(cats))]
@@ -284,7 +300,9 @@ def choropleth(
         lims = list(breaks) if breaks is not None else class_breaks(list(numbers.values()), classes, method)
         if lims:
             n_classes = len(lims) - 1
-            class_colors = [ramp(SEQUENTIAL, 0.15 + 0.85 * (k / max(n_classes - 1, 1))) for k in range(n_classes)]
+            class_colors = [
+                ramp(SEQUENTIAL, 0.15 + 0.85 * (k / max(n_classes - 1, 1))) for k in range(n_classes)
+            ]
             counts = [0] * n_classes
             for code, v in numbers.items():
                 k = class_of(v, lims)
@@ -298,7 +316,11 @@ def choropleth(
     if n_missing:
         legend_items.append((f"url(#{prefix}-missing)", f"{s.MISSING} ({n_missing})"))
     if description is None or not s.one_line(description):
-        how = "par catégorie" if categorical else f"en {max(len(legend_items) - (1 if n_missing else 0), 0)} classes"
+        how = (
+            "par catégorie"
+            if categorical
+            else f"en {max(len(legend_items) - (1 if n_missing else 0), 0)} classes"
+        )
         description = f"Carte des {len(names)} départements colorés {how} ; {len(known)} ont une valeur."
     description = s.sentence(description)
 
@@ -314,14 +336,20 @@ def choropleth(
     for code, d in geometry.paths:
         fill = fill_of.get(code, f"url(#{prefix}-missing)")
         tip = f"{names[code]} ({code}) : {fmt(by_code.get(code))}"
-        paths.append(f'<path class="nc-dep" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>')
+        paths.append(
+            f'<path class="nc-dep" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>'
+        )
     zoom_rings = geometry.zoom_rings
     body.append(f"<defs>{''.join(defs)}</defs>")
     body.append(f'<g transform="translate({s.num(ox)} {s.num(oy)})">')
     for x0, y0, x1, y1 in geometry.inset_boxes:
-        body.append(f'<rect class="nc-inset" x="{s.num(x0)}" y="{s.num(y0)}" width="{s.num(x1 - x0)}" '
-                    f'height="{s.num(y1 - y0)}" fill="none" stroke="#b0b0b0" stroke-width="0.8"/>')
-    body.append(f'<g class="nc-map" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">{"".join(paths)}</g>')
+        body.append(
+            f'<rect class="nc-inset" x="{s.num(x0)}" y="{s.num(y0)}" width="{s.num(x1 - x0)}" '
+            f'height="{s.num(y1 - y0)}" fill="none" stroke="#b0b0b0" stroke-width="0.8"/>'
+        )
+    body.append(
+        f'<g class="nc-map" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">{"".join(paths)}</g>'
+    )
     body.append("</g>")
 
     # --- legend on the right
@@ -334,7 +362,9 @@ def choropleth(
             ly += 15
         ly += 4
     for fill, label in legend_items:
-        legend.append(f'<rect x="{s.num(lx)}" y="{s.num(ly)}" width="18" height="14" fill="{fill}" stroke="{s.AXIS_COLOR}" stroke-width="0.6"/>')
+        legend.append(
+            f'<rect x="{s.num(lx)}" y="{s.num(ly)}" width="18" height="14" fill="{fill}" stroke="{s.AXIS_COLOR}" stroke-width="0.6"/>'
+        )
         lines = s.wrap(label, width - lx - 34, 11.5, 2)
         legend.append(s.text(lx + 26, ly + 7, lines, size=11.5, baseline="middle"))
         ly += 14 + 8 + (len(lines) - 1) * 13.8
@@ -356,11 +386,15 @@ def choropleth(
             d = _path([simplify(r, tolerance) for r in rings])
             fill = fill_of.get(code, f"url(#{prefix}-missing)")
             tip = f"{names[code]} ({code}) : {fmt(by_code.get(code))}"
-            zoom_paths.append(f'<path class="nc-zoom" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>')
+            zoom_paths.append(
+                f'<path class="nc-zoom" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>'
+            )
         body.append(
             f'<g class="nc-zoom-box"><rect x="{s.num(bx)}" y="{s.num(by)}" width="{box}" height="{box + 12}" '
             f'fill="#ffffff" stroke="#b0b0b0" stroke-width="0.8"/>'
-            + s.text(bx + box / 2, by + 11, "Paris et petite couronne", size=9, anchor="middle", fill=s.MUTED_COLOR)
+            + s.text(
+                bx + box / 2, by + 11, "Paris et petite couronne", size=9, anchor="middle", fill=s.MUTED_COLOR
+            )
             + f'<g stroke="#ffffff" stroke-width="0.8">{"".join(zoom_paths)}</g></g>'
         )
         ly = by + box + 12
@@ -370,8 +404,16 @@ def choropleth(
         for line in s.wrap(f"Source : {source}", width - 32, 10.5, 2):
             body.append(s.text(16, height + 4, line, size=10.5, fill=s.MUTED_COLOR))
             height += 13
-    svg = s.svg_root(width=width, height=height + 6, prefix=prefix, title=title, description=description,
-                     body=body, kind="map", demo=demo)
+    svg = s.svg_root(
+        width=width,
+        height=height + 6,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="map",
+        demo=demo,
+    )
     rows = [[code, names[code], fmt(by_code.get(code))] for code in names]
     caption = title + (f" ({s.DEMO_LABEL})" if demo else "") + (f" ; source : {source}" if source else "")
     table = DataTable(caption=caption, headers=["Code", "Département", value_header], rows=rows)

@@ -51,6 +51,7 @@ def normalise_merge(merge, heights=None) -> tuple[list[tuple[int, int]], list[fl
 
 def leaf_order(pairs: Sequence[tuple[int, int]]) -> list[int]:
     """Observations (0-based) in drawing order: left subtree before right, as R draws."""
+
     def walk(node: int) -> list[int]:
         if node < 0:
             return [-node - 1]
@@ -60,7 +61,9 @@ def leaf_order(pairs: Sequence[tuple[int, int]]) -> list[int]:
     return walk(len(pairs))
 
 
-def cut_groups(pairs: Sequence[tuple[int, int]], heights: Sequence[float], n: int, cut_height: float) -> list[int]:
+def cut_groups(
+    pairs: Sequence[tuple[int, int]], heights: Sequence[float], n: int, cut_height: float
+) -> list[int]:
     """Group number of each observation when cutting the tree at ``cut_height`` (merges at
     heights <= cut are kept), numbered 1.. in the order of the observations like R's
     ``cutree(tree, h = cut_height)``."""
@@ -126,7 +129,9 @@ def dendrogram(
                 group_names.append(group_of[obs])
     else:
         group_of = [None] * n  # type: ignore[list-item]
-    style_of = {g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(group_names)}
+    style_of = {
+        g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(group_names)
+    }
     if description is None or not s.one_line(description):
         cut = f", coupé à la hauteur {fr_number(cut_height, decimals)}" if cut_height is not None else ""
         grp = f" en {len(group_names)} groupe{'s' if len(group_names) > 1 else ''}" if group_names else ""
@@ -139,8 +144,13 @@ def dendrogram(
     y += 8
     if group_names:
         counts = {g: group_of.count(g) for g in group_names}
-        entries = [(s.marker(style_of[g][1], 0, 0, style_of[g][0], 5),
-                    f"Groupe {g} ({counts[g]})" if g.isdigit() else f"{g} ({counts[g]})") for g in group_names]
+        entries = [
+            (
+                s.marker(style_of[g][1], 0, 0, style_of[g][0], 5),
+                f"Groupe {g} ({counts[g]})" if g.isdigit() else f"{g} ({counts[g]})",
+            )
+            for g in group_names
+        ]
         legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
         body.append(legend_markup)
         y += legend_h
@@ -156,7 +166,9 @@ def dendrogram(
     bottom = top + row_h * n
     tfmt = a.tick_formatter(ticks)
     body.append(a.value_grid(scale, ticks, vertical_values=False, cross0=top - 4, cross1=bottom, fmt=tfmt))
-    body.append(s.text((left + right) / 2, bottom + 34, height_label, size=11.5, anchor="middle", weight="bold"))
+    body.append(
+        s.text((left + right) / 2, bottom + 34, height_label, size=11.5, anchor="middle", weight="bold")
+    )
 
     order = leaf_order(pairs)
     ypos: dict[int, float] = {}  # node id (negative leaves, positive steps) -> y
@@ -174,8 +186,10 @@ def dendrogram(
             mark = s.marker(shape, left - 8, ly, color, 4)
         text_x = left - 6 - marker_room
         lines = s.wrap(labels[obs], label_w, label_size, 1)
-        leaves.append(f'<g class="nc-leaf"><title>{s.esc(tip)}</title>{mark}'
-                      f'{s.text(text_x, ly, lines, size=label_size, anchor="end", baseline="middle")}</g>')
+        leaves.append(
+            f'<g class="nc-leaf"><title>{s.esc(tip)}</title>{mark}'
+            f"{s.text(text_x, ly, lines, size=label_size, anchor='end', baseline='middle')}</g>"
+        )
     links = []
     for step, ((l_node, r_node), h) in enumerate(zip(pairs, hs), start=1):
         y1, y2 = ypos[l_node], ypos[r_node]
@@ -196,15 +210,29 @@ def dendrogram(
     body.append(f'<g class="nc-leaves">{"".join(leaves)}</g>')
     if cut_height is not None:
         cx = scale(cut_height)
-        body.append(f'<line class="nc-cut" x1="{s.num(cx)}" y1="{s.num(top - 8)}" x2="{s.num(cx)}" y2="{s.num(bottom)}" '
-                    f'stroke="#000000" stroke-width="1.5" stroke-dasharray="6 4"/>')
+        body.append(
+            f'<line class="nc-cut" x1="{s.num(cx)}" y1="{s.num(top - 8)}" x2="{s.num(cx)}" y2="{s.num(bottom)}" '
+            f'stroke="#000000" stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
         label = f"coupure à {fr_number(cut_height, decimals)}"
         anchor = "end" if cx > (left + right) / 2 else "start"
-        body.append(s.text(cx + (-4 if anchor == "end" else 4), top - 2, label, size=11, anchor=anchor,
-                           extra=a.halo()))
+        body.append(
+            s.text(
+                cx + (-4 if anchor == "end" else 4), top - 2, label, size=11, anchor=anchor, extra=a.halo()
+            )
+        )
     height = bottom + 44
-    svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
-                     body=body, kind="dendrogram", demo=demo, source=source)
+    svg = s.svg_root(
+        width=width,
+        height=height,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="dendrogram",
+        demo=demo,
+        source=source,
+    )
     headers = ["Rang", label_header] + (["Groupe"] if group_names else [])
     rows = []
     for rank, obs in enumerate(order, start=1):
@@ -213,6 +241,11 @@ def dendrogram(
             row.append(group_of[obs])
         rows.append(row)
     caption = s.caption(title, demo, source)
-    return Chart(svg=svg, title=title, description=description,
-                 table=DataTable(caption=caption, headers=headers, rows=rows, row_header=1), demo=demo,
-                 kind="dendrogram")
+    return Chart(
+        svg=svg,
+        title=title,
+        description=description,
+        table=DataTable(caption=caption, headers=headers, rows=rows, row_header=1),
+        demo=demo,
+        kind="dendrogram",
+    )

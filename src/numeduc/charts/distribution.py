@@ -13,7 +13,6 @@ from numeduc.formatting import fr_number, fr_percent
 from . import _axes as a
 from . import _svg as s
 from .heatmap import SEQUENTIAL, ramp
-from .line import spread
 from .model import Chart, DataTable
 
 
@@ -83,13 +82,22 @@ def _draw_markers(
         parts.append(
             f'<g class="nc-marker"><title>{s.esc(text_label)}</title>'
             f'<line x1="{s.num(x)}" y1="{s.num(ly + 4)}" x2="{s.num(x)}" y2="{s.num(strip_top + 2)}" '
-            f'{s.stroke_attrs(style, 1.4, dash=style.dash or "")}/>'
+            f"{s.stroke_attrs(style, 1.4, dash=style.dash or '')}/>"
             f'<polygon points="{s.num(x - 6)},{s.num(strip_top - 10)} {s.num(x + 6)},{s.num(strip_top - 10)} '
             f'{s.num(x)},{s.num(strip_top)}" fill="{style.color}" stroke="#ffffff" stroke-width="1"/></g>'
         )
         # labels after every stem, so that no stem crosses a label
-        texts.append(s.text(cx, ly, text_label, size=11.5, anchor="middle", weight="bold",
-                            extra=a.halo() + ' class="nc-marker-label"'))
+        texts.append(
+            s.text(
+                cx,
+                ly,
+                text_label,
+                size=11.5,
+                anchor="middle",
+                weight="bold",
+                extra=a.halo() + ' class="nc-marker-label"',
+            )
+        )
     return parts + texts, 22 + rows_used * row_h + 6
 
 
@@ -111,9 +119,19 @@ def distribution_strip(
     placed inside their band by linear interpolation; plain numbers give :func:`boxplot_strip`."""
     items = list(bands_or_values)
     if items and not isinstance(items[0], Band):
-        return boxplot_strip([float(v) for v in items], markers, unit=unit, value_format=value_format, title=title,
-                             description=description, id_prefix=id_prefix, demo=demo,
-                             population_label=population_label, source=source, show_title=show_title)
+        return boxplot_strip(
+            [float(v) for v in items],
+            markers,
+            unit=unit,
+            value_format=value_format,
+            title=title,
+            description=description,
+            id_prefix=id_prefix,
+            demo=demo,
+            population_label=population_label,
+            source=source,
+            show_title=show_title,
+        )
     bands: list[Band] = items  # type: ignore[assignment]
     if not bands:
         raise ValueError("Aucune tranche.")
@@ -135,12 +153,19 @@ def distribution_strip(
         where = []
         for m in marks:
             if m.value is not None:
-                where.append(f"{m.label} ({fmt(m.value)}) dans la tranche « {bands[band_of(m.value)].label} »")
+                where.append(
+                    f"{m.label} ({fmt(m.value)}) dans la tranche « {bands[band_of(m.value)].label} »"
+                )
         tail = " ; " + ", ".join(where) if where else ""
         description = f"Répartition des {population_label} en {len(bands)} tranches{tail}."
     title, description = s.chart_title(title), s.sentence(description)
-    prefix = s.make_prefix(id_prefix, "strip", title, [(b.label, b.lower, b.upper, b.share) for b in bands],
-                           [(m.label, m.value) for m in marks])
+    prefix = s.make_prefix(
+        id_prefix,
+        "strip",
+        title,
+        [(b.label, b.lower, b.upper, b.share) for b in bands],
+        [(m.label, m.value) for m in marks],
+    )
 
     width = 760.0
     left, right = 24.0, width - 24.0
@@ -159,11 +184,19 @@ def distribution_strip(
             return (x0 + x1) / 2
         if lo is None:  # open lower band: assume it as wide (in value) as the next band
             nxt = bands[i + 1] if i + 1 < len(bands) else None
-            span = (nxt.upper - nxt.lower) if nxt and nxt.upper is not None and nxt.lower is not None else abs(hi) or 1.0
+            span = (
+                (nxt.upper - nxt.lower)
+                if nxt and nxt.upper is not None and nxt.lower is not None
+                else abs(hi) or 1.0
+            )
             lo = hi - span
         if hi is None:
             prv = bands[i - 1] if i > 0 else None
-            span = (prv.upper - prv.lower) if prv and prv.upper is not None and prv.lower is not None else abs(lo) or 1.0
+            span = (
+                (prv.upper - prv.lower)
+                if prv and prv.upper is not None and prv.lower is not None
+                else abs(lo) or 1.0
+            )
             hi = lo + span
         f = (value - lo) / (hi - lo) if hi != lo else 0.5
         return x0 + (x1 - x0) * min(max(f, 0.02), 0.98)
@@ -181,13 +214,25 @@ def distribution_strip(
         fill = ramp(SEQUENTIAL, 0.15 + 0.7 * i / max(len(bands) - 1, 1))
         ink = a.text_on(fill)
         tip = f"{b.label} : {fr_percent(b.share)} des {population_label}"
-        rects.append(f'<rect class="nc-band" x="{s.num(x0)}" y="{s.num(strip_top)}" width="{s.num(x1 - x0)}" '
-                     f'height="{strip_h}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"><title>{s.esc(tip)}</title></rect>')
+        rects.append(
+            f'<rect class="nc-band" x="{s.num(x0)}" y="{s.num(strip_top)}" width="{s.num(x1 - x0)}" '
+            f'height="{strip_h}" fill="{fill}" stroke="#ffffff" stroke-width="1.5"><title>{s.esc(tip)}</title></rect>'
+        )
         share = fr_percent(b.share, 0 if float(b.share).is_integer() else 1)
         label = b.label
         if s.text_width(share, 14) <= x1 - x0 - 4:
-            texts.append(s.text((x0 + x1) / 2, strip_top + strip_h / 2, share, size=14, anchor="middle",
-                                baseline="middle", weight="bold", fill=ink))
+            texts.append(
+                s.text(
+                    (x0 + x1) / 2,
+                    strip_top + strip_h / 2,
+                    share,
+                    size=14,
+                    anchor="middle",
+                    baseline="middle",
+                    weight="bold",
+                    fill=ink,
+                )
+            )
         else:  # too narrow for its share: the share goes with the label below
             label = f"{b.label} ({share})"
         lines = s.wrap(label, max(x1 - x0 - 4, 90), 11.5, 2)
@@ -209,20 +254,43 @@ def distribution_strip(
         lefts[k] = (left_edge, w)
         limit = left_edge - 8
     for (lines, w, _), (left_edge, _) in zip(label_blocks, lefts):
-        texts.append(s.text(left_edge + w / 2, strip_top + strip_h + 16, lines, size=11.5, anchor="middle",
-                            extra=' class="nc-band-label"'))
+        texts.append(
+            s.text(
+                left_edge + w / 2,
+                strip_top + strip_h + 16,
+                lines,
+                size=11.5,
+                anchor="middle",
+                extra=' class="nc-band-label"',
+            )
+        )
     body.append(f'<g class="nc-bands">{"".join(rects)}</g>')
     body.append(f'<g class="nc-labels">{"".join(texts)}</g>')
     body.extend(marker_parts)
     height = strip_top + strip_h + 16 + 2 * 13.8 + 6
-    body.append(s.text(left, height, f"Largeur de chaque tranche : part des {population_label}.", size=11,
-                       fill=s.MUTED_COLOR))
+    body.append(
+        s.text(
+            left,
+            height,
+            f"Largeur de chaque tranche : part des {population_label}.",
+            size=11,
+            fill=s.MUTED_COLOR,
+        )
+    )
     height += 6
     if source:
         height += 12
         body.append(s.text(left, height, f"Source : {source}", size=10.5, fill=s.MUTED_COLOR))
-    svg = s.svg_root(width=width, height=height + 8, prefix=prefix, title=title, description=description,
-                     body=body, kind="strip", demo=demo)
+    svg = s.svg_root(
+        width=width,
+        height=height + 8,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="strip",
+        demo=demo,
+    )
     rows = [[b.label, fr_percent(b.share)] for b in bands]
     for m in marks:
         if m.value is None or s.is_missing(m.value):
@@ -230,8 +298,9 @@ def distribution_strip(
         else:
             rows.append([m.label, f"{fmt(m.value)}, tranche « {bands[band_of(float(m.value))].label} »"])
     caption = title + (f" ({s.DEMO_LABEL})" if demo else "") + (f" ; source : {source}" if source else "")
-    table = DataTable(caption=caption, headers=["Tranche ou repère", f"Part des {population_label} ou position"],
-                      rows=rows)
+    table = DataTable(
+        caption=caption, headers=["Tranche ou repère", f"Part des {population_label} ou position"], rows=rows
+    )
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="strip")
 
 
@@ -276,19 +345,31 @@ def boxplot_strip(
         raise ValueError("Aucune valeur.")
     marks = _markers(markers)
     stats = {
-        "Minimum": data[0], "10e centile": _quantile(data, 0.1), "1er quartile": _quantile(data, 0.25),
-        "Médiane": _quantile(data, 0.5), "3e quartile": _quantile(data, 0.75), "90e centile": _quantile(data, 0.9),
+        "Minimum": data[0],
+        "10e centile": _quantile(data, 0.1),
+        "1er quartile": _quantile(data, 0.25),
+        "Médiane": _quantile(data, 0.5),
+        "3e quartile": _quantile(data, 0.75),
+        "90e centile": _quantile(data, 0.9),
         "Maximum": data[-1],
     }
     mark_values = [m.value for m in marks if m.value is not None and not s.is_missing(m.value)]
     fmt = a.unit_formatter(value_format, unit, data + mark_values)
-    ranks = {i: percentile_rank(data, float(m.value)) for i, m in enumerate(marks)
-             if m.value is not None and not s.is_missing(m.value)}
+    ranks = {
+        i: percentile_rank(data, float(m.value))
+        for i, m in enumerate(marks)
+        if m.value is not None and not s.is_missing(m.value)
+    }
     if description is None or not s.one_line(description):
-        parts = [f"{m.label} ({fmt(m.value)}) au-dessus de {fr_number(ranks[i])} % des {population_label}"
-                 for i, m in enumerate(marks) if i in ranks]
+        parts = [
+            f"{m.label} ({fmt(m.value)}) au-dessus de {fr_number(ranks[i])} % des {population_label}"
+            for i, m in enumerate(marks)
+            if i in ranks
+        ]
         tail = " ; " + ", ".join(parts) if parts else ""
-        description = f"Distribution de {len(data)} {population_label}, médiane {fmt(stats['Médiane'])}{tail}."
+        description = (
+            f"Distribution de {len(data)} {population_label}, médiane {fmt(stats['Médiane'])}{tail}."
+        )
     title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "boxstrip", title, data, [(m.label, m.value) for m in marks])
 
@@ -298,8 +379,10 @@ def boxplot_strip(
     scale = a.Scale(ticks[0], ticks[-1], left, right)
     body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     xs = [scale(float(m.value)) if i in ranks else None for i, m in enumerate(marks)]
-    shown = [Marker(f"{m.label} ({ordinal(ranks[i])} centile)" if i in ranks else m.label, m.value, m.style)
-             for i, m in enumerate(marks)]
+    shown = [
+        Marker(f"{m.label} ({ordinal(ranks[i])} centile)" if i in ranks else m.label, m.value, m.style)
+        for i, m in enumerate(marks)
+    ]
     _, marker_h = _draw_markers(shown, xs, y + 300, fmt, left, right)
     strip_top = y + 8 + marker_h
     marker_parts, _ = _draw_markers(shown, xs, strip_top, fmt, left, right)
@@ -320,32 +403,57 @@ def boxplot_strip(
     )
     axis_y = strip_top + strip_h + 10
     tfmt = a.tick_formatter(ticks, unit)
-    axis = [f'<line x1="{s.num(left)}" y1="{s.num(axis_y)}" x2="{s.num(right)}" y2="{s.num(axis_y)}" stroke="{s.AXIS_COLOR}"/>']
+    axis = [
+        f'<line x1="{s.num(left)}" y1="{s.num(axis_y)}" x2="{s.num(right)}" y2="{s.num(axis_y)}" stroke="{s.AXIS_COLOR}"/>'
+    ]
     for t in ticks:
         tx = scale(t)
-        axis.append(f'<line x1="{s.num(tx)}" y1="{s.num(axis_y)}" x2="{s.num(tx)}" y2="{s.num(axis_y + 4)}" stroke="{s.AXIS_COLOR}"/>')
+        axis.append(
+            f'<line x1="{s.num(tx)}" y1="{s.num(axis_y)}" x2="{s.num(tx)}" y2="{s.num(axis_y + 4)}" stroke="{s.AXIS_COLOR}"/>'
+        )
         axis.append(s.text(tx, axis_y + 17, tfmt(t), size=11, anchor="middle", fill=s.MUTED_COLOR))
     body.append("".join(axis))
     body.extend(marker_parts)
     height = axis_y + 40
-    key = ("Trait fin : minimum à maximum ; bande claire : 10e à 90e centile ; boîte : 1er à 3e quartile ; "
-           "trait épais : médiane.")
+    key = (
+        "Trait fin : minimum à maximum ; bande claire : 10e à 90e centile ; boîte : 1er à 3e quartile ; "
+        "trait épais : médiane."
+    )
     for line in s.wrap(key, width - 2 * left + 40, 11, 2):
         body.append(s.text(left - 16, height, line, size=11, fill=s.MUTED_COLOR))
         height += 14
     if source:
         body.append(s.text(left - 16, height + 2, f"Source : {source}", size=10.5, fill=s.MUTED_COLOR))
         height += 14
-    svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
-                     body=body, kind="boxstrip", demo=demo)
+    svg = s.svg_root(
+        width=width,
+        height=height + 4,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="boxstrip",
+        demo=demo,
+    )
     rows = [[k, fmt(v)] for k, v in stats.items()]
     for i, m in enumerate(marks):
         if i in ranks:
-            rows.append([m.label, f"{fmt(m.value)} (au-dessus de {fr_number(ranks[i])} % des {population_label})"])
+            rows.append(
+                [m.label, f"{fmt(m.value)} (au-dessus de {fr_number(ranks[i])} % des {population_label})"]
+            )
         else:
             rows.append([m.label, s.MISSING])
-    caption = (title + f" ({len(data)} {population_label})" + (f" ({s.DEMO_LABEL})" if demo else "")
-               + (f" ; source : {source}" if source else ""))
-    return Chart(svg=svg, title=title, description=description,
-                 table=DataTable(caption=caption, headers=["Repère", "Valeur"], rows=rows), demo=demo,
-                 kind="boxstrip")
+    caption = (
+        title
+        + f" ({len(data)} {population_label})"
+        + (f" ({s.DEMO_LABEL})" if demo else "")
+        + (f" ; source : {source}" if source else "")
+    )
+    return Chart(
+        svg=svg,
+        title=title,
+        description=description,
+        table=DataTable(caption=caption, headers=["Repère", "Valeur"], rows=rows),
+        demo=demo,
+        kind="boxstrip",
+    )

@@ -44,7 +44,11 @@ def correlation_circle(
         raise ValueError("Aucune variable à représenter.")
     d1, d2 = (str(d) for d in dim_labels)
     if description is None or not s.one_line(description):
-        extra = f" et {len(supplementary)} supplémentaire{'s' if len(supplementary) > 1 else ''} (en tirets)" if supplementary else ""
+        extra = (
+            f" et {len(supplementary)} supplémentaire{'s' if len(supplementary) > 1 else ''} (en tirets)"
+            if supplementary
+            else ""
+        )
         description = (
             f"Cercle des corrélations de {len(coords)} variable{'s' if len(coords) > 1 else ''} "
             f"active{'s' if len(coords) > 1 else ''}{extra} sur le plan {d1} et {d2}."
@@ -54,16 +58,16 @@ def correlation_circle(
     active, supp = s.STYLES["primary"], s.STYLES["secondary"]
 
     width = 700.0
-    defs = (
-        f"<defs>{_arrow_marker(f'{prefix}-arrow', active.color)}{_arrow_marker(f'{prefix}-arrow-supp', supp.color)}</defs>"
-    )
+    defs = f"<defs>{_arrow_marker(f'{prefix}-arrow', active.color)}{_arrow_marker(f'{prefix}-arrow-supp', supp.color)}</defs>"
     body, y = s.title_block(width, title, show_title=show_title, demo=demo, defs=defs)
     y += 8
     if supplementary:
         entries = [
             (f'<line x1="-14" y1="0" x2="14" y2="0" {s.stroke_attrs(active)}/>', "Variable active"),
-            (f'<line x1="-14" y1="0" x2="14" y2="0" {s.stroke_attrs(supp, dash="6 4")}/>',
-             "Variable supplémentaire"),
+            (
+                f'<line x1="-14" y1="0" x2="14" y2="0" {s.stroke_attrs(supp, dash="6 4")}/>',
+                "Variable supplémentaire",
+            ),
         ]
         legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
         body.append(legend_markup)
@@ -74,20 +78,33 @@ def correlation_circle(
     def px(x: float, yv: float) -> tuple[float, float]:
         return cx + x * radius, cy - yv * radius
 
-    grid = [f'<g class="nc-grid" fill="none">',
-            f'<circle class="nc-unit-circle" cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius)}" stroke="{s.AXIS_COLOR}" stroke-width="1.2"/>',
-            f'<circle cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius / 2)}" stroke="{s.GRID_COLOR}" stroke-dasharray="2 3"/>',
-            f'<line x1="{s.num(cx - radius - 10)}" y1="{s.num(cy)}" x2="{s.num(cx + radius + 10)}" y2="{s.num(cy)}" stroke="#888" stroke-dasharray="4 3"/>',
-            f'<line x1="{s.num(cx)}" y1="{s.num(cy - radius - 10)}" x2="{s.num(cx)}" y2="{s.num(cy + radius + 10)}" stroke="#888" stroke-dasharray="4 3"/>',
-            "</g>"]
+    grid = [
+        '<g class="nc-grid" fill="none">',
+        f'<circle class="nc-unit-circle" cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius)}" stroke="{s.AXIS_COLOR}" stroke-width="1.2"/>',
+        f'<circle cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius / 2)}" stroke="{s.GRID_COLOR}" stroke-dasharray="2 3"/>',
+        f'<line x1="{s.num(cx - radius - 10)}" y1="{s.num(cy)}" x2="{s.num(cx + radius + 10)}" y2="{s.num(cy)}" stroke="#888" stroke-dasharray="4 3"/>',
+        f'<line x1="{s.num(cx)}" y1="{s.num(cy - radius - 10)}" x2="{s.num(cx)}" y2="{s.num(cy + radius + 10)}" stroke="#888" stroke-dasharray="4 3"/>',
+        "</g>",
+    ]
     body.extend(grid)
     for t in (-1.0, -0.5, 0.5, 1.0):
         tx, _ = px(t, 0)
-        body.append(s.text(tx + (3 if t > 0 else -3), cy + 13, fr_number(t, 1), size=10, fill=s.MUTED_COLOR,
-                           anchor="start" if t > 0 else "end"))
+        body.append(
+            s.text(
+                tx + (3 if t > 0 else -3),
+                cy + 13,
+                fr_number(t, 1),
+                size=10,
+                fill=s.MUTED_COLOR,
+                anchor="start" if t > 0 else "end",
+            )
+        )
         _, ty = px(0, t)
-        body.append(s.text(cx - 4, ty + (11 if t > 0 else -4), fr_number(t, 1), size=10, fill=s.MUTED_COLOR,
-                           anchor="end"))
+        body.append(
+            s.text(
+                cx - 4, ty + (11 if t > 0 else -4), fr_number(t, 1), size=10, fill=s.MUTED_COLOR, anchor="end"
+            )
+        )
     # axis titles: horizontal at the right end below the axis, vertical at the top
     body.append(s.text(cx + radius + 10, cy + 28, d1, size=12, anchor="end", weight="bold"))
     body.append(s.text(cx + 8, cy - radius - 16, d2, size=12, anchor="start", weight="bold"))
@@ -128,19 +145,46 @@ def correlation_circle(
     for (tx, ty, name, size, _), where in zip(items, placed):
         is_supp = variables[order[len(texts)]][3]
         fill = supp.color if is_supp else s.TEXT_COLOR
-        texts.append(s.text(where.x, where.y, name, size=size, anchor=where.anchor, baseline="middle",
-                            fill="#8a3a00" if is_supp else fill,
-                            extra=a.halo() + (' font-style="italic"' if is_supp else "")))
+        texts.append(
+            s.text(
+                where.x,
+                where.y,
+                name,
+                size=size,
+                anchor=where.anchor,
+                baseline="middle",
+                fill="#8a3a00" if is_supp else fill,
+                extra=a.halo() + (' font-style="italic"' if is_supp else ""),
+            )
+        )
     body.append(f'<g class="nc-arrows">{"".join(arrows)}</g>')
     body.append(f'<g class="nc-labels">{"".join(texts)}</g>')
     height = cy + radius + 48
-    svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
-                     body=body, kind="corcircle", demo=demo, source=source)
-    rows = [[name, fr_number(x, decimals), fr_number(yv, decimals), fr_number(x * x + yv * yv, decimals),
-             "supplémentaire" if is_supp else "active"] for name, x, yv, is_supp in variables]
+    svg = s.svg_root(
+        width=width,
+        height=height,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="corcircle",
+        demo=demo,
+        source=source,
+    )
+    rows = [
+        [
+            name,
+            fr_number(x, decimals),
+            fr_number(yv, decimals),
+            fr_number(x * x + yv * yv, decimals),
+            "supplémentaire" if is_supp else "active",
+        ]
+        for name, x, yv, is_supp in variables
+    ]
     caption = s.caption(title, demo, source)
-    table = DataTable(caption=caption, headers=["Variable", d1, d2, "Qualité sur le plan (cos²)", "Statut"],
-                      rows=rows)
+    table = DataTable(
+        caption=caption, headers=["Variable", d1, d2, "Qualité sur le plan (cos²)", "Statut"], rows=rows
+    )
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="corcircle")
 
 
@@ -163,8 +207,11 @@ def scatter(
 ) -> Chart:
     """Individuals on a factor plane, coloured and shaped by group, axes through 0, labels
     placed without overlap (those that cannot fit are left to the hover title and table)."""
-    pts = [Point(str(p.label), float(p.x), float(p.y), None if p.group is None else str(p.group))
-           for p in points if not (s.is_missing(p.x) or s.is_missing(p.y))]
+    pts = [
+        Point(str(p.label), float(p.x), float(p.y), None if p.group is None else str(p.group))
+        for p in points
+        if not (s.is_missing(p.x) or s.is_missing(p.y))
+    ]
     if not pts:
         raise ValueError("Aucun point à représenter.")
     groups: list[str] = []
@@ -174,10 +221,14 @@ def scatter(
     has_groups = bool(groups)
     if any(p.group is None for p in pts) and has_groups:
         groups.append("Sans groupe")
-    group_style = {g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(groups)}
+    group_style = {
+        g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(groups)
+    }
     if description is None or not s.one_line(description):
         by = f", par {group_header.lower()} ({len(groups)})" if has_groups else ""
-        description = f"Nuage de {len(pts)} point{'s' if len(pts) > 1 else ''} sur le plan {x_label} et {y_label}{by}."
+        description = (
+            f"Nuage de {len(pts)} point{'s' if len(pts) > 1 else ''} sur le plan {x_label} et {y_label}{by}."
+        )
     title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "scatter", title, [(p.label, p.x, p.y, p.group) for p in pts])
 
@@ -225,27 +276,48 @@ def scatter(
     bottom = top + plot_h
     xs_scale = a.Scale(x_lo, x_hi, left, right)
     ys_scale = a.Scale(y_lo, y_hi, bottom, top)
-    grid = [f'<g class="nc-grid">',
-            f'<rect x="{s.num(left)}" y="{s.num(top)}" width="{s.num(right - left)}" height="{s.num(bottom - top)}" fill="none" stroke="{s.GRID_COLOR}"/>']
+    grid = [
+        '<g class="nc-grid">',
+        f'<rect x="{s.num(left)}" y="{s.num(top)}" width="{s.num(right - left)}" height="{s.num(bottom - top)}" fill="none" stroke="{s.GRID_COLOR}"/>',
+    ]
     for t in x_ticks:
         p = xs_scale(t)
         if abs(t) > 1e-12:
-            grid.append(f'<line x1="{s.num(p)}" y1="{s.num(top)}" x2="{s.num(p)}" y2="{s.num(bottom)}" stroke="#eeeeee"/>')
+            grid.append(
+                f'<line x1="{s.num(p)}" y1="{s.num(top)}" x2="{s.num(p)}" y2="{s.num(bottom)}" stroke="#eeeeee"/>'
+            )
         grid.append(s.text(p, bottom + 15, x_fmt(t), size=11, anchor="middle", fill=s.MUTED_COLOR))
     for t in y_ticks:
         p = ys_scale(t)
         if abs(t) > 1e-12:
-            grid.append(f'<line x1="{s.num(left)}" y1="{s.num(p)}" x2="{s.num(right)}" y2="{s.num(p)}" stroke="#eeeeee"/>')
-        grid.append(s.text(left - 6, p, y_fmt(t), size=11, anchor="end", baseline="middle", fill=s.MUTED_COLOR))
+            grid.append(
+                f'<line x1="{s.num(left)}" y1="{s.num(p)}" x2="{s.num(right)}" y2="{s.num(p)}" stroke="#eeeeee"/>'
+            )
+        grid.append(
+            s.text(left - 6, p, y_fmt(t), size=11, anchor="end", baseline="middle", fill=s.MUTED_COLOR)
+        )
     zx, zy = xs_scale(0), ys_scale(0)
-    grid.append(f'<line class="nc-zero" x1="{s.num(left)}" y1="{s.num(zy)}" x2="{s.num(right)}" y2="{s.num(zy)}" stroke="#777" stroke-dasharray="4 3"/>')
-    grid.append(f'<line class="nc-zero" x1="{s.num(zx)}" y1="{s.num(top)}" x2="{s.num(zx)}" y2="{s.num(bottom)}" stroke="#777" stroke-dasharray="4 3"/>')
+    grid.append(
+        f'<line class="nc-zero" x1="{s.num(left)}" y1="{s.num(zy)}" x2="{s.num(right)}" y2="{s.num(zy)}" stroke="#777" stroke-dasharray="4 3"/>'
+    )
+    grid.append(
+        f'<line class="nc-zero" x1="{s.num(zx)}" y1="{s.num(top)}" x2="{s.num(zx)}" y2="{s.num(bottom)}" stroke="#777" stroke-dasharray="4 3"/>'
+    )
     grid.append("</g>")
     body.extend(grid)
     body.append(s.text((left + right) / 2, bottom + 34, x_label, size=12, anchor="middle", weight="bold"))
     ly = (top + bottom) / 2
-    body.append(s.text(20, ly, y_label, size=12, anchor="middle", weight="bold",
-                       extra=f' transform="rotate(-90 20 {s.num(ly)})"'))
+    body.append(
+        s.text(
+            20,
+            ly,
+            y_label,
+            size=12,
+            anchor="middle",
+            weight="bold",
+            extra=f' transform="rotate(-90 20 {s.num(ly)})"',
+        )
+    )
 
     marks, items, boxes = [], [], []
     for p in pts:
@@ -255,33 +327,64 @@ def scatter(
         tip = f"{p.label} : {x_label} {fr_number(p.x, decimals)}, {y_label} {fr_number(p.y, decimals)}"
         if group is not None:
             tip += f" ({group})"
-        marks.append(f'<g class="nc-point"><title>{s.esc(tip)}</title>{s.marker(shape, qx, qy, color, 4.5)}</g>')
+        marks.append(
+            f'<g class="nc-point"><title>{s.esc(tip)}</title>{s.marker(shape, qx, qy, color, 4.5)}</g>'
+        )
         boxes.append(lab.point_box(qx, qy))
     dropped = 0
     if labels:
         order = sorted(range(len(pts)), key=lambda i: -math.hypot(pts[i].x, pts[i].y))
         items = [(xs_scale(pts[i].x), ys_scale(pts[i].y), pts[i].label, 10.5, None) for i in order]
         # labels may spill over the frame into the margins, but not onto the tick labels
-        tick_boxes = [(left - 8 - s.text_width(y_fmt(t), 11), ys_scale(t) - 8, left - 2, ys_scale(t) + 8)
-                      for t in y_ticks]
-        placed = lab.place(items, obstacles=boxes + tick_boxes, bounds=(16 + 18, top - 6, width - 6, bottom), gap=6)
+        tick_boxes = [
+            (left - 8 - s.text_width(y_fmt(t), 11), ys_scale(t) - 8, left - 2, ys_scale(t) + 8)
+            for t in y_ticks
+        ]
+        placed = lab.place(
+            items, obstacles=boxes + tick_boxes, bounds=(16 + 18, top - 6, width - 6, bottom), gap=6
+        )
         texts = []
         for item, where in zip(items, placed):
             if where is None:
                 dropped += 1
                 continue
-            texts.append(s.text(where.x, where.y, item[2], size=10.5, anchor=where.anchor, baseline="middle",
-                                extra=' class="nc-point-label"'))
+            texts.append(
+                s.text(
+                    where.x,
+                    where.y,
+                    item[2],
+                    size=10.5,
+                    anchor=where.anchor,
+                    baseline="middle",
+                    extra=' class="nc-point-label"',
+                )
+            )
         body.append(f'<g class="nc-labels">{"".join(texts)}</g>')
     body.append(f'<g class="nc-points">{"".join(marks)}</g>')
     height = bottom + 44
     if dropped:
-        body.append(s.text(16, height + 4, f"{dropped} étiquette{'s' if dropped > 1 else ''} masquée"
-                           f"{'s' if dropped > 1 else ''} pour la lisibilité : voir le tableau.",
-                           size=11, fill=s.MUTED_COLOR))
+        body.append(
+            s.text(
+                16,
+                height + 4,
+                f"{dropped} étiquette{'s' if dropped > 1 else ''} masquée"
+                f"{'s' if dropped > 1 else ''} pour la lisibilité : voir le tableau.",
+                size=11,
+                fill=s.MUTED_COLOR,
+            )
+        )
         height += 14
-    svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
-                     body=body, kind="scatter", demo=demo, source=source)
+    svg = s.svg_root(
+        width=width,
+        height=height + 4,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="scatter",
+        demo=demo,
+        source=source,
+    )
     headers = [label_header, x_label, y_label] + ([group_header] if has_groups else [])
     rows = []
     for p in pts:
@@ -290,5 +393,11 @@ def scatter(
             row.append(p.group if p.group is not None else "Sans groupe")
         rows.append(row)
     caption = s.caption(title, demo, source)
-    return Chart(svg=svg, title=title, description=description,
-                 table=DataTable(caption=caption, headers=headers, rows=rows), demo=demo, kind="scatter")
+    return Chart(
+        svg=svg,
+        title=title,
+        description=description,
+        table=DataTable(caption=caption, headers=headers, rows=rows),
+        demo=demo,
+        kind="scatter",
+    )

@@ -1,7 +1,7 @@
 """Sample charts on made-up figures, rendered to PNG with headless Chromium for review.
 
-    python -m numeduc.charts.gallery docs/img/charts [name ...]
-    python -m numeduc.charts.gallery --gray docs/img/charts radar   # black-and-white check
+python -m numeduc.charts.gallery docs/img/charts [name ...]
+python -m numeduc.charts.gallery --gray docs/img/charts radar   # black-and-white check
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def sample_radar() -> Chart:
         [
             Series("Votre département", [3, 2, 2.5, 4, 3, 1, 2, None, 3, 2, 3, 4, 3], "primary"),
             Series("Médiane nationale", [2.5, 2, 2, 3, 3, 2, 2, 2, 2.5, 2, 2, 3, 3], "reference"),
-            Series("Médiane du groupe de pairs", [3, 2.5, 2, 3.5, 3, 2, 2.5, 2, 3, 2.5, 2.5, 3, 3.5], "secondary"),
+            Series(
+                "Médiane du groupe de pairs", [3, 2.5, 2, 3.5, 3, 2, 2.5, 2, 3, 2.5, 2.5, 3, 3.5], "secondary"
+            ),
         ],
         title="Niveaux des 13 facteurs : votre département et ses références",
         id_prefix="radar-demo",
@@ -68,8 +70,12 @@ def sample_bar_stacked() -> Chart:
     from .bar import bar
 
     return bar(
-        ["Collèges ruraux", "Collèges urbains hors éducation prioritaire", "Collèges REP / REP+",
-         "Collèges de montagne"],
+        [
+            "Collèges ruraux",
+            "Collèges urbains hors éducation prioritaire",
+            "Collèges REP / REP+",
+            "Collèges de montagne",
+        ],
         [
             Series("Tablettes", [120, 340, 210, 35]),
             Series("Ordinateurs portables", [80, 150, 90, 20]),
@@ -90,12 +96,16 @@ def sample_line() -> Chart:
     from .line import line
 
     labels = [f"{m} {y}" for y in (2022, 2023) for m in MONTHS]
-    ent = [1200 + 90 * i + (300 if i % 12 in (8, 9) else 0) - (700 if i % 12 in (6, 7) else 0) for i in range(24)]
+    ent = [
+        1200 + 90 * i + (300 if i % 12 in (8, 9) else 0) - (700 if i % 12 in (6, 7) else 0) for i in range(24)
+    ]
     mdm = [None if i in (4, 5) else 800 + 40 * i for i in range(24)]
     return line(
         labels,
-        [Series("Connexions à l'ENT (milliers)", ent, "primary"),
-         Series("Tablettes actives (MDM)", mdm, "secondary")],
+        [
+            Series("Connexions à l'ENT (milliers)", ent, "primary"),
+            Series("Tablettes actives (MDM)", mdm, "secondary"),
+        ],
         title="Indicateurs mensuels d'usage",
         id_prefix="line-demo",
         demo=True,
@@ -107,8 +117,18 @@ def sample_scree() -> Chart:
 
     # Decathlon (FactoMineR's example data), eigenvalues of the normed PCA on the 10 events.
     return scree(
-        [3.2719055, 1.7371310, 1.4049167, 1.0568504, 0.6847735, 0.5992687, 0.4512353,
-         0.3968766, 0.2148149, 0.1822275],
+        [
+            3.2719055,
+            1.7371310,
+            1.4049167,
+            1.0568504,
+            0.6847735,
+            0.5992687,
+            0.4512353,
+            0.3968766,
+            0.2148149,
+            0.1822275,
+        ],
         reference_line=1.0,
         reference_label="Critère de Kaiser (valeur propre 1)",
         id_prefix="scree-demo",
@@ -150,9 +170,11 @@ def sample_corcircle() -> Chart:
     _, eig, variables, supp, _ = _decathlon_pca()
     share = 100 * eig / eig.sum()
     return correlation_circle(
-        variables, supplementary=supp,
+        variables,
+        supplementary=supp,
         dim_labels=(f"Dim.1 ({fr_percent(share[0])})", f"Dim.2 ({fr_percent(share[1])})"),
-        title="Cercle des corrélations (décathlon, ACP normée)", id_prefix="corcircle-demo",
+        title="Cercle des corrélations (décathlon, ACP normée)",
+        id_prefix="corcircle-demo",
     )
 
 
@@ -164,11 +186,19 @@ def sample_scatter() -> Chart:
 
     frame, eig, _, _, ind = _decathlon_pca()
     share = 100 * eig / eig.sum()
-    points = [Point(str(frame["athlete"][i]), float(ind[i, 0]), float(ind[i, 1]), str(frame["Competition"][i]))
-              for i in range(len(frame))]
-    return scatter(points, x_label=f"Dim.1 ({fr_percent(share[0])})", y_label=f"Dim.2 ({fr_percent(share[1])})",
-                   title="Carte des athlètes (décathlon)", id_prefix="scatter-demo", label_header="Athlète",
-                   group_header="Compétition")
+    points = [
+        Point(str(frame["athlete"][i]), float(ind[i, 0]), float(ind[i, 1]), str(frame["Competition"][i]))
+        for i in range(len(frame))
+    ]
+    return scatter(
+        points,
+        x_label=f"Dim.1 ({fr_percent(share[0])})",
+        y_label=f"Dim.2 ({fr_percent(share[1])})",
+        title="Carte des athlètes (décathlon)",
+        id_prefix="scatter-demo",
+        label_header="Athlète",
+        group_header="Compétition",
+    )
 
 
 def sample_heatmap() -> Chart:
@@ -187,8 +217,13 @@ def sample_heatmap() -> Chart:
     significant = p < 0.05
     np.fill_diagonal(significant, False)
     mark = pd.DataFrame(significant, index=corr.index, columns=corr.columns)
-    return heatmap(corr, mark=mark, title="Corrélations entre épreuves (décathlon)", id_prefix="heatmap-demo",
-                   source="jeu de données « decathlon » du paquet R FactoMineR")
+    return heatmap(
+        corr,
+        mark=mark,
+        title="Corrélations entre épreuves (décathlon)",
+        id_prefix="heatmap-demo",
+        source="jeu de données « decathlon » du paquet R FactoMineR",
+    )
 
 
 def sample_dendrogram() -> Chart:
@@ -199,9 +234,14 @@ def sample_dendrogram() -> Chart:
     frame, _, _, _, ind = _decathlon_pca()
     z = linkage(ind[:, :5], method="ward")
     cut = float((z[-3, 2] + z[-2, 2]) / 2)  # three groups
-    return dendrogram(z, labels=list(frame["athlete"]), cut_height=cut,
-                      title="Classification des athlètes (Ward sur 5 dimensions)", id_prefix="dendrogram-demo",
-                      label_header="Athlète")
+    return dendrogram(
+        z,
+        labels=list(frame["athlete"]),
+        cut_height=cut,
+        title="Classification des athlètes (Ward sur 5 dimensions)",
+        id_prefix="dendrogram-demo",
+        label_header="Athlète",
+    )
 
 
 def _departements():
@@ -215,12 +255,20 @@ def sample_map() -> Chart:
     from .choropleth import choropleth
 
     frame = _departements()
-    values = {row.code: (None if row.poverty_rate != row.poverty_rate else float(row.poverty_rate))
-              for row in frame.itertuples()}
-    return choropleth(None, values, unit="%", legend_title="Taux de pauvreté 2013 (%)",
-                      source="INSEE, Filosofi 2013 (non couvert pour les départements d'outre-mer)",
-                      title="Taux de pauvreté par département", id_prefix="map-demo",
-                      value_header="Taux de pauvreté")
+    values = {
+        row.code: (None if row.poverty_rate != row.poverty_rate else float(row.poverty_rate))
+        for row in frame.itertuples()
+    }
+    return choropleth(
+        None,
+        values,
+        unit="%",
+        legend_title="Taux de pauvreté 2013 (%)",
+        source="INSEE, Filosofi 2013 (non couvert pour les départements d'outre-mer)",
+        title="Taux de pauvreté par département",
+        id_prefix="map-demo",
+        value_header="Taux de pauvreté",
+    )
 
 
 def sample_map_categories() -> Chart:
@@ -238,11 +286,21 @@ def sample_map_categories() -> Chart:
         return "Dense (≥ 150 hab./km²)"
 
     values = {row.code: kind(row.density) for row in frame.itertuples()}
-    return choropleth(None, values, categorical=True, legend_title="Densité de population",
-                      categories=["Peu dense (< 50 hab./km²)", "Intermédiaire (50 à 150 hab./km²)",
-                                  "Dense (≥ 150 hab./km²)"],
-                      source="INSEE, population 2014 et superficies 2024", title="Départements par densité",
-                      id_prefix="map-cat", value_header="Densité")
+    return choropleth(
+        None,
+        values,
+        categorical=True,
+        legend_title="Densité de population",
+        categories=[
+            "Peu dense (< 50 hab./km²)",
+            "Intermédiaire (50 à 150 hab./km²)",
+            "Dense (≥ 150 hab./km²)",
+        ],
+        source="INSEE, population 2014 et superficies 2024",
+        title="Départements par densité",
+        id_prefix="map-cat",
+        value_header="Densité",
+    )
 
 
 def sample_tornado() -> Chart:
@@ -268,12 +326,20 @@ def sample_strip() -> Chart:
     from .distribution import Band, Marker, distribution_strip
 
     # Shares: ADF white paper 2017 (43 answers); the two markers are made up.
-    bands = [Band("moins de 50 €", None, 50, 9.3), Band("50 à 75 €", 50, 75, 44.2),
-             Band("75 à 100 €", 75, 100, 25.6), Band("plus de 100 €", 100, None, 20.9)]
+    bands = [
+        Band("moins de 50 €", None, 50, 9.3),
+        Band("50 à 75 €", 50, 75, 44.2),
+        Band("75 à 100 €", 75, 100, 25.6),
+        Band("plus de 100 €", 100, None, 20.9),
+    ]
     return distribution_strip(
-        bands, [Marker("Votre département", 62, "primary"), Marker("Médiane du groupe de pairs", 80, "secondary")],
-        unit="€", title="Budget du numérique éducatif par élève et par an", id_prefix="strip-demo",
-        source="Livre blanc ADF 2017, 43 départements répondants", demo=True,
+        bands,
+        [Marker("Votre département", 62, "primary"), Marker("Médiane du groupe de pairs", 80, "secondary")],
+        unit="€",
+        title="Budget du numérique éducatif par élève et par an",
+        id_prefix="strip-demo",
+        source="Livre blanc ADF 2017, 43 départements répondants",
+        demo=True,
     )
 
 
@@ -285,8 +351,11 @@ def sample_boxstrip() -> Chart:
     nord = float(frame.loc[frame["code"] == "59", "poverty_rate"].iloc[0])
     lozere = float(frame.loc[frame["code"] == "48", "poverty_rate"].iloc[0])
     return boxplot_strip(
-        rates, [Marker("Nord", nord, "primary"), Marker("Lozère", lozere, "secondary")], unit="%",
-        title="Taux de pauvreté 2013 : position parmi les départements", id_prefix="boxstrip-demo",
+        rates,
+        [Marker("Nord", nord, "primary"), Marker("Lozère", lozere, "secondary")],
+        unit="%",
+        title="Taux de pauvreté 2013 : position parmi les départements",
+        id_prefix="boxstrip-demo",
         source="INSEE, Filosofi 2013 (96 départements métropolitains)",
     )
 
@@ -321,12 +390,22 @@ def render(chart: Chart, out_png: Path, *, width: int = 880, height: int = 760, 
         html.write_text(PAGE.format(svg=chart.svg, width=width - 16, extra=extra), encoding="utf-8")
         subprocess.run(
             [
-                "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--hide-scrollbars", f"--screenshot={out_png}",
-                f"--window-size={width},{height}", html.as_uri(),
+                "/usr/bin/chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                f"--screenshot={out_png}",
+                f"--window-size={width},{height}",
+                html.as_uri(),
             ],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
 
 

@@ -90,8 +90,10 @@ def line(
         last_known.append(idx)
     end_w = 0.0
     if end_labels:
-        end_w = max((s.text_width(label_fmt(row[i]), 11) for row, i in zip(values, last_known) if i is not None),
-                    default=0.0)
+        end_w = max(
+            (s.text_width(label_fmt(row[i]), 11) for row, i in zip(values, last_known) if i is not None),
+            default=0.0,
+        )
     tick_w = max(s.text_width(tick_fmt(t), 11) for t in ticks)
     left = 16 + tick_w + 8
     right = width - 16 - (end_w + 24 if end_labels else 0)
@@ -110,7 +112,9 @@ def line(
     xl = ['<g class="nc-x-axis">']
     for i, label in enumerate(x_labels):
         x = xpos(i)
-        xl.append(f'<line x1="{s.num(x)}" y1="{s.num(bottom)}" x2="{s.num(x)}" y2="{s.num(bottom + (5 if i % every == 0 else 3))}" stroke="{s.AXIS_COLOR}"/>')
+        xl.append(
+            f'<line x1="{s.num(x)}" y1="{s.num(bottom)}" x2="{s.num(x)}" y2="{s.num(bottom + (5 if i % every == 0 else 3))}" stroke="{s.AXIS_COLOR}"/>'
+        )
         if i % every == 0:
             xl.append(s.text(x, bottom + 18, label, size=11, anchor="middle", extra=' class="nc-x-label"'))
     xl.append("</g>")
@@ -128,17 +132,21 @@ def line(
                 continue
             d.append(f"{'L' if pen else 'M'}{s.num(xpos(i))} {s.num(scale(v))}")
             pen = True
-        parts = [f'<g class="nc-series nc-series-{j}" data-name="{s.attr(names[j])}">',
-                 f'<path class="nc-series-line" d="{"".join(d)}" fill="none" {s.stroke_attrs(style)} '
-                 f'stroke-linejoin="round" stroke-linecap="round"/>']
+        parts = [
+            f'<g class="nc-series nc-series-{j}" data-name="{s.attr(names[j])}">',
+            f'<path class="nc-series-line" d="{"".join(d)}" fill="none" {s.stroke_attrs(style)} '
+            f'stroke-linejoin="round" stroke-linecap="round"/>',
+        ]
         for i, v in enumerate(row):
             if v is None:
                 continue
             isolated = (i == 0 or row[i - 1] is None) and (i == n - 1 or row[i + 1] is None)
             if i % marker_every == 0 or isolated or i == last_known[j]:
                 tip = f"{x_labels[i]} — {names[j]} : {fmt(v)}"
-                parts.append(f'<g class="nc-point"><title>{s.esc(tip)}</title>'
-                             f'{s.marker(style.marker, xpos(i), scale(v), style.color, 3.8)}</g>')
+                parts.append(
+                    f'<g class="nc-point"><title>{s.esc(tip)}</title>'
+                    f"{s.marker(style.marker, xpos(i), scale(v), style.color, 3.8)}</g>"
+                )
         parts.append("</g>")
         series_markup.append("".join(parts))
     body.extend(reversed(series_markup))
@@ -150,16 +158,47 @@ def line(
             row, i = values[j], last_known[j]
             # dark text (coloured text would be too pale to read), the marker tells the series
             body.append(s.marker(styles[j].marker, right + 12, py, styles[j].color, 3.5))
-            body.append(s.text(right + 20, py, label_fmt(row[i]), size=11, baseline="middle",
-                               weight="bold", extra=' class="nc-end-label"'))
+            body.append(
+                s.text(
+                    right + 20,
+                    py,
+                    label_fmt(row[i]),
+                    size=11,
+                    baseline="middle",
+                    weight="bold",
+                    extra=' class="nc-end-label"',
+                )
+            )
     height = bottom + 30
     if any(v is None for v in flat):
-        body.append(s.text(16, height + 6, "Interruption de la courbe : valeur non renseignée.", size=11,
-                           fill=s.MUTED_COLOR))
+        body.append(
+            s.text(
+                16,
+                height + 6,
+                "Interruption de la courbe : valeur non renseignée.",
+                size=11,
+                fill=s.MUTED_COLOR,
+            )
+        )
         height += 16
-    svg = s.svg_root(width=width, height=height + 4, prefix=prefix, title=title, description=description,
-                     body=body, kind="line", demo=demo, source=source)
+    svg = s.svg_root(
+        width=width,
+        height=height + 4,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="line",
+        demo=demo,
+        source=source,
+    )
     rows = [[label, *[fmt(values[j][i]) for j in range(len(series))]] for i, label in enumerate(x_labels)]
     caption = s.caption(title, demo, source)
-    return Chart(svg=svg, title=title, description=description,
-                 table=DataTable(caption=caption, headers=[x_header, *names], rows=rows), demo=demo, kind="line")
+    return Chart(
+        svg=svg,
+        title=title,
+        description=description,
+        table=DataTable(caption=caption, headers=[x_header, *names], rows=rows),
+        demo=demo,
+        kind="line",
+    )

@@ -49,7 +49,8 @@ class DataTable:
             if not row:
                 continue
             cells = "".join(
-                f'<th scope="row">{_html_escape(cell)}</th>' if i == self.row_header
+                f'<th scope="row">{_html_escape(cell)}</th>'
+                if i == self.row_header
                 else f"<td>{_html_escape(cell)}</td>"
                 for i, cell in enumerate(row)
             )
@@ -89,7 +90,11 @@ class Chart:
         else:
             table_html = f"<details><summary>Voir les données du graphique</summary>{table}</details>"
         # the title is written once: in the SVG when it shows it, else as the figure caption
-        caption = "" if 'class="nc-chart-title"' in self.svg else f"<figcaption>{_html_escape(self.title)}</figcaption>"
+        caption = (
+            ""
+            if 'class="nc-chart-title"' in self.svg
+            else f"<figcaption>{_html_escape(self.title)}</figcaption>"
+        )
         return (
             f'<figure class="nc-chart-figure nc-{_html_escape(self.kind)}">'
             f'<div class="nc-chart-scroll" style="overflow-x:auto">'

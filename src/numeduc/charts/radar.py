@@ -60,9 +60,7 @@ def radar(
         raise ValueError("max_value doit être supérieur à min_value.")
     for serie in series:
         if len(serie.values) != n:
-            raise ValueError(
-                f"La série « {serie.name} » a {len(serie.values)} valeurs pour {n} axes."
-            )
+            raise ValueError(f"La série « {serie.name} » a {len(serie.values)} valeurs pour {n} axes.")
     if short_labels is not None and len(short_labels) != n:
         raise ValueError("short_labels doit avoir autant d'éléments que axes.")
     fmt = value_format or s.default_format(1)
@@ -103,7 +101,9 @@ def radar(
         grid.append(f'<polygon class="nc-ring" points="{pts}"{stroke}/>')
     for i in range(n):
         x, y = point(i, max_value)
-        grid.append(f'<line class="nc-spoke" x1="{s.num(cx)}" y1="{s.num(cy)}" x2="{s.num(x)}" y2="{s.num(y)}"/>')
+        grid.append(
+            f'<line class="nc-spoke" x1="{s.num(cx)}" y1="{s.num(cy)}" x2="{s.num(x)}" y2="{s.num(y)}"/>'
+        )
     grid.append("</g>")
     body.extend(grid)
 
@@ -157,8 +157,13 @@ def radar(
         x, y = cx + r * math.sin(half), cy - r * math.cos(half)
         body.append(
             s.text(
-                x, y, fr_number(value, ring_decimals), size=10, fill=s.MUTED_COLOR,
-                anchor="middle", baseline="middle",
+                x,
+                y,
+                fr_number(value, ring_decimals),
+                size=10,
+                fill=s.MUTED_COLOR,
+                anchor="middle",
+                baseline="middle",
                 extra=' class="nc-ring-label" stroke="#ffffff" stroke-width="3" paint-order="stroke"',
             )
         )
@@ -211,15 +216,28 @@ def radar(
     height = legend_y + legend_h
     if any_missing:
         body.append(
-            s.text(24, height + 8, "Point absent sur un axe : valeur non renseignée.",
-                   size=11, fill=s.MUTED_COLOR, baseline="middle")
+            s.text(
+                24,
+                height + 8,
+                "Point absent sur un axe : valeur non renseignée.",
+                size=11,
+                fill=s.MUTED_COLOR,
+                baseline="middle",
+            )
         )
         height += 18
     height += 10
 
     svg = s.svg_root(
-        width=width, height=height, prefix=prefix, title=title, description=description,
-        body=body, kind="radar", demo=demo, source=source,
+        width=width,
+        height=height,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="radar",
+        demo=demo,
+        source=source,
     )
     caption = s.caption(title, demo, source)
     rows = [

@@ -62,8 +62,13 @@ def scree(
     ]
     if reference_line is not None:
         ref_text = reference_label or f"Seuil {fr_number(reference_line, 2).rstrip('0').rstrip(',')}"
-        entries.append((f'<line x1="-14" y1="0" x2="14" y2="0" stroke="{s.AXIS_COLOR}" stroke-width="1.5" '
-                        f'stroke-dasharray="3 3"/>', ref_text))
+        entries.append(
+            (
+                f'<line x1="-14" y1="0" x2="14" y2="0" stroke="{s.AXIS_COLOR}" stroke-width="1.5" '
+                f'stroke-dasharray="3 3"/>',
+                ref_text,
+            )
+        )
     legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
     body.append(legend_markup)
     y += legend_h + 6
@@ -80,9 +85,13 @@ def scree(
     body.append(a.value_grid(scale, ticks, vertical_values=True, cross0=left, cross1=right, fmt=tick_fmt))
     # right axis labels only (its grid would double the left one)
     for t in pct_ticks:
-        body.append(s.text(right + 6, pct(t), fr_percent(t, 0), size=11, baseline="middle", fill=s.MUTED_COLOR))
-    body.append(f'<line x1="{s.num(right)}" y1="{s.num(top)}" x2="{s.num(right)}" y2="{s.num(bottom)}" '
-                f'stroke="{s.GRID_COLOR}"/>')
+        body.append(
+            s.text(right + 6, pct(t), fr_percent(t, 0), size=11, baseline="middle", fill=s.MUTED_COLOR)
+        )
+    body.append(
+        f'<line x1="{s.num(right)}" y1="{s.num(top)}" x2="{s.num(right)}" y2="{s.num(bottom)}" '
+        f'stroke="{s.GRID_COLOR}"/>'
+    )
 
     band = (right - left) / n
     bar_w = band * 0.62
@@ -93,34 +102,59 @@ def scree(
         cx = left + band * (i + 0.5)
         y_top = scale(v)
         tip = f"{dims[i]} : valeur propre {fr_number(v, decimals)}, {fr_percent(shares[i])} de la variance"
-        bars.append(f'<rect class="nc-bar" x="{s.num(cx - bar_w / 2)}" y="{s.num(y_top)}" width="{s.num(bar_w)}" '
-                    f'height="{s.num(max(bottom - y_top, 0.5))}" fill="{bar_style.color}"><title>{s.esc(tip)}</title></rect>')
+        bars.append(
+            f'<rect class="nc-bar" x="{s.num(cx - bar_w / 2)}" y="{s.num(y_top)}" width="{s.num(bar_w)}" '
+            f'height="{s.num(max(bottom - y_top, 0.5))}" fill="{bar_style.color}"><title>{s.esc(tip)}</title></rect>'
+        )
         if show_share:
-            labels.append(s.text(cx, y_top - 5, fr_percent(shares[i]), size=share_size, anchor="middle",
-                                 extra=a.halo()))
+            labels.append(
+                s.text(cx, y_top - 5, fr_percent(shares[i]), size=share_size, anchor="middle", extra=a.halo())
+            )
         if band >= s.text_width(dims[i], 11) + 4 or i % 2 == 0:
-            labels.append(s.text(cx, bottom + 16, dims[i], size=11, anchor="middle", extra=' class="nc-x-label"'))
+            labels.append(
+                s.text(cx, bottom + 16, dims[i], size=11, anchor="middle", extra=' class="nc-x-label"')
+            )
         pts.append((cx, pct(cumulative[i])))
     d = "".join(f"{'L' if i else 'M'}{s.num(x)} {s.num(yv)}" for i, (x, yv) in enumerate(pts))
-    cum = [f'<g class="nc-series nc-cumulative"><path class="nc-series-line" d="{d}" fill="none" '
-           f'{s.stroke_attrs(line_style)}/>']
+    cum = [
+        f'<g class="nc-series nc-cumulative"><path class="nc-series-line" d="{d}" fill="none" '
+        f"{s.stroke_attrs(line_style)}/>"
+    ]
     for i, (x, yv) in enumerate(pts):
-        cum.append(f'<g class="nc-point"><title>{s.esc(f"{dims[i]} : {fr_percent(cumulative[i])} cumulés")}</title>'
-                   f'{s.marker(line_style.marker, x, yv, line_style.color, 3.8)}</g>')
+        cum.append(
+            f'<g class="nc-point"><title>{s.esc(f"{dims[i]} : {fr_percent(cumulative[i])} cumulés")}</title>'
+            f"{s.marker(line_style.marker, x, yv, line_style.color, 3.8)}</g>"
+        )
     cum.append("</g>")
     body.append(f'<g class="nc-bars">{"".join(bars)}</g>')
     if reference_line is not None:
         ry = scale(reference_line)
-        body.append(f'<line class="nc-reference" x1="{s.num(left)}" y1="{s.num(ry)}" x2="{s.num(right)}" '
-                    f'y2="{s.num(ry)}" stroke="{s.AXIS_COLOR}" stroke-width="1.5" stroke-dasharray="3 3"/>')
+        body.append(
+            f'<line class="nc-reference" x1="{s.num(left)}" y1="{s.num(ry)}" x2="{s.num(right)}" '
+            f'y2="{s.num(ry)}" stroke="{s.AXIS_COLOR}" stroke-width="1.5" stroke-dasharray="3 3"/>'
+        )
     body.append("".join(cum))
     body.append(f'<g class="nc-labels">{"".join(labels)}</g>')
     height = bottom + 30
-    svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
-                     body=body, kind="scree", demo=demo, source=source)
-    rows = [[dims[i], fr_number(values[i], decimals), fr_percent(shares[i], 2), fr_percent(cumulative[i], 2)]
-            for i in range(n)]
+    svg = s.svg_root(
+        width=width,
+        height=height,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="scree",
+        demo=demo,
+        source=source,
+    )
+    rows = [
+        [dims[i], fr_number(values[i], decimals), fr_percent(shares[i], 2), fr_percent(cumulative[i], 2)]
+        for i in range(n)
+    ]
     caption = s.caption(title, demo, source)
-    table = DataTable(caption=caption, headers=["Dimension", "Valeur propre", "Pourcentage de variance",
-                                                "Pourcentage cumulé"], rows=rows)
+    table = DataTable(
+        caption=caption,
+        headers=["Dimension", "Valeur propre", "Pourcentage de variance", "Pourcentage cumulé"],
+        rows=rows,
+    )
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="scree")

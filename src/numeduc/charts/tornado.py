@@ -51,8 +51,10 @@ def tornado(
     width = 760.0
     body, y = s.title_block(width, title, show_title=show_title, demo=demo, defs=defs)
     y += 8
-    entries = [(s.box_symbol(low_style.color), low_label),
-               (s.box_symbol(high_style.color, pattern=fills[1][5:-1]), high_label)]
+    entries = [
+        (s.box_symbol(low_style.color), low_label),
+        (s.box_symbol(high_style.color, pattern=fills[1][5:-1]), high_label),
+    ]
     legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
     body.append(legend_markup)
     y += legend_h + 28
@@ -67,8 +69,11 @@ def tornado(
     band = 36.0 if wrapped else 30.0
     top = y
     bottom = top + band * len(rows_in)
-    body.append(a.value_grid(scale, ticks, vertical_values=False, cross0=top, cross1=bottom,
-                             fmt=a.tick_formatter(ticks, unit)))
+    body.append(
+        a.value_grid(
+            scale, ticks, vertical_values=False, cross0=top, cross1=bottom, fmt=a.tick_formatter(ticks, unit)
+        )
+    )
     bars, labels = [], []
     bx = scale(base)
     for i, (label, low, high) in enumerate(rows_in):
@@ -80,32 +85,81 @@ def tornado(
         for value, fill, color, which in pair:
             x0, x1 = sorted((bx, scale(value)))
             tip = f"{label} — {which} : {fmt(value)} (écart {fmt(value - base)})"
-            bars.append(f'<rect class="nc-bar" x="{s.num(x0)}" y="{s.num(by)}" width="{s.num(max(x1 - x0, 0.5))}" '
-                        f'height="{s.num(h)}" fill="{fill}" stroke="{color}" stroke-width="0.8"><title>{s.esc(tip)}</title></rect>')
+            bars.append(
+                f'<rect class="nc-bar" x="{s.num(x0)}" y="{s.num(by)}" width="{s.num(max(x1 - x0, 0.5))}" '
+                f'height="{s.num(h)}" fill="{fill}" stroke="{color}" stroke-width="0.8"><title>{s.esc(tip)}</title></rect>'
+            )
         # value labels just beyond each bar end; when both go the same way the nearer one
         # lands on the longer bar, hence the white halo
         for value in (low, high):
             px = scale(value)
             if value < base:
-                labels.append(s.text(px - 4, by + h / 2, label_fmt(value), size=11, anchor="end", baseline="middle",
-                                     extra=a.halo()))
+                labels.append(
+                    s.text(
+                        px - 4,
+                        by + h / 2,
+                        label_fmt(value),
+                        size=11,
+                        anchor="end",
+                        baseline="middle",
+                        extra=a.halo(),
+                    )
+                )
             elif value > base:
-                labels.append(s.text(px + 4, by + h / 2, label_fmt(value), size=11, baseline="middle",
-                                     extra=a.halo()))
+                labels.append(
+                    s.text(px + 4, by + h / 2, label_fmt(value), size=11, baseline="middle", extra=a.halo())
+                )
         lines = s.wrap(label, cat_w, label_size, 2)
-        labels.append(s.text(left - 6, by + h / 2, lines, size=label_size, anchor="end", baseline="middle",
-                             extra=' class="nc-category"'))
+        labels.append(
+            s.text(
+                left - 6,
+                by + h / 2,
+                lines,
+                size=label_size,
+                anchor="end",
+                baseline="middle",
+                extra=' class="nc-category"',
+            )
+        )
     body.append(f'<g class="nc-bars">{"".join(bars)}</g>')
-    body.append(f'<line class="nc-base" x1="{s.num(bx)}" y1="{s.num(top - 12)}" x2="{s.num(bx)}" y2="{s.num(bottom)}" '
-                f'stroke="#000000" stroke-width="1.6"/>')
-    body.append(s.text(bx, top - 16, f"Référence : {label_fmt(base)}", size=11.5, anchor="middle", weight="bold",
-                       extra=a.halo()))
+    body.append(
+        f'<line class="nc-base" x1="{s.num(bx)}" y1="{s.num(top - 12)}" x2="{s.num(bx)}" y2="{s.num(bottom)}" '
+        f'stroke="#000000" stroke-width="1.6"/>'
+    )
+    body.append(
+        s.text(
+            bx,
+            top - 16,
+            f"Référence : {label_fmt(base)}",
+            size=11.5,
+            anchor="middle",
+            weight="bold",
+            extra=a.halo(),
+        )
+    )
     body.append(f'<g class="nc-labels">{"".join(labels)}</g>')
     height = bottom + 30
-    svg = s.svg_root(width=width, height=height, prefix=prefix, title=title, description=description,
-                     body=body, kind="tornado", demo=demo, source=source)
+    svg = s.svg_root(
+        width=width,
+        height=height,
+        prefix=prefix,
+        title=title,
+        description=description,
+        body=body,
+        kind="tornado",
+        demo=demo,
+        source=source,
+    )
     rows = [[label, fmt(low), fmt(high), fmt(abs(high - low))] for label, low, high in rows_in]
     caption = s.caption(title + f" (total de référence : {fmt(base)})", demo, source)
-    table = DataTable(caption=caption, headers=[parameter_header, f"Total — {low_label.lower()}",
-                                                f"Total — {high_label.lower()}", "Amplitude"], rows=rows)
+    table = DataTable(
+        caption=caption,
+        headers=[
+            parameter_header,
+            f"Total — {low_label.lower()}",
+            f"Total — {high_label.lower()}",
+            "Amplitude",
+        ],
+        rows=rows,
+    )
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="tornado")

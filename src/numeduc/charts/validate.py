@@ -1,7 +1,7 @@
 """Checks of the chart contract, for tests (ours and the pages' that embed charts).
 
-    from numeduc.charts.validate import check_chart
-    root = check_chart(chart)   # raises ChartContractError, returns the parsed <svg>
+from numeduc.charts.validate import check_chart
+root = check_chart(chart)   # raises ChartContractError, returns the parsed <svg>
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn
 
 import typer
 
@@ -35,11 +35,13 @@ def _choice(option: str, raw: str, choices: tuple[str, ...]) -> str:
     if key not in choices:
         from numeduc.budget.parameters import shown_value
 
-        _fail(f"{option} : valeur inconnue « {shown_value(raw)} » ; valeurs possibles : {', '.join(choices)}.")
+        _fail(
+            f"{option} : valeur inconnue « {shown_value(raw)} » ; valeurs possibles : {', '.join(choices)}."
+        )
     return key
 
 
-def _number(option: str, spec, raw: Optional[str], *, default: Any = None):
+def _number(option: str, spec, raw: str | None, *, default: Any = None):
     """The option's value checked against ``spec`` (int for whole numbers, float otherwise);
     ``default`` when the option is not given."""
     from numeduc.budget.parameters import parse_number
@@ -71,7 +73,9 @@ def departement_code(raw: str) -> str:
     if code.isascii() and code.isdigit() and len(code) == 1:
         code = code.zfill(2)
     if code not in departements().index:
-        _fail(f"département : code « {shown_value(raw, 12)} » inconnu ; codes possibles : 01 à 95, 2A, 2B, 971 à 976.")
+        _fail(
+            f"département : code « {shown_value(raw, 12)} » inconnu ; codes possibles : 01 à 95, 2A, 2B, 971 à 976."
+        )
     return code
 
 
@@ -100,7 +104,7 @@ def json_text(data: Any) -> str:
     return json.dumps(_plain(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def scenario_from_options(preset: Optional[str], scenario_file: Optional[Path]):
+def scenario_from_options(preset: str | None, scenario_file: Path | None):
     """The scenario named by ``--preset`` or read from ``--scenario`` (exactly one of them);
     a French error on stderr and exit code 2 otherwise.  Shared with ``numeduc usage cost``."""
     from numeduc.budget import ScenarioError, list_presets, load_preset, load_scenario
@@ -113,7 +117,9 @@ def scenario_from_options(preset: Optional[str], scenario_file: Optional[Path]):
             try:
                 return load_preset(preset)
             except KeyError:
-                _fail(f"préréglage inconnu « {shown_value(preset)} » ; disponibles : {', '.join(list_presets())}.")
+                _fail(
+                    f"préréglage inconnu « {shown_value(preset)} » ; disponibles : {', '.join(list_presets())}."
+                )
         return load_scenario(scenario_file)
     except ScenarioError as exc:
         _fail(str(exc))
@@ -126,7 +132,7 @@ def _write(output: Path, write) -> None:
         _fail(f"impossible d'écrire « {output} » ({exc.strerror or exc}).")
 
 
-def emit(text: str, output: Optional[Path]) -> None:
+def emit(text: str, output: Path | None) -> None:
     """The text on stdout, or in ``output`` with « Écrit : … » on stderr."""
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
@@ -152,7 +158,9 @@ def _print_table(sim) -> None:
     s = sim.scenario
     console = Console(width=140)
     title = s.label or s.name
-    table = Table(title=f"{title}\n{fr_number(int(sim.pupils))} élèves, {STRATEGIES[s.strategy].lower()}, mode {MODE_SHORT[s.mode]}, {s.horizon} ans")
+    table = Table(
+        title=f"{title}\n{fr_number(int(sim.pupils))} élèves, {STRATEGIES[s.strategy].lower()}, mode {MODE_SHORT[s.mode]}, {s.horizon} ans"
+    )
     table.add_column("Ligne")
     table.add_column("Famille")
     table.add_column("€/an (moyenne)", justify="right")
@@ -176,10 +184,16 @@ def _print_table(sim) -> None:
 
 @app.command("simulate")
 def simulate_command(
-    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Nom d'un préréglage (voir « numeduc budget presets »)."),
-    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."),
+    preset: str | None = typer.Option(
+        None, "--preset", "-p", help="Nom d'un préréglage (voir « numeduc budget presets »)."
+    ),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."
+    ),
     output_format: str = typer.Option("table", "--format", "-f", help="table, json, csv ou xlsx."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Fichier de sortie (obligatoire pour xlsx)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Fichier de sortie (obligatoire pour xlsx)."
+    ),
 ) -> None:
     """Simule le budget d'un collège sur plusieurs années."""
     from numeduc.budget import ScenarioError, simulate, to_csv, to_xlsx
@@ -239,18 +253,47 @@ def _mbit(value: float) -> str:
 
 @app.command("bandwidth")
 def bandwidth_command(
-    pupils: Optional[str] = typer.Option(None, "--pupils", help="Nombre d'élèves, 1 à 5 000 (sauf avec --departement)."),
-    departement: Optional[str] = typer.Option(None, "--departement", "-d", help="Code de département : un calcul par collège public (effectifs 2020-2021)."),
-    staff: Optional[str] = typer.Option(None, "--staff", help="Nombre de personnels (défaut : 1 pour 10 élèves)."),
+    pupils: str | None = typer.Option(
+        None, "--pupils", help="Nombre d'élèves, 1 à 5 000 (sauf avec --departement)."
+    ),
+    departement: str | None = typer.Option(
+        None,
+        "--departement",
+        "-d",
+        help="Code de département : un calcul par collège public (effectifs 2020-2021).",
+    ),
+    staff: str | None = typer.Option(
+        None, "--staff", help="Nombre de personnels (défaut : 1 pour 10 élèves)."
+    ),
     strategy: str = typer.Option("classe_mobile", "--strategy", help="eim, classe_mobile, byod ou hybride."),
-    current: Optional[str] = typer.Option(None, "--current", help="Débit actuel du collège en Mbit/s, pour calculer l'écart."),
-    concurrency: Optional[str] = typer.Option(None, "--concurrency", help="Facteur de simultanéité si le lien est partagé (1 à 10 ; 1,5 à 2,25). Défaut : 1."),
-    classrooms: Optional[str] = typer.Option(None, "--classrooms", help="Nombre de salles de classe à couvrir en wifi. Défaut : 17."),
-    carts_in_use: Optional[str] = typer.Option(None, "--carts", help="Classes mobiles utilisées en même temps. Défaut : 4."),
-    devices_per_pupil: Optional[str] = typer.Option(None, "--devices-per-pupil", help="Appareils par élève, 0 à 10 (défaut : 1 en EIM, 2 en BYOD/hybride)."),
-    clients_per_ap: Optional[str] = typer.Option(None, "--clients-per-ap", help="Clients par borne wifi (20 à 50). Défaut : 30."),
-    headroom: Optional[str] = typer.Option(None, "--headroom", help="Marge au-dessus du pic (0,30 à 0,40). Défaut : 0,35."),
-    output_format: str = typer.Option("table", "--format", "-f", help="table, json ou csv (csv : avec --departement)."),
+    current: str | None = typer.Option(
+        None, "--current", help="Débit actuel du collège en Mbit/s, pour calculer l'écart."
+    ),
+    concurrency: str | None = typer.Option(
+        None,
+        "--concurrency",
+        help="Facteur de simultanéité si le lien est partagé (1 à 10 ; 1,5 à 2,25). Défaut : 1.",
+    ),
+    classrooms: str | None = typer.Option(
+        None, "--classrooms", help="Nombre de salles de classe à couvrir en wifi. Défaut : 17."
+    ),
+    carts_in_use: str | None = typer.Option(
+        None, "--carts", help="Classes mobiles utilisées en même temps. Défaut : 4."
+    ),
+    devices_per_pupil: str | None = typer.Option(
+        None,
+        "--devices-per-pupil",
+        help="Appareils par élève, 0 à 10 (défaut : 1 en EIM, 2 en BYOD/hybride).",
+    ),
+    clients_per_ap: str | None = typer.Option(
+        None, "--clients-per-ap", help="Clients par borne wifi (20 à 50). Défaut : 30."
+    ),
+    headroom: str | None = typer.Option(
+        None, "--headroom", help="Marge au-dessus du pic (0,30 à 0,40). Défaut : 0,35."
+    ),
+    output_format: str = typer.Option(
+        "table", "--format", "-f", help="table, json ou csv (csv : avec --departement)."
+    ),
 ) -> None:
     """Dimensionne l'accès internet et le nombre de bornes wifi d'un collège."""
     from numeduc.budget import bandwidth
@@ -269,17 +312,24 @@ def bandwidth_command(
     current_mbps = _number("--current", SPECS["current_mbps"], current)
     if departement is not None:
         if pupils is not None or staff is not None:
-            _fail("--departement prend les effectifs de chaque collège : n'indiquez pas aussi --pupils ou --staff.")
+            _fail(
+                "--departement prend les effectifs de chaque collège : n'indiquez pas aussi --pupils ou --staff."
+            )
         _bandwidth_departement(departement_code(departement), chosen_strategy, current_mbps, fmt, options)
         return
     if pupils is None:
         _fail("indiquez --pupils N (ou --departement CODE).")
     if fmt == "csv":
-        _fail("--format csv donne un collège par ligne : il demande --departement CODE (sinon : table ou json).")
+        _fail(
+            "--format csv donne un collège par ligne : il demande --departement CODE (sinon : table ou json)."
+        )
     try:
         result = bandwidth(
-            _number("--pupils", SPECS["pupils"], pupils), _number("--staff", SPECS["staff"], staff), chosen_strategy,
-            current_mbps=current_mbps, **options,
+            _number("--pupils", SPECS["pupils"], pupils),
+            _number("--staff", SPECS["staff"], staff),
+            chosen_strategy,
+            current_mbps=current_mbps,
+            **options,
         )
     except ValueError as exc:
         _fail(f"{exc}.")
@@ -291,22 +341,38 @@ def bandwidth_command(
 
     from numeduc.formatting import fr_number
 
-    table = Table(title=f"Débit et wifi : {fr_number(result.pupils)} élèves, {fr_number(result.staff)} personnels, stratégie {result.strategy}")
+    table = Table(
+        title=f"Débit et wifi : {fr_number(result.pupils)} élèves, {fr_number(result.staff)} personnels, stratégie {result.strategy}"
+    )
     table.add_column("Mesure")
     table.add_column("Valeur", justify="right")
     table.add_column("Écart avec l'accès actuel", justify="right")
     gap = lambda v: "—" if v is None else _mbit(v)
-    table.add_row("Cible court terme (100 kbit/s par usager)", _mbit(result.baseline_mbps), gap(result.gap_baseline_mbps))
-    table.add_row("Cible long terme (1 Mbit/s par usager)", _mbit(result.target_mbps), gap(result.gap_target_mbps))
+    table.add_row(
+        "Cible court terme (100 kbit/s par usager)",
+        _mbit(result.baseline_mbps),
+        gap(result.gap_baseline_mbps),
+    )
+    table.add_row(
+        "Cible long terme (1 Mbit/s par usager)", _mbit(result.target_mbps), gap(result.gap_target_mbps)
+    )
     table.add_row("Pic estimé (appareils actifs)", _mbit(result.peak_mbps), "")
-    table.add_row("Débit à contractualiser (pic + marge)", _mbit(result.contract_mbps), gap(result.gap_contract_mbps))
+    table.add_row(
+        "Débit à contractualiser (pic + marge)", _mbit(result.contract_mbps), gap(result.gap_contract_mbps)
+    )
     table.add_row("Appareils présents", fr_number(result.devices_present), "")
-    table.add_row("Clients associés / actifs", f"{fr_number(result.clients_associated)} / {fr_number(result.clients_active)}", "")
+    table.add_row(
+        "Clients associés / actifs",
+        f"{fr_number(result.clients_associated)} / {fr_number(result.clients_active)}",
+        "",
+    )
     table.add_row("Bornes wifi", fr_number(result.access_points), "")
     Console(width=120).print(table)
 
 
-def _bandwidth_departement(code: str, strategy: str, current: Optional[float], output_format: str, options: dict) -> None:
+def _bandwidth_departement(
+    code: str, strategy: str, current: float | None, output_format: str, options: dict
+) -> None:
     from numeduc.budget import bandwidth_table
     from numeduc.reference import colleges
 
@@ -329,15 +395,23 @@ def _bandwidth_departement(code: str, strategy: str, current: Optional[float], o
 
     from numeduc.formatting import fr_number
 
-    summary = Table(title=f"Débit des {fr_number(len(table))} collèges publics du département {code} (stratégie {strategy})")
+    summary = Table(
+        title=f"Débit des {fr_number(len(table))} collèges publics du département {code} (stratégie {strategy})"
+    )
     summary.add_column("Mesure")
     summary.add_column("Total", justify="right")
     summary.add_column("Médiane par collège", justify="right")
-    for label, column in (("Cible court terme (100 kbit/s par usager)", "baseline_mbps"),
-                          ("Cible long terme (1 Mbit/s par usager)", "target_mbps"),
-                          ("Débit à contractualiser (pic + marge)", "contract_mbps")):
+    for label, column in (
+        ("Cible court terme (100 kbit/s par usager)", "baseline_mbps"),
+        ("Cible long terme (1 Mbit/s par usager)", "target_mbps"),
+        ("Débit à contractualiser (pic + marge)", "contract_mbps"),
+    ):
         summary.add_row(label, _mbit(table[column].sum()), _mbit(table[column].median()))
-    summary.add_row("Bornes wifi", fr_number(int(table["access_points"].sum())), fr_number(table["access_points"].median()))
+    summary.add_row(
+        "Bornes wifi",
+        fr_number(int(table["access_points"].sum())),
+        fr_number(table["access_points"].median()),
+    )
     if current is not None:
         short = int((table["gap_baseline_mbps"] > 0).sum())
         summary.add_row(f"Collèges sous la cible court terme avec {_mbit(current)}", fr_number(short), "")
@@ -345,16 +419,24 @@ def _bandwidth_departement(code: str, strategy: str, current: Optional[float], o
         summary.add_row(f"Collèges sous la cible long terme avec {_mbit(current)}", fr_number(short), "")
     console = Console(width=120)
     console.print(summary)
-    console.print("Effectifs : DEPP, rentrée 2020 (collèges sans effectif connu ignorés). "
-                  "Personnels estimés à 1 pour 10 élèves.")
+    console.print(
+        "Effectifs : DEPP, rentrée 2020 (collèges sans effectif connu ignorés). "
+        "Personnels estimés à 1 pour 10 élèves."
+    )
 
 
 @app.command("tornado")
 def tornado_command(
-    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Nom d'un préréglage."),
-    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."),
-    variation: Optional[str] = typer.Option(None, "--variation", help="Variation relative (0 à 0,99) quand aucune fourchette n'est sourcée. Défaut : 0,2."),
-    top: Optional[str] = typer.Option(None, "--top", help="Nombre de paramètres affichés. Défaut : 15."),
+    preset: str | None = typer.Option(None, "--preset", "-p", help="Nom d'un préréglage."),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."
+    ),
+    variation: str | None = typer.Option(
+        None,
+        "--variation",
+        help="Variation relative (0 à 0,99) quand aucune fourchette n'est sourcée. Défaut : 0,2.",
+    ),
+    top: str | None = typer.Option(None, "--top", help="Nombre de paramètres affichés. Défaut : 15."),
     output_format: str = typer.Option("table", "--format", "-f", help="table, json ou csv."),
 ) -> None:
     """Sensibilité du total annuel à chaque paramètre (diagramme en tornade)."""
@@ -364,7 +446,9 @@ def tornado_command(
 
     fmt = _choice("--format", output_format, SMALL_FORMATS)
     variation_value = _number("--variation", VARIATION, variation, default=0.2)
-    top_spec = NumberSpec("top", "Nombre de paramètres affichés", "paramètres", 1, len(PARAMETERS), integer=True)
+    top_spec = NumberSpec(
+        "top", "Nombre de paramètres affichés", "paramètres", 1, len(PARAMETERS), integer=True
+    )
     top_value = _number("--top", top_spec, top, default=15)
     chosen = scenario_from_options(preset, scenario)
     try:
@@ -372,9 +456,18 @@ def tornado_command(
     except (ScenarioError, ValueError) as exc:
         _fail(f"{exc}.")
     rows = [
-        {"parameter": b.parameter, "label_fr": b.label_fr, "unit": b.unit, "base_value": float(b.base_value),
-         "low_value": float(b.low_value), "high_value": float(b.high_value), "total_low": float(b.total_low),
-         "total_high": float(b.total_high), "swing": float(b.swing), "range": b.range_source}
+        {
+            "parameter": b.parameter,
+            "label_fr": b.label_fr,
+            "unit": b.unit,
+            "base_value": float(b.base_value),
+            "low_value": float(b.low_value),
+            "high_value": float(b.high_value),
+            "total_low": float(b.total_low),
+            "total_high": float(b.total_high),
+            "swing": float(b.swing),
+            "range": b.range_source,
+        }
         for b in bars
     ]
     if fmt == "json":
@@ -383,7 +476,18 @@ def tornado_command(
     if fmt == "csv":
         import pandas as pd
 
-        columns = ["parameter", "label_fr", "unit", "base_value", "low_value", "high_value", "total_low", "total_high", "swing", "range"]
+        columns = [
+            "parameter",
+            "label_fr",
+            "unit",
+            "base_value",
+            "low_value",
+            "high_value",
+            "total_low",
+            "total_high",
+            "swing",
+            "range",
+        ]
         typer.echo(pd.DataFrame(rows, columns=columns).to_csv(index=False), nl=False)
         return
     from rich.console import Console
@@ -395,25 +499,51 @@ def tornado_command(
         return fr_number(float(v), 0 if v == int(v) else 2)
 
     table = Table(title=f"Sensibilité du total annuel ({chosen.label or chosen.name})")
-    for name, justify in (("Paramètre", "left"), ("Bas", "right"), ("Haut", "right"), ("Total (bas)", "right"),
-                          ("Total (haut)", "right"), ("Écart", "right"), ("Fourchette", "left")):
+    for name, justify in (
+        ("Paramètre", "left"),
+        ("Bas", "right"),
+        ("Haut", "right"),
+        ("Total (bas)", "right"),
+        ("Total (haut)", "right"),
+        ("Écart", "right"),
+        ("Fourchette", "left"),
+    ):
         table.add_column(name, justify=justify)
     for b in bars:
-        table.add_row(f"{b.label_fr} ({b.unit})", value(b.low_value), value(b.high_value), _eur(b.total_low),
-                      _eur(b.total_high), _eur(b.swing), b.range_source)
+        table.add_row(
+            f"{b.label_fr} ({b.unit})",
+            value(b.low_value),
+            value(b.high_value),
+            _eur(b.total_low),
+            _eur(b.total_high),
+            _eur(b.swing),
+            b.range_source,
+        )
     Console(width=160).print(table)
 
 
 @app.command("departement")
 def departement_command(
     code: str = typer.Argument(..., help="Code du département (ex. 45, 2A, 974)."),
-    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Nom d'un préréglage."),
-    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."),
-    colleges: Optional[str] = typer.Option(None, "--colleges", help="Nombre de collèges (1 à 500) si le département n'a pas de données."),
-    mean_pupils: Optional[str] = typer.Option(None, "--mean-pupils", help="Effectif moyen (1 à 5 000) si le département n'a pas de données."),
-    scale: bool = typer.Option(False, "--scale/--no-scale", help="Adapter postes, salles, bornes et chariots à la taille de chaque collège."),
-    output_format: str = typer.Option("table", "--format", "-f", help="table, json ou csv (csv : un collège par ligne)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Fichier de sortie (json ou csv)."),
+    preset: str | None = typer.Option(None, "--preset", "-p", help="Nom d'un préréglage."),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."
+    ),
+    colleges: str | None = typer.Option(
+        None, "--colleges", help="Nombre de collèges (1 à 500) si le département n'a pas de données."
+    ),
+    mean_pupils: str | None = typer.Option(
+        None, "--mean-pupils", help="Effectif moyen (1 à 5 000) si le département n'a pas de données."
+    ),
+    scale: bool = typer.Option(
+        False,
+        "--scale/--no-scale",
+        help="Adapter postes, salles, bornes et chariots à la taille de chaque collège.",
+    ),
+    output_format: str = typer.Option(
+        "table", "--format", "-f", help="table, json ou csv (csv : un collège par ligne)."
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Fichier de sortie (json ou csv)."),
 ) -> None:
     """Budget d'un département : chaque collège public simulé, puis la somme."""
     from numeduc.budget import simulate_departement
@@ -425,7 +555,9 @@ def departement_command(
     mean = _number("--mean-pupils", DEPARTEMENT_SPECS["mean_pupils"], mean_pupils)
     chosen = scenario_from_options(preset, scenario)
     try:
-        result = simulate_departement(chosen, code, n_colleges=n_colleges, mean_pupils=mean, scale_equipment=scale)
+        result = simulate_departement(
+            chosen, code, n_colleges=n_colleges, mean_pupils=mean, scale_equipment=scale
+        )
     except ValueError as exc:
         message = str(exc)
         if message.startswith("aucun collège"):
@@ -436,9 +568,14 @@ def departement_command(
         return
     per_pupil = None if result.per_pupil_per_year is None else float(result.per_pupil_per_year)
     summary = {
-        "departement_code": code, "scenario": chosen.name, "n_colleges": result.n_colleges, "pupils": result.pupils,
-        "total_per_year": float(result.total_per_year), "per_pupil_per_year": per_pupil,
-        "buckets_percent": result.buckets(), "source": result.source,
+        "departement_code": code,
+        "scenario": chosen.name,
+        "n_colleges": result.n_colleges,
+        "pupils": result.pupils,
+        "total_per_year": float(result.total_per_year),
+        "per_pupil_per_year": per_pupil,
+        "buckets_percent": result.buckets(),
+        "source": result.source,
     }
     if fmt == "json":
         summary["colleges"] = result.colleges.to_dict(orient="records")
@@ -455,7 +592,9 @@ def departement_command(
     table.add_row("Collèges publics", fr_number(result.n_colleges))
     table.add_row("Élèves", fr_number(result.pupils))
     table.add_row("Total par an", _eur(result.total_per_year))
-    table.add_row("Par élève et par an", "—" if result.per_pupil_per_year is None else _eur(result.per_pupil_per_year))
+    table.add_row(
+        "Par élève et par an", "—" if result.per_pupil_per_year is None else _eur(result.per_pupil_per_year)
+    )
     for label, share in result.buckets().items():
         table.add_row(f"Collèges à {label} par élève et par an", fr_percent(share))
     console = Console(width=120)

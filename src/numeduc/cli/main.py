@@ -29,12 +29,16 @@ app.add_typer(_questionnaires.app, name="questionnaires")
 app.add_typer(_reference.app, name="reference")
 app.add_typer(_users.app, name="users")
 app.command("serve")(_web.serve)
-app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(_web.manage)
+app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    _web.manage
+)
 from numeduc.cli import budget as _budget  # noqa: E402
 from numeduc.cli import stats as _stats  # noqa: E402
+
 app.add_typer(_budget.app, name="budget")
 app.add_typer(_stats.app, name="stats")
 from numeduc.cli import usage as _usage  # noqa: E402
+
 app.add_typer(_usage.app, name="usage")
 
 

@@ -21,7 +21,9 @@ def list_questionnaires() -> None:
         table.add_column(column)
     for slug, version in available_questionnaires():
         questionnaire = load_questionnaire(slug, version)
-        table.add_row(slug, version, questionnaire.title, questionnaire.audience, str(len(questionnaire.items)))
+        table.add_row(
+            slug, version, questionnaire.title, questionnaire.audience, str(len(questionnaire.items))
+        )
     Console(width=max(Console().width, 110)).print(table)
 
 
@@ -35,5 +37,7 @@ def validate(path: Path = typer.Argument(..., help="Fichier YAML à vérifier.")
     except QuestionnaireError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    typer.echo(f"{path} : valide — « {questionnaire.title} », version {questionnaire.version}, "
-               f"{len(questionnaire.items)} questions.")
+    typer.echo(
+        f"{path} : valide — « {questionnaire.title} », version {questionnaire.version}, "
+        f"{len(questionnaire.items)} questions."
+    )

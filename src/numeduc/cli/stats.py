@@ -17,7 +17,6 @@ import math
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import typer
@@ -45,11 +44,17 @@ class CorrMethod(str, Enum):
     kendall = "kendall"
 
 
-FILE_ARG = typer.Argument(..., help="Fichier CSV (UTF-8, séparateur virgule, décimales avec un point, ligne d'en-tête).")
+FILE_ARG = typer.Argument(
+    ..., help="Fichier CSV (UTF-8, séparateur virgule, décimales avec un point, ligne d'en-tête)."
+)
 INDEX_OPT = typer.Option(..., "--index", help="Colonne qui donne le nom de chaque ligne.")
 FORMAT_OPT = typer.Option(OutputFormat.json, "--format", help="json (par défaut) ou table lisible.")
-QUANTI_OPT = typer.Option("", "--quanti-sup", help="Variables quantitatives supplémentaires, séparées par des virgules.")
-QUALI_OPT = typer.Option("", "--quali-sup", help="Variables qualitatives supplémentaires, séparées par des virgules.")
+QUANTI_OPT = typer.Option(
+    "", "--quanti-sup", help="Variables quantitatives supplémentaires, séparées par des virgules."
+)
+QUALI_OPT = typer.Option(
+    "", "--quali-sup", help="Variables qualitatives supplémentaires, séparées par des virgules."
+)
 NCP_OPT = typer.Option(5, "--ncp", min=1, help="Nombre de dimensions gardées (5 par défaut).")
 
 
@@ -83,7 +88,9 @@ def _parse_number(raw: str) -> float | None:
     if math.isinf(value):
         raise ValueError("dépasse le plus grand nombre représentable (environ 1,8e308)")
     if value == 0 and any(ch in "123456789" for ch in raw.lower().split("e")[0]):
-        raise ValueError("plus petit que le plus petit nombre représentable (environ 4,9e-324) : il deviendrait 0")
+        raise ValueError(
+            "plus petit que le plus petit nombre représentable (environ 4,9e-324) : il deviendrait 0"
+        )
     return value
 
 
@@ -109,7 +116,9 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         ) from exc
     if "\x00" in content:
         line = content[: content.index("\x00")].count("\n") + 1
-        raise InputError(f"{path}, ligne {line} : caractère nul (octet 0) : ce n'est pas un fichier texte CSV")
+        raise InputError(
+            f"{path}, ligne {line} : caractère nul (octet 0) : ce n'est pas un fichier texte CSV"
+        )
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=",", quotechar='"', strict=True)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
@@ -134,7 +143,9 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if not name:
-            raise InputError(f"{path}, ligne {header_line} : la colonne n° {position} n'a pas de nom dans l'en-tête")
+            raise InputError(
+                f"{path}, ligne {header_line} : la colonne n° {position} n'a pas de nom dans l'en-tête"
+            )
         if name in seen:
             raise InputError(
                 f"{path}, ligne {header_line} : colonne « {name} » en double dans l'en-tête (colonnes n° "
@@ -163,7 +174,9 @@ def _read(path: Path, index: str, *, numeric: list[str] | None = None, text: lis
         if col not in header:
             raise InputError(f"{path} : colonne « {col} » absente (colonnes : {columns})")
         if col == index:
-            raise InputError(f"{path} : la colonne « {col} » est la colonne d'index, elle ne peut pas être une variable")
+            raise InputError(
+                f"{path} : la colonne « {col} » est la colonne d'index, elle ne peut pas être une variable"
+            )
     lines = [line for line, _ in rows]
     frame = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=object)
     if frame.empty:
@@ -194,7 +207,9 @@ def _read(path: Path, index: str, *, numeric: list[str] | None = None, text: lis
             try:
                 value = _parse_number(raw)
             except ValueError as exc:
-                raise InputError(f"{path}, ligne {line}, colonne « {col} » : « {raw} » refusé : {exc}") from None
+                raise InputError(
+                    f"{path}, ligne {line}, colonne « {col} » : « {raw} » refusé : {exc}"
+                ) from None
             if value is None:
                 raise InputError(
                     f"{path}, ligne {line}, colonne « {col} » : valeur non numérique « {raw} »"
@@ -231,7 +246,9 @@ def _finite(payload, path: str = "", nulls: list[str] | None = None):
                 nulls.append(path)
             return None
         if math.isinf(value):
-            raise InputError(f"résultat infini ({path}) : calcul refusé (valeurs trop grandes ou trop petites)")
+            raise InputError(
+                f"résultat infini ({path}) : calcul refusé (valeurs trop grandes ou trop petites)"
+            )
         return value
     if isinstance(payload, np.integer):
         return int(payload)
@@ -309,7 +326,11 @@ def _run(file: Path, action, fmt: OutputFormat) -> None:
         try:
             payload, tables = action()
             payload = _finite(payload, nulls=nulls)
-            text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) if fmt == OutputFormat.json else None
+            text = (
+                json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False)
+                if fmt == OutputFormat.json
+                else None
+            )
         except InputError as exc:
             _fail(str(exc))
         except StatsInputError as exc:
@@ -383,7 +404,9 @@ def _pca_from_file(file: Path, index: str, quanti_sup: str, quali_sup: str, ncp:
     frame = _read(file, index, numeric=None, text=ql)
     for col in qs:
         if col == index:
-            raise InputError(f"{file} : la colonne « {col} » est la colonne d'index, elle ne peut pas être une variable")
+            raise InputError(
+                f"{file} : la colonne « {col} » est la colonne d'index, elle ne peut pas être une variable"
+            )
         if col not in frame.columns:
             raise InputError(f"{file} : colonne « {col} » absente (colonnes : {', '.join(frame.columns)})")
     return pca(frame, quanti_sup=qs, quali_sup=ql, ncp=ncp, scale=scale)
@@ -396,7 +419,9 @@ def pca_command(
     quanti_sup: str = QUANTI_OPT,
     quali_sup: str = QUALI_OPT,
     ncp: int = NCP_OPT,
-    no_scale: bool = typer.Option(False, "--no-scale", help="Ne pas réduire les variables (centrer seulement)."),
+    no_scale: bool = typer.Option(
+        False, "--no-scale", help="Ne pas réduire les variables (centrer seulement)."
+    ),
     fmt: OutputFormat = FORMAT_OPT,
 ) -> None:
     """Analyse en composantes principales (ACP), comme FactoMineR::PCA."""
@@ -426,7 +451,9 @@ def hcpc_command(
     quanti_sup: str = QUANTI_OPT,
     quali_sup: str = QUALI_OPT,
     ncp: int = NCP_OPT,
-    clusters: str = typer.Option("auto", "--clusters", help="auto (règle du gain d'inertie) ou un nombre de classes."),
+    clusters: str = typer.Option(
+        "auto", "--clusters", help="auto (règle du gain d'inertie) ou un nombre de classes."
+    ),
     no_consolidation: bool = typer.Option(False, "--no-consolidation", help="Ne pas consolider par k-means."),
     fmt: OutputFormat = FORMAT_OPT,
 ) -> None:
@@ -455,7 +482,10 @@ def hcpc_command(
             ("Classe de chaque individu", res.clusters.rename("classe")),
             ("Critère within[k]/within[k-1]", res.quot),
             ("Inertie inter avant consolidation", res.bw_before_consol),
-            ("Inertie inter après consolidation", res.bw_after_consol if res.bw_after_consol is not None else "—"),
+            (
+                "Inertie inter après consolidation",
+                res.bw_after_consol if res.bw_after_consol is not None else "—",
+            ),
         ]
         return payload, tables
 
@@ -466,9 +496,11 @@ def hcpc_command(
 def ward_command(
     file: Path = FILE_ARG,
     index: str = INDEX_OPT,
-    clusters: Optional[int] = typer.Option(None, "--clusters", min=1, help="Nombre de classes à découper."),
+    clusters: int | None = typer.Option(None, "--clusters", min=1, help="Nombre de classes à découper."),
     scale: ScaleChoice = typer.Option(
-        ScaleChoice.population, "--scale", help="population (écart-type en n, comme FactoMineR), sample (en n-1, comme R scale()) ou none."
+        ScaleChoice.population,
+        "--scale",
+        help="population (écart-type en n, comme FactoMineR), sample (en n-1, comme R scale()) ou none.",
     ),
     fmt: OutputFormat = FORMAT_OPT,
 ) -> None:
@@ -513,6 +545,10 @@ def corr_command(
             "p_values": _table(res.p_values),
             "n": {str(r): {str(c): int(v) for c, v in row.items()} for r, row in res.n.iterrows()},
         }
-        return payload, [("Corrélations", res.matrix), ("p-valeurs", res.p_values), ("Effectifs par paire", res.n)]
+        return payload, [
+            ("Corrélations", res.matrix),
+            ("p-valeurs", res.p_values),
+            ("Effectifs par paire", res.n),
+        ]
 
     _run(file, action, fmt)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 app = typer.Typer(
     help="Usages du numérique : génération de journaux de démonstration, ingestion dans "
-         "l'entrepôt, calcul des indicateurs.",
+    "l'entrepôt, calcul des indicateurs.",
     no_args_is_help=True,
 )
 
@@ -28,10 +27,12 @@ def generate(
     out: Path = typer.Option(..., "--out", help="Dossier de sortie."),
     seed: int = typer.Option(0, "--seed", help="Graine du générateur (même graine, mêmes fichiers)."),
     start_month: str = typer.Option("2024-09", "--start-month", help="Premier mois (AAAA-MM)."),
-    max_colleges: Optional[int] = typer.Option(None, "--max-colleges", min=1,
-                                               help="Ne garder que les N premiers collèges."),
-    events_per_session: float = typer.Option(12.0, "--events-per-session", min=2.0,
-                                             help="Nombre moyen d'événements par session."),
+    max_colleges: int | None = typer.Option(
+        None, "--max-colleges", min=1, help="Ne garder que les N premiers collèges."
+    ),
+    events_per_session: float = typer.Option(
+        12.0, "--events-per-session", min=2.0, help="Nombre moyen d'événements par session."
+    ),
     no_devices: bool = typer.Option(False, "--no-devices", help="Ne pas générer terminaux ni wifi."),
 ) -> None:
     """Génère des fichiers de démonstration dans les schémas d'entrée, avec la vérité terrain
@@ -43,34 +44,54 @@ def generate(
     from numeduc.usage.generator import generate as run
 
     console = Console(stderr=True)
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console) as progress:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
         task = progress.add_task("Collèges générés", total=None)
 
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = run(departement, pupils, months, out, seed=seed, start_month=start_month,
-                      max_colleges=max_colleges, events_per_session=events_per_session,
-                      devices=not no_devices, progress=tick)
+        summary = run(
+            departement,
+            pupils,
+            months,
+            out,
+            seed=seed,
+            start_month=start_month,
+            max_colleges=max_colleges,
+            events_per_session=events_per_session,
+            devices=not no_devices,
+            progress=tick,
+        )
     console.print(
         f"{summary.colleges} collèges, {fr_number(summary.pupils)} élèves, "
         f"{fr_number(summary.events)} événements ENT, {fr_number(summary.wifi_sessions)} sessions wifi "
-        f"→ {out} (données de démonstration)")
+        f"→ {out} (données de démonstration)"
+    )
 
 
 @app.command()
 def ingest(
-    kind: str = typer.Argument(..., help="Type de fichier : establishments, ent_events, service_catalog, "
-                                        "ent_accounts_snapshot, mdm_devices, mdm_checkins, wifi_sessions."),
+    kind: str = typer.Argument(
+        ...,
+        help="Type de fichier : establishments, ent_events, service_catalog, "
+        "ent_accounts_snapshot, mdm_devices, mdm_checkins, wifi_sessions.",
+    ),
     files: list[Path] = typer.Argument(..., help="Fichiers (CSV, JSON Lines, Parquet) ou dossiers."),
     warehouse: Path = typer.Option(..., "--warehouse", help="Dossier de l'entrepôt."),
     departement: str = typer.Option(..., "--departement", help="Département des données (choisit le sel)."),
-    salt_file: Optional[Path] = typer.Option(None, "--salt-file",
-                                             help="Fichier contenant le sel de pseudonymisation à utiliser."),
-    adapter: Optional[str] = typer.Option(None, "--adapter",
-                                          help="Format source à convertir : ent-one (Open ENT NG) ou moodle."),
-    uai: Optional[str] = typer.Option(None, "--uai", help="UAI du collège (adaptateur moodle)."),
+    salt_file: Path | None = typer.Option(
+        None, "--salt-file", help="Fichier contenant le sel de pseudonymisation à utiliser."
+    ),
+    adapter: str | None = typer.Option(
+        None, "--adapter", help="Format source à convertir : ent-one (Open ENT NG) ou moodle."
+    ),
+    uai: str | None = typer.Option(None, "--uai", help="UAI du collège (adaptateur moodle)."),
 ) -> None:
     """Valide, pseudonymise et range des fichiers dans l'entrepôt (Parquet partitionné).
 
@@ -94,15 +115,28 @@ def ingest(
     console = Console(stderr=True)
     results = []
     try:
-        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                      TimeElapsedColumn(), console=console) as progress:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
             for path in paths:
                 size = path.stat().st_size if path.is_file() else None
                 task = progress.add_task(f"{path.name}", total=size)
-                results.append(ingest_file(
-                    kind, path, warehouse, departement, salt_file=salt_file, adapter=adapter,
-                    adapter_options={"uai": uai} if uai else None,
-                    progress=lambda n, t=task: progress.advance(t, n)))
+                results.append(
+                    ingest_file(
+                        kind,
+                        path,
+                        warehouse,
+                        departement,
+                        salt_file=salt_file,
+                        adapter=adapter,
+                        adapter_options={"uai": uai} if uai else None,
+                        progress=lambda n, t=task: progress.advance(t, n),
+                    )
+                )
                 progress.update(task, completed=size)
     except SaltMismatchError as exc:
         raise _err(str(exc))
@@ -112,13 +146,22 @@ def ingest(
         table.add_column(col, justify="right" if col in counts else "left", no_wrap=col == "Statut")
     for r in results:
         reasons = ", ".join(f"{k} ({fr_number(v)})" for k, v in list(r.reasons.items())[:3])
-        table.add_row(Path(r.path).name, r.status, fr_number(r.rows), fr_number(r.accepted),
-                      fr_number(r.duplicates), fr_number(r.rejected), reasons)
+        table.add_row(
+            Path(r.path).name,
+            r.status,
+            fr_number(r.rows),
+            fr_number(r.accepted),
+            fr_number(r.duplicates),
+            fr_number(r.rejected),
+            reasons,
+        )
     Console().print(table)
     for r in results:
         if r.duplicates:
-            console.print(f"{Path(r.path).name} : {fr_number(r.duplicates)} ligne(s) identiques à des lignes "
-                          "déjà dans l'entrepôt (export qui chevauche un précédent) : non ajoutées.")
+            console.print(
+                f"{Path(r.path).name} : {fr_number(r.duplicates)} ligne(s) identiques à des lignes "
+                "déjà dans l'entrepôt (export qui chevauche un précédent) : non ajoutées."
+            )
         if r.rejected and r.batch_dir:
             console.print(f"Quarantaine de {Path(r.path).name} : {Path(r.batch_dir) / '_quarantine.csv'}")
     refused = [r for r in results if r.status == "refusé"]
@@ -132,11 +175,14 @@ def ingest(
 def indicators(
     warehouse: Path = typer.Option(..., "--warehouse", help="Dossier de l'entrepôt."),
     backend: str = typer.Option("duckdb", "--backend", help="Moteur de calcul : duckdb ou spark."),
-    month: Optional[str] = typer.Option(None, "--month", help="Limiter à un mois (AAAA-MM)."),
+    month: str | None = typer.Option(None, "--month", help="Limiter à un mois (AAAA-MM)."),
     fmt: str = typer.Option("csv", "--format", help="Format de sortie : csv, parquet ou json."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Fichier de sortie (défaut : sortie standard, csv ou json)."),
-    summary: bool = typer.Option(False, "--departement-summary",
-                                 help="Agréger par département au lieu de détailler par collège."),
+    output: Path | None = typer.Option(
+        None, "--output", help="Fichier de sortie (défaut : sortie standard, csv ou json)."
+    ),
+    summary: bool = typer.Option(
+        False, "--departement-summary", help="Agréger par département au lieu de détailler par collège."
+    ),
 ) -> None:
     """Calcule les indicateurs d'usage par collège et par mois, comparés au référentiel.
 
@@ -183,14 +229,24 @@ def indicators(
 @app.command("cost")
 def cost(
     warehouse: Path = typer.Option(..., "--warehouse", help="Dossier de l'entrepôt."),
-    preset: Optional[str] = typer.Option(None, "--preset", "-p",
-                                         help="Préréglage de budget (défaut : livre-blanc-2017 ; "
-                                              "voir « numeduc budget presets »)."),
-    scenario: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Fichier de scénario de budget YAML."),
-    scale: bool = typer.Option(True, "--scale/--no-scale",
-                               help="Adapter postes, salles, bornes et chariots à l'effectif de chaque collège."),
+    preset: str | None = typer.Option(
+        None,
+        "--preset",
+        "-p",
+        help="Préréglage de budget (défaut : livre-blanc-2017 ; voir « numeduc budget presets »).",
+    ),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", "-s", help="Fichier de scénario de budget YAML."
+    ),
+    scale: bool = typer.Option(
+        True,
+        "--scale/--no-scale",
+        help="Adapter postes, salles, bornes et chariots à l'effectif de chaque collège.",
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="Format de sortie : table, csv ou json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Fichier de sortie (défaut : sortie standard)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Fichier de sortie (défaut : sortie standard)."
+    ),
 ) -> None:
     """Coût par élève actif de chaque collège : coût annuel du scénario de budget divisé par le
     nombre moyen d'élèves actifs dans le mois (taux d'activité mensuel moyen × élèves inscrits).
@@ -231,12 +287,18 @@ def cost(
     if fmt == "csv":
         text = costs.to_csv(index=False)
     elif fmt == "json":
+
         def clean(record: dict) -> dict:
             return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
 
         payload = {
-            "scenario": chosen.name, "scenario_label": chosen.label, "scale_equipment": scale,
-            "colleges": [clean(r) for r in json.loads(costs.to_json(orient="records", force_ascii=False, double_precision=15))],
+            "scenario": chosen.name,
+            "scenario_label": chosen.label,
+            "scale_equipment": scale,
+            "colleges": [
+                clean(r)
+                for r in json.loads(costs.to_json(orient="records", force_ascii=False, double_precision=15))
+            ],
             "departement": clean({k: (v.item() if hasattr(v, "item") else v) for k, v in total.items()}),
         }
         if demo:
@@ -263,8 +325,17 @@ def _cost_table(costs, total: dict, scenario, scale: bool) -> str:
 
     table = Table(title=f"Coût par élève actif — {scenario.label or scenario.name}")
     with_reasons = bool((costs["reason"] != "").any() or total["reason"])
-    titles = ["Collège", "UAI", "Élèves", "Coût par an", "Coût par élève", "Élèves actifs (moy.)",
-              "Taux d'activité (moy.)", "Mois", "Coût par élève actif"] + (["Remarque"] if with_reasons else [])
+    titles = [
+        "Collège",
+        "UAI",
+        "Élèves",
+        "Coût par an",
+        "Coût par élève",
+        "Élèves actifs (moy.)",
+        "Taux d'activité (moy.)",
+        "Mois",
+        "Coût par élève actif",
+    ] + (["Remarque"] if with_reasons else [])
     for title in titles:
         table.add_column(title, justify="left" if title in ("Collège", "UAI", "Remarque") else "right")
     for r in list(costs.to_dict("records")) + [total]:
@@ -273,17 +344,27 @@ def _cost_table(costs, total: dict, scenario, scale: bool) -> str:
             table.add_section()
         pupils = r["pupils"]
         cells = [
-            r["name"] or r["uai"], r["uai"], fr_number(None if pupils is None or pupils != pupils else int(pupils)),
-            fr_euro(r["tco_year"]), fr_euro(r["cost_per_pupil"]),
-            fr_number(r["active_pupils"], 0), pct(r["mean_mar_pupils"]), str(int(r["months"])),
+            r["name"] or r["uai"],
+            r["uai"],
+            fr_number(None if pupils is None or pupils != pupils else int(pupils)),
+            fr_euro(r["tco_year"]),
+            fr_euro(r["cost_per_pupil"]),
+            fr_number(r["active_pupils"], 0),
+            pct(r["mean_mar_pupils"]),
+            str(int(r["months"])),
             fr_euro(r["cost_per_active_pupil"]),
         ] + ([r["reason"]] if with_reasons else [])
         table.add_row(*[f"[bold]{c}[/bold]" if is_total and c else c for c in cells])
     console = Console(width=160, record=True, file=io.StringIO())
     console.print(table)
-    how = ("équipement proportionnel à l'effectif de chaque collège" if scale
-           else "équipement du scénario dans chaque collège, seul l'effectif change")
+    how = (
+        "équipement proportionnel à l'effectif de chaque collège"
+        if scale
+        else "équipement du scénario dans chaque collège, seul l'effectif change"
+    )
     console.print(f"Scénario de budget : {scenario.label or scenario.name} ({scenario.name}), {how}.")
-    console.print(f"Ensemble du département : coût des {total['n_measured']} collèges mesurés divisé par "
-                  f"leurs élèves actifs ; coût par élève sur les {total['n_colleges']} collèges.")
+    console.print(
+        f"Ensemble du département : coût des {total['n_measured']} collèges mesurés divisé par "
+        f"leurs élèves actifs ; coût par élève sur les {total['n_colleges']} collèges."
+    )
     return console.export_text()

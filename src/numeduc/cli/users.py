@@ -14,12 +14,22 @@ app = typer.Typer(help="Comptes utilisateurs.", no_args_is_help=True)
 @app.command("add")
 def add(
     email: str = typer.Argument(..., help="Adresse e-mail (identifiant de connexion)."),
-    role: str = typer.Option(..., "--role", help="coordinator, departement-editor, departement-viewer, dan ou school."),
-    departement: str | None = typer.Option(None, "--departement", help="Code du département (rôles département)."),
+    role: str = typer.Option(
+        ..., "--role", help="coordinator, departement-editor, departement-viewer, dan ou school."
+    ),
+    departement: str | None = typer.Option(
+        None, "--departement", help="Code du département (rôles département)."
+    ),
     academie: str | None = typer.Option(None, "--academie", help="Code de l'académie (rôle dan)."),
     uai: str | None = typer.Option(None, "--uai", help="UAI du collège (rôle school)."),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="Lit le mot de passe sur l'entrée standard ; sinon une invitation est envoyée."),
-    base_url: str = typer.Option("http://127.0.0.1:8000", help="Adresse publique du site, pour le lien d'invitation."),
+    password_stdin: bool = typer.Option(
+        False,
+        "--password-stdin",
+        help="Lit le mot de passe sur l'entrée standard ; sinon une invitation est envoyée.",
+    ),
+    base_url: str = typer.Option(
+        "http://127.0.0.1:8000", help="Adresse publique du site, pour le lien d'invitation."
+    ),
 ) -> None:
     """Crée un compte. Sans --password-stdin, envoie par e-mail un lien d'invitation à usage unique."""
     setup_django()
@@ -33,8 +43,15 @@ def add(
             typer.echo("Erreur : aucun mot de passe lu sur l'entrée standard.", err=True)
             raise typer.Exit(2)
     try:
-        user, link = create_user(email, role, departement=departement, academie=academie, uai=uai,
-                                 password=password, base_url=base_url)
+        user, link = create_user(
+            email,
+            role,
+            departement=departement,
+            academie=academie,
+            uai=uai,
+            password=password,
+            base_url=base_url,
+        )
     except AccountError as exc:
         typer.echo(f"Erreur : {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -12,8 +12,12 @@ def serve(
     port: int = typer.Option(8000, help="Port."),
     workers: int = typer.Option(2, help="Processus gunicorn."),
     threads: int = typer.Option(1, help="Fils par processus (plus de 1 : gunicorn « gthread »)."),
-    quiet: bool = typer.Option(False, "--quiet", help="Sans journal des requêtes (les erreurs restent journalisées)."),
-    dev: bool = typer.Option(False, "--dev", help="Serveur de développement Django (rechargement automatique)."),
+    quiet: bool = typer.Option(
+        False, "--quiet", help="Sans journal des requêtes (les erreurs restent journalisées)."
+    ),
+    dev: bool = typer.Option(
+        False, "--dev", help="Serveur de développement Django (rechargement automatique)."
+    ),
 ) -> None:
     """Sert l'application web (gunicorn ; base SQLite embarquée sauf si DATABASE_URL est défini)."""
     setup_django()
@@ -44,10 +48,16 @@ def serve(
 
     class _App(WSGIApplication):
         def __init__(self):
-            self.options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                            "accesslog": None if quiet else "-", "errorlog": "-", "timeout": 120,
-                            # Load Django once in the master: workers start (and restart) at once.
-                            "preload_app": True}
+            self.options = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "accesslog": None if quiet else "-",
+                "errorlog": "-",
+                "timeout": 120,
+                # Load Django once in the master: workers start (and restart) at once.
+                "preload_app": True,
+            }
             super().__init__()
 
         def load_config(self):

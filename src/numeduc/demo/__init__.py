@@ -4,13 +4,13 @@ Everything here is invented to look like what the 2017 white paper published; no
 real answer. Text values start with "[démo]". See ``docs/demo-data.md``.
 """
 
+from numeduc.demo.dataset import demo_dataset, split_answers
 from numeduc.demo.selfdiag import (
     DEFAULT_SEED,
     DEMO_PREFIX,
     SAMPLE_DEPARTEMENTS,
     generate_selfdiag_campaign,
 )
-from numeduc.demo.dataset import demo_dataset, split_answers
 from numeduc.demo.surveys import generate_dan_answers, generate_survey_answers
 
 __all__ = [

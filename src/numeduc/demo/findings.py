@@ -14,15 +14,27 @@ import argparse
 import pandas as pd
 
 GOVERNANCE = (
-    "f01_maturite_equipes", "f02_evaluation_suivi", "f03_accompagnement_utilisateurs",
-    "f06_clarte_responsabilites", "f11_maturite_personnel", "f12_cooperation_etat",
+    "f01_maturite_equipes",
+    "f02_evaluation_suivi",
+    "f03_accompagnement_utilisateurs",
+    "f06_clarte_responsabilites",
+    "f11_maturite_personnel",
+    "f12_cooperation_etat",
     "f13_cooperation_etablissements",
 )
 FACTORS = (
-    "f01_maturite_equipes", "f02_evaluation_suivi", "f03_accompagnement_utilisateurs",
-    "f04_infrastructure_internet", "f05_infrastructure_wifi", "f06_clarte_responsabilites",
-    "f07_budget_par_eleve", "f08_securisation_usages", "f09_maitrise_parc",
-    "f10_utilisation_equipements", "f11_maturite_personnel", "f12_cooperation_etat",
+    "f01_maturite_equipes",
+    "f02_evaluation_suivi",
+    "f03_accompagnement_utilisateurs",
+    "f04_infrastructure_internet",
+    "f05_infrastructure_wifi",
+    "f06_clarte_responsabilites",
+    "f07_budget_par_eleve",
+    "f08_securisation_usages",
+    "f09_maitrise_parc",
+    "f10_utilisation_equipements",
+    "f11_maturite_personnel",
+    "f12_cooperation_etat",
     "f13_cooperation_etablissements",
 )
 ALPHA = 0.05
@@ -42,13 +54,17 @@ def check_findings(frame: pd.DataFrame) -> dict[str, bool]:
     maturity_evaluation = rho("f01_maturite_equipes", "f02_evaluation_suivi")
     governance_budget = [rho(item, "f07_budget_par_eleve") for item in GOVERNANCE]
     mean_level = frame[list(FACTORS)].mean(axis=1)
-    groups = [mean_level[frame["responsabilite_securite"] == key] for key in ("etat", "departement", "partagee")]
+    groups = [
+        mean_level[frame["responsabilite_securite"] == key] for key in ("etat", "departement", "partagee")
+    ]
     security_p = kruskal(*groups).pvalue if all(len(g) >= 2 for g in groups) else 1.0
     findings = {
         "utilisation non liée au budget": use_budget[1] > ALPHA,
-        "utilisation en baisse avec l'homogénéité du parc": use_homogeneity[0] < 0 and use_homogeneity[1] < ALPHA,
+        "utilisation en baisse avec l'homogénéité du parc": use_homogeneity[0] < 0
+        and use_homogeneity[1] < ALPHA,
         "utilisation en hausse avec l'accompagnement": use_support[0] > 0 and use_support[1] < ALPHA,
-        "maturité en hausse avec l'évaluation et le suivi": maturity_evaluation[0] > 0 and maturity_evaluation[1] < ALPHA,
+        "maturité en hausse avec l'évaluation et le suivi": maturity_evaluation[0] > 0
+        and maturity_evaluation[1] < ALPHA,
         "aucun facteur de gouvernance lié au budget": all(p > ALPHA for _, p in governance_budget),
         "responsabilité de la sécurité sans effet": security_p > ALPHA,
     }
@@ -56,7 +72,9 @@ def check_findings(frame: pd.DataFrame) -> dict[str, bool]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Part des graines où chaque constat du livre blanc se retrouve.")
+    parser = argparse.ArgumentParser(
+        description="Part des graines où chaque constat du livre blanc se retrouve."
+    )
     parser.add_argument("--seeds", type=int, default=200)
     parser.add_argument("--year", type=int, default=2017)
     args = parser.parse_args(argv)

@@ -78,32 +78,58 @@ FACTOR_IDS = {
 
 # Short demo comments (written for numeduc), one for a weak and one for a strong situation.
 COMMENTS = {
-    1: ("pas encore de feuille de route votée, le sujet est partagé entre deux services.",
-        "feuille de route 2016-2020 suivie en comité de pilotage deux fois par an."),
-    2: ("seuls les chiffres de connexion à l'ENT nous parviennent, une fois par an.",
-        "tableau de bord trimestriel par collège présenté à la DANE."),
-    3: ("l'assistance répond aux pannes, la formation dépend de l'académie.",
-        "deux médiateurs numériques tournent dans les collèges chaque semaine."),
-    4: ("plusieurs collèges ruraux restent sous 20 Mbit/s en attendant la fibre.",
-        "tous les collèges sont raccordés à la fibre depuis la rentrée."),
-    5: ("le wifi ne couvre que le CDI dans la moitié des collèges.",
-        "bornes wifi dans chaque salle, supervisées depuis le centre de services."),
-    6: ("la maintenance des postes pédagogiques reste un sujet de désaccord.",
-        "convention signée avec le rectorat, révisée l'an dernier."),
-    7: ("budget contraint, les renouvellements sont décalés d'un an.",
-        "ligne budgétaire pluriannuelle votée pour l'équipement et la maintenance."),
-    8: ("filtrage en place mais pas de charte commune aux collèges.",
-        "authentification sur le wifi et procédure d'incident partagée."),
-    9: ("l'inventaire date de 2014, il faut le reprendre.",
-        "inventaire automatique et renouvellement tous les cinq ans."),
-    10: ("beaucoup de tablettes restent dans les chariots.",
-         "les classes mobiles sont réservées presque tous les jours."),
-    11: ("quelques enseignants pionniers, surtout en technologie.",
-         "chaque collège a un référent numérique actif."),
-    12: ("échanges avec la DANE surtout lors des appels à projets.",
-         "comité commun avec l'académie chaque trimestre."),
-    13: ("les principaux découvrent les livraisons au dernier moment.",
-         "deux principaux siègent au comité de pilotage."),
+    1: (
+        "pas encore de feuille de route votée, le sujet est partagé entre deux services.",
+        "feuille de route 2016-2020 suivie en comité de pilotage deux fois par an.",
+    ),
+    2: (
+        "seuls les chiffres de connexion à l'ENT nous parviennent, une fois par an.",
+        "tableau de bord trimestriel par collège présenté à la DANE.",
+    ),
+    3: (
+        "l'assistance répond aux pannes, la formation dépend de l'académie.",
+        "deux médiateurs numériques tournent dans les collèges chaque semaine.",
+    ),
+    4: (
+        "plusieurs collèges ruraux restent sous 20 Mbit/s en attendant la fibre.",
+        "tous les collèges sont raccordés à la fibre depuis la rentrée.",
+    ),
+    5: (
+        "le wifi ne couvre que le CDI dans la moitié des collèges.",
+        "bornes wifi dans chaque salle, supervisées depuis le centre de services.",
+    ),
+    6: (
+        "la maintenance des postes pédagogiques reste un sujet de désaccord.",
+        "convention signée avec le rectorat, révisée l'an dernier.",
+    ),
+    7: (
+        "budget contraint, les renouvellements sont décalés d'un an.",
+        "ligne budgétaire pluriannuelle votée pour l'équipement et la maintenance.",
+    ),
+    8: (
+        "filtrage en place mais pas de charte commune aux collèges.",
+        "authentification sur le wifi et procédure d'incident partagée.",
+    ),
+    9: (
+        "l'inventaire date de 2014, il faut le reprendre.",
+        "inventaire automatique et renouvellement tous les cinq ans.",
+    ),
+    10: (
+        "beaucoup de tablettes restent dans les chariots.",
+        "les classes mobiles sont réservées presque tous les jours.",
+    ),
+    11: (
+        "quelques enseignants pionniers, surtout en technologie.",
+        "chaque collège a un référent numérique actif.",
+    ),
+    12: (
+        "échanges avec la DANE surtout lors des appels à projets.",
+        "comité commun avec l'académie chaque trimestre.",
+    ),
+    13: (
+        "les principaux découvrent les livraisons au dernier moment.",
+        "deux principaux siègent au comité de pilotage.",
+    ),
 }
 
 
@@ -196,8 +222,12 @@ def college_counts(departements: pd.DataFrame, colleges: pd.DataFrame | None) ->
     result = grouped.reindex(codes)
     youth = pd.to_numeric(frame.reindex(codes).get("pop_0_19_2015"), errors="coerce")
     estimate_pupils = (youth * 4 / 20 * 0.8).round()
-    result["nombre_collegiens"] = result["nombre_collegiens"].where(result["nombre_collegiens"] > 0, estimate_pupils)
-    result["nombre_colleges"] = result["nombre_colleges"].fillna((result["nombre_collegiens"] / 500).round().clip(lower=1))
+    result["nombre_collegiens"] = result["nombre_collegiens"].where(
+        result["nombre_collegiens"] > 0, estimate_pupils
+    )
+    result["nombre_colleges"] = result["nombre_colleges"].fillna(
+        (result["nombre_collegiens"] / 500).round().clip(lower=1)
+    )
     return result.fillna(0).astype("int64")
 
 
@@ -261,10 +291,22 @@ def _fresh_answers(
     security = 0.4 * gov + 0.3 * _zscore(fleet) + noise(0.9)
 
     levels = {
-        1: maturity, 2: evaluation, 3: support, 4: internet, 5: wifi, 6: clarity,
-        8: security, 9: fleet, 10: use, 11: staff, 12: coop_state, 13: coop_schools,
+        1: maturity,
+        2: evaluation,
+        3: support,
+        4: internet,
+        5: wifi,
+        6: clarity,
+        8: security,
+        9: fleet,
+        10: use,
+        11: staff,
+        12: coop_state,
+        13: coop_schools,
     }
-    frame = pd.DataFrame({FACTOR_IDS[f]: _to_level(score) for f, score in levels.items()}, index=profiles.index)
+    frame = pd.DataFrame(
+        {FACTOR_IDS[f]: _to_level(score) for f, score in levels.items()}, index=profiles.index
+    )
     frame["budget_score"] = budget_score + noise(0.15)
 
     thd = np.array([rng.uniform(*THD_RANGES[level]) for level in frame[FACTOR_IDS[4]]])
@@ -285,13 +327,17 @@ def _fresh_answers(
 
 def _comments(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Demo comments on one to four factors per respondent, matching the level given."""
-    comments = pd.DataFrame(index=frame.index, columns=[comment_key(FACTOR_IDS[f]) for f in range(1, 14)], dtype="object")
+    comments = pd.DataFrame(
+        index=frame.index, columns=[comment_key(FACTOR_IDS[f]) for f in range(1, 14)], dtype="object"
+    )
     for code in frame.index:
         count = int(rng.integers(1, 5))
         for factor in sorted(rng.choice(np.arange(1, 14), size=count, replace=False)):
             level = int(frame.at[code, FACTOR_IDS[factor]])
             weak, strong = COMMENTS[int(factor)]
-            comments.at[code, comment_key(FACTOR_IDS[factor])] = f"{DEMO_PREFIX} {strong if level >= 3 else weak}"
+            comments.at[code, comment_key(FACTOR_IDS[factor])] = (
+                f"{DEMO_PREFIX} {strong if level >= 3 else weak}"
+            )
     return comments
 
 
@@ -344,8 +390,13 @@ def _ordered(frame: pd.DataFrame, year: int, seed: int) -> pd.DataFrame:
         elif item.type == "number":
             frame[item.id] = frame[item.id].astype("float64")
     frame.attrs.update(
-        {"demo": True, "questionnaire": "autodiagnostic/2017", "year": year, "seed": seed,
-         "note": "données de démonstration (synthétiques)"}
+        {
+            "demo": True,
+            "questionnaire": "autodiagnostic/2017",
+            "year": year,
+            "seed": seed,
+            "note": "données de démonstration (synthétiques)",
+        }
     )
     return frame
 
@@ -384,7 +435,9 @@ def generate_selfdiag_campaign(
     previous_codes = sorted(str(c) for c in previous.index if str(c) in codes)
     stay = rng.random(len(previous_codes)) < 0.9
     returning = [code for code, keep in zip(previous_codes, stay) if keep] or previous_codes[:1]
-    candidates = profiles.drop(index=previous_codes)["priority"].sort_values(ascending=False, kind="stable").index
+    candidates = (
+        profiles.drop(index=previous_codes)["priority"].sort_values(ascending=False, kind="stable").index
+    )
     n_new = min(max(n_respondents - len(returning), 2), len(candidates))
     newcomers = sorted(candidates[:n_new])
 
@@ -401,15 +454,25 @@ def generate_selfdiag_campaign(
         step = rng.choice([0, 1, -1], size=len(old), p=[0.66, 0.28, 0.06])
         old[item_id] = np.clip(old[item_id].astype("int64") + step, 1, 4)
     change = rng.normal(0.03, 0.06, size=len(old))
-    old["budget_investissement_par_eleve"] = np.round(old["budget_investissement_par_eleve"] * (1 + change), 1)
-    old["budget_fonctionnement_par_eleve"] = np.round(old["budget_fonctionnement_par_eleve"] * (1 + change), 1)
+    old["budget_investissement_par_eleve"] = np.round(
+        old["budget_investissement_par_eleve"] * (1 + change), 1
+    )
+    old["budget_fonctionnement_par_eleve"] = np.round(
+        old["budget_fonctionnement_par_eleve"] * (1 + change), 1
+    )
     old[FACTOR_IDS[7]] = [
         budget_level(i + o)
         for i, o in zip(old["budget_investissement_par_eleve"], old["budget_fonctionnement_par_eleve"])
     ]
-    old["part_colleges_thd"] = np.minimum(100, np.round(old["part_colleges_thd"] + rng.uniform(0, 10, len(old))))
-    old["part_colleges_wifi"] = np.minimum(100, np.round(old["part_colleges_wifi"] + rng.uniform(0, 8, len(old))))
-    old["equipements_par_eleve"] = np.round(old["equipements_par_eleve"] * (1 + rng.uniform(0, 0.1, len(old))), 2)
+    old["part_colleges_thd"] = np.minimum(
+        100, np.round(old["part_colleges_thd"] + rng.uniform(0, 10, len(old)))
+    )
+    old["part_colleges_wifi"] = np.minimum(
+        100, np.round(old["part_colleges_wifi"] + rng.uniform(0, 8, len(old)))
+    )
+    old["equipements_par_eleve"] = np.round(
+        old["equipements_par_eleve"] * (1 + rng.uniform(0, 0.1, len(old))), 2
+    )
     keep_homogeneity = rng.random(len(old)) < 0.9
     old["homogeneite_parc"] = np.where(
         keep_homogeneity, old["homogeneite_parc"], np.clip(old["homogeneite_parc"].astype("int64") - 1, 1, 4)

@@ -89,7 +89,9 @@ def generate_survey_answers(
     # Who gave no budget: never one of the 8 sample départements (the paper has their figures).
     eligible = [code for code in respondents if code not in _sample_codes(codes)]
     n_without = n_respondents - n_with_budget
-    without = set(rng.choice(eligible, size=min(n_without, len(eligible)), replace=False)) if n_without else set()
+    without = (
+        set(rng.choice(eligible, size=min(n_without, len(eligible)), replace=False)) if n_without else set()
+    )
     with_budget = [code for code in respondents if code not in without]
     scores = profiles.loc[with_budget, "budget_score"] + rng.normal(0, 0.15, len(with_budget))
     bands = assign_budget_bands(scores)
@@ -114,8 +116,12 @@ def generate_survey_answers(
     frame = pd.DataFrame(rows, index=pd.Index(respondents, name="code"))
     frame["nombre_collegiens_2016"] = frame["nombre_collegiens_2016"].astype("int64")
     frame.attrs.update(
-        {"demo": True, "questionnaire": "enquete-trois-questions/2016", "seed": seed,
-         "note": "données de démonstration (synthétiques)"}
+        {
+            "demo": True,
+            "questionnaire": "enquete-trois-questions/2016",
+            "seed": seed,
+            "note": "données de démonstration (synthétiques)",
+        }
     )
     return frame
 
@@ -136,12 +142,26 @@ def _exact_counts(total: int, shares: dict[str, float]) -> list[str]:
 
 
 # Shares of 25 that reproduce the paper's DAN percentages exactly.
-SATISFACTION_SHARES = {"tres_satisfait": 7 / 25, "satisfait": 14 / 25, "peu_satisfait": 3 / 25, "pas_satisfait": 1 / 25}
-CLARITY_SHARES = {"tres_claires": 6 / 25, "plutot_claires": 16 / 25, "peu_claires": 2 / 25, "pas_claires": 1 / 25}
+SATISFACTION_SHARES = {
+    "tres_satisfait": 7 / 25,
+    "satisfait": 14 / 25,
+    "peu_satisfait": 3 / 25,
+    "pas_satisfait": 1 / 25,
+}
+CLARITY_SHARES = {
+    "tres_claires": 6 / 25,
+    "plutot_claires": 16 / 25,
+    "peu_claires": 2 / 25,
+    "pas_claires": 1 / 25,
+}
 UNDERSTAND_SHARES = {"oui": 14 / 25, "non": 11 / 25}
 STRENGTHEN_SHARES = {"oui": 20 / 25, "non": 3 / 25, "sans_avis": 2 / 25}
 FIRST_OBSTACLE_SHARES = {
-    "budget": 11 / 25, "maintenance": 6 / 25, "reseaux_internes": 4 / 25, "acces_internet": 3 / 25, "formation": 1 / 25,
+    "budget": 11 / 25,
+    "maintenance": 6 / 25,
+    "reseaux_internes": 4 / 25,
+    "acces_internet": 3 / 25,
+    "formation": 1 / 25,
 }
 # Weights for drawing obstacles in rank order (budget, then maintenance, then networks).
 OBSTACLE_WEIGHTS = {
@@ -205,6 +225,11 @@ def generate_dan_answers(
         for _ in respondents
     ]
     frame.attrs.update(
-        {"demo": True, "questionnaire": "dan/2017", "seed": seed, "note": "données de démonstration (synthétiques)"}
+        {
+            "demo": True,
+            "questionnaire": "dan/2017",
+            "seed": seed,
+            "note": "données de démonstration (synthétiques)",
+        }
     )
     return frame

@@ -10,7 +10,8 @@ bands touch at 75 € and 100 €; numeduc puts a boundary value in the band tha
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 # Column / form-field name of the free comment attached to an item: ``<item_id>__comment``.
 COMMENT_SUFFIX = "__comment"

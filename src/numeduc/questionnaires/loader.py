@@ -14,7 +14,7 @@ in every text of the file.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,14 @@ _CHOICE_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 # largest shipped file expands to under 1,000 values, a 300-byte alias bomb to millions.
 MAX_NODES = 20_000
 
-_TYPE_NAMES = {str: "texte", int: "nombre entier", float: "nombre", bool: "vrai/faux", list: "liste", dict: "dictionnaire"}
+_TYPE_NAMES = {
+    str: "texte",
+    int: "nombre entier",
+    float: "nombre",
+    bool: "vrai/faux",
+    list: "liste",
+    dict: "dictionnaire",
+}
 
 # Keys allowed on an item whatever its type, then the extra keys each type accepts.
 _ITEM_COMMON = {
@@ -69,7 +76,9 @@ _ITEM_SPECIFIC = {
 
 def _version_key(version: str) -> tuple:
     """Natural order: ``2017`` < ``2017b`` < ``2018`` < ``2018-2``."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|[^\d]+", version))
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|[^\d]+", version)
+    )
 
 
 def _type_name(value: Any) -> str:
@@ -126,7 +135,12 @@ class _Validator:
             value = node[key]
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if expected is str and isinstance(value, int) and not isinstance(value, bool) and key == "version":
+            if (
+                expected is str
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+                and key == "version"
+            ):
                 value = str(value)
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 self.error(sub, f"{_TYPE_NAMES[expected]} attendu, {_type_name(value)} trouvé")
@@ -228,7 +242,9 @@ def load_questionnaire_file(path: str | Path) -> Questionnaire:
     return questionnaire.__class__(**{**questionnaire.__dict__, "source": str(path)})
 
 
-def _build(data: Any, check: _Validator, *, expected_slug: str, expected_version: str) -> Questionnaire | None:
+def _build(
+    data: Any, check: _Validator, *, expected_slug: str, expected_version: str
+) -> Questionnaire | None:
     top = check.mapping(
         data,
         "",
@@ -251,7 +267,9 @@ def _build(data: Any, check: _Validator, *, expected_slug: str, expected_version
     if slug and slug != expected_slug:
         check.error("slug", f"« {slug} » ne correspond pas au dossier « {expected_slug} »")
     if version and version != expected_version:
-        check.error("version", f"« {version} » ne correspond pas au nom du fichier « {expected_version}.yaml »")
+        check.error(
+            "version", f"« {version} » ne correspond pas au nom du fichier « {expected_version}.yaml »"
+        )
     audience = top.get("audience")
     if audience is not None and audience not in AUDIENCES:
         check.error("audience", f"« {audience} » inconnu (valeurs possibles : {', '.join(AUDIENCES)})")
@@ -298,7 +316,9 @@ def _check_unique(pairs: list[tuple[str, str]], what: str, check: _Validator) ->
 
 def _build_axis(node: Any, path: str, check: _Validator) -> Axis | None:
     values = check.mapping(
-        node, path, {"id": (str, True), "label": (str, True), "description": (str, True), "factors": (list, True)}
+        node,
+        path,
+        {"id": (str, True), "label": (str, True), "description": (str, True), "factors": (list, True)},
     )
     if values is None or len(values) < 4:
         return None
@@ -307,12 +327,17 @@ def _build_axis(node: Any, path: str, check: _Validator) -> Axis | None:
     factors = []
     for index, factor in enumerate(values["factors"]):
         if not isinstance(factor, int) or isinstance(factor, bool) or not 1 <= factor <= FACTOR_COUNT:
-            check.error(f"{path}.factors[{index}]", f"numéro de facteur entre 1 et {FACTOR_COUNT} attendu, « {factor} » trouvé")
+            check.error(
+                f"{path}.factors[{index}]",
+                f"numéro de facteur entre 1 et {FACTOR_COUNT} attendu, « {factor} » trouvé",
+            )
         else:
             factors.append(factor)
     if not values["factors"]:
         check.error(f"{path}.factors", "au moins un facteur attendu")
-    return Axis(id=values["id"], label=values["label"], description=values["description"], factors=tuple(factors))
+    return Axis(
+        id=values["id"], label=values["label"], description=values["description"], factors=tuple(factors)
+    )
 
 
 def _build_section(node: Any, path: str, check: _Validator) -> Section | None:
@@ -338,7 +363,9 @@ def _build_section(node: Any, path: str, check: _Validator) -> Section | None:
 def _build_item(node: Any, path: str, check: _Validator) -> Item | None:
     item_type = node.get("type") if isinstance(node, dict) else None
     if isinstance(item_type, str) and item_type not in ITEM_TYPES:
-        check.error(f"{path}.type", f"type « {item_type} » inconnu (types possibles : {', '.join(ITEM_TYPES)})")
+        check.error(
+            f"{path}.type", f"type « {item_type} » inconnu (types possibles : {', '.join(ITEM_TYPES)})"
+        )
         return None
     spec = dict(_ITEM_COMMON)
     # A list or a mapping as the type is reported by mapping() below; it must not crash the lookup.
@@ -352,7 +379,9 @@ def _build_item(node: Any, path: str, check: _Validator) -> Item | None:
     factor = values.get("factor")
     if factor is not None:
         if not 1 <= factor <= FACTOR_COUNT:
-            check.error(f"{path}.factor", f"numéro de facteur entre 1 et {FACTOR_COUNT} attendu, {factor} trouvé")
+            check.error(
+                f"{path}.factor", f"numéro de facteur entre 1 et {FACTOR_COUNT} attendu, {factor} trouvé"
+            )
         if item_type != "level":
             check.error(f"{path}.factor", "seule une question de type level peut porter un facteur")
     kwargs: dict[str, Any] = {
@@ -392,13 +421,20 @@ def _build_levels(nodes: list, path: str, check: _Validator) -> tuple[LevelDescr
     levels = []
     for index, node in enumerate(nodes):
         sub = f"{path}[{index}]"
-        values = check.mapping(node, sub, {"value": (int, True), "label": (str, True), "descriptor": (str, True)})
+        values = check.mapping(
+            node, sub, {"value": (int, True), "label": (str, True), "descriptor": (str, True)}
+        )
         if values is None or len(values) < 3:
             continue
         expected = index + 1
         if values["value"] != expected:
-            check.error(f"{sub}.value", f"niveau {expected} attendu à cette place (niveaux 1 à 4 dans l'ordre), {values['value']} trouvé")
-        levels.append(LevelDescriptor(value=values["value"], label=values["label"], descriptor=values["descriptor"]))
+            check.error(
+                f"{sub}.value",
+                f"niveau {expected} attendu à cette place (niveaux 1 à 4 dans l'ordre), {values['value']} trouvé",
+            )
+        levels.append(
+            LevelDescriptor(value=values["value"], label=values["label"], descriptor=values["descriptor"])
+        )
     return tuple(levels)
 
 
@@ -430,7 +466,10 @@ def _check_factors_and_axes(
     for index, axis in enumerate(axes):
         for factor in axis.factors:
             if factor in axis_of_factor:
-                check.error(f"axes[{index}].factors", f"facteur {factor} déjà rangé dans l'axe « {axis_of_factor[factor]} »")
+                check.error(
+                    f"axes[{index}].factors",
+                    f"facteur {factor} déjà rangé dans l'axe « {axis_of_factor[factor]} »",
+                )
             else:
                 axis_of_factor[factor] = axis.id
     axis_ids = {axis.id for axis in axes}
@@ -441,8 +480,15 @@ def _check_factors_and_axes(
             if item.factor is not None:
                 factor_paths.setdefault(item.factor, []).append(item_path)
             if item.axis is not None and item.axis not in axis_ids:
-                check.error(f"{item_path}.axis", f"axe « {item.axis} » inconnu (axes : {', '.join(sorted(axis_ids)) or 'aucun'})")
-            if item.factor is not None and item.axis is not None and axis_of_factor.get(item.factor, item.axis) != item.axis:
+                check.error(
+                    f"{item_path}.axis",
+                    f"axe « {item.axis} » inconnu (axes : {', '.join(sorted(axis_ids)) or 'aucun'})",
+                )
+            if (
+                item.factor is not None
+                and item.axis is not None
+                and axis_of_factor.get(item.factor, item.axis) != item.axis
+            ):
                 check.error(
                     f"{item_path}.axis",
                     f"le facteur {item.factor} est rangé dans l'axe « {axis_of_factor[item.factor]} », pas « {item.axis} »",
@@ -453,7 +499,10 @@ def _check_factors_and_axes(
     if factor_paths:
         missing = [f for f in range(1, FACTOR_COUNT + 1) if f not in factor_paths]
         if missing:
-            check.error("sections", f"facteurs sans question : {', '.join(map(str, missing))} (les {FACTOR_COUNT} facteurs sont attendus)")
+            check.error(
+                "sections",
+                f"facteurs sans question : {', '.join(map(str, missing))} (les {FACTOR_COUNT} facteurs sont attendus)",
+            )
         if not axes:
             check.error("axes", "axes manquants : chaque facteur doit être rangé dans un axe")
         else:
@@ -462,13 +511,16 @@ def _check_factors_and_axes(
                 check.error("axes", f"facteurs rangés dans aucun axe : {', '.join(map(str, unmapped))}")
             unused = [f for f in sorted(axis_of_factor) if f not in factor_paths]
             if unused:
-                check.error("axes", f"facteurs cités dans un axe mais sans question : {', '.join(map(str, unused))}")
+                check.error(
+                    "axes", f"facteurs cités dans un axe mais sans question : {', '.join(map(str, unused))}"
+                )
     elif axes:
         check.error("axes", "des axes sont définis mais aucune question ne porte de facteur")
     filled = []
     for _, section in sections:
         items = tuple(
-            item if item.factor is None or item.axis is not None or item.factor not in axis_of_factor
+            item
+            if item.factor is None or item.axis is not None or item.factor not in axis_of_factor
             else Item(**{**item.__dict__, "axis": axis_of_factor[item.factor]})
             for item in section.items
         )
@@ -479,11 +531,7 @@ def _check_factors_and_axes(
 # -- shipped content ---------------------------------------------------------------------------
 def available_questionnaires() -> list[tuple[str, str]]:
     """``(slug, version)`` of every shipped questionnaire file, sorted (versions in natural order)."""
-    found = [
-        (path.parent.name, path.stem)
-        for path in CONTENT_ROOT.glob("*/*.yaml")
-        if path.is_file()
-    ]
+    found = [(path.parent.name, path.stem) for path in CONTENT_ROOT.glob("*/*.yaml") if path.is_file()]
     return sorted(found, key=lambda pair: (pair[0], _version_key(pair[1])))
 
 
@@ -492,7 +540,9 @@ def load_questionnaire(slug: str, version: str | None = None) -> Questionnaire:
     versions = [v for s, v in available_questionnaires() if s == slug]
     if not versions:
         known = ", ".join(sorted({s for s, _ in available_questionnaires()})) or "aucun"
-        raise QuestionnaireError(f"questionnaire « {slug} » introuvable (questionnaires disponibles : {known})")
+        raise QuestionnaireError(
+            f"questionnaire « {slug} » introuvable (questionnaires disponibles : {known})"
+        )
     if version is None:
         version = versions[-1]
     version = str(version)
@@ -503,6 +553,6 @@ def load_questionnaire(slug: str, version: str | None = None) -> Questionnaire:
     return _load_shipped(slug, version)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_shipped(slug: str, version: str) -> Questionnaire:
     return load_questionnaire_file(CONTENT_ROOT / slug / f"{version}.yaml")

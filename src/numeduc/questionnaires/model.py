@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from numeduc.formatting import NBSP, fr_number
 from numeduc.text import control_character_problem
@@ -138,7 +139,9 @@ class Item:
         if text in values:
             return text
         readable = ", ".join(values)
-        raise AnswerError(f"« {self.label} » : réponse « {text} » inconnue (réponses possibles : {readable}).")
+        raise AnswerError(
+            f"« {self.label} » : réponse « {text} » inconnue (réponses possibles : {readable})."
+        )
 
     def _parse_number(self, text: str) -> int | float:
         cleaned = _GROUP_SPACES.sub("", text)

@@ -115,7 +115,9 @@ def check_values(
     for col in columns:
         series = frame[col]
         if isinstance(series, pd.DataFrame):  # duplicate labels select several columns
-            raise DuplicateColumnError(f"{what} « {col} » en double : chaque colonne doit avoir un nom unique", column=col)
+            raise DuplicateColumnError(
+                f"{what} « {col} » en double : chaque colonne doit avoir un nom unique", column=col
+            )
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             raise NotNumericError(f"la {what} « {col} » n'est pas numérique", column=col)
         values = series.to_numpy(dtype=float)
@@ -131,7 +133,9 @@ def check_values(
         if present.size == 0 and allow_empty:
             continue
         if present.size == 0:
-            raise EmptyColumnError(f"{what} « {col} » : aucune valeur renseignée (toutes manquantes)", column=col)
+            raise EmptyColumnError(
+                f"{what} « {col} » : aucune valeur renseignée (toutes manquantes)", column=col
+            )
         if not allow_missing and present.size < values.size:
             i = int(np.flatnonzero(np.isnan(values))[0])
             raise MissingValueError(
@@ -152,7 +156,12 @@ def check_values(
 
 
 def check_spread(
-    columns: Sequence[object], x: np.ndarray, sd: np.ndarray, *, what: str = "variable", skip: Sequence[int] = ()
+    columns: Sequence[object],
+    x: np.ndarray,
+    sd: np.ndarray,
+    *,
+    what: str = "variable",
+    skip: Sequence[int] = (),
 ) -> None:
     """After an algorithm computed the standard deviation ``sd`` of the columns of ``x`` (with
     its own formula, so that what is checked is what is used): refuse an overflow (inf or

@@ -82,10 +82,19 @@ def _prho(n: int, is_: float, lower_tail: bool) -> float:
     b = 1 / y
     x = (6.0 * (is_ - 1) * b / (y * y - 1) - 1) * math.sqrt(y - 1)
     y = x * x
-    u = x * b * (
-        c[0]
-        + b * (c[1] + c[2] * b)
-        + y * (-c[3] + b * (c[4] + c[5] * b) - y * b * (c[6] + c[7] * b - y * (c[8] - c[9] * b + y * b * (c[10] - c[11] * y))))
+    u = (
+        x
+        * b
+        * (
+            c[0]
+            + b * (c[1] + c[2] * b)
+            + y
+            * (
+                -c[3]
+                + b * (c[4] + c[5] * b)
+                - y * b * (c[6] + c[7] * b - y * (c[8] - c[9] * b + y * b * (c[10] - c[11] * y)))
+            )
+        )
     )
     y = u / math.exp(y / 2.0)
     pv = (-y if lower_tail else y) + (sps.norm.cdf(x) if lower_tail else sps.norm.sf(x))
@@ -125,7 +134,9 @@ def pair_test(x: np.ndarray, y: np.ndarray, method: Method) -> tuple[float, floa
         return math.nan, math.nan
     if method == "pearson":
         r = float(np.corrcoef(x, y)[0, 1])
-        return r, _pt_two_sided(math.sqrt(n - 2) * r / math.sqrt(1 - r * r) if abs(r) < 1 else math.copysign(math.inf, r), n - 2)
+        return r, _pt_two_sided(
+            math.sqrt(n - 2) * r / math.sqrt(1 - r * r) if abs(r) < 1 else math.copysign(math.inf, r), n - 2
+        )
     if method == "spearman":
         rx, ry = sps.rankdata(x), sps.rankdata(y)
         r = float(np.corrcoef(rx, ry)[0, 1])
@@ -211,7 +222,9 @@ def correlation(
             if defined and not (math.isfinite(r) and abs(r) <= 1 + 1e-12):
                 # The column checks make this rare (a subset can still overflow where the
                 # whole column did not): refuse rather than write a NaN that looks undefined.
-                worst = cols[i] if np.nanmax(np.abs(values[:, i])) >= np.nanmax(np.abs(values[:, j])) else cols[j]
+                worst = (
+                    cols[i] if np.nanmax(np.abs(values[:, i])) >= np.nanmax(np.abs(values[:, j])) else cols[j]
+                )
                 raise OverflowColumnError(
                     f"colonne « {worst} » : valeurs trop grandes pour calculer la corrélation avec "
                     f"« {cols[j] if worst == cols[i] else cols[i]} » ; changez d'unité",

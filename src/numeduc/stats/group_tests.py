@@ -22,8 +22,8 @@ Missing answers are dropped (pairwise), and ``n`` says how many were used.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -74,7 +74,12 @@ def spearman_trend(values: Sequence[float], group_order: Sequence[float]) -> Gro
     v, g = _clean(values, group_order)
     rho, p = pair_test(v, g.astype(float), "spearman")
     return GroupTestResult(
-        test="Spearman (tendance)", statistic=rho, p_value=p, effect_size=rho, effect_size_name="rho", n=len(v)
+        test="Spearman (tendance)",
+        statistic=rho,
+        p_value=p,
+        effect_size=rho,
+        effect_size_name="rho",
+        n=len(v),
     )
 
 
@@ -91,7 +96,9 @@ def ordinal_association(
         raise ValueError("il faut au moins deux groupes")
     if len(levels) == 2:
         first, second = v[g == levels[0]], v[g == levels[1]]
-        res = sps.mannwhitneyu(first, second, use_continuity=True, alternative="two-sided", method="asymptotic")
+        res = sps.mannwhitneyu(
+            first, second, use_continuity=True, alternative="two-sided", method="asymptotic"
+        )
         u = float(res.statistic)
         return GroupTestResult(
             test="Mann-Whitney",

@@ -96,7 +96,9 @@ def hcpc(
     if not np.isfinite(work.to_numpy(dtype=float)).all():
         raise StatsInputError("coordonnées de l'ACP non finies : classification impossible")
     if not np.isfinite(weights).all() or (weights <= 0).any():
-        raise StatsInputError("poids des individus invalides (il faut des nombres finis strictement positifs)")
+        raise StatsInputError(
+            "poids des individus invalides (il faut des nombres finis strictement positifs)"
+        )
     distinct = len(np.unique(work.to_numpy(dtype=float), axis=0))
     if distinct < 2:
         raise StatsInputError("tous les individus sont confondus sur les axes de l'ACP : rien à classer")
@@ -109,7 +111,9 @@ def hcpc(
     d2 = r_dist_squared(x_sorted)
     eff = np.outer(w_sorted, w_sorted) / total_w / np.add.outer(w_sorted, w_sorted)
     if d2.max() * 2 * n >= INF:  # INF is murtagh_ward's "no neighbour" (see hclust)
-        raise StatsInputError("coordonnées de l'ACP trop grandes pour la classification : réduisez les variables")
+        raise StatsInputError(
+            "coordonnées de l'ACP trop grandes pour la classification : réduisez les variables"
+        )
     ia, ib, crit = murtagh_ward(d2 * eff, w_sorted, jb_fix=False)
     inert_gain = crit[::-1].copy()
     if extra_within is not None:
@@ -132,10 +136,14 @@ def hcpc(
     quot = pd.Series(quot_values, index=range(lo, lo + len(quot_values)), name="quot")
     if n_clusters == "auto" or n_clusters in (-1, 0, 1):
         if np.isnan(quot_values).all():
-            raise StatsInputError("trop peu d'individus pour choisir automatiquement le nombre de classes : indiquez-le")
+            raise StatsInputError(
+                "trop peu d'individus pour choisir automatiquement le nombre de classes : indiquez-le"
+            )
         k = int(np.nanargmin(quot_values)) + lo
         if k > n - 1:
-            raise StatsInputError(f"trop peu d'individus ({n}) pour choisir automatiquement le nombre de classes : indiquez-le (entre 2 et {n - 1})")
+            raise StatsInputError(
+                f"trop peu d'individus ({n}) pour choisir automatiquement le nombre de classes : indiquez-le (entre 2 et {n - 1})"
+            )
     else:
         k = int(n_clusters)
         if not 2 <= k <= n - 1:

@@ -218,7 +218,9 @@ def kmeans_hartigan_wong(x, centers, iter_max: int = 10) -> KMeansResult:
     if ifault == 2:
         warnings.warn(f"k-means : pas de convergence en {iter_max} itérations", stacklevel=2)
     elif ifault == 4:
-        warnings.warn(f"k-means : nombre maximal d'étapes de transfert rapide atteint (= {max_qtr})", stacklevel=2)
+        warnings.warn(
+            f"k-means : nombre maximal d'étapes de transfert rapide atteint (= {max_qtr})", stacklevel=2
+        )
 
     labels = np.array(ic1, dtype=np.int64)
     size = np.array(nc, dtype=np.int64)

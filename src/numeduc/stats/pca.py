@@ -9,8 +9,9 @@ SVD of ``Z * sqrt(r)``, ``ncp = min(ncp, n - 1, p)`` kept dimensions and the sig
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,8 @@ def _level_names(name: str, levels: Sequence, all_levels: set[str]) -> list[str]
     (levels that look like numbers or yes/no, or shared with another variable)."""
     labels = [str(level) for level in levels]
     ambiguous = any(
-        lab.strip().lower() in _YES_NO or lab.strip().lstrip("-").replace(".", "", 1).isdigit() for lab in labels
+        lab.strip().lower() in _YES_NO or lab.strip().lstrip("-").replace(".", "", 1).isdigit()
+        for lab in labels
     ) or any(lab in all_levels for lab in labels)
     return [f"{name}.{lab}" if ambiguous else lab for lab in labels]
 
@@ -178,7 +180,10 @@ def pca(
             raise KeyError(f"colonne absente : {col!r}")
     both = [c for c in quanti_sup if c in quali_sup]
     if both:
-        raise StatsInputError(f"la colonne « {both[0]} » est à la fois quantitative et qualitative supplémentaire", column=both[0])
+        raise StatsInputError(
+            f"la colonne « {both[0]} » est à la fois quantitative et qualitative supplémentaire",
+            column=both[0],
+        )
     active_cols = [c for c in data.columns if c not in quanti_sup and c not in quali_sup]
     if not active_cols:
         raise StatsInputError("aucune variable active")
@@ -187,13 +192,17 @@ def pca(
     check_min_rows(n, 3)
     check_values(active, active_cols, what="variable active", require_variation=not keep, allow_empty=keep)
     if quanti_sup:
-        check_values(data, quanti_sup, what="variable supplémentaire", require_variation=not keep, allow_empty=keep)
+        check_values(
+            data, quanti_sup, what="variable supplémentaire", require_variation=not keep, allow_empty=keep
+        )
     kept_active = constant_columns(active) if keep else []
     kept_pos = [active_cols.index(c) for c in kept_active]
 
     w_init = np.ones(n) if row_weights is None else np.asarray(row_weights, dtype=float)
     if w_init.shape != (n,) or not np.isfinite(w_init).all() or np.any(w_init < 0) or w_init.sum() <= 0:
-        raise StatsInputError("poids des lignes invalides (il faut n nombres positifs ou nuls, finis, de somme non nulle)")
+        raise StatsInputError(
+            "poids des lignes invalides (il faut n nombres positifs ou nuls, finis, de somme non nulle)"
+        )
     r = w_init / w_init.sum()
 
     active, imputed = _fill_missing(active.astype(float), "variables actives")
@@ -272,7 +281,11 @@ def pca(
         kept_sup = constant_columns(sup) if keep else []
         result.constant_columns.extend(kept_sup)
         zs, _, _ = _weighted_standardise(
-            sup.to_numpy(dtype=float), r, scale, quanti_sup, "variable supplémentaire",
+            sup.to_numpy(dtype=float),
+            r,
+            scale,
+            quanti_sup,
+            "variable supplémentaire",
             kept_constant=[quanti_sup.index(c) for c in kept_sup],
         )
         coord = (zs * r[:, None]).T @ u
@@ -342,7 +355,11 @@ def _check_finite(result: PCAResult) -> None:
         "valeurs-test des modalités supplémentaires": result.quali_sup_v_test,
         "eta² des variables qualitatives": result.quali_sup_eta2,
     }
-    undefined_rows = {"corrélations des variables", "cos² des variables", "cos² des variables supplémentaires"}
+    undefined_rows = {
+        "corrélations des variables",
+        "cos² des variables",
+        "cos² des variables supplémentaires",
+    }
     for label, table in tables.items():
         if table is None:
             continue

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from numeduc.usage.readers import BatchStream, UnreadableFileError, open_batches
+from numeduc.usage.readers import UnreadableFileError, open_batches
 from numeduc.usage.schemas import Column, Kind
 
 ADAPTERS = ("ent-one", "moodle")
@@ -31,12 +31,42 @@ def _kind(name: str, columns: list[str]) -> Kind:
     return Kind(name, tuple(Column(c, "VARCHAR", nullable=True) for c in columns))
 
 
-ONE_COLUMNS = ["_id", "id", "event-type", "event_type", "module", "date", "userId", "user_id",
-               "profil", "profile", "structures", "structure_id", "classes", "sessionId",
-               "session_id", "ua", "resource-type", "resource_type"]
+ONE_COLUMNS = [
+    "_id",
+    "id",
+    "event-type",
+    "event_type",
+    "module",
+    "date",
+    "userId",
+    "user_id",
+    "profil",
+    "profile",
+    "structures",
+    "structure_id",
+    "classes",
+    "sessionId",
+    "session_id",
+    "ua",
+    "resource-type",
+    "resource_type",
+]
 ONE_GROUPS = [("event-type", "event_type"), ("date",), ("userId", "user_id"), ("profil", "profile")]
-MOODLE_COLUMNS = ["id", "eventname", "component", "action", "target", "crud", "edulevel",
-                  "contextinstanceid", "userid", "courseid", "relateduserid", "timecreated", "origin"]
+MOODLE_COLUMNS = [
+    "id",
+    "eventname",
+    "component",
+    "action",
+    "target",
+    "crud",
+    "edulevel",
+    "contextinstanceid",
+    "userid",
+    "courseid",
+    "relateduserid",
+    "timecreated",
+    "origin",
+]
 MOODLE_REQUIRED = ["id", "eventname", "component", "crud", "edulevel", "userid", "timecreated"]
 
 
@@ -54,9 +84,11 @@ def _first(*exprs: str) -> str:
 
 def _epoch_or_text(expr: str, unit_us: int) -> str:
     """Epoch numbers become a UTC timestamp text; anything else is passed on for validation."""
-    return (f"CASE WHEN regexp_full_match(trim({expr}), '[0-9]{{9,14}}') THEN "
-            f"CAST(make_timestamp(CAST(trim({expr}) AS BIGINT) * {unit_us}) AS VARCHAR) "
-            f"ELSE {expr} END")
+    return (
+        f"CASE WHEN regexp_full_match(trim({expr}), '[0-9]{{9,14}}') THEN "
+        f"CAST(make_timestamp(CAST(trim({expr}) AS BIGINT) * {unit_us}) AS VARCHAR) "
+        f"ELSE {expr} END"
+    )
 
 
 def open_adapted(name: str, path: Path, progress=None, uai: str | None = None):
@@ -65,8 +97,7 @@ def open_adapted(name: str, path: Path, progress=None, uai: str | None = None):
         names = set(stream.schema.names)
         missing = [" ou ".join(g) for g in ONE_GROUPS if not any(c in names for c in g)]
         if missing:
-            raise UnreadableFileError(
-                f"{path} : export Open ENT NG sans les colonnes : {', '.join(missing)}")
+            raise UnreadableFileError(f"{path} : export Open ENT NG sans les colonnes : {', '.join(missing)}")
         return stream, _one_sql(names, uai)
     if name == "moodle":
         if not uai:
@@ -76,7 +107,8 @@ def open_adapted(name: str, path: Path, progress=None, uai: str | None = None):
         missing = [c for c in MOODLE_REQUIRED if c not in names]
         if missing:
             raise UnreadableFileError(
-                f"{path} : journal Moodle (logstore_standard_log) sans les colonnes : {', '.join(missing)}")
+                f"{path} : journal Moodle (logstore_standard_log) sans les colonnes : {', '.join(missing)}"
+            )
         return stream, _moodle_sql(names, uai)
     raise UnreadableFileError(f"adaptateur inconnu « {name} » (attendu : {', '.join(ADAPTERS)})")
 
@@ -85,20 +117,25 @@ def _one_sql(names: set[str], uai: str | None) -> str:
     c = lambda n: _col(n, names)  # noqa: E731
     date = c("date")
     # Mongo extended JSON {"$date": ...} or epoch milliseconds or ISO text.
-    date = (f"CASE WHEN {date} LIKE '{{%' THEN json_extract_string({date}, '$.\"$date\"') "
-            f"ELSE {date} END")
+    date = f"CASE WHEN {date} LIKE '{{%' THEN json_extract_string({date}, '$.\"$date\"') ELSE {date} END"
     structures = _first(c("structures"), c("structure_id"))
-    first_structure = (f"CASE WHEN {structures} LIKE '[%' THEN json_extract_string({structures}, '$[0]') "
-                       f"ELSE {structures} END")
+    first_structure = (
+        f"CASE WHEN {structures} LIKE '[%' THEN json_extract_string({structures}, '$[0]') "
+        f"ELSE {structures} END"
+    )
     event_type = f"upper(trim({_first(c('event-type'), c('event_type'))}))"
     profile_raw = _first(c("profil"), c("profile"))
-    profile = (f"CASE lower(trim({profile_raw})) WHEN 'student' THEN 'ELEVE' WHEN 'relative' THEN 'PARENT' "
-               f"WHEN 'teacher' THEN 'ENSEIGNANT' WHEN 'personnel' THEN 'PERSONNEL' "
-               f"WHEN 'guest' THEN 'AUTRE' ELSE upper(trim({profile_raw})) END")
+    profile = (
+        f"CASE lower(trim({profile_raw})) WHEN 'student' THEN 'ELEVE' WHEN 'relative' THEN 'PARENT' "
+        f"WHEN 'teacher' THEN 'ENSEIGNANT' WHEN 'personnel' THEN 'PERSONNEL' "
+        f"WHEN 'guest' THEN 'AUTRE' ELSE upper(trim({profile_raw})) END"
+    )
     ua = c("ua")
-    device = (f"CASE WHEN {ua} IS NULL THEN NULL WHEN {ua} ILIKE '%ipad%' OR {ua} ILIKE '%tablet%' "
-              f"THEN 'tablet' WHEN {ua} ILIKE '%iphone%' OR {ua} ILIKE '%android%' OR {ua} ILIKE '%mobile%' "
-              f"THEN 'smartphone' ELSE 'desktop' END")
+    device = (
+        f"CASE WHEN {ua} IS NULL THEN NULL WHEN {ua} ILIKE '%ipad%' OR {ua} ILIKE '%tablet%' "
+        f"THEN 'tablet' WHEN {ua} ILIKE '%iphone%' OR {ua} ILIKE '%android%' OR {ua} ILIKE '%mobile%' "
+        f"THEN 'smartphone' ELSE 'desktop' END"
+    )
     classes = c("classes")
     class_id = f"CASE WHEN {classes} LIKE '[%' THEN json_extract_string({classes}, '$[0]') ELSE {classes} END"
     ident = _first(c("_id"), c("id"), "'one-l' || CAST(_line AS VARCHAR)")
@@ -117,11 +154,14 @@ def _one_sql(names: set[str], uai: str | None) -> str:
 def _moodle_sql(names: set[str], uai: str) -> str:
     c = lambda n: _col(n, names)  # noqa: E731
     ev = c("eventname")
-    event_type = (f"CASE WHEN {ev} LIKE '%user_loggedin' THEN 'LOGIN' WHEN {ev} LIKE '%user_loggedout' "
-                  f"THEN 'LOGOUT' WHEN lower({c('crud')}) = 'c' THEN 'CREATE' "
-                  f"WHEN lower({c('crud')}) = 'r' THEN 'VIEW' ELSE 'ACCESS' END")
-    teacher = (f"max(CASE WHEN trim({c('edulevel')}) = '1' THEN 1 ELSE 0 END) "
-               f"OVER (PARTITION BY {c('userid')})")
+    event_type = (
+        f"CASE WHEN {ev} LIKE '%user_loggedin' THEN 'LOGIN' WHEN {ev} LIKE '%user_loggedout' "
+        f"THEN 'LOGOUT' WHEN lower({c('crud')}) = 'c' THEN 'CREATE' "
+        f"WHEN lower({c('crud')}) = 'r' THEN 'VIEW' ELSE 'ACCESS' END"
+    )
+    teacher = (
+        f"max(CASE WHEN trim({c('edulevel')}) = '1' THEN 1 ELSE 0 END) OVER (PARTITION BY {c('userid')})"
+    )
     return (
         "SELECT "
         f"'moodle-' || {c('id')} AS event_id, {_epoch_or_text(c('timecreated'), 1_000_000)} AS ts, "

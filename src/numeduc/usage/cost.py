@@ -36,16 +36,28 @@ NO_ACTIVE_PUPILS = "aucun élève actif sur la période"
 MAX_PUPILS = PARAMETERS["pupils"].maximum
 # A pupil count the budget model does not cover (negative, fractional, above its bound): the
 # collège is left out of the costs rather than failing the whole table.
-OUT_OF_BOUNDS_PUPILS = f"effectif hors des limites du modèle de budget (nombre entier de 0 à {fr_decimal(MAX_PUPILS)} élèves)"
+OUT_OF_BOUNDS_PUPILS = (
+    f"effectif hors des limites du modèle de budget (nombre entier de 0 à {fr_decimal(MAX_PUPILS)} élèves)"
+)
 
 
 def _pupils_in_bounds(pupils: pd.Series) -> pd.Series:
     """True where a known pupil count is a whole number between 0 and the model's maximum."""
     return pupils.notna() & (pupils >= 0) & (pupils <= float(MAX_PUPILS)) & (pupils == pupils.round())
 
+
 COLUMNS = [
-    "uai", "name", "pupils", "tco_year", "cost_per_pupil", "mean_mar_pupils", "months",
-    "active_pupils", "cost_per_active_pupil", "reason", "scenario",
+    "uai",
+    "name",
+    "pupils",
+    "tco_year",
+    "cost_per_pupil",
+    "mean_mar_pupils",
+    "months",
+    "active_pupils",
+    "cost_per_active_pupil",
+    "reason",
+    "scenario",
 ]
 DEPARTEMENT_LABEL = "Ensemble du département"
 
@@ -56,11 +68,13 @@ def mean_pupil_activity(indicators: pd.DataFrame) -> pd.DataFrame:
     rows = indicators[(indicators["indicator"] == INDICATOR) & (indicators["profile"] == PROFILE)]
     rows = rows[rows["value"].notna()]
     grouped = rows.groupby("uai")
-    out = pd.DataFrame({
-        "mean_mar_pupils": grouped["value"].mean().astype(float),
-        # One row per collège and month in the long form; nunique guards against duplicates.
-        "months": grouped["month"].nunique().astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "mean_mar_pupils": grouped["value"].mean().astype(float),
+            # One row per collège and month in the long form; nunique guards against duplicates.
+            "months": grouped["month"].nunique().astype(int),
+        }
+    )
     return out.reset_index()
 
 
@@ -71,22 +85,34 @@ def _tco_per_college(establishments: pd.DataFrame, scenario: Scenario, scale_equ
     known["pupils"] = pd.to_numeric(known["pupils"], errors="coerce")
     known = known[_pupils_in_bounds(known["pupils"])]
     if known.empty:
-        return pd.DataFrame({"uai": pd.Series(dtype=str), "tco_year": pd.Series(dtype=float),
-                             "cost_per_pupil": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {
+                "uai": pd.Series(dtype=str),
+                "tco_year": pd.Series(dtype=float),
+                "cost_per_pupil": pd.Series(dtype=float),
+            }
+        )
     frame = known.assign(pupils=known["pupils"].astype(int))
     # departement_code=None: the frame is already the warehouse's collèges (no reference filter).
     sim = simulate_departement(scenario, None, colleges_df=frame, scale_equipment=scale_equipment)
     out = sim.colleges[["uai", "total_per_year", "per_pupil_per_year", "pupils"]]
-    return pd.DataFrame({
-        "uai": out["uai"].astype(str),
-        "tco_year": out["total_per_year"].astype(float),
-        # The engine answers 0 €/pupil for a collège without pupils: no such ratio exists.
-        "cost_per_pupil": out["per_pupil_per_year"].astype(float).where(out["pupils"] > 0),
-    })
+    return pd.DataFrame(
+        {
+            "uai": out["uai"].astype(str),
+            "tco_year": out["total_per_year"].astype(float),
+            # The engine answers 0 €/pupil for a collège without pupils: no such ratio exists.
+            "cost_per_pupil": out["per_pupil_per_year"].astype(float).where(out["pupils"] > 0),
+        }
+    )
 
 
-def cost_per_active_pupil(indicators: pd.DataFrame, establishments: pd.DataFrame, scenario: Scenario, *,
-                          scale_equipment: bool = True) -> pd.DataFrame:
+def cost_per_active_pupil(
+    indicators: pd.DataFrame,
+    establishments: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    scale_equipment: bool = True,
+) -> pd.DataFrame:
     """One row per collège of ``establishments`` (uai, optional name, pupils).
 
     Columns: ``uai, name, pupils, tco_year`` (€/year, the engine's value to the cent),
@@ -99,19 +125,24 @@ def cost_per_active_pupil(indicators: pd.DataFrame, establishments: pd.DataFrame
         raise ValueError("le référentiel des établissements doit avoir les colonnes uai et pupils")
     est = establishments.drop_duplicates("uai", keep="last")
     names = est["name"] if "name" in est.columns else pd.Series([""] * len(est), index=est.index)
-    base = pd.DataFrame({
-        "uai": est["uai"].astype(str).to_numpy(),
-        "name": names.fillna("").astype(str).to_numpy(),
-        "pupils": pd.to_numeric(est["pupils"], errors="coerce").astype(float).to_numpy(),
-    })
-    frame = (base.merge(_tco_per_college(est, scenario, scale_equipment), on="uai", how="left")
-                 .merge(mean_pupil_activity(indicators), on="uai", how="left"))
+    base = pd.DataFrame(
+        {
+            "uai": est["uai"].astype(str).to_numpy(),
+            "name": names.fillna("").astype(str).to_numpy(),
+            "pupils": pd.to_numeric(est["pupils"], errors="coerce").astype(float).to_numpy(),
+        }
+    )
+    frame = base.merge(_tco_per_college(est, scenario, scale_equipment), on="uai", how="left").merge(
+        mean_pupil_activity(indicators), on="uai", how="left"
+    )
     frame["months"] = frame["months"].fillna(0).astype(int)
     frame["active_pupils"] = frame["mean_mar_pupils"] * frame["pupils"]
 
     reasons, values = [], []
     in_bounds = _pupils_in_bounds(frame["pupils"])
-    for pupils, ok, months, active, tco in zip(frame["pupils"], in_bounds, frame["months"], frame["active_pupils"], frame["tco_year"]):
+    for pupils, ok, months, active, tco in zip(
+        frame["pupils"], in_bounds, frame["months"], frame["active_pupils"], frame["tco_year"]
+    ):
         if math.isnan(pupils):
             reason = UNKNOWN_PUPILS
         elif not ok:
@@ -132,7 +163,11 @@ def cost_per_active_pupil(indicators: pd.DataFrame, establishments: pd.DataFrame
     frame.loc[~in_bounds, "active_pupils"] = math.nan
     # Int64 holds whole numbers only: a fractional or infinite count is shown as unknown (the
     # reason says why).
-    whole = frame["pupils"].notna() & (frame["pupils"] == frame["pupils"].round()) & (frame["pupils"].abs() < 2**53)
+    whole = (
+        frame["pupils"].notna()
+        & (frame["pupils"] == frame["pupils"].round())
+        & (frame["pupils"].abs() < 2**53)
+    )
     frame["pupils"] = frame["pupils"].where(whole).astype("Int64")
     return frame[COLUMNS].sort_values("uai", kind="stable").reset_index(drop=True)
 
@@ -157,7 +192,10 @@ def departement_cost(costs: pd.DataFrame) -> dict:
     active = float(measured["active_pupils"].sum())
     scenario = costs["scenario"].iloc[0] if len(costs) else ""
     row = {
-        "uai": "", "name": DEPARTEMENT_LABEL, "pupils": pupils_all, "tco_year": float(tco_all),
+        "uai": "",
+        "name": DEPARTEMENT_LABEL,
+        "pupils": pupils_all,
+        "tco_year": float(tco_all),
         "cost_per_pupil": float(tco_all) / pupils_all if pupils_all else math.nan,
         "mean_mar_pupils": active / pupils_measured if pupils_measured else math.nan,
         "months": int(costs["months"].max()) if len(costs) else 0,
@@ -165,6 +203,8 @@ def departement_cost(costs: pd.DataFrame) -> dict:
         "cost_per_active_pupil": float(tco_measured) / active if active > 0 else math.nan,
         "reason": "" if active > 0 else NO_ACTIVITY_DATA,
         "scenario": scenario,
-        "n_colleges": len(costs), "n_measured": len(measured), "tco_year_measured": float(tco_measured),
+        "n_colleges": len(costs),
+        "n_measured": len(measured),
+        "tco_year_measured": float(tco_measured),
     }
     return row

@@ -12,15 +12,13 @@ Everything it produces is "données de démonstration".
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
-import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,14 +34,37 @@ MONTHLY_ACTIVE = {"ELEVE": 0.8, "PARENT": 0.55, "ENSEIGNANT": 0.95, "PERSONNEL":
 SESSIONS_MEAN = {"ELEVE": 7.0, "PARENT": 4.0, "ENSEIGNANT": 15.0, "PERSONNEL": 12.0, "AUTRE": 2.0}
 WEEKEND_WEIGHT = {"ELEVE": 0.3, "PARENT": 0.6, "ENSEIGNANT": 0.4, "PERSONNEL": 0.05, "AUTRE": 0.2}
 MODULE_MIX = {
-    "ELEVE": {"Homeworks": 30, "Competences": 10, "Pronote": 10, "Mediacentre": 10, "GAR": 8,
-              "Workspace": 10, "Conversation": 10, "Blog": 5, "Moodle": 5, "Actualites": 2},
-    "PARENT": {"Pronote": 30, "Competences": 10, "Viescolaire": 20, "Conversation": 15,
-               "Homeworks": 15, "Actualites": 10},
-    "ENSEIGNANT": {"Homeworks": 25, "Competences": 15, "Pronote": 10, "Conversation": 15,
-                   "Workspace": 10, "Mediacentre": 10, "Presences": 10, "Moodle": 5},
-    "PERSONNEL": {"Conversation": 30, "Viescolaire": 25, "Admin": 25, "Actualites": 10,
-                  "Agenda": 10},
+    "ELEVE": {
+        "Homeworks": 30,
+        "Competences": 10,
+        "Pronote": 10,
+        "Mediacentre": 10,
+        "GAR": 8,
+        "Workspace": 10,
+        "Conversation": 10,
+        "Blog": 5,
+        "Moodle": 5,
+        "Actualites": 2,
+    },
+    "PARENT": {
+        "Pronote": 30,
+        "Competences": 10,
+        "Viescolaire": 20,
+        "Conversation": 15,
+        "Homeworks": 15,
+        "Actualites": 10,
+    },
+    "ENSEIGNANT": {
+        "Homeworks": 25,
+        "Competences": 15,
+        "Pronote": 10,
+        "Conversation": 15,
+        "Workspace": 10,
+        "Mediacentre": 10,
+        "Presences": 10,
+        "Moodle": 5,
+    },
+    "PERSONNEL": {"Conversation": 30, "Viescolaire": 25, "Admin": 25, "Actualites": 10, "Agenda": 10},
     "AUTRE": {"Conversation": 50, "Actualites": 50},
 }
 # Share of parents who do not look at grades at all (on top of the module mix above).
@@ -91,23 +112,47 @@ DEVICE_TYPES_BY_PROFILE = {
 STRATEGY_WEIGHTS = {"eim": 0.3, "classe_mobile": 0.3, "hybride": 0.1, "byod": 0.15, "none": 0.15}
 PROFILE_CODE = {"ELEVE": "E", "PARENT": "P", "ENSEIGNANT": "T", "PERSONNEL": "S", "AUTRE": "A"}
 
-EVENT_SCHEMA = pa.schema([
-    ("event_id", pa.string()), ("ts", pa.timestamp("us")), ("uai", pa.string()),
-    ("user_id", pa.string()), ("profile", pa.string()), ("event_type", pa.string()),
-    ("module", pa.string()), ("service_category", pa.string()), ("session_id", pa.string()),
-    ("device_type", pa.string()), ("class_id", pa.string()), ("source", pa.string()),
-])
-CHECKIN_SCHEMA = pa.schema([
-    ("device_id", pa.string()), ("ts", pa.timestamp("us")), ("source", pa.string()),
-    ("on_site", pa.bool_()),
-])
-WIFI_SCHEMA = pa.schema([
-    ("session_id", pa.string()), ("uai", pa.string()), ("ap_id", pa.string()),
-    ("ssid", pa.string()), ("client_id", pa.string()), ("device_id", pa.string()),
-    ("start_ts", pa.timestamp("us")), ("end_ts", pa.timestamp("us")),
-    ("duration_s", pa.int64()), ("rx_bytes", pa.int64()), ("tx_bytes", pa.int64()),
-    ("band", pa.string()), ("end_cause", pa.string()),
-])
+EVENT_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("ts", pa.timestamp("us")),
+        ("uai", pa.string()),
+        ("user_id", pa.string()),
+        ("profile", pa.string()),
+        ("event_type", pa.string()),
+        ("module", pa.string()),
+        ("service_category", pa.string()),
+        ("session_id", pa.string()),
+        ("device_type", pa.string()),
+        ("class_id", pa.string()),
+        ("source", pa.string()),
+    ]
+)
+CHECKIN_SCHEMA = pa.schema(
+    [
+        ("device_id", pa.string()),
+        ("ts", pa.timestamp("us")),
+        ("source", pa.string()),
+        ("on_site", pa.bool_()),
+    ]
+)
+WIFI_SCHEMA = pa.schema(
+    [
+        ("session_id", pa.string()),
+        ("uai", pa.string()),
+        ("ap_id", pa.string()),
+        ("ssid", pa.string()),
+        ("client_id", pa.string()),
+        ("device_id", pa.string()),
+        ("start_ts", pa.timestamp("us")),
+        ("end_ts", pa.timestamp("us")),
+        ("duration_s", pa.int64()),
+        ("rx_bytes", pa.int64()),
+        ("tx_bytes", pa.int64()),
+        ("band", pa.string()),
+        ("end_cause", pa.string()),
+    ]
+)
 
 
 @dataclass
@@ -137,7 +182,10 @@ def load_reference_colleges(departement: str) -> pd.DataFrame:
 
 
 def build_establishments(
-    departement: str, pupils: int, rng: np.random.Generator, max_colleges: int | None,
+    departement: str,
+    pupils: int,
+    rng: np.random.Generator,
+    max_colleges: int | None,
     school_year: str,
 ) -> pd.DataFrame:
     ref = load_reference_colleges(departement)
@@ -168,18 +216,30 @@ def build_establishments(
     n_classrooms = np.maximum(4, scaled // 25 + 4)
     wired_only = strategies == "none"
     n_aps = np.where(wired_only, np.maximum(1, n_classrooms // 4), n_classrooms)
-    return pd.DataFrame({
-        "uai": uai, "name": names, "departement": departement, "commune_insee": insee,
-        "commune_name": communes, "density_grid3": [_density3(int(c)) for c in d7],
-        "density_grid7": d7.astype(int), "ep": ep, "depp_type": pd.array([None] * n, dtype="Int64"),
-        "pupils": scaled, "teachers": np.maximum(5, np.round(scaled / 13)).astype(int),
-        "staff": np.maximum(3, np.round(scaled / 40)).astype(int),
-        "parent_accounts": np.round(scaled * 1.5).astype(int), "school_year": school_year,
-        "holiday_zone": cal.holiday_zone_for(departement), "strategy": strategies,
-        "bw_down_mbps": rng.choice([20.0, 50.0, 100.0, 200.0, 1000.0], n),
-        "bw_up_mbps": rng.choice([5.0, 10.0, 50.0, 100.0], n),
-        "n_classrooms": n_classrooms, "n_aps": n_aps,
-    })
+    return pd.DataFrame(
+        {
+            "uai": uai,
+            "name": names,
+            "departement": departement,
+            "commune_insee": insee,
+            "commune_name": communes,
+            "density_grid3": [_density3(int(c)) for c in d7],
+            "density_grid7": d7.astype(int),
+            "ep": ep,
+            "depp_type": pd.array([None] * n, dtype="Int64"),
+            "pupils": scaled,
+            "teachers": np.maximum(5, np.round(scaled / 13)).astype(int),
+            "staff": np.maximum(3, np.round(scaled / 40)).astype(int),
+            "parent_accounts": np.round(scaled * 1.5).astype(int),
+            "school_year": school_year,
+            "holiday_zone": cal.holiday_zone_for(departement),
+            "strategy": strategies,
+            "bw_down_mbps": rng.choice([20.0, 50.0, 100.0, 200.0, 1000.0], n),
+            "bw_up_mbps": rng.choice([5.0, 10.0, 50.0, 100.0], n),
+            "n_classrooms": n_classrooms,
+            "n_aps": n_aps,
+        }
+    )
 
 
 class _Truth:
@@ -254,15 +314,19 @@ def generate(
     # Weekly regularity: local weeks (standard time) with a school day in each month.
     std_offset_s = cal.standard_offset_s(departement, int(month_list[0][:4]))
     for mi, m in enumerate(month_list):
-        weeks = {cal.week_number((d - dt.date(1970, 1, 1)).days)
-                 for d, school, dm in zip(days, day_school, day_month) if school and dm == mi}
+        weeks = {
+            cal.week_number((d - dt.date(1970, 1, 1)).days)
+            for d, school, dm in zip(days, day_school, day_month)
+            if school and dm == mi
+        }
         truth.c[("school_weeks", m)] = float(len(weeks))
         truth.weeks[m] = weeks
     summary = GenerationSummary(out, len(est), int(est["pupils"].sum()))
 
     est.to_csv(out / "establishments.csv", index=False)
     pd.DataFrame(CATALOG, columns=["source", "module", "service_category", "is_connector"]).to_csv(
-        out / "service_catalog.csv", index=False)
+        out / "service_catalog.csv", index=False
+    )
 
     modules_all = sorted({m for mix in MODULE_MIX.values() for m in mix} | {"Auth"})
     cat_of = {m: c for s, m, c, _ in CATALOG if s == "one"}
@@ -278,8 +342,13 @@ def generate(
     for ci, row in enumerate(est.itertuples(index=False)):
         uai = row.uai
         with_session_ids = ci % 4 != 3  # one collège in four exports no session ids
-        populations = {"ELEVE": row.pupils, "PARENT": row.parent_accounts,
-                       "ENSEIGNANT": row.teachers, "PERSONNEL": row.staff, "AUTRE": 2}
+        populations = {
+            "ELEVE": row.pupils,
+            "PARENT": row.parent_accounts,
+            "ENSEIGNANT": row.teachers,
+            "PERSONNEL": row.staff,
+            "AUTRE": 2,
+        }
         college_factor = rng.uniform(0.85, 1.05)
         tables = []
         for profile in PROFILES:
@@ -287,15 +356,39 @@ def generate(
             activated = int(rng.binomial(loaded, min(1.0, ACTIVATION[profile] * college_factor)))
             for m in month_list:
                 last = cal.month_days(m)[-1]
-                account_rows.append({"snapshot_date": last.isoformat(), "uai": uai,
-                                     "profile": profile, "loaded": loaded, "activated": activated})
+                account_rows.append(
+                    {
+                        "snapshot_date": last.isoformat(),
+                        "uai": uai,
+                        "profile": profile,
+                        "loaded": loaded,
+                        "activated": activated,
+                    }
+                )
                 truth.add("accounts", (uai, m, profile), 0)
                 truth.c[("loaded", uai, m, profile)] = loaded
                 truth.c[("activated", uai, m, profile)] = activated
-            tables.extend(_user_events(
-                rng, uai, profile, activated, college_factor, month_list, days, day_school,
-                day_offset, day_month, modules_all, module_cat, events_per_session,
-                with_session_ids, truth, summary, std_offset_s))
+            tables.extend(
+                _user_events(
+                    rng,
+                    uai,
+                    profile,
+                    activated,
+                    college_factor,
+                    month_list,
+                    days,
+                    day_school,
+                    day_offset,
+                    day_month,
+                    modules_all,
+                    module_cat,
+                    events_per_session,
+                    with_session_ids,
+                    truth,
+                    summary,
+                    std_offset_s,
+                )
+            )
         if tables:
             events = pa.concat_tables(tables)
             # Event ids are assigned once the collège's events are known.
@@ -305,8 +398,20 @@ def generate(
             ev_writer.write(events)
             summary.events += events.num_rows
         if devices:
-            dev = _devices(rng, row, month_list, days, day_school, day_offset, day_month,
-                           school_days, truth, ck_writer, wf_writer, summary)
+            dev = _devices(
+                rng,
+                row,
+                month_list,
+                days,
+                day_school,
+                day_offset,
+                day_month,
+                school_days,
+                truth,
+                ck_writer,
+                wf_writer,
+                summary,
+            )
             device_frames.append(dev)
         if progress:
             progress(ci + 1, len(est))
@@ -319,24 +424,52 @@ def generate(
     dev_all[mdm_cols].to_csv(out / "mdm_devices.csv", index=False)
     summary.devices = int(dev_all["device_id"].nunique()) if len(dev_all) else 0
     records = _ground_truth_records(est, month_list, school_days, truth)
-    meta = {"departement": departement, "pupils": summary.pupils, "months": month_list,
-            "seed": seed, "colleges": summary.colleges, "events": summary.events,
-            "sessions": summary.sessions, "note": "données de démonstration (synthétiques)"}
+    meta = {
+        "departement": departement,
+        "pupils": summary.pupils,
+        "months": month_list,
+        "seed": seed,
+        "colleges": summary.colleges,
+        "events": summary.events,
+        "sessions": summary.sessions,
+        "note": "données de démonstration (synthétiques)",
+    }
     with open(out / "ground_truth.json", "w", encoding="utf-8") as fh:
         json.dump({"meta": meta, "indicators": records}, fh, ensure_ascii=False)
-    summary.files = {k: str(p) for k, p in {
-        "establishments": out / "establishments.csv", "service_catalog": out / "service_catalog.csv",
-        "ent_accounts_snapshot": out / "ent_accounts_snapshot.csv",
-        "ent_events": out / "ent_events.parquet", "mdm_devices": out / "mdm_devices.csv",
-        "mdm_checkins": out / "mdm_checkins.parquet",
-        "wifi_sessions": out / "wifi_sessions.parquet"}.items()}
+    summary.files = {
+        k: str(p)
+        for k, p in {
+            "establishments": out / "establishments.csv",
+            "service_catalog": out / "service_catalog.csv",
+            "ent_accounts_snapshot": out / "ent_accounts_snapshot.csv",
+            "ent_events": out / "ent_events.parquet",
+            "mdm_devices": out / "mdm_devices.csv",
+            "mdm_checkins": out / "mdm_checkins.parquet",
+            "wifi_sessions": out / "wifi_sessions.parquet",
+        }.items()
+    }
     return summary
 
 
-def _user_events(rng, uai, profile, activated, college_factor, month_list, days, day_school,
-                 day_offset, day_month, modules_all, module_cat, events_per_session,
-                 with_session_ids, truth: _Truth, summary: GenerationSummary,
-                 std_offset_s: int) -> list[pa.Table]:
+def _user_events(
+    rng,
+    uai,
+    profile,
+    activated,
+    college_factor,
+    month_list,
+    days,
+    day_school,
+    day_offset,
+    day_month,
+    modules_all,
+    module_cat,
+    events_per_session,
+    with_session_ids,
+    truth: _Truth,
+    summary: GenerationSummary,
+    std_offset_s: int,
+) -> list[pa.Table]:
     """Sessions and events of the activated users of one profile of one collège."""
     n_users = activated
     if n_users == 0:
@@ -347,7 +480,9 @@ def _user_events(rng, uai, profile, activated, college_factor, month_list, days,
     mix_modules = np.array([modules_all.index(m) for m in mix])
     mix_p = np.array(list(mix.values()), float)
     mix_p /= mix_p.sum()
-    ignores_grades = (rng.random(n_users) < PARENTS_IGNORING_GRADES) if profile == "PARENT" else np.zeros(n_users, bool)
+    ignores_grades = (
+        (rng.random(n_users) < PARENTS_IGNORING_GRADES) if profile == "PARENT" else np.zeros(n_users, bool)
+    )
     dev_choices, dev_p = DEVICE_TYPES_BY_PROFILE[profile]
     user_device = rng.choice(dev_choices, n_users, p=dev_p)
     n_days = len(days)
@@ -376,8 +511,9 @@ def _user_events(rng, uai, profile, activated, college_factor, month_list, days,
         start_local = np.where(
             s_pm, rng.uniform(13.5 * 3600, 21.5 * 3600, n_s), rng.uniform(7.5 * 3600, 11 * 3600, n_s)
         ).astype(np.int64)
-        n_ev = np.minimum(MAX_EVENTS_PER_SESSION,
-                          1 + rng.geometric(1.0 / max(events_per_session - 1, 1.0), n_s))
+        n_ev = np.minimum(
+            MAX_EVENTS_PER_SESSION, 1 + rng.geometric(1.0 / max(events_per_session - 1, 1.0), n_s)
+        )
         n_ev = np.maximum(n_ev, 2)  # LOGIN + at least one usage event
         total = int(n_ev.sum())
         e_sess = np.repeat(np.arange(n_s), n_ev)
@@ -406,9 +542,23 @@ def _user_events(rng, uai, profile, activated, college_factor, month_list, days,
         # --- ground truth counters (event month for users/events, start month for sessions)
         e_month = _month_index(ts, month_list)
         s_month = e_month[first]
-        in_school = day_school[e_day] & (local_s >= cal.SCHOOL_START_MIN * 60) & (local_s < cal.SCHOOL_END_MIN * 60)
-        _count_truth(truth, uai, profile, month_list, e_user, e_month, e_sess, s_month, s_user,
-                     module_cat[module], usage, in_school)
+        in_school = (
+            day_school[e_day] & (local_s >= cal.SCHOOL_START_MIN * 60) & (local_s < cal.SCHOOL_END_MIN * 60)
+        )
+        _count_truth(
+            truth,
+            uai,
+            profile,
+            month_list,
+            e_user,
+            e_month,
+            e_sess,
+            s_month,
+            s_user,
+            module_cat[module],
+            usage,
+            in_school,
+        )
         # Active school weeks of each user active in the (UTC) month of the events.
         e_week = cal.week_number((ts + std_offset_s) // 86400)
         for m in np.unique(e_month):
@@ -431,22 +581,30 @@ def _user_events(rng, uai, profile, activated, college_factor, month_list, days,
             sid_vals = np.array([f"{uai}-{month}-{code}{i}" for i in range(n_s)], dtype=object)[e_sess]
         else:
             sid_vals = np.full(total, None, dtype=object)
-        class_ids = (np.array([f"{uai}-C{u % 16}" for u in range(n_users)], dtype=object)[e_user]
-                     if profile == "ELEVE" else np.full(total, None, dtype=object))
-        out.append(pa.table({
-            "event_id": pa.array(np.full(total, "", dtype=object), pa.string()),
-            "ts": pa.array(ts.astype("datetime64[s]").astype("datetime64[us]")),
-            "uai": pa.array(np.full(total, uai, dtype=object), pa.string()),
-            "user_id": pa.array(uid[e_user], pa.string()),
-            "profile": pa.array(np.full(total, profile, dtype=object), pa.string()),
-            "event_type": pa.array(etype, pa.string()),
-            "module": pa.array(np.array(modules_all, dtype=object)[module], pa.string()),
-            "service_category": pa.nulls(total, pa.string()),
-            "session_id": pa.array(sid_vals, pa.string()),
-            "device_type": pa.array(user_device[e_user].astype(object), pa.string()),
-            "class_id": pa.array(class_ids, pa.string()),
-            "source": pa.array(np.full(total, "one", dtype=object), pa.string()),
-        }, schema=EVENT_SCHEMA))
+        class_ids = (
+            np.array([f"{uai}-C{u % 16}" for u in range(n_users)], dtype=object)[e_user]
+            if profile == "ELEVE"
+            else np.full(total, None, dtype=object)
+        )
+        out.append(
+            pa.table(
+                {
+                    "event_id": pa.array(np.full(total, "", dtype=object), pa.string()),
+                    "ts": pa.array(ts.astype("datetime64[s]").astype("datetime64[us]")),
+                    "uai": pa.array(np.full(total, uai, dtype=object), pa.string()),
+                    "user_id": pa.array(uid[e_user], pa.string()),
+                    "profile": pa.array(np.full(total, profile, dtype=object), pa.string()),
+                    "event_type": pa.array(etype, pa.string()),
+                    "module": pa.array(np.array(modules_all, dtype=object)[module], pa.string()),
+                    "service_category": pa.nulls(total, pa.string()),
+                    "session_id": pa.array(sid_vals, pa.string()),
+                    "device_type": pa.array(user_device[e_user].astype(object), pa.string()),
+                    "class_id": pa.array(class_ids, pa.string()),
+                    "source": pa.array(np.full(total, "one", dtype=object), pa.string()),
+                },
+                schema=EVENT_SCHEMA,
+            )
+        )
     return out
 
 
@@ -456,8 +614,9 @@ def _month_index(epoch_s: np.ndarray, month_list: list[str]) -> np.ndarray:
     return (months - first).astype(np.int64)
 
 
-def _count_truth(truth, uai, profile, month_list, e_user, e_month, e_sess, s_month, s_user,
-                 e_cat, usage, in_school) -> None:
+def _count_truth(
+    truth, uai, profile, month_list, e_user, e_month, e_sess, s_month, s_user, e_cat, usage, in_school
+) -> None:
     n_m = len(month_list) + 2  # events may spill into the next month (UTC)
     n_cat = len(SERVICE_CATEGORIES)
     em = np.clip(e_month, 0, n_m - 1)
@@ -495,15 +654,28 @@ def _mlabel(month_list: list[str], idx) -> str:
     return cal.months_between(month_list[0], idx + 1)[-1]
 
 
-def _devices(rng, row, month_list, days, day_school, day_offset, day_month, school_days,
-             truth: _Truth, ck_writer: _ChunkWriter, wf_writer: _ChunkWriter,
-             summary: GenerationSummary) -> pd.DataFrame:
+def _devices(
+    rng,
+    row,
+    month_list,
+    days,
+    day_school,
+    day_offset,
+    day_month,
+    school_days,
+    truth: _Truth,
+    ck_writer: _ChunkWriter,
+    wf_writer: _ChunkWriter,
+    summary: GenerationSummary,
+) -> pd.DataFrame:
     """Devices by strategy, their daily activity, MDM check-ins and wifi sessions."""
     uai, strategy = row.uai, row.strategy
     classes, owners, assigns, carts = [], [], [], []
 
     def add(n, cls, own, assign, cart=None):
-        classes.extend([cls] * n); owners.extend([own] * n); assigns.extend([assign] * n)
+        classes.extend([cls] * n)
+        owners.extend([own] * n)
+        assigns.extend([assign] * n)
         carts.extend([cart] * n if not callable(cart) else [cart(i) for i in range(n)])
 
     if strategy in ("eim", "hybride"):
@@ -531,12 +703,17 @@ def _devices(rng, row, month_list, days, day_school, day_offset, day_month, scho
     ck_local = rng.integers(8 * 3600, 17 * 3600, len(d_idx))
     ck_ts = midnight[d_idx] + ck_local - day_offset[d_idx] * 60
     on_site = day_school[d_idx]
-    ck_writer.write(pa.table({
-        "device_id": pa.array(dev_ids[i_idx], pa.string()),
-        "ts": pa.array(ck_ts.astype("datetime64[s]").astype("datetime64[us]")),
-        "source": pa.array(np.full(len(d_idx), "mdm", dtype=object), pa.string()),
-        "on_site": pa.array(on_site),
-    }, schema=CHECKIN_SCHEMA))
+    ck_writer.write(
+        pa.table(
+            {
+                "device_id": pa.array(dev_ids[i_idx], pa.string()),
+                "ts": pa.array(ck_ts.astype("datetime64[s]").astype("datetime64[us]")),
+                "source": pa.array(np.full(len(d_idx), "mdm", dtype=object), pa.string()),
+                "on_site": pa.array(on_site),
+            },
+            schema=CHECKIN_SCHEMA,
+        )
+    )
     summary.checkins += len(d_idx)
     # wifi: on-site days of devices with wifi (not wired desktops) + BYOD personal devices
     wifi_capable = np.array([c != "desktop" for c in classes])
@@ -559,7 +736,9 @@ def _devices(rng, row, month_list, days, day_school, day_offset, day_month, scho
         starts = np.concatenate([[0], np.cumsum(reps)[:-1]])
         second[starts[reps == 2] + 1] = True
     n_w = len(sess_day)
-    st_local = np.where(second, rng.integers(13 * 3600, 16 * 3600, n_w), rng.integers(8 * 3600, 11 * 3600, n_w))
+    st_local = np.where(
+        second, rng.integers(13 * 3600, 16 * 3600, n_w), rng.integers(8 * 3600, 11 * 3600, n_w)
+    )
     dur = rng.integers(600, 5400, n_w)
     st = midnight[sess_day] + st_local - day_offset[sess_day] * 60
     en = st + dur
@@ -569,20 +748,26 @@ def _devices(rng, row, month_list, days, day_school, day_offset, day_month, scho
     tx = (rx * 0.2).astype(np.int64)
     client_ids = np.array([f"{uai}-M{c}" for c in range(n_dev + n_byod)], dtype=object)
     wf_dev = np.where(sess_client < n_dev, dev_ids[np.minimum(sess_client, n_dev - 1)], None)
-    wf_writer.write(pa.table({
-        "session_id": pa.array([f"{uai}-W{i}" for i in range(n_w)], pa.string()),
-        "uai": pa.array(np.full(n_w, uai, dtype=object), pa.string()),
-        "ap_id": pa.array([f"{uai}-AP{a}" for a in rng.integers(0, n_aps, n_w)], pa.string()),
-        "ssid": pa.array(np.full(n_w, "college", dtype=object), pa.string()),
-        "client_id": pa.array(client_ids[sess_client], pa.string()),
-        "device_id": pa.array(wf_dev, pa.string()),
-        "start_ts": pa.array(st.astype("datetime64[s]").astype("datetime64[us]")),
-        "end_ts": pa.array(en.astype("datetime64[s]").astype("datetime64[us]")),
-        "duration_s": pa.array(dur.astype(np.int64)),
-        "rx_bytes": pa.array(rx), "tx_bytes": pa.array(tx),
-        "band": pa.array(rng.choice(["2.4", "5"], n_w, p=[0.3, 0.7]).astype(object), pa.string()),
-        "end_cause": pa.array(np.full(n_w, "User-Request", dtype=object), pa.string()),
-    }, schema=WIFI_SCHEMA))
+    wf_writer.write(
+        pa.table(
+            {
+                "session_id": pa.array([f"{uai}-W{i}" for i in range(n_w)], pa.string()),
+                "uai": pa.array(np.full(n_w, uai, dtype=object), pa.string()),
+                "ap_id": pa.array([f"{uai}-AP{a}" for a in rng.integers(0, n_aps, n_w)], pa.string()),
+                "ssid": pa.array(np.full(n_w, "college", dtype=object), pa.string()),
+                "client_id": pa.array(client_ids[sess_client], pa.string()),
+                "device_id": pa.array(wf_dev, pa.string()),
+                "start_ts": pa.array(st.astype("datetime64[s]").astype("datetime64[us]")),
+                "end_ts": pa.array(en.astype("datetime64[s]").astype("datetime64[us]")),
+                "duration_s": pa.array(dur.astype(np.int64)),
+                "rx_bytes": pa.array(rx),
+                "tx_bytes": pa.array(tx),
+                "band": pa.array(rng.choice(["2.4", "5"], n_w, p=[0.3, 0.7]).astype(object), pa.string()),
+                "end_cause": pa.array(np.full(n_w, "User-Request", dtype=object), pa.string()),
+            },
+            schema=WIFI_SCHEMA,
+        )
+    )
     summary.wifi_sessions += n_w
     # --- ground truth: PCC by 5-minute bins (distinct clients), traffic, device activity
     if n_w:
@@ -640,19 +825,33 @@ def _devices(rng, row, month_list, days, day_school, day_offset, day_month, scho
         truth.c[("devices_in_service", uai, month)] = float(in_service.sum())
         truth.c[("device_wifi_days", uai, month)] = float(wifi_days[mdays][:, in_service].sum())
         snap_date = days[end_idx].isoformat()
-        rows.append(pd.DataFrame({
-            "snapshot_date": snap_date, "device_id": dev_ids, "uai": uai,
-            "device_class": classes,
-            "os": ["iPadOS" if c == "tablet" else "Windows" for c in classes],
-            "os_version": "17", "model": ["iPad 9" if c == "tablet" else "PC" for c in classes],
-            "ownership": owners, "assignment": assigns, "cart_id": carts,
-            "enrolled_at": pd.to_datetime(enrolled, unit="s").strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "last_checkin_at": [
-                None if t < 0 else dt.datetime.fromtimestamp(int(t), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-                for t in last_ts],
-            "compliance": "compliant", "status": status,
-            "purchase_date": purchase.astype(str), "purchase_price_eur": 350.0,
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "snapshot_date": snap_date,
+                    "device_id": dev_ids,
+                    "uai": uai,
+                    "device_class": classes,
+                    "os": ["iPadOS" if c == "tablet" else "Windows" for c in classes],
+                    "os_version": "17",
+                    "model": ["iPad 9" if c == "tablet" else "PC" for c in classes],
+                    "ownership": owners,
+                    "assignment": assigns,
+                    "cart_id": carts,
+                    "enrolled_at": pd.to_datetime(enrolled, unit="s").strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "last_checkin_at": [
+                        None
+                        if t < 0
+                        else dt.datetime.fromtimestamp(int(t), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                        for t in last_ts
+                    ],
+                    "compliance": "compliant",
+                    "status": status,
+                    "purchase_date": purchase.astype(str),
+                    "purchase_price_eur": 350.0,
+                }
+            )
+        )
     del first_day
     return pd.concat(rows)
 
@@ -662,17 +861,36 @@ def _ground_truth_records(est: pd.DataFrame, month_list, school_days, truth: _Tr
 
     def put(uai, month, indicator, profile, num, den):
         if den and den > 0:
-            recs.append({"uai": uai, "month": month, "indicator": indicator, "profile": profile,
-                         "value": num / den, "numerator": num, "denominator": den})
+            recs.append(
+                {
+                    "uai": uai,
+                    "month": month,
+                    "indicator": indicator,
+                    "profile": profile,
+                    "value": num / den,
+                    "numerator": num,
+                    "denominator": den,
+                }
+            )
 
     for r in est.itertuples(index=False):
-        pops = {"ELEVE": r.pupils, "PARENT": r.parent_accounts, "ENSEIGNANT": r.teachers,
-                "PERSONNEL": r.staff}
+        pops = {
+            "ELEVE": r.pupils,
+            "PARENT": r.parent_accounts,
+            "ENSEIGNANT": r.teachers,
+            "PERSONNEL": r.staff,
+        }
         for m in month_list:
             sd = school_days[m]
             for p in PROFILES:
-                put(r.uai, m, "account_activation_rate", p, truth.get("activated", r.uai, m, p),
-                    truth.get("loaded", r.uai, m, p))
+                put(
+                    r.uai,
+                    m,
+                    "account_activation_rate",
+                    p,
+                    truth.get("activated", r.uai, m, p),
+                    truth.get("loaded", r.uai, m, p),
+                )
             for p, pop in pops.items():
                 active = truth.get("active", r.uai, m, p)
                 sessions = truth.get("sessions", r.uai, m, p)
@@ -680,34 +898,63 @@ def _ground_truth_records(est: pd.DataFrame, month_list, school_days, truth: _Tr
                 put(r.uai, m, "sessions_per_user", p, sessions, pop)
                 put(r.uai, m, "sessions_per_active_user", p, sessions, active)
                 for ci, c in enumerate(SERVICE_CATEGORIES):
-                    put(r.uai, m, f"service_mix_share_{c}", p,
-                        truth.get("sessions_cat", r.uai, m, p, ci), sessions)
+                    put(
+                        r.uai,
+                        m,
+                        f"service_mix_share_{c}",
+                        p,
+                        truth.get("sessions_cat", r.uai, m, p, ci),
+                        sessions,
+                    )
                     put(r.uai, m, f"service_reach_{c}", p, truth.get("reach", r.uai, m, p, ci), pop)
             for p in pops:
                 hist = truth.week_hist.get((r.uai, m, p))
                 if hist:
                     weeks_of_users = np.repeat(list(hist), list(hist.values()))
-                    put(r.uai, m, "weekly_regularity", p, float(np.median(weeks_of_users)),
-                        truth.get("school_weeks", m))
-            put(r.uai, m, "regular_use_share", "ELEVE", truth.get("regular", r.uai, m, "ELEVE"),
-                r.pupils)
+                    put(
+                        r.uai,
+                        m,
+                        "weekly_regularity",
+                        p,
+                        float(np.median(weeks_of_users)),
+                        truth.get("school_weeks", m),
+                    )
+            put(r.uai, m, "regular_use_share", "ELEVE", truth.get("regular", r.uai, m, "ELEVE"), r.pupils)
             ci = SERVICE_CATEGORIES.index("notes_competences")
-            put(r.uai, m, "parents_never_grades_share", "PARENT",
-                r.parent_accounts - truth.get("reach", r.uai, m, "PARENT", ci), r.parent_accounts)
-            put(r.uai, m, "out_of_school_share", "", truth.get("events_out", r.uai, m),
-                truth.get("events", r.uai, m))
+            put(
+                r.uai,
+                m,
+                "parents_never_grades_share",
+                "PARENT",
+                r.parent_accounts - truth.get("reach", r.uai, m, "PARENT", ci),
+                r.parent_accounts,
+            )
+            put(
+                r.uai,
+                m,
+                "out_of_school_share",
+                "",
+                truth.get("events_out", r.uai, m),
+                truth.get("events", r.uai, m),
+            )
             n_dev = truth.get("devices_in_service", r.uai, m)
             put(r.uai, m, "device_activity_rate_30d", "", truth.get("dar30_num", r.uai, m), n_dev)
             put(r.uai, m, "device_activity_rate_7d", "", truth.get("dar7_num", r.uai, m), n_dev)
-            put(r.uai, m, "device_utilisation", "", truth.get("device_wifi_days", r.uai, m),
-                n_dev * sd)
+            put(r.uai, m, "device_utilisation", "", truth.get("device_wifi_days", r.uai, m), n_dev * sd)
             if ("pcc", r.uai, m) in truth.c:
                 pcc = truth.c[("pcc", r.uai, m)]
                 put(r.uai, m, "peak_concurrent_clients", "", pcc, 1)
                 put(r.uai, m, "peak_concurrent_clients_per_ap", "", pcc, r.n_aps)
-                put(r.uai, m, "bandwidth_pressure", "", pcc * WIFI_ACTIVE_OVER_ASSOC * R_CLIENT_MBPS,
-                    r.bw_down_mbps)
-                put(r.uai, m, "traffic_bytes_per_pupil_day", "", truth.get("traffic", r.uai, m),
-                    r.pupils * sd)
+                put(
+                    r.uai,
+                    m,
+                    "bandwidth_pressure",
+                    "",
+                    pcc * WIFI_ACTIVE_OVER_ASSOC * R_CLIENT_MBPS,
+                    r.bw_down_mbps,
+                )
+                put(
+                    r.uai, m, "traffic_bytes_per_pupil_day", "", truth.get("traffic", r.uai, m), r.pupils * sd
+                )
             put(r.uai, m, "bandwidth_kbps_per_user", "", r.bw_down_mbps * 1000, r.pupils + r.staff)
     return recs

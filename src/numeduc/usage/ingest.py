@@ -17,9 +17,9 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -28,8 +28,14 @@ from numeduc.usage import warehouse as wh
 from numeduc.usage.readers import BatchStream, UnreadableFileError, expand_inputs, open_batches
 from numeduc.usage.schemas import Column, Kind, get_kind
 
-TYPE_LABEL = {"BIGINT": "entier", "DOUBLE": "nombre", "BOOLEAN": "booléen (true/false)",
-              "TIMESTAMP": "horodatage ISO-8601", "DATE": "date AAAA-MM-JJ", "VARCHAR": "texte"}
+TYPE_LABEL = {
+    "BIGINT": "entier",
+    "DOUBLE": "nombre",
+    "BOOLEAN": "booléen (true/false)",
+    "TIMESTAMP": "horodatage ISO-8601",
+    "DATE": "date AAAA-MM-JJ",
+    "VARCHAR": "texte",
+}
 
 
 @dataclass
@@ -65,18 +71,24 @@ def _raw_present(expr: str, src_type: pa.DataType | None) -> str:
 def _typed(col: Column, expr: str, src_type: pa.DataType | None) -> str:
     is_text = src_type is None or pa.types.is_string(src_type) or pa.types.is_large_string(src_type)
     if col.sql_type == "VARCHAR":
-        return f"NULLIF(trim(CAST({expr} AS VARCHAR), ' \t\r\n'), '')" if is_text else f"CAST({expr} AS VARCHAR)"
+        return (
+            f"NULLIF(trim(CAST({expr} AS VARCHAR), ' \t\r\n'), '')" if is_text else f"CAST({expr} AS VARCHAR)"
+        )
     if col.sql_type == "TIMESTAMP":
         if src_type is not None and pa.types.is_timestamp(src_type):
             return f"timezone('UTC', {expr})" if src_type.tz else f"CAST({expr} AS TIMESTAMP)"
         if src_type is not None and pa.types.is_date(src_type):
             return f"CAST({expr} AS TIMESTAMP)"
-        return f"timezone('UTC', TRY_CAST(NULLIF(trim(CAST({expr} AS VARCHAR), ' \t\r\n'), '') AS TIMESTAMPTZ))"
+        return (
+            f"timezone('UTC', TRY_CAST(NULLIF(trim(CAST({expr} AS VARCHAR), ' \t\r\n'), '') AS TIMESTAMPTZ))"
+        )
     if col.sql_type == "BIGINT":
         # DuckDB would round "1.5" to 2: an integer column only takes whole numbers.
         if is_text:
-            return (f"CASE WHEN regexp_full_match(trim({expr}, ' \t\r\n'), '[+-]?[0-9]+') "
-                    f"THEN TRY_CAST(trim({expr}, ' \t\r\n') AS BIGINT) END")
+            return (
+                f"CASE WHEN regexp_full_match(trim({expr}, ' \t\r\n'), '[+-]?[0-9]+') "
+                f"THEN TRY_CAST(trim({expr}, ' \t\r\n') AS BIGINT) END"
+            )
         if pa.types.is_floating(src_type) or pa.types.is_decimal(src_type):
             return f"CASE WHEN {expr} = floor({expr}) THEN TRY_CAST({expr} AS BIGINT) END"
     if is_text:
@@ -110,16 +122,28 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
         if not col.nullable:
             checks.append((f"NOT v._p{i}", _lit(f"{label} : champ obligatoire vide")))
         if present and col.sql_type != "VARCHAR":
-            checks.append((f"v._p{i} AND {t} IS NULL",
-                           f"{_lit(f'{label} : valeur invalide (attendu : {TYPE_LABEL[col.sql_type]}) « ')} || left(v._r{i}, 40) || ' »'"))
+            checks.append(
+                (
+                    f"v._p{i} AND {t} IS NULL",
+                    f"{_lit(f'{label} : valeur invalide (attendu : {TYPE_LABEL[col.sql_type]}) « ')} || left(v._r{i}, 40) || ' »'",
+                )
+            )
         shown = "'(identifiant)'" if col.pseudonymised else f"left(CAST({t} AS VARCHAR), 40)"
         if col.choices:
             allowed = ", ".join(_lit(c) for c in col.choices)
-            checks.append((f"{t} IS NOT NULL AND {t} NOT IN ({allowed})",
-                           f"{_lit(f'{label} : valeur non autorisée « ')} || {shown} || {_lit(' » (attendu : ' + ', '.join(col.choices) + ')')}"))
+            checks.append(
+                (
+                    f"{t} IS NOT NULL AND {t} NOT IN ({allowed})",
+                    f"{_lit(f'{label} : valeur non autorisée « ')} || {shown} || {_lit(' » (attendu : ' + ', '.join(col.choices) + ')')}",
+                )
+            )
         if col.pattern:
-            checks.append((f"{t} IS NOT NULL AND NOT regexp_full_match({t}, {_lit(col.pattern)})",
-                           f"{_lit(f'{label} : format invalide « ')} || {shown} || ' »'"))
+            checks.append(
+                (
+                    f"{t} IS NOT NULL AND NOT regexp_full_match({t}, {_lit(col.pattern)})",
+                    f"{_lit(f'{label} : format invalide « ')} || {shown} || ' »'",
+                )
+            )
         if col.minimum is not None:
             checks.append((f"{t} < {col.minimum}", _lit(f"{label} : valeur inférieure à {col.minimum:g}")))
         if col.maximum is not None:
@@ -139,8 +163,13 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
 
 
 def _connect(tmp: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"memory_limit": wh.duckdb_memory_limit(), "threads": wh.duckdb_threads(),
-                               "temp_directory": str(tmp / "_spill")})
+    con = duckdb.connect(
+        config={
+            "memory_limit": wh.duckdb_memory_limit(),
+            "threads": wh.duckdb_threads(),
+            "temp_directory": str(tmp / "_spill"),
+        }
+    )
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -170,7 +199,9 @@ def ingest_file(
         if entry["sha256"] == digest:
             result.status = "déjà ingéré"
             result.batch_dir = entry.get("batch_dir")
-            result.message = f"{path} : contenu déjà ingéré le {entry['ingested_at']} (fichier {entry['file']})"
+            result.message = (
+                f"{path} : contenu déjà ingéré le {entry['ingested_at']} (fichier {entry['file']})"
+            )
             return result
     salt = wh.get_salt(warehouse, departement, salt_file)
     ingest_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -185,15 +216,33 @@ def ingest_file(
             stream, src_sql = open_adapted(adapter, path, progress, **(adapter_options or {}))
         else:
             stream, src_sql = open_batches(path, kind, progress), None
-        _run(kind, stream, src_sql, salt, departement, ingest_id, tmp, batch, result,
-             existing=wh.data_files(warehouse, kind.name))
+        _run(
+            kind,
+            stream,
+            src_sql,
+            salt,
+            departement,
+            ingest_id,
+            tmp,
+            batch,
+            result,
+            existing=wh.data_files(warehouse, kind.name),
+        )
         result.status = "ingéré"
-        entry = {"file": path.name, "path": str(path.resolve()), "sha256": digest, "kind": kind.name,
-                 "departement": departement, "ingest_id": ingest_id,
-                 "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                 "rows": result.rows, "accepted": result.accepted, "rejected": result.rejected,
-                 "duplicates": result.duplicates,
-                 "adapter": adapter}
+        entry = {
+            "file": path.name,
+            "path": str(path.resolve()),
+            "sha256": digest,
+            "kind": kind.name,
+            "departement": departement,
+            "ingest_id": ingest_id,
+            "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "rows": result.rows,
+            "accepted": result.accepted,
+            "rejected": result.rejected,
+            "duplicates": result.duplicates,
+            "adapter": adapter,
+        }
         target = wh.kind_dir(warehouse, kind.name) / f"ingest={ingest_id}"
         entry["batch_dir"] = str(target)
         (batch / "_source.json").write_text(json.dumps(entry, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -219,13 +268,25 @@ def _already_stored(kind: Kind, existing: list[str], departement: str, new: str)
     listing = ", ".join(_lit(f) for f in existing)
     time_col = _q(kind.time_column)
     same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in kind.column_names)
-    return (f"EXISTS (SELECT 1 FROM read_parquet([{listing}], hive_partitioning = false, union_by_name = true) o "
-            f"WHERE CAST(o.departement AS VARCHAR) = {_lit(departement)} AND o.month IN "
-            f"(SELECT DISTINCT strftime({time_col}, '%Y-%m') FROM {new} WHERE _reason = '') AND {same})")
+    return (
+        f"EXISTS (SELECT 1 FROM read_parquet([{listing}], hive_partitioning = false, union_by_name = true) o "
+        f"WHERE CAST(o.departement AS VARCHAR) = {_lit(departement)} AND o.month IN "
+        f"(SELECT DISTINCT strftime({time_col}, '%Y-%m') FROM {new} WHERE _reason = '') AND {same})"
+    )
 
 
-def _run(kind: Kind, stream: BatchStream, src_sql: str | None, salt: str, departement: str,
-         ingest_id: str, tmp: Path, batch: Path, result: IngestResult, existing: list[str] = ()) -> None:
+def _run(
+    kind: Kind,
+    stream: BatchStream,
+    src_sql: str | None,
+    salt: str,
+    departement: str,
+    ingest_id: str,
+    tmp: Path,
+    batch: Path,
+    result: IngestResult,
+    existing: list[str] = (),
+) -> None:
     con = _connect(tmp)
     try:
         reader = stream.reader()
@@ -237,11 +298,15 @@ def _run(kind: Kind, stream: BatchStream, src_sql: str | None, salt: str, depart
             con.execute("CREATE TEMP VIEW src AS SELECT * FROM src_raw")
             src_schema = reader.schema
         validated = tmp / "_validated.parquet"
-        con.execute(f"COPY ({validation_sql(kind, src_schema, salt)}) TO {_lit(str(validated))} "
-                    "(FORMAT parquet, COMPRESSION zstd)")
+        con.execute(
+            f"COPY ({validation_sql(kind, src_schema, salt)}) TO {_lit(str(validated))} "
+            "(FORMAT parquet, COMPRESSION zstd)"
+        )
         con.unregister("src_raw")
         v = f"read_parquet({_lit(str(validated))})"
-        total, bad = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _reason <> '') FROM {v}").fetchone()
+        total, bad = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE _reason <> '') FROM {v}"
+        ).fetchone()
         parser_rejects = stream.rejected
         result.rows = int(total) + len(parser_rejects)
         result.rejected = int(bad) + len(parser_rejects)
@@ -263,24 +328,28 @@ def _run(kind: Kind, stream: BatchStream, src_sql: str | None, salt: str, depart
             [written] = con.execute(
                 f"COPY (SELECT {cols}{extra} FROM {v} n WHERE {keep}) TO {_lit(str(batch))} "
                 f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({', '.join(partition)}), "
-                "WRITE_PARTITION_COLUMNS true, OVERWRITE_OR_IGNORE)").fetchone()
+                "WRITE_PARTITION_COLUMNS true, OVERWRITE_OR_IGNORE)"
+            ).fetchone()
             result.duplicates = result.accepted - int(written)
             result.accepted = int(written)
         if result.rejected:
             con.execute("CREATE TEMP TABLE parser_rejects (line BIGINT, reason VARCHAR)")
             if parser_rejects:
-                con.executemany("INSERT INTO parser_rejects VALUES (?, ?)",
-                                [(r.line, r.reason) for r in parser_rejects])
+                con.executemany(
+                    "INSERT INTO parser_rejects VALUES (?, ?)", [(r.line, r.reason) for r in parser_rejects]
+                )
             qfile = batch / "_quarantine.csv"
             con.execute(
                 f"COPY (SELECT {_lit(stream.path.name)} AS file, line, reason, raw FROM ("
                 f"SELECT _line AS line, _reason AS reason, _raw AS raw FROM {v} WHERE _reason <> '' "
                 "UNION ALL SELECT line, reason, NULL FROM parser_rejects) ORDER BY line) "
-                f"TO {_lit(str(qfile))} (HEADER, DELIMITER ',')")
+                f"TO {_lit(str(qfile))} (HEADER, DELIMITER ',')"
+            )
             reasons = con.execute(
                 f"SELECT regexp_extract(r, '^([^:]*)', 1) AS field, count(*) FROM "
                 f"(SELECT unnest(string_split(_reason, '; ')) AS r FROM {v} WHERE _reason <> '') "
-                "GROUP BY 1 ORDER BY 2 DESC").fetchall()
+                "GROUP BY 1 ORDER BY 2 DESC"
+            ).fetchall()
             result.reasons = {k.strip(): int(n) for k, n in reasons}
             for r in parser_rejects:
                 key = r.reason.split(" (")[0]
@@ -302,7 +371,15 @@ def ingest(
 ) -> list[IngestResult]:
     """Ingest several files (a folder stands for its files); each file is its own commit."""
     return [
-        ingest_file(kind_name, p, warehouse, departement, salt_file=salt_file, adapter=adapter,
-                    adapter_options=adapter_options, progress=progress)
+        ingest_file(
+            kind_name,
+            p,
+            warehouse,
+            departement,
+            salt_file=salt_file,
+            adapter=adapter,
+            adapter_options=adapter_options,
+            progress=progress,
+        )
         for p in expand_inputs(paths)
     ]

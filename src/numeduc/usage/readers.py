@@ -14,9 +14,9 @@ import csv
 import io
 import json
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -57,12 +57,19 @@ class BatchStream:
 
 def detect_format(path: Path) -> str:
     name = path.name.lower()
-    for suffix, fmt in ((".csv", "csv"), (".jsonl", "jsonl"), (".ndjson", "jsonl"),
-                        (".json", "jsonl"), (".parquet", "parquet"), (".pq", "parquet")):
+    for suffix, fmt in (
+        (".csv", "csv"),
+        (".jsonl", "jsonl"),
+        (".ndjson", "jsonl"),
+        (".json", "jsonl"),
+        (".parquet", "parquet"),
+        (".pq", "parquet"),
+    ):
         if name.endswith(suffix) or name.endswith(suffix + ".gz"):
             return fmt
     raise UnreadableFileError(
-        f"{path} : format non reconnu (extensions acceptées : .csv, .jsonl, .ndjson, .json, .parquet)")
+        f"{path} : format non reconnu (extensions acceptées : .csv, .jsonl, .ndjson, .json, .parquet)"
+    )
 
 
 def expand_inputs(paths: list[str | Path]) -> list[Path]:
@@ -81,7 +88,8 @@ def _check_columns(path: Path, names: list[str], kind: Kind) -> None:
     if missing:
         raise UnreadableFileError(
             f"{path} : colonne(s) obligatoire(s) absente(s) pour « {kind.name} » : {', '.join(missing)}"
-            f" (colonnes trouvées : {', '.join(names) or 'aucune'})")
+            f" (colonnes trouvées : {', '.join(names) or 'aucune'})"
+        )
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -136,7 +144,7 @@ class RecordStartLines:
                 return
             self._at_start = False
             if data.startswith(_BOM):
-                data = data[len(_BOM):]
+                data = data[len(_BOM) :]
         # Whether a final "\r" is followed by "\n", or what final quotes mean (closing,
         # doubled), depends on the next bytes: keep them for the next chunk.
         keep = 1 if data.endswith(b"\r") else len(data) - len(data.rstrip(b'"'))
@@ -210,7 +218,7 @@ class RecordStartLines:
         plain: list[int] = []
         start, parity, window = 0, carry, 1 << 16
         while True:
-            opening = quotes[start + parity: start + parity + 2 * window: 2]
+            opening = quotes[start + parity : start + parity + 2 * window : 2]
             if not len(opening):
                 return plain
             before = arr[opening - 1]
@@ -252,7 +260,7 @@ class RecordStartLines:
 
     def forget_before(self, record: int) -> None:
         self._flush()
-        self._known = self._known[record - self._base:].copy()
+        self._known = self._known[record - self._base :].copy()
         self._base = record
 
 
@@ -295,7 +303,7 @@ class _TrackedFile(io.RawIOBase):
 
     def readinto(self, b):
         data = self.read(len(b))
-        b[:len(data)] = data
+        b[: len(data)] = data
         return len(data)
 
     def close(self):
@@ -303,8 +311,9 @@ class _TrackedFile(io.RawIOBase):
         super().close()
 
 
-def open_batches(path: Path, kind: Kind, progress: Callable[[int], None] | None = None,
-                 fmt: str | None = None) -> BatchStream:
+def open_batches(
+    path: Path, kind: Kind, progress: Callable[[int], None] | None = None, fmt: str | None = None
+) -> BatchStream:
     """Open ``path`` for streaming; raise :class:`UnreadableFileError` if it cannot be read."""
     if not path.exists():
         raise UnreadableFileError(f"{path} : fichier introuvable")
@@ -337,20 +346,28 @@ def _csv(path: Path, kind: Kind, progress) -> BatchStream:
 
     def on_invalid(row) -> str:
         # The physical line is filled in from the record number once the batch is placed.
-        rejected.append(RejectedLine(
-            -1, f"nombre de colonnes incorrect ({row.actual_columns} au lieu de {row.expected_columns})",
-            row.text[:200], int(row.number) if row.number is not None else -1))
+        rejected.append(
+            RejectedLine(
+                -1,
+                f"nombre de colonnes incorrect ({row.actual_columns} au lieu de {row.expected_columns})",
+                row.text[:200],
+                int(row.number) if row.number is not None else -1,
+            )
+        )
         return "skip"
 
     reader = pacsv.open_csv(
         _TrackedFile(path, tracker, progress),
-        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False,
-                                       column_names=header, skip_rows=1),
+        read_options=pacsv.ReadOptions(
+            block_size=CSV_BLOCK_BYTES, use_threads=False, column_names=header, skip_rows=1
+        ),
         # Quoted values may hold line breaks (and a record may then straddle two blocks).
         parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
-            column_types={h: pa.string() for h in header}, strings_can_be_null=True,
-            include_columns=[h for h in header if h in kind.column_names]),
+            column_types={h: pa.string() for h in header},
+            strings_can_be_null=True,
+            include_columns=[h for h in header if h in kind.column_names],
+        ),
     )
     schema = reader.schema.append(pa.field("_line", pa.int64()))
 
@@ -433,19 +450,24 @@ def _jsonl(path: Path, kind: Kind, progress) -> BatchStream:
                     if not isinstance(obj, dict):
                         raise ValueError("objet JSON attendu")
                 except (json.JSONDecodeError, ValueError) as exc:
-                    rejected.append(RejectedLine(no, f"JSON invalide ({getattr(exc, 'msg', exc)})", raw[:200]))
+                    rejected.append(
+                        RejectedLine(no, f"JSON invalide ({getattr(exc, 'msg', exc)})", raw[:200])
+                    )
                     continue
                 for n in names:
                     cols[n].append(to_text(obj.get(n)))
                 lines.append(no)
                 if len(lines) >= JSONL_BATCH_LINES:
-                    yield pa.record_batch([pa.array(cols[n], pa.string()) for n in names]
-                                          + [pa.array(lines, pa.int64())], schema=schema)
+                    yield pa.record_batch(
+                        [pa.array(cols[n], pa.string()) for n in names] + [pa.array(lines, pa.int64())],
+                        schema=schema,
+                    )
                     cols = {n: [] for n in names}
                     lines = []
         if lines:
-            yield pa.record_batch([pa.array(cols[n], pa.string()) for n in names]
-                                  + [pa.array(lines, pa.int64())], schema=schema)
+            yield pa.record_batch(
+                [pa.array(cols[n], pa.string()) for n in names] + [pa.array(lines, pa.int64())], schema=schema
+            )
 
     return BatchStream(path, schema, gen(), rejected)
 

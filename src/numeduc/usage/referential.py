@@ -55,18 +55,21 @@ def add_referential(df: pd.DataFrame, est: pd.DataFrame) -> pd.DataFrame:
         gid = out.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
         g = out["value"].groupby(gid)
         med = g.median().to_numpy()[gid]
-        absdev = (out["value"].to_numpy(float) - med)
+        absdev = out["value"].to_numpy(float) - med
         mad = pd.Series(np.abs(absdev)).groupby(gid).median().to_numpy()[gid]
-        per_level.append({
-            "n": g.count().to_numpy(float)[gid],
-            "median": med,
-            "q1": g.quantile(0.25).to_numpy()[gid],
-            "q3": g.quantile(0.75).to_numpy()[gid],
-            "rank": g.rank(method="average").to_numpy(float),
-            "mad": mad,
-            "label": (_join_labels(out, cols) if cols
-                      else np.full(len(out), "tous les collèges", dtype=object)),
-        })
+        per_level.append(
+            {
+                "n": g.count().to_numpy(float)[gid],
+                "median": med,
+                "q1": g.quantile(0.25).to_numpy()[gid],
+                "q3": g.quantile(0.75).to_numpy()[gid],
+                "rank": g.rank(method="average").to_numpy(float),
+                "mad": mad,
+                "label": (
+                    _join_labels(out, cols) if cols else np.full(len(out), "tous les collèges", dtype=object)
+                ),
+            }
+        )
         ok = (chosen < 0) & (per_level[-1]["n"] >= MIN_GROUP_SIZE)
         chosen[ok] = li
     chosen[chosen < 0] = len(LEVELS) - 1
@@ -90,9 +93,17 @@ def add_referential(df: pd.DataFrame, est: pd.DataFrame) -> pd.DataFrame:
         n0 = per_level[0]["n"].astype(int).astype(str)
         out["fallback_reason"] = np.where(
             out["fallback"],
-            "groupe « " + per_level[0]["label"] + " » trop petit (" + n0 + " collèges, minimum "
-            + str(MIN_GROUP_SIZE) + ") : repli sur « " + out["group"] + " »",
-            "")
+            "groupe « "
+            + per_level[0]["label"]
+            + " » trop petit ("
+            + n0
+            + " collèges, minimum "
+            + str(MIN_GROUP_SIZE)
+            + ") : repli sur « "
+            + out["group"]
+            + " »",
+            "",
+        )
     else:
         out["fallback_reason"] = pd.Series(dtype=str)
     return out.drop(columns=["density_grid3", "size_class", "ep_class"])

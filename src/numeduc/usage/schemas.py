@@ -222,6 +222,4 @@ def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise ValueError(
-            f"type de fichier inconnu : {name!r} (attendu : {', '.join(KINDS)})"
-        ) from None
+        raise ValueError(f"type de fichier inconnu : {name!r} (attendu : {', '.join(KINDS)})") from None

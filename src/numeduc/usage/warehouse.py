@@ -23,7 +23,6 @@ from pathlib import Path
 
 from numeduc.usage.schemas import KINDS
 
-
 # --- DuckDB resource settings (shared by ingestion, indicators and the benchmark baseline) -----
 
 DUCKDB_MEMORY_FRACTION = 0.5  # of physical RAM: leaves room for the OS and other processes
@@ -99,7 +98,8 @@ def get_salt(warehouse: str | Path, departement: str, salt_file: str | Path | No
         if given is not None and given != stored:
             raise SaltMismatchError(
                 f"{salt_file} : ce sel diffère de celui déjà utilisé pour le département "
-                f"{departement} dans l'entrepôt ; les pseudonymes ne correspondraient plus")
+                f"{departement} dans l'entrepôt ; les pseudonymes ne correspondraient plus"
+            )
         return stored
     salt = given or secrets.token_hex(32)
     tmp = salts / f".{departement}.salt.{os.getpid()}"

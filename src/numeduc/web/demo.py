@@ -43,20 +43,45 @@ class DemoAccount:
 def demo_accounts() -> list[DemoAccount]:
     loiret_academie = reference.academies().set_index("departement_code").loc["45", "academie_code"]
     loiret_college = (
-        reference.colleges(public_only=True).query("departement_code == '45'").sort_values("uai").iloc[0]["uai"]
+        reference.colleges(public_only=True)
+        .query("departement_code == '45'")
+        .sort_values("uai")
+        .iloc[0]["uai"]
     )
     return [
-        DemoAccount(f"coordination@{DEMO_DOMAIN}", Role.COORDINATOR, what="coordination nationale : campagnes, suivi"),
-        DemoAccount(f"loiret@{DEMO_DOMAIN}", Role.DEPARTEMENT_EDITOR, departement="45",
-                    what="Loiret, saisie : résultats 2017, réponse 2018 à compléter"),
-        DemoAccount(f"loiret.lecture@{DEMO_DOMAIN}", Role.DEPARTEMENT_VIEWER, departement="45", what="Loiret, lecture seule"),
-        DemoAccount(f"nord@{DEMO_DOMAIN}", Role.DEPARTEMENT_EDITOR, departement="59", what="Nord, saisie ; résultats 2017 partagés par d'autres départements"),
-        DemoAccount(f"dan@{DEMO_DOMAIN}", Role.DAN, academie=loiret_academie, what="DAN de l'académie du Loiret"),
-        DemoAccount(f"college@{DEMO_DOMAIN}", Role.SCHOOL, uai=loiret_college, what="principal d'un collège du Loiret"),
+        DemoAccount(
+            f"coordination@{DEMO_DOMAIN}", Role.COORDINATOR, what="coordination nationale : campagnes, suivi"
+        ),
+        DemoAccount(
+            f"loiret@{DEMO_DOMAIN}",
+            Role.DEPARTEMENT_EDITOR,
+            departement="45",
+            what="Loiret, saisie : résultats 2017, réponse 2018 à compléter",
+        ),
+        DemoAccount(
+            f"loiret.lecture@{DEMO_DOMAIN}",
+            Role.DEPARTEMENT_VIEWER,
+            departement="45",
+            what="Loiret, lecture seule",
+        ),
+        DemoAccount(
+            f"nord@{DEMO_DOMAIN}",
+            Role.DEPARTEMENT_EDITOR,
+            departement="59",
+            what="Nord, saisie ; résultats 2017 partagés par d'autres départements",
+        ),
+        DemoAccount(
+            f"dan@{DEMO_DOMAIN}", Role.DAN, academie=loiret_academie, what="DAN de l'académie du Loiret"
+        ),
+        DemoAccount(
+            f"college@{DEMO_DOMAIN}", Role.SCHOOL, uai=loiret_college, what="principal d'un collège du Loiret"
+        ),
     ]
 
 
-def _store_answers(campaign: Campaign, answers: pd.DataFrame, *, submitted_codes: set[str], when: dt.datetime) -> int:
+def _store_answers(
+    campaign: Campaign, answers: pd.DataFrame, *, submitted_codes: set[str], when: dt.datetime
+) -> int:
     """Store generated answers (index: département code, or académie code for the DAN questionnaire)."""
     questionnaire = campaign.questionnaire
     item_ids = {item.id for item in questionnaire.items}
@@ -68,7 +93,9 @@ def _store_answers(campaign: Campaign, answers: pd.DataFrame, *, submitted_codes
         status = Response.Status.SUBMITTED if code in submitted_codes else Response.Status.DRAFT
         respondent = {"academie" if by_academie else "departement": respondents[code]}
         response = Response.objects.create(
-            campaign=campaign, status=status, **respondent,
+            campaign=campaign,
+            status=status,
+            **respondent,
             submitted_at=when if status == Response.Status.SUBMITTED else None,
         )
         objs = []
@@ -76,12 +103,24 @@ def _store_answers(campaign: Campaign, answers: pd.DataFrame, *, submitted_codes
             if column.endswith(COMMENT_SUFFIX) or column not in item_ids or _missing(value):
                 continue
             comment = row.get(column + COMMENT_SUFFIX)
-            objs.append(Answer(response=response, item_id=column, value=_json(value),
-                               comment="" if _missing(comment) else str(comment), updated_at=when))
+            objs.append(
+                Answer(
+                    response=response,
+                    item_id=column,
+                    value=_json(value),
+                    comment="" if _missing(comment) else str(comment),
+                    updated_at=when,
+                )
+            )
         Answer.objects.bulk_create(objs)
         if status == Response.Status.SUBMITTED:
-            ResponseEvent.objects.create(response=response, field=ResponseEvent.Field.STATUS, old_value="draft",
-                                         new_value="submitted", changed_at=when)
+            ResponseEvent.objects.create(
+                response=response,
+                field=ResponseEvent.Field.STATUS,
+                old_value="draft",
+                new_value="submitted",
+                changed_at=when,
+            )
         responses.append(response)
         created += 1
     # The generated answers are dated within the campaign, not at loading time.
@@ -105,16 +144,32 @@ def _noon(year: int, month: int, day: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime(year, month, day, 12))
 
 
-def _demo_campaign(slug: str, title: str, year: int, opens: tuple[int, int], closes: tuple[int, int], *,
-                   closed: bool, closes_year: int | None = None, public: bool = False) -> Campaign:
+def _demo_campaign(
+    slug: str,
+    title: str,
+    year: int,
+    opens: tuple[int, int],
+    closes: tuple[int, int],
+    *,
+    closed: bool,
+    closes_year: int | None = None,
+    public: bool = False,
+) -> Campaign:
     """A demo campaign targeting every département (every académie for the DAN questionnaire)."""
     questionnaire = load_questionnaire(slug)
     closes_on = dt.date(closes_year or year, *closes)
     campaign = Campaign.objects.create(
-        title=f"{title} (démonstration)", questionnaire_slug=questionnaire.slug,
-        questionnaire_version=questionnaire.version, year=year, opens_on=dt.date(year, *opens), closes_on=closes_on,
-        status=Campaign.Status.CLOSED if closed else Campaign.Status.OPEN, published=closed, is_demo=True,
-        public=public, closed_at=_noon(closes_on.year, closes_on.month, closes_on.day) if closed else None,
+        title=f"{title} (démonstration)",
+        questionnaire_slug=questionnaire.slug,
+        questionnaire_version=questionnaire.version,
+        year=year,
+        opens_on=dt.date(year, *opens),
+        closes_on=closes_on,
+        status=Campaign.Status.CLOSED if closed else Campaign.Status.OPEN,
+        published=closed,
+        is_demo=True,
+        public=public,
+        closed_at=_noon(closes_on.year, closes_on.month, closes_on.day) if closed else None,
     )
     if questionnaire.audience == "dan":
         campaign.target_academies.set(Academie.objects.all())
@@ -133,28 +188,39 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
     departements = reference.departements()
     colleges = reference.colleges(public_only=True)
 
-    c2017 = _demo_campaign("autodiagnostic", "Autodiagnostic 2017", 2017, (3, 1), (6, 30), closed=True, public=True)
+    c2017 = _demo_campaign(
+        "autodiagnostic", "Autodiagnostic 2017", 2017, (3, 1), (6, 30), closed=True, public=True
+    )
     answers_2017 = generate_selfdiag_campaign(departements, 2017, seed=seed, colleges=colleges)
-    n2017 = _store_answers(c2017, answers_2017, submitted_codes=set(answers_2017.index), when=_noon(2017, 6, 15))
+    n2017 = _store_answers(
+        c2017, answers_2017, submitted_codes=set(answers_2017.index), when=_noon(2017, 6, 15)
+    )
     from numeduc.web.surveys.services import set_share_consent
 
     for response in Response.objects.filter(campaign=c2017, departement__code__in=DEMO_SHARING_CODES):
         set_share_consent(response, True, None, when=_noon(2017, 6, 20))
 
     # Open until far in the future so that the demo accounts can always answer it.
-    c2018 = _demo_campaign("autodiagnostic", "Autodiagnostic 2018", 2018, (3, 1), (6, 30), closed=False,
-                           closes_year=2099)
-    answers_2018 = generate_selfdiag_campaign(departements, 2018, seed=seed, previous=answers_2017, colleges=colleges)
+    c2018 = _demo_campaign(
+        "autodiagnostic", "Autodiagnostic 2018", 2018, (3, 1), (6, 30), closed=False, closes_year=2099
+    )
+    answers_2018 = generate_selfdiag_campaign(
+        departements, 2018, seed=seed, previous=answers_2017, colleges=colleges
+    )
     # Loiret (45) and Nord (59) are left for the demo accounts to fill in; a few others stay drafts.
     answers_2018 = answers_2018.drop(index=[c for c in ("45", "59") if c in answers_2018.index])
     drafts = set(sorted(answers_2018.index)[::7])
-    n2018 = _store_answers(c2018, answers_2018, submitted_codes=set(answers_2018.index) - drafts,
-                           when=_noon(2018, 5, 15))
+    n2018 = _store_answers(
+        c2018, answers_2018, submitted_codes=set(answers_2018.index) - drafts, when=_noon(2018, 5, 15)
+    )
 
-    c2016 = _demo_campaign("enquete-trois-questions", "Enquête en trois questions 2016", 2016, (9, 1), (12, 15),
-                           closed=True)
+    c2016 = _demo_campaign(
+        "enquete-trois-questions", "Enquête en trois questions 2016", 2016, (9, 1), (12, 15), closed=True
+    )
     answers_2016 = generate_survey_answers(departements, seed=seed, colleges=colleges)
-    n2016 = _store_answers(c2016, answers_2016, submitted_codes=set(answers_2016.index), when=_noon(2016, 12, 1))
+    n2016 = _store_answers(
+        c2016, answers_2016, submitted_codes=set(answers_2016.index), when=_noon(2016, 12, 1)
+    )
 
     c_dan = _demo_campaign("dan", "Questionnaire des DAN 2017", 2017, (3, 1), (6, 30), closed=True)
     answers_dan = generate_dan_answers(reference.academies(), seed=seed)
@@ -166,12 +232,19 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
 
     accounts = []
     for account in demo_accounts():
-        user = User.objects.filter(email=account.email).first() or User(email=account.email, username=account.email)
+        user = User.objects.filter(email=account.email).first() or User(
+            email=account.email, username=account.email
+        )
         user.role = account.role
-        user.departement = Departement.objects.filter(code=account.departement).first() if account.departement else None
+        user.departement = (
+            Departement.objects.filter(code=account.departement).first() if account.departement else None
+        )
         user.academie = Academie.objects.filter(code=account.academie).first() if account.academie else None
         user.college = College.objects.filter(uai=account.uai).first() if account.uai else None
         user.set_password(DEMO_PASSWORD)
         user.save()
         accounts.append(account)
-    return {"campaigns": {2017: n2017, 2018: n2018, "survey_2016": n2016, "dan_2017": n_dan}, "accounts": accounts}
+    return {
+        "campaigns": {2017: n2017, 2018: n2018, "survey_2016": n2016, "dan_2017": n_dan},
+        "accounts": accounts,
+    }

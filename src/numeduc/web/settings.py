@@ -104,22 +104,26 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # once with « database is locked », whatever the timeout). synchronous=NORMAL is durable
     # against a crash of the server process (kill -9) in WAL mode; FULL would also survive a power
     # cut of the machine, at one fsync per commit: NUMEDUC_SQLITE_SYNCHRONOUS=FULL to choose it.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": 30,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": (
-            "PRAGMA journal_mode=WAL;"
-            f"PRAGMA synchronous={os.environ.get('NUMEDUC_SQLITE_SYNCHRONOUS', 'NORMAL')};"
-            "PRAGMA foreign_keys=ON;"
-        ),
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                f"PRAGMA synchronous={os.environ.get('NUMEDUC_SQLITE_SYNCHRONOUS', 'NORMAL')};"
+                "PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("email", "username", "first_name", "last_name")}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "username", "first_name", "last_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -232,8 +236,11 @@ LOGGING = {
 if LOG_FILE is not None:
     LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
     LOGGING["handlers"]["file"] = {
-        "class": "logging.handlers.WatchedFileHandler", "filename": str(LOG_FILE),
-        "formatter": "plain", "filters": ["request_id"], "encoding": "utf-8",
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": str(LOG_FILE),
+        "formatter": "plain",
+        "filters": ["request_id"],
+        "encoding": "utf-8",
     }
     LOGGING["root"]["handlers"].append("file")
     LOGGING["loggers"]["django"]["handlers"].append("file")

@@ -21,12 +21,18 @@ def home(request):
 
         context["campaigns"] = [(c, completion(c)[0]) for c in Campaign.objects.all()]
     elif user.role in DEPARTEMENT_ROLES:
-        campaigns = Campaign.objects.filter(target_departements=user.departement).exclude(status=Campaign.Status.DRAFT)
+        campaigns = Campaign.objects.filter(target_departements=user.departement).exclude(
+            status=Campaign.Status.DRAFT
+        )
         responses = {r.campaign_id: r for r in Response.objects.filter(departement=user.departement)}
         context["rows"] = [(c, responses.get(c.pk)) for c in campaigns]
     elif user.role == Role.DAN:
         campaigns = Campaign.objects.exclude(status=Campaign.Status.DRAFT)
-        context["dan_campaigns"] = [c for c in campaigns if c.audience == "dan" and c.target_academies.filter(pk=user.academie_id).exists()]
+        context["dan_campaigns"] = [
+            c
+            for c in campaigns
+            if c.audience == "dan" and c.target_academies.filter(pk=user.academie_id).exists()
+        ]
         context["published"] = [c for c in campaigns if c.published and c.audience == "departement"]
         context["departements"] = user.academie.departements.all() if user.academie_id else []
     return render(request, "home.html", context)

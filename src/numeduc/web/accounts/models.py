@@ -90,7 +90,7 @@ class Invitation(models.Model):
     )
 
     @classmethod
-    def issue(cls, user, *, created_by=None, days: int | None = None) -> tuple["Invitation", str]:
+    def issue(cls, user, *, created_by=None, days: int | None = None) -> tuple[Invitation, str]:
         token = secrets.token_urlsafe(32)
         days = days if days is not None else settings.INVITATION_VALIDITY_DAYS
         invitation = cls.objects.create(
@@ -102,7 +102,7 @@ class Invitation(models.Model):
         return invitation, token
 
     @classmethod
-    def find(cls, token: str) -> "Invitation | None":
+    def find(cls, token: str) -> Invitation | None:
         return cls.objects.select_related("user").filter(token_hash=_hash_token(token)).first()
 
     @property
@@ -121,13 +121,17 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
         token = "nde_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, token_hash=_hash_token(token)), token
 
     @classmethod
     def authenticate(cls, token: str):
-        found = cls.objects.select_related("user").filter(token_hash=_hash_token(token), revoked_at__isnull=True).first()
+        found = (
+            cls.objects.select_related("user")
+            .filter(token_hash=_hash_token(token), revoked_at__isnull=True)
+            .first()
+        )
         if found is None or not found.user.is_active:
             return None
         cls.objects.filter(pk=found.pk).update(last_used_at=timezone.now())

@@ -32,7 +32,9 @@ def french_common_passwords() -> frozenset[str]:
 class NotBlankValidator:
     def validate(self, password: str, user=None) -> None:
         if not password.strip():
-            raise ValidationError("Le mot de passe ne peut pas être fait seulement d'espaces.", code="password_blank")
+            raise ValidationError(
+                "Le mot de passe ne peut pas être fait seulement d'espaces.", code="password_blank"
+            )
 
     def get_help_text(self) -> str:
         return "Il ne peut pas être fait seulement d'espaces."

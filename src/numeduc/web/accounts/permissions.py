@@ -78,14 +78,16 @@ def can_view_departement_results(user, departement, campaign) -> bool:
 # (Response.share_consent). Withdrawing the agreement hides the results at the next request.
 # DAN of other académies and school heads get nothing more: the agreement names départements.
 
+
 def departement_shares_results(departement, campaign) -> bool:
     """Whether this département's results for this campaign are shared with the other départements."""
     if not (campaign.public and campaign.is_closed and campaign.published):
         return False
     from numeduc.web.surveys.models import Response
 
-    return Response.objects.filter(campaign=campaign, departement=departement, status=Response.Status.SUBMITTED,
-                                   share_consent=True).exists()
+    return Response.objects.filter(
+        campaign=campaign, departement=departement, status=Response.Status.SUBMITTED, share_consent=True
+    ).exists()
 
 
 def views_results_as_shared(user, departement, campaign) -> bool:
@@ -123,6 +125,7 @@ def require(allowed: bool, message: str = "Vous n'avez pas accès à cette page.
 # A département's scenarios are its working documents: its editors create, change and delete
 # them, its viewers read them, the coordinator reads every département's; nobody else sees them.
 
+
 def reads_departement_documents(user, departement) -> bool:
     """The coordinator, and the département's own editors and viewers."""
     if not _active(user):
@@ -152,6 +155,7 @@ def can_edit_scenario(user, scenario) -> bool:
 # Usage logs belong to the département (it pays for and runs the ENT, devices and wifi of its
 # collèges): the coordinator and the département's users read them; a school head reads its own
 # collège only; the DAN has no access (it sees the self-diagnosis results instead).
+
 
 def can_view_usage_departement(user, departement) -> bool:
     return reads_departement_documents(user, departement)

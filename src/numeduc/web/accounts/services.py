@@ -41,9 +41,17 @@ def _scope(role: str, departement: str | None, academie: str | None, uai: str | 
 
 
 @transaction.atomic
-def create_user(email: str, role: str, *, departement: str | None = None, academie: str | None = None,
-                uai: str | None = None, password: str | None = None, created_by=None,
-                base_url: str = "http://127.0.0.1:8000") -> tuple[User, str | None]:
+def create_user(
+    email: str,
+    role: str,
+    *,
+    departement: str | None = None,
+    academie: str | None = None,
+    uai: str | None = None,
+    password: str | None = None,
+    created_by=None,
+    base_url: str = "http://127.0.0.1:8000",
+) -> tuple[User, str | None]:
     """Create an account; with no password, e-mail an invitation link and return it."""
     email = email.strip().lower()
     try:

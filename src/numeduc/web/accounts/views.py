@@ -21,8 +21,14 @@ def accept_invitation(request, token: str):
         # Sent again after it served (double click, second tab): see _already_used.
         return _already_used(request, invitation, request.POST.get("new_password1", ""))
     if invitation is None or not invitation.is_usable:
-        reason = "Ce lien d'invitation n'existe pas." if invitation is None else (
-            "Ce lien d'invitation a déjà servi." if invitation.used_at else "Ce lien d'invitation a expiré."
+        reason = (
+            "Ce lien d'invitation n'existe pas."
+            if invitation is None
+            else (
+                "Ce lien d'invitation a déjà servi."
+                if invitation.used_at
+                else "Ce lien d'invitation a expiré."
+            )
         )
         return render(request, "accounts/invitation_invalid.html", {"reason": reason}, status=410)
     form = SetPasswordForm(invitation.user, request.POST or None)
@@ -53,13 +59,23 @@ def _already_used(request, invitation: Invitation, password: str):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Votre mot de passe est enregistré. Bienvenue sur numeduc.")
         return redirect("home")
-    return render(request, "accounts/invitation_invalid.html",
-                  {"reason": "Ce lien d'invitation a déjà servi."}, status=410)
+    return render(
+        request,
+        "accounts/invitation_invalid.html",
+        {"reason": "Ce lien d'invitation a déjà servi."},
+        status=410,
+    )
 
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' lock-out answer: a French page that says why and until when (HTTP 429)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {
-        "failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes,
-    }, status=429)
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": minutes,
+        },
+        status=429,
+    )

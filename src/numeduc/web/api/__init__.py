@@ -50,7 +50,7 @@ api = NumeducAPI(
         "API de numeduc : référentiels, campagnes, résultats, scénarios budgétaires et indicateurs "
         "d'usage. Authentification par la session du navigateur ou par un jeton personnel "
         "(« Authorization: Bearer nde_… », créé par « numeduc users token ADRESSE »). Chaque refus "
-        "est un objet JSON { \"detail\": \"…\" } en français."
+        'est un objet JSON { "detail": "…" } en français.'
     ),
     urls_namespace="api",
     docs=OfflineSwagger(settings={"validatorUrl": None, "tryItOutEnabled": False}),

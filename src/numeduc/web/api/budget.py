@@ -126,33 +126,65 @@ def _run(scenario: Scenario) -> tuple[services.ScenarioResult | None, str | None
 def _results(result: services.ScenarioResult) -> dict:
     means = result.mean_by_family()
     return {
-        "pupils": int(result.pupils), "n_colleges": int(result.n_colleges), "pupils_source": result.pupils_source,
-        "total_per_year": _money(result.total_per_year), "per_pupil_per_year": _money(result.per_pupil_per_year),
-        "per_college_per_year": _money(result.total_per_year / result.n_colleges) if result.n_colleges else 0.0,
+        "pupils": int(result.pupils),
+        "n_colleges": int(result.n_colleges),
+        "pupils_source": result.pupils_source,
+        "total_per_year": _money(result.total_per_year),
+        "per_pupil_per_year": _money(result.per_pupil_per_year),
+        "per_college_per_year": _money(result.total_per_year / result.n_colleges)
+        if result.n_colleges
+        else 0.0,
         "tco": _money(result.tco),
-        "by_family": [{"family": f, "label": label, "amount": _money(means[f])}
-                      for f, label in budget.FAMILIES.items() if f in means and means[f] != 0],
+        "by_family": [
+            {"family": f, "label": label, "amount": _money(means[f])}
+            for f, label in budget.FAMILIES.items()
+            if f in means and means[f] != 0
+        ],
     }
 
 
 def _scenario(s: Scenario, result, error) -> dict:
     parameters = s.parameters if isinstance(s.parameters, dict) else {}
     return {
-        "id": s.pk, "name": s.name, "departement": s.departement.code, "departement_name": s.departement.name,
-        "base_preset": s.base_preset, "scope": s.scope, "strategy": s.strategy, "mode": s.mode,
-        "horizon": s.horizon, "support": s.support, "state_cofunding": s.state_cofunding,
-        "indirect_costs": s.indirect_costs, "cohorts": s.cohorts, "scale_equipment": s.scale_equipment,
-        "current_mbps": _finite(s.current_mbps), "parameters": {str(k): str(v) for k, v in parameters.items()},
-        "description": s.description, "demo": s.is_demo, "updated_at": s.updated_at,
-        "results": _results(result) if result is not None else None, "error": error,
+        "id": s.pk,
+        "name": s.name,
+        "departement": s.departement.code,
+        "departement_name": s.departement.name,
+        "base_preset": s.base_preset,
+        "scope": s.scope,
+        "strategy": s.strategy,
+        "mode": s.mode,
+        "horizon": s.horizon,
+        "support": s.support,
+        "state_cofunding": s.state_cofunding,
+        "indirect_costs": s.indirect_costs,
+        "cohorts": s.cohorts,
+        "scale_equipment": s.scale_equipment,
+        "current_mbps": _finite(s.current_mbps),
+        "parameters": {str(k): str(v) for k, v in parameters.items()},
+        "description": s.description,
+        "demo": s.is_demo,
+        "updated_at": s.updated_at,
+        "results": _results(result) if result is not None else None,
+        "error": error,
     }
 
 
-@router.get("/budget/scenarios", response=answers(list[ScenarioSchema], 401, 403, 404), auth=AUTH,
-            summary="Les scénarios budgétaires lisibles, avec leurs résultats (par élève, par collège, totaux)")
-def scenarios(request, departement: str = Query(
-        None, pattern=DEPARTEMENT_CODE, example="45",
-        description="Code d'un département : ses scénarios seulement")):
+@router.get(
+    "/budget/scenarios",
+    response=answers(list[ScenarioSchema], 401, 403, 404),
+    auth=AUTH,
+    summary="Les scénarios budgétaires lisibles, avec leurs résultats (par élève, par collège, totaux)",
+)
+def scenarios(
+    request,
+    departement: str = Query(
+        None,
+        pattern=DEPARTEMENT_CODE,
+        example="45",
+        description="Code d'un département : ses scénarios seulement",
+    ),
+):
     user = request.user
     if departement is not None:
         dep = get_or_404(Departement.objects, "Département inconnu.", code=departement)
@@ -163,8 +195,11 @@ def scenarios(request, departement: str = Query(
         # The pages refuse the planning index to whoever reads no département's budget (DAN,
         # school head): an empty list would hide that the role has no access at all.
         refuse_unless(bool(readable), REFUSED_ALL)
-    query = (Scenario.objects.filter(departement__in=readable).select_related("departement")
-             .order_by("departement__code", "-updated_at", "pk"))
+    query = (
+        Scenario.objects.filter(departement__in=readable)
+        .select_related("departement")
+        .order_by("departement__code", "-updated_at", "pk")
+    )
     out = []
     for s in query:
         if not can_view_scenario(user, s):  # the per-object rule, as the pages call it
@@ -174,8 +209,12 @@ def scenarios(request, departement: str = Query(
     return out
 
 
-@router.get("/budget/scenarios/{scenario_id}", response=answers(ScenarioDetailSchema, 401, 403, 404), auth=AUTH,
-            summary="Un scénario budgétaire : résultats, années, et chaque collège pour un scénario départemental")
+@router.get(
+    "/budget/scenarios/{scenario_id}",
+    response=answers(ScenarioDetailSchema, 401, 403, 404),
+    auth=AUTH,
+    summary="Un scénario budgétaire : résultats, années, et chaque collège pour un scénario départemental",
+)
 def scenario_detail(request, scenario_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
     s = get_or_404(Scenario.objects.select_related("departement"), "Scénario introuvable.", pk=scenario_id)
     refuse_unless(can_view_scenario(request.user, s), REFUSED)
@@ -184,15 +223,29 @@ def scenario_detail(request, scenario_id: int = Path(..., ge=1, le=MAX_ID, examp
     out["years"], out["colleges"] = [], []
     if result is None:
         return out
-    out["years"] = [{"year": y.year, "by_family": {f: _money(v) for f, v in y.by_family.items()},
-                     "total": _money(y.total), "discounted_total": _money(y.discounted_total),
-                     "cumulative": _money(y.cumulative)} for y in result.years]
+    out["years"] = [
+        {
+            "year": y.year,
+            "by_family": {f: _money(v) for f, v in y.by_family.items()},
+            "total": _money(y.total),
+            "discounted_total": _money(y.discounted_total),
+            "cumulative": _money(y.cumulative),
+        }
+        for y in result.years
+    ]
     if result.colleges is not None:
         frame = result.colleges.sort_values("uai")
-        out["colleges"] = [{
-            "uai": str(r["uai"]), "name": str(r["name"]), "commune": str(r.get("commune_name") or ""),
-            "pupils": int(r["pupils"]), "pupils_estimated": bool(r["pupils_estimated"]),
-            "total_per_year": float(r["total_per_year"]), "per_pupil_per_year": float(r["per_pupil_per_year"]),
-            "bucket": str(r["bucket"]),
-        } for r in frame.to_dict("records")]
+        out["colleges"] = [
+            {
+                "uai": str(r["uai"]),
+                "name": str(r["name"]),
+                "commune": str(r.get("commune_name") or ""),
+                "pupils": int(r["pupils"]),
+                "pupils_estimated": bool(r["pupils_estimated"]),
+                "total_per_year": float(r["total_per_year"]),
+                "per_pupil_per_year": float(r["per_pupil_per_year"]),
+                "bucket": str(r["bucket"]),
+            }
+            for r in frame.to_dict("records")
+        ]
     return out

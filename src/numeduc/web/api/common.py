@@ -27,8 +27,10 @@ UAI = r"^[0-9]{7}[A-Z]$"
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 REFUSED = "Accès refusé : votre rôle ne permet pas de lire cette ressource."
-UNAUTHENTICATED = ("Authentification requise : connectez-vous, ou envoyez un jeton personnel "
-                   "(en-tête « Authorization: Bearer nde_… », créé par « numeduc users token »).")
+UNAUTHENTICATED = (
+    "Authentification requise : connectez-vous, ou envoyez un jeton personnel "
+    "(en-tête « Authorization: Bearer nde_… », créé par « numeduc users token »)."
+)
 
 
 class TokenAuth(HttpBearer):
@@ -95,6 +97,7 @@ def get_or_404(queryset, message: str, **lookup):
 
 # -- French messages for the parameters ninja refuses (pydantic's are English) ----------------
 
+
 def _french(error: dict) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -122,7 +125,12 @@ def validation_errors(errors: list[dict]) -> ErrorSchema:
         location = loc[0] if loc else ""
         # ninja's location is (where, name) for a parameter, (where, model, name) for a model.
         field = loc[-1] if len(loc) > 1 else ""
-        fields.append(FieldErrorSchema(location={"path": "chemin", "query": "requête"}.get(location, location),
-                                       field=field, message=_french(error)))
+        fields.append(
+            FieldErrorSchema(
+                location={"path": "chemin", "query": "requête"}.get(location, location),
+                field=field,
+                message=_french(error),
+            )
+        )
     summary = " ; ".join(f"« {f.field} » ({f.location}) : {f.message}" for f in fields)
     return ErrorSchema(detail=f"Paramètre invalide : {summary}.", errors=fields)

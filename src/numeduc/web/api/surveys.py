@@ -42,21 +42,33 @@ class DepartementSchema(Schema):
     indicators: dict[str, IndicatorSchema]
 
 
-@router.get("/departements", response=list[DepartementSchema], tags=["données ouvertes"],
-            summary="Les 101 départements et leurs indicateurs Insee, avec source et année")
+@router.get(
+    "/departements",
+    response=list[DepartementSchema],
+    tags=["données ouvertes"],
+    summary="Les 101 départements et leurs indicateurs Insee, avec source et année",
+)
 def departements(request):
     frame = reference.departements()
     academies = reference.academies().set_index("departement_code")["academie_name"]
     rows = []
     for code, row in frame.iterrows():
-        rows.append({
-            "code": code, "name": row["name"], "region": row["region_name"], "academie": academies.get(code),
-            "indicators": {
-                column: {"value": None if row[column] != row[column] else float(row[column]),
-                         "unit": unit, "source": source}
-                for column, (_, unit, source) in reference.INDICATOR_LABELS.items()
-            },
-        })
+        rows.append(
+            {
+                "code": code,
+                "name": row["name"],
+                "region": row["region_name"],
+                "academie": academies.get(code),
+                "indicators": {
+                    column: {
+                        "value": None if row[column] != row[column] else float(row[column]),
+                        "unit": unit,
+                        "source": source,
+                    }
+                    for column, (_, unit, source) in reference.INDICATOR_LABELS.items()
+                },
+            }
+        )
     return rows
 
 
@@ -73,12 +85,26 @@ class CampaignSchema(Schema):
 
 
 def campaign_dict(c: Campaign) -> dict:
-    return {"id": c.pk, "title": c.title, "questionnaire": c.questionnaire_slug, "version": c.questionnaire_version,
-            "year": c.year, "status": c.status, "published": c.published, "public": c.public, "demo": c.is_demo}
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "questionnaire": c.questionnaire_slug,
+        "version": c.questionnaire_version,
+        "year": c.year,
+        "status": c.status,
+        "published": c.published,
+        "public": c.public,
+        "demo": c.is_demo,
+    }
 
 
-@router.get("/campaigns", response=answers(list[CampaignSchema], 401), auth=AUTH, tags=["campagnes"],
-            summary="Les campagnes (les brouillons : coordination seulement)")
+@router.get(
+    "/campaigns",
+    response=answers(list[CampaignSchema], 401),
+    auth=AUTH,
+    tags=["campagnes"],
+    summary="Les campagnes (les brouillons : coordination seulement)",
+)
 def campaigns(request):
     query = Campaign.objects.all()
     if not request.user.is_coordinator:
@@ -100,14 +126,25 @@ class ResponseSchema(Schema):
     answers: list[AnswerSchema]
 
 
-@router.get("/responses/{response_id}", response=answers(ResponseSchema, 401, 403, 404), auth=AUTH,
-            tags=["campagnes"], summary="Une réponse, avec ses commentaires (le répondant et la coordination)")
+@router.get(
+    "/responses/{response_id}",
+    response=answers(ResponseSchema, 401, 403, 404),
+    auth=AUTH,
+    tags=["campagnes"],
+    summary="Une réponse, avec ses commentaires (le répondant et la coordination)",
+)
 def response_detail(request, response_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
     response = get_or_404(Response.objects.select_related("campaign"), "Réponse introuvable.", pk=response_id)
     refuse_unless(can_view_response(request.user, response))
-    return {"id": response.pk, "campaign": campaign_dict(response.campaign), "respondent": str(response.respondent),
-            "status": response.status,
-            "answers": [{"item": a.item_id, "value": a.value, "comment": a.comment} for a in response.answers.all()]}
+    return {
+        "id": response.pk,
+        "campaign": campaign_dict(response.campaign),
+        "respondent": str(response.respondent),
+        "status": response.status,
+        "answers": [
+            {"item": a.item_id, "value": a.value, "comment": a.comment} for a in response.answers.all()
+        ],
+    }
 
 
 class FactorSchema(Schema):
@@ -130,11 +167,18 @@ class ProfileSchema(Schema):
     axes: dict[str, float | None]
 
 
-@router.get("/campaigns/{campaign_id}/departements/{code}/profile", response=answers(ProfileSchema, 401, 403, 404),
-            auth=AUTH, tags=["résultats"],
-            summary="Profil d'un département : niveaux, médianes nationale et des comparables")
-def departement_profile(request, campaign_id: int = campaign_id_param(),
-                        code: str = Path(..., pattern=DEPARTEMENT_CODE, example="45")):
+@router.get(
+    "/campaigns/{campaign_id}/departements/{code}/profile",
+    response=answers(ProfileSchema, 401, 403, 404),
+    auth=AUTH,
+    tags=["résultats"],
+    summary="Profil d'un département : niveaux, médianes nationale et des comparables",
+)
+def departement_profile(
+    request,
+    campaign_id: int = campaign_id_param(),
+    code: str = Path(..., pattern=DEPARTEMENT_CODE, example="45"),
+):
     from numeduc.web.results.views import compute_profile
 
     campaign = get_or_404(Campaign.objects, CAMPAIGN_NOT_FOUND, pk=campaign_id)
@@ -143,15 +187,17 @@ def departement_profile(request, campaign_id: int = campaign_id_param(),
     if not campaign.questionnaire.factor_items():
         # Same answer as the results page: only a questionnaire with factors has a profile.
         raise HttpError(404, "Ce questionnaire n'a pas de facteurs à comparer.")
-    response = Response.objects.filter(campaign=campaign, departement=departement,
-                                       status=Response.Status.SUBMITTED).first()
+    response = Response.objects.filter(
+        campaign=campaign, departement=departement, status=Response.Status.SUBMITTED
+    ).first()
     if response is None:
         raise HttpError(404, "Aucune réponse transmise par ce département pour cette campagne.")
     # Same rule as the page: the « campagne publique » exception lives in can_view_departement_results,
     # and the previous campaign's levels are dropped unless that campaign is readable too.
     profile, reference_campaign, _ = compute_profile(campaign, departement, response, request.user)
     return {
-        "departement": code, "campaign": campaign_dict(campaign),
+        "departement": code,
+        "campaign": campaign_dict(campaign),
         "compared_with": campaign_dict(reference_campaign) if reference_campaign else None,
         "national_respondents": profile.national.n if profile.national else None,
         "peer_respondents": profile.peers.n if profile.peers else None,
@@ -168,20 +214,27 @@ class AggregateSchema(Schema):
     notice: str
 
 
-@router.get("/campaigns/{campaign_id}/national", response=answers(AggregateSchema, 401, 403, 404, 409),
-            auth=AUTH, tags=["résultats"],
-            summary="Nombre de réponses transmises et médianes nationales par facteur (au moins 5 répondants)")
+@router.get(
+    "/campaigns/{campaign_id}/national",
+    response=answers(AggregateSchema, 401, 403, 404, 409),
+    auth=AUTH,
+    tags=["résultats"],
+    summary="Nombre de réponses transmises et médianes nationales par facteur (au moins 5 répondants)",
+)
 def national(request, campaign_id: int = campaign_id_param()):
     campaign = get_or_404(Campaign.objects, CAMPAIGN_NOT_FOUND, pk=campaign_id)
-    refuse_unless(can_view_national_results(request.user, campaign),
-                  "L'analyse nationale de cette campagne n'est pas encore publiée.")
+    refuse_unless(
+        can_view_national_results(request.user, campaign),
+        "L'analyse nationale de cette campagne n'est pas encore publiée.",
+    )
     # The respondents are the submitted responses, whatever the questionnaire: counting the
     # rows of the factor levels gave 0 for a questionnaire without factors (the three-question
     # survey: 45 responses answered « moins de 5 »), and missed the DAN's académies.
     respondents = Response.objects.filter(campaign=campaign, status=Response.Status.SUBMITTED).count()
     if respondents < MIN_GROUP:
-        raise HttpError(409, f"Moins de {MIN_GROUP} réponses transmises ({respondents}) : aucun agrégat "
-                             "n'est publié.")
+        raise HttpError(
+            409, f"Moins de {MIN_GROUP} réponses transmises ({respondents}) : aucun agrégat n'est publié."
+        )
     items = campaign.questionnaire.factor_items()
     notices = ["données de démonstration"] if campaign.is_demo else []
     medians: dict[str, float | None] = {}
@@ -189,9 +242,15 @@ def national(request, campaign_id: int = campaign_id_param()):
         levels = data.campaign_levels(campaign)
         labels = {item.factor: item.label for item in items}
         # A factor's median needs MIN_GROUP answers to that factor, not only MIN_GROUP responses.
-        medians = {labels[f]: (float(levels[f].median()) if levels[f].notna().sum() >= MIN_GROUP else None)
-                   for f in levels.columns}
+        medians = {
+            labels[f]: (float(levels[f].median()) if levels[f].notna().sum() >= MIN_GROUP else None)
+            for f in levels.columns
+        }
     else:
         notices.append("ce questionnaire n'a pas de facteurs : aucune médiane par facteur")
-    return {"campaign": campaign_dict(campaign), "respondents": respondents, "factors": medians,
-            "notice": " ; ".join(notices)}
+    return {
+        "campaign": campaign_dict(campaign),
+        "respondents": respondents,
+        "factors": medians,
+        "notice": " ; ".join(notices),
+    }

@@ -148,7 +148,9 @@ def _month(data, month: str | None) -> str:
     if month is None:
         return months[-1]
     if month not in months:
-        raise HttpError(404, f"Aucun indicateur pour le mois {month} ; mois disponibles : {', '.join(months)}.")
+        raise HttpError(
+            404, f"Aucun indicateur pour le mois {month} ; mois disponibles : {', '.join(months)}."
+        )
     return month
 
 
@@ -167,10 +169,18 @@ def _definitions(frame) -> list[dict]:
     out = []
     for indicator, profile in ordered:
         info = INDICATOR_LABELS.get(indicator)
-        out.append({"indicator": indicator, "profile": profile, "key": key_of(indicator, profile),
-                    "label": full_label(indicator, profile), "explanation": info.explanation if info else "",
-                    "unit": info.unit if info else "number", "direction": info.direction if info else 0,
-                    "key_indicator": (indicator, profile) in KEY_INDICATORS})
+        out.append(
+            {
+                "indicator": indicator,
+                "profile": profile,
+                "key": key_of(indicator, profile),
+                "label": full_label(indicator, profile),
+                "explanation": info.explanation if info else "",
+                "unit": info.unit if info else "number",
+                "direction": info.direction if info else 0,
+                "key_indicator": (indicator, profile) in KEY_INDICATORS,
+            }
+        )
     return out
 
 
@@ -178,18 +188,30 @@ def _values(frame, names: dict[str, str]) -> list[dict]:
     out = []
     for r in frame.sort_values(["uai", "indicator", "profile"], kind="stable").to_dict("records"):
         size = _num(r.get("group_size"))
-        out.append({
-            "uai": r["uai"], "college": names.get(r["uai"], ""), "indicator": r["indicator"],
-            "profile": r["profile"], "value": _num(r["value"]), "numerator": _num(r.get("numerator")),
-            "denominator": _num(r.get("denominator")),
-            "referential": {
-                "level": r.get("group_level") or "", "group": r.get("group") or "",
-                "group_size": int(size) if size is not None else None, "fallback": bool(r.get("fallback")),
-                "fallback_reason": r.get("fallback_reason") or "", "median": _num(r.get("median")),
-                "q1": _num(r.get("q1")), "q3": _num(r.get("q3")), "percentile": _num(r.get("percentile")),
-                "robust_z": _num(r.get("robust_z")), "reading": services.flag(r["indicator"], r)[0],
-            },
-        })
+        out.append(
+            {
+                "uai": r["uai"],
+                "college": names.get(r["uai"], ""),
+                "indicator": r["indicator"],
+                "profile": r["profile"],
+                "value": _num(r["value"]),
+                "numerator": _num(r.get("numerator")),
+                "denominator": _num(r.get("denominator")),
+                "referential": {
+                    "level": r.get("group_level") or "",
+                    "group": r.get("group") or "",
+                    "group_size": int(size) if size is not None else None,
+                    "fallback": bool(r.get("fallback")),
+                    "fallback_reason": r.get("fallback_reason") or "",
+                    "median": _num(r.get("median")),
+                    "q1": _num(r.get("q1")),
+                    "q3": _num(r.get("q3")),
+                    "percentile": _num(r.get("percentile")),
+                    "robust_z": _num(r.get("robust_z")),
+                    "reading": services.flag(r["indicator"], r)[0],
+                },
+            }
+        )
     return out
 
 
@@ -197,17 +219,27 @@ def _names(data) -> dict[str, str]:
     return {str(r["uai"]): str(r.get("name") or "") for r in data.establishments.to_dict("records")}
 
 
-MONTH_QUERY = Query(None, pattern=MONTH, example="2024-11", description="Mois AAAA-MM (par défaut, le dernier)")
+MONTH_QUERY = Query(
+    None, pattern=MONTH, example="2024-11", description="Mois AAAA-MM (par défaut, le dernier)"
+)
 INDICATOR_QUERY = Query(None, description="Un indicateur seulement")
 PROFILE_QUERY = Query(None, description="Un profil seulement (ELEVE, PARENT, ENSEIGNANT, PERSONNEL, AUTRE)")
 
 
-@router.get("/usage/departements/{code}", response=answers(UsageDepartementSchema, 401, 403, 404), auth=AUTH,
-            summary="Indicateurs d'usage d'un département pour un mois : valeur du département et de chaque "
-                    "collège, comparé à son groupe de collèges semblables")
-def departement_usage(request, code: str = Path(..., pattern=DEPARTEMENT_CODE, example="45"),
-                      month: str = MONTH_QUERY, indicator: Indicator = INDICATOR_QUERY,
-                      profile: Profile = PROFILE_QUERY):
+@router.get(
+    "/usage/departements/{code}",
+    response=answers(UsageDepartementSchema, 401, 403, 404),
+    auth=AUTH,
+    summary="Indicateurs d'usage d'un département pour un mois : valeur du département et de chaque "
+    "collège, comparé à son groupe de collèges semblables",
+)
+def departement_usage(
+    request,
+    code: str = Path(..., pattern=DEPARTEMENT_CODE, example="45"),
+    month: str = MONTH_QUERY,
+    indicator: Indicator = INDICATOR_QUERY,
+    profile: Profile = PROFILE_QUERY,
+):
     dep = get_or_404(Departement.objects, "Département inconnu.", code=code)
     refuse_unless(can_view_usage_departement(request.user, dep), REFUSED_DEP)
     data = store.load(dep.code)
@@ -217,22 +249,42 @@ def departement_usage(request, code: str = Path(..., pattern=DEPARTEMENT_CODE, e
     frame = _select(data.indicators, month, indicator, profile)
     summary = _select(services.summary(data), month, indicator, profile).sort_values(["indicator", "profile"])
     return {
-        "departement": dep.code, "departement_name": dep.name, "demo": is_demo(dep), "demo_note": demo_note(dep),
-        "months": data.months, "month": month, "computed_at": dt.datetime.fromtimestamp(data.computed_at, dt.UTC),
+        "departement": dep.code,
+        "departement_name": dep.name,
+        "demo": is_demo(dep),
+        "demo_note": demo_note(dep),
+        "months": data.months,
+        "month": month,
+        "computed_at": dt.datetime.fromtimestamp(data.computed_at, dt.UTC),
         "definitions": _definitions(frame),
-        "departement_values": [{"indicator": r["indicator"], "profile": r["profile"], "value": _num(r["value"]),
-                                "median_college": _num(r["median_college"]), "n_colleges": int(r["n_colleges"])}
-                               for r in summary.to_dict("records")],
+        "departement_values": [
+            {
+                "indicator": r["indicator"],
+                "profile": r["profile"],
+                "value": _num(r["value"]),
+                "median_college": _num(r["median_college"]),
+                "n_colleges": int(r["n_colleges"]),
+            }
+            for r in summary.to_dict("records")
+        ],
         "colleges": _values(frame, _names(data)),
     }
 
 
-@router.get("/usage/colleges/{uai}", response=answers(UsageCollegeSchema, 401, 403, 404), auth=AUTH,
-            summary="Indicateurs d'usage d'un collège pour un mois, chacun comparé à son groupe de collèges "
-                    "semblables")
-def college_usage(request, uai: str = Path(..., pattern=UAI, example="0450003J"),
-                  month: str = MONTH_QUERY, indicator: Indicator = INDICATOR_QUERY,
-                  profile: Profile = PROFILE_QUERY):
+@router.get(
+    "/usage/colleges/{uai}",
+    response=answers(UsageCollegeSchema, 401, 403, 404),
+    auth=AUTH,
+    summary="Indicateurs d'usage d'un collège pour un mois, chacun comparé à son groupe de collèges "
+    "semblables",
+)
+def college_usage(
+    request,
+    uai: str = Path(..., pattern=UAI, example="0450003J"),
+    month: str = MONTH_QUERY,
+    indicator: Indicator = INDICATOR_QUERY,
+    profile: Profile = PROFILE_QUERY,
+):
     college = get_or_404(College.objects.select_related("departement"), "Collège inconnu.", uai=uai)
     refuse_unless(can_view_usage_college(request.user, college), REFUSED_COLLEGE)
     dep = college.departement
@@ -244,8 +296,15 @@ def college_usage(request, uai: str = Path(..., pattern=UAI, example="0450003J")
     est = data.establishments.set_index("uai")
     pupils = _num(est["pupils"].get(uai)) if "pupils" in est else None
     return {
-        "uai": uai, "name": college.name, "commune": college.commune_name or "", "departement": dep.code,
-        "pupils": int(pupils) if pupils is not None else None, "demo": is_demo(dep), "months": data.months,
-        "month": month, "computed_at": dt.datetime.fromtimestamp(data.computed_at, dt.UTC),
-        "definitions": _definitions(frame), "values": _values(frame, _names(data)),
+        "uai": uai,
+        "name": college.name,
+        "commune": college.commune_name or "",
+        "departement": dep.code,
+        "pupils": int(pupils) if pupils is not None else None,
+        "demo": is_demo(dep),
+        "months": data.months,
+        "month": month,
+        "computed_at": dt.datetime.fromtimestamp(data.computed_at, dt.UTC),
+        "definitions": _definitions(frame),
+        "values": _values(frame, _names(data)),
     }

@@ -52,16 +52,25 @@ INDICATOR_CHOICES = {
 }
 FACTOR_PREFIX = "facteur-"
 # Short name of the grouping of each cross-tab, for the bars' categories.
-CROSSTAB_GROUP_SHORT = {"homogeneite": "Homogénéité du parc", "accompagnement": "Accompagnement",
-                        "evaluation": "Évaluation et suivi"}
+CROSSTAB_GROUP_SHORT = {
+    "homogeneite": "Homogénéité du parc",
+    "accompagnement": "Accompagnement",
+    "evaluation": "Évaluation et suivi",
+}
 # Column headers of the factors x indicators heatmap (rotated: must stay short).
-SHORT_INDICATORS = {"poverty_rate": "Pauvreté", "log_density": "Densité (log)",
-                    "population_growth": "Croissance", "share_0_19": "Part 0-19 ans"}
+SHORT_INDICATORS = {
+    "poverty_rate": "Pauvreté",
+    "log_density": "Densité (log)",
+    "population_growth": "Croissance",
+    "share_0_19": "Part 0-19 ans",
+}
 
 
 def map_choices() -> list[tuple[str, str]]:
     choices = [("groupes", "Groupes de pairs")]
-    choices += [(f"{FACTOR_PREFIX}{f}", f"Facteur {f} : {label}") for f, label in analysis.FACTOR_SHORT_LABELS.items()]
+    choices += [
+        (f"{FACTOR_PREFIX}{f}", f"Facteur {f} : {label}") for f, label in analysis.FACTOR_SHORT_LABELS.items()
+    ]
     choices += [(key, reference.INDICATOR_LABELS[column][0]) for key, column in INDICATOR_CHOICES.items()]
     return choices
 
@@ -76,7 +85,7 @@ def parse_map_choice(value: str | None) -> tuple[str, object]:
     if value == "groupes":
         return "groupes", None
     if value.startswith(FACTOR_PREFIX):
-        number = value[len(FACTOR_PREFIX):]
+        number = value[len(FACTOR_PREFIX) :]
         if number.isdigit() and int(number) in analysis.FACTOR_SHORT_LABELS:
             return "facteur", int(number)
         raise MapChoiceError(
@@ -125,23 +134,44 @@ def _factor_name(factor: int) -> str:
 
 def _pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordinator: bool) -> list[Section]:
     p = result.pca
-    sections = [Section(
-        "eboulis", "Éboulis des valeurs propres", p.sentence,
-        _figure(scree(p.eigenvalues["eigenvalue"].tolist(), title="Éboulis des valeurs propres (ACP des 13 facteurs)",
-                      description=p.sentence, reference_line=1.0, reference_label="valeur propre 1",
-                      id_prefix="scree", demo=demo)),
-    )]
+    sections = [
+        Section(
+            "eboulis",
+            "Éboulis des valeurs propres",
+            p.sentence,
+            _figure(
+                scree(
+                    p.eigenvalues["eigenvalue"].tolist(),
+                    title="Éboulis des valeurs propres (ACP des 13 facteurs)",
+                    description=p.sentence,
+                    reference_line=1.0,
+                    reference_label="valeur propre 1",
+                    id_prefix="scree",
+                    demo=demo,
+                )
+            ),
+        )
+    ]
     if "Dim.2" not in p.var_coord.columns:
         # Answers that vary along a single direction (e.g. every département gave one level to
         # all factors): the PCA keeps one axis, and the circle and the map need two.
-        sections.append(Section(
-            "cercle", "Cercle des corrélations",
-            "Les réponses ne varient que dans une seule direction (un seul axe a de l'inertie) : le cercle des "
-            "corrélations et la carte des départements, qui demandent deux axes, ne sont pas tracés.", ""))
+        sections.append(
+            Section(
+                "cercle",
+                "Cercle des corrélations",
+                "Les réponses ne varient que dans une seule direction (un seul axe a de l'inertie) : le cercle des "
+                "corrélations et la carte des départements, qui demandent deux axes, ne sont pas tracés.",
+                "",
+            )
+        )
         return sections
-    coords = {_factor_name(f): (p.var_coord.loc[f, "Dim.1"], p.var_coord.loc[f, "Dim.2"]) for f in p.var_coord.index}
-    sup = {analysis.DEMOGRAPHIC_INDICATORS[i]: (p.supplementary.loc[i, "Dim.1"], p.supplementary.loc[i, "Dim.2"])
-           for i in p.supplementary.index}
+    coords = {
+        _factor_name(f): (p.var_coord.loc[f, "Dim.1"], p.var_coord.loc[f, "Dim.2"]) for f in p.var_coord.index
+    }
+    sup = {
+        analysis.DEMOGRAPHIC_INDICATORS[i]: (p.supplementary.loc[i, "Dim.1"], p.supplementary.loc[i, "Dim.2"])
+        for i in p.supplementary.index
+    }
     # The strongest link between an INSEE indicator and the first two axes, with its p-value.
     best = p.supplementary[["Dim.1", "Dim.2"]].abs().stack().idxmax()
     r = p.supplementary.loc[best]
@@ -155,28 +185,60 @@ def _pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordina
         + (f"lien {analysis.strength_word(r)}, significatif)." if linked else "non significatif).")
     )
     dims = (f"Axe 1 ({fr_percent(p.axes[0].percent)})", f"Axe 2 ({fr_percent(p.axes[1].percent)})")
-    sections.append(Section(
-        "cercle", "Cercle des corrélations", circle_sentence,
-        _figure(correlation_circle(coords, supplementary=sup, dim_labels=dims,
-                                   title="Cercle des corrélations des 13 facteurs (axes 1 et 2)",
-                                   description=circle_sentence, id_prefix="circle", demo=demo)),
-    ))
+    sections.append(
+        Section(
+            "cercle",
+            "Cercle des corrélations",
+            circle_sentence,
+            _figure(
+                correlation_circle(
+                    coords,
+                    supplementary=sup,
+                    dim_labels=dims,
+                    title="Cercle des corrélations des 13 facteurs (axes 1 et 2)",
+                    description=circle_sentence,
+                    id_prefix="circle",
+                    demo=demo,
+                )
+            ),
+        )
+    )
     if coordinator:
         groups = peers.groups if peers is not None else pd.Series(dtype=int)
-        points = [Point(code, row["Dim.1"], row["Dim.2"],
-                        f"groupe {groups[code]}" if code in groups.index else "sans groupe")
-                  for code, row in p.ind_coord.iterrows()]
+        points = [
+            Point(
+                code,
+                row["Dim.1"],
+                row["Dim.2"],
+                f"groupe {groups[code]}" if code in groups.index else "sans groupe",
+            )
+            for code, row in p.ind_coord.iterrows()
+        ]
         sentence = (
             f"Position des {p.n} départements répondants sur les deux premiers axes "
             f"({fr_percent(p.axes[0].percent + p.axes[1].percent)} de la variabilité), couleur selon le groupe de pairs : "
             "deux départements proches ont répondu de façon semblable."
         )
-        sections.append(Section(
-            "individus", "Carte des départements (réservée à la coordination)", sentence,
-            _figure(scatter(points, x_label=dims[0], y_label=dims[1], title="Carte factorielle des départements répondants",
-                            description=sentence, id_prefix="ind", demo=demo, label_header="Département",
-                            group_header="Groupe de pairs")),
-        ))
+        sections.append(
+            Section(
+                "individus",
+                "Carte des départements (réservée à la coordination)",
+                sentence,
+                _figure(
+                    scatter(
+                        points,
+                        x_label=dims[0],
+                        y_label=dims[1],
+                        title="Carte factorielle des départements répondants",
+                        description=sentence,
+                        id_prefix="ind",
+                        demo=demo,
+                        label_header="Département",
+                        group_header="Groupe de pairs",
+                    )
+                ),
+            )
+        )
     return sections
 
 
@@ -189,39 +251,75 @@ def _correlation_sections(result: analysis.CampaignAnalysis, demo: bool) -> list
     significant = (corr.p_values < analysis.ALPHA).to_numpy().copy()
     np.fill_diagonal(significant, False)
     mark = pd.DataFrame(significant, index=matrix.index, columns=matrix.columns)
-    sections = [Section(
-        "correlations", "Corrélations entre facteurs", corr.sentence,
-        _figure(heatmap(matrix, mark=mark, title="Corrélations de Spearman entre les 13 facteurs",
-                        description=corr.sentence, id_prefix="corr", demo=demo, corner_header="Facteur")),
-    )]
+    sections = [
+        Section(
+            "correlations",
+            "Corrélations entre facteurs",
+            corr.sentence,
+            _figure(
+                heatmap(
+                    matrix,
+                    mark=mark,
+                    title="Corrélations de Spearman entre les 13 facteurs",
+                    description=corr.sentence,
+                    id_prefix="corr",
+                    demo=demo,
+                    corner_header="Facteur",
+                )
+            ),
+        )
+    ]
     dem = result.demographic
     rho = dem.rho.copy()
     rho.index = [_factor_name(f) for f in rho.index]
     rho.columns = [SHORT_INDICATORS[c] for c in rho.columns]
     dmark = dem.p_values < analysis.ALPHA
     dmark.index, dmark.columns = rho.index, rho.columns
-    sections.append(Section(
-        "demographie", "Facteurs et indicateurs de l'Insee", dem.sentence,
-        _figure(heatmap(rho, mark=dmark, title="Corrélations de Spearman entre facteurs et indicateurs de l'Insee",
-                        description=dem.sentence, id_prefix="demo-corr", demo=demo, corner_header="Facteur",
-                        source="Insee : recensement 2014, estimations de population 2005 et 2015, Filosofi 2013")),
-    ))
+    sections.append(
+        Section(
+            "demographie",
+            "Facteurs et indicateurs de l'Insee",
+            dem.sentence,
+            _figure(
+                heatmap(
+                    rho,
+                    mark=dmark,
+                    title="Corrélations de Spearman entre facteurs et indicateurs de l'Insee",
+                    description=dem.sentence,
+                    id_prefix="demo-corr",
+                    demo=demo,
+                    corner_header="Facteur",
+                    source="Insee : recensement 2014, estimations de population 2005 et 2015, Filosofi 2013",
+                )
+            ),
+        )
+    )
     return sections
 
 
 def _crosstab_sections(result: analysis.CampaignAnalysis, demo: bool) -> list[Section]:
     sections = []
     for tab in result.crosstabs:
-        series = [Series(f"niveau {level}",
-                         [float(v) for v in tab.table[level].tolist()]) for level in tab.table.columns]
+        series = [
+            Series(f"niveau {level}", [float(v) for v in tab.table[level].tolist()])
+            for level in tab.table.columns
+        ]
         short = CROSSTAB_GROUP_SHORT.get(tab.key)
         categories = [f"{short} : {label}" if short else label for label in tab.table.index]
-        chart = bar(categories, series, stacked=True,
-                    title=f"{tab.title} : nombre de départements par niveau d'{tab.outcome_label.split(' (')[0].lower()}"
-                    if tab.outcome_label.startswith("Utilisation") else
-                    f"{tab.title} : nombre de départements par niveau de maturité", description=tab.sentence,
-                    id_prefix=f"tab-{tab.key}", demo=demo, value_format=lambda v: fr_number(v, 0),
-                    axis_label="Nombre de départements", category_header=tab.grouping_label)
+        chart = bar(
+            categories,
+            series,
+            stacked=True,
+            title=f"{tab.title} : nombre de départements par niveau d'{tab.outcome_label.split(' (')[0].lower()}"
+            if tab.outcome_label.startswith("Utilisation")
+            else f"{tab.title} : nombre de départements par niveau de maturité",
+            description=tab.sentence,
+            id_prefix=f"tab-{tab.key}",
+            demo=demo,
+            value_format=lambda v: fr_number(v, 0),
+            axis_label="Nombre de départements",
+            category_header=tab.grouping_label,
+        )
         sections.append(Section(f"croisement-{tab.key}", tab.title, tab.sentence, _figure(chart)))
     return sections
 
@@ -256,43 +354,82 @@ def _dendrogram_section(peers) -> Section:
         + (f" ; {outliers}, atypique, est calculé à part puis rattaché." if outliers else ".")
     )
     return Section(
-        "dendrogramme", "Dendrogramme des groupes de pairs", sentence,
-        _figure(dendrogram(merge, heights.tolist(), [str(x) for x in res.sorted_labels], cut_height=cut, groups=[f"groupe {g}" for g in named_cut],
-                           title="Classification des départements en groupes de pairs", description=sentence,
-                           id_prefix="dendro", height_label="Gain d'inertie", label_header="Département")),
+        "dendrogramme",
+        "Dendrogramme des groupes de pairs",
+        sentence,
+        _figure(
+            dendrogram(
+                merge,
+                heights.tolist(),
+                [str(x) for x in res.sorted_labels],
+                cut_height=cut,
+                groups=[f"groupe {g}" for g in named_cut],
+                title="Classification des départements en groupes de pairs",
+                description=sentence,
+                id_prefix="dendro",
+                height_label="Gain d'inertie",
+                label_header="Département",
+            )
+        ),
     )
 
 
-def _map_section(choice: tuple[str, object], result: analysis.CampaignAnalysis, peers, demo: bool,
-                 coordinator: bool) -> Section:
+def _map_section(
+    choice: tuple[str, object], result: analysis.CampaignAnalysis, peers, demo: bool, coordinator: bool
+) -> Section:
     kind, what = choice
     deps = reference.departements()
     if kind == "groupes":
         values = {code: f"groupe {g}" for code, g in peers.groups.items()}
         cats = [f"groupe {g}" for g in sorted(peers.groups.unique())]
-        sentence = (f"Les {len(values)} départements colorés selon leur groupe de pairs ({len(cats)} groupes, "
-                    "classification de Ward sur quatre indicateurs de l'Insee) : données publiques, sans réponse individuelle.")
-        chart = choropleth(None, values, categorical=True, categories=cats, legend_title="Groupe de pairs",
-                           title="Groupes de pairs des départements", description=sentence, id_prefix="map",
-                           source="Insee 2013-2015, classification numeduc", value_header="Groupe")
+        sentence = (
+            f"Les {len(values)} départements colorés selon leur groupe de pairs ({len(cats)} groupes, "
+            "classification de Ward sur quatre indicateurs de l'Insee) : données publiques, sans réponse individuelle."
+        )
+        chart = choropleth(
+            None,
+            values,
+            categorical=True,
+            categories=cats,
+            legend_title="Groupe de pairs",
+            title="Groupes de pairs des départements",
+            description=sentence,
+            id_prefix="map",
+            source="Insee 2013-2015, classification numeduc",
+            value_header="Groupe",
+        )
         return Section("carte", "Carte de France", sentence, _figure(chart))
     if kind == "indicateur":
         label, unit, source = reference.INDICATOR_LABELS[what]
         values = {code: (None if pd.isna(v) else float(v)) for code, v in deps[what].items()}
         known = sum(v is not None for v in values.values())
-        sentence = (f"{label} des {known} départements où l'Insee la publie (en classes de même effectif) ; "
-                    "les départements hachurés n'ont pas de valeur publiée.")
-        chart = choropleth(None, values, classes=5, unit=unit, legend_title=f"{label} ({unit})", source=source,
-                           title=f"{label} par département", description=sentence, id_prefix="map",
-                           value_format=lambda v: fr_number(v, 1), value_header=label)
+        sentence = (
+            f"{label} des {known} départements où l'Insee la publie (en classes de même effectif) ; "
+            "les départements hachurés n'ont pas de valeur publiée."
+        )
+        chart = choropleth(
+            None,
+            values,
+            classes=5,
+            unit=unit,
+            legend_title=f"{label} ({unit})",
+            source=source,
+            title=f"{label} par département",
+            description=sentence,
+            id_prefix="map",
+            value_format=lambda v: fr_number(v, 1),
+            value_header=label,
+        )
         return Section("carte", "Carte de France", sentence, _figure(chart))
     factor = int(what)
     name = analysis.FACTOR_SHORT_LABELS[factor]
     levels = result.levels.get(factor, pd.Series(dtype=float)).dropna()
     if coordinator:
         values = {code: f"niveau {int(v)}" for code, v in levels.items()}
-        sentence = (f"Niveau déclaré en « {name.lower()} » par chacun des {len(values)} départements répondants "
-                    "(carte réservée à la coordination : elle montre des réponses individuelles) ; hachuré : pas de réponse.")
+        sentence = (
+            f"Niveau déclaré en « {name.lower()} » par chacun des {len(values)} départements répondants "
+            "(carte réservée à la coordination : elle montre des réponses individuelles) ; hachuré : pas de réponse."
+        )
         title = f"{name} : niveau de chaque département répondant"
     else:
         medians, _counts, _hidden = analysis.group_medians(result.levels, peers.groups)
@@ -301,13 +438,25 @@ def _map_section(choice: tuple[str, object], result: analysis.CampaignAnalysis, 
             median = medians.loc[group, factor] if group in medians.index else math.nan
             if not pd.isna(median):
                 values[code] = f"médiane {fr_number(median, 1 if median % 1 else 0)}"
-        sentence = (f"Médiane du niveau en « {name.lower()} » dans le groupe de pairs de chaque département "
-                    f"(groupes d'au moins {MIN_GROUP} répondants seulement, pour ne révéler aucune réponse) ; "
-                    "hachuré : groupe trop petit.")
+        sentence = (
+            f"Médiane du niveau en « {name.lower()} » dans le groupe de pairs de chaque département "
+            f"(groupes d'au moins {MIN_GROUP} répondants seulement, pour ne révéler aucune réponse) ; "
+            "hachuré : groupe trop petit."
+        )
         title = f"{name} : médiane par groupe de pairs"
     cats = sorted(set(values.values()))
-    chart = choropleth(None, values, categorical=True, categories=cats, legend_title=name, title=title,
-                       description=sentence, id_prefix="map", demo=demo, value_header="Niveau")
+    chart = choropleth(
+        None,
+        values,
+        categorical=True,
+        categories=cats,
+        legend_title=name,
+        title=title,
+        description=sentence,
+        id_prefix="map",
+        demo=demo,
+        value_header="Niveau",
+    )
     return Section("carte", "Carte de France", sentence, _figure(chart))
 
 
@@ -323,29 +472,48 @@ def _body_html(campaign: Campaign, version: tuple, demo: bool, coordinator: bool
         "groups": [_dendrogram_section(peers)],
     }
     context = {
-        "coordinator": coordinator, "min_group": MIN_GROUP,
-        "result": result, "sections": sections, "axes": result.pca.axes, "peer_summary": result.peers,
+        "coordinator": coordinator,
+        "min_group": MIN_GROUP,
+        "result": result,
+        "sections": sections,
+        "axes": result.pca.axes,
+        "peer_summary": result.peers,
         "group_rows": [
-            {"group": g, "respondents": int(c), "portrait": peers.portraits.get(g, ""),
-             "members": int((peers.groups == g).sum())}
+            {
+                "group": g,
+                "respondents": int(c),
+                "portrait": peers.portraits.get(g, ""),
+                "members": int((peers.groups == g).sum()),
+            }
             for g, c in result.peers.respondents.items()
         ],
         "group_test_rows": [
-            {"label": _factor_name(f), "h": fr_number(t.statistic, 2), "p": analysis.fr_p(t.p_value),
-             "effect": fr_number(t.effect_size, 3), "n": t.n}
+            {
+                "label": _factor_name(f),
+                "h": fr_number(t.statistic, 2),
+                "p": analysis.fr_p(t.p_value),
+                "effect": fr_number(t.effect_size, 3),
+                "n": t.n,
+            }
             for f, t in sorted(result.peers.tests.items())
         ],
         "crosstab_rows": [
-            {"tab": t, "statistic": fr_number(t.statistic, 2), "p": analysis.fr_p(t.p_value),
-             "effect": fr_number(t.effect_size, 2)} for t in result.crosstabs
+            {
+                "tab": t,
+                "statistic": fr_number(t.statistic, 2),
+                "p": analysis.fr_p(t.p_value),
+                "effect": fr_number(t.effect_size, 2),
+            }
+            for t in result.crosstabs
         ],
     }
     return result.n, render_to_string("national/_analysis_body.html", context)
 
 
 def _map_html(map_choice: tuple[str, object], version: tuple, demo: bool, coordinator: bool) -> str:
-    section = _map_section(map_choice, data.analysis_for_version(version), data.reference_peer_groups(), demo,
-                           coordinator)
+    section = _map_section(
+        map_choice, data.analysis_for_version(version), data.reference_peer_groups(), demo, coordinator
+    )
     return render_to_string("national/_section.html", {"s": section})
 
 
@@ -358,14 +526,23 @@ def campaign_analysis(request, campaign_id: int):
     reader otherwise (the départements sharing their answers, the map form) is rendered at every
     request."""
     campaign = get_object_or_404(Campaign, pk=campaign_id)
-    require(can_view_national_results(request.user, campaign),
-            "L'analyse nationale de cette campagne n'est pas encore publiée.")
+    require(
+        can_view_national_results(request.user, campaign),
+        "L'analyse nationale de cette campagne n'est pas encore publiée.",
+    )
     if not campaign.questionnaire.factor_items():
         raise Http404("Ce questionnaire n'a pas de facteurs à analyser.")
     coordinator = is_coordinator(request.user)
     demo = campaign.is_demo
-    context = {"campaign": campaign, "demo": demo, "coordinator": coordinator, "min_group": MIN_GROUP,
-               "map_choices": map_choices(), "map_value": request.GET.get("carte", "groupes"), "result_n": None}
+    context = {
+        "campaign": campaign,
+        "demo": demo,
+        "coordinator": coordinator,
+        "min_group": MIN_GROUP,
+        "map_choices": map_choices(),
+        "map_value": request.GET.get("carte", "groupes"),
+        "result_n": None,
+    }
     status = 200
     try:
         map_choice = parse_map_choice(request.GET.get("carte"))
@@ -374,8 +551,11 @@ def campaign_analysis(request, campaign_id: int):
         context["map_error"] = str(error)
     version = data.campaign_version(campaign)
     try:
-        n, body = data.cached("national-body", (version, coordinator, demo),
-                              lambda: _body_html(campaign, version, demo, coordinator))
+        n, body = data.cached(
+            "national-body",
+            (version, coordinator, demo),
+            lambda: _body_html(campaign, version, demo, coordinator),
+        )
     except analysis.NotEnoughRespondents as error:
         # Not cached: raised early, before anything costly is computed.
         context["not_enough"] = str(error)
@@ -383,7 +563,10 @@ def campaign_analysis(request, campaign_id: int):
         return render(request, "national/analysis.html", context, status=status)
     map_html = ""
     if map_choice:
-        map_html = data.cached("national-map", (version, coordinator, demo, map_choice),
-                               lambda: _map_html(map_choice, version, demo, coordinator))
+        map_html = data.cached(
+            "national-map",
+            (version, coordinator, demo, map_choice),
+            lambda: _map_html(map_choice, version, demo, coordinator),
+        )
     context.update({"result_n": n, "body": mark_safe(body), "map_html": mark_safe(map_html)})
     return render(request, "national/analysis.html", context, status=status)

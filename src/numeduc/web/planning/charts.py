@@ -27,7 +27,9 @@ def short(result: ScenarioResult, index: int) -> str:
     return f"{chr(65 + index)}. {name if len(name) <= 28 else name[:27] + '…'}"
 
 
-def family_bars(results: list[ScenarioResult], *, per_pupil: bool, demo: bool, id_prefix: str = "familles") -> str:
+def family_bars(
+    results: list[ScenarioResult], *, per_pupil: bool, demo: bool, id_prefix: str = "familles"
+) -> str:
     """Stacked bars: one bar per scenario and year, one segment per budget family."""
     families = [f for f in budget.FAMILIES if any(f in r.families for r in results)]
     categories, columns = [], []
@@ -45,10 +47,16 @@ def family_bars(results: list[ScenarioResult], *, per_pupil: bool, demo: bool, i
         series.append(charts.Series(budget.FAMILIES[f], values))
     unit = "€/élève" if per_pupil else "€"
     chart = charts.bar(
-        categories, series, stacked=True, unit=unit,
+        categories,
+        series,
+        stacked=True,
+        unit=unit,
         value_format=(lambda v: fr_euro(v, 2) if v is not None else "—") if per_pupil else euros,
         title="Dépenses par famille budgétaire et par année" + (" (par élève)" if per_pupil else ""),
-        id_prefix=id_prefix, demo=demo, value_labels=False, category_header="Scénario et année",
+        id_prefix=id_prefix,
+        demo=demo,
+        value_labels=False,
+        category_header="Scénario et année",
         axis_label="€ par élève et par an" if per_pupil else "€ par an (non actualisés)",
     )
     return html(chart)
@@ -57,9 +65,18 @@ def family_bars(results: list[ScenarioResult], *, per_pupil: bool, demo: bool, i
 def per_pupil_bars(results: list[ScenarioResult], *, demo: bool) -> str:
     chart = charts.bar(
         [short(r, i) for i, r in enumerate(results)],
-        [charts.Series("Coût par élève et par an", [float(r.per_pupil_per_year) for r in results], "primary")],
-        horizontal=True, unit="€/élève/an", value_format=euros_cents,
-        title="Coût par élève et par an", id_prefix="par-eleve", demo=demo, category_header="Scénario",
+        [
+            charts.Series(
+                "Coût par élève et par an", [float(r.per_pupil_per_year) for r in results], "primary"
+            )
+        ],
+        horizontal=True,
+        unit="€/élève/an",
+        value_format=euros_cents,
+        title="Coût par élève et par an",
+        id_prefix="par-eleve",
+        demo=demo,
+        category_header="Scénario",
     )
     return html(chart)
 
@@ -72,24 +89,45 @@ def cumulative_lines(results: list[ScenarioResult], *, demo: bool, per_pupil: bo
         values = [float(y.cumulative) / divisor for y in r.years] + [None] * (horizon - len(r.years))
         series.append(charts.Series(short(r, i) if len(results) > 1 else r.scenario.name, values))
     chart = charts.line(
-        [f"an {y}" for y in range(1, horizon + 1)], series, unit="€/élève" if per_pupil else "€",
+        [f"an {y}" for y in range(1, horizon + 1)],
+        series,
+        unit="€/élève" if per_pupil else "€",
         value_format=euros_cents if per_pupil else euros,
-        title="Coût cumulé sur l'horizon (actualisé)" + (", par élève" if per_pupil else ""), id_prefix="cumul",
-        demo=demo, x_header="Année", axis_label="€ cumulés par élève" if per_pupil else "€ cumulés",
+        title="Coût cumulé sur l'horizon (actualisé)" + (", par élève" if per_pupil else ""),
+        id_prefix="cumul",
+        demo=demo,
+        x_header="Année",
+        axis_label="€ cumulés par élève" if per_pupil else "€ cumulés",
     )
     return html(chart)
 
 
-def tornado_chart(result: ScenarioResult, bars: list[budget.TornadoBar], pupils: int | None, *, demo: bool) -> str:
+def tornado_chart(
+    result: ScenarioResult, bars: list[budget.TornadoBar], pupils: int | None, *, demo: bool
+) -> str:
     base = budget.simulate(result.engine if pupils is None else _mean_engine(result, pupils)).total_per_year
-    items = [(f"{b.label_fr} ({fr_number(float(b.low_value), 2 if b.low_value % 1 else 0)} à "
-              f"{fr_number(float(b.high_value), 2 if b.high_value % 1 else 0)} {b.unit})",
-              float(b.total_low), float(b.total_high)) for b in bars]
-    who = f"un collège de {fr_number(pupils)} élèves (effectif moyen du département)" if pupils else "le collège type"
+    items = [
+        (
+            f"{b.label_fr} ({fr_number(float(b.low_value), 2 if b.low_value % 1 else 0)} à "
+            f"{fr_number(float(b.high_value), 2 if b.high_value % 1 else 0)} {b.unit})",
+            float(b.total_low),
+            float(b.total_high),
+        )
+        for b in bars
+    ]
+    who = (
+        f"un collège de {fr_number(pupils)} élèves (effectif moyen du département)"
+        if pupils
+        else "le collège type"
+    )
     chart = charts.tornado(
-        items, float(base), unit="€", value_format=euros,
+        items,
+        float(base),
+        unit="€",
+        value_format=euros,
         title=f"Sensibilité du total annuel aux paramètres — {result.scenario.name}, {who}",
-        id_prefix="tornade", demo=demo,
+        id_prefix="tornade",
+        demo=demo,
     )
     return html(chart)
 
@@ -105,9 +143,14 @@ def positioning_chart(pos: Positioning, markers: list[tuple[str, float]], *, dem
     styles = ["primary", "secondary", "tertiary", "quaternary", "reference"]
     marks = [charts.Marker(label, value, styles[i % len(styles)]) for i, (label, value) in enumerate(markers)]
     chart = charts.distribution_strip(
-        bands, marks, unit="€/élève/an", value_format=euros_cents,
+        bands,
+        marks,
+        unit="€/élève/an",
+        value_format=euros_cents,
         title=f"Budget par élève — {name} dans la distribution nationale ({pos.n} réponses, {pos.campaign.year})",
-        id_prefix="position", demo=demo, population_label="départements répondants",
+        id_prefix="position",
+        demo=demo,
+        population_label="départements répondants",
         source=f"Autodiagnostic {pos.campaign.year} : budget d'investissement + budget de fonctionnement par élève",
     )
     return html(chart)

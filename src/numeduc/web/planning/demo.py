@@ -22,15 +22,26 @@ def load_demo_scenarios() -> list[Scenario]:
     Scenario.objects.filter(is_demo=True).delete()
     loiret = Departement.objects.get(code=DEMO_DEPARTEMENT)
     paper = Scenario.objects.create(
-        departement=loiret, name="Livre blanc ADF 2017 (collège type)", base_preset="livre-blanc-2017",
-        scope=Scenario.Scope.COLLEGE, strategy="classe_mobile", is_demo=True,
+        departement=loiret,
+        name="Livre blanc ADF 2017 (collège type)",
+        base_preset="livre-blanc-2017",
+        scope=Scenario.Scope.COLLEGE,
+        strategy="classe_mobile",
+        is_demo=True,
         description="Le tableau des coûts moyens d'un collège de 400 élèves du livre blanc, sans modification.",
     )
     byod = Scenario.objects.create(
-        departement=loiret, name="BYOD sur les collèges du Loiret", base_preset="byod",
-        scope=Scenario.Scope.DEPARTEMENT, strategy="byod", support="internal", scale_equipment=True,
-        current_mbps=500, is_demo=True, parameters={"training_share": "0.15"},
+        departement=loiret,
+        name="BYOD sur les collèges du Loiret",
+        base_preset="byod",
+        scope=Scenario.Scope.DEPARTEMENT,
+        strategy="byod",
+        support="internal",
+        scale_equipment=True,
+        current_mbps=500,
+        is_demo=True,
+        parameters={"training_share": "0.15"},
         description="Appareils personnels et parc de prêt, équipement proportionnel à l'effectif, "
-                    "techniciens internes et 15 % pour le pilotage et la formation.",
+        "techniciens internes et 15 % pour le pilotage et la formation.",
     )
     return [paper, byod]

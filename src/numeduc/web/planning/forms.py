@@ -38,11 +38,15 @@ def number_field(label: str, spec, *, required: bool = True, help_text: str = ""
     bounds (the engine checks the value itself)."""
     bounds = bounds_text(spec).replace("%", "%%")
     return forms.CharField(
-        label=label, max_length=NUMBER_MAX_LENGTH, required=required, help_text=help_text,
+        label=label,
+        max_length=NUMBER_MAX_LENGTH,
+        required=required,
+        help_text=help_text,
         error_messages={
             "required": f"{label} : valeur obligatoire ({bounds})",
             "max_length": f"{label} : valeur trop longue (au plus {NUMBER_MAX_LENGTH} caractères) ; nombre attendu {bounds}",
-        })
+        },
+    )
 
 
 def preset_choices() -> list[tuple[str, str]]:
@@ -63,21 +67,34 @@ class ScenarioForm(forms.Form):
     base_preset = forms.ChoiceField(
         label="Préréglage de départ",
         help_text="les valeurs affichées ci-dessous sont gardées si vous changez de préréglage ici ; seules celles "
-                  "qui diffèrent du préréglage sont enregistrées comme modifications")
+        "qui diffèrent du préréglage sont enregistrées comme modifications",
+    )
     scope = forms.ChoiceField(label="Périmètre", choices=Scenario.Scope.choices)
     strategy = forms.ChoiceField(label="Stratégie d'équipement", choices=list(budget.STRATEGIES.items()))
     mode = forms.ChoiceField(label="Mode de calcul", choices=list(budget.MODES.items()))
     horizon = number_field("Horizon", OPTION_SPECS["horizon"], help_text="années simulées (1 à 50)")
     support = forms.ChoiceField(label="Support technique", choices=list(budget.SUPPORT_MODES.items()))
-    cohorts = number_field("Cohortes d'équipement", OPTION_SPECS["cohorts"],
-                           help_text="mode trésorerie : premier équipement réparti sur ce nombre d'années (1 à 30)")
-    state_cofunding = forms.BooleanField(label="Cofinancement de l'État (stratégie EIM, plan numérique 2016-2018)", required=False)
-    indirect_costs = forms.BooleanField(label="Compter les coûts indirects (temps d'enseignement perdu)", required=False)
+    cohorts = number_field(
+        "Cohortes d'équipement",
+        OPTION_SPECS["cohorts"],
+        help_text="mode trésorerie : premier équipement réparti sur ce nombre d'années (1 à 30)",
+    )
+    state_cofunding = forms.BooleanField(
+        label="Cofinancement de l'État (stratégie EIM, plan numérique 2016-2018)", required=False
+    )
+    indirect_costs = forms.BooleanField(
+        label="Compter les coûts indirects (temps d'enseignement perdu)", required=False
+    )
     scale_equipment = forms.BooleanField(
         label="Équipement proportionnel à l'effectif de chaque collège (postes, salles, bornes, TBI, chariots)",
-        required=False)
-    current_mbps = number_field("Débit internet actuel de chaque collège", BANDWIDTH_SPECS["current_mbps"], required=False,
-                                help_text="Mbit/s, de 0 à 100 000 ; laissez vide s'il est inconnu")
+        required=False,
+    )
+    current_mbps = number_field(
+        "Débit internet actuel de chaque collège",
+        BANDWIDTH_SPECS["current_mbps"],
+        required=False,
+        help_text="Mbit/s, de 0 à 100 000 ; laissez vide s'il est inconnu",
+    )
     description = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, base: budget.Scenario, **kwargs):
@@ -108,21 +125,46 @@ class ScenarioForm(forms.Form):
         return [(key, GROUP_LABELS_FR.get(key, key), fields) for key, fields in groups.items()]
 
     def option_fields(self):
-        return [self[name] for name in ("strategy", "mode", "horizon", "support", "cohorts", "state_cofunding",
-                                        "indirect_costs", "scale_equipment", "current_mbps")]
+        return [
+            self[name]
+            for name in (
+                "strategy",
+                "mode",
+                "horizon",
+                "support",
+                "cohorts",
+                "state_cofunding",
+                "indirect_costs",
+                "scale_equipment",
+                "current_mbps",
+            )
+        ]
 
     @staticmethod
     def initial_from(engine: budget.Scenario, scenario: Scenario | None = None, **extra) -> dict:
         initial = {
-            "strategy": engine.strategy, "mode": engine.mode, "horizon": str(engine.horizon), "support": engine.support,
-            "cohorts": str(engine.cohorts), "state_cofunding": engine.state_cofunding,
+            "strategy": engine.strategy,
+            "mode": engine.mode,
+            "horizon": str(engine.horizon),
+            "support": engine.support,
+            "cohorts": str(engine.cohorts),
+            "state_cofunding": engine.state_cofunding,
             "indirect_costs": engine.indirect_costs,
         }
         initial.update({PARAM_PREFIX + name: fr_input(value) for name, value in engine.values.items()})
         if scenario is not None:
-            initial.update({"name": scenario.name, "base_preset": scenario.base_preset, "scope": scenario.scope,
-                            "scale_equipment": scenario.scale_equipment, "description": scenario.description,
-                            "current_mbps": "" if scenario.current_mbps is None else fr_input(Decimal(repr(scenario.current_mbps)))})
+            initial.update(
+                {
+                    "name": scenario.name,
+                    "base_preset": scenario.base_preset,
+                    "scope": scenario.scope,
+                    "scale_equipment": scenario.scale_equipment,
+                    "description": scenario.description,
+                    "current_mbps": ""
+                    if scenario.current_mbps is None
+                    else fr_input(Decimal(repr(scenario.current_mbps))),
+                }
+            )
         initial.update(extra)
         return initial
 
@@ -131,7 +173,9 @@ class ScenarioForm(forms.Form):
         # Screen readers announce the field as invalid and read its message.
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
 
     def _engine_error(self, error: budget.ScenarioError) -> None:
         # The engine's messages start with the field's French label already.
@@ -148,7 +192,9 @@ class ScenarioForm(forms.Form):
         if not raw:
             return None
         # The bandwidth option's bounds under this field's own label.
-        spec = dataclasses.replace(BANDWIDTH_SPECS["current_mbps"], label_fr=self.fields["current_mbps"].label)
+        spec = dataclasses.replace(
+            BANDWIDTH_SPECS["current_mbps"], label_fr=self.fields["current_mbps"].label
+        )
         value, problem = parse_number(spec, raw)
         if problem:
             raise forms.ValidationError(problem)
@@ -178,8 +224,11 @@ class ScenarioForm(forms.Form):
         if self.errors or base is None:
             return data
         engine_data = {
-            "name": "formulaire", "label": data.get("name", ""), "base": base_name,
-            "parameters": overrides, **{key: data.get(key) for key in OPTION_FIELDS},
+            "name": "formulaire",
+            "label": data.get("name", ""),
+            "base": base_name,
+            "parameters": overrides,
+            **{key: data.get(key) for key in OPTION_FIELDS},
         }
         try:
             self.engine_scenario = budget.scenario_from_dict(engine_data, source="formulaire")
@@ -194,11 +243,18 @@ class ScenarioForm(forms.Form):
         """The form's POST data for a stored scenario, its values as stored (even those a rule
         now refuses): bound to the form, it shows the user every field to correct."""
         data = {
-            "name": scenario.name, "base_preset": base_name,
-            "scope": scenario.scope, "strategy": scenario.strategy, "mode": scenario.mode,
-            "horizon": str(scenario.horizon), "support": scenario.support, "cohorts": str(scenario.cohorts),
+            "name": scenario.name,
+            "base_preset": base_name,
+            "scope": scenario.scope,
+            "strategy": scenario.strategy,
+            "mode": scenario.mode,
+            "horizon": str(scenario.horizon),
+            "support": scenario.support,
+            "cohorts": str(scenario.cohorts),
             "description": scenario.description,
-            "current_mbps": "" if scenario.current_mbps is None else str(scenario.current_mbps).replace(".", ","),
+            "current_mbps": ""
+            if scenario.current_mbps is None
+            else str(scenario.current_mbps).replace(".", ","),
         }
         for key in ("state_cofunding", "indirect_costs", "scale_equipment"):
             if getattr(scenario, key):
@@ -206,7 +262,9 @@ class ScenarioForm(forms.Form):
         stored = scenario.parameters if isinstance(scenario.parameters, dict) else {}
         for name, value in base.values.items():
             raw = stored.get(name, value)
-            data[PARAM_PREFIX + name] = fr_input(raw) if isinstance(raw, Decimal) else str(raw).replace(".", ",")
+            data[PARAM_PREFIX + name] = (
+                fr_input(raw) if isinstance(raw, Decimal) else str(raw).replace(".", ",")
+            )
         return data
 
     def save(self, scenario: Scenario) -> Scenario:

@@ -22,14 +22,22 @@ class Scenario(models.Model):
         COLLEGE = "college", "Un collège type (effectif du préréglage)"
         DEPARTEMENT = "departement", "Tous les collèges publics du département (effectifs réels)"
 
-    departement = models.ForeignKey("territories.Departement", on_delete=models.CASCADE, related_name="budget_scenarios")
+    departement = models.ForeignKey(
+        "territories.Departement", on_delete=models.CASCADE, related_name="budget_scenarios"
+    )
     name = models.CharField("nom du scénario", max_length=120)
     base_preset = models.CharField("préréglage de départ", max_length=64, default="livre-blanc-2017")
     scope = models.CharField("périmètre", max_length=12, choices=Scope.choices, default=Scope.COLLEGE)
-    strategy = models.CharField("stratégie d'équipement", max_length=16, choices=list(budget.STRATEGIES.items()))
-    mode = models.CharField("mode de calcul", max_length=12, choices=list(budget.MODES.items()), default="annualised")
+    strategy = models.CharField(
+        "stratégie d'équipement", max_length=16, choices=list(budget.STRATEGIES.items())
+    )
+    mode = models.CharField(
+        "mode de calcul", max_length=12, choices=list(budget.MODES.items()), default="annualised"
+    )
     horizon = models.PositiveSmallIntegerField("horizon (années)", default=5)
-    support = models.CharField("support technique", max_length=12, choices=list(budget.SUPPORT_MODES.items()), default="none")
+    support = models.CharField(
+        "support technique", max_length=12, choices=list(budget.SUPPORT_MODES.items()), default="none"
+    )
     state_cofunding = models.BooleanField("cofinancement de l'État (EIM)", default=False)
     indirect_costs = models.BooleanField("coûts indirects", default=False)
     cohorts = models.PositiveSmallIntegerField("cohortes d'équipement", default=1)
@@ -38,8 +46,9 @@ class Scenario(models.Model):
     parameters = models.JSONField("paramètres modifiés", default=dict, blank=True)
     description = models.TextField("notes", blank=True)
     is_demo = models.BooleanField("données de démonstration", default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,7 +78,9 @@ class Scenario(models.Model):
             "cohorts": self.cohorts,
             # Not dict(...): a value written around the form (a list, a number) must reach the
             # engine as it is, to be refused with a French message rather than a TypeError here.
-            "parameters": dict(self.parameters) if isinstance(self.parameters, dict) else (self.parameters or {}),
+            "parameters": dict(self.parameters)
+            if isinstance(self.parameters, dict)
+            else (self.parameters or {}),
         }
 
     def to_engine(self) -> budget.Scenario:

@@ -26,7 +26,12 @@ PUPILS_SOURCE = "effectifs réels des collèges publics (DEPP, rentrée 2020)"
 # The self-diagnosis items whose sum is the département's declared budget per pupil.
 BUDGET_ITEMS = ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve")
 # The white paper's bands (€/pupil/year): label, lower bound, upper bound.
-BANDS = (("moins de 50 €", None, 50.0), ("50 à 75 €", 50.0, 75.0), ("75 à 100 €", 75.0, 100.0), ("plus de 100 €", 100.0, None))
+BANDS = (
+    ("moins de 50 €", None, 50.0),
+    ("50 à 75 €", 50.0, 75.0),
+    ("75 à 100 €", 75.0, 100.0),
+    ("plus de 100 €", 100.0, None),
+)
 assert [label for label, _, _ in BANDS] == [label for _, label in BUCKETS]
 
 
@@ -84,8 +89,11 @@ class ScenarioResult:
 def colleges_frame(departement) -> pd.DataFrame:
     """The département's public collèges from the ``College`` table; the package's reference
     data when the table holds none (an instance loaded without collèges)."""
-    rows = list(College.objects.filter(departement=departement, public=True).values(
-        "uai", "name", "commune_name", "density_label", "priority_education", "pupils"))
+    rows = list(
+        College.objects.filter(departement=departement, public=True).values(
+            "uai", "name", "commune_name", "density_label", "priority_education", "pupils"
+        )
+    )
     if rows:
         frame = pd.DataFrame(rows)
         frame["departement_code"] = departement.code
@@ -126,7 +134,11 @@ class ScenarioProblem:
 def problem_of(scenario: Scenario, error: Exception) -> ScenarioProblem:
     if isinstance(error, budget.ScenarioError):
         field_name = error.field or ""
-        out_of_bounds = field_name.startswith("parameters.") or field_name in ("horizon", "cohorts", "current_mbps")
+        out_of_bounds = field_name.startswith("parameters.") or field_name in (
+            "horizon",
+            "cohorts",
+            "current_mbps",
+        )
         return ScenarioProblem(scenario, error.detail, out_of_bounds)
     return ScenarioProblem(scenario, str(error), False)
 
@@ -141,7 +153,7 @@ def engine_of(scenario: Scenario) -> tuple[budget.Scenario | None, ScenarioProbl
         return None, problem_of(scenario, error)
 
 
-def try_run(scenario: Scenario) -> tuple["ScenarioResult | None", ScenarioProblem | None]:
+def try_run(scenario: Scenario) -> tuple[ScenarioResult | None, ScenarioProblem | None]:
     """``run`` that answers the problem instead of raising: a stored value that a later rule
     refuses, a collège of the data out of the model's bounds."""
     try:
@@ -152,6 +164,7 @@ def try_run(scenario: Scenario) -> tuple["ScenarioResult | None", ScenarioProble
 
 # -- cached figures of the département page (docs/architecture.md, « Caching ») ---------------
 
+
 def scenario_version(scenario: Scenario) -> tuple:
     """Every stored field of the scenario (``run`` reads them all, through ``engine_dict`` and
     the bounds checks): ``updated_at`` alone would miss a value written with ``.update()``."""
@@ -160,13 +173,17 @@ def scenario_version(scenario: Scenario) -> tuple:
 
 def colleges_version(departement) -> tuple:
     """What ``colleges_frame`` reads for a département-wide scenario (the ``College`` rows)."""
-    rows = (College.objects.filter(departement=departement, public=True).order_by("uai")
-            .values_list("uai", "name", "commune_name", "density_label", "priority_education", "pupils"))
+    rows = (
+        College.objects.filter(departement=departement, public=True)
+        .order_by("uai")
+        .values_list("uai", "name", "commune_name", "density_label", "priority_education", "pupils")
+    )
     return (departement.code, departement.name, tuple(rows))
 
 
-def cached_totals(scenario: Scenario, colleges: tuple | None) -> tuple[tuple[Decimal, Decimal] | None,
-                                                                      ScenarioProblem | None]:
+def cached_totals(
+    scenario: Scenario, colleges: tuple | None
+) -> tuple[tuple[Decimal, Decimal] | None, ScenarioProblem | None]:
     """(total per year, per pupil per year) of ``try_run(scenario)``, or its problem.
 
     Kept in Django's cache under the scenario's stored values and, for a département-wide
@@ -174,7 +191,9 @@ def cached_totals(scenario: Scenario, colleges: tuple | None) -> tuple[tuple[Dec
     A problem is not cached: it is rare, and its message holds the scenario itself."""
     from numeduc.web.results.data import CACHE_TIMEOUT, cache, cache_key
 
-    key = cache_key("budget-totals", scenario_version(scenario), colleges if scenario.is_departement_scope else None)
+    key = cache_key(
+        "budget-totals", scenario_version(scenario), colleges if scenario.is_departement_scope else None
+    )
     totals = cache.get(key)
     if totals is not None:
         return totals, None
@@ -204,13 +223,26 @@ def run(scenario: Scenario, engine: budget.Scenario | None = None) -> ScenarioRe
     _check_current_mbps(scenario)
     if not scenario.is_departement_scope:
         sim = budget.simulate(engine)
-        return ScenarioResult(scenario, engine, sim.total_per_year, sim.per_pupil_per_year, sim.tco, int(sim.pupils), 1,
-                              _years_of(sim), simulation=sim, pupils_source="effectif du préréglage")
+        return ScenarioResult(
+            scenario,
+            engine,
+            sim.total_per_year,
+            sim.per_pupil_per_year,
+            sim.tco,
+            int(sim.pupils),
+            1,
+            _years_of(sim),
+            simulation=sim,
+            pupils_source="effectif du préréglage",
+        )
     frame = colleges_frame(scenario.departement)
-    dep = budget.simulate_departement(engine, scenario.departement.code, frame, n_colleges=None,
-                                      scale_equipment=scenario.scale_equipment)
+    dep = budget.simulate_departement(
+        engine, scenario.departement.code, frame, n_colleges=None, scale_equipment=scenario.scale_equipment
+    )
     if dep.per_pupil_per_year is None:
-        raise ValueError(f"aucun élève dans les collèges publics de {scenario.departement.name} : pas de coût par élève")
+        raise ValueError(
+            f"aucun élève dans les collèges publics de {scenario.departement.name} : pas de coût par élève"
+        )
     # Years by family: the engine gives the département's total only, so simulate each
     # distinct collège size once (as simulate_departement does) and weight by its count.
     sizes = dep.colleges["pupils"].value_counts()
@@ -228,9 +260,19 @@ def run(scenario: Scenario, engine: budget.Scenario | None = None) -> ScenarioRe
         running += years[y].discounted_total
         years[y].cumulative = running
     tco = budget.cents(sum((r.discounted_total for r in years.values()), Decimal(0)))
-    return ScenarioResult(scenario, engine, dep.total_per_year, dep.per_pupil_per_year, tco, dep.pupils, dep.n_colleges,
-                          [years[y] for y in sorted(years)], departement=dep, colleges=dep.colleges,
-                          pupils_source=PUPILS_SOURCE)
+    return ScenarioResult(
+        scenario,
+        engine,
+        dep.total_per_year,
+        dep.per_pupil_per_year,
+        tco,
+        dep.pupils,
+        dep.n_colleges,
+        [years[y] for y in sorted(years)],
+        departement=dep,
+        colleges=dep.colleges,
+        pupils_source=PUPILS_SOURCE,
+    )
 
 
 def bandwidth_rows(result: ScenarioResult) -> pd.DataFrame:
@@ -245,7 +287,9 @@ def bandwidth_rows(result: ScenarioResult) -> pd.DataFrame:
         row.update(one.to_dict())
         return pd.DataFrame([row])
     frame = result.colleges[["uai", "name", "pupils"]]
-    return budget.bandwidth_table(frame, strategy=engine.strategy, current_mbps=scenario.current_mbps, **options)
+    return budget.bandwidth_table(
+        frame, strategy=engine.strategy, current_mbps=scenario.current_mbps, **options
+    )
 
 
 def below_target(result: ScenarioResult) -> pd.DataFrame:
@@ -253,7 +297,9 @@ def below_target(result: ScenarioResult) -> pd.DataFrame:
     table = result.bandwidth()
     if table.empty or table["current_mbps"].isna().all():
         return table.iloc[0:0]
-    return table[table["gap_target_mbps"] > 0].sort_values(["gap_target_mbps", "name"], ascending=[False, True])
+    return table[table["gap_target_mbps"] > 0].sort_values(
+        ["gap_target_mbps", "name"], ascending=[False, True]
+    )
 
 
 def tornado_bars(result: ScenarioResult, limit: int = 10) -> tuple[list[budget.TornadoBar], int | None]:
@@ -273,6 +319,7 @@ def tornado_bars(result: ScenarioResult, limit: int = 10) -> tuple[list[budget.T
 
 
 # -- the département's budget per pupil against the national distribution -----------------
+
 
 def band_of(value: float) -> str:
     for label, lower, upper in BANDS:
@@ -312,8 +359,9 @@ def positioning_version(departement) -> tuple:
     from numeduc.web.results.data import all_responses_version
     from numeduc.web.surveys.models import Campaign
 
-    campaigns = tuple(Campaign.objects.order_by("pk").values_list(
-        *(f.attname for f in Campaign._meta.concrete_fields)))
+    campaigns = tuple(
+        Campaign.objects.order_by("pk").values_list(*(f.attname for f in Campaign._meta.concrete_fields))
+    )
     return (departement.code, departement.name, campaigns, all_responses_version())
 
 
@@ -334,10 +382,15 @@ def positioning(departement) -> Positioning:
     from numeduc.web.surveys.models import Answer, Response
 
     own_value, own_campaign = None, None
-    responses = (Response.objects.filter(departement=departement, status=Response.Status.SUBMITTED)
-                 .select_related("campaign").order_by("-campaign__year", "-submitted_at"))
+    responses = (
+        Response.objects.filter(departement=departement, status=Response.Status.SUBMITTED)
+        .select_related("campaign")
+        .order_by("-campaign__year", "-submitted_at")
+    )
     for response in responses:
-        values = dict(Answer.objects.filter(response=response, item_id__in=BUDGET_ITEMS).values_list("item_id", "value"))
+        values = dict(
+            Answer.objects.filter(response=response, item_id__in=BUDGET_ITEMS).values_list("item_id", "value")
+        )
         numbers = [pd.to_numeric(values.get(item), errors="coerce") for item in BUDGET_ITEMS]
         if all(v is not None and not pd.isna(v) for v in numbers):
             own_value, own_campaign = float(sum(numbers)), response.campaign
@@ -346,8 +399,11 @@ def positioning(departement) -> Positioning:
     if campaign is None:
         from numeduc.web.surveys.models import Campaign
 
-        campaign = (Campaign.objects.filter(status=Campaign.Status.CLOSED, questionnaire_slug="autodiagnostic")
-                    .order_by("-year", "-closes_on").first())
+        campaign = (
+            Campaign.objects.filter(status=Campaign.Status.CLOSED, questionnaire_slug="autodiagnostic")
+            .order_by("-year", "-closes_on")
+            .first()
+        )
     values = declared_budgets(campaign) if campaign else pd.Series(dtype=float)
     n = len(values)
     shares = {label: 0.0 for label, _, _ in BANDS}
@@ -359,11 +415,20 @@ def positioning(departement) -> Positioning:
     members = [code for code, g in peers.groups.items() if g == group] if group is not None else []
     peer_values = [float(values[c]) for c in members if c in values.index]
     peer_median = median(peer_values) if len(peer_values) >= MIN_GROUP else None
-    return Positioning(campaign if n >= MIN_GROUP else None, own_value, own_campaign, n, shares, peer_median,
-                       len(peer_values), peers.group_names.get(group, "") if group is not None else "")
+    return Positioning(
+        campaign if n >= MIN_GROUP else None,
+        own_value,
+        own_campaign,
+        n,
+        shares,
+        peer_median,
+        len(peer_values),
+        peers.group_names.get(group, "") if group is not None else "",
+    )
 
 
 # -- exports -----------------------------------------------------------------------------
+
 
 def _money(value: Decimal) -> float:
     return float(budget.cents(value))
@@ -378,7 +443,13 @@ def years_frame(result: ScenarioResult) -> pd.DataFrame:
     for y in result.years:
         row = {"year": y.year}
         row.update({f: _money(y.by_family.get(f, Decimal(0))) for f in families})
-        row.update({"total": _money(y.total), "discounted_total": _money(y.discounted_total), "cumulative": _money(y.cumulative)})
+        row.update(
+            {
+                "total": _money(y.total),
+                "discounted_total": _money(y.discounted_total),
+                "cumulative": _money(y.cumulative),
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -387,14 +458,23 @@ def summary_rows(result: ScenarioResult) -> list[tuple[str, object]]:
     s = result.scenario
     rows: list[tuple[str, object]] = []
     if s.is_demo:
-        rows.append(("Avertissement", "DONNÉES DE DÉMONSTRATION : scénario fictif, ne pas utiliser pour décider"))
+        rows.append(
+            ("Avertissement", "DONNÉES DE DÉMONSTRATION : scénario fictif, ne pas utiliser pour décider")
+        )
     rows += [
-        ("Scénario", s.name), ("Département", f"{s.departement.name} ({s.departement.code})"),
-        ("Préréglage de départ", s.base_preset), ("Périmètre", s.get_scope_display()),
-        ("Stratégie", budget.STRATEGIES[result.engine.strategy]), ("Mode", budget.MODES[result.engine.mode]),
-        ("Horizon (années)", result.engine.horizon), ("Collèges", result.n_colleges), ("Élèves", result.pupils),
-        ("Total (€/an)", float(result.total_per_year)), ("Coût par élève (€/élève/an)", float(result.per_pupil_per_year)),
-        ("Coût total sur l'horizon (€)", float(result.tco)), ("Source des effectifs", result.pupils_source),
+        ("Scénario", s.name),
+        ("Département", f"{s.departement.name} ({s.departement.code})"),
+        ("Préréglage de départ", s.base_preset),
+        ("Périmètre", s.get_scope_display()),
+        ("Stratégie", budget.STRATEGIES[result.engine.strategy]),
+        ("Mode", budget.MODES[result.engine.mode]),
+        ("Horizon (années)", result.engine.horizon),
+        ("Collèges", result.n_colleges),
+        ("Élèves", result.pupils),
+        ("Total (€/an)", float(result.total_per_year)),
+        ("Coût par élève (€/élève/an)", float(result.per_pupil_per_year)),
+        ("Coût total sur l'horizon (€)", float(result.tco)),
+        ("Source des effectifs", result.pupils_source),
         ("Arrondi", "centime le plus proche, demi vers le haut, après calcul exact en décimal"),
     ]
     return rows
@@ -416,7 +496,9 @@ def scenario_tables(result: ScenarioResult) -> dict[str, pd.DataFrame]:
     else:
         tables["Collèges"] = result.colleges
     tables["Années"] = years_frame(result)
-    tables["Paramètres"] = budget.to_dataframe(result.simulation or budget.simulate(result.engine), "parameters")
+    tables["Paramètres"] = budget.to_dataframe(
+        result.simulation or budget.simulate(result.engine), "parameters"
+    )
     return {name: (frame if name == "À lire" else _mark(frame, demo)) for name, frame in tables.items()}
 
 
@@ -431,10 +513,18 @@ def comparison_frame(results: list[ScenarioResult]) -> pd.DataFrame:
     families = [f for f in budget.FAMILIES if any(f in r.families for r in results)]
     rows = []
     for r in results:
-        row = {"scenario": r.scenario.name, "departement": r.scenario.departement.code,
-               "perimetre": r.scenario.get_scope_display(), "strategie": r.engine.strategy, "horizon": r.engine.horizon,
-               "colleges": r.n_colleges, "eleves": r.pupils, "total_par_an": float(r.total_per_year),
-               "par_eleve_par_an": float(r.per_pupil_per_year), "cout_total_horizon": float(r.tco)}
+        row = {
+            "scenario": r.scenario.name,
+            "departement": r.scenario.departement.code,
+            "perimetre": r.scenario.get_scope_display(),
+            "strategie": r.engine.strategy,
+            "horizon": r.engine.horizon,
+            "colleges": r.n_colleges,
+            "eleves": r.pupils,
+            "total_par_an": float(r.total_per_year),
+            "par_eleve_par_an": float(r.per_pupil_per_year),
+            "cout_total_horizon": float(r.tco),
+        }
         means = r.mean_by_family()
         row.update({f: float(means.get(f, Decimal(0))) for f in families})
         rows.append(row)
@@ -452,8 +542,13 @@ def comparison_tables(results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:
         years.append(frame)
     tables["Années"] = _mark(pd.concat(years, ignore_index=True).fillna(0.0), demo)
     if demo:
-        tables = {"À lire": pd.DataFrame([("Avertissement", "DONNÉES DE DÉMONSTRATION : scénarios fictifs")],
-                                         columns=["champ", "valeur"]), **tables}
+        tables = {
+            "À lire": pd.DataFrame(
+                [("Avertissement", "DONNÉES DE DÉMONSTRATION : scénarios fictifs")],
+                columns=["champ", "valeur"],
+            ),
+            **tables,
+        }
     return tables
 
 
@@ -466,8 +561,28 @@ def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
 
 
 __all__ = [
-    "BANDS", "BUDGET_ITEMS", "DEMO_MARK", "MAX_ID", "WHITE_PAPER_BUCKET_SHARES", "Positioning", "ScenarioProblem",
-    "ScenarioResult", "band_of", "below_target", "colleges_frame", "comparison_frame", "comparison_tables",
-    "declared_budgets", "engine_of", "positioning", "problem_of", "run", "scenario_csv", "scenario_tables",
-    "tornado_bars", "try_run", "xlsx_bytes", "years_frame",
+    "BANDS",
+    "BUDGET_ITEMS",
+    "DEMO_MARK",
+    "MAX_ID",
+    "WHITE_PAPER_BUCKET_SHARES",
+    "Positioning",
+    "ScenarioProblem",
+    "ScenarioResult",
+    "band_of",
+    "below_target",
+    "colleges_frame",
+    "comparison_frame",
+    "comparison_tables",
+    "declared_budgets",
+    "engine_of",
+    "positioning",
+    "problem_of",
+    "run",
+    "scenario_csv",
+    "scenario_tables",
+    "tornado_bars",
+    "try_run",
+    "xlsx_bytes",
+    "years_frame",
 ]

@@ -43,7 +43,10 @@ def _scenario(request, pk: int, *, edit: bool = False) -> Scenario:
     scenario = get_object_or_404(Scenario.objects.select_related("departement"), pk=pk)
     require(can_view_scenario(request.user, scenario), REFUSED)
     if edit:
-        require(can_edit_scenario(request.user, scenario), "Seuls les éditeurs du département modifient ses scénarios.")
+        require(
+            can_edit_scenario(request.user, scenario),
+            "Seuls les éditeurs du département modifient ses scénarios.",
+        )
     return scenario
 
 
@@ -58,20 +61,33 @@ def _money_rows(result: services.ScenarioResult) -> list[dict]:
     """Mean yearly amount of each budget family, with its share of the total."""
     means = result.mean_by_family()
     total = float(result.total_per_year) or 1.0
-    return [{"label": budget.FAMILIES[f], "amount": fr_euro(float(means[f])),
-             "per_pupil": fr_euro(float(means[f]) / result.pupils) if result.pupils else "—",
-             "share": fr_percent(100 * float(means[f]) / total)}
-            for f in budget.FAMILIES if f in means and means[f] != 0]
+    return [
+        {
+            "label": budget.FAMILIES[f],
+            "amount": fr_euro(float(means[f])),
+            "per_pupil": fr_euro(float(means[f]) / result.pupils) if result.pupils else "—",
+            "share": fr_percent(100 * float(means[f]) / total),
+        }
+        for f in budget.FAMILIES
+        if f in means and means[f] != 0
+    ]
 
 
 def _summary(result: services.ScenarioResult, index: int = 0) -> dict:
     s = result.scenario
     return {
-        "scenario": s, "letter": chr(65 + index), "result": result,
-        "total": fr_euro(float(result.total_per_year)), "per_pupil": fr_euro(float(result.per_pupil_per_year)),
-        "tco": fr_euro(float(result.tco)), "pupils": fr_number(result.pupils), "n_colleges": fr_number(result.n_colleges),
-        "strategy": budget.STRATEGIES[result.engine.strategy], "mode": budget.MODES[result.engine.mode],
-        "horizon": result.engine.horizon, "families": _money_rows(result),
+        "scenario": s,
+        "letter": chr(65 + index),
+        "result": result,
+        "total": fr_euro(float(result.total_per_year)),
+        "per_pupil": fr_euro(float(result.per_pupil_per_year)),
+        "tco": fr_euro(float(result.tco)),
+        "pupils": fr_number(result.pupils),
+        "n_colleges": fr_number(result.n_colleges),
+        "strategy": budget.STRATEGIES[result.engine.strategy],
+        "mode": budget.MODES[result.engine.mode],
+        "horizon": result.engine.horizon,
+        "families": _money_rows(result),
     }
 
 
@@ -79,15 +95,26 @@ def _bandwidth_context(result: services.ScenarioResult) -> dict:
     table = result.bandwidth()
     below = services.below_target(result)
     known = result.scenario.current_mbps is not None
-    rows = [{"name": r["name"], "uai": r["uai"], "pupils": fr_number(r["pupils"]), "users": fr_number(r["users"]),
-             "baseline": fr_number(r["baseline_mbps"], 0), "target": fr_number(r["target_mbps"], 0),
-             "current": fr_number(r["current_mbps"], 0) if known else "—",
-             "gap": fr_number(r["gap_target_mbps"], 0) if known else "—",
-             "gap_baseline": fr_number(r["gap_baseline_mbps"], 0) if known else "—",
-             "access_points": fr_number(r["access_points"])}
-            for _, r in below.iterrows()]
+    rows = [
+        {
+            "name": r["name"],
+            "uai": r["uai"],
+            "pupils": fr_number(r["pupils"]),
+            "users": fr_number(r["users"]),
+            "baseline": fr_number(r["baseline_mbps"], 0),
+            "target": fr_number(r["target_mbps"], 0),
+            "current": fr_number(r["current_mbps"], 0) if known else "—",
+            "gap": fr_number(r["gap_target_mbps"], 0) if known else "—",
+            "gap_baseline": fr_number(r["gap_baseline_mbps"], 0) if known else "—",
+            "access_points": fr_number(r["access_points"]),
+        }
+        for _, r in below.iterrows()
+    ]
     return {
-        "known": known, "n_total": len(table), "n_below": len(below), "rows": rows,
+        "known": known,
+        "n_total": len(table),
+        "n_below": len(below),
+        "rows": rows,
         "n_below_baseline": int((table["gap_baseline_mbps"] > 0).sum()) if known and len(table) else 0,
         "current": fr_number(result.scenario.current_mbps, 0) if known else None,
         "total_gap": fr_number(float(below["gap_target_mbps"].sum()), 0) if len(below) else "0",
@@ -99,8 +126,10 @@ def _tornado(result: services.ScenarioResult, demo: bool) -> dict:
     bars, pupils = services.tornado_bars(result)
     if not bars:
         return {}
-    return {"chart": planning_charts.tornado_chart(result, bars, pupils, demo=demo),
-            "pupils": fr_number(pupils) if pupils else None}
+    return {
+        "chart": planning_charts.tornado_chart(result, bars, pupils, demo=demo),
+        "pupils": fr_number(pupils) if pupils else None,
+    }
 
 
 @login_required
@@ -108,7 +137,10 @@ def index(request):
     user = request.user
     if user.role in (Role.DEPARTEMENT_EDITOR, Role.DEPARTEMENT_VIEWER) and user.departement_id:
         return redirect("planning:departement", code=user.departement.code)
-    require(user.role == Role.COORDINATOR, "Les scénarios budgétaires sont réservés aux départements et à la coordination.")
+    require(
+        user.role == Role.COORDINATOR,
+        "Les scénarios budgétaires sont réservés aux départements et à la coordination.",
+    )
     code = request.GET.get("code", "")
     if code:
         # « Ouvrir la page budget d'un département » (a plain GET form: no script needed).
@@ -117,9 +149,14 @@ def index(request):
     by_departement: dict = {}
     for s in scenarios:
         by_departement.setdefault(s.departement, []).append(s)
-    return render(request, "planning/index.html", {
-        "by_departement": by_departement, "departements": Departement.objects.all(),
-    })
+    return render(
+        request,
+        "planning/index.html",
+        {
+            "by_departement": by_departement,
+            "departements": Departement.objects.all(),
+        },
+    )
 
 
 @login_required
@@ -138,9 +175,16 @@ def departement(request, code: str):
             continue
         total, per_pupil = totals
         results.append((s, per_pupil))
-        rows.append({"scenario": s, "total": fr_euro(float(total)),
-                     "per_pupil": fr_euro(float(per_pupil)), "scope": s.get_scope_display(),
-                     "strategy": budget.STRATEGIES[s.strategy], "updated": fr_date(s.updated_at)})
+        rows.append(
+            {
+                "scenario": s,
+                "total": fr_euro(float(total)),
+                "per_pupil": fr_euro(float(per_pupil)),
+                "scope": s.get_scope_display(),
+                "strategy": budget.STRATEGIES[s.strategy],
+                "updated": fr_date(s.updated_at),
+            }
+        )
     paper = budget.simulate(budget.load_preset(budget.WHITE_PAPER_PRESET))
     pos, pos_version = services.cached_positioning(dep)
     markers = []
@@ -153,22 +197,44 @@ def departement(request, code: str):
     demo = any(s.is_demo for s in scenarios) or bool(pos.campaign and pos.campaign.is_demo)
     position_chart = None
     if pos.campaign is not None:
-        position_chart = mark_safe(cached(
-            "budget-positioning-chart", (pos_version, markers, demo, dep.name),
-            lambda: str(planning_charts.positioning_chart(pos, markers, demo=demo, name=dep.name))))
-    bands = [{"label": label, "share": fr_percent(pos.shares[label]) if pos.campaign else "—",
-              "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label])} for label, _, _ in services.BANDS]
-    return render(request, "planning/departement.html", {
-        "departement": dep, "rows": rows, "can_edit": can_edit_departement_budget(request.user, dep),
-        "presets": _preset_list(), "scopes": Scenario.Scope.choices, "max_compared": MAX_COMPARED,
-        "paper_total": fr_euro(float(paper.total_per_year)), "paper_per_pupil": fr_euro(float(paper.per_pupil_per_year)),
-        "paper_pupils": fr_number(int(paper.pupils)),
-        "positioning": pos, "position_chart": position_chart, "bands": bands, "min_group": MIN_GROUP,
-        "own_value": fr_euro(pos.own_value) if pos.own_value is not None else None,
-        "own_band": services.band_of(pos.own_value) if pos.own_value is not None else None,
-        "peer_median": fr_euro(pos.peer_median) if pos.peer_median is not None else None,
-        "demo": demo,
-    })
+        position_chart = mark_safe(
+            cached(
+                "budget-positioning-chart",
+                (pos_version, markers, demo, dep.name),
+                lambda: str(planning_charts.positioning_chart(pos, markers, demo=demo, name=dep.name)),
+            )
+        )
+    bands = [
+        {
+            "label": label,
+            "share": fr_percent(pos.shares[label]) if pos.campaign else "—",
+            "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label]),
+        }
+        for label, _, _ in services.BANDS
+    ]
+    return render(
+        request,
+        "planning/departement.html",
+        {
+            "departement": dep,
+            "rows": rows,
+            "can_edit": can_edit_departement_budget(request.user, dep),
+            "presets": _preset_list(),
+            "scopes": Scenario.Scope.choices,
+            "max_compared": MAX_COMPARED,
+            "paper_total": fr_euro(float(paper.total_per_year)),
+            "paper_per_pupil": fr_euro(float(paper.per_pupil_per_year)),
+            "paper_pupils": fr_number(int(paper.pupils)),
+            "positioning": pos,
+            "position_chart": position_chart,
+            "bands": bands,
+            "min_group": MIN_GROUP,
+            "own_value": fr_euro(pos.own_value) if pos.own_value is not None else None,
+            "own_band": services.band_of(pos.own_value) if pos.own_value is not None else None,
+            "peer_median": fr_euro(pos.peer_median) if pos.peer_median is not None else None,
+            "demo": demo,
+        },
+    )
 
 
 def _preset_list() -> list[dict]:
@@ -184,21 +250,41 @@ def version_of(scenario: Scenario) -> str:
     return scenario.updated_at.isoformat()
 
 
-def _form_page(request, dep: Departement, form: ScenarioForm, scenario: Scenario | None, status: int = 200,
-               problem: services.ScenarioProblem | None = None, conflict: bool = False):
-    return render(request, "planning/form.html", {
-        "departement": dep, "form": form, "scenario": scenario, "presets": _preset_list(), "problem": problem,
-        "version": version_of(scenario) if scenario is not None else "", "conflict": conflict,
-        "scopes": Scenario.Scope.choices, "n_colleges": dep.colleges.filter(public=True).count()
-        or len(services.colleges_frame(dep)),
-    }, status=status)
+def _form_page(
+    request,
+    dep: Departement,
+    form: ScenarioForm,
+    scenario: Scenario | None,
+    status: int = 200,
+    problem: services.ScenarioProblem | None = None,
+    conflict: bool = False,
+):
+    return render(
+        request,
+        "planning/form.html",
+        {
+            "departement": dep,
+            "form": form,
+            "scenario": scenario,
+            "presets": _preset_list(),
+            "problem": problem,
+            "version": version_of(scenario) if scenario is not None else "",
+            "conflict": conflict,
+            "scopes": Scenario.Scope.choices,
+            "n_colleges": dep.colleges.filter(public=True).count() or len(services.colleges_frame(dep)),
+        },
+        status=status,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request, code: str):
     dep = get_object_or_404(Departement, code=code)
-    require(can_edit_departement_budget(request.user, dep), "Seuls les éditeurs du département créent ses scénarios.")
+    require(
+        can_edit_departement_budget(request.user, dep),
+        "Seuls les éditeurs du département créent ses scénarios.",
+    )
     base_name = request.POST.get("base_preset") or request.GET.get("base") or budget.WHITE_PAPER_PRESET
     if base_name not in budget.list_presets():
         base_name = budget.WHITE_PAPER_PRESET
@@ -213,8 +299,12 @@ def create(request, code: str):
         return _form_page(request, dep, form, None, status=400)
     scope = request.GET.get("perimetre")
     scope = scope if scope in Scenario.Scope.values else Scenario.Scope.COLLEGE
-    form = ScenarioForm(base=base, initial=ScenarioForm.initial_from(
-        base, name=base.label or base_name, base_preset=base_name, scope=scope))
+    form = ScenarioForm(
+        base=base,
+        initial=ScenarioForm.initial_from(
+            base, name=base.label or base_name, base_preset=base_name, scope=scope
+        ),
+    )
     return _form_page(request, dep, form, None)
 
 
@@ -224,7 +314,11 @@ def edit(request, pk: int):
     scenario = _scenario(request, pk, edit=True)
     engine, problem = services.engine_of(scenario)
     if request.method == "POST":
-        base_name = request.POST.get("base_preset") if request.POST.get("base_preset") in budget.list_presets() else scenario.base_preset
+        base_name = (
+            request.POST.get("base_preset")
+            if request.POST.get("base_preset") in budget.list_presets()
+            else scenario.base_preset
+        )
         form = ScenarioForm(request.POST, base=budget.load_preset(base_name))
         if form.is_valid():
             with transaction.atomic():
@@ -243,7 +337,11 @@ def edit(request, pk: int):
     if problem is not None:
         # A stored value a rule now refuses: the form is bound to the stored values so that it
         # points at every field to correct, with its bound.
-        base_name = scenario.base_preset if scenario.base_preset in budget.list_presets() else budget.WHITE_PAPER_PRESET
+        base_name = (
+            scenario.base_preset
+            if scenario.base_preset in budget.list_presets()
+            else budget.WHITE_PAPER_PRESET
+        )
         base = budget.load_preset(base_name)
         form = ScenarioForm(ScenarioForm.data_from_stored(scenario, base, base_name), base=base)
         form.is_valid()
@@ -277,28 +375,59 @@ def detail(request, pk: int):
         parameters.append({"p": p, "value": fr_value(p.value), "changed": changed})
     lines = []
     if result.simulation is not None:
-        lines = [{"label": line.label_fr, "family": budget.FAMILIES[line.family], "amount": fr_euro(float(line.amount)),
-                  "source": line.source} for line in result.simulation.lines]
+        lines = [
+            {
+                "label": line.label_fr,
+                "family": budget.FAMILIES[line.family],
+                "amount": fr_euro(float(line.amount)),
+                "source": line.source,
+            }
+            for line in result.simulation.lines
+        ]
     colleges = []
     buckets = []
     if result.departement is not None:
         frame = result.colleges.sort_values("per_pupil_per_year", ascending=False)
-        colleges = [{"name": r["name"], "uai": r["uai"], "commune": r.get("commune_name", ""),
-                     "pupils": fr_number(r["pupils"]) + (" (estimé)" if r["pupils_estimated"] else ""),
-                     "total": fr_euro(r["total_per_year"]), "per_pupil": fr_euro(r["per_pupil_per_year"]),
-                     "bucket": r["bucket"]} for _, r in frame.iterrows()]
+        colleges = [
+            {
+                "name": r["name"],
+                "uai": r["uai"],
+                "commune": r.get("commune_name", ""),
+                "pupils": fr_number(r["pupils"]) + (" (estimé)" if r["pupils_estimated"] else ""),
+                "total": fr_euro(r["total_per_year"]),
+                "per_pupil": fr_euro(r["per_pupil_per_year"]),
+                "bucket": r["bucket"],
+            }
+            for _, r in frame.iterrows()
+        ]
         shares = result.departement.buckets()
-        buckets = [{"label": label, "share": fr_percent(shares[label]),
-                    "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label])} for label, _, _ in services.BANDS]
-    return render(request, "planning/scenario.html", {
-        "scenario": scenario, "s": _summary(result), "lines": lines, "parameters": parameters,
-        "colleges": colleges, "buckets": buckets, "demo": demo,
-        "bars": planning_charts.family_bars([result], per_pupil=False, demo=demo),
-        "cumulative": planning_charts.cumulative_lines([result], demo=demo),
-        "bandwidth": _bandwidth_context(result), "tornado": _tornado(result, demo),
-        "can_edit": can_edit_scenario(request.user, scenario),
-        "departement": scenario.departement,
-    })
+        buckets = [
+            {
+                "label": label,
+                "share": fr_percent(shares[label]),
+                "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label]),
+            }
+            for label, _, _ in services.BANDS
+        ]
+    return render(
+        request,
+        "planning/scenario.html",
+        {
+            "scenario": scenario,
+            "s": _summary(result),
+            "lines": lines,
+            "parameters": parameters,
+            "colleges": colleges,
+            "buckets": buckets,
+            "demo": demo,
+            "bars": planning_charts.family_bars([result], per_pupil=False, demo=demo),
+            "cumulative": planning_charts.cumulative_lines([result], demo=demo),
+            "bandwidth": _bandwidth_context(result),
+            "tornado": _tornado(result, demo),
+            "can_edit": can_edit_scenario(request.user, scenario),
+            "departement": scenario.departement,
+        },
+    )
 
 
 def _attachment(content, content_type: str, filename: str) -> HttpResponse:
@@ -320,9 +449,15 @@ def _problem_page(request, problems: list[services.ScenarioProblem], status: int
     """The scenarios that cannot be computed, why, and a link to correct them (no figure)."""
     rows = [{"problem": p, "can_edit": can_edit_scenario(request.user, p.scenario)} for p in problems]
     departements = {p.scenario.departement for p in problems}
-    return render(request, "planning/invalid.html", {
-        "rows": rows, "departement": departements.pop() if len(departements) == 1 else None,
-    }, status=status)
+    return render(
+        request,
+        "planning/invalid.html",
+        {
+            "rows": rows,
+            "departement": departements.pop() if len(departements) == 1 else None,
+        },
+        status=status,
+    )
 
 
 def _bad_request(request, message: str):
@@ -345,14 +480,19 @@ def export(request, pk: int, fmt: str):
 def _compared(request) -> list[Scenario] | HttpResponse:
     raw_ids = request.GET.getlist("s")
     if len(raw_ids) > 10 * MAX_COMPARED:
-        return _bad_request(request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(raw_ids)} demandés).")
+        return _bad_request(
+            request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(raw_ids)} demandés)."
+        )
     ids = []
     for raw in raw_ids:
         text = raw.strip()
         # ASCII digits only: int() would also read « ١٢ », « 1_2 » or « +1 ».
         if not (text.isascii() and text.isdigit()):
             shown = raw if len(raw) <= 30 else raw[:29] + "…"
-            return _bad_request(request, f"Identifiant de scénario invalide : « {shown} » (un nombre entier positif est attendu).")
+            return _bad_request(
+                request,
+                f"Identifiant de scénario invalide : « {shown} » (un nombre entier positif est attendu).",
+            )
         digits = text.lstrip("0") or "0"
         if len(digits) > 19 or not 1 <= int(digits) <= services.MAX_ID:
             raise Http404("Scénario introuvable.")
@@ -361,7 +501,9 @@ def _compared(request) -> list[Scenario] | HttpResponse:
     if not ids:
         return _bad_request(request, "Choisissez au moins un scénario à comparer.")
     if len(ids) > MAX_COMPARED:
-        return _bad_request(request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(ids)} choisis).")
+        return _bad_request(
+            request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(ids)} choisis)."
+        )
     found = {s.pk: s for s in Scenario.objects.select_related("departement").filter(pk__in=ids)}
     scenarios = []
     for pk in ids:
@@ -386,24 +528,42 @@ def compare(request):
     mixed = len({s.scope for s in scenarios}) > 1
     summaries = [_summary(r, i) for i, r in enumerate(results)]
     families = [f for f in budget.FAMILIES if any(f in r.mean_by_family() for r in results)]
-    family_rows = [{"label": budget.FAMILIES[f],
-                    "values": [fr_euro(float(r.mean_by_family().get(f, Decimal(0)))) for r in results]} for f in families]
+    family_rows = [
+        {
+            "label": budget.FAMILIES[f],
+            "values": [fr_euro(float(r.mean_by_family().get(f, Decimal(0)))) for r in results],
+        }
+        for f in families
+    ]
     query = "&".join(f"s={s.pk}" for s in scenarios)
     first = results[0]
     departements = sorted({s.departement for s in scenarios}, key=lambda d: d.code)
-    return render(request, "planning/compare.html", {
-        "summaries": summaries, "family_rows": family_rows, "demo": demo, "mixed": mixed, "query": query,
-        "bars": planning_charts.family_bars(results, per_pupil=mixed, demo=demo),
-        "per_pupil_chart": planning_charts.per_pupil_bars(results, demo=demo),
-        "cumulative": planning_charts.cumulative_lines(results, demo=demo, per_pupil=mixed),
-        "bandwidths": [{"s": summ, "b": _bandwidth_context(r)} for summ, r in zip(summaries, results)],
-        "tornado": _tornado(first, demo), "first": summaries[0],
-        "departement": departements[0] if len(departements) == 1 else None,
-        "problems": [{"problem": p, "can_edit": can_edit_scenario(request.user, p.scenario)} for p in problems],
-    })
+    return render(
+        request,
+        "planning/compare.html",
+        {
+            "summaries": summaries,
+            "family_rows": family_rows,
+            "demo": demo,
+            "mixed": mixed,
+            "query": query,
+            "bars": planning_charts.family_bars(results, per_pupil=mixed, demo=demo),
+            "per_pupil_chart": planning_charts.per_pupil_bars(results, demo=demo),
+            "cumulative": planning_charts.cumulative_lines(results, demo=demo, per_pupil=mixed),
+            "bandwidths": [{"s": summ, "b": _bandwidth_context(r)} for summ, r in zip(summaries, results)],
+            "tornado": _tornado(first, demo),
+            "first": summaries[0],
+            "departement": departements[0] if len(departements) == 1 else None,
+            "problems": [
+                {"problem": p, "can_edit": can_edit_scenario(request.user, p.scenario)} for p in problems
+            ],
+        },
+    )
 
 
-def _results(scenarios: list[Scenario]) -> tuple[list[services.ScenarioResult], list[services.ScenarioProblem]]:
+def _results(
+    scenarios: list[Scenario],
+) -> tuple[list[services.ScenarioResult], list[services.ScenarioProblem]]:
     results, problems = [], []
     for s in scenarios:
         result, problem = services.try_run(s)
@@ -426,5 +586,7 @@ def compare_export(request, fmt: str):
     demo = any(s.is_demo for s in scenarios)
     name = _filename("comparaison-budgets", demo, fmt)
     if fmt == "csv":
-        return _attachment(services.comparison_frame(results).to_csv(index=False), "text/csv; charset=utf-8", name)
+        return _attachment(
+            services.comparison_frame(results).to_csv(index=False), "text/csv; charset=utf-8", name
+        )
     return _attachment(services.xlsx_bytes(services.comparison_tables(results)), XLSX, name)

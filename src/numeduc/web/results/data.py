@@ -48,8 +48,11 @@ def campaign_version(campaign: Campaign | int) -> tuple:
     ever be written around the services). One query."""
     campaign_id = campaign if isinstance(campaign, int) else campaign.pk
     stamp = Response.objects.filter(campaign_id=campaign_id).aggregate(
-        n=Count("id", distinct=True), last=Max("updated_at"), n_answers=Count("answers"),
-        last_answer=Max("answers__updated_at"))
+        n=Count("id", distinct=True),
+        last=Max("updated_at"),
+        n_answers=Count("answers"),
+        last_answer=Max("answers__updated_at"),
+    )
     return (campaign_id, stamp["n"], stamp["last"], stamp["n_answers"], stamp["last_answer"])
 
 
@@ -67,31 +70,47 @@ def response_versions(*responses: Response | None) -> list[tuple | None]:
     present = [r for r in responses if r is not None]
     stamps = {}
     if present:
-        stamps = {row["response_id"]: (row["n"], row["last"]) for row in
-                  Answer.objects.filter(response__in=present).values("response_id")
-                  .annotate(n=Count("id"), last=Max("updated_at")).order_by()}
-    return [None if r is None else (r.pk, r.status, r.updated_at, *stamps.get(r.pk, (0, None)))
-            for r in responses]
+        stamps = {
+            row["response_id"]: (row["n"], row["last"])
+            for row in Answer.objects.filter(response__in=present)
+            .values("response_id")
+            .annotate(n=Count("id"), last=Max("updated_at"))
+            .order_by()
+        }
+    return [
+        None if r is None else (r.pk, r.status, r.updated_at, *stamps.get(r.pk, (0, None))) for r in responses
+    ]
 
 
-def profile_version(campaign: Campaign, departement_code: str, response: Response,
-                    reference_campaign: Campaign | None, previous: Response | None) -> tuple:
+def profile_version(
+    campaign: Campaign,
+    departement_code: str,
+    response: Response,
+    reference_campaign: Campaign | None,
+    previous: Response | None,
+) -> tuple:
     """Everything a département's profile (``results.views.compute_profile``) is computed from.
 
     ``previous`` is the previous response *this user may see* (None otherwise), so two users who
     do not see the same previous campaign never share a profile."""
     return (
-        campaign.pk, campaign.questionnaire_slug, campaign.questionnaire_version, departement_code,
+        campaign.pk,
+        campaign.questionnaire_slug,
+        campaign.questionnaire_version,
+        departement_code,
         *response_versions(response, previous),
-        None if reference_campaign is None else (
-            reference_campaign.year, reference_campaign == campaign, campaign_version(reference_campaign)),
+        None
+        if reference_campaign is None
+        else (reference_campaign.year, reference_campaign == campaign, campaign_version(reference_campaign)),
     )
 
 
 def campaign_answers(campaign: Campaign, item_ids: list[str] | None = None) -> pd.DataFrame:
     """Submitted answers of a campaign: one row per département, one column per item id."""
     answers = Answer.objects.filter(
-        response__campaign=campaign, response__status=Response.Status.SUBMITTED, response__departement__isnull=False
+        response__campaign=campaign,
+        response__status=Response.Status.SUBMITTED,
+        response__departement__isnull=False,
     )
     if item_ids is not None:
         answers = answers.filter(item_id__in=item_ids)
@@ -155,19 +174,28 @@ def comparison_campaign(campaign: Campaign) -> Campaign | None:
     if campaign.is_closed:
         return campaign
     return (
-        Campaign.objects.filter(questionnaire_slug=campaign.questionnaire_slug, status=Campaign.Status.CLOSED,
-                                year__lte=campaign.year)
-        .exclude(pk=campaign.pk).order_by("-year", "-closes_on").first()
+        Campaign.objects.filter(
+            questionnaire_slug=campaign.questionnaire_slug,
+            status=Campaign.Status.CLOSED,
+            year__lte=campaign.year,
+        )
+        .exclude(pk=campaign.pk)
+        .order_by("-year", "-closes_on")
+        .first()
     )
 
 
 def previous_response(response: Response) -> Response | None:
     return (
         Response.objects.filter(
-            departement=response.departement, status=Response.Status.SUBMITTED,
+            departement=response.departement,
+            status=Response.Status.SUBMITTED,
             campaign__questionnaire_slug=response.campaign.questionnaire_slug,
             campaign__year__lt=response.campaign.year,
-        ).select_related("campaign").order_by("-campaign__year").first()
+        )
+        .select_related("campaign")
+        .order_by("-campaign__year")
+        .first()
     )
 
 

@@ -38,7 +38,11 @@ def visible_previous(user, response: Response) -> Response | None:
     exception must not learn the previous campaign's levels unless that campaign is shared too.
     """
     previous = data.previous_response(response)
-    if previous is None or user is None or not views_results_as_shared(user, response.departement, response.campaign):
+    if (
+        previous is None
+        or user is None
+        or not views_results_as_shared(user, response.departement, response.campaign)
+    ):
         return previous
     return previous if can_view_departement_results(user, response.departement, previous.campaign) else None
 
@@ -67,13 +71,19 @@ def _profile(campaign: Campaign, departement: Departement, response: Response, p
         questionnaire = campaign.questionnaire
         factor_items = questionnaire.factor_items()
         levels = data.campaign_levels(reference_campaign) if reference_campaign else pd.DataFrame()
-        reference_label = "" if reference_campaign == campaign else (
-            f" de la campagne {reference_campaign.year}" if reference_campaign else "")
+        reference_label = (
+            ""
+            if reference_campaign == campaign
+            else (f" de la campagne {reference_campaign.year}" if reference_campaign else "")
+        )
         return build_profile(
-            departement.code, levels,
+            departement.code,
+            levels,
             {item.factor: item.label for item in factor_items},
             [AxisDefinition(a.id, a.label, tuple(a.factors)) for a in questionnaire.axes],
-            groups=peers.groups, group_profiles=peers.standardised_profiles, group_names=peers.group_names,
+            groups=peers.groups,
+            group_profiles=peers.standardised_profiles,
+            group_names=peers.group_names,
             own_levels=data.response_levels(response),
             previous_levels=data.response_levels(previous) if previous else None,
             reference_label=reference_label,
@@ -87,23 +97,39 @@ def _campaign_and_departement(request, campaign_id: int, code: str) -> tuple[Cam
     """Both objects, after checking that the user may read this département's results."""
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     departement = get_object_or_404(Departement, code=code)
-    require(can_view_departement_results(request.user, departement, campaign),
-            "Les résultats de ce département ne vous sont pas accessibles.")
+    require(
+        can_view_departement_results(request.user, departement, campaign),
+        "Les résultats de ce département ne vous sont pas accessibles.",
+    )
     return campaign, departement
 
 
 def _radar_html(profile, departement: Departement, campaign: Campaign, demo: bool) -> str:
     series = [Series(f"{departement.name}", [r.level for r in profile.factors], "primary")]
     if profile.national:
-        series.append(Series(f"Médiane nationale ({profile.national.n} départements)",
-                             [r.national_median for r in profile.factors], "reference"))
+        series.append(
+            Series(
+                f"Médiane nationale ({profile.national.n} départements)",
+                [r.national_median for r in profile.factors],
+                "reference",
+            )
+        )
     if profile.peers:
-        series.append(Series(f"Médiane des départements comparables ({profile.peers.n})",
-                             [r.peer_median for r in profile.factors], "secondary"))
+        series.append(
+            Series(
+                f"Médiane des départements comparables ({profile.peers.n})",
+                [r.peer_median for r in profile.factors],
+                "secondary",
+            )
+        )
     chart = radar(
-        [r.label for r in profile.factors], series, max_value=4, min_value=0,
+        [r.label for r in profile.factors],
+        series,
+        max_value=4,
+        min_value=0,
         title=f"Niveaux de maturité par facteur — {departement.name}, {campaign.title}",
-        id_prefix="radar", demo=demo,
+        id_prefix="radar",
+        demo=demo,
     )
     return chart.figure_html()
 
@@ -125,8 +151,14 @@ def _usage_comparison(departement: Departement, profile, user) -> dict | None:
     signature = store.manifest_signature(path) if path.is_dir() else None
     if signature is None:  # no warehouse: nothing to compute, nothing worth caching
         return declared_vs_measured(departement, profile.factors)
-    version = (departement.code, str(path), signature, [(f.factor, f.label, f.level) for f in profile.factors],
-               departement.colleges.filter(public=True).count(), is_demo(departement))
+    version = (
+        departement.code,
+        str(path),
+        signature,
+        [(f.factor, f.label, f.level) for f in profile.factors],
+        departement.colleges.filter(public=True).count(),
+        is_demo(departement),
+    )
     key = data.cache_key("usage-comparison", *version)
     rows = data.cache.get(key)
     if rows is None:
@@ -151,49 +183,83 @@ def departement_results(request, campaign_id: int, code: str):
         response.campaign, response.departement = campaign, departement
     is_own = response is not None and owns_response(request.user, response)
     if response is None or not response.is_submitted:
-        return render(request, "results/not_ready.html", {
-            "campaign": campaign, "departement": departement, "response": response if is_own else None,
-        }, status=404)
+        return render(
+            request,
+            "results/not_ready.html",
+            {
+                "campaign": campaign,
+                "departement": departement,
+                "response": response if is_own else None,
+            },
+            status=404,
+        )
 
     previous = visible_previous(request.user, response)
     profile, reference_campaign, peers, version = _profile(campaign, departement, response, previous)
     demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
-    chart_html = data.cached("radar", (version, departement.name, campaign.title, demo),
-                             lambda: _radar_html(profile, departement, campaign, demo))
+    chart_html = data.cached(
+        "radar",
+        (version, departement.name, campaign.title, demo),
+        lambda: _radar_html(profile, departement, campaign, demo),
+    )
     own_group = peers.groups.get(departement.code)
     members = Departement.objects.filter(code__in=[c for c, g in peers.groups.items() if g == own_group])
     indicator_rows = []
     for column in reference.PEER_INDICATORS:
         label, unit, source = reference.INDICATOR_LABELS[column]
         value = getattr(departement, column)
-        indicator_rows.append({
-            "label": label, "unit": unit,
-            "value": fr_number(value, 1) if value is not None else "non disponible",
-            "group_mean": fr_number(peers.profiles.loc[own_group, column], 1) if own_group is not None else "—",
-            "national_mean": fr_number(peers.national_means[column], 1),
-            "source": source,
-        })
-    return render(request, "results/departement.html", {
-        "campaign": campaign, "departement": departement, "response": response, "profile": profile,
-        "radar": mark_safe(chart_html), "reference_campaign": reference_campaign,
-        "previous": previous, "peers": peers, "own_group": own_group,
-        "group_name": peers.group_names.get(own_group, "") if own_group is not None else "",
-        "group_portrait": peers.portraits.get(own_group, "") if own_group is not None else "",
-        "members": members, "indicator_rows": indicator_rows, "min_group": MIN_GROUP, "demo": demo,
-        "shared_view": views_results_as_shared(request.user, departement, campaign),
-        "can_view_response": can_view_response(request.user, response),
-        "peer_notes": peers.notes_for(departement.code),
-        "usage_comparison": _usage_comparison(departement, profile, request.user),
-        "levels_table": [
-            {"r": r, "level": _level(r.level), "national": _level(r.national_median), "peer": _level(r.peer_median),
-             "previous": _level(r.previous_level), "change": r.change}
-            for r in profile.factors
-        ],
-        "axes_table": [
-            {"a": a, "score": _level(a.score), "national": _level(a.national), "peer": _level(a.peer)}
-            for a in profile.axes
-        ],
-    })
+        indicator_rows.append(
+            {
+                "label": label,
+                "unit": unit,
+                "value": fr_number(value, 1) if value is not None else "non disponible",
+                "group_mean": fr_number(peers.profiles.loc[own_group, column], 1)
+                if own_group is not None
+                else "—",
+                "national_mean": fr_number(peers.national_means[column], 1),
+                "source": source,
+            }
+        )
+    return render(
+        request,
+        "results/departement.html",
+        {
+            "campaign": campaign,
+            "departement": departement,
+            "response": response,
+            "profile": profile,
+            "radar": mark_safe(chart_html),
+            "reference_campaign": reference_campaign,
+            "previous": previous,
+            "peers": peers,
+            "own_group": own_group,
+            "group_name": peers.group_names.get(own_group, "") if own_group is not None else "",
+            "group_portrait": peers.portraits.get(own_group, "") if own_group is not None else "",
+            "members": members,
+            "indicator_rows": indicator_rows,
+            "min_group": MIN_GROUP,
+            "demo": demo,
+            "shared_view": views_results_as_shared(request.user, departement, campaign),
+            "can_view_response": can_view_response(request.user, response),
+            "peer_notes": peers.notes_for(departement.code),
+            "usage_comparison": _usage_comparison(departement, profile, request.user),
+            "levels_table": [
+                {
+                    "r": r,
+                    "level": _level(r.level),
+                    "national": _level(r.national_median),
+                    "peer": _level(r.peer_median),
+                    "previous": _level(r.previous_level),
+                    "change": r.change,
+                }
+                for r in profile.factors
+            ],
+            "axes_table": [
+                {"a": a, "score": _level(a.score), "national": _level(a.national), "peer": _level(a.peer)}
+                for a in profile.axes
+            ],
+        },
+    )
 
 
 @login_required
@@ -204,8 +270,9 @@ def departement_results_csv(request, campaign_id: int, code: str):
     from django.http import HttpResponse
 
     campaign, departement = _campaign_and_departement(request, campaign_id, code)
-    response = Response.objects.filter(campaign=campaign, departement=departement,
-                                       status=Response.Status.SUBMITTED).first()
+    response = Response.objects.filter(
+        campaign=campaign, departement=departement, status=Response.Status.SUBMITTED
+    ).first()
     if response is None or not campaign.questionnaire.factor_items():
         raise Http404("Aucune réponse transmise par ce département pour cette campagne.")
     profile, reference_campaign, _ = compute_profile(campaign, departement, response, request.user)
@@ -215,14 +282,35 @@ def departement_results_csv(request, campaign_id: int, code: str):
     out["Content-Disposition"] = f'attachment; filename="autodiagnostic-{code}-{campaign.year}{suffix}.csv"'
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["departement", "campagne", "facteur", "libelle", "niveau", "mediane_nationale",
-                     "repondants_nationaux", "mediane_comparables", "repondants_comparables", "niveau_precedent",
-                     "avertissement"])
+    writer.writerow(
+        [
+            "departement",
+            "campagne",
+            "facteur",
+            "libelle",
+            "niveau",
+            "mediane_nationale",
+            "repondants_nationaux",
+            "mediane_comparables",
+            "repondants_comparables",
+            "niveau_precedent",
+            "avertissement",
+        ]
+    )
     for r in profile.factors:
-        writer.writerow([
-            code, campaign.year, r.factor, r.label, r.level, r.national_median,
-            profile.national.n if profile.national else "", r.peer_median,
-            profile.peers.n if profile.peers else "", r.previous_level,
-            "données de démonstration" if demo else "",
-        ])
+        writer.writerow(
+            [
+                code,
+                campaign.year,
+                r.factor,
+                r.label,
+                r.level,
+                r.national_median,
+                profile.national.n if profile.national else "",
+                r.peer_median,
+                profile.peers.n if profile.peers else "",
+                r.previous_level,
+                "données de démonstration" if demo else "",
+            ]
+        )
     return out

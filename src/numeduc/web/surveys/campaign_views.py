@@ -46,7 +46,8 @@ def completion(campaign: Campaign) -> tuple[dict, list[dict]]:
         for r in campaign.responses.prefetch_related("answers").select_related("departement", "academie")
     }
     targets = (
-        list(campaign.target_departements.all()) if campaign.audience == "departement"
+        list(campaign.target_departements.all())
+        if campaign.audience == "departement"
         else list(campaign.target_academies.all())
     )
     total_items = len(campaign.questionnaire.items)
@@ -59,9 +60,16 @@ def completion(campaign: Campaign) -> tuple[dict, list[dict]]:
             state = response.status
         counts[state] += 1
         answered = sum(1 for a in response.answers.all() if a.value is not None) if response else 0
-        rows.append({"target": target, "response": response, "state": state, "answered": answered,
-                     "shared": bool(response and response.share_consent),
-                     "progress": round(100 * answered / total_items) if total_items else 0})
+        rows.append(
+            {
+                "target": target,
+                "response": response,
+                "state": state,
+                "answered": answered,
+                "shared": bool(response and response.share_consent),
+                "progress": round(100 * answered / total_items) if total_items else 0,
+            }
+        )
     counts["rate"] = round(100 * counts["submitted"] / counts["targets"]) if counts["targets"] else 0
     return counts, rows
 
@@ -71,25 +79,38 @@ def campaign_detail(request, campaign_id: int):
     require(can_manage_campaigns(request.user))
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     counts, rows = completion(campaign)
-    return render(request, "surveys/campaign_detail.html", {
-        "campaign": campaign, "counts": counts, "rows": rows, "invite_form": InviteForm(),
-        "reminders": campaign.reminders.all().order_by("-sent_at"), "is_demo": campaign.is_demo,
-    })
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "counts": counts,
+            "rows": rows,
+            "invite_form": InviteForm(),
+            "reminders": campaign.reminders.all().order_by("-sent_at"),
+            "is_demo": campaign.is_demo,
+        },
+    )
 
 
 def _recipients(campaign: Campaign, *, only_missing: bool) -> list[User]:
     submitted = set(
-        campaign.responses.filter(status=Response.Status.SUBMITTED).values_list("departement_id", "academie_id")
+        campaign.responses.filter(status=Response.Status.SUBMITTED).values_list(
+            "departement_id", "academie_id"
+        )
     )
     done_dep = {d for d, _ in submitted if d}
     done_aca = {a for _, a in submitted if a}
     if campaign.audience == "departement":
-        users = User.objects.filter(role=Role.DEPARTEMENT_EDITOR, is_active=True,
-                                    departement__in=campaign.target_departements.all())
+        users = User.objects.filter(
+            role=Role.DEPARTEMENT_EDITOR, is_active=True, departement__in=campaign.target_departements.all()
+        )
         if only_missing:
             users = users.exclude(departement__in=done_dep)
     else:
-        users = User.objects.filter(role=Role.DAN, is_active=True, academie__in=campaign.target_academies.all())
+        users = User.objects.filter(
+            role=Role.DAN, is_active=True, academie__in=campaign.target_academies.all()
+        )
         if only_missing:
             users = users.exclude(academie__in=done_aca)
     return list(users)
@@ -97,19 +118,35 @@ def _recipients(campaign: Campaign, *, only_missing: bool) -> list[User]:
 
 def _mail(campaign: Campaign, users: list[User], subject: str, body: str, request) -> int:
     link = request.build_absolute_uri(f"/campagnes/{campaign.pk}/repondre/")
-    mails = [(subject, body.format(title=campaign.title, closes=campaign.closes_on.strftime("%d/%m/%Y"), link=link),
-              None, [u.email]) for u in users]
+    mails = [
+        (
+            subject,
+            body.format(title=campaign.title, closes=campaign.closes_on.strftime("%d/%m/%Y"), link=link),
+            None,
+            [u.email],
+        )
+        for u in users
+    ]
     return send_mass_mail(mails, fail_silently=False) if mails else 0
 
 
 # action -> (state change in services, message when done, message when it already was so)
 STATE_CHANGES = {
-    "open": (services.open_campaign, "Campagne ouverte : les répondants peuvent saisir leurs réponses.",
-             "La campagne était déjà ouverte."),
-    "close": (services.close_campaign, "Campagne clôturée : ses réponses transmises servent désormais aux comparaisons.",
-              "La campagne était déjà clôturée."),
-    "publish": (services.publish_campaign, "Résultats nationaux publiés pour tous les comptes connectés.",
-                "Les résultats nationaux étaient déjà publiés."),
+    "open": (
+        services.open_campaign,
+        "Campagne ouverte : les répondants peuvent saisir leurs réponses.",
+        "La campagne était déjà ouverte.",
+    ),
+    "close": (
+        services.close_campaign,
+        "Campagne clôturée : ses réponses transmises servent désormais aux comparaisons.",
+        "La campagne était déjà clôturée.",
+    ),
+    "publish": (
+        services.publish_campaign,
+        "Résultats nationaux publiés pour tous les comptes connectés.",
+        "Les résultats nationaux étaient déjà publiés.",
+    ),
 }
 
 
@@ -135,9 +172,12 @@ def campaign_action(request, campaign_id: int, action: str):
         except services.SharingRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Campagne déclarée publique : chaque département décidera s'il partage ses résultats."
-                             if action == "make_public" else
-                             "La campagne n'est plus publique : plus aucun résultat n'est partagé entre départements.")
+            messages.success(
+                request,
+                "Campagne déclarée publique : chaque département décidera s'il partage ses résultats."
+                if action == "make_public"
+                else "La campagne n'est plus publique : plus aucun résultat n'est partagé entre départements.",
+            )
     elif action == "invite":
         form = InviteForm(request.POST)
         created, errors = 0, []
@@ -152,23 +192,39 @@ def campaign_action(request, campaign_id: int, action: str):
             code, _, email = line.partition(";")
             role = Role.DEPARTEMENT_EDITOR if campaign.audience == "departement" else Role.DAN
             try:
-                create_user(email, role, departement=code.strip() if role != Role.DAN else None,
-                            academie=code.strip() if role == Role.DAN else None, created_by=request.user,
-                            base_url=request.build_absolute_uri("/"))
+                create_user(
+                    email,
+                    role,
+                    departement=code.strip() if role != Role.DAN else None,
+                    academie=code.strip() if role == Role.DAN else None,
+                    created_by=request.user,
+                    base_url=request.build_absolute_uri("/"),
+                )
                 created += 1
             except AccountError as exc:
                 errors.append(f"ligne {number} : {exc}")
-        sent = _mail(campaign, _recipients(campaign, only_missing=False),
-                     "numeduc : une campagne vous attend",
-                     "Bonjour,\n\nLa campagne « {title} » est ouverte jusqu'au {closes}.\nRépondre : {link}\n", request)
-        messages.success(request, f"{created} compte(s) créé(s) et invité(s) ; {sent} message(s) d'invitation envoyé(s).")
+        sent = _mail(
+            campaign,
+            _recipients(campaign, only_missing=False),
+            "numeduc : une campagne vous attend",
+            "Bonjour,\n\nLa campagne « {title} » est ouverte jusqu'au {closes}.\nRépondre : {link}\n",
+            request,
+        )
+        messages.success(
+            request, f"{created} compte(s) créé(s) et invité(s) ; {sent} message(s) d'invitation envoyé(s)."
+        )
         for error in errors:
             messages.error(request, error)
     elif action == "remind":
         users = _recipients(campaign, only_missing=True)
-        sent = _mail(campaign, users, "numeduc : rappel",
-                     "Bonjour,\n\nVotre réponse à la campagne « {title} » n'est pas encore transmise. "
-                     "Elle ferme le {closes}.\nReprendre : {link}\n", request)
+        sent = _mail(
+            campaign,
+            users,
+            "numeduc : rappel",
+            "Bonjour,\n\nVotre réponse à la campagne « {title} » n'est pas encore transmise. "
+            "Elle ferme le {closes}.\nReprendre : {link}\n",
+            request,
+        )
         Reminder.objects.create(campaign=campaign, sent_by=request.user, recipients=sent)
         messages.success(request, f"Rappel envoyé à {sent} personne(s) dont la réponse n'est pas transmise.")
     else:

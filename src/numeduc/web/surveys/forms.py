@@ -19,12 +19,21 @@ class CampaignForm(forms.ModelForm):
     questionnaire = forms.ChoiceField(label="Questionnaire", choices=questionnaire_choices)
     all_targets = forms.BooleanField(
         label="Cibler tous les départements (ou toutes les académies pour le questionnaire DAN)",
-        required=False, initial=True,
+        required=False,
+        initial=True,
     )
 
     class Meta:
         model = Campaign
-        fields = ["title", "year", "opens_on", "closes_on", "public", "target_departements", "target_academies"]
+        fields = [
+            "title",
+            "year",
+            "opens_on",
+            "closes_on",
+            "public",
+            "target_departements",
+            "target_academies",
+        ]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -46,7 +55,9 @@ class CampaignForm(forms.ModelForm):
         audience = load_questionnaire(slug, version).audience if slug else "departement"
         data["audience"] = audience
         if not data.get("all_targets"):
-            targets = data.get("target_departements") if audience == "departement" else data.get("target_academies")
+            targets = (
+                data.get("target_departements") if audience == "departement" else data.get("target_academies")
+            )
             if not targets:
                 self.add_error("all_targets", "Choisissez au moins une cible, ou cochez « tous ».")
         return data
@@ -70,7 +81,9 @@ class CampaignForm(forms.ModelForm):
 class InviteForm(forms.Form):
     lines = forms.CharField(
         label="Nouveaux comptes à inviter (une ligne par personne : CODE;adresse e-mail)",
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "45;numerique@loiret.example\n59;dsi@nord.example"}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "45;numerique@loiret.example\n59;dsi@nord.example"}
+        ),
         required=False,
         max_length=100_000,
     )

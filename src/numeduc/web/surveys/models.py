@@ -23,14 +23,16 @@ class Campaign(models.Model):
     closes_on = models.DateField("clôture")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     published = models.BooleanField(
-        "résultats nationaux publiés", default=False,
+        "résultats nationaux publiés",
+        default=False,
         help_text="Les agrégats nationaux sont visibles par tous les comptes connectés.",
     )
     is_demo = models.BooleanField("données de démonstration", default=False)
     public = models.BooleanField(
-        "campagne publique", default=False,
+        "campagne publique",
+        default=False,
         help_text="Chaque département pourra accepter que ses résultats soient consultables par les autres "
-                  "départements, une fois la campagne clôturée et publiée. Sans son accord, rien n'est partagé.",
+        "départements, une fois la campagne clôturée et publiée. Sans son accord, rien n'est partagé.",
     )
     target_departements = models.ManyToManyField(
         "territories.Departement", blank=True, related_name="campaigns", verbose_name="départements ciblés"
@@ -98,10 +100,16 @@ class Response(models.Model):
     class Meta:
         verbose_name = "réponse"
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "departement"], name="one_response_per_departement",
-                                    condition=models.Q(departement__isnull=False)),
-            models.UniqueConstraint(fields=["campaign", "academie"], name="one_response_per_academie",
-                                    condition=models.Q(academie__isnull=False)),
+            models.UniqueConstraint(
+                fields=["campaign", "departement"],
+                name="one_response_per_departement",
+                condition=models.Q(departement__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "academie"],
+                name="one_response_per_academie",
+                condition=models.Q(academie__isnull=False),
+            ),
             models.CheckConstraint(
                 condition=models.Q(departement__isnull=False) ^ models.Q(academie__isnull=False),
                 name="response_has_exactly_one_respondent",

@@ -25,7 +25,9 @@ class SaveResult:
 
 
 def response_for(campaign: Campaign, *, departement=None, academie=None) -> Response:
-    response, _ = Response.objects.get_or_create(campaign=campaign, departement=departement, academie=academie)
+    response, _ = Response.objects.get_or_create(
+        campaign=campaign, departement=departement, academie=academie
+    )
     return response
 
 
@@ -37,7 +39,9 @@ def _check_writable(response: Response) -> None:
 
 
 @transaction.atomic
-def save_answer(response: Response, item_id: str, raw_value: str | None, raw_comment: str | None, user) -> SaveResult:
+def save_answer(
+    response: Response, item_id: str, raw_value: str | None, raw_comment: str | None, user
+) -> SaveResult:
     """Validate and store one answer; record what changed. ``None`` leaves a part untouched.
 
     Raises ``AnswerError`` (French message) for a bad value, ``KeyError`` for an unknown item
@@ -59,15 +63,36 @@ def save_answer(response: Response, item_id: str, raw_value: str | None, raw_com
 
     events = []
     if new_value != old_value:
-        events.append(ResponseEvent(response=response, item_id=item_id, field=ResponseEvent.Field.VALUE,
-                                    old_value=old_value, new_value=new_value, changed_by=user))
+        events.append(
+            ResponseEvent(
+                response=response,
+                item_id=item_id,
+                field=ResponseEvent.Field.VALUE,
+                old_value=old_value,
+                new_value=new_value,
+                changed_by=user,
+            )
+        )
     if new_comment != old_comment:
-        events.append(ResponseEvent(response=response, item_id=item_id, field=ResponseEvent.Field.COMMENT,
-                                    old_value=old_comment or None, new_value=new_comment or None, changed_by=user))
+        events.append(
+            ResponseEvent(
+                response=response,
+                item_id=item_id,
+                field=ResponseEvent.Field.COMMENT,
+                old_value=old_comment or None,
+                new_value=new_comment or None,
+                changed_by=user,
+            )
+        )
     if events:
         # The response's row lock (taken above) serialises every writer of this response, so the
         # answer read above is still the stored one: update it or create it directly.
-        fields = {"value": new_value, "comment": new_comment, "updated_at": timezone.now(), "updated_by": user}
+        fields = {
+            "value": new_value,
+            "comment": new_comment,
+            "updated_at": timezone.now(),
+            "updated_by": user,
+        }
         if answer is None:
             Answer.objects.create(response=response, item_id=item_id, **fields)
         else:
@@ -79,7 +104,11 @@ def save_answer(response: Response, item_id: str, raw_value: str | None, raw_com
 
 def missing_required(response: Response) -> list:
     values = response.values()
-    return [item for item in response.campaign.questionnaire.items if item.required and values.get(item.id) is None]
+    return [
+        item
+        for item in response.campaign.questionnaire.items
+        if item.required and values.get(item.id) is None
+    ]
 
 
 @transaction.atomic
@@ -89,7 +118,8 @@ def submit(response: Response, user) -> None:
     missing = missing_required(response)
     if missing:
         raise AnswerError(
-            "Questions obligatoires sans réponse : " + ", ".join(item.label for item in missing[:5])
+            "Questions obligatoires sans réponse : "
+            + ", ".join(item.label for item in missing[:5])
             + (f" (et {len(missing) - 5} autres)" if len(missing) > 5 else "")
         )
     _set_status(response, Response.Status.SUBMITTED, user)
@@ -112,11 +142,13 @@ def _set_status(response: Response, status: str, user) -> None:
         response.submitted_at = timezone.now()
         response.submitted_by = user
     response.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    ResponseEvent.objects.create(response=response, field=ResponseEvent.Field.STATUS,
-                                 old_value=old, new_value=status, changed_by=user)
+    ResponseEvent.objects.create(
+        response=response, field=ResponseEvent.Field.STATUS, old_value=old, new_value=status, changed_by=user
+    )
 
 
 # -- sharing with the other départements (docs/visibility.md) -------------------------------
+
 
 class SharingRefused(Exception):
     """The campaign's « publique » flag or a response's agreement cannot change this way."""
@@ -135,14 +167,24 @@ def set_share_consent(response: Response, consent: bool, user, *, when=None) -> 
     if consent and response.departement_id is None:
         raise SharingRefused("Seules les réponses des départements peuvent être partagées.")
     if consent and not response.campaign.public:
-        raise SharingRefused("Cette campagne n'est pas publique : les réponses ne peuvent pas être partagées.")
+        raise SharingRefused(
+            "Cette campagne n'est pas publique : les réponses ne peuvent pas être partagées."
+        )
     if response.share_consent == consent:
         return False
     now = when or timezone.now()
     old = response.share_consent
-    Response.objects.filter(pk=response.pk).update(share_consent=consent, share_consent_at=now, share_consent_by=user)
-    ResponseEvent.objects.create(response=response, field=ResponseEvent.Field.CONSENT,
-                                 old_value=old, new_value=consent, changed_by=user, changed_at=now)
+    Response.objects.filter(pk=response.pk).update(
+        share_consent=consent, share_consent_at=now, share_consent_by=user
+    )
+    ResponseEvent.objects.create(
+        response=response,
+        field=ResponseEvent.Field.CONSENT,
+        old_value=old,
+        new_value=consent,
+        changed_by=user,
+        changed_at=now,
+    )
     return True
 
 
@@ -158,14 +200,17 @@ def set_campaign_public(campaign: Campaign, public: bool) -> bool:
     if campaign.public == public:
         return False
     if public and campaign.responses.exists():
-        raise SharingRefused("Des réponses existent déjà : la campagne ne peut plus devenir publique. "
-                             "Elle peut seulement cesser de l'être.")
+        raise SharingRefused(
+            "Des réponses existent déjà : la campagne ne peut plus devenir publique. "
+            "Elle peut seulement cesser de l'être."
+        )
     Campaign.objects.filter(pk=campaign.pk).update(public=public)
     return True
 
 
 # -- campaign states: each change under the campaign's row lock, so that two coordinators
 # clicking at once cannot reopen a closed campaign or publish an open one -------------------
+
 
 class CampaignRefused(Exception):
     """The campaign cannot go to that state from the one it is in now."""

@@ -67,14 +67,22 @@ def _sections(response: Response, errors: dict[str, str] | None = None, posted=N
             comment = answer.comment if answer else ""
             if posted is not None and item.id in (errors or {}):
                 value, comment = posted.get(f"item-{item.id}", ""), posted.get(f"comment-{item.id}", comment)
-            items.append({
-                "item": item,
-                "value": value,
-                "value_str": "" if value is None else str(value).replace(".", ",") if item.type == "number" else str(value),
-                "comment": comment,
-                "error": (errors or {}).get(item.id),
-                "display": item.display(value) if value is not None and item.id not in (errors or {}) else "",
-            })
+            items.append(
+                {
+                    "item": item,
+                    "value": value,
+                    "value_str": ""
+                    if value is None
+                    else str(value).replace(".", ",")
+                    if item.type == "number"
+                    else str(value),
+                    "comment": comment,
+                    "error": (errors or {}).get(item.id),
+                    "display": item.display(value)
+                    if value is not None and item.id not in (errors or {})
+                    else "",
+                }
+            )
         sections.append({"section": section, "items": items})
     return sections
 
@@ -97,21 +105,28 @@ def response_detail(request, response_id: int):
         if not errors:
             messages.success(request, "Brouillon enregistré.")
             return redirect("surveys:response", response_id=response.pk)
-        messages.error(request, f"{len(errors)} réponse(s) refusée(s) : voyez les messages sous les questions.")
+        messages.error(
+            request, f"{len(errors)} réponse(s) refusée(s) : voyez les messages sous les questions."
+        )
     questionnaire = response.campaign.questionnaire
     answered = sum(1 for a in response.answers.all() if a.value is not None)
-    return render(request, "surveys/response.html", {
-        "response": response,
-        "campaign": response.campaign,
-        "questionnaire": questionnaire,
-        "sections": _sections(response, errors, request.POST if errors else None),
-        "editable": editable,
-        "can_reopen": can_edit_response(request.user, response) and response.is_submitted,
-        "answered": answered,
-        "total": len(questionnaire.items),
-        "is_demo": response.campaign.is_demo,
-        "can_change_consent": can_change_share_consent(request.user, response),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "surveys/response.html",
+        {
+            "response": response,
+            "campaign": response.campaign,
+            "questionnaire": questionnaire,
+            "sections": _sections(response, errors, request.POST if errors else None),
+            "editable": editable,
+            "can_reopen": can_edit_response(request.user, response) and response.is_submitted,
+            "answered": answered,
+            "total": len(questionnaire.items),
+            "is_demo": response.campaign.is_demo,
+            "can_change_consent": can_change_share_consent(request.user, response),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
@@ -130,7 +145,10 @@ def autosave(request, response_id: int):
     comment = payload.get("comment")
     try:
         result = services.save_answer(
-            response, item_id, None if value is None else str(value), None if comment is None else str(comment),
+            response,
+            item_id,
+            None if value is None else str(value),
+            None if comment is None else str(comment),
             request.user,
         )
     except KeyError:
@@ -142,9 +160,17 @@ def autosave(request, response_id: int):
     except OperationalError:
         # The database could not take the write in time (busy timeout spent, connection lost):
         # nothing was stored; say so, and the page sends the answer again.
-        logger.exception("autosave: la base n'a pas pu enregistrer la réponse %s (question %s)", response.pk, item_id)
-        return JsonResponse({"ok": False, "retry": True,
-                             "error": "Le serveur n'a pas pu enregistrer cette réponse pour l'instant."}, status=503)
+        logger.exception(
+            "autosave: la base n'a pas pu enregistrer la réponse %s (question %s)", response.pk, item_id
+        )
+        return JsonResponse(
+            {
+                "ok": False,
+                "retry": True,
+                "error": "Le serveur n'a pas pu enregistrer cette réponse pour l'instant.",
+            },
+            status=503,
+        )
     return JsonResponse({"ok": True, "item": item_id, "value": result.value, "changed": result.changed})
 
 
@@ -160,7 +186,9 @@ def submit_response(request, response_id: int):
         return redirect("surveys:response", response_id=response.pk)
     messages.success(request, "Réponse transmise. Merci ! Voici vos résultats.")
     if response.departement_id:
-        return redirect("results:departement", campaign_id=response.campaign_id, code=response.departement.code)
+        return redirect(
+            "results:departement", campaign_id=response.campaign_id, code=response.departement.code
+        )
     return redirect("surveys:response", response_id=response.pk)
 
 
@@ -183,8 +211,10 @@ def reopen_response(request, response_id: int):
 def share_consent(request, response_id: int):
     """Give or withdraw the département's agreement to share its results (its editors only)."""
     response = _response_or_403(request, response_id)
-    require(can_change_share_consent(request.user, response),
-            "Seuls les comptes de saisie du département peuvent donner ou retirer cet accord.")
+    require(
+        can_change_share_consent(request.user, response),
+        "Seuls les comptes de saisie du département peuvent donner ou retirer cet accord.",
+    )
     consent = request.POST.get("consent") == "1"
     try:
         changed = services.set_share_consent(response, consent, request.user)
@@ -194,13 +224,21 @@ def share_consent(request, response_id: int):
     if changed and consent:
         campaign = response.campaign
         if campaign.is_closed and campaign.published and response.is_submitted:
-            messages.success(request, "Accord enregistré : vos résultats sont dès maintenant consultables par les "
-                                      "autres départements.")
+            messages.success(
+                request,
+                "Accord enregistré : vos résultats sont dès maintenant consultables par les "
+                "autres départements.",
+            )
         else:
-            messages.success(request, "Accord enregistré : les autres départements pourront consulter vos résultats "
-                                      "une fois votre réponse transmise, la campagne clôturée et ses résultats publiés.")
+            messages.success(
+                request,
+                "Accord enregistré : les autres départements pourront consulter vos résultats "
+                "une fois votre réponse transmise, la campagne clôturée et ses résultats publiés.",
+            )
     elif changed:
-        messages.success(request, "Accord retiré : vos résultats ne sont plus consultables par les autres départements.")
+        messages.success(
+            request, "Accord retiré : vos résultats ne sont plus consultables par les autres départements."
+        )
     return redirect("surveys:response", response_id=response.pk)
 
 
@@ -228,14 +266,26 @@ def response_history(request, response_id: int):
                 return item.display(value)
             return str(value)
 
-        rows.append({
-            "event": event,
-            "label": labels.get(event.item_id, {"status": "Statut de la réponse",
-                                                 "consent": "Partage avec les autres départements"}.get(
-                                                     event.field, event.item_id)),
-            "old": show(event.old_value),
-            "new": show(event.new_value),
-        })
-    return render(request, "surveys/history.html", {
-        "response": response, "campaign": response.campaign, "rows": rows, "is_demo": response.campaign.is_demo,
-    })
+        rows.append(
+            {
+                "event": event,
+                "label": labels.get(
+                    event.item_id,
+                    {"status": "Statut de la réponse", "consent": "Partage avec les autres départements"}.get(
+                        event.field, event.item_id
+                    ),
+                ),
+                "old": show(event.old_value),
+                "new": show(event.new_value),
+            }
+        )
+    return render(
+        request,
+        "surveys/history.html",
+        {
+            "response": response,
+            "campaign": response.campaign,
+            "rows": rows,
+            "is_demo": response.campaign.is_demo,
+        },
+    )

@@ -62,7 +62,8 @@ def load_reference(*, colleges: bool = True) -> LoadReport:
     academy_rows = {}
     for _, row in academies_frame.iterrows():
         academy_rows[row["academie_code"]] = {
-            "code": row["academie_code"], "name": row["academie_name"],
+            "code": row["academie_code"],
+            "name": row["academie_name"],
             "region_academique_code": _clean(row["region_academique_code"]) or "",
             "region_academique": _clean(row["region_academique"]) or "",
         }
@@ -72,26 +73,41 @@ def load_reference(*, colleges: bool = True) -> LoadReport:
 
     dep_rows = []
     for code, row in reference.departements().iterrows():
-        dep_rows.append({
-            "code": code, "name": row["name"], "region_code": row["region_code"], "region_name": row["region_name"],
-            "academie_id": academy_ids.get(academy_of.get(code)),
-            "population": None if _clean(row["population"]) is None else int(row["population"]),
-            **{c: _clean(float(row[c])) for c in ("area_km2", "density", "poverty_rate", "share_0_19", "population_growth")},
-        })
+        dep_rows.append(
+            {
+                "code": code,
+                "name": row["name"],
+                "region_code": row["region_code"],
+                "region_name": row["region_name"],
+                "academie_id": academy_ids.get(academy_of.get(code)),
+                "population": None if _clean(row["population"]) is None else int(row["population"]),
+                **{
+                    c: _clean(float(row[c]))
+                    for c in ("area_km2", "density", "poverty_rate", "share_0_19", "population_growth")
+                },
+            }
+        )
     departements = _sync(Departement, "code", dep_rows)
     dep_ids = dict(Departement.objects.values_list("code", "id"))
 
     college_rows = []
     frame = reference.colleges() if colleges else reference.colleges().iloc[0:0]
     for row in frame.itertuples(index=False):
-        college_rows.append({
-            "uai": row.uai, "name": _clean(row.name) or f"Collège {row.uai} (nom non publié)", "departement_id": dep_ids[row.departement_code],
-            "public": row.public_private == "public", "commune_name": _clean(row.commune_name) or "",
-            "density_code": _clean(row.density_code) or "", "density_label": _clean(row.density_label) or "",
-            "pupils": None if _clean(row.pupils) is None else int(row.pupils),
-            "pupils_school_year": _clean(row.pupils_school_year) or "",
-            "priority_education": _clean(row.priority_education) or "",
-            "latitude": _clean(row.latitude), "longitude": _clean(row.longitude),
-        })
+        college_rows.append(
+            {
+                "uai": row.uai,
+                "name": _clean(row.name) or f"Collège {row.uai} (nom non publié)",
+                "departement_id": dep_ids[row.departement_code],
+                "public": row.public_private == "public",
+                "commune_name": _clean(row.commune_name) or "",
+                "density_code": _clean(row.density_code) or "",
+                "density_label": _clean(row.density_label) or "",
+                "pupils": None if _clean(row.pupils) is None else int(row.pupils),
+                "pupils_school_year": _clean(row.pupils_school_year) or "",
+                "priority_education": _clean(row.priority_education) or "",
+                "latitude": _clean(row.latitude),
+                "longitude": _clean(row.longitude),
+            }
+        )
     college_counts = _sync(College, "uai", college_rows)
     return LoadReport(academies, departements, college_counts)

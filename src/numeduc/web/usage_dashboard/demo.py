@@ -11,7 +11,6 @@ from pathlib import Path
 from django.db import transaction
 
 from numeduc.formatting import fr_number
-
 from numeduc.usage.generator import generate, load_reference_colleges
 from numeduc.usage.ingest import ingest
 
@@ -46,9 +45,15 @@ def build_warehouse(generated_dir, warehouse, departement_code: str) -> None:
                 raise RuntimeError(result.message)
 
 
-def load_demo_usage(departement_code: str = "45", months: int = 3, seed: int = DEMO_USAGE_SEED, *,
-                    pupils: int | None = None, start_month: str = "2024-09",
-                    max_colleges: int | None = None) -> dict:
+def load_demo_usage(
+    departement_code: str = "45",
+    months: int = 3,
+    seed: int = DEMO_USAGE_SEED,
+    *,
+    pupils: int | None = None,
+    start_month: str = "2024-09",
+    max_colleges: int | None = None,
+) -> dict:
     """Generate and ingest synthetic logs for the département's public collèges into its
     warehouse (``store.warehouse_path(code)``), mark it as demo and compute its indicators.
 
@@ -65,7 +70,8 @@ def load_demo_usage(departement_code: str = "45", months: int = 3, seed: int = D
         if not store.is_demo_folder(departement_code) and (registry is None or not registry.is_demo):
             raise RealWarehouseError(
                 f"{path} : cet entrepôt contient des journaux réels ; il n'est pas remplacé par des "
-                "données de démonstration")
+                "données de démonstration"
+            )
         shutil.rmtree(path)
     if pupils is None:
         ref = load_reference_colleges(departement_code)
@@ -74,31 +80,57 @@ def load_demo_usage(departement_code: str = "45", months: int = 3, seed: int = D
         real = int(ref["pupils"].astype(int).sum()) if len(ref) else 5000
         pupils = max(200, round(real * DEMO_PUPIL_SHARE))
     store.warehouse_root().mkdir(parents=True, exist_ok=True)
-    note = (f"journaux synthétiques (graine {seed}, {months} mois à partir de {start_month}, "
-            f"effectifs ramenés à environ {fr_number(pupils)} élèves pour le département)")
+    note = (
+        f"journaux synthétiques (graine {seed}, {months} mois à partir de {start_month}, "
+        f"effectifs ramenés à environ {fr_number(pupils)} élèves pour le département)"
+    )
     # Registered before ingesting: a run that fails half-way leaves a demo warehouse that the
     # next run may replace, never one that looks real.
     with transaction.atomic():
-        UsageWarehouse.objects.update_or_create(departement=departement,
-                                                defaults={"is_demo": True, "note": note})
+        UsageWarehouse.objects.update_or_create(
+            departement=departement, defaults={"is_demo": True, "note": note}
+        )
     with tempfile.TemporaryDirectory(prefix=".demo-usage-", dir=store.warehouse_root()) as tmp:
         generated = Path(tmp)
-        summary = generate(departement_code, pupils, months, generated, seed=seed,
-                           start_month=start_month, max_colleges=max_colleges,
-                           events_per_session=DEMO_EVENTS_PER_SESSION)
+        summary = generate(
+            departement_code,
+            pupils,
+            months,
+            generated,
+            seed=seed,
+            start_month=start_month,
+            max_colleges=max_colleges,
+            events_per_session=DEMO_EVENTS_PER_SESSION,
+        )
         try:
             path.mkdir(parents=True, exist_ok=True)
-            (path / store.DEMO_MARKER).write_text(json.dumps(
-                {"note": note, "seed": seed, "months": months, "start_month": start_month,
-                 "pupils": pupils}, ensure_ascii=False), encoding="utf-8")
+            (path / store.DEMO_MARKER).write_text(
+                json.dumps(
+                    {
+                        "note": note,
+                        "seed": seed,
+                        "months": months,
+                        "start_month": start_month,
+                        "pupils": pupils,
+                    },
+                    ensure_ascii=False,
+                ),
+                encoding="utf-8",
+            )
             build_warehouse(generated, path, departement_code)
         except Exception:
             shutil.rmtree(path, ignore_errors=True)
             raise
     data = store.refresh(departement_code)
     return {
-        "departement": departement_code, "warehouse": str(path), "colleges": summary.colleges,
-        "pupils": summary.pupils, "events": summary.events, "wifi_sessions": summary.wifi_sessions,
-        "devices": summary.devices, "indicator_rows": len(data.indicators) if data else 0,
-        "months": data.months if data else [], "seconds": round(time.perf_counter() - started, 1),
+        "departement": departement_code,
+        "warehouse": str(path),
+        "colleges": summary.colleges,
+        "pupils": summary.pupils,
+        "events": summary.events,
+        "wifi_sessions": summary.wifi_sessions,
+        "devices": summary.devices,
+        "indicator_rows": len(data.indicators) if data else 0,
+        "months": data.months if data else [],
+        "seconds": round(time.perf_counter() - started, 1),
     }

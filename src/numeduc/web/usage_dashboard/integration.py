@@ -62,21 +62,36 @@ def declared_vs_measured(departement, factors, *, user=None) -> dict | None:
             if total:
                 coverage += f" sur {total} collèges publics"
             measures.append({"label": "Collèges suivis par les journaux", "value": coverage})
-            measures.append({"label": "Mois couverts",
-                             "value": f"{len(data.months)} ({month_label(data.months[0])} – {month_label(month)})"})
+            measures.append(
+                {
+                    "label": "Mois couverts",
+                    "value": f"{len(data.months)} ({month_label(data.months[0])} – {month_label(month)})",
+                }
+            )
         for indicator, profile in pairs:
             r = s[(s["indicator"] == indicator) & (s["profile"] == profile)]
             if r.empty:
                 continue
             r = r.iloc[0]
-            measures.append({
-                "label": full_label(indicator, profile),
-                "value": f"{format_value(indicator, r['value'])} (collège médian : "
-                         f"{format_value(indicator, r['median_college'])})",
-            })
+            measures.append(
+                {
+                    "label": full_label(indicator, profile),
+                    "value": f"{format_value(indicator, r['value'])} (collège médian : "
+                    f"{format_value(indicator, r['median_college'])})",
+                }
+            )
         level = getattr(f, "level", None)
-        rows.append({"factor": factor, "label": f.label,
-                     "level": "—" if level is None else fr_number(level, 1 if level % 1 else 0),
-                     "measures": measures})
-    return {"rows": rows, "month_label": month_label(month), "demo": is_demo(departement),
-            "code": departement.code}
+        rows.append(
+            {
+                "factor": factor,
+                "label": f.label,
+                "level": "—" if level is None else fr_number(level, 1 if level % 1 else 0),
+                "measures": measures,
+            }
+        )
+    return {
+        "rows": rows,
+        "month_label": month_label(month),
+        "demo": is_demo(departement),
+        "code": departement.code,
+    }

@@ -10,8 +10,9 @@ class UsageWarehouse(models.Model):
     filled by ``numeduc usage ingest`` without a row here is still shown (as real data).
     """
 
-    departement = models.OneToOneField("territories.Departement", on_delete=models.CASCADE,
-                                       related_name="usage_warehouse")
+    departement = models.OneToOneField(
+        "territories.Departement", on_delete=models.CASCADE, related_name="usage_warehouse"
+    )
     is_demo = models.BooleanField("données de démonstration", default=False)
     note = models.CharField("note", max_length=300, blank=True)
     registered_at = models.DateTimeField("enregistré le", auto_now_add=True)

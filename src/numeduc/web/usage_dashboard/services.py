@@ -12,8 +12,16 @@ from numeduc.charts import Series, line
 from numeduc.formatting import fr_number
 
 from .labels import (
-    DEFAULT_INDICATOR, KEY_INDICATORS, PROFILE_LABELS, format_value, full_label, key_of, label_for,
-    month_label, scaled, unit_suffix,
+    DEFAULT_INDICATOR,
+    KEY_INDICATORS,
+    PROFILE_LABELS,
+    format_value,
+    full_label,
+    key_of,
+    label_for,
+    month_label,
+    scaled,
+    unit_suffix,
 )
 from .store import WarehouseData
 
@@ -56,18 +64,25 @@ def _choices(data: WarehouseData) -> list[dict]:
     pairs = set(map(tuple, present.itertuples(index=False)))
     ordered = [p for p in KEY_INDICATORS if p in pairs]
     ordered += sorted(pairs - set(ordered), key=lambda p: full_label(*p))
-    return [{"key": key_of(i, p), "label": full_label(i, p), "key_indicator": (i, p) in KEY_INDICATORS}
-            for i, p in ordered]
+    return [
+        {"key": key_of(i, p), "label": full_label(i, p), "key_indicator": (i, p) in KEY_INDICATORS}
+        for i, p in ordered
+    ]
 
 
 def resolve(data: WarehouseData, month: str | None, indicator: str | None, profile: str | None):
     """Month, indicator and profile asked for, or sensible defaults when absent or unknown."""
     months = data.months
     month = month if month in months else (months[-1] if months else None)
-    present = set(map(tuple, data.indicators[["indicator", "profile"]].drop_duplicates().itertuples(index=False)))
+    present = set(
+        map(tuple, data.indicators[["indicator", "profile"]].drop_duplicates().itertuples(index=False))
+    )
     if (indicator, profile or "") not in present:
-        indicator, profile = DEFAULT_INDICATOR if DEFAULT_INDICATOR in present else (
-            next(iter(sorted(present))) if present else DEFAULT_INDICATOR)
+        indicator, profile = (
+            DEFAULT_INDICATOR
+            if DEFAULT_INDICATOR in present
+            else (next(iter(sorted(present))) if present else DEFAULT_INDICATOR)
+        )
     return month, indicator, profile or ""
 
 
@@ -109,7 +124,8 @@ def _row_view(indicator: str, row, est_row=None) -> dict:
         "q3": format_value(indicator, _num(row.get("q3"))),
         "percentile": fr_number(pct, 0) if pct is not None else "—",
         "robust_z": fr_number(z, 1) if z is not None else "—",
-        "flag": text, "flag_css": css,
+        "flag": text,
+        "flag_css": css,
         "group": row.get("group") or "",
         "group_size": int(size) if size is not None else 0,
         "fallback": bool(row.get("fallback")),
@@ -122,7 +138,11 @@ def _est_lookup(data: WarehouseData) -> dict[str, dict]:
 
 
 def college_rows(data: WarehouseData, month: str, indicator: str, profile: str) -> list[dict]:
-    return memo(data, ("college-rows", month, indicator, profile), lambda: _college_rows(data, month, indicator, profile))
+    return memo(
+        data,
+        ("college-rows", month, indicator, profile),
+        lambda: _college_rows(data, month, indicator, profile),
+    )
 
 
 def _college_rows(data: WarehouseData, month: str, indicator: str, profile: str) -> list[dict]:
@@ -162,18 +182,30 @@ def _overview(data: WarehouseData, month: str) -> list[dict]:
         direction = label_for(indicator).direction
         # Same rule as flag(): the unfavourable quartile of the collège's comparison group.
         watch = int((pct < 25).sum()) if direction > 0 else (int((pct > 75).sum()) if direction < 0 else 0)
-        out.append({
-            "key": key_of(indicator, profile), "label": full_label(indicator, profile),
-            "explanation": label_for(indicator).explanation,
-            "value": format_value(indicator, _num(r["value"])),
-            "median": format_value(indicator, _num(r["median_college"])),
-            "n": int(r["n_colleges"]), "watch": watch,
-        })
+        out.append(
+            {
+                "key": key_of(indicator, profile),
+                "label": full_label(indicator, profile),
+                "explanation": label_for(indicator).explanation,
+                "value": format_value(indicator, _num(r["value"])),
+                "median": format_value(indicator, _num(r["median_college"])),
+                "n": int(r["n_colleges"]),
+                "watch": watch,
+            }
+        )
     return out
 
 
-def series_chart(data: WarehouseData, indicator: str, profile: str, *, uai: str | None = None,
-                 college_name: str = "", departement_name: str = "", demo: bool = False):
+def series_chart(
+    data: WarehouseData,
+    indicator: str,
+    profile: str,
+    *,
+    uai: str | None = None,
+    college_name: str = "",
+    departement_name: str = "",
+    demo: bool = False,
+):
     """Monthly line chart: the département (pooled), the median collège, and the collège."""
     months = data.months
     if not months:
@@ -183,16 +215,36 @@ def series_chart(data: WarehouseData, indicator: str, profile: str, *, uai: str 
     series = []
     df = data.indicators
     if uai:
-        own = df[(df["uai"] == uai) & (df["indicator"] == indicator) & (df["profile"] == profile)].set_index("month")
-        series.append(Series(college_name or uai, [scaled(indicator, _num(own["value"].get(m))) for m in months], "primary"))
-        series.append(Series("Médiane de son groupe de comparaison",
-                             [scaled(indicator, _num(own["median"].get(m))) for m in months], "secondary"))
-    series.append(Series(f"Ensemble du département{' ' + departement_name if departement_name else ''}",
-                         [scaled(indicator, _num(s["value"].get(m))) for m in months],
-                         "reference" if uai else "primary"))
+        own = df[(df["uai"] == uai) & (df["indicator"] == indicator) & (df["profile"] == profile)].set_index(
+            "month"
+        )
+        series.append(
+            Series(
+                college_name or uai, [scaled(indicator, _num(own["value"].get(m))) for m in months], "primary"
+            )
+        )
+        series.append(
+            Series(
+                "Médiane de son groupe de comparaison",
+                [scaled(indicator, _num(own["median"].get(m))) for m in months],
+                "secondary",
+            )
+        )
+    series.append(
+        Series(
+            f"Ensemble du département{' ' + departement_name if departement_name else ''}",
+            [scaled(indicator, _num(s["value"].get(m))) for m in months],
+            "reference" if uai else "primary",
+        )
+    )
     if not uai:
-        series.append(Series("Collège médian", [scaled(indicator, _num(s["median_college"].get(m))) for m in months],
-                             "secondary"))
+        series.append(
+            Series(
+                "Collège médian",
+                [scaled(indicator, _num(s["median_college"].get(m))) for m in months],
+                "secondary",
+            )
+        )
     info = label_for(indicator)
     suffix = unit_suffix(indicator)
 
@@ -203,16 +255,29 @@ def series_chart(data: WarehouseData, indicator: str, profile: str, *, uai: str 
 
     who = college_name or departement_name
     return line(
-        [month_label(m) for m in months], series,
-        unit=suffix, value_format=fmt, include_zero=True,
+        [month_label(m) for m in months],
+        series,
+        unit=suffix,
+        value_format=fmt,
+        include_zero=True,
         title=f"{full_label(indicator, profile)} — {who}, par mois",
-        id_prefix=f"usage-{uai or 'dep'}", demo=demo, source=SOURCE, x_header="Mois",
+        id_prefix=f"usage-{uai or 'dep'}",
+        demo=demo,
+        source=SOURCE,
+        x_header="Mois",
     )
 
 
-def export_frame(data: WarehouseData, month: str, *, indicator: str | None = None,
-                 profile: str | None = None, uai: str | None = None,
-                 pairs: list[tuple[str, str]] | None = None, demo: bool = False) -> pd.DataFrame:
+def export_frame(
+    data: WarehouseData,
+    month: str,
+    *,
+    indicator: str | None = None,
+    profile: str | None = None,
+    uai: str | None = None,
+    pairs: list[tuple[str, str]] | None = None,
+    demo: bool = False,
+) -> pd.DataFrame:
     """The table shown on the page, with raw values, in a CSV-friendly frame."""
     df = data.indicators[data.indicators["month"] == month]
     if uai:
@@ -226,22 +291,53 @@ def export_frame(data: WarehouseData, month: str, *, indicator: str | None = Non
     rows = []
     for r in df.to_dict("records"):
         e = est.get(r["uai"], {})
-        rows.append({
-            "uai": r["uai"], "college": e.get("name", ""), "commune": e.get("commune_name", ""),
-            "mois": r["month"], "indicateur": r["indicator"], "profil": r["profile"],
-            "libelle": full_label(r["indicator"], r["profile"]),
-            "valeur": _num(r["value"]), "numerateur": _num(r["numerator"]),
-            "denominateur": _num(r["denominator"]),
-            "groupe_comparaison": r.get("group", ""), "taille_groupe": _num(r.get("group_size")),
-            "repli": bool(r.get("fallback")), "mediane_groupe": _num(r.get("median")),
-            "q1_groupe": _num(r.get("q1")), "q3_groupe": _num(r.get("q3")),
-            "rang_centile": _num(r.get("percentile")), "z_robuste": _num(r.get("robust_z")),
-            "repere": flag(r["indicator"], r)[0],
-        })
-    frame = pd.DataFrame(rows, columns=[
-        "uai", "college", "commune", "mois", "indicateur", "profil", "libelle", "valeur",
-        "numerateur", "denominateur", "groupe_comparaison", "taille_groupe", "repli",
-        "mediane_groupe", "q1_groupe", "q3_groupe", "rang_centile", "z_robuste", "repere"])
+        rows.append(
+            {
+                "uai": r["uai"],
+                "college": e.get("name", ""),
+                "commune": e.get("commune_name", ""),
+                "mois": r["month"],
+                "indicateur": r["indicator"],
+                "profil": r["profile"],
+                "libelle": full_label(r["indicator"], r["profile"]),
+                "valeur": _num(r["value"]),
+                "numerateur": _num(r["numerator"]),
+                "denominateur": _num(r["denominator"]),
+                "groupe_comparaison": r.get("group", ""),
+                "taille_groupe": _num(r.get("group_size")),
+                "repli": bool(r.get("fallback")),
+                "mediane_groupe": _num(r.get("median")),
+                "q1_groupe": _num(r.get("q1")),
+                "q3_groupe": _num(r.get("q3")),
+                "rang_centile": _num(r.get("percentile")),
+                "z_robuste": _num(r.get("robust_z")),
+                "repere": flag(r["indicator"], r)[0],
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "uai",
+            "college",
+            "commune",
+            "mois",
+            "indicateur",
+            "profil",
+            "libelle",
+            "valeur",
+            "numerateur",
+            "denominateur",
+            "groupe_comparaison",
+            "taille_groupe",
+            "repli",
+            "mediane_groupe",
+            "q1_groupe",
+            "q3_groupe",
+            "rang_centile",
+            "z_robuste",
+            "repere",
+        ],
+    )
     if demo:
         frame["avertissement"] = DEMO_MARK
     return frame
@@ -278,7 +374,7 @@ COST_SECTION = "Coût par élève actif"
 class CostBasis:
     """The budget scenario behind the cost per active pupil, and how the page names it."""
 
-    engine: "budget.Scenario"
+    engine: budget.Scenario
     scale_equipment: bool
     key: str  # cache key: changes when the scenario changes
     description: str  # plain French: which scenario, and why
@@ -311,20 +407,31 @@ def cost_basis(departement, user) -> CostBasis:
 
             engine, problem = engine_of(chosen)
             if problem is not None:
-                return _preset_basis(f"le scénario « {chosen.name} » n'est plus valide ({problem.detail})",
-                                     problem=problem.message, problem_scenario=chosen)
+                return _preset_basis(
+                    f"le scénario « {chosen.name} » n'est plus valide ({problem.detail})",
+                    problem=problem.message,
+                    problem_scenario=chosen,
+                )
             demo = " (scénario de démonstration)" if chosen.is_demo else ""
-            scale = ("équipement proportionnel à l'effectif" if chosen.scale_equipment
-                     else "même équipement dans chaque collège")
+            scale = (
+                "équipement proportionnel à l'effectif"
+                if chosen.scale_equipment
+                else "même équipement dans chaque collège"
+            )
             return CostBasis(
-                engine, chosen.scale_equipment,
+                engine,
+                chosen.scale_equipment,
                 f"scenario-{chosen.pk}-{chosen.updated_at.isoformat()}",
                 f"scénario de budget du département « {chosen.name} »{demo}, le plus récent de ceux qui "
                 f"couvrent tous les collèges ({scale})",
-                planning_scenario=chosen, demo_scenario=chosen.is_demo)
+                planning_scenario=chosen,
+                demo_scenario=chosen.is_demo,
+            )
         elif scenarios.exists():
-            why = ("les scénarios de budget du département portent sur un collège type, pas sur chacun "
-                   "de ses collèges")
+            why = (
+                "les scénarios de budget du département portent sur un collège type, pas sur chacun "
+                "de ses collèges"
+            )
     return _preset_basis(why)
 
 
@@ -332,10 +439,15 @@ def _preset_basis(why: str, *, problem: str = "", problem_scenario=None) -> Cost
     from numeduc import budget
 
     engine = budget.load_preset(budget.WHITE_PAPER_PRESET)
-    return CostBasis(engine, True, f"preset-{budget.WHITE_PAPER_PRESET}",
-                     f"préréglage du livre blanc de l'ADF (2017), « {engine.label} », équipement "
-                     f"proportionnel à l'effectif de chaque collège, car {why}",
-                     problem=problem, problem_scenario=problem_scenario)
+    return CostBasis(
+        engine,
+        True,
+        f"preset-{budget.WHITE_PAPER_PRESET}",
+        f"préréglage du livre blanc de l'ADF (2017), « {engine.label} », équipement "
+        f"proportionnel à l'effectif de chaque collège, car {why}",
+        problem=problem,
+        problem_scenario=problem_scenario,
+    )
 
 
 def checked_cost_tables(data: WarehouseData, basis: CostBasis) -> tuple[pd.DataFrame, dict, CostBasis]:
@@ -349,10 +461,14 @@ def checked_cost_tables(data: WarehouseData, basis: CostBasis) -> tuple[pd.DataF
         if scenario is None:
             raise
         detail = getattr(error, "detail", None) or str(error)
-        basis = _preset_basis(f"le scénario « {scenario.name} » ne peut pas être calculé ({detail})",
-                              problem=(f"Le scénario « {scenario.name} » contient une valeur hors limites ({detail}). "
-                                       "Modifiez-le pour le corriger."),
-                              problem_scenario=scenario)
+        basis = _preset_basis(
+            f"le scénario « {scenario.name} » ne peut pas être calculé ({detail})",
+            problem=(
+                f"Le scénario « {scenario.name} » contient une valeur hors limites ({detail}). "
+                "Modifiez-le pour le corriger."
+            ),
+            problem_scenario=scenario,
+        )
         costs, total = cost_tables(data, basis)
     return costs, total, basis
 
@@ -365,8 +481,9 @@ def cost_tables(data: WarehouseData, basis: CostBasis) -> tuple[pd.DataFrame, di
     key = ("cost", basis.key)
     cached = data.derived.get(key)
     if cached is None:
-        costs = cost_per_active_pupil(data.indicators, data.establishments, basis.engine,
-                                      scale_equipment=basis.scale_equipment)
+        costs = cost_per_active_pupil(
+            data.indicators, data.establishments, basis.engine, scale_equipment=basis.scale_equipment
+        )
         cached = (costs, departement_cost(costs))
         # One scenario's table at a time: an edited scenario replaces the previous one (pop, not
         # del: another request may be doing the same).
@@ -381,7 +498,9 @@ def _cost_row(r: dict, *, total: bool = False) -> dict:
 
     mar = _num(r.get("mean_mar_pupils"))
     return {
-        "uai": r["uai"], "name": r["name"] or r["uai"], "total": total,
+        "uai": r["uai"],
+        "name": r["name"] or r["uai"],
+        "total": total,
         "pupils": fr_number(_num(r.get("pupils"))),
         "tco_year": fr_euro(_num(r.get("tco_year"))),
         "cost_per_pupil": fr_euro(_num(r.get("cost_per_pupil"))),
@@ -401,11 +520,14 @@ def cost_section(data: WarehouseData, basis: CostBasis) -> dict:
 
     def rows():
         ordered = costs.assign(_missing=costs["cost_per_active_pupil"].isna()).sort_values(
-            ["_missing", "cost_per_active_pupil", "uai"], kind="stable")
+            ["_missing", "cost_per_active_pupil", "uai"], kind="stable"
+        )
         # Formatted rows of one scenario at a time, as cost_tables keeps its tables.
         for old in [k for k in list(data.derived) if isinstance(k, tuple) and k[0] == "cost-rows"]:
             data.derived.pop(old, None)
-        return [_cost_row(r) for r in ordered.drop(columns="_missing").to_dict("records")], _cost_row(total, total=True)
+        return [_cost_row(r) for r in ordered.drop(columns="_missing").to_dict("records")], _cost_row(
+            total, total=True
+        )
 
     # Same key as the tables they are formatted from (cost_tables): changes with the scenario.
     formatted, total_row = memo(data, ("cost-rows", basis.key), rows)
@@ -413,7 +535,8 @@ def cost_section(data: WarehouseData, basis: CostBasis) -> dict:
     return {
         "rows": formatted,
         "total": total_row,
-        "n_measured": total["n_measured"], "n_colleges": total["n_colleges"],
+        "n_measured": total["n_measured"],
+        "n_colleges": total["n_colleges"],
         "first_month": month_label(months[0]) if months else "",
         "last_month": month_label(months[-1]) if months else "",
         "n_months": len(months),
@@ -426,19 +549,22 @@ def cost_export_frame(data: WarehouseData, basis: CostBasis, *, demo: bool = Fal
     """The section's table with raw values (the département's row last, its UAI empty)."""
     costs, total, basis = checked_cost_tables(data, basis)
     rows = costs.to_dict("records") + [total]
-    frame = pd.DataFrame({
-        "uai": [r["uai"] for r in rows], "college": [r["name"] for r in rows],
-        "eleves": [_num(r["pupils"]) for r in rows],
-        "cout_annuel_euros": [_num(r["tco_year"]) for r in rows],
-        "cout_par_eleve_euros": [_num(r["cost_per_pupil"]) for r in rows],
-        "taux_moyen_eleves_actifs": [_num(r["mean_mar_pupils"]) for r in rows],
-        "mois_moyennes": [int(r["months"]) for r in rows],
-        "eleves_actifs_moyenne": [_num(r["active_pupils"]) for r in rows],
-        "cout_par_eleve_actif_euros": [_num(r["cost_per_active_pupil"]) for r in rows],
-        "remarque": [r["reason"] for r in rows],
-        "scenario": basis.engine.name,
-        "base_du_cout": basis.description,
-    })
+    frame = pd.DataFrame(
+        {
+            "uai": [r["uai"] for r in rows],
+            "college": [r["name"] for r in rows],
+            "eleves": [_num(r["pupils"]) for r in rows],
+            "cout_annuel_euros": [_num(r["tco_year"]) for r in rows],
+            "cout_par_eleve_euros": [_num(r["cost_per_pupil"]) for r in rows],
+            "taux_moyen_eleves_actifs": [_num(r["mean_mar_pupils"]) for r in rows],
+            "mois_moyennes": [int(r["months"]) for r in rows],
+            "eleves_actifs_moyenne": [_num(r["active_pupils"]) for r in rows],
+            "cout_par_eleve_actif_euros": [_num(r["cost_per_active_pupil"]) for r in rows],
+            "remarque": [r["reason"] for r in rows],
+            "scenario": basis.engine.name,
+            "base_du_cout": basis.description,
+        }
+    )
     if demo:
         frame["avertissement"] = DEMO_MARK
     return frame

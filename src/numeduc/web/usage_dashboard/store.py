@@ -35,7 +35,7 @@ CACHE_DIR = "_web_cache"
 # (a demo database can be recreated while the warehouse folder stays).
 DEMO_MARKER = "_numeduc_demo.json"
 EST_COLUMNS = ["uai", "name", "commune_name", "pupils", "density_grid3", "ep"]
-_memo: dict[tuple[str, str], "WarehouseData"] = {}
+_memo: dict[tuple[str, str], WarehouseData] = {}
 _memo_lock = threading.Lock()
 
 
@@ -147,8 +147,13 @@ def load(code: str, *, force: bool = False) -> WarehouseData | None:
                 for old in cache.glob("*.parquet"):
                     if signature not in old.name:
                         old.unlink(missing_ok=True)
-            data = WarehouseData(code, signature, pd.read_parquet(ind_file), pd.read_parquet(est_file),
-                                 ind_file.stat().st_mtime)
+            data = WarehouseData(
+                code,
+                signature,
+                pd.read_parquet(ind_file),
+                pd.read_parquet(est_file),
+                ind_file.stat().st_mtime,
+            )
     except PermissionError:
         # A warehouse the web server may read but not write: computed here, kept in memory only.
         indicators, est = _compute(path)

@@ -8,8 +8,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("departements/<str:code>/", views.departement, name="departement"),
     path("departements/<str:code>/export.csv", views.departement_export, name="departement_export"),
-    path("departements/<str:code>/cout-par-eleve-actif.csv", views.departement_cost_export,
-         name="departement_cost_export"),
+    path(
+        "departements/<str:code>/cout-par-eleve-actif.csv",
+        views.departement_cost_export,
+        name="departement_cost_export",
+    ),
     path("colleges/<str:uai>/", views.college, name="college"),
     path("colleges/<str:uai>/export.csv", views.college_export, name="college_export"),
 ]

@@ -13,16 +13,17 @@ from django.utils.text import slugify
 
 from numeduc.formatting import fr_number
 from numeduc.web.accounts.models import Role
-from numeduc.web.accounts.permissions import DEPARTEMENT_ROLES, require
-from numeduc.web.territories.models import College, Departement
-
-from . import services, store
 from numeduc.web.accounts.permissions import (
+    DEPARTEMENT_ROLES,
     can_edit_scenario,
     can_view_scenario,
     can_view_usage_college,
     can_view_usage_departement,
+    require,
 )
+from numeduc.web.territories.models import College, Departement
+
+from . import services, store
 from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
 from .models import UsageWarehouse
 
@@ -32,8 +33,9 @@ REFUSED_COLLEGE = "Les usages de ce collège ne vous sont pas accessibles."
 
 def is_demo(departement) -> bool:
     """Registered as demo, or marked as such in its folder by the demo loader."""
-    return (UsageWarehouse.objects.filter(departement=departement, is_demo=True).exists()
-            or store.is_demo_folder(departement.code))
+    return UsageWarehouse.objects.filter(
+        departement=departement, is_demo=True
+    ).exists() or store.is_demo_folder(departement.code)
 
 
 def demo_note(departement) -> str:
@@ -77,10 +79,14 @@ def index(request):
     departements = Departement.objects.filter(code__in=[c for c in codes if store.has_warehouse(c)])
     demo_codes = set(UsageWarehouse.objects.filter(is_demo=True).values_list("departement__code", flat=True))
     demo_codes |= {d.code for d in departements if store.is_demo_folder(d.code)}
-    return render(request, "usage_dashboard/index.html", {
-        "rows": [{"d": d, "demo": d.code in demo_codes} for d in departements],
-        "root": root,
-    })
+    return render(
+        request,
+        "usage_dashboard/index.html",
+        {
+            "rows": [{"d": d, "demo": d.code in demo_codes} for d in departements],
+            "root": root,
+        },
+    )
 
 
 def _departement_data(request, code: str):
@@ -94,37 +100,65 @@ def _departement_data(request, code: str):
 def departement(request, code: str):
     dep, data, demo = _departement_data(request, code)
     if data is None or not data.months:
-        return render(request, "usage_dashboard/empty.html", {"departement": dep, "demo": demo,
-                                                              "path": store.warehouse_path(dep.code)})
+        return render(
+            request,
+            "usage_dashboard/empty.html",
+            {"departement": dep, "demo": demo, "path": store.warehouse_path(dep.code)},
+        )
     month, indicator, profile = _params(request, data)
     rows = services.college_rows(data, month, indicator, profile)
-    chart_html = services.memo(data, ("departement-chart", indicator, profile, dep.name, demo), lambda: (
-        chart.figure_html() if (chart := services.series_chart(data, indicator, profile, departement_name=dep.name,
-                                                               demo=demo)) else ""))
+    chart_html = services.memo(
+        data,
+        ("departement-chart", indicator, profile, dep.name, demo),
+        lambda: (
+            chart.figure_html()
+            if (
+                chart := services.series_chart(data, indicator, profile, departement_name=dep.name, demo=demo)
+            )
+            else ""
+        ),
+    )
     fallbacks = sorted({r["fallback_reason"] for r in rows if r["fallback"]})
     cost = services.cost_section(data, services.cost_basis(dep, request.user))
-    return render(request, "usage_dashboard/departement.html", {
-        "departement": dep, "demo": demo, "demo_note": demo_note(dep), "month": month,
-        "month_label": month_label(month),
-        "months": _months(data), "choices": services.choices(data),
-        "selected": key_of(indicator, profile), "indicator_label": full_label(indicator, profile),
-        "info": label_for(indicator), "rows": rows, "overview": services.overview(data, month),
-        "chart": mark_safe(chart_html),
-        "fallbacks": fallbacks, "computed_at": dt.datetime.fromtimestamp(data.computed_at),
-        "definitions": [(label_for(i).label, label_for(i).explanation)
-                        for i in dict.fromkeys(i for i, _ in KEY_INDICATORS)],
-        "all_definitions": sorted((v.label, v.explanation) for v in INDICATOR_LABELS.values()),
-        "cost": cost,
-        "cost_scenario_visible": cost["basis"].planning_scenario is not None
-        and can_view_scenario(request.user, cost["basis"].planning_scenario),
-        "cost_problem_editable": cost["basis"].problem_scenario is not None
-        and can_edit_scenario(request.user, cost["basis"].problem_scenario),
-    })
+    return render(
+        request,
+        "usage_dashboard/departement.html",
+        {
+            "departement": dep,
+            "demo": demo,
+            "demo_note": demo_note(dep),
+            "month": month,
+            "month_label": month_label(month),
+            "months": _months(data),
+            "choices": services.choices(data),
+            "selected": key_of(indicator, profile),
+            "indicator_label": full_label(indicator, profile),
+            "info": label_for(indicator),
+            "rows": rows,
+            "overview": services.overview(data, month),
+            "chart": mark_safe(chart_html),
+            "fallbacks": fallbacks,
+            "computed_at": dt.datetime.fromtimestamp(data.computed_at),
+            "definitions": [
+                (label_for(i).label, label_for(i).explanation)
+                for i in dict.fromkeys(i for i, _ in KEY_INDICATORS)
+            ],
+            "all_definitions": sorted((v.label, v.explanation) for v in INDICATOR_LABELS.values()),
+            "cost": cost,
+            "cost_scenario_visible": cost["basis"].planning_scenario is not None
+            and can_view_scenario(request.user, cost["basis"].planning_scenario),
+            "cost_problem_editable": cost["basis"].problem_scenario is not None
+            and can_edit_scenario(request.user, cost["basis"].problem_scenario),
+        },
+    )
 
 
 def _no_logs() -> HttpResponse:
-    return HttpResponse("Aucun journal d'usage chargé pour ce département.", status=404,
-                        content_type="text/plain; charset=utf-8")
+    return HttpResponse(
+        "Aucun journal d'usage chargé pour ce département.",
+        status=404,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @login_required
@@ -161,24 +195,40 @@ def college(request, uai: str):
     data = store.load(dep.code)
     demo = is_demo(dep)
     if data is None or not data.months or uai not in set(data.indicators["uai"]):
-        return render(request, "usage_dashboard/empty.html", {
-            "departement": dep, "college": college, "demo": demo, "path": store.warehouse_path(dep.code)})
+        return render(
+            request,
+            "usage_dashboard/empty.html",
+            {"departement": dep, "college": college, "demo": demo, "path": store.warehouse_path(dep.code)},
+        )
     month, indicator, profile = _params(request, data)
     key_rows, other_rows = services.college_indicator_rows(data, month, uai)
     chart = services.series_chart(data, indicator, profile, uai=uai, college_name=college.name, demo=demo)
     est = data.establishments.set_index("uai")
     pupils = est["pupils"].get(uai) if "pupils" in est else None
     group = next((r for r in key_rows + other_rows), None)
-    return render(request, "usage_dashboard/college.html", {
-        "college": college, "departement": dep, "demo": demo, "demo_note": demo_note(dep), "month": month,
-        "month_label": month_label(month), "months": _months(data), "choices": services.choices(data),
-        "selected": key_of(indicator, profile), "indicator_label": full_label(indicator, profile),
-        "info": label_for(indicator), "key_rows": key_rows, "other_rows": other_rows,
-        "chart": mark_safe(chart.figure_html()) if chart else "",
-        "pupils": fr_number(pupils) if pupils is not None else "—",
-        "group_row": group,
-        "can_see_departement": can_view_usage_departement(request.user, dep),
-    })
+    return render(
+        request,
+        "usage_dashboard/college.html",
+        {
+            "college": college,
+            "departement": dep,
+            "demo": demo,
+            "demo_note": demo_note(dep),
+            "month": month,
+            "month_label": month_label(month),
+            "months": _months(data),
+            "choices": services.choices(data),
+            "selected": key_of(indicator, profile),
+            "indicator_label": full_label(indicator, profile),
+            "info": label_for(indicator),
+            "key_rows": key_rows,
+            "other_rows": other_rows,
+            "chart": mark_safe(chart.figure_html()) if chart else "",
+            "pupils": fr_number(pupils) if pupils is not None else "—",
+            "group_row": group,
+            "can_see_departement": can_view_usage_departement(request.user, dep),
+        },
+    )
 
 
 @login_required
@@ -188,8 +238,11 @@ def college_export(request, uai: str):
     data = store.load(dep.code)
     demo = is_demo(dep)
     if data is None or not data.months or uai not in set(data.indicators["uai"]):
-        return HttpResponse("Aucun journal d'usage chargé pour ce collège.", status=404,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "Aucun journal d'usage chargé pour ce collège.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
     month, _, _ = _params(request, data)
     frame = services.export_frame(data, month, uai=uai, demo=demo)
     return _csv_response(frame, f"usages-{uai}-{month}", demo)

@@ -18,9 +18,13 @@ def shared_departements_for(user, campaign) -> list:
     """
     if not campaign.public:
         return []
-    responses = (Response.objects.filter(campaign=campaign, departement__isnull=False, share_consent=True,
-                                         status=Response.Status.SUBMITTED)
-                 .select_related("departement").order_by("departement__code"))
+    responses = (
+        Response.objects.filter(
+            campaign=campaign, departement__isnull=False, share_consent=True, status=Response.Status.SUBMITTED
+        )
+        .select_related("departement")
+        .order_by("departement__code")
+    )
     return [r.departement for r in responses if can_view_departement_results(user, r.departement, campaign)]
 
 

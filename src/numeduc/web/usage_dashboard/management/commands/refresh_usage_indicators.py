@@ -8,8 +8,10 @@ from numeduc.web.usage_dashboard import store
 
 
 class Command(BaseCommand):
-    help = ("Recalcule les indicateurs d'usage mis en cache pour les départements donnés "
-            "(tous ceux qui ont un entrepôt si aucun code n'est donné).")
+    help = (
+        "Recalcule les indicateurs d'usage mis en cache pour les départements donnés "
+        "(tous ceux qui ont un entrepôt si aucun code n'est donné)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("codes", nargs="*", help="Codes de département (ex. 45 2A 974).")
@@ -23,8 +25,11 @@ class Command(BaseCommand):
             raise CommandError(f"aucun entrepôt des usages dans {root}")
         for code in codes:
             if not store.has_warehouse(code):
-                raise CommandError(f"{store.warehouse_path(code)} : pas d'entrepôt des usages "
-                                   "(référentiel des collèges non ingéré)")
+                raise CommandError(
+                    f"{store.warehouse_path(code)} : pas d'entrepôt des usages "
+                    "(référentiel des collèges non ingéré)"
+                )
             data = store.refresh(code)
-            self.stdout.write(f"{code} : {len(data.indicators)} lignes d'indicateurs, "
-                              f"mois {', '.join(data.months) or '—'}")
+            self.stdout.write(
+                f"{code} : {len(data.indicators)} lignes d'indicateurs, mois {', '.join(data.months) or '—'}"
+            )
