@@ -13,7 +13,7 @@ PORT ?= 8000
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@if [ -z "$(UV)" ]; then python3 -m pip install --quiet uv; fi
-	uv sync --frozen --extra dev --extra spark
+	uv sync --frozen --extra dev --extra spark --extra bench
 	@touch $@
 
 install: $(VENV)/.installed

@@ -37,7 +37,6 @@ else:
 ALLOWED_HOSTS = os.environ.get("NUMEDUC_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
