@@ -332,7 +332,7 @@ def run_phases(live: LiveNumeduc, made: dict, args) -> dict:
         for r in respondents + [tabs]:
             r.stats, r.deadline = stats, deadline
 
-        async def phase():
+        async def phase(respondents=respondents, tabs=tabs, kill=kill, name=name):
             # Everyone opens the questionnaire first (creating the responses is not what is timed).
             await asyncio.gather(*[r.open() for r in respondents + [tabs] if r.response_id is None])
             start_at = time.monotonic() + 0.5

@@ -144,7 +144,10 @@ def main() -> None:
     print(
         f"Python {platform.python_version()}, matplotlib {matplotlib.__version__}, médiane de {args.repeat} passes"
     )
-    header = f"{'graphique':<28}{'réf. (ms)':>10}{'actuel (ms)':>12}{'ratio':>7}{'réf. (Ko)':>11}{'actuel (Ko)':>12}{'ratio':>7}"
+    header = (
+        f"{'graphique':<28}{'réf. (ms)':>10}{'actuel (ms)':>12}{'ratio':>7}"
+        f"{'réf. (Ko)':>11}{'actuel (Ko)':>12}{'ratio':>7}"
+    )
     print(header)
     for name, base, ours in cases:
         t_base, s_base = timed(base, args.repeat)

@@ -20,7 +20,7 @@ def baseline(scenario, frame) -> Decimal:
     from numeduc.budget import cents, simulate
 
     total = Decimal(0)
-    for code, group in frame.groupby("departement_code"):
+    for _code, group in frame.groupby("departement_code"):
         pupils = group["pupils"]
         fill = (
             int(Decimal(str(pupils.mean())).to_integral_value(rounding="ROUND_HALF_UP"))
@@ -66,7 +66,8 @@ def main() -> None:
     scenario = load_preset("livre-blanc-2017")
     frame = colleges(public_only=True)
     print(
-        f"{len(frame)} collèges publics, {frame['departement_code'].nunique()} départements, médiane de {args.repeat} passes"
+        f"{len(frame)} collèges publics, {frame['departement_code'].nunique()} départements, "
+        f"médiane de {args.repeat} passes"
     )
 
     base_time, base_total = timed(baseline, scenario, frame, repeat=args.repeat)

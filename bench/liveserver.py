@@ -96,11 +96,10 @@ class ThrowawayPostgres:
         shutil.chown(self.data, "postgres", "postgres")
         shutil.chown(self.sock, "postgres", "postgres")
         self.port = free_port()
-        run = lambda *cmd: subprocess.run(
-            ["runuser", "-u", "postgres", "--", *cmd],
-            check=True,  # noqa: E731
-            stdout=subprocess.DEVNULL,
-        )
+
+        def run(*cmd):
+            subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True, stdout=subprocess.DEVNULL)
+
         run(
             str(self.BIN / "initdb"),
             "-D",
