@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-test chromium java serve clean bench
+.PHONY: demo test lint install install-test chromium java serve clean bench
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@if [ -z "$(UV)" ]; then python3 -m pip install --quiet uv; fi
@@ -37,6 +37,12 @@ demo: install
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Format, lint rules and types (configured in pyproject.toml); CI runs it before the tests.
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) bench/run_all.py
