@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number, shown_value
 
@@ -75,7 +75,7 @@ def check_bandwidth_options(given: dict) -> dict:
             continue
         spec = BANDWIDTH_SPECS[name]
         value, problem = parse_number(spec, raw)
-        if problem:
+        if problem or value is None:
             raise ValueError(problem)
         out[name] = int(value) if spec.integer else float(value)
     return out
@@ -234,7 +234,7 @@ def scenario_bandwidth(scenario, *, current_mbps: float | None = None, **options
 
     check_scenario(scenario)
     carts = scenario["carts"] if scenario.strategy == "classe_mobile" else scenario["hybrid_carts"]
-    defaults = {
+    defaults: dict[str, Any] = {
         "classrooms": int(scenario["classrooms"]),
         "carts_in_use": int(carts),
         "cart_size": int(scenario["cart_size"]),

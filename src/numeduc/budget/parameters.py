@@ -55,19 +55,21 @@ class ParameterSpec:
 def _p(
     minimum, maximum, name, default, unit, kind, label_fr, source, group, low=None, high=None
 ) -> ParameterSpec:
-    as_dec = lambda v: None if v is None else Decimal(str(v))
+    def optional(value) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
     return ParameterSpec(
         name,
-        as_dec(default),
+        Decimal(str(default)),
         unit,
         kind,
         label_fr,
         source,
         group,
-        as_dec(low),
-        as_dec(high),
-        as_dec(minimum),
-        as_dec(maximum),
+        optional(low),
+        optional(high),
+        Decimal(str(minimum)),
+        Decimal(str(maximum)),
     )
 
 
@@ -788,11 +790,14 @@ def fr_decimal(value: Decimal) -> str:
         # as_tuple, not normalize(): normalize rounds to the context's 28 digits (and flushes
         # tiny values to zero), which would misstate what was received.
         sign, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # only NaN and infinities have a letter here
         mantissa = "".join(map(str, digits)).rstrip("0") or "0"
         power = exponent + len(digits) - 1
         text = mantissa[0] + ("," + mantissa[1:8] if len(mantissa) > 1 else "")
         return f"{'-' if sign else ''}{text}e{power}"
-    places = max(0, -value.normalize().as_tuple().exponent)
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    places = max(0, -exponent)
     return fr_number(float(value), min(places, 6))
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -336,7 +336,7 @@ def scenario_from_dict(
     """
     lines = _lines or {}
 
-    def fail(message: str, field_name: str = "") -> None:
+    def fail(message: str, field_name: str = "") -> NoReturn:
         path = tuple(field_name.split(".")) if field_name else ()
         line = lines.get(path)
         while line is None and path:
@@ -396,8 +396,8 @@ def scenario_from_dict(
         else:
             raw_value, value_field = raw, field_name
         value, problem = parse_number(spec, raw_value)
-        if problem:
-            fail(problem, value_field)
+        if problem or value is None:
+            fail(problem or "", value_field)
         values[name] = value
 
     def option(key: str, default: Any) -> Any:
@@ -425,8 +425,8 @@ def scenario_from_dict(
 
     def whole(key: str, default: int) -> int:
         number, problem = whole_option(key, option(key, default))
-        if problem:
-            fail(problem, key)
+        if problem or number is None:
+            fail(problem or "", key)
         return number
 
     def flag(key: str, default: bool) -> bool:

@@ -61,8 +61,8 @@ def tornado(
     The low/high values are the parameter's sourced range when it contains the scenario value,
     else ±``variation`` (whole numbers for counts, shares kept within 0–1).
     """
-    variation, problem = parse_number(VARIATION, variation)
-    if problem:
+    share, problem = parse_number(VARIATION, variation)
+    if problem or share is None:
         raise ValueError(problem)
     check_scenario(scenario)
     names = parameters or list(PARAMETERS)
@@ -77,7 +77,7 @@ def tornado(
     bars = []
     for name in names:
         base = scenario[name]
-        low, high, how = _bounds(name, base, variation, use_sourced_ranges)
+        low, high, how = _bounds(name, base, share, use_sourced_ranges)
         total_low = metric(scenario.replace(values={name: low}))
         total_high = metric(scenario.replace(values={name: high}))
         swing = abs(cents(total_high) - cents(total_low))  # what the chart shows

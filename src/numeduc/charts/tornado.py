@@ -38,10 +38,11 @@ def tornado(
     fmt = a.unit_formatter(value_format, unit, all_values)
     label_fmt = a.unit_formatter(value_format, unit, all_values, compact=True)
     if description is None or not s.one_line(description):
-        top = rows_in[0]
+        widest = rows_in[0]
         description = (
             f"Diagramme en tornade de {len(rows_in)} paramètre{'s' if len(rows_in) > 1 else ''} autour d'un total "
-            f"de {fmt(base)} ; le plus influent, « {top[0]} », le fait varier de {fmt(top[1])} à {fmt(top[2])}."
+            f"de {fmt(base)} ; le plus influent, « {widest[0]} », le fait varier de {fmt(widest[1])} "
+            f"à {fmt(widest[2])}."
         )
     title, description = s.chart_title(title), s.sentence(description)
     prefix = s.make_prefix(id_prefix, "tornado", title, rows_in, base)

@@ -58,6 +58,7 @@ def check_chart(chart: Chart) -> ET.Element:
     title_el = root.find(f"{NS}title")
     desc_el = root.find(f"{NS}desc")
     _require(title_el is not None and desc_el is not None, "<title> ou <desc> manquant")
+    assert title_el is not None and desc_el is not None  # for the type checker: _require raised otherwise
     _require([title_el.get("id"), desc_el.get("id")] == ids, "ids de title/desc non référencés")
     _require(title_el.text == chart.title, "titre différent")
     _require(desc_el.text == chart.description, "description différente")
@@ -65,7 +66,8 @@ def check_chart(chart: Chart) -> ET.Element:
     _require(chart.description[-1:] in (".", "!", "?", "…"), "la description n'est pas une phrase")
     all_ids = [el.get("id") for el in root.iter() if el.get("id")]
     _require(len(all_ids) == len(set(all_ids)), "ids en double")
-    _require(all(i.startswith(root.get("id")) for i in all_ids), "id sans le préfixe du graphique")
+    chart_id = root.get("id") or ""
+    _require(all(str(i).startswith(chart_id) for i in all_ids), "id sans le préfixe du graphique")
     demo_groups = with_class(root, "nc-demo")
     if chart.demo:
         _require(DEMO_LABEL in chart.svg and len(demo_groups) == 1, "mention de démonstration absente")

@@ -253,7 +253,8 @@ class Questionnaire:
 
     def factor_items(self) -> list[Item]:
         """The level items carrying a factor number, ordered by factor (1..13)."""
-        return sorted((item for item in self.items if item.factor is not None), key=lambda item: item.factor)
+        numbered = [(item.factor, item) for item in self.items if item.factor is not None]
+        return [item for _, item in sorted(numbered, key=lambda pair: pair[0])]
 
     def axis(self, axis_id: str) -> Axis:
         for axis in self.axes:

@@ -182,7 +182,9 @@ def utc_offset_minutes(day: dt.date, tz: ZoneInfo) -> int:
     """Offset of local time from UTC at local noon of ``day`` (DST changes happen on Sundays
     at night, outside school hours)."""
     noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=tz)
-    return int(noon.utcoffset().total_seconds() // 60)
+    offset = noon.utcoffset()
+    assert offset is not None  # an aware datetime always has one
+    return int(offset.total_seconds() // 60)
 
 
 def week_number(day_no):
