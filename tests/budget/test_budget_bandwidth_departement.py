@@ -200,7 +200,7 @@ def test_exporters(tmp_path):
     sheets = pd.read_excel(path, sheet_name=None)
     assert set(sheets) == {"Lignes", "Années", "Paramètres"}
     assert sheets["Lignes"]["amount"].sum() == pytest.approx(45451.43)
-    data = json.loads(json.dumps(sim.to_dict()))
+    data = json.loads(json.dumps(budget.simulation_to_dict(sim)))
     assert data["total_per_year"] == 45451.43 and data["per_pupil_per_year"] == 113.63
 
 

@@ -72,7 +72,10 @@ def test_every_preset_lies_within_the_bounds():
 
 def test_docs_table_is_a_copy_of_the_registry():
     text = DOCS.read_text(encoding="utf-8")
-    shown = lambda v: fr_decimal(v).replace(NNBSP, " ")
+
+    def shown(v):
+        return fr_decimal(v).replace(NNBSP, " ")
+
     for spec in PARAMETER_SPECS:
         row = (
             f"| `{spec.name}` | {spec.label_fr} | {shown(spec.minimum)} | {shown(spec.maximum)} | {spec.unit}"
@@ -266,7 +269,7 @@ def test_extreme_scenarios_within_bounds_give_finite_figures_to_the_cent():
             sim = budget.simulate(scenario)
             assert sim.total_per_year.is_finite() and sim.per_pupil_per_year.is_finite()
             assert sim.total_per_year == budget.cents(sim.total_per_year)
-            json.dumps(sim.to_dict(), allow_nan=False)
+            json.dumps(budget.simulation_to_dict(sim), allow_nan=False)
 
 
 def test_departement_refuses_unknown_codes_and_out_of_bound_options():

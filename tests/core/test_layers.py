@@ -1,4 +1,5 @@
-"""The pure core never imports Django: it must run in a notebook, a Spark job or the CLI alone."""
+"""The pure core never imports Django (it must run in a notebook, a Spark job or the CLI alone) and
+its modules import each other without a cycle."""
 
 from __future__ import annotations
 
@@ -34,3 +35,93 @@ def test_pure_core_does_not_import_django_or_the_web_layer():
         for f in files
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def _core_files(root: Path) -> dict[str, Path]:
+    """Every module of the pure core by dotted name (``numeduc.budget.model``…)."""
+    files = [f for package in PURE_PACKAGES for f in (root / package).rglob("*.py")]
+    files += [root / name for name in PURE_MODULES]
+    modules = {}
+    for f in files:
+        parts = list(f.relative_to(root.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = f
+    return modules
+
+
+def _core_imports(path: Path, module: str, known: set[str]) -> set[str]:
+    """Core modules imported anywhere in ``path`` (top level, functions, ``TYPE_CHECKING``
+    blocks; relative imports resolved; ``from package import name`` counts the submodule
+    ``package.name`` when it is one, else the package)."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            candidates = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            candidates = [f"{base}.{alias.name}" for alias in node.names]
+            candidates = [c if c in known else base for c in candidates]
+        else:
+            continue
+        for name in candidates:
+            while name and name not in known:  # numeduc.budget.model.X -> numeduc.budget.model
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                found.add(name)
+    return found
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                components.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return components
+
+
+def test_no_import_cycle_inside_the_core():
+    root = Path(numeduc.__file__).parent
+    modules = _core_files(root)
+    known = set(modules)
+    # A package's __init__ counts as a module: a submodule importing its own package while the
+    # package re-exports that submodule is a cycle too.
+    graph = {name: _core_imports(path, name, known) for name, path in modules.items()}
+    assert sum(len(v) for v in graph.values()) > 50  # the parser sees the imports
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_sees_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []

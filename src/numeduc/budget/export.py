@@ -90,14 +90,14 @@ def to_dataframe(sim: Simulation, what: str = "lines") -> pd.DataFrame:
     if what == "lines":
         rows = [
             {
-                "name": l.name,
-                "family": l.family,
-                "label_fr": l.label_fr,
-                "amount": _money(l.amount_exact),
-                "unit": l.unit,
-                "source": l.source,
+                "name": line.name,
+                "family": line.family,
+                "label_fr": line.label_fr,
+                "amount": _money(line.amount_exact),
+                "unit": line.unit,
+                "source": line.source,
             }
-            for l in sim.lines
+            for line in sim.lines
         ]
         return pd.DataFrame(rows, columns=["name", "family", "label_fr", "amount", "unit", "source"])
     if what == "years":

@@ -103,7 +103,10 @@ def fleet(scenario: Scenario) -> Fleet:
     """Device counts of a strategy (spec A.6)."""
     s = scenario
     pupils = s["pupils"]
-    cart_devices = lambda n: int(n * s["cart_size"])
+
+    def cart_devices(n):
+        return int(n * s["cart_size"])
+
     if s.strategy == "eim":
         equipped = math.ceil(pupils * s["eim_coverage"])
         devices = math.ceil(pupils * s["eim_coverage"] * (ONE + s["eim_spare_rate"]))
@@ -318,12 +321,6 @@ class Simulation:
         for line in self.lines:
             totals[line.family] = totals.get(line.family, ZERO) + line.amount_exact
         return {k: cents(v) for k, v in totals.items()}
-
-    def to_dict(self) -> dict:
-        """JSON-friendly dict (amounts as floats rounded to the cent)."""
-        from numeduc.budget.export import simulation_to_dict
-
-        return simulation_to_dict(self)
 
 
 def _line_source(scenario: Scenario, names: tuple[str, ...]) -> str:

@@ -159,7 +159,10 @@ def _print_table(sim) -> None:
     console = Console(width=140)
     title = s.label or s.name
     table = Table(
-        title=f"{title}\n{fr_number(int(sim.pupils))} élèves, {STRATEGIES[s.strategy].lower()}, mode {MODE_SHORT[s.mode]}, {s.horizon} ans"
+        title=(
+            f"{title}\n{fr_number(int(sim.pupils))} élèves, {STRATEGIES[s.strategy].lower()}, "
+            f"mode {MODE_SHORT[s.mode]}, {s.horizon} ans"
+        )
     )
     table.add_column("Ligne")
     table.add_column("Famille")
@@ -196,7 +199,7 @@ def simulate_command(
     ),
 ) -> None:
     """Simule le budget d'un collège sur plusieurs années."""
-    from numeduc.budget import ScenarioError, simulate, to_csv, to_xlsx
+    from numeduc.budget import ScenarioError, simulate, simulation_to_dict, to_csv, to_xlsx
 
     fmt = _choice("--format", output_format, SIMULATE_FORMATS)
     chosen = scenario_from_options(preset, scenario)
@@ -207,7 +210,7 @@ def simulate_command(
     except ScenarioError as exc:
         _fail(str(exc))
     if fmt == "json":
-        emit(json_text(sim.to_dict()), output)
+        emit(json_text(simulation_to_dict(sim)), output)
     elif fmt == "csv":
         emit(to_csv(sim), output)
     elif fmt == "xlsx":
@@ -342,12 +345,18 @@ def bandwidth_command(
     from numeduc.formatting import fr_number
 
     table = Table(
-        title=f"Débit et wifi : {fr_number(result.pupils)} élèves, {fr_number(result.staff)} personnels, stratégie {result.strategy}"
+        title=(
+            f"Débit et wifi : {fr_number(result.pupils)} élèves, {fr_number(result.staff)} personnels, "
+            f"stratégie {result.strategy}"
+        )
     )
     table.add_column("Mesure")
     table.add_column("Valeur", justify="right")
     table.add_column("Écart avec l'accès actuel", justify="right")
-    gap = lambda v: "—" if v is None else _mbit(v)
+
+    def gap(v):
+        return "—" if v is None else _mbit(v)
+
     table.add_row(
         "Cible court terme (100 kbit/s par usager)",
         _mbit(result.baseline_mbps),
@@ -561,7 +570,10 @@ def departement_command(
     except ValueError as exc:
         message = str(exc)
         if message.startswith("aucun collège"):
-            message = f"aucun collège public trouvé pour le département « {code} » ; indiquez --colleges N et --mean-pupils N"
+            message = (
+                f"aucun collège public trouvé pour le département « {code} » ; "
+                "indiquez --colleges N et --mean-pupils N"
+            )
         _fail(f"{message}.")
     if fmt == "csv":
         emit(result.colleges.to_csv(index=False), output)
