@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from numeduc.demo.mark import DEMO_MARK as DEMO_LABEL
 from numeduc.formatting import fr_number
 
-DEMO_LABEL = "données de démonstration"
 MISSING = "non renseigné"
 
 FONT_FAMILY = "Marianne, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"

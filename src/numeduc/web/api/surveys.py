@@ -12,6 +12,7 @@ from numeduc.web.accounts.permissions import (
     can_view_national_results,
     can_view_response,
 )
+from numeduc.web.demo_mark import demo_notices
 from numeduc.web.results import data
 from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import Departement
@@ -236,7 +237,7 @@ def national(request, campaign_id: int = campaign_id_param()):
             409, f"Moins de {MIN_GROUP} réponses transmises ({respondents}) : aucun agrégat n'est publié."
         )
     items = campaign.questionnaire.factor_items()
-    notices = ["données de démonstration"] if campaign.is_demo else []
+    notices = demo_notices(campaign)
     medians: dict[str, float | None] = {}
     if items:
         levels = data.campaign_levels(campaign)

@@ -17,11 +17,11 @@ from numeduc import budget
 from numeduc.budget import scaled_to_pupils
 from numeduc.budget.departement import BUCKETS, WHITE_PAPER_BUCKET_SHARES
 from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number
+from numeduc.web.demo_mark import DEMO_MARK
 from numeduc.web.territories.models import College
 
 from .models import Scenario
 
-DEMO_MARK = "données de démonstration"
 PUPILS_SOURCE = "effectifs réels des collèges publics (DEPP, rentrée 2020)"
 # The self-diagnosis items whose sum is the département's declared budget per pupil.
 BUDGET_ITEMS = ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve")

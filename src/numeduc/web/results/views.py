@@ -20,6 +20,7 @@ from numeduc.web.accounts.permissions import (
     require,
     views_results_as_shared,
 )
+from numeduc.web.demo_mark import DEMO_MARK
 from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import Departement
 from numeduc.web.usage_dashboard.integration import declared_vs_measured
@@ -310,7 +311,7 @@ def departement_results_csv(request, campaign_id: int, code: str):
                 r.peer_median,
                 profile.peers.n if profile.peers else "",
                 r.previous_level,
-                "données de démonstration" if demo else "",
+                DEMO_MARK if demo else "",
             ]
         )
     return out

@@ -10,6 +10,7 @@ import pandas as pd
 
 from numeduc.charts import Series, line
 from numeduc.formatting import fr_number
+from numeduc.web.demo_mark import DEMO_MARK
 
 from .labels import (
     DEFAULT_INDICATOR,
@@ -28,7 +29,6 @@ from .store import WarehouseData
 if TYPE_CHECKING:  # pragma: no cover
     from numeduc import budget
 
-DEMO_MARK = "données de démonstration"
 SOURCE = "journaux ENT, gestion de flotte et wifi des collèges du département"
 Z_FAR = 2.0
 
