@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from numeduc.budget.parameters import PARAMETERS
 from numeduc.budget.scenario import Scenario, ScenarioError, check_scenario
 
 CENT = Decimal("0.01")
@@ -392,7 +391,3 @@ def _simulate(scenario: Scenario) -> Simulation:
         average = total / s.horizon
         lines.append(Line(name, family, label, cents(average), "€/an", _line_source(s, params), average))
     return Simulation(s, lines, years, cumulative, fleet(s), per_year)
-
-
-def parameter_names() -> list[str]:
-    return list(PARAMETERS)

@@ -250,12 +250,6 @@ def _choice(
     return key
 
 
-def _check_value(name: str, value: Decimal, fail, field_name: str, raw: Any = None) -> None:
-    problem = check_number(PARAMETERS[name], value, raw)
-    if problem:
-        fail(problem, field_name)
-
-
 def whole_option(key: str, raw: Any) -> tuple[int | None, str | None]:
     """A whole-number option (``horizon``, ``cohorts``) checked against its bounds:
     ``(number, None)`` or ``(None, French message)``."""
@@ -270,7 +264,8 @@ def whole_option(key: str, raw: Any) -> tuple[int | None, str | None]:
     ):
         return (
             None,
-            f"{spec.label_fr} : nombre entier attendu, reçu « {shown_value(raw)} » (entre {spec.minimum} et {spec.maximum} {spec.unit})",
+            f"{spec.label_fr} : nombre entier attendu, reçu « {shown_value(raw)} » "
+            f"(entre {spec.minimum} et {spec.maximum} {spec.unit})",
         )
     if len(text.lstrip("+-0")) > _MAX_OPTION_DIGITS:
         sign = "-" if text.startswith("-") else ""
@@ -356,7 +351,8 @@ def scenario_from_dict(
         # Only a preset's own name: « base » must not reach another file of the package.
         if not isinstance(data["base"], str) or data["base"] not in presets:
             fail(
-                f"Préréglage de départ : préréglage inconnu « {shown_value(data['base'])} » ; disponibles : {', '.join(presets)}",
+                f"Préréglage de départ : préréglage inconnu « {shown_value(data['base'])} » ; "
+                f"disponibles : {', '.join(presets)}",
                 "base",
             )
         if _depth > 5:
@@ -387,7 +383,8 @@ def scenario_from_dict(
                 fail(f"{spec.label_fr} : la clé « value » manque", field_name)
             if raw.get("unit") is not None and str(raw["unit"]) != spec.unit:
                 fail(
-                    f"{spec.label_fr} : unité « {shown_value(raw['unit'])} » différente de celle du modèle « {spec.unit} »",
+                    f"{spec.label_fr} : unité « {shown_value(raw['unit'])} » "
+                    f"différente de celle du modèle « {spec.unit} »",
                     f"{field_name}.unit",
                 )
             if raw.get("source"):

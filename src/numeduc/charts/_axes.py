@@ -26,9 +26,6 @@ class Scale:
             return (self.p0 + self.p1) / 2
         return self.p0 + (value - self.lo) * (self.p1 - self.p0) / (self.hi - self.lo)
 
-    def clamp(self, value: float) -> float:
-        return self(min(max(value, self.lo), self.hi))
-
 
 def domain(
     values: Iterable[float],

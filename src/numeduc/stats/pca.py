@@ -67,10 +67,6 @@ class PCAResult:
     # With constant="keep": the constant (or empty) variables kept as columns of zeros.
     constant_columns: list = field(default_factory=list)
 
-    @property
-    def n_individuals(self) -> int:
-        return len(self.ind_coord)
-
 
 def _weighted_standardise(
     x: np.ndarray,

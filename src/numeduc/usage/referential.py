@@ -28,10 +28,6 @@ def size_class(pupils: float) -> str:
     return "<300" if pupils < 300 else ("300-600" if pupils <= 600 else ">600")
 
 
-def _label(row_vals: list[str]) -> str:
-    return " · ".join(row_vals) if row_vals else "tous les collèges"
-
-
 def _join_labels(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
     label = df[cols[0]].astype(str)
     for c in cols[1:]:
