@@ -137,10 +137,10 @@ def test_editor_gives_consent_and_another_departement_reads_page_csv_and_api(
 
     export = client.get(urls(public_2017)["csv"])
     assert export.status_code == 200
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 14 and {r[0] for r in rows[1:]} == {"59"}
     # Nord is the 2nd respondent: level 1 + 1 % 4 = 2 on every factor.
-    assert {float(r[4]) for r in rows[1:]} == {2.0}
+    assert {r[4] for r in rows[1:]} == {"2,0"}  # decimal comma
 
     api = client.get(urls(public_2017)["api"], **bearer(loiret_viewer))
     assert api.status_code == 200

@@ -9,10 +9,14 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from numeduc import budget
 from numeduc.web.planning import services
 from numeduc.web.planning.demo import load_demo_scenarios
+from numeduc.web.planning.forms import ScenarioForm, fr_input
 from numeduc.web.planning.models import Scenario
 from numeduc.web.surveys.models import Answer, Campaign, Response
 from numeduc.web.territories.models import College, Departement
@@ -125,12 +129,14 @@ def test_french_decimal_comma_is_accepted(users, login):
         (
             "p_desktop_life",
             "0",
-            "Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an)",
+            "Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive "
+            "(0 an, minimum 1 an)",
         ),
         (
             "p_byod_loan_share",
             "1,5",
-            "Parc de prêt (BYOD, hybride) : une part doit être comprise entre 0 et 1, soit 0 % et 100 % (1,5, maximum 1)",
+            "Parc de prêt (BYOD, hybride) : une part doit être comprise entre 0 et 1, soit 0 % et 100 % "
+            "(1,5, maximum 1)",
         ),
         ("p_desktops", "12,5", "Ordinateurs fixes : un nombre (postes) doit être entier"),
         (
@@ -142,7 +148,8 @@ def test_french_decimal_comma_is_accepted(users, login):
         (
             "current_mbps",
             "-3",
-            "Débit internet actuel de chaque collège : la valeur ne peut pas être négative (-3 Mbit/s, minimum 0 Mbit/s)",
+            "Débit internet actuel de chaque collège : la valeur ne peut pas être négative "
+            "(-3 Mbit/s, minimum 0 Mbit/s)",
         ),
     ],
 )
@@ -237,7 +244,13 @@ def test_compare_refuses_more_than_four(users, login):
 
 
 def read_csv(content: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    """French spreadsheet CSV (numeduc.web.downloads): BOM, ';' and decimal comma read back."""
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def dec(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
 
 
 def test_scenario_exports_xlsx_and_csv_with_the_totals(users, login):
@@ -247,7 +260,7 @@ def test_scenario_exports_xlsx_and_csv_with_the_totals(users, login):
     assert response["Content-Type"].startswith("text/csv")
     rows = read_csv(response.content)
     assert len(rows) == 12
-    assert sum(Decimal(r["amount"]) for r in rows) == Decimal("45451.43")
+    assert sum(dec(r["amount"]) for r in rows) == Decimal("45451.43")
     assert "avertissement" not in rows[0]
 
     response = client.get(f"/budget/scenarios/{scenario.pk}/export.xlsx")
@@ -270,7 +283,7 @@ def test_demo_exports_carry_the_demo_mark(users, login, loiret_colleges):
     rows = read_csv(client.get(f"/budget/scenarios/{byod.pk}/export.csv").content)
     assert len(rows) == 6 and {r["avertissement"] for r in rows} == {services.DEMO_MARK}
     result = services.run(byod)
-    assert sum(Decimal(r["total_per_year"]) for r in rows) == pytest.approx(
+    assert sum(dec(r["total_per_year"]) for r in rows) == pytest.approx(
         result.total_per_year, abs=Decimal("0.05")
     )
     response = client.get(f"/budget/scenarios/{paper.pk}/export.xlsx")
@@ -285,9 +298,9 @@ def test_comparison_exports(users, login, loiret_colleges):
     client = login(users["loiret_viewer"])
     rows = read_csv(client.get(f"/budget/comparer/export.csv?s={paper.pk}&s={byod.pk}").content)
     assert [r["scenario"] for r in rows] == [paper.name, byod.name]
-    assert Decimal(rows[0]["total_par_an"]) == Decimal("45451.43")
-    assert Decimal(rows[0]["par_eleve_par_an"]) == Decimal("113.63")
-    assert Decimal(rows[1]["total_par_an"]) == services.run(byod).total_per_year
+    assert dec(rows[0]["total_par_an"]) == Decimal("45451.43")
+    assert dec(rows[0]["par_eleve_par_an"]) == Decimal("113.63")
+    assert dec(rows[1]["total_par_an"]) == services.run(byod).total_per_year
     assert rows[0]["avertissement"] == services.DEMO_MARK
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/budget/comparer/export.xlsx?s={paper.pk}&s={byod.pk}").content)
@@ -433,11 +446,6 @@ def test_positioning_hides_small_groups(users, login, campaign_factory):
 
 # -- properties of the form: what is saved is what was typed ---------------------------------
 
-from hypothesis import given  # noqa: E402
-from hypothesis import settings as hsettings
-from hypothesis import strategies as st
-
-from numeduc.web.planning.forms import ScenarioForm, fr_input  # noqa: E402
 
 # Within the bounds of « Prix d'un ordinateur fixe » (0 to 10 000 €).
 money = st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False)
@@ -491,8 +499,8 @@ def test_a_scenario_the_engine_rejects_is_reported_not_crashed(users, login):
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        "Le scénario « Livre blanc » contient une valeur hors limites (Durée de vie d&#x27;un ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an))"
-        in html
+        "Le scénario « Livre blanc » contient une valeur hors limites (Durée de vie d&#x27;un "
+        "ordinateur fixe : une durée de vie doit être strictement positive (0 an, minimum 1 an))" in html
     )
     assert PAPER_TOTAL not in html  # its figures are skipped
 

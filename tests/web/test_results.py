@@ -96,9 +96,11 @@ def test_profile_csv_export_and_its_refusal(client, login, users, closed_2017):
     login(users["loiret_viewer"])
     export = client.get(f"/resultats/{closed_2017.pk}/departements/45/export.csv")
     assert export.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    # French spreadsheet conventions (numeduc.web.downloads): BOM, ';', decimal comma.
+    assert export.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 13
-    assert rows[0]["niveau"] == "1.0" and rows[0]["repondants_nationaux"] == "10"
+    assert rows[0]["niveau"] == "1,0" and rows[0]["repondants_nationaux"] == "10"
     client.logout()
     login(users["nord_editor"])
     assert client.get(f"/resultats/{closed_2017.pk}/departements/45/export.csv").status_code == 403

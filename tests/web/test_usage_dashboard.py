@@ -39,6 +39,16 @@ def value_of(expected, uai, month, indicator, profile=""):
     return float(row["value"].iloc[0])
 
 
+def read_csv(content: bytes) -> list[dict]:
+    """French spreadsheet CSV (numeduc.web.downloads): BOM, ';' and decimal comma read back."""
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
 def test_every_indicator_has_a_french_label_and_an_explanation():
     for indicator in INDICATORS:
         info = INDICATOR_LABELS[indicator]
@@ -103,10 +113,10 @@ def test_csv_export_matches_the_core_and_marks_demo_data(client, login, world, e
     params = {"mois": MONTH_2, "indicateur": "regular_use_share:ELEVE"}
     response = client.get("/usages/departements/45/export.csv", params)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = read_csv(response.content)
     assert {r["uai"] for r in rows} == {c.uai for c in world["colleges"]}
     for r in rows:
-        assert float(r["valeur"]) == pytest.approx(
+        assert num(r["valeur"]) == pytest.approx(
             value_of(expected, r["uai"], MONTH_2, "regular_use_share", "ELEVE")
         )
         assert r["libelle"] == "Élèves utilisateurs réguliers"
@@ -114,7 +124,7 @@ def test_csv_export_matches_the_core_and_marks_demo_data(client, login, world, e
     UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
     response = client.get("/usages/departements/45/export.csv", params)
     assert "demonstration" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = read_csv(response.content)
     assert rows and all(r["avertissement"] == "données de démonstration" for r in rows)
     page = client.get("/usages/departements/45/", params).content.decode()
     assert page.count("données de démonstration") >= 3  # title badge, export link, chart
@@ -139,7 +149,7 @@ def test_college_page_for_its_school_head(client, login, world, expected):
     )
     assert "Tous les collèges du département" not in html  # no link to a page it may not see
     export = client.get(f"/usages/colleges/{own.uai}/export.csv", {"mois": MONTH_1})
-    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    rows = read_csv(export.content)
     assert {r["uai"] for r in rows} == {own.uai} and {r["mois"] for r in rows} == {MONTH_1}
     assert len(rows) == len(expected[(expected.uai == own.uai) & (expected.month == MONTH_1)])
 
@@ -447,24 +457,21 @@ def test_cost_export_matches_the_core_and_marks_demo_data(client, login, world, 
     login(world["loiret_editor"])
     response = client.get("/usages/departements/45/cout-par-eleve-actif.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = read_csv(response.content)
     assert [r["uai"] for r in rows[:-1]] == sorted(c.uai for c in world["colleges"])
     for r in rows[:-1]:
-        assert float(r["cout_annuel_euros"]) == costs.loc[r["uai"], "tco_year"]
-        assert float(r["cout_par_eleve_actif_euros"]) == pytest.approx(
+        assert num(r["cout_annuel_euros"]) == costs.loc[r["uai"], "tco_year"]
+        assert num(r["cout_par_eleve_actif_euros"]) == pytest.approx(
             costs.loc[r["uai"], "cost_per_active_pupil"]
         )
         assert r["scenario"] == "livre-blanc-2017"
     assert rows[-1]["uai"] == "" and rows[-1]["college"] == "Ensemble du département"
-    assert float(rows[-1]["cout_par_eleve_actif_euros"]) == pytest.approx(dep["cost_per_active_pupil"])
+    assert num(rows[-1]["cout_par_eleve_actif_euros"]) == pytest.approx(dep["cost_per_active_pupil"])
     assert "avertissement" not in rows[0]
     UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
     response = client.get("/usages/departements/45/cout-par-eleve-actif.csv")
     assert "demonstration" in response["Content-Disposition"]
-    assert all(
-        r["avertissement"] == "données de démonstration"
-        for r in csv.DictReader(io.StringIO(response.content.decode()))
-    )
+    assert all(r["avertissement"] == "données de démonstration" for r in read_csv(response.content))
     section = _cost_section(client.get("/usages/departements/45/").content.decode())
     assert section.lower().count("données de démonstration") >= 3  # badge, sentence, export link
 

@@ -6,7 +6,6 @@ these functions once the permission checks are done.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
@@ -502,11 +501,10 @@ def scenario_tables(result: ScenarioResult) -> dict[str, pd.DataFrame]:
     return {name: (frame if name == "À lire" else _mark(frame, demo)) for name, frame in tables.items()}
 
 
-def scenario_csv(result: ScenarioResult) -> str:
-    """Lines of the collège (one-collège scenario) or the collèges (département scenario)."""
+def scenario_csv_frame(result: ScenarioResult) -> pd.DataFrame:
+    """The CSV export: lines of the collège (one-collège scenario) or the collèges (département)."""
     tables = scenario_tables(result)
-    frame = tables["Lignes"] if "Lignes" in tables else tables["Collèges"]
-    return frame.to_csv(index=False)
+    return tables["Lignes"] if "Lignes" in tables else tables["Collèges"]
 
 
 def comparison_frame(results: list[ScenarioResult]) -> pd.DataFrame:
@@ -552,14 +550,6 @@ def comparison_tables(results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
-
-
 __all__ = [
     "BANDS",
     "BUDGET_ITEMS",
@@ -579,10 +569,9 @@ __all__ = [
     "positioning",
     "problem_of",
     "run",
-    "scenario_csv",
+    "scenario_csv_frame",
     "scenario_tables",
     "tornado_bars",
     "try_run",
-    "xlsx_bytes",
     "years_frame",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from numeduc import budget
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.formatting import fr_date, fr_euro, fr_number, fr_percent
+from numeduc.web import downloads
 from numeduc.web.accounts.models import Role
 from numeduc.web.accounts.permissions import (
     can_edit_departement_budget,
@@ -430,21 +430,6 @@ def detail(request, pk: int):
     )
 
 
-def _attachment(content, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _filename(stem: str, demo: bool, ext: str) -> str:
-    from django.utils.text import slugify
-
-    return f"{slugify(stem) or 'scenario'}{'-demonstration' if demo else ''}-{dt.date.today():%Y%m%d}.{ext}"
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _problem_page(request, problems: list[services.ScenarioProblem], status: int = 200):
     """The scenarios that cannot be computed, why, and a link to correct them (no figure)."""
     rows = [{"problem": p, "can_edit": can_edit_scenario(request.user, p.scenario)} for p in problems]
@@ -471,10 +456,11 @@ def export(request, pk: int, fmt: str):
     if problem is not None:
         # 409: the export exists but its scenario must be corrected first; the page says how.
         return _problem_page(request, [problem], status=409)
-    name = _filename(f"budget-{scenario.departement.code}-{scenario.name}", scenario.is_demo, fmt)
+    stem = f"budget-{scenario.departement.code}-{scenario.name}"
+    name = downloads.dated_filename(stem, fmt, demo=scenario.is_demo, fallback="scenario")
     if fmt == "csv":
-        return _attachment(services.scenario_csv(result), "text/csv; charset=utf-8", name)
-    return _attachment(services.xlsx_bytes(services.scenario_tables(result)), XLSX, name)
+        return downloads.frame_csv_response(name, services.scenario_csv_frame(result))
+    return downloads.xlsx_response(name, services.scenario_tables(result))
 
 
 def _compared(request) -> list[Scenario] | HttpResponse:
@@ -584,9 +570,7 @@ def compare_export(request, fmt: str):
         # An export without one of the chosen scenarios would look complete: refuse it and say why.
         return _problem_page(request, problems, status=409)
     demo = any(s.is_demo for s in scenarios)
-    name = _filename("comparaison-budgets", demo, fmt)
+    name = downloads.dated_filename("comparaison-budgets", fmt, demo=demo, fallback="scenario")
     if fmt == "csv":
-        return _attachment(
-            services.comparison_frame(results).to_csv(index=False), "text/csv; charset=utf-8", name
-        )
-    return _attachment(services.xlsx_bytes(services.comparison_tables(results)), XLSX, name)
+        return downloads.frame_csv_response(name, services.comparison_frame(results))
+    return downloads.xlsx_response(name, services.comparison_tables(results))

@@ -12,6 +12,7 @@ from numeduc import reference
 from numeduc.analysis.profile import MIN_GROUP, AxisDefinition, build_profile
 from numeduc.charts import Series, radar
 from numeduc.formatting import fr_number
+from numeduc.web import downloads
 from numeduc.web.accounts.permissions import (
     can_view_departement_results,
     can_view_response,
@@ -265,11 +266,7 @@ def departement_results(request, campaign_id: int, code: str):
 
 @login_required
 def departement_results_csv(request, campaign_id: int, code: str):
-    """The profile table as CSV (UTF-8 with BOM so that spreadsheets read the accents)."""
-    import csv
-
-    from django.http import HttpResponse
-
+    """The profile table as CSV (French spreadsheet conventions: see ``numeduc.web.downloads``)."""
     campaign, departement = _campaign_and_departement(request, campaign_id, code)
     response = Response.objects.filter(
         campaign=campaign, departement=departement, status=Response.Status.SUBMITTED
@@ -279,39 +276,33 @@ def departement_results_csv(request, campaign_id: int, code: str):
     profile, reference_campaign, _ = compute_profile(campaign, departement, response, request.user)
     demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
     suffix = "-demonstration" if demo else ""
-    out = HttpResponse(content_type="text/csv; charset=utf-8")
-    out["Content-Disposition"] = f'attachment; filename="autodiagnostic-{code}-{campaign.year}{suffix}.csv"'
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "departement",
+        "campagne",
+        "facteur",
+        "libelle",
+        "niveau",
+        "mediane_nationale",
+        "repondants_nationaux",
+        "mediane_comparables",
+        "repondants_comparables",
+        "niveau_precedent",
+        "avertissement",
+    ]
+    rows = [
         [
-            "departement",
-            "campagne",
-            "facteur",
-            "libelle",
-            "niveau",
-            "mediane_nationale",
-            "repondants_nationaux",
-            "mediane_comparables",
-            "repondants_comparables",
-            "niveau_precedent",
-            "avertissement",
+            code,
+            campaign.year,
+            r.factor,
+            r.label,
+            r.level,
+            r.national_median,
+            profile.national.n if profile.national else "",
+            r.peer_median,
+            profile.peers.n if profile.peers else "",
+            r.previous_level,
+            DEMO_MARK if demo else "",
         ]
-    )
-    for r in profile.factors:
-        writer.writerow(
-            [
-                code,
-                campaign.year,
-                r.factor,
-                r.label,
-                r.level,
-                r.national_median,
-                profile.national.n if profile.national else "",
-                r.peer_median,
-                profile.peers.n if profile.peers else "",
-                r.previous_level,
-                DEMO_MARK if demo else "",
-            ]
-        )
-    return out
+        for r in profile.factors
+    ]
+    return downloads.csv_response(f"autodiagnostic-{code}-{campaign.year}{suffix}.csv", header, rows)

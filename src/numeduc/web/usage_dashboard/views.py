@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 
 from numeduc.formatting import fr_number
+from numeduc.web import downloads
 from numeduc.web.accounts.models import Role
 from numeduc.web.accounts.permissions import (
     DEPARTEMENT_ROLES,
@@ -59,10 +59,7 @@ def _months(data):
 
 
 def _csv_response(frame, stem: str, demo: bool) -> HttpResponse:
-    name = f"{slugify(stem)}{'-demonstration' if demo else ''}-{dt.date.today():%Y%m%d}.csv"
-    response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return downloads.frame_csv_response(downloads.dated_filename(stem, "csv", demo=demo), frame, demo=demo)
 
 
 @login_required
