@@ -1,10 +1,13 @@
 """The « données de démonstration » mark: one wording, one include, one demo test."""
 
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
 
+import numeduc.web
 from numeduc.charts._svg import DEMO_LABEL
 from numeduc.demo.mark import DEMO_MARK as CORE_MARK
 from numeduc.web.demo_mark import DEMO_MARK, built_on_demo, demo_notices
@@ -39,3 +42,17 @@ def test_built_on_demo_reads_flags_and_objects():
 def test_an_object_without_a_flag_is_refused():
     with pytest.raises(TypeError):
         built_on_demo(object())
+
+
+WEB = Path(numeduc.web.__file__).parent
+
+
+def test_no_template_writes_the_badge_itself():
+    """A badge is the include; sentences that say more than the mark may spell it out."""
+    badge = re.compile(r"<(span|strong)[^>]*>données de démonstration</\1>")
+    offenders = [
+        str(path.relative_to(WEB))
+        for path in WEB.rglob("templates/**/*.html")
+        if path.name != "_demo_mark.html" and badge.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -4,7 +4,9 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -113,3 +115,15 @@ def test_any_text_or_number_row_round_trips(rows):
             else:
                 assert "." not in text and float(text.replace(",", ".")) == value
                 assert not math.isnan(float(text.replace(",", ".")))
+
+
+def test_every_export_goes_through_the_helper():
+    """No other web module writes a CSV or a workbook itself."""
+    web = Path(downloads.__file__).parent
+    pattern = re.compile(r"csv\.writer|\.to_csv\(|ExcelWriter|text/csv|spreadsheetml")
+    offenders = [
+        str(path.relative_to(web))
+        for path in web.rglob("*.py")
+        if path.name != "downloads.py" and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
