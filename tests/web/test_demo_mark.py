@@ -35,6 +35,7 @@ def test_built_on_demo_reads_flags_and_objects():
     assert built_on_demo(False, True)
     assert not built_on_demo(real, False)
     assert not built_on_demo()
+    assert not built_on_demo(real, None) and built_on_demo(None, demo)  # absent reference
     assert demo_notices(demo) == [DEMO_MARK]
     assert demo_notices(real) == []
 
