@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from numeduc.analysis.profile import MIN_GROUP
+from numeduc.budget.bands import BUDGET_BANDS as WHITE_PAPER_BANDS
 from numeduc.formatting import fr_number, fr_percent
 from numeduc.stats import GroupTestResult, correlation, kruskal_wallis, ordinal_association, pca
 
@@ -62,13 +63,11 @@ DEMOGRAPHIC_INDICATORS = {
     "share_0_19": "Part des 0-19 ans",
 }
 
-# The paper's budget bands (euros per pupil per year, investment + operation). Left-closed:
-# 50 € falls in "50-75 €".
-BUDGET_BANDS = (
-    ("< 50 €", 0.0, 50.0),
-    ("50-75 €", 50.0, 75.0),
-    ("75-100 €", 75.0, 100.0),
-    ("> 100 €", 100.0, math.inf),
+# The paper's budget bands (euros per pupil per year, investment + operation), as
+# (short label, lower, upper) for the cross tables: left-closed, a negative total has no band.
+BUDGET_BANDS = tuple(
+    (band.short, band.lower or 0.0, math.inf if band.upper is None else band.upper)
+    for band in WHITE_PAPER_BANDS
 )
 
 FACTOR_ITEM_PREFIX = "f"
@@ -505,7 +504,10 @@ def paper_crosstabs(answers: pd.DataFrame, levels: pd.DataFrame) -> list[CrossTa
                 outcome_label="Utilisation des équipements (niveau)",
                 grouping_label="Accompagnement des utilisateurs (niveau)",
                 rising="l'utilisation des équipements est plus forte là où l'accompagnement des utilisateurs l'est",
-                falling="l'utilisation des équipements est plus faible là où l'accompagnement des utilisateurs est fort",
+                falling=(
+                    "l'utilisation des équipements est plus faible là où "
+                    "l'accompagnement des utilisateurs est fort"
+                ),
                 pair="l'utilisation des équipements et l'accompagnement des utilisateurs",
             )
         )
@@ -573,7 +575,10 @@ def demographic_crossing(levels: pd.DataFrame, demo_frame: pd.DataFrame) -> Demo
             f"(rho = {fr_number(r, 2)}, {fr_p(p)}, n = {n})."
         )
     else:
-        sentence = f"Aucun des {total} liens entre facteurs et indicateurs de l'Insee n'est significatif au seuil de 5 %."
+        sentence = (
+            f"Aucun des {total} liens entre facteurs et indicateurs de l'Insee "
+            "n'est significatif au seuil de 5 %."
+        )
     return DemographicCrossing(rho, pv, counts, significant, sentence)
 
 

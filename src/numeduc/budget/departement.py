@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from numeduc.budget.bands import BUDGET_BANDS, band_of
 from numeduc.budget.model import Simulation, _simulate, cents
 from numeduc.budget.parameters import (
     DEPARTEMENT_SPECS,
@@ -24,20 +25,6 @@ from numeduc.budget.scenario import Scenario, ScenarioError, check_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-# The white paper's spending buckets (€/pupil/year, 43 départements, 2017).
-BUCKETS = (
-    (Decimal(50), "moins de 50 €"),
-    (Decimal(75), "50 à 75 €"),
-    (Decimal(100), "75 à 100 €"),
-    (None, "plus de 100 €"),
-)
-WHITE_PAPER_BUCKET_SHARES = {
-    "moins de 50 €": 9.3,
-    "50 à 75 €": 44.2,
-    "75 à 100 €": 25.6,
-    "plus de 100 €": 20.9,
-}
 
 # Equipment that grows with the size of the collège when ``scale_equipment`` is set.
 SCALED_WITH_PUPILS = (
@@ -54,10 +41,8 @@ PUPILS_SOURCE = "DEPP, effectifs des collèges à la rentrée 2020 (année 2020-
 
 
 def bucket(per_pupil: Decimal) -> str:
-    for upper, label in BUCKETS:
-        if upper is None or per_pupil < upper:
-            return label
-    return BUCKETS[-1][1]  # pragma: no cover
+    """The white paper's band (label) of a cost per pupil per year."""
+    return band_of(per_pupil).label
 
 
 @dataclass
@@ -78,8 +63,9 @@ class DepartementSimulation:
         """Share (%) of collèges in each of the white paper's €/pupil/year buckets (over the
         collèges that have pupils: one without pupils has no cost per pupil)."""
         counts = self.colleges["bucket"].value_counts()
-        n = int(sum(int(counts.get(label, 0)) for _, label in BUCKETS))
-        return {label: round(100 * int(counts.get(label, 0)) / n, 1) if n else 0.0 for _, label in BUCKETS}
+        labels = [band.label for band in BUDGET_BANDS]
+        n = int(sum(int(counts.get(label, 0)) for label in labels))
+        return {label: round(100 * int(counts.get(label, 0)) / n, 1) if n else 0.0 for label in labels}
 
 
 def scaled_to_pupils(scenario: Scenario, pupils: int, scale_equipment: bool) -> Scenario:
@@ -105,7 +91,8 @@ def scaled_to_pupils(scenario: Scenario, pupils: int, scale_equipment: bool) -> 
                 problem = check_number(PARAMETERS[name], values[name])
                 if problem:
                     raise ScenarioError(
-                        f"équipement proportionnel à l'effectif : pour un collège de {fr_decimal(Decimal(int(pupils)))} élèves, "
+                        "équipement proportionnel à l'effectif : pour un collège de "
+                        f"{fr_decimal(Decimal(int(pupils)))} élèves, "
                         f"{problem[0].lower() + problem[1:]}",
                         origin=scenario.origin or scenario.name,
                         field=f"parameters.{name}",
@@ -164,7 +151,8 @@ def simulate_departement(
 
         if departement_code is not None and str(departement_code) not in departements().index:
             raise ValueError(
-                f"Département : code « {str(departement_code)[:12]} » inconnu ; codes possibles : 01 à 95, 2A, 2B, 971 à 976"
+                f"Département : code « {str(departement_code)[:12]} » inconnu ; "
+                "codes possibles : 01 à 95, 2A, 2B, 971 à 976"
             )
         colleges_df = colleges(public_only=True)
     else:

@@ -13,10 +13,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from numeduc.budget.bands import BUDGET_BANDS, band_of
+
 # Column / form-field name of the free comment attached to an item: ``<item_id>__comment``.
 COMMENT_SUFFIX = "__comment"
-
-BUDGET_BANDS = ((50.0, 1), (75.0, 2), (100.0, 3))
 
 
 def comment_key(item_id: str) -> str:
@@ -46,13 +46,9 @@ def budget_level(per_pupil: float | None) -> int | None:
     value = _number(per_pupil)
     if value is None:
         return None
-    if value < 50.0:
-        return 1
-    if value < 75.0:
-        return 2
-    if value <= 100.0:
+    if value == BUDGET_BANDS[2].upper:  # 100 €: level 3, the paper's « plus de 100 € » is strict
         return 3
-    return 4
+    return BUDGET_BANDS.index(band_of(value)) + 1
 
 
 def survey_budget_per_pupil(answers: Mapping[str, Any]) -> float | None:

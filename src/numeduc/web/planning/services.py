@@ -14,7 +14,8 @@ import pandas as pd
 
 from numeduc import budget
 from numeduc.budget import scaled_to_pupils
-from numeduc.budget.departement import BUCKETS, WHITE_PAPER_BUCKET_SHARES
+from numeduc.budget.bands import BUDGET_BANDS
+from numeduc.budget.bands import band_of as _band_of
 from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number
 from numeduc.web.demo_mark import DEMO_MARK
 from numeduc.web.territories.models import College
@@ -24,14 +25,9 @@ from .models import Scenario
 PUPILS_SOURCE = "effectifs réels des collèges publics (DEPP, rentrée 2020)"
 # The self-diagnosis items whose sum is the département's declared budget per pupil.
 BUDGET_ITEMS = ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve")
-# The white paper's bands (€/pupil/year): label, lower bound, upper bound.
-BANDS = (
-    ("moins de 50 €", None, 50.0),
-    ("50 à 75 €", 50.0, 75.0),
-    ("75 à 100 €", 75.0, 100.0),
-    ("plus de 100 €", 100.0, None),
-)
-assert [label for label, _, _ in BANDS] == [label for _, label in BUCKETS]
+# The white paper's bands (€/pupil/year, defined in numeduc.budget.bands): label, lower, upper.
+BANDS = tuple((band.label, band.lower, band.upper) for band in BUDGET_BANDS)
+WHITE_PAPER_BUCKET_SHARES = {band.label: band.white_paper_share for band in BUDGET_BANDS}
 
 
 @dataclass
@@ -188,7 +184,7 @@ def cached_totals(
     Kept in Django's cache under the scenario's stored values and, for a département-wide
     scenario, ``colleges`` (``colleges_version``): saving or editing a scenario shows at once.
     A problem is not cached: it is rare, and its message holds the scenario itself."""
-    from numeduc.web.results.data import CACHE_TIMEOUT, cache, cache_key
+    from numeduc.web.caching import CACHE_TIMEOUT, cache, cache_key
 
     key = cache_key(
         "budget-totals", scenario_version(scenario), colleges if scenario.is_departement_scope else None
@@ -321,16 +317,13 @@ def tornado_bars(result: ScenarioResult, limit: int = 10) -> tuple[list[budget.T
 
 
 def band_of(value: float) -> str:
-    for label, lower, upper in BANDS:
-        if (lower is None or value >= lower) and (upper is None or value < upper):
-            return label
-    return BANDS[-1][0]  # pragma: no cover
+    return _band_of(value).label
 
 
 def declared_budgets(campaign) -> pd.Series:
     """Declared budget per pupil (investment + operation, €/pupil/year) of every submitted
     answer of ``campaign`` that gives both items, indexed by département code."""
-    from numeduc.web.results.data import campaign_answers
+    from numeduc.web.surveys.data import campaign_answers
 
     frame = campaign_answers(campaign, list(BUDGET_ITEMS))
     if frame.empty:
@@ -355,7 +348,7 @@ def positioning_version(departement) -> tuple:
     """What ``positioning`` reads: the département, every campaign's row (which one is closed,
     its year and dates choose the distribution) and every response and answer (the
     département's own and the chosen campaign's)."""
-    from numeduc.web.results.data import all_responses_version
+    from numeduc.web.surveys.data import all_responses_version
     from numeduc.web.surveys.models import Campaign
 
     campaigns = tuple(
@@ -366,7 +359,7 @@ def positioning_version(departement) -> tuple:
 
 def cached_positioning(departement) -> tuple[Positioning, tuple]:
     """``positioning(departement)`` from Django's cache under ``positioning_version``, and that version."""
-    from numeduc.web.results.data import cached
+    from numeduc.web.caching import cached
 
     version = positioning_version(departement)
     return cached("budget-positioning", version, lambda: positioning(departement)), version
@@ -377,7 +370,7 @@ def positioning(departement) -> Positioning:
     closed campaign's answers in the white paper's four bands, and its peer group's median
     (only with at least ``MIN_GROUP`` respondents in the group)."""
     from numeduc.analysis.profile import MIN_GROUP
-    from numeduc.web.results.data import comparison_campaign, reference_peer_groups
+    from numeduc.web.surveys.data import comparison_campaign, reference_peer_groups
     from numeduc.web.surveys.models import Answer, Response
 
     own_value, own_campaign = None, None
