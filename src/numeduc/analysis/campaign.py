@@ -33,26 +33,14 @@ from scipy import stats as sps
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.budget.bands import BUDGET_BANDS as WHITE_PAPER_BANDS
 from numeduc.formatting import fr_number, fr_percent
+from numeduc.questionnaires import FACTOR_COUNT, load_questionnaire
 from numeduc.stats import GroupTestResult, correlation, kruskal_wallis, ordinal_association, pca
 
 ALPHA = 0.05
-N_FACTORS = 13
-
-# Short labels for charts (the questionnaire's full labels are sentences).
+# Short labels for charts (the questionnaire's full labels are sentences): the self-diagnosis
+# questionnaire's ``short_label`` of each factor item, by factor number.
 FACTOR_SHORT_LABELS = {
-    1: "Maturité des équipes",
-    2: "Évaluation et suivi",
-    3: "Accompagnement des utilisateurs",
-    4: "Internet des collèges",
-    5: "Wifi des collèges",
-    6: "Clarté des responsabilités",
-    7: "Budget par élève",
-    8: "Sécurisation des usages",
-    9: "Maîtrise du parc",
-    10: "Utilisation des équipements",
-    11: "Maturité des personnels",
-    12: "Coopération avec l'État",
-    13: "Coopération avec les collèges",
+    item.factor: item.short_label for item in load_questionnaire("autodiagnostic").factor_items()
 }
 
 # Demographic indicators crossed with the answers (column of ``departements`` -> label).
@@ -720,6 +708,7 @@ def analyse_campaign(
 
 
 __all__ = [
+    "FACTOR_COUNT",
     "BUDGET_BANDS",
     "DEMOGRAPHIC_INDICATORS",
     "FACTOR_SHORT_LABELS",

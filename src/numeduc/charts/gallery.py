@@ -14,21 +14,15 @@ from pathlib import Path
 
 from .model import Chart, Series
 
-FACTORS = [
-    "La maturité du numérique éducatif au sein des équipes départementales",
-    "L'évaluation et le suivi de l'utilisation des équipements et services",
-    "L'accompagnement des utilisateurs des équipements et services",
-    "L'état de l'infrastructure réseau/internet dans les établissements",
-    "L'état de l'infrastructure réseau/wifi dans les établissements",
-    "La clarté des responsabilités entre les services de l'État et le département",
-    "Le budget consacré au numérique éducatif, par élève et par an",
-    "La sécurisation des usages des utilisateurs",
-    "La maîtrise du parc d'équipements déployés",
-    "L'utilisation effective des équipements déployés",
-    "La maturité numérique du personnel éducatif",
-    "La coopération avec les services de l'État",
-    "La coopération avec les établissements du département",
-]
+
+def factor_labels() -> list[str]:
+    """The 13 factors' labels, as the self-diagnosis questionnaire words them."""
+    from numeduc.questionnaires import load_questionnaire
+
+    return [item.label for item in load_questionnaire("autodiagnostic").factor_items()]
+
+
+FACTORS = factor_labels()
 
 
 def sample_radar() -> Chart:

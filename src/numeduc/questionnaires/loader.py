@@ -64,6 +64,7 @@ _ITEM_COMMON = {
     "required": (bool, False),
     "allow_comment": (bool, False),
     "factor": (int, False),
+    "short_label": (str, False),
     "axis": (str, False),
 }
 _ITEM_SPECIFIC = {
@@ -392,6 +393,7 @@ def _build_item(node: Any, path: str, check: _Validator) -> Item | None:
         "required": values.get("required", False),
         "allow_comment": values.get("allow_comment", False),
         "factor": factor,
+        "short_label": values.get("short_label", ""),
         "axis": values.get("axis"),
     }
     if item_type == "level" and "levels" in values:
@@ -491,7 +493,8 @@ def _check_factors_and_axes(
             ):
                 check.error(
                     f"{item_path}.axis",
-                    f"le facteur {item.factor} est rangé dans l'axe « {axis_of_factor[item.factor]} », pas « {item.axis} »",
+                    f"le facteur {item.factor} est rangé dans l'axe « {axis_of_factor[item.factor]} », "
+                    f"pas « {item.axis} »",
                 )
     for factor, paths in factor_paths.items():
         for extra in paths[1:]:

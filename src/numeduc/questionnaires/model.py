@@ -97,6 +97,7 @@ class Item:
     required: bool = False
     allow_comment: bool = False
     factor: int | None = None
+    short_label: str = ""  # a factor's name on charts, where the label (a sentence) is too long
     axis: str | None = None
     levels: tuple[LevelDescriptor, ...] = ()
     choices: tuple[Choice, ...] = ()

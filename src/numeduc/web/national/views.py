@@ -89,14 +89,14 @@ def parse_map_choice(value: str | None) -> tuple[str, object]:
         if number.isdigit() and int(number) in analysis.FACTOR_SHORT_LABELS:
             return "facteur", int(number)
         raise MapChoiceError(
-            f"Facteur inconnu : « {number} ». Les facteurs sont numérotés de 1 à {analysis.N_FACTORS} "
+            f"Facteur inconnu : « {number} ». Les facteurs sont numérotés de 1 à {analysis.FACTOR_COUNT} "
             f"(par exemple carte={FACTOR_PREFIX}10)."
         )
     if value in INDICATOR_CHOICES:
         return "indicateur", INDICATOR_CHOICES[value]
     raise MapChoiceError(
         f"Carte inconnue : « {value} ». Choix possibles : groupes, {FACTOR_PREFIX}1 à "
-        f"{FACTOR_PREFIX}{analysis.N_FACTORS}, " + ", ".join(INDICATOR_CHOICES) + "."
+        f"{FACTOR_PREFIX}{analysis.FACTOR_COUNT}, " + ", ".join(INDICATOR_CHOICES) + "."
     )
 
 
