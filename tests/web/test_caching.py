@@ -16,8 +16,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from numeduc.questionnaires import load_questionnaire
-from numeduc.web.results import data
-from numeduc.web.surveys import services
+from numeduc.web import caching
+from numeduc.web.results import data as results_data
+from numeduc.web.surveys import data, services
 from numeduc.web.surveys.models import Answer, Campaign, Response
 from numeduc.web.territories.models import Departement
 
@@ -254,7 +255,7 @@ def test_usage_comparison_is_checked_per_reader_even_when_cached(users, closed_2
 
     monkeypatch.setattr(views, "declared_vs_measured", fake)
     assert integration  # the real function is replaced in the view's namespace only
-    profile, *_ = views.compute_profile(
+    profile, *_ = results_data.compute_profile(
         closed_2017, departement, Response.objects.get(campaign=closed_2017, departement=departement)
     )
     editor = users["loiret_editor"]
@@ -268,10 +269,10 @@ def test_usage_comparison_is_checked_per_reader_even_when_cached(users, closed_2
 
 
 def test_cache_keys_are_short_and_name_their_kind():
-    key = data.cache_key("profile", 1, "45", ("x" * 1000,))
+    key = caching.cache_key("profile", 1, "45", ("x" * 1000,))
     assert len(key) < 250 and ":profile:" in key
-    assert data.cache_key("profile", 1) != data.cache_key("profile", 2)
-    assert data.cache_key("profile", 1) != data.cache_key("radar", 1)
+    assert caching.cache_key("profile", 1) != caching.cache_key("profile", 2)
+    assert caching.cache_key("profile", 1) != caching.cache_key("radar", 1)
 
 
 # -- the budget page of a département ------------------------------------------------------------

@@ -74,7 +74,7 @@ def test_follow_remind_close_publish(client, login, users, campaign, full_answer
     login(users["coordinator"])
     page = client.get(f"/campagnes/{campaign.pk}/").content.decode()
     assert "101" in page and "Transmises" in page
-    from numeduc.web.surveys.campaign_views import completion
+    from numeduc.web.surveys.data import completion
 
     counts, rows = completion(campaign)
     assert counts == {"targets": 101, "not_started": 99, "draft": 1, "submitted": 1, "rate": 1}

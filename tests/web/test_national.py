@@ -181,7 +181,7 @@ def test_real_campaign_charts_carry_no_demo_mark(campaign_factory, users, login)
 
 
 def test_analysis_is_cached_until_a_response_changes(campaign_factory):
-    from numeduc.web.results import data
+    from numeduc.web.surveys import data
 
     campaign = campaign_factory(2017, Campaign.Status.CLOSED, is_demo=True)
     codes = list(DEMO_ROWS.index)

@@ -411,7 +411,7 @@ def answer_budgets(campaign, code, investment, operation):
 
 
 def test_positioning_in_the_white_paper_bands_and_peer_median(users, login, campaign_factory):
-    from numeduc.web.results.data import reference_peer_groups
+    from numeduc.web.surveys.data import reference_peer_groups
 
     closed = campaign_factory(2017, Campaign.Status.CLOSED)
     peers = reference_peer_groups()

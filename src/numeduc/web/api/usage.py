@@ -23,18 +23,18 @@ from numeduc.web.accounts.permissions import (
 )
 from numeduc.web.territories.models import College, Departement
 from numeduc.web.usage_dashboard import services, store
+from numeduc.web.usage_dashboard.data import (
+    REFUSED_COLLEGE,
+    REFUSED_DEP,
+    demo_note,
+    is_demo,
+)
 from numeduc.web.usage_dashboard.labels import (
     INDICATOR_LABELS,
     KEY_INDICATORS,
     PROFILE_LABELS,
     full_label,
     key_of,
-)
-from numeduc.web.usage_dashboard.views import (
-    REFUSED_COLLEGE,
-    REFUSED_DEP,
-    demo_note,
-    is_demo,
 )
 
 from .common import (

@@ -38,9 +38,10 @@ from numeduc.charts import (
     scree,
 )
 from numeduc.formatting import fr_number, fr_percent
+from numeduc.web import caching
 from numeduc.web.accounts.models import Role
 from numeduc.web.accounts.permissions import can_view_national_results, require
-from numeduc.web.results import data
+from numeduc.web.surveys import data
 from numeduc.web.surveys.models import Campaign
 
 # Map choices: GET parameter ``carte``.
@@ -551,7 +552,7 @@ def campaign_analysis(request, campaign_id: int):
         context["map_error"] = str(error)
     version = data.campaign_version(campaign)
     try:
-        n, body = data.cached(
+        n, body = caching.cached(
             "national-body",
             (version, coordinator, demo),
             lambda: _body_html(campaign, version, demo, coordinator),
@@ -563,7 +564,7 @@ def campaign_analysis(request, campaign_id: int):
         return render(request, "national/analysis.html", context, status=status)
     map_html = ""
     if map_choice:
-        map_html = data.cached(
+        map_html = caching.cached(
             "national-map",
             (version, coordinator, demo, map_choice),
             lambda: _map_html(map_choice, version, demo, coordinator),

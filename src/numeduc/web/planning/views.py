@@ -24,7 +24,7 @@ from numeduc.web.accounts.permissions import (
     can_view_scenario,
     require,
 )
-from numeduc.web.results.data import cached
+from numeduc.web.caching import cached
 from numeduc.web.territories.models import Departement
 
 from . import charts as planning_charts

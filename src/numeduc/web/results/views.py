@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from numeduc import reference
-from numeduc.analysis.profile import MIN_GROUP, AxisDefinition, build_profile
+from numeduc.analysis.profile import MIN_GROUP
 from numeduc.charts import Series, radar
 from numeduc.formatting import fr_number
-from numeduc.web import downloads
+from numeduc.web import caching, downloads
 from numeduc.web.accounts.permissions import (
     can_view_departement_results,
     can_view_response,
@@ -24,6 +23,8 @@ from numeduc.web.accounts.permissions import (
 from numeduc.web.demo_mark import DEMO_MARK
 from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import Departement
+from numeduc.web.usage_dashboard import store
+from numeduc.web.usage_dashboard.data import is_demo
 from numeduc.web.usage_dashboard.integration import declared_vs_measured
 
 from . import data
@@ -31,68 +32,6 @@ from . import data
 
 def _level(value) -> str:
     return "—" if value is None else fr_number(value, 1 if value % 1 else 0)
-
-
-def visible_previous(user, response: Response) -> Response | None:
-    """The département's previous submitted response, if this user may also read that campaign's results.
-
-    A user of another département reading these results under the « campagne publique »
-    exception must not learn the previous campaign's levels unless that campaign is shared too.
-    """
-    previous = data.previous_response(response)
-    if (
-        previous is None
-        or user is None
-        or not views_results_as_shared(user, response.departement, response.campaign)
-    ):
-        return previous
-    return previous if can_view_departement_results(user, response.departement, previous.campaign) else None
-
-
-def compute_profile(campaign: Campaign, departement: Departement, response: Response, user=None):
-    """The département's profile for this campaign (shared by the page and the API).
-
-    With ``user``, the change since the previous campaign is kept only if that user may read
-    the previous campaign's results too.
-    """
-    return _profile(campaign, departement, response, visible_previous(user, response))[:3]
-
-
-def _profile(campaign: Campaign, departement: Departement, response: Response, previous: Response | None):
-    """``compute_profile`` given the previous response the user may see (or None).
-
-    The profile is cached under ``data.profile_version``: the responses it is computed from
-    (this one, the visible previous one, the comparison campaign's) and that visibility, so a
-    saved answer shows at once and a user who may not see the previous campaign never gets a
-    profile computed for one who may."""
-    reference_campaign = data.comparison_campaign(campaign)
-    peers = data.reference_peer_groups()
-    version = data.profile_version(campaign, departement.code, response, reference_campaign, previous)
-
-    def build():
-        questionnaire = campaign.questionnaire
-        factor_items = questionnaire.factor_items()
-        levels = data.campaign_levels(reference_campaign) if reference_campaign else pd.DataFrame()
-        reference_label = (
-            ""
-            if reference_campaign == campaign
-            else (f" de la campagne {reference_campaign.year}" if reference_campaign else "")
-        )
-        return build_profile(
-            departement.code,
-            levels,
-            {item.factor: item.label for item in factor_items},
-            [AxisDefinition(a.id, a.label, tuple(a.factors)) for a in questionnaire.axes],
-            groups=peers.groups,
-            group_profiles=peers.standardised_profiles,
-            group_names=peers.group_names,
-            own_levels=data.response_levels(response),
-            previous_levels=data.response_levels(previous) if previous else None,
-            reference_label=reference_label,
-        )
-
-    profile = data.cached("profile", version, build)
-    return profile, reference_campaign, peers, version
 
 
 def _campaign_and_departement(request, campaign_id: int, code: str) -> tuple[Campaign, Departement]:
@@ -144,8 +83,6 @@ def _usage_comparison(departement: Departement, profile, user) -> dict | None:
     The permission is checked here at every request, with the same rule as the function's own
     (``can_view_usage_departement``), so the cached rows are only ever data anyone allowed
     sees alike."""
-    from numeduc.web.usage_dashboard import store
-    from numeduc.web.usage_dashboard.views import is_demo
 
     if user is not None and not can_view_usage_departement(user, departement):
         return None
@@ -161,14 +98,14 @@ def _usage_comparison(departement: Departement, profile, user) -> dict | None:
         departement.colleges.filter(public=True).count(),
         is_demo(departement),
     )
-    key = data.cache_key("usage-comparison", *version)
-    rows = data.cache.get(key)
+    key = caching.cache_key("usage-comparison", *version)
+    rows = caching.cache.get(key)
     if rows is None:
         rows = declared_vs_measured(departement, profile.factors)
         # None here means a damaged or empty warehouse (logged by the function): not cached,
         # so that it shows as soon as it is repaired.
         if rows is not None:
-            data.cache.set(key, rows, data.CACHE_TIMEOUT)
+            caching.cache.set(key, rows, caching.CACHE_TIMEOUT)
     return rows
 
 
@@ -196,10 +133,12 @@ def departement_results(request, campaign_id: int, code: str):
             status=404,
         )
 
-    previous = visible_previous(request.user, response)
-    profile, reference_campaign, peers, version = _profile(campaign, departement, response, previous)
+    previous = data.visible_previous(request.user, response)
+    profile, reference_campaign, peers, version = data.profile_with_previous(
+        campaign, departement, response, previous
+    )
     demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
-    chart_html = data.cached(
+    chart_html = caching.cached(
         "radar",
         (version, departement.name, campaign.title, demo),
         lambda: _radar_html(profile, departement, campaign, demo),
@@ -273,7 +212,7 @@ def departement_results_csv(request, campaign_id: int, code: str):
     ).first()
     if response is None or not campaign.questionnaire.factor_items():
         raise Http404("Aucune réponse transmise par ce département pour cette campagne.")
-    profile, reference_campaign, _ = compute_profile(campaign, departement, response, request.user)
+    profile, reference_campaign, _ = data.compute_profile(campaign, departement, response, request.user)
     demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
     suffix = "-demonstration" if demo else ""
     header = [

@@ -14,6 +14,7 @@ from numeduc.web.accounts.permissions import can_manage_campaigns, require
 from numeduc.web.accounts.services import AccountError, create_user
 
 from . import services
+from .data import completion
 from .forms import CampaignForm, InviteForm
 from .models import Campaign, Reminder, Response
 
@@ -37,41 +38,6 @@ def campaign_create(request):
         messages.success(request, f"Campagne « {campaign.title} » créée (en préparation).")
         return redirect("surveys:campaign", campaign_id=campaign.pk)
     return render(request, "surveys/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def completion(campaign: Campaign) -> tuple[dict, list[dict]]:
-    """Counts and one row per target: not started, draft (with progress), submitted."""
-    responses = {
-        (r.departement_id or r.academie_id): r
-        for r in campaign.responses.prefetch_related("answers").select_related("departement", "academie")
-    }
-    targets = (
-        list(campaign.target_departements.all())
-        if campaign.audience == "departement"
-        else list(campaign.target_academies.all())
-    )
-    total_items = len(campaign.questionnaire.items)
-    rows, counts = [], {"targets": len(targets), "not_started": 0, "draft": 0, "submitted": 0}
-    for target in targets:
-        response = responses.get(target.pk)
-        if response is None:
-            state = "not_started"
-        else:
-            state = response.status
-        counts[state] += 1
-        answered = sum(1 for a in response.answers.all() if a.value is not None) if response else 0
-        rows.append(
-            {
-                "target": target,
-                "response": response,
-                "state": state,
-                "answered": answered,
-                "shared": bool(response and response.share_consent),
-                "progress": round(100 * answered / total_items) if total_items else 0,
-            }
-        )
-    counts["rate"] = round(100 * counts["submitted"] / counts["targets"]) if counts["targets"] else 0
-    return counts, rows
 
 
 @login_required

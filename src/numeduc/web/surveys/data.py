@@ -1,44 +1,16 @@
-"""From the database to the pure analysis core: levels of a campaign's respondents, peer groups;
-and the versions of that data, which every cache of the results and national pages is keyed on
-(see « Caching » in docs/architecture.md)."""
+"""From the database to the pure analysis core: answers and levels of a campaign's respondents,
+peer groups, the comparison campaign, the completion of a campaign; and the versions of that
+data, which every cache of the results, national and budget pages is keyed on (see « Caching »
+in docs/architecture.md; the cache itself is ``numeduc.web.caching``)."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from functools import lru_cache
 
 import pandas as pd
-from django.core.cache import cache
 from django.db.models import Count, Max
 
-from numeduc import __version__
 from numeduc.web.surveys.models import Answer, Campaign, Response
-
-# Entries are found again only under the same data version, so a changed response is never
-# served stale; the timeout only bounds how long an entry nobody asks for any more stays in
-# memory (LocMemCache also culls beyond its MAX_ENTRIES).
-CACHE_TIMEOUT = 3600
-# The code version is part of every key: a cache shared between processes (Redis, memcached)
-# must not hand a new release what an older one computed or rendered.
-CACHE_PREFIX = f"numeduc-{__version__}"
-_MISSING = object()
-
-
-def cache_key(kind: str, *parts) -> str:
-    """A short key (memcached takes 250 characters at most) naming the kind of entry and hashing
-    every value it depends on (``repr`` of ids, version tuples, flags, strings)."""
-    return f"{CACHE_PREFIX}:{kind}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}"
-
-
-def cached(kind: str, parts: tuple, compute: Callable[[], object]):
-    """``compute()``, kept in Django's cache under ``cache_key(kind, *parts)``."""
-    key = cache_key(kind, *parts)
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, CACHE_TIMEOUT)
-    return value
 
 
 def campaign_version(campaign: Campaign | int) -> tuple:
@@ -80,29 +52,6 @@ def response_versions(*responses: Response | None) -> list[tuple | None]:
     return [
         None if r is None else (r.pk, r.status, r.updated_at, *stamps.get(r.pk, (0, None))) for r in responses
     ]
-
-
-def profile_version(
-    campaign: Campaign,
-    departement_code: str,
-    response: Response,
-    reference_campaign: Campaign | None,
-    previous: Response | None,
-) -> tuple:
-    """Everything a département's profile (``results.views.compute_profile``) is computed from.
-
-    ``previous`` is the previous response *this user may see* (None otherwise), so two users who
-    do not see the same previous campaign never share a profile."""
-    return (
-        campaign.pk,
-        campaign.questionnaire_slug,
-        campaign.questionnaire_version,
-        departement_code,
-        *response_versions(response, previous),
-        None
-        if reference_campaign is None
-        else (reference_campaign.year, reference_campaign == campaign, campaign_version(reference_campaign)),
-    )
 
 
 def campaign_answers(campaign: Campaign, item_ids: list[str] | None = None) -> pd.DataFrame:
@@ -206,3 +155,38 @@ def reference_peer_groups():
     from numeduc.analysis.peers import compute_peer_groups
 
     return compute_peer_groups(reference.departements())
+
+
+def completion(campaign: Campaign) -> tuple[dict, list[dict]]:
+    """Counts and one row per target: not started, draft (with progress), submitted."""
+    responses = {
+        (r.departement_id or r.academie_id): r
+        for r in campaign.responses.prefetch_related("answers").select_related("departement", "academie")
+    }
+    targets = (
+        list(campaign.target_departements.all())
+        if campaign.audience == "departement"
+        else list(campaign.target_academies.all())
+    )
+    total_items = len(campaign.questionnaire.items)
+    rows, counts = [], {"targets": len(targets), "not_started": 0, "draft": 0, "submitted": 0}
+    for target in targets:
+        response = responses.get(target.pk)
+        if response is None:
+            state = "not_started"
+        else:
+            state = response.status
+        counts[state] += 1
+        answered = sum(1 for a in response.answers.all() if a.value is not None) if response else 0
+        rows.append(
+            {
+                "target": target,
+                "response": response,
+                "state": state,
+                "answered": answered,
+                "shared": bool(response and response.share_consent),
+                "progress": round(100 * answered / total_items) if total_items else 0,
+            }
+        )
+    counts["rate"] = round(100 * counts["submitted"] / counts["targets"]) if counts["targets"] else 0
+    return counts, rows

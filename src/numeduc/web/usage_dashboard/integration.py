@@ -12,6 +12,7 @@ import logging
 from numeduc.formatting import fr_number
 
 from . import store
+from .data import is_demo
 from .labels import format_value, full_label, month_label
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,6 @@ def declared_vs_measured(departement, factors, *, user=None) -> dict | None:
     if data is None or not data.months:
         return None
     from .services import summary
-    from .views import is_demo
 
     month = data.months[-1]
     s = summary(data)

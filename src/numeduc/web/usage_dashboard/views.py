@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -24,29 +23,9 @@ from numeduc.web.accounts.permissions import (
 from numeduc.web.territories.models import College, Departement
 
 from . import services, store
+from .data import REFUSED_COLLEGE, REFUSED_DEP, demo_note, is_demo
 from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
 from .models import UsageWarehouse
-
-REFUSED_DEP = "Les usages de ce département ne vous sont pas accessibles."
-REFUSED_COLLEGE = "Les usages de ce collège ne vous sont pas accessibles."
-
-
-def is_demo(departement) -> bool:
-    """Registered as demo, or marked as such in its folder by the demo loader."""
-    return UsageWarehouse.objects.filter(
-        departement=departement, is_demo=True
-    ).exists() or store.is_demo_folder(departement.code)
-
-
-def demo_note(departement) -> str:
-    entry = UsageWarehouse.objects.filter(departement=departement, is_demo=True).first()
-    if entry:
-        return entry.note
-    marker = store.warehouse_path(departement.code) / store.DEMO_MARKER
-    try:
-        return json.loads(marker.read_text(encoding="utf-8")).get("note", "")
-    except (OSError, ValueError):
-        return ""
 
 
 def _params(request, data):

@@ -1,0 +1,31 @@
+"""What the usage pages read from the database beside the warehouse files: whether a
+département's warehouse is a demo one and its note, and the refusal messages of the usage
+pages (shared by the pages, the results page's usage rows and the API)."""
+
+from __future__ import annotations
+
+import json
+
+from . import store
+from .models import UsageWarehouse
+
+REFUSED_DEP = "Les usages de ce département ne vous sont pas accessibles."
+REFUSED_COLLEGE = "Les usages de ce collège ne vous sont pas accessibles."
+
+
+def is_demo(departement) -> bool:
+    """Registered as demo, or marked as such in its folder by the demo loader."""
+    return UsageWarehouse.objects.filter(
+        departement=departement, is_demo=True
+    ).exists() or store.is_demo_folder(departement.code)
+
+
+def demo_note(departement) -> str:
+    entry = UsageWarehouse.objects.filter(departement=departement, is_demo=True).first()
+    if entry:
+        return entry.note
+    marker = store.warehouse_path(departement.code) / store.DEMO_MARKER
+    try:
+        return json.loads(marker.read_text(encoding="utf-8")).get("note", "")
+    except (OSError, ValueError):
+        return ""
