@@ -14,11 +14,15 @@ Line and paragraph separators (U+2028, U+2029) and format characters (category `
 the zero-width joiner of emoji sequences) are allowed: they are legitimate in real text.
 
 Positions in messages count characters from 1, as a person counts them.
+
+French text helpers live here too: ``fr_join`` (« a, b et c »), used by chart descriptions and
+the sentences of the analyses.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # C0 and C1 control characters' standard abbreviations (unicodedata has no name for them).
 _C0 = (
@@ -165,3 +169,13 @@ def check_text(text: str, field_label: str, *, multiline: bool = False) -> str:
         character=character,
         position=index + 1,
     )
+
+
+def fr_join(names: Sequence[str]) -> str:
+    """["a", "b", "c"] -> "a, b et c"."""
+    names = [str(n) for n in names]
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " et " + names[-1]

@@ -35,6 +35,7 @@ from numeduc.budget.bands import BUDGET_BANDS as WHITE_PAPER_BANDS
 from numeduc.formatting import fr_number, fr_percent
 from numeduc.questionnaires import FACTOR_COUNT, load_questionnaire
 from numeduc.stats import GroupTestResult, correlation, kruskal_wallis, ordinal_association, pca
+from numeduc.text import fr_join
 
 ALPHA = 0.05
 # Short labels for charts (the questionnaire's full labels are sentences): the self-diagnosis
@@ -153,14 +154,6 @@ def budget_band(total: float | None) -> str | None:
     return None
 
 
-def _join(words: list[str]) -> str:
-    if not words:
-        return ""
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " et " + words[-1]
-
-
 # --------------------------------------------------------------------------- PCA
 
 
@@ -201,8 +194,8 @@ def interpret_axis(
     negative = [
         (int(f), float(var_contrib[f]), float(var_coord[f])) for f in strong.index if var_coord[f] < 0
     ]
-    pos_words = _join([_lower_first(factor_label(f)) for f, _, _ in positive])
-    neg_words = _join([_lower_first(factor_label(f)) for f, _, _ in negative])
+    pos_words = fr_join([_lower_first(factor_label(f)) for f, _, _ in positive])
+    neg_words = fr_join([_lower_first(factor_label(f)) for f, _, _ in negative])
     head = f"L'axe {number} ({fr_percent(percent)} de l'inertie)"
     if positive and negative:
         sentence = (
@@ -602,7 +595,8 @@ def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSumm
     if hidden:
         sentence += (
             f" Les médianes des groupes de moins de {MIN_GROUP} répondants "
-            f"({_join([f'groupe {g}' for g in hidden])}) ne sont pas montrées : elles pourraient révéler des réponses."
+            f"({fr_join([f'groupe {g}' for g in hidden])}) ne sont pas montrées : "
+            "elles pourraient révéler des réponses."
         )
     membership = groups.reindex(levels.index)
     shown = [g for g, c in counts.items() if c >= MIN_GROUP]
@@ -618,7 +612,9 @@ def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSumm
         differing = [f for f, t in tests.items() if t.p_value < ALPHA]
         n_used = max(t.n for t in tests.values())
         if differing:
-            words = _join([f"{_lower_first(factor_label(f))} ({fr_p(tests[f].p_value)})" for f in differing])
+            words = fr_join(
+                [f"{_lower_first(factor_label(f))} ({fr_p(tests[f].p_value)})" for f in differing]
+            )
             tests_sentence = (
                 f"Test de Kruskal-Wallis entre les groupes d'au moins {MIN_GROUP} répondants ({n_used} départements) : "
                 f"les niveaux diffèrent significativement pour {words} ; pour les {len(tests) - len(differing)} autres "

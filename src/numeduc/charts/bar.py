@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from numeduc.text import fr_join
+
 from . import _axes as a
 from . import _svg as s
 from .model import Chart, DataTable, Series
-from .radar import fr_join
 
 MISSING_MARK = "n.r."
 

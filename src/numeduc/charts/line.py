@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+from numeduc.text import fr_join
+
 from . import _axes as a
 from . import _svg as s
 from .model import Chart, DataTable, Series
-from .radar import fr_join
 
 
 def spread(positions: list[float], gap: float, lo: float, hi: float) -> list[float]:
@@ -113,7 +114,8 @@ def line(
     for i, label in enumerate(x_labels):
         x = xpos(i)
         xl.append(
-            f'<line x1="{s.num(x)}" y1="{s.num(bottom)}" x2="{s.num(x)}" y2="{s.num(bottom + (5 if i % every == 0 else 3))}" stroke="{s.AXIS_COLOR}"/>'
+            f'<line x1="{s.num(x)}" y1="{s.num(bottom)}" x2="{s.num(x)}" '
+            f'y2="{s.num(bottom + (5 if i % every == 0 else 3))}" stroke="{s.AXIS_COLOR}"/>'
         )
         if i % every == 0:
             xl.append(s.text(x, bottom + 18, label, size=11, anchor="middle", extra=' class="nc-x-label"'))

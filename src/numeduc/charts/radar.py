@@ -6,19 +6,10 @@ import math
 from collections.abc import Callable, Sequence
 
 from numeduc.formatting import fr_number
+from numeduc.text import fr_join
 
 from . import _svg as s
 from .model import Chart, DataTable, Series
-
-
-def fr_join(names: Sequence[str]) -> str:
-    """["a", "b", "c"] -> "a, b et c"."""
-    names = [str(n) for n in names]
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " et " + names[-1]
 
 
 def _ring_values(min_value: float, max_value: float) -> list[float]:
@@ -94,7 +85,7 @@ def radar(
 
     # Grid: rings (polygons) and spokes.
     rings = _ring_values(min_value, max_value)
-    grid = ['<g class="nc-grid" fill="none" stroke="%s" stroke-width="1">' % s.GRID_COLOR]
+    grid = [f'<g class="nc-grid" fill="none" stroke="{s.GRID_COLOR}" stroke-width="1">']
     for value in rings:
         pts = " ".join(f"{s.num(x)},{s.num(y)}" for x, y in (point(i, value) for i in range(n)))
         stroke = ' stroke="#9a9a9a"' if value == max_value else ""
