@@ -15,6 +15,8 @@ import dj_database_url
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Where mutable state lives (SQLite file, uploads, warehouses). Defaults to ./var.
 VAR_DIR = Path(os.environ.get("NUMEDUC_VAR_DIR", Path.cwd() / "var")).resolve()
+# Parent of the usage warehouses, one folder per département code (usage_dashboard/store.py).
+USAGE_WAREHOUSE_ROOT = VAR_DIR / "warehouse"
 
 DEBUG = os.environ.get("NUMEDUC_DEBUG", "0") == "1"
 # NUMEDUC_HTTPS=1: the site is reached over HTTPS only (behind a proxy that sets X-Forwarded-Proto).

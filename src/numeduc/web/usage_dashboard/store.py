@@ -40,8 +40,7 @@ _memo_lock = threading.Lock()
 
 
 def warehouse_root() -> Path:
-    root = getattr(settings, "USAGE_WAREHOUSE_ROOT", None)
-    return Path(root) if root else Path(settings.VAR_DIR) / "warehouse"
+    return Path(settings.USAGE_WAREHOUSE_ROOT)
 
 
 def warehouse_path(code: str) -> Path:
