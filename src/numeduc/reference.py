@@ -1,7 +1,7 @@
 """Reference data shipped with the package (pure: pandas only).
 
-Départements with their INSEE demographics, académies (2017-2018 map) and collèges, copied
-from ``shared/data`` with ``PROVENANCE.md``. Each CSV has a companion ``*.columns.csv`` giving
+Départements with their INSEE demographics, académies (2017-2018 map) and collèges, their
+origin in ``data/reference/PROVENANCE.md``. Each CSV has a companion ``*.columns.csv`` giving
 every column's description, unit, year and source, so that every figure can be shown with
 its source and year.
 """

@@ -1,4 +1,4 @@
-"""``numeduc stats`` command line: JSON contract of specs/statistics.md §6, against FactoMineR."""
+"""``numeduc stats`` command line: JSON keys of docs/statistics.md, against FactoMineR."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Pure: takes the levels of a campaign's respondents as a DataFrame (index: dépar
 columns: factor numbers 1..13, values 1..4 or missing) and returns dataclasses that the web
 page, the API and the report render.
 
-Disclosure rule (DESIGN.md): an aggregate over fewer than ``MIN_GROUP`` respondents could
+Disclosure rule (docs/visibility.md): an aggregate over fewer than ``MIN_GROUP`` respondents could
 identify an answer, so it is never shown. A peer group that small is widened with the nearest
 groups (by distance between the groups' profiles) until it is large enough, and the page says so.
 """

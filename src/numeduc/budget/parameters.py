@@ -4,8 +4,8 @@ Every figure of the white paper's cost table (ADF 2017, 400-pupil collège) is r
 here as a named parameter.  The registry is the single source of truth for units and kinds;
 presets (``numeduc/content/budget/*.yaml``) carry the values and may give a local source.
 
-Source tags follow ``shared/specs/budget.md``: ``[WP]`` white paper figure, ``[n]`` numbered
-source of the spec, ``[P]`` proposal (a sensible default, not a sourced fact).
+Source tags (docs/budget.md): ``[WP]`` white paper figure, ``[n]`` source n of the budget
+specification's bibliography (not in this repository), ``[P]`` proposal (a sensible default, not a sourced fact).
 """
 
 from __future__ import annotations

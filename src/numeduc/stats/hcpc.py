@@ -1,6 +1,6 @@
 """Hierarchical clustering on principal components, as ``FactoMineR::HCPC`` does it.
 
-Steps (``specs/statistics.md`` §4): individuals' coordinates on the kept dimensions, rows
+Steps (docs/statistics.md, Conventions): individuals' coordinates on the kept dimensions, rows
 sorted by Dim.1 (stable), Ward tree on ``d²·w_i·w_j / W / (w_i + w_j)`` with flashClust's
 algorithm (port in :mod:`numeduc.stats.hclust`), inertia gains, automatic number of
 clusters by the smallest ``within[k] / within[k-1]`` for k in 3..max, cut, Hartigan-Wong

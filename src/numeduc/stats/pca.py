@@ -1,6 +1,6 @@
 """Principal component analysis with FactoMineR's conventions (``FactoMineR::PCA``).
 
-Every rule here follows ``specs/statistics.md`` §1: row weights 1/n (or user weights
+Every rule here follows FactoMineR (docs/statistics.md): row weights 1/n (or user weights
 normalised to 1), weighted means, *population* standard deviations, eigenvalues from the
 SVD of ``Z * sqrt(r)``, ``ncp = min(ncp, n - 1, p)`` kept dimensions and the sign rule
 "the sum of the loadings of each dimension is positive".

@@ -1,4 +1,4 @@
-"""Cost per active pupil (spec usage.md §B.6, indicator 14): links the budget and the usage logs.
+"""Cost per active pupil (indicator 14, docs/usage-cost.md): links the budget and the usage logs.
 
 ``cost per active pupil = TCO_year(s) / (mean MAR_pupils(s) × pupils(s))``
 

@@ -1,4 +1,4 @@
-"""Usage indicators (spec usage.md §B.6), written once as Ibis expressions.
+"""Usage indicators (docs/usage.md), written once as Ibis expressions.
 
 The same expressions run on DuckDB (embedded, default) or Apache Spark: pass a warehouse
 folder and a backend name, or an Ibis connection whose tables are named after the input kinds.
@@ -81,7 +81,7 @@ _WEEKLY_HISTOGRAM = "_weekly_histogram"
 
 @dataclass(frozen=True)
 class Parameters:
-    """Parameters of the indicators [P]; defaults from usage.md and budget.md §A.5."""
+    """Parameters of the indicators [P]; defaults in docs/usage.md, Indicators."""
 
     session_gap_s: int = SESSION_GAP_S
     regular_threshold: int = REGULAR_THRESHOLD

@@ -1,4 +1,4 @@
-"""Comparison of each collège with its referential (usage.md §B.6, "Referential comparison").
+"""Comparison of each collège with its referential (docs/usage.md, referential comparison).
 
 Profile group g = density class (INSEE 3-level grid) × size class (<300, 300-600, >600 pupils) ×
 priority education (EP = REP or REP+, or not).  When a group holds fewer than

@@ -1,4 +1,4 @@
-"""Input schemas of the usage warehouse (spec usage.md §B.5).
+"""Input schemas of the usage warehouse (documented in docs/usage.md).
 
 One :class:`Kind` per input file family.  A column says its storage type (a DuckDB SQL type,
 also used to cast on ingestion), whether it may be empty, the values it accepts and whether it
