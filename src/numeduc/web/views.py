@@ -6,8 +6,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 
 from numeduc import reference
-from numeduc.web.accounts.models import Role
-from numeduc.web.accounts.permissions import DEPARTEMENT_ROLES
+from numeduc.web.accounts.permissions import is_dan, is_departement_user, sees_every_departement
 from numeduc.web.surveys.data import completion
 from numeduc.web.surveys.models import Campaign, Response
 
@@ -17,15 +16,15 @@ def home(request):
     context: dict = {}
     if not user.is_authenticated:
         return render(request, "home.html", context)
-    if user.role == Role.COORDINATOR:
+    if sees_every_departement(user):
         context["campaigns"] = [(c, completion(c)[0]) for c in Campaign.objects.all()]
-    elif user.role in DEPARTEMENT_ROLES:
+    elif is_departement_user(user):
         campaigns = Campaign.objects.filter(target_departements=user.departement).exclude(
             status=Campaign.Status.DRAFT
         )
         responses = {r.campaign_id: r for r in Response.objects.filter(departement=user.departement)}
         context["rows"] = [(c, responses.get(c.pk)) for c in campaigns]
-    elif user.role == Role.DAN:
+    elif is_dan(user):
         campaigns = Campaign.objects.exclude(status=Campaign.Status.DRAFT)
         context["dan_campaigns"] = [
             c

@@ -14,6 +14,7 @@ Rules (DESIGN.md, "Roles and visibility"):
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 
 from .models import Role
 
@@ -120,6 +121,55 @@ def can_view_national_results(user, campaign) -> bool:
 def require(allowed: bool, message: str = "Vous n'avez pas accès à cette page.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def fetch_for(user, queryset, rules: dict, action: str, **lookup):
+    """The one fetch-and-check pattern behind every ``get_<object>_for(user, key, action)`` of
+    the apps: the object of ``queryset`` matching ``lookup`` (404 when there is none), then
+    each ``(rule, refusal message)`` of ``rules[action]`` in order (403 with that message on
+    the first one that refuses). ``rules`` maps each action ("view", "edit"…) to its checks."""
+    obj = get_object_or_404(queryset, **lookup)
+    for rule, message in rules[action]:
+        require(rule(user, obj), message)
+    return obj
+
+
+# -- home pages and indexes: whose pages a user lands on ----------------------------------------
+
+
+def sees_every_departement(user) -> bool:
+    """The coordinator: the lists of all départements (budget, usage indexes), the national
+    page's per-département details, the completion of every campaign on the home page."""
+    return _active(user) and user.role == Role.COORDINATOR
+
+
+def is_departement_user(user) -> bool:
+    """An editor or viewer of a département (home page: its département's campaigns)."""
+    return _active(user) and user.role in DEPARTEMENT_ROLES
+
+
+def is_dan(user) -> bool:
+    """The académie's DAN (home page: its DAN questionnaires and the published results)."""
+    return _active(user) and user.role == Role.DAN
+
+
+def answers_for_academie(user) -> bool:
+    """Whether the user's own response to a campaign is its académie's (the DAN) rather than
+    its département's."""
+    return user.role == Role.DAN
+
+
+def home_departement(user):
+    """The département whose budget and usage pages an editor or viewer lands on (None for the
+    other roles and for an account without département)."""
+    if _active(user) and user.role in DEPARTEMENT_ROLES and user.departement_id:
+        return user.departement
+    return None
+
+
+def is_school_head(user) -> bool:
+    """A collège's head: the usage index sends it to its own collège's page."""
+    return _active(user) and user.role == Role.SCHOOL
 
 
 # -- budget scenarios (numeduc.web.planning) ----------------------------------------------

@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from numeduc import reference
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.web.accounts.permissions import (
+    can_manage_campaigns,
     can_view_departement_results,
     can_view_national_results,
     can_view_response,
@@ -109,7 +110,7 @@ def campaign_dict(c: Campaign) -> dict:
 )
 def campaigns(request):
     query = Campaign.objects.all()
-    if not request.user.is_coordinator:
+    if not can_manage_campaigns(request.user):  # drafts are the coordination's
         query = query.exclude(status=Campaign.Status.DRAFT)
     return [campaign_dict(c) for c in query]
 

@@ -39,8 +39,7 @@ from numeduc.charts import (
 )
 from numeduc.formatting import fr_number, fr_percent
 from numeduc.web import caching
-from numeduc.web.accounts.models import Role
-from numeduc.web.accounts.permissions import can_view_national_results, require
+from numeduc.web.accounts.permissions import can_view_national_results, require, sees_every_departement
 from numeduc.web.surveys import data
 from numeduc.web.surveys.models import Campaign
 
@@ -99,10 +98,6 @@ def parse_map_choice(value: str | None) -> tuple[str, object]:
         f"Carte inconnue : « {value} ». Choix possibles : groupes, {FACTOR_PREFIX}1 à "
         f"{FACTOR_PREFIX}{analysis.FACTOR_COUNT}, " + ", ".join(INDICATOR_CHOICES) + "."
     )
-
-
-def is_coordinator(user) -> bool:
-    return user.role == Role.COORDINATOR
 
 
 def visible_campaigns(user):
@@ -217,7 +212,8 @@ def _pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordina
         ]
         sentence = (
             f"Position des {p.n} départements répondants sur les deux premiers axes "
-            f"({fr_percent(p.axes[0].percent + p.axes[1].percent)} de la variabilité), couleur selon le groupe de pairs : "
+            f"({fr_percent(p.axes[0].percent + p.axes[1].percent)} de la variabilité), "
+            "couleur selon le groupe de pairs : "
             "deux départements proches ont répondu de façon semblable."
         )
         sections.append(
@@ -351,7 +347,8 @@ def _dendrogram_section(peers) -> Section:
     sentence = (
         f"Classification de Ward des {n} départements sur les quatre indicateurs de l'Insee : la règle du gain "
         f"d'inertie coupe l'arbre en {k} groupes (ligne en tirets, couleurs), puis la consolidation par k-means "
-        f"déplace {moved} département{'s' if moved > 1 else ''} vers un groupe plus proche (groupes finals sur la carte)"
+        f"déplace {moved} département{'s' if moved > 1 else ''} vers un groupe plus proche "
+        "(groupes finals sur la carte)"
         + (f" ; {outliers}, atypique, est calculé à part puis rattaché." if outliers else ".")
     )
     return Section(
@@ -533,7 +530,7 @@ def campaign_analysis(request, campaign_id: int):
     )
     if not campaign.questionnaire.factor_items():
         raise Http404("Ce questionnaire n'a pas de facteurs à analyser.")
-    coordinator = is_coordinator(request.user)
+    coordinator = sees_every_departement(request.user)
     demo = campaign.is_demo
     context = {
         "campaign": campaign,

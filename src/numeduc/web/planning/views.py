@@ -16,38 +16,25 @@ from numeduc import budget
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.formatting import fr_date, fr_euro, fr_number, fr_percent
 from numeduc.web import downloads
-from numeduc.web.accounts.models import Role
 from numeduc.web.accounts.permissions import (
     can_edit_departement_budget,
     can_edit_scenario,
     can_view_departement_budget,
     can_view_scenario,
+    home_departement,
     require,
+    sees_every_departement,
 )
 from numeduc.web.caching import cached
 from numeduc.web.territories.models import Departement
 
 from . import charts as planning_charts
 from . import services
+from .data import REFUSED, get_scenario_for
 from .forms import ScenarioForm
 from .models import Scenario
 
 MAX_COMPARED = 4
-REFUSED = "Les scénarios budgétaires de ce département ne vous sont pas accessibles."
-
-
-def _scenario(request, pk: int, *, edit: bool = False) -> Scenario:
-    if not 1 <= pk <= services.MAX_ID:
-        # The URL's <int:pk> takes any digits; beyond the database's integers there is no scenario.
-        raise Http404("Scénario introuvable.")
-    scenario = get_object_or_404(Scenario.objects.select_related("departement"), pk=pk)
-    require(can_view_scenario(request.user, scenario), REFUSED)
-    if edit:
-        require(
-            can_edit_scenario(request.user, scenario),
-            "Seuls les éditeurs du département modifient ses scénarios.",
-        )
-    return scenario
 
 
 def fr_value(value: Decimal) -> str:
@@ -135,10 +122,10 @@ def _tornado(result: services.ScenarioResult, demo: bool) -> dict:
 @login_required
 def index(request):
     user = request.user
-    if user.role in (Role.DEPARTEMENT_EDITOR, Role.DEPARTEMENT_VIEWER) and user.departement_id:
-        return redirect("planning:departement", code=user.departement.code)
+    if (own := home_departement(user)) is not None:
+        return redirect("planning:departement", code=own.code)
     require(
-        user.role == Role.COORDINATOR,
+        sees_every_departement(user),
         "Les scénarios budgétaires sont réservés aux départements et à la coordination.",
     )
     code = request.GET.get("code", "")
@@ -311,7 +298,7 @@ def create(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
-    scenario = _scenario(request, pk, edit=True)
+    scenario = get_scenario_for(request.user, pk, "edit")
     engine, problem = services.engine_of(scenario)
     if request.method == "POST":
         base_name = (
@@ -353,7 +340,7 @@ def edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request, pk: int):
-    scenario = _scenario(request, pk, edit=True)
+    scenario = get_scenario_for(request.user, pk, "edit")
     if request.method == "POST":
         code, name = scenario.departement.code, scenario.name
         scenario.delete()
@@ -364,7 +351,7 @@ def delete(request, pk: int):
 
 @login_required
 def detail(request, pk: int):
-    scenario = _scenario(request, pk)
+    scenario = get_scenario_for(request.user, pk)
     result, problem = services.try_run(scenario)
     if problem is not None:
         return _problem_page(request, [problem])
@@ -451,7 +438,7 @@ def _bad_request(request, message: str):
 
 @login_required
 def export(request, pk: int, fmt: str):
-    scenario = _scenario(request, pk)
+    scenario = get_scenario_for(request.user, pk)
     result, problem = services.try_run(scenario)
     if problem is not None:
         # 409: the export exists but its scenario must be corrected first; the page says how.

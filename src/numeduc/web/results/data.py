@@ -5,9 +5,10 @@ shared by the results page, its CSV and the API."""
 from __future__ import annotations
 
 import pandas as pd
+from django.shortcuts import get_object_or_404
 
 from numeduc.analysis.profile import AxisDefinition, build_profile
-from numeduc.web.accounts.permissions import can_view_departement_results, views_results_as_shared
+from numeduc.web.accounts.permissions import can_view_departement_results, require, views_results_as_shared
 from numeduc.web.caching import cached
 from numeduc.web.surveys import data as surveys_data
 from numeduc.web.surveys.models import Campaign, Response
@@ -103,3 +104,18 @@ def profile_with_previous(
 
     profile = cached("profile", version, build)
     return profile, reference_campaign, peers, version
+
+
+RESULTS_RULES = {
+    "view": [(can_view_departement_results, "Les résultats de ce département ne vous sont pas accessibles.")]
+}
+
+
+def get_results_for(user, campaign_id: int, code: str, action: str = "view") -> tuple[Campaign, Departement]:
+    """The campaign and the département (404 if either is missing), after checking that ``user``
+    may ``action`` (only "view") this département's results for this campaign (403)."""
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    departement = get_object_or_404(Departement, code=code)
+    for rule, message in RESULTS_RULES[action]:
+        require(rule(user, departement, campaign), message)
+    return campaign, departement

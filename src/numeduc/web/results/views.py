@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from numeduc import reference
@@ -13,11 +13,9 @@ from numeduc.charts import Series, radar
 from numeduc.formatting import fr_number
 from numeduc.web import caching, downloads
 from numeduc.web.accounts.permissions import (
-    can_view_departement_results,
     can_view_response,
     can_view_usage_departement,
     owns_response,
-    require,
     views_results_as_shared,
 )
 from numeduc.web.demo_mark import DEMO_MARK
@@ -32,17 +30,6 @@ from . import data
 
 def _level(value) -> str:
     return "—" if value is None else fr_number(value, 1 if value % 1 else 0)
-
-
-def _campaign_and_departement(request, campaign_id: int, code: str) -> tuple[Campaign, Departement]:
-    """Both objects, after checking that the user may read this département's results."""
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
-    departement = get_object_or_404(Departement, code=code)
-    require(
-        can_view_departement_results(request.user, departement, campaign),
-        "Les résultats de ce département ne vous sont pas accessibles.",
-    )
-    return campaign, departement
 
 
 def _radar_html(profile, departement: Departement, campaign: Campaign, demo: bool) -> str:
@@ -111,7 +98,7 @@ def _usage_comparison(departement: Departement, profile, user) -> dict | None:
 
 @login_required
 def departement_results(request, campaign_id: int, code: str):
-    campaign, departement = _campaign_and_departement(request, campaign_id, code)
+    campaign, departement = data.get_results_for(request.user, campaign_id, code)
     questionnaire = campaign.questionnaire
     factor_items = questionnaire.factor_items()
     if not factor_items:
@@ -206,7 +193,7 @@ def departement_results(request, campaign_id: int, code: str):
 @login_required
 def departement_results_csv(request, campaign_id: int, code: str):
     """The profile table as CSV (French spreadsheet conventions: see ``numeduc.web.downloads``)."""
-    campaign, departement = _campaign_and_departement(request, campaign_id, code)
+    campaign, departement = data.get_results_for(request.user, campaign_id, code)
     response = Response.objects.filter(
         campaign=campaign, departement=departement, status=Response.Status.SUBMITTED
     ).first()

@@ -10,6 +10,7 @@ from functools import lru_cache
 import pandas as pd
 from django.db.models import Count, Max
 
+from numeduc.web.accounts.permissions import can_view_response, fetch_for
 from numeduc.web.surveys.models import Answer, Campaign, Response
 
 
@@ -190,3 +191,12 @@ def completion(campaign: Campaign) -> tuple[dict, list[dict]]:
         )
     counts["rate"] = round(100 * counts["submitted"] / counts["targets"]) if counts["targets"] else 0
     return counts, rows
+
+
+RESPONSE_RULES = {"view": [(can_view_response, "Cette réponse ne vous est pas accessible.")]}
+
+
+def get_response_for(user, response_id: int, action: str = "view") -> Response:
+    """The response (404 if none), after checking that ``user`` may ``action`` it (403)."""
+    queryset = Response.objects.select_related("campaign", "departement", "academie")
+    return fetch_for(user, queryset, RESPONSE_RULES, action, pk=response_id)

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from numeduc.questionnaires import AnswerError
-from numeduc.web.accounts.models import Role
 from numeduc.web.accounts.permissions import (
+    answers_for_academie,
     can_answer_campaign,
     can_change_share_consent,
     can_edit_response,
@@ -23,6 +23,7 @@ from numeduc.web.accounts.permissions import (
 )
 
 from . import services
+from .data import get_response_for
 from .models import Campaign, Response
 
 logger = logging.getLogger(__name__)
@@ -35,25 +36,17 @@ def start_response(request, campaign_id: int):
     user = request.user
     existing = Response.objects.filter(
         campaign=campaign,
-        departement=user.departement if user.role != Role.DAN else None,
-        academie=user.academie if user.role == Role.DAN else None,
+        departement=user.departement if not answers_for_academie(user) else None,
+        academie=user.academie if answers_for_academie(user) else None,
     ).first()
     if existing is None:
         require(can_answer_campaign(user, campaign), "Vous ne pouvez pas répondre à cette campagne.")
-        if user.role == Role.DAN:
+        if answers_for_academie(user):
             existing = services.response_for(campaign, academie=user.academie)
         else:
             existing = services.response_for(campaign, departement=user.departement)
     require(can_view_response(user, existing))
     return redirect("surveys:response", response_id=existing.pk)
-
-
-def _response_or_403(request, response_id: int) -> Response:
-    response = get_object_or_404(
-        Response.objects.select_related("campaign", "departement", "academie"), pk=response_id
-    )
-    require(can_view_response(request.user, response), "Cette réponse ne vous est pas accessible.")
-    return response
 
 
 def _sections(response: Response, errors: dict[str, str] | None = None, posted=None) -> list[dict]:
@@ -89,7 +82,7 @@ def _sections(response: Response, errors: dict[str, str] | None = None, posted=N
 
 @login_required
 def response_detail(request, response_id: int):
-    response = _response_or_403(request, response_id)
+    response = get_response_for(request.user, response_id)
     editable = can_edit_response(request.user, response) and not response.is_submitted
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -133,7 +126,7 @@ def response_detail(request, response_id: int):
 @require_POST
 def autosave(request, response_id: int):
     """Save one answer as the user types (JSON in, JSON out)."""
-    response = _response_or_403(request, response_id)
+    response = get_response_for(request.user, response_id)
     if not can_edit_response(request.user, response):
         return JsonResponse({"ok": False, "error": "Cette réponse ne peut pas être modifiée."}, status=403)
     try:
@@ -177,7 +170,7 @@ def autosave(request, response_id: int):
 @login_required
 @require_POST
 def submit_response(request, response_id: int):
-    response = _response_or_403(request, response_id)
+    response = get_response_for(request.user, response_id)
     require(can_edit_response(request.user, response), "Cette réponse ne peut pas être transmise.")
     try:
         services.submit(response, request.user)
@@ -195,7 +188,7 @@ def submit_response(request, response_id: int):
 @login_required
 @require_POST
 def reopen_response(request, response_id: int):
-    response = _response_or_403(request, response_id)
+    response = get_response_for(request.user, response_id)
     require(can_edit_response(request.user, response), "Cette réponse ne peut pas être rouverte.")
     try:
         services.reopen(response, request.user)
@@ -210,7 +203,7 @@ def reopen_response(request, response_id: int):
 @require_POST
 def share_consent(request, response_id: int):
     """Give or withdraw the département's agreement to share its results (its editors only)."""
-    response = _response_or_403(request, response_id)
+    response = get_response_for(request.user, response_id)
     require(
         can_change_share_consent(request.user, response),
         "Seuls les comptes de saisie du département peuvent donner ou retirer cet accord.",
@@ -247,7 +240,7 @@ CONSENT_LABELS = {True: "accord donné", False: "accord retiré"}
 
 @login_required
 def response_history(request, response_id: int):
-    response = _response_or_403(request, response_id)
+    response = get_response_for(request.user, response_id)
     questionnaire = response.campaign.questionnaire
     labels = {item.id: item.label for item in questionnaire.items}
     events = response.events.select_related("changed_by").all()

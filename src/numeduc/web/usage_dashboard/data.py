@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+from numeduc.web.accounts.permissions import can_view_usage_college, can_view_usage_departement, fetch_for
+from numeduc.web.territories.models import College, Departement
+
 from . import store
 from .models import UsageWarehouse
 
@@ -29,3 +32,17 @@ def demo_note(departement) -> str:
         return json.loads(marker.read_text(encoding="utf-8")).get("note", "")
     except (OSError, ValueError):
         return ""
+
+
+DEPARTEMENT_RULES = {"view": [(can_view_usage_departement, REFUSED_DEP)]}
+COLLEGE_RULES = {"view": [(can_view_usage_college, REFUSED_COLLEGE)]}
+
+
+def get_departement_for(user, code: str, action: str = "view") -> Departement:
+    """The département (404 if none), after checking that ``user`` may ``action`` its usage (403)."""
+    return fetch_for(user, Departement.objects, DEPARTEMENT_RULES, action, code=code)
+
+
+def get_college_for(user, uai: str, action: str = "view") -> College:
+    """The collège (404 if none), after checking that ``user`` may ``action`` its usage (403)."""
+    return fetch_for(user, College.objects.select_related("departement"), COLLEGE_RULES, action, uai=uai)

@@ -6,24 +6,24 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
 from numeduc.formatting import fr_number
 from numeduc.web import downloads
-from numeduc.web.accounts.models import Role
 from numeduc.web.accounts.permissions import (
-    DEPARTEMENT_ROLES,
     can_edit_scenario,
     can_view_scenario,
-    can_view_usage_college,
     can_view_usage_departement,
+    home_departement,
+    is_school_head,
     require,
+    sees_every_departement,
 )
-from numeduc.web.territories.models import College, Departement
+from numeduc.web.territories.models import Departement
 
 from . import services, store
-from .data import REFUSED_COLLEGE, REFUSED_DEP, demo_note, is_demo
+from .data import demo_note, get_college_for, get_departement_for, is_demo
 from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
 from .models import UsageWarehouse
 
@@ -44,12 +44,12 @@ def _csv_response(frame, stem: str, demo: bool) -> HttpResponse:
 @login_required
 def index(request):
     user = request.user
-    if user.role == Role.SCHOOL:
+    if is_school_head(user):
         require(user.college_id is not None, "Aucun collège n'est rattaché à votre compte.")
         return redirect("usage_dashboard:college", uai=user.college.uai)
-    if user.role in DEPARTEMENT_ROLES and user.departement_id:
-        return redirect("usage_dashboard:departement", code=user.departement.code)
-    require(user.role == Role.COORDINATOR, "Les tableaux de bord des usages ne vous sont pas accessibles.")
+    if (own := home_departement(user)) is not None:
+        return redirect("usage_dashboard:departement", code=own.code)
+    require(sees_every_departement(user), "Les tableaux de bord des usages ne vous sont pas accessibles.")
     root = store.warehouse_root()
     codes = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     departements = Departement.objects.filter(code__in=[c for c in codes if store.has_warehouse(c)])
@@ -67,8 +67,7 @@ def index(request):
 
 def _departement_data(request, code: str):
     """The département (after the permission check), its cached indicators and its demo flag."""
-    dep = get_object_or_404(Departement, code=code)
-    require(can_view_usage_departement(request.user, dep), REFUSED_DEP)
+    dep = get_departement_for(request.user, code)
     return dep, store.load(dep.code), is_demo(dep)
 
 
@@ -158,15 +157,9 @@ def departement_export(request, code: str):
     return _csv_response(frame, f"usages-{dep.code}-{month}-{indicator}-{profile}", demo)
 
 
-def _college(request, uai: str):
-    college = get_object_or_404(College.objects.select_related("departement"), uai=uai)
-    require(can_view_usage_college(request.user, college), REFUSED_COLLEGE)
-    return college
-
-
 @login_required
 def college(request, uai: str):
-    college = _college(request, uai)
+    college = get_college_for(request.user, uai)
     dep = college.departement
     data = store.load(dep.code)
     demo = is_demo(dep)
@@ -209,7 +202,7 @@ def college(request, uai: str):
 
 @login_required
 def college_export(request, uai: str):
-    college = _college(request, uai)
+    college = get_college_for(request.user, uai)
     dep = college.departement
     data = store.load(dep.code)
     demo = is_demo(dep)
