@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
+
+from numeduc.cli.errors import fail
 
 app = typer.Typer(
     help="Budget pluriannuel et débit des collèges (modèle du livre blanc ADF 2017, complété).",
@@ -25,19 +27,12 @@ SMALL_FORMATS = ("table", "json", "csv")
 MODE_SHORT = {"annualised": "annualisé", "cash": "trésorerie"}
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(code=2)
-
-
 def _choice(option: str, raw: str, choices: tuple[str, ...]) -> str:
     key = str(raw).strip().lower()
     if key not in choices:
         from numeduc.budget.parameters import shown_value
 
-        _fail(
-            f"{option} : valeur inconnue « {shown_value(raw)} » ; valeurs possibles : {', '.join(choices)}."
-        )
+        fail(f"{option} : valeur inconnue « {shown_value(raw)} » ; valeurs possibles : {', '.join(choices)}.")
     return key
 
 
@@ -50,7 +45,7 @@ def _number(option: str, spec, raw: str | None, *, default: Any = None):
         return default
     value, problem = parse_number(spec, raw)
     if problem:
-        _fail(f"{option} : {problem}.")
+        fail(f"{option} : {problem}.")
     return int(value) if spec.integer else float(value)
 
 
@@ -73,7 +68,7 @@ def departement_code(raw: str) -> str:
     if code.isascii() and code.isdigit() and len(code) == 1:
         code = code.zfill(2)
     if code not in departements().index:
-        _fail(
+        fail(
             f"département : code « {shown_value(raw, 12)} » inconnu ; codes possibles : 01 à 95, 2A, 2B, 971 à 976."
         )
     return code
@@ -111,25 +106,25 @@ def scenario_from_options(preset: str | None, scenario_file: Path | None):
     from numeduc.budget.parameters import shown_value
 
     if bool(preset) == bool(scenario_file):
-        _fail("indiquez soit --preset NOM, soit --scenario FICHIER.yaml (l'un des deux, pas les deux).")
+        fail("indiquez soit --preset NOM, soit --scenario FICHIER.yaml (l'un des deux, pas les deux).")
     try:
         if preset:
             try:
                 return load_preset(preset)
             except KeyError:
-                _fail(
+                fail(
                     f"préréglage inconnu « {shown_value(preset)} » ; disponibles : {', '.join(list_presets())}."
                 )
         return load_scenario(scenario_file)
     except ScenarioError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _write(output: Path, write) -> None:
     try:
         write()
     except OSError as exc:
-        _fail(f"impossible d'écrire « {output} » ({exc.strerror or exc}).")
+        fail(f"impossible d'écrire « {output} » ({exc.strerror or exc}).")
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -204,11 +199,11 @@ def simulate_command(
     fmt = _choice("--format", output_format, SIMULATE_FORMATS)
     chosen = scenario_from_options(preset, scenario)
     if fmt == "xlsx" and output is None:
-        _fail("le format xlsx demande un fichier de sortie : --output FICHIER.xlsx")
+        fail("le format xlsx demande un fichier de sortie : --output FICHIER.xlsx")
     try:
         sim = simulate(chosen)
     except ScenarioError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if fmt == "json":
         emit(json_text(simulation_to_dict(sim)), output)
     elif fmt == "csv":
@@ -315,15 +310,15 @@ def bandwidth_command(
     current_mbps = _number("--current", SPECS["current_mbps"], current)
     if departement is not None:
         if pupils is not None or staff is not None:
-            _fail(
+            fail(
                 "--departement prend les effectifs de chaque collège : n'indiquez pas aussi --pupils ou --staff."
             )
         _bandwidth_departement(departement_code(departement), chosen_strategy, current_mbps, fmt, options)
         return
     if pupils is None:
-        _fail("indiquez --pupils N (ou --departement CODE).")
+        fail("indiquez --pupils N (ou --departement CODE).")
     if fmt == "csv":
-        _fail(
+        fail(
             "--format csv donne un collège par ligne : il demande --departement CODE (sinon : table ou json)."
         )
     try:
@@ -335,7 +330,7 @@ def bandwidth_command(
             **options,
         )
     except ValueError as exc:
-        _fail(f"{exc}.")
+        fail(f"{exc}.")
     if fmt == "json":
         typer.echo(json_text(result.to_dict()), nl=False)
         return
@@ -388,11 +383,11 @@ def _bandwidth_departement(
     frame = colleges(public_only=True)
     frame = frame[frame["departement_code"] == code]
     if frame.empty or frame["pupils"].notna().sum() == 0:
-        _fail(f"aucun collège public avec un effectif connu pour le département « {code} ».")
+        fail(f"aucun collège public avec un effectif connu pour le département « {code} ».")
     try:
         table = bandwidth_table(frame, strategy=strategy, current_mbps=current, **options)
     except ValueError as exc:
-        _fail(f"{exc}.")
+        fail(f"{exc}.")
     if output_format == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
         return
@@ -463,7 +458,7 @@ def tornado_command(
     try:
         bars = tornado(chosen, variation=variation_value)[:top_value]
     except (ScenarioError, ValueError) as exc:
-        _fail(f"{exc}.")
+        fail(f"{exc}.")
     rows = [
         {
             "parameter": b.parameter,
@@ -574,7 +569,7 @@ def departement_command(
                 f"aucun collège public trouvé pour le département « {code} » ; "
                 "indiquez --colleges N et --mean-pupils N"
             )
-        _fail(f"{message}.")
+        fail(f"{message}.")
     if fmt == "csv":
         emit(result.colleges.to_csv(index=False), output)
         return

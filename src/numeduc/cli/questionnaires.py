@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from numeduc.cli.errors import fail
+
 app = typer.Typer(help="Questionnaires (fichiers YAML versionnés).", no_args_is_help=True)
 
 
@@ -35,8 +37,7 @@ def validate(path: Path = typer.Argument(..., help="Fichier YAML à vérifier.")
     try:
         questionnaire = load_questionnaire_file(path)
     except QuestionnaireError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
+        fail(str(exc))
     typer.echo(
         f"{path} : valide — « {questionnaire.title} », version {questionnaire.version}, "
         f"{len(questionnaire.items)} questions."

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from numeduc.cli.errors import fail
+
 app = typer.Typer(
     help="Statistiques comme FactoMineR/R sur un fichier CSV : ACP, classification (HCPC, Ward), corrélations.",
     no_args_is_help=True,
@@ -60,11 +62,6 @@ NCP_OPT = typer.Option(5, "--ncp", min=1, help="Nombre de dimensions gardées (5
 
 class InputError(Exception):
     pass
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(code=2)
 
 
 def _split(value: str) -> list[str]:
@@ -332,15 +329,15 @@ def _run(file: Path, action, fmt: OutputFormat) -> None:
                 else None
             )
         except InputError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         except StatsInputError as exc:
-            _fail(f"{file} : {exc}")
+            fail(f"{file} : {exc}")
         except (ValueError, KeyError) as exc:
             message = exc.args[0] if exc.args else str(exc)
-            _fail(str(message))
+            fail(str(message))
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if numeric:
-        _fail(
+        fail(
             f"{file} : calcul numérique instable (dépassement de capacité ou division par zéro) : "
             "résultat refusé plutôt que faux ; vérifiez les ordres de grandeur des colonnes"
         )
@@ -461,7 +458,7 @@ def hcpc_command(
     from numeduc.stats import hcpc
 
     if clusters != "auto" and not (clusters.isdigit() and int(clusters) >= 2):
-        _fail(f"--clusters doit valoir auto ou un nombre entier d'au moins 2 (reçu « {clusters} »)")
+        fail(f"--clusters doit valoir auto ou un nombre entier d'au moins 2 (reçu « {clusters} »)")
     k = "auto" if clusters == "auto" else int(clusters)
 
     def action():

@@ -7,16 +7,13 @@ from pathlib import Path
 
 import typer
 
+from numeduc.cli.errors import EXIT_PROBLEMS, error, fail
+
 app = typer.Typer(
     help="Usages du numérique : génération de journaux de démonstration, ingestion dans "
     "l'entrepôt, calcul des indicateurs.",
     no_args_is_help=True,
 )
-
-
-def _err(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"Erreur : {message}", err=True)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -108,9 +105,9 @@ def ingest(
     from numeduc.usage.warehouse import SaltMismatchError
 
     if kind not in KINDS:
-        raise _err(f"type de fichier inconnu « {kind} » (attendu : {', '.join(KINDS)})", 2)
+        fail(f"type de fichier inconnu « {kind} » (attendu : {', '.join(KINDS)})")
     if adapter and kind != "ent_events":
-        raise _err("les adaptateurs ne s'appliquent qu'au type ent_events", 2)
+        fail("les adaptateurs ne s'appliquent qu'au type ent_events")
     paths = expand_inputs(files)
     console = Console(stderr=True)
     results = []
@@ -139,7 +136,7 @@ def ingest(
                 )
                 progress.update(task, completed=size)
     except SaltMismatchError as exc:
-        raise _err(str(exc))
+        fail(str(exc))
     table = Table(title=f"Ingestion « {kind} » dans {warehouse}")
     counts = ("Lignes", "Acceptées", "Déjà là", "En quarantaine")
     for col in ("Fichier", "Statut", *counts, "Principales raisons"):
@@ -166,9 +163,9 @@ def ingest(
             console.print(f"Quarantaine de {Path(r.path).name} : {Path(r.batch_dir) / '_quarantine.csv'}")
     refused = [r for r in results if r.status == "refusé"]
     for r in refused:
-        typer.echo(f"Erreur : {r.message} — fichier refusé, rien n'a été écrit.", err=True)
+        error(f"{r.message} — fichier refusé, rien n'a été écrit.")
     if refused:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PROBLEMS)
 
 
 @app.command()
@@ -192,21 +189,21 @@ def indicators(
     import re
 
     if backend not in ("duckdb", "spark"):
-        raise _err(f"moteur inconnu « {backend} » (attendu : duckdb ou spark)", 2)
+        fail(f"moteur inconnu « {backend} » (attendu : duckdb ou spark)")
     if fmt not in ("csv", "parquet", "json"):
-        raise _err(f"format inconnu « {fmt} » (attendu : csv, parquet ou json)", 2)
+        fail(f"format inconnu « {fmt} » (attendu : csv, parquet ou json)")
     if month and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month):
-        raise _err(f"mois invalide « {month} » (attendu : AAAA-MM)", 2)
+        fail(f"mois invalide « {month} » (attendu : AAAA-MM)")
     if fmt == "parquet" and output is None:
-        raise _err("le format parquet demande --output FICHIER", 2)
+        fail("le format parquet demande --output FICHIER")
     if not warehouse.is_dir():
-        raise _err(f"{warehouse} : entrepôt introuvable", 2)
+        fail(f"{warehouse} : entrepôt introuvable")
     from numeduc.usage.indicators import compute_indicators, departement_summary
 
     try:
         df = compute_indicators(warehouse, backend=backend, month=month)
     except ValueError as exc:
-        raise _err(str(exc))
+        fail(str(exc))
     if summary:
         df = departement_summary(df)
     if fmt == "parquet":
@@ -260,11 +257,11 @@ def cost(
     from numeduc.cli.budget import emit, scenario_from_options
 
     if fmt not in ("table", "csv", "json"):
-        raise _err(f"format inconnu « {fmt} » (attendu : table, csv ou json)", 2)
+        fail(f"format inconnu « {fmt} » (attendu : table, csv ou json)")
     if not warehouse.is_dir():
-        raise _err(f"{warehouse} : entrepôt introuvable", 2)
+        fail(f"{warehouse} : entrepôt introuvable")
     if scenario and not preset and not scenario.is_file():
-        raise _err(f"{scenario} : fichier de scénario introuvable", 2)
+        fail(f"{scenario} : fichier de scénario introuvable")
     # The white paper's preset unless a scenario file is given.
     chosen = scenario_from_options(preset or (None if scenario else WHITE_PAPER_PRESET), scenario)
 
@@ -276,7 +273,7 @@ def cost(
         indicators = compute_indicators(con, referential=False)
         est = establishments_frame(con)
     except ValueError as exc:
-        raise _err(str(exc))
+        fail(str(exc))
     costs = cost_per_active_pupil(indicators, est, chosen, scale_equipment=scale)
     total = departement_cost(costs)
     # The web demo loader marks its synthetic warehouses with this file (usage_dashboard.store).

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from .django_setup import migrate, setup_django
+from .errors import fail
 
 app = typer.Typer(help="Comptes utilisateurs.", no_args_is_help=True)
 
@@ -40,8 +41,7 @@ def add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
         if not password:
-            typer.echo("Erreur : aucun mot de passe lu sur l'entrée standard.", err=True)
-            raise typer.Exit(2)
+            fail("aucun mot de passe lu sur l'entrée standard.")
     try:
         user, link = create_user(
             email,
@@ -53,8 +53,7 @@ def add(
             base_url=base_url,
         )
     except AccountError as exc:
-        typer.echo(f"Erreur : {exc}", err=True)
-        raise typer.Exit(2) from exc
+        fail(str(exc))
     typer.echo(f"Compte créé : {user.email} ({user.get_role_display()}, {user.scope_label}).")
     if link:
         typer.echo(f"Invitation envoyée ; lien à usage unique : {link}")
@@ -72,8 +71,7 @@ def token(
 
     user = User.objects.filter(email=email.strip().lower()).first()
     if user is None:
-        typer.echo(f"Erreur : aucun compte pour {email}.", err=True)
-        raise typer.Exit(2)
+        fail(f"aucun compte pour {email}.")
     _, value = ApiToken.issue(user, name)
     typer.echo(f"Jeton « {name} » pour {user.email} (conservez-le, il ne sera plus affiché) :\n{value}")
     typer.echo("Usage : curl -H 'Authorization: Bearer <jeton>' http://127.0.0.1:8000/api/v1/campaigns")

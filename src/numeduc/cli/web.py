@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .django_setup import migrate, setup_django
+from .errors import fail
 
 
 def serve(
@@ -24,15 +25,13 @@ def serve(
     from django.conf import settings
 
     if settings.SECRET_KEY_SOURCE == "placeholder":
-        typer.echo(
-            "Erreur : NUMEDUC_SECRET_KEY n'est pas défini. Cette clé secrète protège les sessions et les liens "
+        fail(
+            "NUMEDUC_SECRET_KEY n'est pas défini. Cette clé secrète protège les sessions et les liens "
             "envoyés par e-mail ; en production, donnez-en une longue et aléatoire, par exemple\n"
             "  export NUMEDUC_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"\n"
             "Pour une démonstration locale, lancez d'abord « numeduc demo setup » (ou « make demo ») : "
-            f"elle crée sa propre clé dans {settings.DEMO_SECRET_KEY_FILE}.",
-            err=True,
+            f"elle crée sa propre clé dans {settings.DEMO_SECRET_KEY_FILE}."
         )
-        raise typer.Exit(code=2)
     migrate()
     if settings.SECRET_KEY_SOURCE == "demo":
         typer.echo(f"Instance de démonstration : clé secrète lue dans {settings.DEMO_SECRET_KEY_FILE}.")
