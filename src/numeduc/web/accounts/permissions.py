@@ -26,6 +26,8 @@ def _active(user) -> bool:
 
 
 def owns_response(user, response) -> bool:
+    if not _active(user):
+        return False
     if user.role in DEPARTEMENT_ROLES:
         return response.departement_id is not None and response.departement_id == user.departement_id
     if user.role == Role.DAN:

@@ -1,0 +1,221 @@
+"""Every rule of ``accounts/permissions.py`` as a role × object × action truth table, tested on
+the rules directly; then a few refusals through the ``get_<object>_for`` fetch helpers over HTTP.
+
+The page-level refusals (who gets 403 on which URL) are in test_permissions.py, test_planning.py
+and test_usage_dashboard.py; this table is the reference of what each rule answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from numeduc.web.accounts import permissions as p
+from numeduc.web.accounts.models import Role, User
+from numeduc.web.planning.models import Scenario
+from numeduc.web.surveys.models import Campaign, Response
+from numeduc.web.territories.models import College, Departement
+
+from .conftest import PASSWORD, make_campaign, make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["coord", "dan45", "dan59", "ed45", "vw45", "ed59", "vw59", "school45", "anon"]
+
+
+def _row(*allowed: str) -> dict[str, bool]:
+    return {role: role in allowed for role in ROLES}
+
+
+DEP45 = ("coord", "ed45", "vw45")
+EVERYONE = tuple(r for r in ROLES if r != "anon")
+
+# (rule, object, action) -> roles allowed. The objects are built in ``world`` below.
+TABLE: list[tuple[str, str, object, dict[str, bool]]] = [
+    ("can_view_response", "response 45, open campaign", "response45", _row(*DEP45)),
+    ("can_edit_response", "response 45, open campaign", "response45", _row("ed45")),
+    ("can_edit_response", "response 45, closed campaign", "response45_closed", _row()),
+    ("can_change_share_consent", "response 45", "response45", _row("ed45")),
+    ("owns_response", "response 45", "response45", _row("ed45", "vw45")),
+    ("can_view_response", "DAN response of Orléans-Tours", "dan_response", _row("coord", "dan45")),
+    ("can_edit_response", "DAN response of Orléans-Tours", "dan_response", _row("dan45")),
+    ("owns_response", "DAN response of Orléans-Tours", "dan_response", _row("dan45")),
+    ("can_answer_campaign", "open département campaign", "open", _row("ed45", "ed59")),
+    ("can_answer_campaign", "closed campaign", "published", _row()),
+    ("can_view_departement_results", "results 45, open campaign", ("dep45", "open"), _row(*DEP45)),
+    (
+        "can_view_departement_results",
+        "results 45, published campaign",
+        ("dep45", "published"),
+        _row(*DEP45, "dan45"),
+    ),
+    (
+        "can_view_departement_results",
+        "results 45, public campaign, consent given",
+        ("dep45", "shared"),
+        _row(*DEP45, "dan45", "ed59", "vw59"),
+    ),
+    ("views_results_as_shared", "results 45, public campaign", ("dep45", "shared"), _row("ed59", "vw59")),
+    ("views_results_as_shared", "results 45, published campaign", ("dep45", "published"), _row()),
+    ("can_manage_campaigns", "campaigns", None, _row("coord")),
+    ("can_view_national_results", "open campaign", "open", _row("coord")),
+    ("can_view_national_results", "published campaign", "published", _row(*EVERYONE)),
+    ("reads_departement_documents", "département 45", "dep45", _row(*DEP45)),
+    ("can_view_departement_budget", "budget 45", "dep45", _row(*DEP45)),
+    ("can_edit_departement_budget", "budget 45", "dep45", _row("ed45")),
+    ("can_view_scenario", "scenario of 45", "scenario45", _row(*DEP45)),
+    ("can_edit_scenario", "scenario of 45", "scenario45", _row("ed45")),
+    ("can_view_scenario", "scenario of 59", "scenario59", _row("coord", "ed59", "vw59")),
+    ("can_view_usage_departement", "usage 45", "dep45", _row(*DEP45)),
+    ("can_view_usage_college", "collège of 45", "college45", _row(*DEP45, "school45")),
+    ("can_view_usage_college", "collège of 59", "college59", _row("coord", "ed59", "vw59")),
+    ("sees_every_departement", "lists of all départements", None, _row("coord")),
+    ("is_departement_user", "home page", None, _row("ed45", "vw45", "ed59", "vw59")),
+    ("is_dan", "home page", None, _row("dan45", "dan59")),
+    ("is_school_head", "usage index", None, _row("school45")),
+]
+
+
+def make_scenario() -> Scenario:
+    return Scenario.objects.create(
+        departement=Departement.objects.get(code="45"),
+        name="Livre blanc",
+        base_preset="livre-blanc-2017",
+        strategy="classe_mobile",
+    )
+
+
+@pytest.fixture
+def world(users):
+    loiret, nord = Departement.objects.get(code="45"), Departement.objects.get(code="59")
+    college45 = College.objects.create(uai="0450001A", name="Collège du Loiret", departement=loiret)
+    college59 = College.objects.create(uai="0590001X", name="Collège du Nord", departement=nord)
+    school = User(
+        email="principal@test.fr", username="principal@test.fr", role=Role.SCHOOL, college=college45
+    )
+    school.set_password(PASSWORD)
+    school.save()
+    people = {
+        "coord": users["coordinator"],
+        "dan45": users["dan_loiret"],
+        "dan59": users["dan_other"],
+        "ed45": users["loiret_editor"],
+        "vw45": users["loiret_viewer"],
+        "ed59": users["nord_editor"],
+        "vw59": make_user("lecteur59@test.fr", Role.DEPARTEMENT_VIEWER, departement="59"),
+        "school45": school,
+        "anon": AnonymousUser(),
+    }
+    open_campaign = make_campaign(2019)
+    published = make_campaign(2018, status=Campaign.Status.CLOSED, published=True)
+    shared = make_campaign(2017, status=Campaign.Status.CLOSED, published=True, public=True)
+    Response.objects.create(
+        campaign=shared, departement=loiret, status=Response.Status.SUBMITTED, share_consent=True
+    )
+    objects = {
+        "response45": Response.objects.create(campaign=open_campaign, departement=loiret),
+        "response45_closed": Response(campaign=published, departement=loiret),
+        "dan_response": Response(campaign=open_campaign, academie=loiret.academie),
+        "open": open_campaign,
+        "published": published,
+        "shared": shared,
+        "dep45": loiret,
+        "scenario45": Scenario(departement=loiret, name="A"),
+        "scenario59": Scenario(departement=nord, name="B"),
+        "college45": college45,
+        "college59": college59,
+    }
+    return people, objects
+
+
+def test_every_rule_of_permissions_py_is_in_the_table():
+    rules = {
+        name
+        for name, value in vars(p).items()
+        if callable(value)
+        and getattr(value, "__module__", "") == p.__name__
+        and not name.startswith("_")
+        and name.startswith(("can_", "owns_", "views_", "reads_", "sees_", "is_"))
+    }
+    # departement_shares_results, home_departement, answers_for_academie: object or value rules,
+    # tested below; require and fetch_for: the refusal helpers, tested through HTTP.
+    assert rules == {rule for rule, *_ in TABLE}
+
+
+@pytest.mark.parametrize(
+    "rule, what, obj, expected", TABLE, ids=[f"{rule}-{what}" for rule, what, *_ in TABLE]
+)
+def test_truth_table(world, rule, what, obj, expected):
+    """One row: the rule's answer for each role of the demo (one database set-up per row)."""
+    people, objects = world
+    args = () if obj is None else tuple(objects[o] for o in (obj if isinstance(obj, tuple) else (obj,)))
+    answers = {role: getattr(p, rule)(people[role], *args) for role in ROLES}
+    assert answers == expected, f"{rule}(user, {what})"
+
+
+@pytest.mark.parametrize(
+    "role, code",
+    [("ed45", "45"), ("vw45", "45"), ("ed59", "59"), ("vw59", "59")]
+    + [(r, None) for r in ("coord", "dan45", "dan59", "school45", "anon")],
+)
+def test_home_departement(world, role, code):
+    people, _ = world
+    home = p.home_departement(people[role])
+    assert (home.code if home else None) == code
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
+def test_answers_for_academie(world, role):
+    people, _ = world
+    assert p.answers_for_academie(people[role]) is (role in ("dan45", "dan59"))
+
+
+def test_departement_shares_results(world):
+    _, objects = world
+    loiret, nord = objects["dep45"], Departement.objects.get(code="59")
+    assert p.departement_shares_results(loiret, objects["shared"])
+    assert not p.departement_shares_results(nord, objects["shared"])  # no response, no consent
+    assert not p.departement_shares_results(loiret, objects["published"])  # not public
+
+
+# -- the fetch helpers over HTTP: 404 for what does not exist, 403 with the rule's message --
+
+
+def test_fetch_helpers_refuse_with_the_same_status_and_message(client, login, world):
+    people, objects = world
+    scenario = make_scenario()
+    login(people["ed59"])
+    refusals = {
+        reverse(
+            "surveys:response", args=[objects["response45"].pk]
+        ): "Cette réponse ne vous est pas accessible.",
+        reverse("results:departement", args=[objects["open"].pk, "45"]): (
+            "Les résultats de ce département ne vous sont pas accessibles."
+        ),
+        reverse("planning:scenario", args=[scenario.pk]): (
+            "Les scénarios budgétaires de ce département ne vous sont pas accessibles."
+        ),
+        reverse("usage_dashboard:departement", args=["45"]): (
+            "Les usages de ce département ne vous sont pas accessibles."
+        ),
+        reverse(
+            "usage_dashboard:college", args=["0450001A"]
+        ): "Les usages de ce collège ne vous sont pas accessibles.",
+    }
+    for url, message in refusals.items():
+        answer = client.get(url)
+        assert answer.status_code == 403, url
+        assert message in answer.content.decode(), url
+    assert client.get(reverse("surveys:response", args=[999999])).status_code == 404
+    assert client.get(reverse("planning:scenario", args=[2**70])).status_code == 404
+    assert client.get(reverse("usage_dashboard:college", args=["0000000Z"])).status_code == 404
+
+
+def test_the_edit_action_of_a_scenario_refuses_its_viewer(client, login, world):
+    people, objects = world
+    scenario = make_scenario()
+    login(people["vw45"])
+    assert client.get(reverse("planning:scenario", args=[scenario.pk])).status_code == 200
+    answer = client.post(reverse("planning:delete", args=[scenario.pk]))
+    assert answer.status_code == 403
+    assert "Seuls les éditeurs du département modifient ses scénarios." in answer.content.decode()
