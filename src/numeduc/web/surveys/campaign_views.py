@@ -16,7 +16,7 @@ from numeduc.web.accounts.services import AccountError, create_user
 from . import services
 from .data import completion
 from .forms import CampaignForm, InviteForm
-from .models import Campaign, Reminder, Response
+from .models import Campaign, Response
 
 
 @login_required
@@ -116,83 +116,131 @@ STATE_CHANGES = {
 }
 
 
+def _managed_campaign(request, campaign_id: int) -> Campaign:
+    """The campaign of a coordination action: the permission first (403), then the campaign (404)."""
+    require(can_manage_campaigns(request.user))
+    return get_object_or_404(Campaign, pk=campaign_id)
+
+
+def _change_state(request, campaign_id: int, action: str):
+    campaign = _managed_campaign(request, campaign_id)
+    change, done, already = STATE_CHANGES[action]
+    try:
+        changed = change(campaign)
+    except services.CampaignRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        if changed:
+            messages.success(request, done)
+        else:
+            messages.info(request, already)
+    return redirect("surveys:campaign", campaign_id=campaign.pk)
+
+
 @login_required
 @require_POST
-def campaign_action(request, campaign_id: int, action: str):
-    require(can_manage_campaigns(request.user))
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
-    if action in STATE_CHANGES:
-        change, done, already = STATE_CHANGES[action]
-        try:
-            changed = change(campaign)
-        except services.CampaignRefused as exc:
-            messages.error(request, str(exc))
-        else:
-            if changed:
-                messages.success(request, done)
-            else:
-                messages.info(request, already)
-    elif action in ("make_public", "make_private"):
-        try:
-            services.set_campaign_public(campaign, action == "make_public")
-        except services.SharingRefused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                "Campagne déclarée publique : chaque département décidera s'il partage ses résultats."
-                if action == "make_public"
-                else "La campagne n'est plus publique : plus aucun résultat n'est partagé entre départements.",
-            )
-    elif action == "invite":
-        form = InviteForm(request.POST)
-        created, errors = 0, []
-        if not form.is_valid():
-            # Nothing created and nothing sent: the list as typed is refused as a whole.
-            for message in form.errors.get("lines", []):
-                messages.error(request, f"Liste des comptes à inviter refusée : {message}")
-            return redirect("surveys:campaign", campaign_id=campaign.pk)
-        for number, line in enumerate(form.cleaned_data["lines"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            code, _, email = line.partition(";")
-            role = Role.DEPARTEMENT_EDITOR if campaign.audience == "departement" else Role.DAN
-            try:
-                create_user(
-                    email,
-                    role,
-                    departement=code.strip() if role != Role.DAN else None,
-                    academie=code.strip() if role == Role.DAN else None,
-                    created_by=request.user,
-                    base_url=request.build_absolute_uri("/"),
-                )
-                created += 1
-            except AccountError as exc:
-                errors.append(f"ligne {number} : {exc}")
-        sent = _mail(
-            campaign,
-            _recipients(campaign, only_missing=False),
-            "numeduc : une campagne vous attend",
-            "Bonjour,\n\nLa campagne « {title} » est ouverte jusqu'au {closes}.\nRépondre : {link}\n",
-            request,
-        )
-        messages.success(
-            request, f"{created} compte(s) créé(s) et invité(s) ; {sent} message(s) d'invitation envoyé(s)."
-        )
-        for error in errors:
-            messages.error(request, error)
-    elif action == "remind":
-        users = _recipients(campaign, only_missing=True)
-        sent = _mail(
-            campaign,
-            users,
-            "numeduc : rappel",
-            "Bonjour,\n\nVotre réponse à la campagne « {title} » n'est pas encore transmise. "
-            "Elle ferme le {closes}.\nReprendre : {link}\n",
-            request,
-        )
-        Reminder.objects.create(campaign=campaign, sent_by=request.user, recipients=sent)
-        messages.success(request, f"Rappel envoyé à {sent} personne(s) dont la réponse n'est pas transmise.")
+def campaign_open(request, campaign_id: int):
+    return _change_state(request, campaign_id, "open")
+
+
+@login_required
+@require_POST
+def campaign_close(request, campaign_id: int):
+    return _change_state(request, campaign_id, "close")
+
+
+@login_required
+@require_POST
+def campaign_publish(request, campaign_id: int):
+    return _change_state(request, campaign_id, "publish")
+
+
+def _set_public(request, campaign_id: int, public: bool):
+    campaign = _managed_campaign(request, campaign_id)
+    try:
+        services.set_campaign_public(campaign, public)
+    except services.SharingRefused as exc:
+        messages.error(request, str(exc))
     else:
-        messages.error(request, f"Action inconnue : {action}.")
+        messages.success(
+            request,
+            "Campagne déclarée publique : chaque département décidera s'il partage ses résultats."
+            if public
+            else "La campagne n'est plus publique : plus aucun résultat n'est partagé entre départements.",
+        )
+    return redirect("surveys:campaign", campaign_id=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_make_public(request, campaign_id: int):
+    return _set_public(request, campaign_id, True)
+
+
+@login_required
+@require_POST
+def campaign_make_private(request, campaign_id: int):
+    return _set_public(request, campaign_id, False)
+
+
+@login_required
+@require_POST
+def campaign_invite(request, campaign_id: int):
+    """Accounts created from the pasted list « code;e-mail », then an invitation to every target."""
+    campaign = _managed_campaign(request, campaign_id)
+    form = InviteForm(request.POST)
+    created, errors = 0, []
+    if not form.is_valid():
+        # Nothing created and nothing sent: the list as typed is refused as a whole.
+        for message in form.errors.get("lines", []):
+            messages.error(request, f"Liste des comptes à inviter refusée : {message}")
+        return redirect("surveys:campaign", campaign_id=campaign.pk)
+    for number, line in enumerate(form.cleaned_data["lines"].splitlines(), start=1):
+        if not line.strip():
+            continue
+        code, _, email = line.partition(";")
+        role = Role.DEPARTEMENT_EDITOR if campaign.audience == "departement" else Role.DAN
+        try:
+            create_user(
+                email,
+                role,
+                departement=code.strip() if role != Role.DAN else None,
+                academie=code.strip() if role == Role.DAN else None,
+                created_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+            created += 1
+        except AccountError as exc:
+            errors.append(f"ligne {number} : {exc}")
+    sent = _mail(
+        campaign,
+        _recipients(campaign, only_missing=False),
+        "numeduc : une campagne vous attend",
+        "Bonjour,\n\nLa campagne « {title} » est ouverte jusqu'au {closes}.\nRépondre : {link}\n",
+        request,
+    )
+    messages.success(
+        request, f"{created} compte(s) créé(s) et invité(s) ; {sent} message(s) d'invitation envoyé(s)."
+    )
+    for error in errors:
+        messages.error(request, error)
+    return redirect("surveys:campaign", campaign_id=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_remind(request, campaign_id: int):
+    """A reminder to the respondents whose response is not submitted yet."""
+    campaign = _managed_campaign(request, campaign_id)
+    users = _recipients(campaign, only_missing=True)
+    sent = _mail(
+        campaign,
+        users,
+        "numeduc : rappel",
+        "Bonjour,\n\nVotre réponse à la campagne « {title} » n'est pas encore transmise. "
+        "Elle ferme le {closes}.\nReprendre : {link}\n",
+        request,
+    )
+    services.record_reminder(campaign, request.user, sent)
+    messages.success(request, f"Rappel envoyé à {sent} personne(s) dont la réponse n'est pas transmise.")
     return redirect("surveys:campaign", campaign_id=campaign.pk)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from numeduc.questionnaires import AnswerError, clean_comment
 
-from .models import Answer, Campaign, Response, ResponseEvent
+from .models import Answer, Campaign, Reminder, Response, ResponseEvent
 
 
 class ResponseLocked(Exception):
@@ -245,3 +245,8 @@ def publish_campaign(campaign: Campaign) -> bool:
         return False
     Campaign.objects.filter(pk=campaign.pk).update(published=True)
     return True
+
+
+def record_reminder(campaign: Campaign, user, recipients: int) -> Reminder:
+    """The trace of a reminder sent by ``user`` to ``recipients`` people."""
+    return Reminder.objects.create(campaign=campaign, sent_by=user, recipients=recipients)
