@@ -61,7 +61,7 @@ def worker(args) -> None:
     cpu0 = cpu_seconds()
     extra = {}
     if args.worker == "generate":
-        from numeduc.usage.generator import generate
+        from numeduc.demo.usage import generate
 
         s = generate(
             args.departement, args.pupils, args.months, args.gen, seed=1, events_per_session=args.eps

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from numeduc.usage.generator import generate
+from numeduc.demo.usage import generate
 from numeduc.web.accounts.models import Role, User
 from numeduc.web.territories.loading import load_reference
 from numeduc.web.territories.models import College, Departement

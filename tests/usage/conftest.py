@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from numeduc.usage.generator import generate
+from numeduc.demo.usage import generate
 from numeduc.usage.ingest import ingest
 
 KIND_FILES = {

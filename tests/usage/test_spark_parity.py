@@ -25,7 +25,7 @@ def spark():
 
 @pytest.fixture(scope="module")
 def small_warehouse(tmp_path_factory):
-    from numeduc.usage.generator import generate
+    from numeduc.demo.usage import generate
 
     gen = tmp_path_factory.mktemp("spark_gen")
     # 4 collèges (the 4th exports no session ids), one month.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numeduc.usage.generator import generate
+from numeduc.demo.usage import generate
 from numeduc.usage.indicators import compute_indicators
 from numeduc.usage.ingest import ingest
 

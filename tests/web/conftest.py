@@ -141,7 +141,7 @@ USAGE_MONTH_1, USAGE_MONTH_2 = "2024-10", "2024-11"
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from numeduc.usage.generator import generate
+    from numeduc.demo.usage import generate
 
     out = tmp_path_factory.mktemp("usage_gen")
     # Four real Loiret collèges, two months (Toussaint holidays in October).

@@ -17,7 +17,7 @@ import urllib.request
 import pandas as pd
 import pytest
 
-from numeduc.usage.generator import generate
+from numeduc.demo.usage import generate
 from numeduc.web.accounts.models import ApiToken, Role, User
 from numeduc.web.planning.models import Scenario
 from numeduc.web.surveys import services

@@ -37,8 +37,8 @@ def generate(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from numeduc.demo.usage import generate as run
     from numeduc.formatting import fr_number
-    from numeduc.usage.generator import generate as run
 
     console = Console(stderr=True)
     with Progress(

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from numeduc.demo.mark import DEMO_MARK
 from numeduc.usage import calendar as cal
 from numeduc.usage.schemas import KINDS, PROFILES, SERVICE_CATEGORIES
 
@@ -432,7 +433,7 @@ def generate(
         "colleges": summary.colleges,
         "events": summary.events,
         "sessions": summary.sessions,
-        "note": "données de démonstration (synthétiques)",
+        "note": f"{DEMO_MARK} (synthétiques)",
     }
     with open(out / "ground_truth.json", "w", encoding="utf-8") as fh:
         json.dump({"meta": meta, "indicators": records}, fh, ensure_ascii=False)

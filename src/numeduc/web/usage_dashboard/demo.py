@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from numeduc.demo.usage import generate, load_reference_colleges
 from numeduc.formatting import fr_number
-from numeduc.usage.generator import generate, load_reference_colleges
 from numeduc.usage.ingest import ingest
 
 from . import store
