@@ -381,7 +381,7 @@ def test_usage_figures_are_kept_with_their_warehouse_state_only():
     ingestion gives a new ``WarehouseData`` (new manifest signature), so nothing is carried over."""
     import pandas as pd
 
-    from numeduc.web.usage_dashboard import services
+    from numeduc.web.usage_dashboard import presenters as services
     from numeduc.web.usage_dashboard.store import WarehouseData
 
     def state(signature: str, months: list[str]) -> WarehouseData:

@@ -287,7 +287,7 @@ def test_load_demo_usage_marks_the_warehouse_as_demo(settings, tmp_path, territo
 
 
 def test_overview_counts_the_colleges_flagged_in_the_table(settings, warehouse_root):
-    from numeduc.web.usage_dashboard import services
+    from numeduc.web.usage_dashboard import presenters as services
     from numeduc.web.usage_dashboard.labels import parse_key
 
     settings.USAGE_WAREHOUSE_ROOT = warehouse_root
@@ -331,7 +331,7 @@ def test_a_read_only_warehouse_is_computed_in_memory(settings, warehouse_root, e
     indicator=st.sampled_from(sorted(INDICATOR_LABELS)),
 )
 def test_flag_marks_the_unfavourable_quartile_only(percentile, z, indicator):
-    from numeduc.web.usage_dashboard.services import flag
+    from numeduc.web.usage_dashboard.presenters import flag
 
     text, css = flag(indicator, {"percentile": percentile, "robust_z": z})
     direction = INDICATOR_LABELS[indicator].direction
@@ -512,7 +512,7 @@ def test_labels_of_the_cost_and_of_the_weekly_regularity():
 
 
 def test_cost_basis_never_reads_a_budget_the_user_may_not_read(world):
-    from numeduc.web.usage_dashboard.services import cost_basis
+    from numeduc.web.usage_dashboard.presenters import cost_basis
 
     _planning("Plan du Loiret")
     loiret = Departement.objects.get(code="45")
@@ -526,7 +526,7 @@ def test_cost_basis_never_reads_a_budget_the_user_may_not_read(world):
 
 
 def test_cost_basis_skips_a_scenario_the_engine_refuses(world):
-    from numeduc.web.usage_dashboard.services import cost_basis
+    from numeduc.web.usage_dashboard.presenters import cost_basis
 
     _planning("Plan cassé", base_preset="preset-disparu")
     basis = cost_basis(Departement.objects.get(code="45"), world["loiret_editor"])

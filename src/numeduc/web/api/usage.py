@@ -22,7 +22,7 @@ from numeduc.web.accounts.permissions import (
     can_view_usage_departement,
 )
 from numeduc.web.territories.models import College, Departement
-from numeduc.web.usage_dashboard import services, store
+from numeduc.web.usage_dashboard import presenters, store
 from numeduc.web.usage_dashboard.data import (
     REFUSED_COLLEGE,
     REFUSED_DEP,
@@ -208,7 +208,7 @@ def _values(frame, names: dict[str, str]) -> list[dict]:
                     "q3": _num(r.get("q3")),
                     "percentile": _num(r.get("percentile")),
                     "robust_z": _num(r.get("robust_z")),
-                    "reading": services.flag(r["indicator"], r)[0],
+                    "reading": presenters.flag(r["indicator"], r)[0],
                 },
             }
         )
@@ -247,7 +247,9 @@ def departement_usage(
         raise HttpError(404, NO_LOGS_DEP)
     month = _month(data, month)
     frame = _select(data.indicators, month, indicator, profile)
-    summary = _select(services.summary(data), month, indicator, profile).sort_values(["indicator", "profile"])
+    summary = _select(presenters.summary(data), month, indicator, profile).sort_values(
+        ["indicator", "profile"]
+    )
     return {
         "departement": dep.code,
         "departement_name": dep.name,

@@ -43,7 +43,7 @@ def declared_vs_measured(departement, factors, *, user=None) -> dict | None:
         return None
     if data is None or not data.months:
         return None
-    from .services import summary
+    from .presenters import summary
 
     month = data.months[-1]
     s = summary(data)

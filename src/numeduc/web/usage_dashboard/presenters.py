@@ -1,4 +1,5 @@
-"""Page data built from a département's cached indicators (no request, no template here)."""
+"""What the usage templates receive, built from a département's cached indicators: rows, French
+labels and values, charts, the cost section (no request, no template and no write here)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from numeduc.web.demo_mark import DEMO_MARK
 from .labels import (
     DEFAULT_INDICATOR,
     KEY_INDICATORS,
-    PROFILE_LABELS,
     format_value,
     full_label,
     key_of,
@@ -359,10 +359,6 @@ def college_indicator_rows(data: WarehouseData, month: str, uai: str) -> tuple[l
     key_rows = [view(p) for p in KEY_INDICATORS if p in by_pair]
     others = sorted((p for p in by_pair if p not in KEY_INDICATORS), key=lambda p: full_label(*p))
     return key_rows, [view(p) for p in others]
-
-
-def profile_label(profile: str) -> str:
-    return PROFILE_LABELS.get(profile, profile)
 
 
 # -- cost per active pupil (numeduc.usage.cost) -----------------------------------------------

@@ -22,7 +22,7 @@ from numeduc.web.accounts.permissions import (
 )
 from numeduc.web.territories.models import Departement
 
-from . import services, store
+from . import presenters, store
 from .data import demo_note, get_college_for, get_departement_for, is_demo
 from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
 from .models import UsageWarehouse
@@ -30,7 +30,7 @@ from .models import UsageWarehouse
 
 def _params(request, data):
     indicator, profile = parse_key(request.GET.get("indicateur", ""))
-    return services.resolve(data, request.GET.get("mois"), indicator or None, profile)
+    return presenters.resolve(data, request.GET.get("mois"), indicator or None, profile)
 
 
 def _months(data):
@@ -81,20 +81,22 @@ def departement(request, code: str):
             {"departement": dep, "demo": demo, "path": store.warehouse_path(dep.code)},
         )
     month, indicator, profile = _params(request, data)
-    rows = services.college_rows(data, month, indicator, profile)
-    chart_html = services.memo(
+    rows = presenters.college_rows(data, month, indicator, profile)
+    chart_html = presenters.memo(
         data,
         ("departement-chart", indicator, profile, dep.name, demo),
         lambda: (
             chart.figure_html()
             if (
-                chart := services.series_chart(data, indicator, profile, departement_name=dep.name, demo=demo)
+                chart := presenters.series_chart(
+                    data, indicator, profile, departement_name=dep.name, demo=demo
+                )
             )
             else ""
         ),
     )
     fallbacks = sorted({r["fallback_reason"] for r in rows if r["fallback"]})
-    cost = services.cost_section(data, services.cost_basis(dep, request.user))
+    cost = presenters.cost_section(data, presenters.cost_basis(dep, request.user))
     return render(
         request,
         "usage_dashboard/departement.html",
@@ -105,12 +107,12 @@ def departement(request, code: str):
             "month": month,
             "month_label": month_label(month),
             "months": _months(data),
-            "choices": services.choices(data),
+            "choices": presenters.choices(data),
             "selected": key_of(indicator, profile),
             "indicator_label": full_label(indicator, profile),
             "info": label_for(indicator),
             "rows": rows,
-            "overview": services.overview(data, month),
+            "overview": presenters.overview(data, month),
             "chart": mark_safe(chart_html),
             "fallbacks": fallbacks,
             "computed_at": dt.datetime.fromtimestamp(data.computed_at),
@@ -142,8 +144,8 @@ def departement_cost_export(request, code: str):
     dep, data, demo = _departement_data(request, code)
     if data is None or not data.months:
         return _no_logs()
-    basis = services.cost_basis(dep, request.user)
-    frame = services.cost_export_frame(data, basis, demo=demo)
+    basis = presenters.cost_basis(dep, request.user)
+    frame = presenters.cost_export_frame(data, basis, demo=demo)
     return _csv_response(frame, f"cout-par-eleve-actif-{dep.code}", demo)
 
 
@@ -153,7 +155,7 @@ def departement_export(request, code: str):
     if data is None or not data.months:
         return _no_logs()
     month, indicator, profile = _params(request, data)
-    frame = services.export_frame(data, month, indicator=indicator, profile=profile, demo=demo)
+    frame = presenters.export_frame(data, month, indicator=indicator, profile=profile, demo=demo)
     return _csv_response(frame, f"usages-{dep.code}-{month}-{indicator}-{profile}", demo)
 
 
@@ -170,8 +172,8 @@ def college(request, uai: str):
             {"departement": dep, "college": college, "demo": demo, "path": store.warehouse_path(dep.code)},
         )
     month, indicator, profile = _params(request, data)
-    key_rows, other_rows = services.college_indicator_rows(data, month, uai)
-    chart = services.series_chart(data, indicator, profile, uai=uai, college_name=college.name, demo=demo)
+    key_rows, other_rows = presenters.college_indicator_rows(data, month, uai)
+    chart = presenters.series_chart(data, indicator, profile, uai=uai, college_name=college.name, demo=demo)
     est = data.establishments.set_index("uai")
     pupils = est["pupils"].get(uai) if "pupils" in est else None
     group = next((r for r in key_rows + other_rows), None)
@@ -186,7 +188,7 @@ def college(request, uai: str):
             "month": month,
             "month_label": month_label(month),
             "months": _months(data),
-            "choices": services.choices(data),
+            "choices": presenters.choices(data),
             "selected": key_of(indicator, profile),
             "indicator_label": full_label(indicator, profile),
             "info": label_for(indicator),
@@ -213,5 +215,5 @@ def college_export(request, uai: str):
             content_type="text/plain; charset=utf-8",
         )
     month, _, _ = _params(request, data)
-    frame = services.export_frame(data, month, uai=uai, demo=demo)
+    frame = presenters.export_frame(data, month, uai=uai, demo=demo)
     return _csv_response(frame, f"usages-{uai}-{month}", demo)
