@@ -1,6 +1,6 @@
 """``numeduc stats …``: PCA, HCPC, Ward clustering and correlations on any CSV file.
 
-Thin layer over :mod:`numeduc.stats` (contract: ``specs/statistics.md`` §6). Reads a UTF-8
+Thin layer over :mod:`numeduc.stats` (JSON keys: docs/statistics.md, Command line). Reads a UTF-8
 CSV (comma separator, ``.`` decimals, header row), prints JSON (default) or tables; errors
 go to standard error with exit status 2, and then nothing is written to standard output
 (everything is computed and checked first). What is refused, and why: ``docs/statistics.md``

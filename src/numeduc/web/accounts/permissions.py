@@ -1,6 +1,6 @@
 """Who may see or change what. Every view calls these; IDs in URLs are not secrets.
 
-Rules (DESIGN.md, "Roles and visibility"):
+Rules (docs/visibility.md, docs/architecture.md):
 - coordinator: everything, but does not answer on a respondent's behalf;
 - département editor: reads and changes its own département's responses while the campaign is open;
 - département viewer: reads its own département's responses and results;
