@@ -90,7 +90,8 @@ def worker(args) -> None:
         df = compute_indicators(args.warehouse, referential=False)
         t1 = time.perf_counter()
         cpu1 = cpu_seconds()
-        from numeduc.usage.indicators import connect, establishments_frame
+        from numeduc.usage.engines import connect
+        from numeduc.usage.indicators import establishments_frame
         from numeduc.usage.referential import add_referential
 
         add_referential(df, establishments_frame(connect(args.warehouse)))

@@ -11,9 +11,8 @@ import pandas as pd
 
 from numeduc.usage import calendar as ucal
 from numeduc.usage import warehouse as wh
+from numeduc.usage.engines import DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS
 from numeduc.usage.indicators import (
-    DUCKDB_MEMORY_LIMIT,
-    DUCKDB_THREADS,
     POPULATION_COLUMNS,
     calendar_frame,
     school_days_frame,

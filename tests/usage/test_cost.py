@@ -197,7 +197,8 @@ def test_mean_pupil_activity_ignores_missing_values():
 
 
 def test_end_to_end_on_a_generated_warehouse(warehouse, indicators):
-    from numeduc.usage.indicators import connect, establishments_frame
+    from numeduc.usage.engines import connect
+    from numeduc.usage.indicators import establishments_frame
 
     est = establishments_frame(connect(warehouse))
     out = cost_per_active_pupil(indicators, est, WHITE_PAPER)
@@ -236,7 +237,8 @@ def _cli(*args):
 
 @pytest.fixture(scope="module")
 def core_costs(warehouse, indicators):
-    from numeduc.usage.indicators import connect, establishments_frame
+    from numeduc.usage.engines import connect
+    from numeduc.usage.indicators import establishments_frame
 
     return cost_per_active_pupil(indicators, establishments_frame(connect(warehouse)), WHITE_PAPER)
 
@@ -260,7 +262,8 @@ def test_cli_csv_is_the_core_table(warehouse, core_costs):
 def test_cli_json_with_a_scenario_file_and_no_scaling(warehouse, indicators, tmp_path):
     import json
 
-    from numeduc.usage.indicators import connect, establishments_frame
+    from numeduc.usage.engines import connect
+    from numeduc.usage.indicators import establishments_frame
 
     path = tmp_path / "eim.yaml"
     path.write_text(

@@ -16,7 +16,7 @@ KEY = ["uai", "month", "indicator", "profile"]
 @pytest.fixture(scope="module")
 def spark():
     pytest.importorskip("pyspark")
-    from numeduc.usage.indicators import spark_session
+    from numeduc.usage.engines import spark_session
 
     session = spark_session("local[1]")
     yield session

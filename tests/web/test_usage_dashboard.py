@@ -351,7 +351,8 @@ def test_flag_marks_the_unfavourable_quartile_only(percentile, z, indicator):
 
 def _cost_expected(warehouse_root, expected, scenario, scale=True):
     from numeduc.usage.cost import cost_per_active_pupil, departement_cost
-    from numeduc.usage.indicators import connect, establishments_frame
+    from numeduc.usage.engines import connect
+    from numeduc.usage.indicators import establishments_frame
 
     est = establishments_frame(connect(warehouse_root / "45"))
     costs = cost_per_active_pupil(expected, est, scenario, scale_equipment=scale)

@@ -266,7 +266,8 @@ def cost(
     chosen = scenario_from_options(preset or (None if scenario else WHITE_PAPER_PRESET), scenario)
 
     from numeduc.usage.cost import cost_per_active_pupil, departement_cost
-    from numeduc.usage.indicators import compute_indicators, connect, establishments_frame
+    from numeduc.usage.engines import connect
+    from numeduc.usage.indicators import compute_indicators, establishments_frame
 
     try:
         con = connect(warehouse)

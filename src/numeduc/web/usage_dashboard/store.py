@@ -99,7 +99,8 @@ class WarehouseData:
 
 
 def _compute(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from numeduc.usage.indicators import compute_indicators, connect, establishments_frame
+    from numeduc.usage.engines import connect
+    from numeduc.usage.indicators import compute_indicators, establishments_frame
 
     con = connect(path)
     est = establishments_frame(con)
