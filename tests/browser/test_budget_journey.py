@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from numeduc import reference
 from numeduc.formatting import fr_euro
 from numeduc.web.accounts.models import Role, User
-from numeduc.web.planning import services
+from numeduc.web.planning import data as planning_data
 from numeduc.web.planning.models import Scenario
 from numeduc.web.territories.loading import load_reference
 from numeduc.web.territories.models import College, Departement
@@ -88,7 +88,7 @@ def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world,
     page.get_by_role("button", name="Enregistrer le scénario").click()
     byod = Scenario.objects.get(name="BYOD collèges du Loiret")
     assert byod.scope == Scenario.Scope.DEPARTEMENT and byod.parameters == {"desktop_life": "6"}
-    byod_total = fr_euro(float(services.run(byod).total_per_year))
+    byod_total = fr_euro(float(planning_data.run(byod).total_per_year))
     expect(page.locator("#total-par-an")).to_have_text(byod_total)
     expect(page.locator(".key-figures")).to_contain_text(f"{world['n_colleges']} ·")
     page.screenshot(path=str(screenshot_dir / "budget-03-byod-scenario.png"), full_page=True)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from numeduc.web.accounts.models import ApiToken, Role, User
-from numeduc.web.planning import services as planning
+from numeduc.web.planning import data as planning
 from numeduc.web.planning.models import Scenario
 from numeduc.web.surveys import services
 from numeduc.web.surveys.models import Campaign, Response

@@ -298,7 +298,7 @@ def euros(value) -> str:
 
 def test_saved_and_edited_scenarios_show_at_once_on_the_budget_page(client, login, users, territories):
     from numeduc import budget
-    from numeduc.web.planning import services
+    from numeduc.web.planning import data as planning_data
     from numeduc.web.planning.models import Scenario
 
     from .test_planning import form_data
@@ -306,7 +306,7 @@ def test_saved_and_edited_scenarios_show_at_once_on_the_budget_page(client, logi
     login(users["loiret_editor"])
     assert client.post("/budget/departements/45/nouveau/", form_data(name="Scénario A")).status_code == 302
     scenario = Scenario.objects.get(name="Scénario A")
-    first = services.run(scenario).total_per_year
+    first = planning_data.run(scenario).total_per_year
     assert euros(first) in row_of(budget_rows(client), "Scénario A")
     assert euros(first) in row_of(budget_rows(client), "Scénario A")  # warm
 
@@ -318,7 +318,7 @@ def test_saved_and_edited_scenarios_show_at_once_on_the_budget_page(client, logi
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     scenario.refresh_from_db()
-    second = services.run(scenario).total_per_year
+    second = planning_data.run(scenario).total_per_year
     assert second != first
     row = row_of(budget_rows(client), "Scénario A modifié")
     assert euros(second) in row and euros(first) not in row
@@ -331,7 +331,7 @@ def test_saved_and_edited_scenarios_show_at_once_on_the_budget_page(client, logi
         == 302
     )
     html = budget_rows(client)
-    assert euros(services.run(Scenario.objects.get(name="Scénario B")).total_per_year) in row_of(
+    assert euros(planning_data.run(Scenario.objects.get(name="Scénario B")).total_per_year) in row_of(
         html, "Scénario B"
     )
     assert euros(second) in row_of(html, "Scénario A modifié")
@@ -340,14 +340,14 @@ def test_saved_and_edited_scenarios_show_at_once_on_the_budget_page(client, logi
 def test_a_scenario_value_written_around_the_form_shows_at_once(client, login, users, territories):
     """``updated_at`` is not bumped by ``.update()``: the key holds every stored field, so a
     value a rule now refuses is named on the page at once instead of the cached total."""
-    from numeduc.web.planning import services
+    from numeduc.web.planning import data as planning_data
     from numeduc.web.planning.models import Scenario
 
     from .test_planning import make_scenario
 
     scenario = make_scenario(name="Écrit en base")
     login(users["loiret_viewer"])
-    total = euros(services.run(scenario).total_per_year)
+    total = euros(planning_data.run(scenario).total_per_year)
     assert total in row_of(budget_rows(client), "Écrit en base")
     assert total in row_of(budget_rows(client), "Écrit en base")  # warm
     Scenario.objects.filter(pk=scenario.pk).update(horizon=0)

@@ -14,7 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from numeduc import budget
-from numeduc.web.planning import services
+from numeduc.web.planning import data as planning_data
 from numeduc.web.planning.demo import load_demo_scenarios
 from numeduc.web.planning.forms import ScenarioForm, fr_input
 from numeduc.web.planning.models import Scenario
@@ -110,7 +110,7 @@ def test_editor_creates_a_scenario_from_the_form(users, login):
     # Only what differs from the preset is stored.
     assert scenario.parameters == {"desktop_price": "900"}
     expected = budget.simulate(budget.load_preset("byod").replace(values={"desktop_price": 900}))
-    assert services.run(scenario).total_per_year == expected.total_per_year
+    assert planning_data.run(scenario).total_per_year == expected.total_per_year
 
 
 def test_french_decimal_comma_is_accepted(users, login):
@@ -186,7 +186,7 @@ def test_editor_edits_and_deletes(users, login):
 
 def test_departement_scope_uses_the_real_public_colleges(loiret_colleges):
     scenario = make_scenario(scope=Scenario.Scope.DEPARTEMENT)
-    result = services.run(scenario)
+    result = planning_data.run(scenario)
     assert result.n_colleges == 6  # the private collège is left out
     mean = round((250 + 400 + 400 + 612 + 780) / 5)
     assert result.pupils == 250 + 400 + 400 + 612 + 780 + mean
@@ -205,7 +205,7 @@ def test_departement_scope_uses_the_real_public_colleges(loiret_colleges):
 
 def test_bandwidth_lists_the_colleges_below_target(loiret_colleges):
     scenario = make_scenario(scope=Scenario.Scope.DEPARTEMENT, current_mbps=300)
-    below = services.below_target(services.run(scenario))
+    below = planning_data.below_target(planning_data.run(scenario))
     # 1 Mbit/s per user with one adult for ten pupils: a collège is below 300 Mbit/s from 273 pupils.
     assert list(below["pupils"]) == [780, 612, 488, 400, 400]
     assert below.iloc[0]["gap_target_mbps"] == pytest.approx(780 + 78 - 300)
@@ -227,7 +227,7 @@ def test_compare_two_scenarios_shows_both_totals_and_charts(users, login, loiret
     response = client.get(f"/budget/comparer/?s={paper.pk}&s={byod.pk}")
     assert response.status_code == 200
     html = response.content.decode()
-    byod_total = services.run(byod).total_per_year
+    byod_total = planning_data.run(byod).total_per_year
     assert PAPER_TOTAL in html
     from numeduc.formatting import fr_euro
 
@@ -281,8 +281,8 @@ def test_demo_exports_carry_the_demo_mark(users, login, loiret_colleges):
     paper, byod = load_demo_scenarios()
     client = login(users["loiret_viewer"])
     rows = read_csv(client.get(f"/budget/scenarios/{byod.pk}/export.csv").content)
-    assert len(rows) == 6 and {r["avertissement"] for r in rows} == {services.DEMO_MARK}
-    result = services.run(byod)
+    assert len(rows) == 6 and {r["avertissement"] for r in rows} == {planning_data.DEMO_MARK}
+    result = planning_data.run(byod)
     assert sum(dec(r["total_per_year"]) for r in rows) == pytest.approx(
         result.total_per_year, abs=Decimal("0.05")
     )
@@ -300,8 +300,8 @@ def test_comparison_exports(users, login, loiret_colleges):
     assert [r["scenario"] for r in rows] == [paper.name, byod.name]
     assert dec(rows[0]["total_par_an"]) == Decimal("45451.43")
     assert dec(rows[0]["par_eleve_par_an"]) == Decimal("113.63")
-    assert dec(rows[1]["total_par_an"]) == services.run(byod).total_per_year
-    assert rows[0]["avertissement"] == services.DEMO_MARK
+    assert dec(rows[1]["total_par_an"]) == planning_data.run(byod).total_per_year
+    assert rows[0]["avertissement"] == planning_data.DEMO_MARK
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/budget/comparer/export.xlsx?s={paper.pk}&s={byod.pk}").content)
     )
@@ -315,7 +315,7 @@ def test_load_demo_scenarios_is_idempotent(territories):
     load_demo_scenarios()
     assert Scenario.objects.filter(is_demo=True, departement__code="45").count() == 2
     paper = Scenario.objects.get(scope=Scenario.Scope.COLLEGE, is_demo=True)
-    assert services.run(paper).total_per_year == Decimal("45451.43")
+    assert planning_data.run(paper).total_per_year == Decimal("45451.43")
 
 
 # -- permissions -----------------------------------------------------------------------------
@@ -424,7 +424,7 @@ def test_positioning_in_the_white_paper_bands_and_peer_median(users, login, camp
         answer_budgets(closed, code, total - 10, 10)
     for code, total in zip(others[:4], (30, 55, 70, 90)):
         answer_budgets(closed, code, total, 0)
-    pos = services.positioning(Departement.objects.get(code="45"))
+    pos = planning_data.positioning(Departement.objects.get(code="45"))
     assert pos.own_value == 82 and pos.n == 10
     # < 50: 40, 30; 50-75: 60, 55, 70; 75-100: 82, 80, 90; > 100: 100, 120.
     assert pos.shares == {"moins de 50 €": 20.0, "50 à 75 €": 30.0, "75 à 100 €": 30.0, "plus de 100 €": 20.0}
@@ -438,7 +438,7 @@ def test_positioning_hides_small_groups(users, login, campaign_factory):
     closed = campaign_factory(2017, Campaign.Status.CLOSED)
     for code in ("45", "59", "62"):
         answer_budgets(closed, code, 50, 10)
-    pos = services.positioning(Departement.objects.get(code="45"))
+    pos = planning_data.positioning(Departement.objects.get(code="45"))
     assert pos.campaign is None and pos.peer_median is None
     html = login(users["loiret_viewer"]).get("/budget/departements/45/").content.decode()
     assert "la distribution nationale n'est pas affichée" in html
@@ -510,7 +510,7 @@ def test_positioning_without_a_declared_budget_places_the_scenarios(users, login
     for code, total in zip(("59", "62", "75", "13", "33", "69"), (40, 60, 70, 80, 110, 130)):
         answer_budgets(closed, code, total, 0)
     make_scenario(name="Livre blanc")
-    pos = services.positioning(Departement.objects.get(code="45"))
+    pos = planning_data.positioning(Departement.objects.get(code="45"))
     assert pos.own_value is None and pos.n == 6
     html = login(users["loiret_viewer"]).get("/budget/departements/45/").content.decode()
     assert "n'a pas encore déclaré son budget" in html

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from numeduc import budget
 from numeduc.budget.parameters import BANDWIDTH_SPECS, OPTION_SPECS
-from numeduc.web.planning import services
+from numeduc.web.planning import data as planning_data
 from numeduc.web.planning.models import Scenario
 from numeduc.web.territories.models import College, Departement
 
@@ -136,7 +136,7 @@ def test_the_edit_link_shows_every_field_to_correct_and_saving_fixes_the_scenari
     assert response.status_code == 302
     bad.refresh_from_db()
     assert bad.parameters == {"mobile_device_price": "420"} and bad.cohorts == 1
-    assert services.run(bad).total_per_year > 0
+    assert planning_data.run(bad).total_per_year > 0
     assert client.get(f"/budget/scenarios/{bad.pk}/export.csv").status_code == 200
 
 
@@ -338,7 +338,7 @@ def test_the_scenario_form_never_fails_and_never_saves_an_out_of_bound_value(use
             <= scenario.current_mbps
             <= BANDWIDTH_SPECS["current_mbps"].maximum
         )
-    result = services.run(scenario)
+    result = planning_data.run(scenario)
     assert result.total_per_year.is_finite() and result.per_pupil_per_year.is_finite()
     export = client.get(f"/budget/scenarios/{scenario.pk}/export.xlsx")
     assert export.status_code == 200

@@ -2,7 +2,7 @@
 
 Same visibility as the planning pages (``can_view_departement_budget``, ``can_view_scenario``):
 the coordinator reads every département's scenarios, a département's editors and viewers read
-its own, nobody else. Same engine adapter as the pages (``numeduc.web.planning.services.run``).
+its own, nobody else. Same engine adapter as the pages (``numeduc.web.planning.data.run``).
 A stored scenario that no longer passes the engine's validation (a preset changed under it,
 new input bounds) is listed with null figures and the engine's French reason in ``error``:
 never a 500, and the other scenarios are still answered.
@@ -22,7 +22,7 @@ from numeduc.web.accounts.permissions import (
     can_view_departement_budget,
     can_view_scenario,
 )
-from numeduc.web.planning import services
+from numeduc.web.planning import data as planning
 from numeduc.web.planning.models import Scenario
 from numeduc.web.territories.models import Departement
 
@@ -111,10 +111,10 @@ def _finite(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _run(scenario: Scenario) -> tuple[services.ScenarioResult | None, str | None]:
+def _run(scenario: Scenario) -> tuple[planning.ScenarioResult | None, str | None]:
     """The pages' computation, or (None, the French reason) when the stored scenario fails."""
     try:
-        return services.run(scenario), None
+        return planning.run(scenario), None
     except budget.ScenarioError as error:
         return None, f"Le scénario ne peut pas être calculé : {error}"
     except (ValueError, ArithmeticError, TypeError, KeyError) as error:
@@ -123,7 +123,7 @@ def _run(scenario: Scenario) -> tuple[services.ScenarioResult | None, str | None
         return None, "Le scénario ne peut pas être calculé : ses paramètres enregistrés sont illisibles."
 
 
-def _results(result: services.ScenarioResult) -> dict:
+def _results(result: planning.ScenarioResult) -> dict:
     means = result.mean_by_family()
     return {
         "pupils": int(result.pupils),

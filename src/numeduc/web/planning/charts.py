@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from numeduc import budget, charts
 from numeduc.formatting import fr_euro, fr_number
 
-from .services import BANDS, Positioning, ScenarioResult
+from .data import BANDS, Positioning, ScenarioResult
 
 
 def euros(value):

@@ -44,7 +44,11 @@ def number_field(label: str, spec, *, required: bool = True, help_text: str = ""
         help_text=help_text,
         error_messages={
             "required": f"{label} : valeur obligatoire ({bounds})",
-            "max_length": f"{label} : valeur trop longue (au plus {NUMBER_MAX_LENGTH} caractères) ; nombre attendu {bounds}",
+            "max_length": (
+                f"{label} : valeur trop longue (au plus {NUMBER_MAX_LENGTH} caractères) ; nombre attendu {bounds}"
+            ),
+            # Django's own validator would answer without the field's name.
+            "null_characters_not_allowed": f"{label} : caractère nul refusé ; nombre attendu {bounds}",
         },
     )
 

@@ -29,7 +29,7 @@ from numeduc.web.caching import cached
 from numeduc.web.territories.models import Departement
 
 from . import charts as planning_charts
-from . import services
+from . import data, presenters
 from .data import REFUSED, get_scenario_for
 from .forms import ScenarioForm
 from .models import Scenario
@@ -44,7 +44,7 @@ def fr_value(value: Decimal) -> str:
     return fr_number(float(value), decimals)
 
 
-def _money_rows(result: services.ScenarioResult) -> list[dict]:
+def _money_rows(result: data.ScenarioResult) -> list[dict]:
     """Mean yearly amount of each budget family, with its share of the total."""
     means = result.mean_by_family()
     total = float(result.total_per_year) or 1.0
@@ -60,7 +60,7 @@ def _money_rows(result: services.ScenarioResult) -> list[dict]:
     ]
 
 
-def _summary(result: services.ScenarioResult, index: int = 0) -> dict:
+def _summary(result: data.ScenarioResult, index: int = 0) -> dict:
     s = result.scenario
     return {
         "scenario": s,
@@ -78,9 +78,9 @@ def _summary(result: services.ScenarioResult, index: int = 0) -> dict:
     }
 
 
-def _bandwidth_context(result: services.ScenarioResult) -> dict:
+def _bandwidth_context(result: data.ScenarioResult) -> dict:
     table = result.bandwidth()
-    below = services.below_target(result)
+    below = data.below_target(result)
     known = result.scenario.current_mbps is not None
     rows = [
         {
@@ -108,9 +108,9 @@ def _bandwidth_context(result: services.ScenarioResult) -> dict:
     }
 
 
-def _tornado(result: services.ScenarioResult, demo: bool) -> dict:
+def _tornado(result: data.ScenarioResult, demo: bool) -> dict:
     # tornado_bars answers no bar (never raises) when the mean collège leaves the bounds.
-    bars, pupils = services.tornado_bars(result)
+    bars, pupils = data.tornado_bars(result)
     if not bars:
         return {}
     return {
@@ -151,12 +151,12 @@ def departement(request, code: str):
     dep = get_object_or_404(Departement, code=code)
     require(can_view_departement_budget(request.user, dep), REFUSED)
     scenarios = list(Scenario.objects.filter(departement=dep).order_by("-updated_at", "pk"))
-    # The figures are cached under what they are computed from (services.cached_totals,
-    # services.cached_positioning): a saved or edited scenario, a new answer show at once.
-    colleges = services.colleges_version(dep) if any(s.is_departement_scope for s in scenarios) else None
+    # The figures are cached under what they are computed from (data.cached_totals,
+    # data.cached_positioning): a saved or edited scenario, a new answer show at once.
+    colleges = data.colleges_version(dep) if any(s.is_departement_scope for s in scenarios) else None
     rows, results = [], []
     for s in scenarios:
-        totals, problem = services.cached_totals(s, colleges)
+        totals, problem = data.cached_totals(s, colleges)
         if problem is not None:
             rows.append({"scenario": s, "problem": problem})
             continue
@@ -173,7 +173,7 @@ def departement(request, code: str):
             }
         )
     paper = budget.simulate(budget.load_preset(budget.WHITE_PAPER_PRESET))
-    pos, pos_version = services.cached_positioning(dep)
+    pos, pos_version = data.cached_positioning(dep)
     markers = []
     if pos.own_value is not None:
         markers.append((f"{dep.name}, budget déclaré ({pos.own_campaign.year})", pos.own_value))
@@ -195,9 +195,9 @@ def departement(request, code: str):
         {
             "label": label,
             "share": fr_percent(pos.shares[label]) if pos.campaign else "—",
-            "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label]),
+            "paper": fr_percent(data.WHITE_PAPER_BUCKET_SHARES[label]),
         }
-        for label, _, _ in services.BANDS
+        for label, _, _ in data.BANDS
     ]
     return render(
         request,
@@ -217,7 +217,7 @@ def departement(request, code: str):
             "bands": bands,
             "min_group": MIN_GROUP,
             "own_value": fr_euro(pos.own_value) if pos.own_value is not None else None,
-            "own_band": services.band_of(pos.own_value) if pos.own_value is not None else None,
+            "own_band": data.band_of(pos.own_value) if pos.own_value is not None else None,
             "peer_median": fr_euro(pos.peer_median) if pos.peer_median is not None else None,
             "demo": demo,
         },
@@ -243,7 +243,7 @@ def _form_page(
     form: ScenarioForm,
     scenario: Scenario | None,
     status: int = 200,
-    problem: services.ScenarioProblem | None = None,
+    problem: data.ScenarioProblem | None = None,
     conflict: bool = False,
 ):
     return render(
@@ -258,7 +258,7 @@ def _form_page(
             "version": version_of(scenario) if scenario is not None else "",
             "conflict": conflict,
             "scopes": Scenario.Scope.choices,
-            "n_colleges": dep.colleges.filter(public=True).count() or len(services.colleges_frame(dep)),
+            "n_colleges": dep.colleges.filter(public=True).count() or len(data.colleges_frame(dep)),
         },
         status=status,
     )
@@ -299,7 +299,7 @@ def create(request, code: str):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     scenario = get_scenario_for(request.user, pk, "edit")
-    engine, problem = services.engine_of(scenario)
+    engine, problem = data.engine_of(scenario)
     if request.method == "POST":
         base_name = (
             request.POST.get("base_preset")
@@ -352,7 +352,7 @@ def delete(request, pk: int):
 @login_required
 def detail(request, pk: int):
     scenario = get_scenario_for(request.user, pk)
-    result, problem = services.try_run(scenario)
+    result, problem = data.try_run(scenario)
     if problem is not None:
         return _problem_page(request, [problem])
     demo = scenario.is_demo
@@ -392,9 +392,9 @@ def detail(request, pk: int):
             {
                 "label": label,
                 "share": fr_percent(shares[label]),
-                "paper": fr_percent(services.WHITE_PAPER_BUCKET_SHARES[label]),
+                "paper": fr_percent(data.WHITE_PAPER_BUCKET_SHARES[label]),
             }
-            for label, _, _ in services.BANDS
+            for label, _, _ in data.BANDS
         ]
     return render(
         request,
@@ -417,7 +417,7 @@ def detail(request, pk: int):
     )
 
 
-def _problem_page(request, problems: list[services.ScenarioProblem], status: int = 200):
+def _problem_page(request, problems: list[data.ScenarioProblem], status: int = 200):
     """The scenarios that cannot be computed, why, and a link to correct them (no figure)."""
     rows = [{"problem": p, "can_edit": can_edit_scenario(request.user, p.scenario)} for p in problems]
     departements = {p.scenario.departement for p in problems}
@@ -439,15 +439,15 @@ def _bad_request(request, message: str):
 @login_required
 def export(request, pk: int, fmt: str):
     scenario = get_scenario_for(request.user, pk)
-    result, problem = services.try_run(scenario)
+    result, problem = data.try_run(scenario)
     if problem is not None:
         # 409: the export exists but its scenario must be corrected first; the page says how.
         return _problem_page(request, [problem], status=409)
     stem = f"budget-{scenario.departement.code}-{scenario.name}"
     name = downloads.dated_filename(stem, fmt, demo=scenario.is_demo, fallback="scenario")
     if fmt == "csv":
-        return downloads.frame_csv_response(name, services.scenario_csv_frame(result))
-    return downloads.xlsx_response(name, services.scenario_tables(result))
+        return downloads.frame_csv_response(name, presenters.scenario_csv_frame(result))
+    return downloads.xlsx_response(name, presenters.scenario_tables(result))
 
 
 def _compared(request) -> list[Scenario] | HttpResponse:
@@ -467,7 +467,7 @@ def _compared(request) -> list[Scenario] | HttpResponse:
                 f"Identifiant de scénario invalide : « {shown} » (un nombre entier positif est attendu).",
             )
         digits = text.lstrip("0") or "0"
-        if len(digits) > 19 or not 1 <= int(digits) <= services.MAX_ID:
+        if len(digits) > 19 or not 1 <= int(digits) <= data.MAX_ID:
             raise Http404("Scénario introuvable.")
         ids.append(int(digits))
     ids = list(dict.fromkeys(ids))
@@ -536,10 +536,10 @@ def compare(request):
 
 def _results(
     scenarios: list[Scenario],
-) -> tuple[list[services.ScenarioResult], list[services.ScenarioProblem]]:
+) -> tuple[list[data.ScenarioResult], list[data.ScenarioProblem]]:
     results, problems = [], []
     for s in scenarios:
-        result, problem = services.try_run(s)
+        result, problem = data.try_run(s)
         if problem is not None:
             problems.append(problem)
         else:
@@ -559,5 +559,5 @@ def compare_export(request, fmt: str):
     demo = any(s.is_demo for s in scenarios)
     name = downloads.dated_filename("comparaison-budgets", fmt, demo=demo, fallback="scenario")
     if fmt == "csv":
-        return downloads.frame_csv_response(name, services.comparison_frame(results))
-    return downloads.xlsx_response(name, services.comparison_tables(results))
+        return downloads.frame_csv_response(name, presenters.comparison_frame(results))
+    return downloads.xlsx_response(name, presenters.comparison_tables(results))

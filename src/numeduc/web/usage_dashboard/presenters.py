@@ -399,7 +399,7 @@ def cost_basis(departement, user) -> CostBasis:
         scenarios = PlanningScenario.objects.filter(departement=departement).order_by("-updated_at", "-pk")
         chosen = scenarios.filter(scope=PlanningScenario.Scope.DEPARTEMENT).first()
         if chosen is not None:
-            from numeduc.web.planning.services import engine_of
+            from numeduc.web.planning.data import engine_of
 
             engine, problem = engine_of(chosen)
             if problem is not None:
