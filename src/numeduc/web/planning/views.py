@@ -26,6 +26,7 @@ from numeduc.web.accounts.permissions import (
     sees_every_departement,
 )
 from numeduc.web.caching import cached
+from numeduc.web.demo_mark import built_on_demo
 from numeduc.web.territories.models import Departement
 
 from . import charts as planning_charts
@@ -181,7 +182,7 @@ def departement(request, code: str):
         markers.append((f"Médiane des départements comparables ({pos.peer_n})", pos.peer_median))
     for scenario, per_pupil in results[:2]:
         markers.append((f"Scénario « {scenario.name} »", float(per_pupil)))
-    demo = any(s.is_demo for s in scenarios) or bool(pos.campaign and pos.campaign.is_demo)
+    demo = built_on_demo(*scenarios, pos.campaign)
     position_chart = None
     if pos.campaign is not None:
         position_chart = mark_safe(
@@ -496,7 +497,7 @@ def compare(request):
     if not results:
         return _problem_page(request, problems)
     scenarios = [r.scenario for r in results]
-    demo = any(s.is_demo for s in scenarios)
+    demo = built_on_demo(*scenarios)
     # One collège next to a whole département: only amounts per pupil are comparable.
     mixed = len({s.scope for s in scenarios}) > 1
     summaries = [_summary(r, i) for i, r in enumerate(results)]
@@ -556,7 +557,7 @@ def compare_export(request, fmt: str):
     if problems:
         # An export without one of the chosen scenarios would look complete: refuse it and say why.
         return _problem_page(request, problems, status=409)
-    demo = any(s.is_demo for s in scenarios)
+    demo = built_on_demo(*scenarios)
     name = downloads.dated_filename("comparaison-budgets", fmt, demo=demo, fallback="scenario")
     if fmt == "csv":
         return downloads.frame_csv_response(name, presenters.comparison_frame(results))

@@ -18,7 +18,7 @@ from numeduc.web.accounts.permissions import (
     owns_response,
     views_results_as_shared,
 )
-from numeduc.web.demo_mark import DEMO_MARK
+from numeduc.web.demo_mark import DEMO_MARK, built_on_demo
 from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import Departement
 from numeduc.web.usage_dashboard import store
@@ -124,7 +124,7 @@ def departement_results(request, campaign_id: int, code: str):
     profile, reference_campaign, peers, version = data.profile_with_previous(
         campaign, departement, response, previous
     )
-    demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
+    demo = built_on_demo(campaign, reference_campaign)
     chart_html = caching.cached(
         "radar",
         (version, departement.name, campaign.title, demo),
@@ -200,7 +200,7 @@ def departement_results_csv(request, campaign_id: int, code: str):
     if response is None or not campaign.questionnaire.factor_items():
         raise Http404("Aucune réponse transmise par ce département pour cette campagne.")
     profile, reference_campaign, _ = data.compute_profile(campaign, departement, response, request.user)
-    demo = campaign.is_demo or (reference_campaign is not None and reference_campaign.is_demo)
+    demo = built_on_demo(campaign, reference_campaign)
     suffix = "-demonstration" if demo else ""
     header = [
         "departement",
