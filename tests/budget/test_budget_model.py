@@ -207,7 +207,7 @@ def test_lines_carry_unit_and_source(paper):
         assert line.unit == "€/an"
         assert line.source
         assert line.family in budget.FAMILIES
-    assert "[WP]" in next(l for l in paper.lines if l.name == "connexion").source
+    assert "[WP]" in next(ln for ln in paper.lines if ln.name == "connexion").source
 
 
 def test_every_preset_loads_and_simulates():

@@ -31,7 +31,8 @@ def test_the_validator_refuses_with_a_french_message_and_a_code():
         no_control_characters("Campagne\x002019")
     assert caught.value.code == "control_character"
     assert caught.value.messages == [
-        "Caractère de contrôle U+0000 (NUL) en position 9 : retirez ce caractère (souvent collé depuis un autre logiciel)."
+        "Caractère de contrôle U+0000 (NUL) en position 9 : "
+        "retirez ce caractère (souvent collé depuis un autre logiciel)."
     ]
     assert (
         "U+000A (LF) en position 4 (ce champ tient sur une seule ligne)"

@@ -97,7 +97,7 @@ def test_referential_columns_are_consistent(indicators):
     fell = sub[sub["fallback"]]
     assert fell["fallback_reason"].str.contains("trop petit").all()
     assert (sub["fallback_reason"] == "").sum() == len(own)
-    for label, grp in sub.groupby("group"):
+    for _label, grp in sub.groupby("group"):
         if grp["group_level"].iloc[0] == "ensemble":
             members = sub
         else:

@@ -250,7 +250,7 @@ def test_only_stray_quotes_are_taken_for_plain_text():
     for data, expected_plain in ((raw, b""), (stray, b'"' * (3 + 2 * 2))):
         found = []
 
-        def spy(self, arr, quotes, carry):
+        def spy(self, arr, quotes, carry, found=found):
             plain = real(self, arr, quotes, carry)
             found.extend(int(arr[quotes[i]]) for i in plain)
             # each plain-text quote follows a byte that cannot start a field
@@ -286,7 +286,7 @@ def test_many_quotes_with_scattered_stray_ones(seed):
     rng = random.Random(seed)
     stray_rate = [0.3, 0.05, 0.002][seed % 3]
     lines = ["h"]
-    for i in range(1500):
+    for _i in range(1500):
         fields = []
         for _ in range(rng.randint(1, 6)):
             kind = rng.random()

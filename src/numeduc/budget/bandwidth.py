@@ -125,7 +125,8 @@ def bandwidth(
     strategy = STRATEGY_ALIASES.get(key, key)
     if strategy not in STRATEGIES:
         raise ValueError(
-            f"Stratégie d'équipement : stratégie inconnue « {shown_value(key)} » ; valeurs possibles : {', '.join(STRATEGIES)}"
+            f"Stratégie d'équipement : stratégie inconnue « {shown_value(key)} » ; "
+            f"valeurs possibles : {', '.join(STRATEGIES)}"
         )
     if staff is None:
         staff = round(pupils / 10) if _is_number(pupils) and math.isfinite(pupils) else pupils

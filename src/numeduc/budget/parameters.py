@@ -674,14 +674,23 @@ DEPARTEMENT_SPECS: dict[str, NumberSpec] = {
 }
 
 # Why each bound (shown in docs/budget.md, « Bornes »; a test checks that the page lists them).
-LIFETIME_WHY = "au moins 1 an (le mode trésorerie compte en années entières) ; aucun équipement ni contrat ne dure plus de 30 ans"
+LIFETIME_WHY = (
+    "au moins 1 an (le mode trésorerie compte en années entières) ; "
+    "aucun équipement ni contrat ne dure plus de 30 ans"
+)
 SHARE_WHY = "une part est comprise entre 0 et 1 (0 % et 100 %)"
 BOUNDS_WHY: dict[str, str] = {
-    "pupils": "un coût par élève demande au moins un élève ; le plus grand collège public (DEPP, rentrée 2020) en compte 1 918, 5 000 couvre les cités scolaires",
+    "pupils": (
+        "un coût par élève demande au moins un élève ; le plus grand collège public (DEPP, rentrée 2020) "
+        "en compte 1 918, 5 000 couvre les cités scolaires"
+    ),
     "staff": "1 adulte pour 5 élèves dans un collège de 5 000 élèves",
     "classrooms": "5 000 élèves en divisions de 25 = 200 salles, plus les salles spécialisées",
     "isp_cost_per_year": "un lien fibre dédié coûte quelques milliers d'euros par mois (6 000 €/an au livre blanc)",
-    "wired_network_capex": "recâbler entièrement un très grand collège coûte au plus quelques millions d'euros (50 000 € au livre blanc)",
+    "wired_network_capex": (
+        "recâbler entièrement un très grand collège coûte au plus quelques millions d'euros "
+        "(50 000 € au livre blanc)"
+    ),
     "access_points": "une borne par salle (300 au plus) et les espaces communs",
     "access_point_price": "une borne professionnelle posée coûte de 300 à 1 500 €",
     "network_maintenance_contract": "contrat pluriannuel d'un très grand collège (21 300 € sur 7 ans au livre blanc)",
@@ -690,7 +699,9 @@ BOUNDS_WHY: dict[str, str] = {
     "desktop_price": "un poste fixe haut de gamme coûte moins de 3 000 €",
     "tbi_rooms": "une salle équipée par salle de classe (300 au plus)",
     "tbi_price": "un écran interactif installé coûte de 2 000 à 8 000 €",
-    "mobile_device_price": "une tablette ou un portable coûte de 300 à 566 € [31], 2 000 € pour un portable haut de gamme",
+    "mobile_device_price": (
+        "une tablette ou un portable coûte de 300 à 566 € [31], 2 000 € pour un portable haut de gamme"
+    ),
     "cart_size": "un chariot porte de 8 à 36 appareils [28] ; un chariot vide n'a pas de sens",
     "cart_price": "un chariot de recharge coûte de 1 000 à 3 000 €",
     "carts": "un chariot par division (200 au plus)",
@@ -698,7 +709,9 @@ BOUNDS_WHY: dict[str, str] = {
     "mdm_licence": "une licence de gestion de flotte coûte de 2 à 10 € par mois",
     "ent_per_pupil": "l'exploitation d'un ENT coûte de 5,6 à 7,2 € HT par élève [32] ; 500 € couvre tous les logiciels",
     "server_capex": "salle serveur complète d'un très grand collège",
-    "colleges_per_technician": "de 10 techniciens dans un collège à 1 technicien pour les 200 collèges du plus grand département",
+    "colleges_per_technician": (
+        "de 10 techniciens dans un collège à 1 technicien pour les 200 collèges du plus grand département"
+    ),
     "devices_per_technician": "les sources vont de 100 à 1 300 appareils par technicien [6][7][17]",
     "technician_cost": "coût complet d'un technicien : 35 000 à 55 000 € par an",
     "outsourced_per_college": "Seine-Saint-Denis : 16 000 à 25 000 € par collège et par an [WP]",
@@ -725,7 +738,9 @@ OPTIONS_WHY: dict[str, str] = {
     "n_colleges": "le plus grand département (Nord) a 200 collèges publics",
     "central_per_year": "le budget numérique entier d'un grand département se compte en dizaines de millions d'euros",
     "carts_in_use": "un chariot par division (200 au plus)",
-    "baseline_mbps_per_user": "objectifs SETDA/FCC : 0,1 puis 1 Mbit/s par usager [18][19][20] ; 100 laisse de la marge",
+    "baseline_mbps_per_user": (
+        "objectifs SETDA/FCC : 0,1 puis 1 Mbit/s par usager [18][19][20] ; 100 laisse de la marge"
+    ),
     "target_mbps_per_user": "objectifs SETDA/FCC : 0,1 puis 1 Mbit/s par usager [18][19][20] ; 100 laisse de la marge",
     "floor_mbps": "100 Gbit/s dépasse tout accès d'établissement",
     "presence": SHARE_WHY,

@@ -263,7 +263,8 @@ def choropleth(
     legend_items: list[tuple[str, str]] = []  # (fill, label)
     defs: list[str] = [
         f'<pattern id="{prefix}-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="#f2f2f2"/><path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
+        f'<rect width="6" height="6" fill="#f2f2f2"/>'
+        f'<path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
     ]
     if categorical:
         cats = (
@@ -363,7 +364,8 @@ def choropleth(
         ly += 4
     for fill, label in legend_items:
         legend.append(
-            f'<rect x="{s.num(lx)}" y="{s.num(ly)}" width="18" height="14" fill="{fill}" stroke="{s.AXIS_COLOR}" stroke-width="0.6"/>'
+            f'<rect x="{s.num(lx)}" y="{s.num(ly)}" width="18" height="14" fill="{fill}" '
+            f'stroke="{s.AXIS_COLOR}" stroke-width="0.6"/>'
         )
         lines = s.wrap(label, width - lx - 34, 11.5, 2)
         legend.append(s.text(lx + 26, ly + 7, lines, size=11.5, baseline="middle"))
@@ -387,7 +389,8 @@ def choropleth(
             fill = fill_of.get(code, f"url(#{prefix}-missing)")
             tip = f"{names[code]} ({code}) : {fmt(by_code.get(code))}"
             zoom_paths.append(
-                f'<path class="nc-zoom" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>'
+                f'<path class="nc-zoom" data-code="{s.attr(code)}" d="{d}" fill="{fill}">'
+                f"<title>{s.esc(tip)}</title></path>"
             )
         body.append(
             f'<g class="nc-zoom-box"><rect x="{s.num(bx)}" y="{s.num(by)}" width="{box}" height="{box + 12}" '

@@ -204,7 +204,8 @@ def dendrogram(
         width_px = "2" if same else "1.4"
         links.append(
             f'<path class="nc-link" d="M{s.num(x1)} {s.num(y1)}H{s.num(xh)}V{s.num(y2)}H{s.num(x2)}" '
-            f'fill="none" stroke="{color}" stroke-width="{width_px}"><title>{s.esc(f"Fusion {step} à la hauteur {fr_number(h, decimals)}")}</title></path>'
+            f'fill="none" stroke="{color}" stroke-width="{width_px}">'
+            f"<title>{s.esc(f'Fusion {step} à la hauteur {fr_number(h, decimals)}')}</title></path>"
         )
     body.append(f'<g class="nc-links">{"".join(links)}</g>')
     body.append(f'<g class="nc-leaves">{"".join(leaves)}</g>')

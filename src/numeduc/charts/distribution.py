@@ -77,7 +77,7 @@ def _draw_markers(
         label_rows.append((row, x0 + w / 2, text_label, m.label, style, x))
     row_h = 18.0
     texts = []
-    for row, cx, text_label, name, style, x in label_rows:
+    for row, cx, text_label, _name, style, x in label_rows:
         ly = strip_top - 22 - row * row_h
         parts.append(
             f'<g class="nc-marker"><title>{s.esc(text_label)}</title>'
@@ -241,7 +241,7 @@ def distribution_strip(
     # labels of narrow bands would collide: pack them left to right, then pull back from
     # the right edge if needed
     lefts = []
-    for lines, w, centre in label_blocks:
+    for _lines, w, centre in label_blocks:
         left_edge = centre - w / 2
         if lefts:
             prev_left, prev_w = lefts[-1]
@@ -393,23 +393,34 @@ def boxplot_strip(
     tips = "; ".join(f"{k} : {fmt(v)}" for k, v in q.items())
     body.append(
         f'<g class="nc-box"><title>{s.esc(tips)}</title>'
-        f'<line x1="{s.num(scale(q["Minimum"]))}" y1="{s.num(mid)}" x2="{s.num(scale(q["Maximum"]))}" y2="{s.num(mid)}" stroke="#555" stroke-width="1.2"/>'
-        f'<line x1="{s.num(scale(q["Minimum"]))}" y1="{s.num(mid - 6)}" x2="{s.num(scale(q["Minimum"]))}" y2="{s.num(mid + 6)}" stroke="#555" stroke-width="1.2"/>'
-        f'<line x1="{s.num(scale(q["Maximum"]))}" y1="{s.num(mid - 6)}" x2="{s.num(scale(q["Maximum"]))}" y2="{s.num(mid + 6)}" stroke="#555" stroke-width="1.2"/>'
-        f'<rect class="nc-p10-p90" x="{s.num(scale(q["10e centile"]))}" y="{s.num(strip_top + 8)}" width="{s.num(scale(q["90e centile"]) - scale(q["10e centile"]))}" height="{s.num(strip_h - 16)}" fill="{c_light}" stroke="{c_box}" stroke-width="0.8"/>'
-        f'<rect class="nc-quartiles" x="{s.num(scale(q["1er quartile"]))}" y="{s.num(strip_top)}" width="{s.num(scale(q["3e quartile"]) - scale(q["1er quartile"]))}" height="{s.num(strip_h)}" fill="{c_box}" stroke="{c_dark}" stroke-width="1"/>'
-        f'<line class="nc-median" x1="{s.num(scale(q["Médiane"]))}" y1="{s.num(strip_top - 3)}" x2="{s.num(scale(q["Médiane"]))}" y2="{s.num(strip_top + strip_h + 3)}" stroke="{c_dark}" stroke-width="3"/>'
+        f'<line x1="{s.num(scale(q["Minimum"]))}" y1="{s.num(mid)}" '
+        f'x2="{s.num(scale(q["Maximum"]))}" y2="{s.num(mid)}" stroke="#555" stroke-width="1.2"/>'
+        f'<line x1="{s.num(scale(q["Minimum"]))}" y1="{s.num(mid - 6)}" '
+        f'x2="{s.num(scale(q["Minimum"]))}" y2="{s.num(mid + 6)}" stroke="#555" stroke-width="1.2"/>'
+        f'<line x1="{s.num(scale(q["Maximum"]))}" y1="{s.num(mid - 6)}" '
+        f'x2="{s.num(scale(q["Maximum"]))}" y2="{s.num(mid + 6)}" stroke="#555" stroke-width="1.2"/>'
+        f'<rect class="nc-p10-p90" x="{s.num(scale(q["10e centile"]))}" y="{s.num(strip_top + 8)}" '
+        f'width="{s.num(scale(q["90e centile"]) - scale(q["10e centile"]))}" height="{s.num(strip_h - 16)}" '
+        f'fill="{c_light}" stroke="{c_box}" stroke-width="0.8"/>'
+        f'<rect class="nc-quartiles" x="{s.num(scale(q["1er quartile"]))}" y="{s.num(strip_top)}" '
+        f'width="{s.num(scale(q["3e quartile"]) - scale(q["1er quartile"]))}" height="{s.num(strip_h)}" '
+        f'fill="{c_box}" stroke="{c_dark}" stroke-width="1"/>'
+        f'<line class="nc-median" x1="{s.num(scale(q["Médiane"]))}" y1="{s.num(strip_top - 3)}" '
+        f'x2="{s.num(scale(q["Médiane"]))}" y2="{s.num(strip_top + strip_h + 3)}" '
+        f'stroke="{c_dark}" stroke-width="3"/>'
         "</g>"
     )
     axis_y = strip_top + strip_h + 10
     tfmt = a.tick_formatter(ticks, unit)
     axis = [
-        f'<line x1="{s.num(left)}" y1="{s.num(axis_y)}" x2="{s.num(right)}" y2="{s.num(axis_y)}" stroke="{s.AXIS_COLOR}"/>'
+        f'<line x1="{s.num(left)}" y1="{s.num(axis_y)}" x2="{s.num(right)}" y2="{s.num(axis_y)}" '
+        f'stroke="{s.AXIS_COLOR}"/>'
     ]
     for t in ticks:
         tx = scale(t)
         axis.append(
-            f'<line x1="{s.num(tx)}" y1="{s.num(axis_y)}" x2="{s.num(tx)}" y2="{s.num(axis_y + 4)}" stroke="{s.AXIS_COLOR}"/>'
+            f'<line x1="{s.num(tx)}" y1="{s.num(axis_y)}" x2="{s.num(tx)}" y2="{s.num(axis_y + 4)}" '
+            f'stroke="{s.AXIS_COLOR}"/>'
         )
         axis.append(s.text(tx, axis_y + 17, tfmt(t), size=11, anchor="middle", fill=s.MUTED_COLOR))
     body.append("".join(axis))

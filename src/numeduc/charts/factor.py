@@ -58,7 +58,10 @@ def correlation_circle(
     active, supp = s.STYLES["primary"], s.STYLES["secondary"]
 
     width = 700.0
-    defs = f"<defs>{_arrow_marker(f'{prefix}-arrow', active.color)}{_arrow_marker(f'{prefix}-arrow-supp', supp.color)}</defs>"
+    defs = (
+        f"<defs>{_arrow_marker(f'{prefix}-arrow', active.color)}"
+        f"{_arrow_marker(f'{prefix}-arrow-supp', supp.color)}</defs>"
+    )
     body, y = s.title_block(width, title, show_title=show_title, demo=demo, defs=defs)
     y += 8
     if supplementary:
@@ -80,10 +83,14 @@ def correlation_circle(
 
     grid = [
         '<g class="nc-grid" fill="none">',
-        f'<circle class="nc-unit-circle" cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius)}" stroke="{s.AXIS_COLOR}" stroke-width="1.2"/>',
-        f'<circle cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius / 2)}" stroke="{s.GRID_COLOR}" stroke-dasharray="2 3"/>',
-        f'<line x1="{s.num(cx - radius - 10)}" y1="{s.num(cy)}" x2="{s.num(cx + radius + 10)}" y2="{s.num(cy)}" stroke="#888" stroke-dasharray="4 3"/>',
-        f'<line x1="{s.num(cx)}" y1="{s.num(cy - radius - 10)}" x2="{s.num(cx)}" y2="{s.num(cy + radius + 10)}" stroke="#888" stroke-dasharray="4 3"/>',
+        f'<circle class="nc-unit-circle" cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius)}" '
+        f'stroke="{s.AXIS_COLOR}" stroke-width="1.2"/>',
+        f'<circle cx="{s.num(cx)}" cy="{s.num(cy)}" r="{s.num(radius / 2)}" '
+        f'stroke="{s.GRID_COLOR}" stroke-dasharray="2 3"/>',
+        f'<line x1="{s.num(cx - radius - 10)}" y1="{s.num(cy)}" x2="{s.num(cx + radius + 10)}" y2="{s.num(cy)}" '
+        'stroke="#888" stroke-dasharray="4 3"/>',
+        f'<line x1="{s.num(cx)}" y1="{s.num(cy - radius - 10)}" x2="{s.num(cx)}" y2="{s.num(cy + radius + 10)}" '
+        'stroke="#888" stroke-dasharray="4 3"/>',
         "</g>",
     ]
     body.extend(grid)
@@ -127,7 +134,7 @@ def correlation_circle(
         items.append((tx, ty, name, 11.5, direction))
     # arrows are obstacles too (sampled as small boxes) so that labels do not sit on them
     obstacles = []
-    for name, x, yv, _ in variables:
+    for _name, x, yv, _ in variables:
         tx, ty = px(x, yv)
         length = math.hypot(tx - cx, ty - cy)
         steps = int(length // 8)
@@ -142,7 +149,7 @@ def correlation_circle(
         obstacles.append((cx - 24, ty - 14, cx - 2, ty + 12))
     placed = lab.place(items, obstacles=obstacles, bounds=(4, y, width - 4, cy + radius + 44), drop=False)
     texts = []
-    for (tx, ty, name, size, _), where in zip(items, placed):
+    for (_tx, _ty, name, size, _), where in zip(items, placed):
         is_supp = variables[order[len(texts)]][3]
         fill = supp.color if is_supp else s.TEXT_COLOR
         texts.append(
@@ -278,7 +285,8 @@ def scatter(
     ys_scale = a.Scale(y_lo, y_hi, bottom, top)
     grid = [
         '<g class="nc-grid">',
-        f'<rect x="{s.num(left)}" y="{s.num(top)}" width="{s.num(right - left)}" height="{s.num(bottom - top)}" fill="none" stroke="{s.GRID_COLOR}"/>',
+        f'<rect x="{s.num(left)}" y="{s.num(top)}" width="{s.num(right - left)}" height="{s.num(bottom - top)}" '
+        f'fill="none" stroke="{s.GRID_COLOR}"/>',
     ]
     for t in x_ticks:
         p = xs_scale(t)
@@ -298,10 +306,12 @@ def scatter(
         )
     zx, zy = xs_scale(0), ys_scale(0)
     grid.append(
-        f'<line class="nc-zero" x1="{s.num(left)}" y1="{s.num(zy)}" x2="{s.num(right)}" y2="{s.num(zy)}" stroke="#777" stroke-dasharray="4 3"/>'
+        f'<line class="nc-zero" x1="{s.num(left)}" y1="{s.num(zy)}" x2="{s.num(right)}" y2="{s.num(zy)}" '
+        'stroke="#777" stroke-dasharray="4 3"/>'
     )
     grid.append(
-        f'<line class="nc-zero" x1="{s.num(zx)}" y1="{s.num(top)}" x2="{s.num(zx)}" y2="{s.num(bottom)}" stroke="#777" stroke-dasharray="4 3"/>'
+        f'<line class="nc-zero" x1="{s.num(zx)}" y1="{s.num(top)}" x2="{s.num(zx)}" y2="{s.num(bottom)}" '
+        'stroke="#777" stroke-dasharray="4 3"/>'
     )
     grid.append("</g>")
     body.extend(grid)

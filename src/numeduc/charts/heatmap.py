@@ -109,7 +109,8 @@ def heatmap(
     width = 760.0
     defs = (
         f'<defs><pattern id="{prefix}-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{s.MISSING_FILL}"/><path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
+        f'<rect width="6" height="6" fill="{s.MISSING_FILL}"/>'
+        '<path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
         f'<linearGradient id="{prefix}-scale" x1="0" y1="1" x2="0" y2="0">'
         + "".join(
             f'<stop offset="{i / (len(colors) - 1):.3f}" stop-color="{c}"/>' for i, c in enumerate(colors)
@@ -204,7 +205,8 @@ def heatmap(
     for t in ticks:
         ty = top + bar_h * (1 - (t - vmin) / (vmax - vmin))
         body.append(
-            f'<line x1="{s.num(bar_x + 14)}" y1="{s.num(ty)}" x2="{s.num(bar_x + 18)}" y2="{s.num(ty)}" stroke="{s.AXIS_COLOR}"/>'
+            f'<line x1="{s.num(bar_x + 14)}" y1="{s.num(ty)}" x2="{s.num(bar_x + 18)}" y2="{s.num(ty)}" '
+            f'stroke="{s.AXIS_COLOR}"/>'
         )
         body.append(s.text(bar_x + 21, ty, tfmt(t), size=10, baseline="middle", fill=s.MUTED_COLOR))
     height = max(top + cell * n_rows, top + bar_h) + 14

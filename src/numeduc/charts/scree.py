@@ -45,7 +45,8 @@ def scree(
     if description is None or not s.one_line(description):
         k = next((i + 1 for i, c in enumerate(cumulative) if c >= 70 - 1e-9), n)
         description = (
-            f"Éboulis de {n} valeurs propres : {'la première dimension explique' if k == 1 else f'les {k} premières dimensions expliquent'} "
+            f"Éboulis de {n} valeurs propres : "
+            f"{'la première dimension explique' if k == 1 else f'les {k} premières dimensions expliquent'} "
             f"{fr_percent(cumulative[k - 1])} de la variance."
         )
     title, description = s.chart_title(title), s.sentence(description)

@@ -88,7 +88,8 @@ def tornado(
             tip = f"{label} — {which} : {fmt(value)} (écart {fmt(value - base)})"
             bars.append(
                 f'<rect class="nc-bar" x="{s.num(x0)}" y="{s.num(by)}" width="{s.num(max(x1 - x0, 0.5))}" '
-                f'height="{s.num(h)}" fill="{fill}" stroke="{color}" stroke-width="0.8"><title>{s.esc(tip)}</title></rect>'
+                f'height="{s.num(h)}" fill="{fill}" stroke="{color}" stroke-width="0.8">'
+                f"<title>{s.esc(tip)}</title></rect>"
             )
         # value labels just beyond each bar end; when both go the same way the nearer one
         # lands on the longer bar, hence the white halo

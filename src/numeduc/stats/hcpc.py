@@ -142,7 +142,8 @@ def hcpc(
         k = int(np.nanargmin(quot_values)) + lo
         if k > n - 1:
             raise StatsInputError(
-                f"trop peu d'individus ({n}) pour choisir automatiquement le nombre de classes : indiquez-le (entre 2 et {n - 1})"
+                f"trop peu d'individus ({n}) pour choisir automatiquement le nombre de classes : "
+                f"indiquez-le (entre 2 et {n - 1})"
             )
     else:
         k = int(n_clusters)

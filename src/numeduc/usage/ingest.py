@@ -113,7 +113,10 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
         if col.pseudonymised:
             # No raw identifier is ever written: hash it here, before anything reaches disk.
             typed = f"CASE WHEN {typed} IS NULL THEN NULL ELSE left(sha256({_lit(salt)} || {typed}), 32) END"
-            raw_text = f"CASE WHEN {raw_text} IS NULL THEN NULL ELSE left(sha256({_lit(salt)} || trim({raw_text}, ' \t\r\n')), 32) END"
+            raw_text = (
+                f"CASE WHEN {raw_text} IS NULL THEN NULL "
+                f"ELSE left(sha256({_lit(salt)} || trim({raw_text}, ' \t\r\n')), 32) END"
+            )
         has_raw = _raw_present(expr, src_type) if present else "FALSE"
         inner += [f"{typed} AS {_q(col.name)}", f"{has_raw} AS _p{i}", f"left({raw_text}, 200) AS _r{i}"]
         raw_fields.append(f"{_q(col.name)} := v._r{i}")
@@ -125,7 +128,8 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
             checks.append(
                 (
                     f"v._p{i} AND {t} IS NULL",
-                    f"{_lit(f'{label} : valeur invalide (attendu : {TYPE_LABEL[col.sql_type]}) « ')} || left(v._r{i}, 40) || ' »'",
+                    f"{_lit(f'{label} : valeur invalide (attendu : {TYPE_LABEL[col.sql_type]}) « ')} "
+                    f"|| left(v._r{i}, 40) || ' »'",
                 )
             )
         shown = "'(identifiant)'" if col.pseudonymised else f"left(CAST({t} AS VARCHAR), 40)"
@@ -134,7 +138,8 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
             checks.append(
                 (
                     f"{t} IS NOT NULL AND {t} NOT IN ({allowed})",
-                    f"{_lit(f'{label} : valeur non autorisée « ')} || {shown} || {_lit(' » (attendu : ' + ', '.join(col.choices) + ')')}",
+                    f"{_lit(f'{label} : valeur non autorisée « ')} || {shown} || "
+                    f"{_lit(' » (attendu : ' + ', '.join(col.choices) + ')')}",
                 )
             )
         if col.pattern:

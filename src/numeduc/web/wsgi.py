@@ -22,7 +22,7 @@ if settings.SECRET_KEY_SOURCE == "placeholder":
 # loaded, so a new or restarted worker answers at once instead of after ~10 s of imports.
 from django.urls import get_resolver  # noqa: E402
 
-get_resolver().url_patterns
+_ = get_resolver().url_patterns
 
 # Whatever the imports opened must not be shared by the forked workers.
 from django.db import connections  # noqa: E402

@@ -89,6 +89,9 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    def __str__(self) -> str:
+        return f"Invitation de {self.user} du {self.created_at:%d/%m/%Y}"
+
     @classmethod
     def issue(cls, user, *, created_by=None, days: int | None = None) -> tuple[Invitation, str]:
         token = secrets.token_urlsafe(32)
@@ -119,6 +122,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Jeton « {self.name} » de {self.user} du {self.created_at:%d/%m/%Y}"
 
     @classmethod
     def issue(cls, user, name: str) -> tuple[ApiToken, str]:

@@ -145,6 +145,9 @@ class Answer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "item_id"], name="one_answer_per_item")]
 
+    def __str__(self) -> str:
+        return f"Réponse {self.response_id}, question {self.item_id}"
+
 
 class ResponseEvent(models.Model):
     """One change: an answer's value or comment, or the response's status. Never updated or deleted."""
@@ -166,9 +169,16 @@ class ResponseEvent(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self) -> str:
+        what = f"{self.get_field_display()} {self.item_id}" if self.item_id else self.get_field_display()
+        return f"Réponse {self.response_id} : {what}, le {self.changed_at:%d/%m/%Y %H:%M}"
+
 
 class Reminder(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
     sent_at = models.DateTimeField(default=timezone.now)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     recipients = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Relance de la campagne {self.campaign_id} du {self.sent_at:%d/%m/%Y} ({self.recipients} destinataires)"
