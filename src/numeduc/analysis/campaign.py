@@ -17,7 +17,8 @@ département's answers). Cross-tab cells are counts of départements, which reve
 answer on their own; individual positions (factor map) are the caller's responsibility (the
 web pages show them to the coordinator only).
 
-Every result carries one plain-French sentence saying what it shows and how sure we are.
+Every result carries one plain-French sentence saying what it shows and how sure we are; the
+words are in :mod:`numeduc.analysis.wording` (plain values in, strings out), the numbers here.
 """
 
 from __future__ import annotations
@@ -30,27 +31,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from numeduc.analysis import wording
 from numeduc.analysis.profile import MIN_GROUP
+from numeduc.analysis.wording import (  # re-exported: the labels and words used to live here
+    DEMOGRAPHIC_INDICATORS,
+    FACTOR_SHORT_LABELS,
+    fr_p,
+    strength_word,
+)
 from numeduc.budget.bands import BUDGET_BANDS as WHITE_PAPER_BANDS
-from numeduc.formatting import fr_number, fr_percent
-from numeduc.questionnaires import FACTOR_COUNT, load_questionnaire
+from numeduc.questionnaires import FACTOR_COUNT
 from numeduc.stats import GroupTestResult, correlation, kruskal_wallis, ordinal_association, pca
-from numeduc.text import fr_join
 
 ALPHA = 0.05
-# Short labels for charts (the questionnaire's full labels are sentences): the self-diagnosis
-# questionnaire's ``short_label`` of each factor item, by factor number.
-FACTOR_SHORT_LABELS = {
-    item.factor: item.short_label for item in load_questionnaire("autodiagnostic").factor_items()
-}
-
-# Demographic indicators crossed with the answers (column of ``departements`` -> label).
-DEMOGRAPHIC_INDICATORS = {
-    "poverty_rate": "Taux de pauvreté",
-    "log_density": "Densité (log)",
-    "population_growth": "Évolution de la population",
-    "share_0_19": "Part des 0-19 ans",
-}
 
 # The paper's budget bands (euros per pupil per year, investment + operation), as
 # (short label, lower, upper) for the cross tables: left-closed, a negative total has no band.
@@ -69,24 +62,6 @@ class NotEnoughRespondents(ValueError):
 # --------------------------------------------------------------------------- helpers
 
 
-def factor_label(factor: int) -> str:
-    return FACTOR_SHORT_LABELS.get(int(factor), f"Facteur {factor}")
-
-
-def _lower_first(text: str) -> str:
-    """Lower-case the first letter only ("Coopération avec l'État" keeps its capital É)."""
-    return text[:1].lower() + text[1:]
-
-
-def fr_p(p: float) -> str:
-    """p-value in French: ``p < 0,001`` or ``p = 0,034``."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "p non calculable"
-    if p < 0.001:
-        return "p < 0,001"
-    return f"p = {fr_number(p, 3)}"
-
-
 def pearson_p(r: float, n: int) -> float:
     """Two-sided p-value of a Pearson correlation r over n pairs (Student's t, n - 2 df)."""
     if n < 3 or math.isnan(r):
@@ -95,18 +70,6 @@ def pearson_p(r: float, n: int) -> float:
         return 0.0
     t = abs(r) * math.sqrt((n - 2) / (1 - r * r))
     return float(2 * sps.t.sf(t, n - 2))
-
-
-def strength_word(effect: float) -> str:
-    """Words for the size of a correlation-like effect (|r|): conventional thresholds."""
-    size = abs(effect)
-    if size < 0.1:
-        return "négligeable"
-    if size < 0.3:
-        return "faible"
-    if size < 0.5:
-        return "modéré"
-    return "fort"
 
 
 def factor_columns(answers: pd.DataFrame) -> dict[str, int]:
@@ -194,23 +157,9 @@ def interpret_axis(
     negative = [
         (int(f), float(var_contrib[f]), float(var_coord[f])) for f in strong.index if var_coord[f] < 0
     ]
-    pos_words = fr_join([_lower_first(factor_label(f)) for f, _, _ in positive])
-    neg_words = fr_join([_lower_first(factor_label(f)) for f, _, _ in negative])
-    head = f"L'axe {number} ({fr_percent(percent)} de l'inertie)"
-    if positive and negative:
-        sentence = (
-            f"{head} oppose les départements bien placés en {pos_words} (côté positif) "
-            f"à ceux bien placés en {neg_words} (côté négatif)."
-        )
-    elif positive or negative:
-        words = pos_words or neg_words
-        side = "positif" if positive else "négatif"
-        sentence = (
-            f"{head} regroupe {words} : plus un département est du côté {side}, "
-            f"plus ses niveaux y sont élevés."
-        )
-    else:
-        sentence = f"{head} ne se rattache nettement à aucun facteur."
+    sentence = wording.axis_sentence(
+        number, percent, [f for f, _, _ in positive], [f for f, _, _ in negative]
+    )
     return AxisInterpretation(
         f"Dim.{number}", number, float(eigenvalue), float(percent), positive, negative, sentence
     )
@@ -239,15 +188,7 @@ def campaign_pca(
         for k in range(1, min(n_axes, result.ncp) + 1)
     ]
     first_two = float(eig["cumulative"].iloc[min(1, len(eig) - 1)])
-    sentence = (
-        f"Analyse en composantes principales des 13 facteurs sur {len(levels)} départements : "
-        f"les deux premiers axes résument {fr_percent(first_two)} de la variabilité des réponses"
-        + (
-            " (au-delà de 50 %, la carte factorielle en donne une bonne image)."
-            if first_two >= 50
-            else " (moins de la moitié : la carte factorielle n'en donne qu'une image partielle)."
-        )
-    )
+    sentence = wording.pca_sentence(len(levels), first_two)
     sup = result.quanti_sup_coord.copy() if result.quanti_sup_coord is not None else pd.DataFrame()
     return CampaignPCA(
         eigenvalues=eig,
@@ -306,20 +247,8 @@ def factor_correlations(levels: pd.DataFrame) -> FactorCorrelations:
     pairs.sort(key=lambda pair: pair.p_value)
     expected = ALPHA * n_pairs
     n_total = int(np.diag(result.n.to_numpy()).max()) if len(cols) else 0
-    if pairs:
-        best = pairs[0]
-        sentence = (
-            f"Corrélations de Spearman (rangs, adaptées à des niveaux de 1 à 4) sur {n_total} départements : "
-            f"{len(pairs)} paires sur {n_pairs} sont significatives au seuil de 5 % "
-            f"(le hasard seul en produirait environ {fr_number(expected, 0)}) ; la plus nette relie "
-            f"{_lower_first(factor_label(best.a))} et {_lower_first(factor_label(best.b))} "
-            f"(rho = {fr_number(best.rho, 2)}, {fr_p(best.p_value)})."
-        )
-    else:
-        sentence = (
-            f"Corrélations de Spearman sur {n_total} départements : aucune des {n_pairs} paires n'est "
-            "significative au seuil de 5 %."
-        )
+    best = (pairs[0].a, pairs[0].b, pairs[0].rho, pairs[0].p_value) if pairs else None
+    sentence = wording.correlations_sentence(n_total, n_pairs, len(pairs), expected, best)
     return FactorCorrelations(result.matrix, result.p_values, result.n, "spearman", pairs, n_pairs, sentence)
 
 
@@ -364,7 +293,8 @@ def cross_tab(
     ``order`` lists the grouping levels from lowest to highest. Two levels: Mann-Whitney with
     the rank-biserial correlation; more: Kendall's tau-b (``numeduc.stats.ordinal_association``).
     ``rising``/``falling`` are the French words for a positive/negative association, ``pair``
-    names the two variables ("l'utilisation des équipements et le budget par élève").
+    names the two variables ("l'utilisation des équipements et le budget par élève"): see
+    :func:`numeduc.analysis.wording.crosstab_sentence`.
     """
     frame = pd.DataFrame({"outcome": pd.to_numeric(outcome, errors="coerce"), "group": grouping}).dropna()
     present = [level for level in order if (frame["group"] == level).any()]
@@ -393,7 +323,16 @@ def cross_tab(
                 result.n,
                 result.df,
             )
-    sentence = crosstab_sentence(result, rising, falling, pair)
+    sentence = wording.crosstab_sentence(
+        n=result.n,
+        p_value=result.p_value,
+        effect_size=result.effect_size,
+        effect_size_name=result.effect_size_name,
+        significant=result.p_value < ALPHA,
+        rising=rising,
+        falling=falling,
+        pair=pair,
+    )
     return CrossTab(
         key,
         title,
@@ -410,47 +349,14 @@ def cross_tab(
     )
 
 
-def crosstab_sentence(result: GroupTestResult, rising: str, falling: str, pair: str) -> str:
-    n = result.n
-    if math.isnan(result.p_value):
-        return (
-            f"Test non calculable sur {n} départements (il faut au moins {MIN_GROUP} réponses "
-            "réparties dans au moins deux groupes)."
-        )
-    stats_text = (
-        f"{result.effect_size_name} = {fr_number(result.effect_size, 2)}, {fr_p(result.p_value)}, n = {n}"
-    )
-    if result.p_value >= ALPHA:
-        return (
-            f"Pas de lien démontré entre {pair} sur ces {n} départements ({stats_text} : non significatif)."
-        )
-    direction = rising if result.effect_size > 0 else falling
-    return (
-        f"{direction[0].upper()}{direction[1:]} : lien {strength_word(result.effect_size)} et significatif "
-        f"au seuil de 5 % ({stats_text}) ; une association, pas une preuve de cause."
-    )
-
-
 def paper_crosstabs(answers: pd.DataFrame, levels: pd.DataFrame) -> list[CrossTab]:
     """The white paper's four cross-tabulations (missing answers dropped, ``n`` says how many)."""
     use = levels.get(10, pd.Series(dtype=float))
+    levels_1_4 = [1.0, 2.0, 3.0, 4.0]
     tabs = []
     if "homogeneite_parc" in answers.columns:
         homogeneity = pd.to_numeric(answers["homogeneite_parc"], errors="coerce").reindex(levels.index)
-        tabs.append(
-            cross_tab(
-                "homogeneite",
-                "Utilisation des équipements selon l'homogénéité du parc",
-                use,
-                homogeneity,
-                order=[1.0, 2.0, 3.0, 4.0],
-                outcome_label="Utilisation des équipements (niveau)",
-                grouping_label="Homogénéité du parc (niveau)",
-                rising="l'utilisation des équipements augmente avec l'homogénéité du parc",
-                falling="l'utilisation des équipements est plus forte là où le parc est moins homogène",
-                pair="l'utilisation des équipements et l'homogénéité du parc",
-            )
-        )
+        tabs.append(_paper_cross_tab("homogeneite", use, homogeneity, levels_1_4))
     budget_cols = [
         c
         for c in ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve")
@@ -460,63 +366,31 @@ def paper_crosstabs(answers: pd.DataFrame, levels: pd.DataFrame) -> list[CrossTa
         parts = answers[budget_cols].apply(pd.to_numeric, errors="coerce")
         total = parts.sum(axis=1, min_count=len(budget_cols)).reindex(levels.index)
         bands = total.map(budget_band)
-        tabs.append(
-            cross_tab(
-                "budget",
-                "Utilisation des équipements selon le budget par élève",
-                use,
-                bands,
-                order=[label for label, _, _ in BUDGET_BANDS],
-                outcome_label="Utilisation des équipements (niveau)",
-                grouping_label="Budget par élève et par an (investissement + fonctionnement)",
-                rising="l'utilisation des équipements augmente avec le budget par élève",
-                falling="l'utilisation des équipements baisse quand le budget par élève augmente",
-                pair="l'utilisation des équipements et le budget par élève",
-            )
-        )
+        tabs.append(_paper_cross_tab("budget", use, bands, [label for label, _, _ in BUDGET_BANDS]))
     if 3 in levels.columns:
-        tabs.append(
-            cross_tab(
-                "accompagnement",
-                "Utilisation des équipements selon l'accompagnement des utilisateurs",
-                use,
-                levels[3],
-                order=[1.0, 2.0, 3.0, 4.0],
-                outcome_label="Utilisation des équipements (niveau)",
-                grouping_label="Accompagnement des utilisateurs (niveau)",
-                rising="l'utilisation des équipements est plus forte là où l'accompagnement des utilisateurs l'est",
-                falling=(
-                    "l'utilisation des équipements est plus faible là où "
-                    "l'accompagnement des utilisateurs est fort"
-                ),
-                pair="l'utilisation des équipements et l'accompagnement des utilisateurs",
-            )
-        )
+        tabs.append(_paper_cross_tab("accompagnement", use, levels[3], levels_1_4))
     if 1 in levels.columns and 2 in levels.columns:
-        tabs.append(
-            cross_tab(
-                "evaluation",
-                "Maturité perçue selon l'effort d'évaluation et de suivi",
-                levels[1],
-                levels[2],
-                order=[1.0, 2.0, 3.0, 4.0],
-                outcome_label="Maturité des équipes (niveau)",
-                grouping_label="Évaluation et suivi (niveau)",
-                rising="la maturité perçue augmente avec l'effort d'évaluation et de suivi",
-                falling="la maturité perçue baisse quand l'effort d'évaluation et de suivi augmente",
-                pair="la maturité perçue et l'effort d'évaluation et de suivi",
-            )
-        )
+        tabs.append(_paper_cross_tab("evaluation", levels[1], levels[2], levels_1_4))
     for tab in tabs:
-        tab.table.index = [_band_or_level(x) for x in tab.table.index]
+        tab.table.index = [wording.level_label(x) for x in tab.table.index]
     return tabs
 
 
-def _band_or_level(value: str) -> str:
-    try:
-        return f"niveau {int(float(value))}"
-    except ValueError:
-        return value
+def _paper_cross_tab(key: str, outcome: pd.Series, grouping: pd.Series, order: list) -> CrossTab:
+    """:func:`cross_tab` with the white paper's title, labels and words for ``key``."""
+    words = wording.PAPER_CROSSTABS[key]
+    return cross_tab(
+        key,
+        words.title,
+        outcome,
+        grouping,
+        order=order,
+        outcome_label=words.outcome_label,
+        grouping_label=words.grouping_label,
+        rising=words.rising,
+        falling=words.falling,
+        pair=words.pair,
+    )
 
 
 # --------------------------------------------------------------------------- demographics
@@ -547,19 +421,8 @@ def demographic_crossing(levels: pd.DataFrame, demo_frame: pd.DataFrame) -> Demo
     ]
     significant.sort(key=lambda row: row[3])
     total = len(factors) * len(indicators)
-    if significant:
-        f, ind, r, p, n = significant[0]
-        sentence = (
-            f"{len(significant)} liens sur {total} entre facteurs et indicateurs de l'Insee sont significatifs "
-            f"au seuil de 5 % (le hasard seul en produirait environ {fr_number(ALPHA * total, 0)}) ; le plus net : "
-            f"{_lower_first(factor_label(f))} et {DEMOGRAPHIC_INDICATORS.get(ind, ind).lower()} "
-            f"(rho = {fr_number(r, 2)}, {fr_p(p)}, n = {n})."
-        )
-    else:
-        sentence = (
-            f"Aucun des {total} liens entre facteurs et indicateurs de l'Insee "
-            "n'est significatif au seuil de 5 %."
-        )
+    best = significant[0] if significant else None
+    sentence = wording.demographic_sentence(total, len(significant), ALPHA * total, best)
     return DemographicCrossing(rho, pv, counts, significant, sentence)
 
 
@@ -590,14 +453,7 @@ def group_medians(levels: pd.DataFrame, groups: pd.Series) -> tuple[pd.DataFrame
 
 def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSummary:
     medians, counts, hidden = group_medians(levels, groups)
-    parts = ", ".join(f"groupe {g} : {c}" for g, c in counts.items())
-    sentence = f"Répondants par groupe de pairs ({parts})."
-    if hidden:
-        sentence += (
-            f" Les médianes des groupes de moins de {MIN_GROUP} répondants "
-            f"({fr_join([f'groupe {g}' for g in hidden])}) ne sont pas montrées : "
-            "elles pourraient révéler des réponses."
-        )
+    sentence = wording.peer_groups_sentence(list(counts.items()), hidden)
     membership = groups.reindex(levels.index)
     shown = [g for g, c in counts.items() if c >= MIN_GROUP]
     tests: dict[int, GroupTestResult] = {}
@@ -608,27 +464,9 @@ def peer_group_summary(levels: pd.DataFrame, groups: pd.Series) -> PeerGroupSumm
             ok = values.notna()
             if membership[rows][ok].nunique() >= 2:
                 tests[int(factor)] = kruskal_wallis(values[ok].to_numpy(), membership[rows][ok].to_list())
-    if tests:
-        differing = [f for f, t in tests.items() if t.p_value < ALPHA]
-        n_used = max(t.n for t in tests.values())
-        if differing:
-            words = fr_join(
-                [f"{_lower_first(factor_label(f))} ({fr_p(tests[f].p_value)})" for f in differing]
-            )
-            tests_sentence = (
-                f"Test de Kruskal-Wallis entre les groupes d'au moins {MIN_GROUP} répondants ({n_used} départements) : "
-                f"les niveaux diffèrent significativement pour {words} ; pour les {len(tests) - len(differing)} autres "
-                "facteurs, différence non significative."
-            )
-        else:
-            tests_sentence = (
-                f"Test de Kruskal-Wallis entre les groupes d'au moins {MIN_GROUP} répondants ({n_used} départements) : "
-                "aucune différence significative entre groupes, sur aucun facteur."
-            )
-    else:
-        tests_sentence = (
-            f"Moins de deux groupes comptent {MIN_GROUP} répondants : pas de comparaison entre groupes."
-        )
+    differing = [(f, t.p_value) for f, t in tests.items() if t.p_value < ALPHA]
+    n_used = max((t.n for t in tests.values()), default=0)
+    tests_sentence = wording.peer_tests_sentence(len(tests), n_used, differing)
     return PeerGroupSummary(groups, counts, medians, hidden, sentence, tests, tests_sentence)
 
 
@@ -666,30 +504,17 @@ def analyse_campaign(
     levels = levels[levels.notna().any(axis=1)]
     n = len(levels)
     if n < MIN_GROUP:
-        raise NotEnoughRespondents(
-            f"{n} département(s) ont répondu : il en faut au moins {MIN_GROUP} pour une analyse nationale "
-            "sans risque de révéler une réponse."
-        )
+        raise NotEnoughRespondents(wording.not_enough_respondents(n))
     demo_frame = demographics(departements, levels.index)
     notes = []
     missing_answers = int(levels.isna().to_numpy().sum())
     if missing_answers:
-        notes.append(
-            f"{missing_answers} niveau(x) manquant(s) : remplacés par la moyenne du facteur pour "
-            "l'analyse en composantes principales, laissés de côté pour les corrélations et les tests."
-        )
+        notes.append(wording.missing_levels_note(missing_answers))
     missing_demo = demo_frame.isna()
     if missing_demo.to_numpy().any():
-        cols = [DEMOGRAPHIC_INDICATORS[c].lower() for c in demo_frame.columns if missing_demo[c].any()]
-        notes.append(
-            f"Indicateur Insee non publié pour {int(missing_demo.any(axis=1).sum())} département(s) "
-            f"({', '.join(cols)}) : remplacé par la moyenne pour l'ACP (variables supplémentaires), "
-            "laissé de côté pour les corrélations."
-        )
-    notes.append(
-        "La densité est prise en logarithme (Paris compte plus de 20 000 habitants au km², la Lozère 15) ; "
-        "les corrélations de Spearman, fondées sur les rangs, n'en dépendent pas."
-    )
+        cols = [c for c in demo_frame.columns if missing_demo[c].any()]
+        notes.append(wording.missing_indicators_note(int(missing_demo.any(axis=1).sum()), cols))
+    notes.append(wording.DENSITY_NOTE)
     return CampaignAnalysis(
         n=n,
         levels=levels,

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from numeduc import reference
 from numeduc.analysis import campaign as analysis
+from numeduc.analysis import wording
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.charts import (
     Point,
@@ -53,7 +54,7 @@ SHORT_INDICATORS = {
 def map_choices() -> list[tuple[str, str]]:
     choices = [("groupes", "Groupes de pairs")]
     choices += [
-        (f"{FACTOR_PREFIX}{f}", f"Facteur {f} : {label}") for f, label in analysis.FACTOR_SHORT_LABELS.items()
+        (f"{FACTOR_PREFIX}{f}", f"Facteur {f} : {label}") for f, label in wording.FACTOR_SHORT_LABELS.items()
     ]
     choices += [(key, reference.INDICATOR_LABELS[column][0]) for key, column in INDICATOR_CHOICES.items()]
     return choices
@@ -70,7 +71,7 @@ def parse_map_choice(value: str | None) -> tuple[str, object]:
         return "groupes", None
     if value.startswith(FACTOR_PREFIX):
         number = value[len(FACTOR_PREFIX) :]
-        if number.isdigit() and int(number) in analysis.FACTOR_SHORT_LABELS:
+        if number.isdigit() and int(number) in wording.FACTOR_SHORT_LABELS:
             return "facteur", int(number)
         raise MapChoiceError(
             f"Facteur inconnu : « {number} ». Les facteurs sont numérotés de 1 à {analysis.FACTOR_COUNT} "
@@ -99,7 +100,7 @@ def _figure(chart) -> str:
 
 
 def factor_name(factor: int) -> str:
-    return f"F{factor} {analysis.FACTOR_SHORT_LABELS[int(factor)]}"
+    return f"F{factor} {wording.FACTOR_SHORT_LABELS[int(factor)]}"
 
 
 def pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordinator: bool) -> list[Section]:
@@ -139,7 +140,7 @@ def pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordinat
         factor_name(f): (p.var_coord.loc[f, "Dim.1"], p.var_coord.loc[f, "Dim.2"]) for f in p.var_coord.index
     }
     sup = {
-        analysis.DEMOGRAPHIC_INDICATORS[i]: (p.supplementary.loc[i, "Dim.1"], p.supplementary.loc[i, "Dim.2"])
+        wording.DEMOGRAPHIC_INDICATORS[i]: (p.supplementary.loc[i, "Dim.1"], p.supplementary.loc[i, "Dim.2"])
         for i in p.supplementary.index
     }
     # The strongest link between an INSEE indicator and the first two axes, with its p-value.
@@ -150,9 +151,9 @@ def pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordinat
     circle_sentence = (
         f"Flèches pleines : les 13 facteurs, d'autant mieux représentés que la flèche est longue ; en tirets, les "
         f"indicateurs de l'Insee, qui ne servent pas à construire les axes. Le plus lié aux deux premiers axes est "
-        f"{analysis.DEMOGRAPHIC_INDICATORS[best[0]].lower()} (axe {best[1][-1]}, r = {fr_number(r, 2)}, "
-        f"{analysis.fr_p(pv)}, n = {p.n} : "
-        + (f"lien {analysis.strength_word(r)}, significatif)." if linked else "non significatif).")
+        f"{wording.DEMOGRAPHIC_INDICATORS[best[0]].lower()} (axe {best[1][-1]}, r = {fr_number(r, 2)}, "
+        f"{wording.fr_p(pv)}, n = {p.n} : "
+        + (f"lien {wording.strength_word(r)}, significatif)." if linked else "non significatif).")
     )
     dims = (f"Axe 1 ({fr_percent(p.axes[0].percent)})", f"Axe 2 ({fr_percent(p.axes[1].percent)})")
     sections.append(
@@ -394,7 +395,7 @@ def map_section(
         )
         return Section("carte", "Carte de France", sentence, _figure(chart))
     factor = int(what)
-    name = analysis.FACTOR_SHORT_LABELS[factor]
+    name = wording.FACTOR_SHORT_LABELS[factor]
     levels = result.levels.get(factor, pd.Series(dtype=float)).dropna()
     if coordinator:
         values = {code: f"niveau {int(v)}" for code, v in levels.items()}

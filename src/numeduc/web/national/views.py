@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from numeduc.analysis import campaign as analysis
+from numeduc.analysis import wording
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.formatting import fr_number
 from numeduc.web import caching
@@ -81,7 +82,7 @@ def _body_html(campaign: Campaign, version: tuple, demo: bool, coordinator: bool
             {
                 "label": factor_name(f),
                 "h": fr_number(t.statistic, 2),
-                "p": analysis.fr_p(t.p_value),
+                "p": wording.fr_p(t.p_value),
                 "effect": fr_number(t.effect_size, 3),
                 "n": t.n,
             }
@@ -91,7 +92,7 @@ def _body_html(campaign: Campaign, version: tuple, demo: bool, coordinator: bool
             {
                 "tab": t,
                 "statistic": fr_number(t.statistic, 2),
-                "p": analysis.fr_p(t.p_value),
+                "p": wording.fr_p(t.p_value),
                 "effect": fr_number(t.effect_size, 2),
             }
             for t in result.crosstabs
