@@ -209,6 +209,265 @@ def class_of(value: float, breaks: Sequence[float]) -> int:
     return len(breaks) - 2
 
 
+WIDTH = 760.0
+ZOOM_BOX = 110.0
+
+
+def _present(v: object) -> bool:
+    """A value to show: not None, NaN or a blank string."""
+    return not (
+        v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+    )
+
+
+@dataclass(frozen=True)
+class _Colouring:
+    """Fill of each département with a value, the legend's (fill, label) entries, the
+    ``<defs>`` content and the value formatter."""
+
+    fill_of: dict[str, str]
+    legend_items: list[tuple[str, str]]
+    defs: list[str]
+    fmt: Callable[[object], str]
+
+
+def _missing_pattern(prefix: str) -> str:
+    return (
+        f'<pattern id="{prefix}-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
+        f'<rect width="6" height="6" fill="#f2f2f2"/>'
+        f'<path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
+    )
+
+
+def _categorical_colouring(
+    known: Mapping[str, object], categories: Sequence[str] | None, prefix: str
+) -> _Colouring:
+    """One palette colour and fill pattern per category (the given ones first, then the
+    others met, sorted)."""
+    defs = [_missing_pattern(prefix)]
+    cats = (
+        [str(c) for c in categories] if categories is not None else sorted({str(v) for v in known.values()})
+    )
+    extra = sorted({str(v) for v in known.values()} - set(cats))
+    cats += extra
+    colors = [s.PALETTE[i % len(s.PALETTE)] for i in range(len(cats))]
+    pattern_markup, fills = a.pattern_defs(prefix, colors)
+    defs.append(pattern_markup.removeprefix("<defs>").removesuffix("</defs>"))
+    cat_fill = dict(zip(cats, fills))
+    fill_of = {code: cat_fill[str(v)] for code, v in known.items()}
+    counts = {c: sum(1 for v in known.values() if str(v) == c) for c in cats}
+    legend_items = [(cat_fill[c], f"{c} ({counts[c]})") for c in cats]
+
+    def fmt(v: object) -> str:
+        return str(v) if _present(v) else s.MISSING
+
+    return _Colouring(fill_of, legend_items, defs, fmt)
+
+
+def _numeric_colouring(
+    known: Mapping[str, object],
+    *,
+    classes: int,
+    method: str,
+    breaks: Sequence[float] | None,
+    unit: str,
+    value_format: Callable[[float | None], str] | None,
+    prefix: str,
+) -> _Colouring:
+    """Classes (``breaks`` given, or computed by ``method``) on the sequential blue scale."""
+    defs = [_missing_pattern(prefix)]
+    numbers = {}
+    for code, v in known.items():
+        try:
+            numbers[code] = float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"Valeur non numérique pour {code} : {v!r} (categorical=True ?)") from None
+    fmt_num = a.unit_formatter(value_format, unit, list(numbers.values()))
+    legend_fmt = a.unit_formatter(value_format, unit, list(numbers.values()), compact=True)
+
+    def fmt(v: object) -> str:
+        return fmt_num(float(v)) if _present(v) else s.MISSING  # type: ignore[arg-type]
+
+    fill_of: dict[str, str] = {}
+    legend_items: list[tuple[str, str]] = []
+    lims = list(breaks) if breaks is not None else class_breaks(list(numbers.values()), classes, method)
+    if lims:
+        n_classes = len(lims) - 1
+        class_colors = [ramp(SEQUENTIAL, 0.15 + 0.85 * (k / max(n_classes - 1, 1))) for k in range(n_classes)]
+        counts = [0] * n_classes
+        for code, value in numbers.items():
+            k = class_of(value, lims)
+            fill_of[code] = class_colors[k]
+            counts[k] += 1
+        for k in range(n_classes):
+            low = legend_fmt(lims[k])
+            high = legend_fmt(lims[k + 1])
+            legend_items.append((class_colors[k], f"{low} à {high} ({counts[k]})"))
+    return _Colouring(fill_of, legend_items, defs, fmt)
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True)
+class _ZoomLayout:
+    """The enlarged Paris box: its corner and the map-to-box transform."""
+
+    bx: float
+    by: float
+    factor: float
+    cxo: float
+    cyo: float
+
+
+@dataclass(frozen=True)
+class _Layout:
+    ox: float  # map origin
+    oy: float
+    lx: float  # legend column
+    title_lines: list[tuple[float, str]]  # legend title: (y, line)
+    rows: list[tuple[float, str, list[str]]]  # legend entries: (y, fill, label lines)
+    zoom: _ZoomLayout | None
+    source_lines: list[tuple[float, str]]  # (y, line)
+    height: float  # of the root, source lines included
+
+
+def _zoom_layout(
+    zoom_rings: Mapping[str, list[list[tuple[float, float]]]], lx: float, ly: float
+) -> _ZoomLayout:
+    pts = [p for rings in zoom_rings.values() for r in rings for p in r]
+    zx0, zy0 = min(p[0] for p in pts), min(p[1] for p in pts)
+    zx1, zy1 = max(p[0] for p in pts), max(p[1] for p in pts)
+    factor = (ZOOM_BOX - 12) / max(zx1 - zx0, zy1 - zy0)
+    bx, by = lx, ly + 10
+    cxo = bx + ZOOM_BOX / 2 - (zx0 + zx1) / 2 * factor
+    cyo = by + ZOOM_BOX / 2 + 6 - (zy0 + zy1) / 2 * factor
+    return _ZoomLayout(bx, by, factor, cxo, cyo)
+
+
+def _layout(
+    geometry: _Geometry,
+    y: float,
+    *,
+    legend_title: str | None,
+    legend_items: Sequence[tuple[str, str]],
+    zoom_paris: bool,
+    source: str | None,
+) -> _Layout:
+    """Map at the left under the title; legend column on the right (title, entries, then the
+    Paris box); source lines at the bottom."""
+    ox, oy = 16.0, y + 12
+    lx = ox + MAP_WIDTH + 20
+    ly = oy + 10
+    title_lines = []
+    if legend_title:
+        for line in s.wrap(legend_title, WIDTH - lx - 10, 12, 3):
+            title_lines.append((ly, line))
+            ly += 15
+        ly += 4
+    rows = []
+    for fill, label in legend_items:
+        lines = s.wrap(label, WIDTH - lx - 34, 11.5, 2)
+        rows.append((ly, fill, lines))
+        ly += 14 + 8 + (len(lines) - 1) * 13.8
+    zoom = None
+    if zoom_paris and len(geometry.zoom_rings) == len(ZOOM_CODES):
+        zoom = _zoom_layout(geometry.zoom_rings, lx, ly)
+        ly = zoom.by + ZOOM_BOX + 12
+    height = max(oy + geometry.height, ly) + 12
+    source_lines = []
+    if source:
+        for line in s.wrap(f"Source : {source}", WIDTH - 32, 10.5, 2):
+            source_lines.append((height + 4, line))
+            height += 13
+    return _Layout(ox, oy, lx, title_lines, rows, zoom, source_lines, height + 6)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _dep_path(css_class: str, code: str, d: str, fill: str, tip: str) -> str:
+    return (
+        f'<path class="{css_class}" data-code="{s.attr(code)}" d="{d}" fill="{fill}">'
+        f"<title>{s.esc(tip)}</title></path>"
+    )
+
+
+def _draw_map(
+    geometry: _Geometry, lay: _Layout, fill: Callable[[str], str], tip: Callable[[str], str]
+) -> list[str]:
+    """The départements (and the boxes around the overseas insets), moved to the map origin."""
+    paths = [_dep_path("nc-dep", code, d, fill(code), tip(code)) for code, d in geometry.paths]
+    body = [f'<g transform="translate({s.num(lay.ox)} {s.num(lay.oy)})">']
+    for x0, y0, x1, y1 in geometry.inset_boxes:
+        body.append(
+            f'<rect class="nc-inset" x="{s.num(x0)}" y="{s.num(y0)}" width="{s.num(x1 - x0)}" '
+            f'height="{s.num(y1 - y0)}" fill="none" stroke="#b0b0b0" stroke-width="0.8"/>'
+        )
+    body.append(
+        f'<g class="nc-map" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">{"".join(paths)}</g>'
+    )
+    body.append("</g>")
+    return body
+
+
+def _draw_legend(lay: _Layout) -> str:
+    legend = ['<g class="nc-legend">']
+    for ly, line in lay.title_lines:
+        legend.append(s.text(lay.lx, ly, line, size=12, weight="bold"))
+    for ly, fill, lines in lay.rows:
+        legend.append(
+            f'<rect x="{s.num(lay.lx)}" y="{s.num(ly)}" width="18" height="14" fill="{fill}" '
+            f'stroke="{s.AXIS_COLOR}" stroke-width="0.6"/>'
+        )
+        legend.append(s.text(lay.lx + 26, ly + 7, lines, size=11.5, baseline="middle"))
+    legend.append("</g>")
+    return "".join(legend)
+
+
+def _draw_zoom(
+    zoom: _ZoomLayout,
+    zoom_rings: Mapping[str, list[list[tuple[float, float]]]],
+    tolerance: float,
+    fill: Callable[[str], str],
+    tip: Callable[[str], str],
+) -> str:
+    """Paris and its inner ring, enlarged, in the legend column under the legend."""
+    zoom_paths = []
+    for code in ZOOM_CODES:
+        rings = [
+            [(zoom.cxo + x * zoom.factor, zoom.cyo + y * zoom.factor) for x, y in r] for r in zoom_rings[code]
+        ]
+        d = _path([simplify(r, tolerance) for r in rings])
+        zoom_paths.append(_dep_path("nc-zoom", code, d, fill(code), tip(code)))
+    return (
+        f'<g class="nc-zoom-box"><rect x="{s.num(zoom.bx)}" y="{s.num(zoom.by)}" width="{ZOOM_BOX}" '
+        f'height="{ZOOM_BOX + 12}" fill="#ffffff" stroke="#b0b0b0" stroke-width="0.8"/>'
+        + s.text(
+            zoom.bx + ZOOM_BOX / 2,
+            zoom.by + 11,
+            "Paris et petite couronne",
+            size=9,
+            anchor="middle",
+            fill=s.MUTED_COLOR,
+        )
+        + f'<g stroke="#ffffff" stroke-width="0.8">{"".join(zoom_paths)}</g></g>'
+    )
+
+
+def _table(
+    names: Mapping[str, str],
+    by_code: Mapping[str, object],
+    fmt: Callable[[object], str],
+    *,
+    value_header: str,
+    caption: str,
+) -> DataTable:
+    """One row per département, in the GeoJSON's order."""
+    rows = [[code, names[code], fmt(by_code.get(code))] for code in names]
+    return DataTable(caption=caption, headers=["Code", "Département", value_header], rows=rows)
+
+
 def choropleth(
     geojson: Mapping | None,
     values: Mapping[object, float | str | None],
@@ -247,72 +506,25 @@ def choropleth(
     if unknown:
         raise ValueError(f"Codes de département inconnus : {', '.join(unknown[:10])}.")
 
-    def present(v: object) -> bool:
-        return not (
-            v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
-        )
-
-    known = {c: v for c, v in by_code.items() if present(v)}
+    known = {c: v for c, v in by_code.items() if _present(v)}
     title = s.chart_title(title)
     prefix = s.make_prefix(
         id_prefix, "map", title, sorted((c, str(v)) for c, v in by_code.items()), categorical
     )
 
-    # --- colours per code and legend entries
-    fill_of: dict[str, str] = {}
-    legend_items: list[tuple[str, str]] = []  # (fill, label)
-    defs: list[str] = [
-        f'<pattern id="{prefix}-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="#f2f2f2"/>'
-        f'<path d="M0 0L6 6M-1 5L1 7M5 -1L7 1" stroke="#8a8a8a" stroke-width="0.8"/></pattern>'
-    ]
     if categorical:
-        cats = (
-            [str(c) for c in categories]
-            if categories is not None
-            else sorted({str(v) for v in known.values()})
-        )
-        extra = sorted({str(v) for v in known.values()} - set(cats))
-        cats += extra
-        colors = [s.PALETTE[i % len(s.PALETTE)] for i in range(len(cats))]
-        pattern_markup, fills = a.pattern_defs(prefix, colors)
-        defs.append(pattern_markup.removeprefix("<defs>").removesuffix("</defs>"))
-        cat_fill = dict(zip(cats, fills))
-        for code, v in known.items():
-            fill_of[code] = cat_fill[str(v)]
-        counts = {c: sum(1 for v in known.values() if str(v) == c) for c in cats}
-        legend_items = [(cat_fill[c], f"{c} ({counts[c]})") for c in cats]
-
-        def fmt(v: object) -> str:
-            return str(v) if present(v) else s.MISSING
+        colouring = _categorical_colouring(known, categories, prefix)
     else:
-        numbers = {}
-        for code, v in known.items():
-            try:
-                numbers[code] = float(v)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                raise ValueError(f"Valeur non numérique pour {code} : {v!r} (categorical=True ?)") from None
-        fmt_num = a.unit_formatter(value_format, unit, list(numbers.values()))
-        legend_fmt = a.unit_formatter(value_format, unit, list(numbers.values()), compact=True)
-
-        def fmt(v: object) -> str:
-            return fmt_num(float(v)) if present(v) else s.MISSING  # type: ignore[arg-type]
-
-        lims = list(breaks) if breaks is not None else class_breaks(list(numbers.values()), classes, method)
-        if lims:
-            n_classes = len(lims) - 1
-            class_colors = [
-                ramp(SEQUENTIAL, 0.15 + 0.85 * (k / max(n_classes - 1, 1))) for k in range(n_classes)
-            ]
-            counts = [0] * n_classes
-            for code, v in numbers.items():
-                k = class_of(v, lims)
-                fill_of[code] = class_colors[k]
-                counts[k] += 1
-            for k in range(n_classes):
-                low = legend_fmt(lims[k])
-                high = legend_fmt(lims[k + 1])
-                legend_items.append((class_colors[k], f"{low} à {high} ({counts[k]})"))
+        colouring = _numeric_colouring(
+            known,
+            classes=classes,
+            method=method,
+            breaks=breaks,
+            unit=unit,
+            value_format=value_format,
+            prefix=prefix,
+        )
+    legend_items = list(colouring.legend_items)
     n_missing = len(names) - len(known)
     if n_missing:
         legend_items.append((f"url(#{prefix}-missing)", f"{s.MISSING} ({n_missing})"))
@@ -325,91 +537,34 @@ def choropleth(
         description = f"Carte des {len(names)} départements colorés {how} ; {len(known)} ont une valeur."
     description = s.sentence(description)
 
-    # --- projection (cached: simplifying 28,000 points is most of the work)
+    # projection (cached: simplifying 28,000 points is most of the work)
     geometry = _map_geometry(features, tolerance)
-    width = 760.0
-    map_w = MAP_WIDTH
-    map_h = geometry.height
-    body, y = s.title_block(width, title, show_title=show_title, demo=demo)
-    ox, oy = 16.0, y + 12
-
-    paths = []
-    for code, d in geometry.paths:
-        fill = fill_of.get(code, f"url(#{prefix}-missing)")
-        tip = f"{names[code]} ({code}) : {fmt(by_code.get(code))}"
-        paths.append(
-            f'<path class="nc-dep" data-code="{s.attr(code)}" d="{d}" fill="{fill}"><title>{s.esc(tip)}</title></path>'
-        )
-    zoom_rings = geometry.zoom_rings
-    body.append(f"<defs>{''.join(defs)}</defs>")
-    body.append(f'<g transform="translate({s.num(ox)} {s.num(oy)})">')
-    for x0, y0, x1, y1 in geometry.inset_boxes:
-        body.append(
-            f'<rect class="nc-inset" x="{s.num(x0)}" y="{s.num(y0)}" width="{s.num(x1 - x0)}" '
-            f'height="{s.num(y1 - y0)}" fill="none" stroke="#b0b0b0" stroke-width="0.8"/>'
-        )
-    body.append(
-        f'<g class="nc-map" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">{"".join(paths)}</g>'
+    body, y = s.title_block(WIDTH, title, show_title=show_title, demo=demo)
+    lay = _layout(
+        geometry,
+        y,
+        legend_title=legend_title,
+        legend_items=legend_items,
+        zoom_paris=zoom_paris,
+        source=source,
     )
-    body.append("</g>")
 
-    # --- legend on the right
-    lx = ox + map_w + 20
-    ly = oy + 10
-    legend = ['<g class="nc-legend">']
-    if legend_title:
-        for line in s.wrap(legend_title, width - lx - 10, 12, 3):
-            legend.append(s.text(lx, ly, line, size=12, weight="bold"))
-            ly += 15
-        ly += 4
-    for fill, label in legend_items:
-        legend.append(
-            f'<rect x="{s.num(lx)}" y="{s.num(ly)}" width="18" height="14" fill="{fill}" '
-            f'stroke="{s.AXIS_COLOR}" stroke-width="0.6"/>'
-        )
-        lines = s.wrap(label, width - lx - 34, 11.5, 2)
-        legend.append(s.text(lx + 26, ly + 7, lines, size=11.5, baseline="middle"))
-        ly += 14 + 8 + (len(lines) - 1) * 13.8
-    legend.append("</g>")
-    body.append("".join(legend))
-    # --- Paris and inner ring, enlarged, in the legend column under the legend
-    if zoom_paris and len(zoom_rings) == len(ZOOM_CODES):
-        pts = [p for rings in zoom_rings.values() for r in rings for p in r]
-        zx0, zy0 = min(p[0] for p in pts), min(p[1] for p in pts)
-        zx1, zy1 = max(p[0] for p in pts), max(p[1] for p in pts)
-        box = 110.0
-        factor = (box - 12) / max(zx1 - zx0, zy1 - zy0)
-        bx, by = lx, ly + 10
-        cxo = bx + box / 2 - (zx0 + zx1) / 2 * factor
-        cyo = by + box / 2 + 6 - (zy0 + zy1) / 2 * factor
-        zoom_paths = []
-        for code in ZOOM_CODES:
-            rings = [[(cxo + x * factor, cyo + y * factor) for x, y in r] for r in zoom_rings[code]]
-            d = _path([simplify(r, tolerance) for r in rings])
-            fill = fill_of.get(code, f"url(#{prefix}-missing)")
-            tip = f"{names[code]} ({code}) : {fmt(by_code.get(code))}"
-            zoom_paths.append(
-                f'<path class="nc-zoom" data-code="{s.attr(code)}" d="{d}" fill="{fill}">'
-                f"<title>{s.esc(tip)}</title></path>"
-            )
-        body.append(
-            f'<g class="nc-zoom-box"><rect x="{s.num(bx)}" y="{s.num(by)}" width="{box}" height="{box + 12}" '
-            f'fill="#ffffff" stroke="#b0b0b0" stroke-width="0.8"/>'
-            + s.text(
-                bx + box / 2, by + 11, "Paris et petite couronne", size=9, anchor="middle", fill=s.MUTED_COLOR
-            )
-            + f'<g stroke="#ffffff" stroke-width="0.8">{"".join(zoom_paths)}</g></g>'
-        )
-        ly = by + box + 12
+    def fill(code: str) -> str:
+        return colouring.fill_of.get(code, f"url(#{prefix}-missing)")
 
-    height = max(oy + map_h, ly) + 12
-    if source:
-        for line in s.wrap(f"Source : {source}", width - 32, 10.5, 2):
-            body.append(s.text(16, height + 4, line, size=10.5, fill=s.MUTED_COLOR))
-            height += 13
+    def tip(code: str) -> str:
+        return f"{names[code]} ({code}) : {colouring.fmt(by_code.get(code))}"
+
+    body.append(f"<defs>{''.join(colouring.defs)}</defs>")
+    body.extend(_draw_map(geometry, lay, fill, tip))
+    body.append(_draw_legend(lay))
+    if lay.zoom is not None:
+        body.append(_draw_zoom(lay.zoom, geometry.zoom_rings, tolerance, fill, tip))
+    for ly, line in lay.source_lines:
+        body.append(s.text(16, ly, line, size=10.5, fill=s.MUTED_COLOR))
     svg = s.svg_root(
-        width=width,
-        height=height + 6,
+        width=WIDTH,
+        height=lay.height,
         prefix=prefix,
         title=title,
         description=description,
@@ -417,7 +572,7 @@ def choropleth(
         kind="map",
         demo=demo,
     )
-    rows = [[code, names[code], fmt(by_code.get(code))] for code in names]
+    # not s.caption: the source is kept as given here (that one makes it one line)
     caption = title + (f" ({s.DEMO_LABEL})" if demo else "") + (f" ; source : {source}" if source else "")
-    table = DataTable(caption=caption, headers=["Code", "Département", value_header], rows=rows)
+    table = _table(names, by_code, colouring.fmt, value_header=value_header, caption=caption)
     return Chart(svg=svg, title=title, description=description, table=table, demo=demo, kind="map")
