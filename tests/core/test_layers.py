@@ -76,42 +76,7 @@ def _core_imports(path: Path, module: str, known: set[str]) -> set[str]:
     return found
 
 
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components with more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in graph[node]:
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                top = stack.pop()
-                on_stack.discard(top)
-                component.append(top)
-                if top == node:
-                    break
-            if len(component) > 1:
-                components.append(sorted(component))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return components
-
-
-def test_no_import_cycle_inside_the_core():
+def test_no_import_cycle_inside_the_core(import_cycles):
     root = Path(numeduc.__file__).parent
     modules = _core_files(root)
     known = set(modules)
@@ -119,9 +84,9 @@ def test_no_import_cycle_inside_the_core():
     # package re-exports that submodule is a cycle too.
     graph = {name: _core_imports(path, name, known) for name, path in modules.items()}
     assert sum(len(v) for v in graph.values()) > 50  # the parser sees the imports
-    assert _cycles(graph) == []
+    assert import_cycles(graph) == []
 
 
-def test_the_cycle_finder_sees_a_cycle():
-    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
-    assert _cycles({"a": {"b"}, "b": set()}) == []
+def test_the_cycle_finder_sees_a_cycle(import_cycles):
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
