@@ -60,21 +60,8 @@ WIFI_RANGES = {1: (0, 20), 2: (15, 50), 3: (50, 90), 4: (88, 100)}
 # Cut points on a standardised score: about 18 % / 36 % / 30 % / 16 % in levels 1 / 2 / 3 / 4.
 LEVEL_CUTS = (-0.92, 0.08, 1.0)
 
-FACTOR_IDS = {
-    1: "f01_maturite_equipes",
-    2: "f02_evaluation_suivi",
-    3: "f03_accompagnement_utilisateurs",
-    4: "f04_infrastructure_internet",
-    5: "f05_infrastructure_wifi",
-    6: "f06_clarte_responsabilites",
-    7: "f07_budget_par_eleve",
-    8: "f08_securisation_usages",
-    9: "f09_maitrise_parc",
-    10: "f10_utilisation_equipements",
-    11: "f11_maturite_personnel",
-    12: "f12_cooperation_etat",
-    13: "f13_cooperation_etablissements",
-}
+# The self-diagnosis' factor items, by factor number (1..13), as the questionnaire defines them.
+FACTOR_IDS = {item.factor: item.id for item in load_questionnaire("autodiagnostic").factor_items()}
 
 # Short demo comments (written for numeduc), one for a weak and one for a strong situation.
 COMMENTS = {
@@ -328,7 +315,7 @@ def _fresh_answers(
 def _comments(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Demo comments on one to four factors per respondent, matching the level given."""
     comments = pd.DataFrame(
-        index=frame.index, columns=[comment_key(FACTOR_IDS[f]) for f in range(1, 14)], dtype="object"
+        index=frame.index, columns=[comment_key(FACTOR_IDS[f]) for f in sorted(FACTOR_IDS)], dtype="object"
     )
     for code in frame.index:
         count = int(rng.integers(1, 5))
@@ -477,7 +464,7 @@ def generate_selfdiag_campaign(
     old["homogeneite_parc"] = np.where(
         keep_homogeneity, old["homogeneite_parc"], np.clip(old["homogeneite_parc"].astype("int64") - 1, 1, 4)
     )
-    comment_columns = [comment_key(FACTOR_IDS[f]) for f in range(1, 14)]
+    comment_columns = [comment_key(FACTOR_IDS[f]) for f in sorted(FACTOR_IDS)]
     old = pd.concat([old.drop(columns=comment_columns, errors="ignore"), _comments(old, rng)], axis=1)
     frame = pd.concat([old, new_rows]) if new_rows is not None else old
     return _ordered(frame, year, seed)
