@@ -61,7 +61,11 @@ WIFI_RANGES = {1: (0, 20), 2: (15, 50), 3: (50, 90), 4: (88, 100)}
 LEVEL_CUTS = (-0.92, 0.08, 1.0)
 
 # The self-diagnosis' factor items, by factor number (1..13), as the questionnaire defines them.
-FACTOR_IDS = {item.factor: item.id for item in load_questionnaire("autodiagnostic").factor_items()}
+FACTOR_IDS: dict[int, str] = {
+    item.factor: item.id
+    for item in load_questionnaire("autodiagnostic").factor_items()
+    if item.factor is not None  # always true here: it tells the type checker
+}
 
 # Short demo comments (written for numeduc), one for a weak and one for a strong situation.
 COMMENTS = {
