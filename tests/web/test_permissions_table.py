@@ -6,6 +6,8 @@ and test_usage_dashboard.py; this table is the reference of what each rule answe
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -219,3 +221,51 @@ def test_the_edit_action_of_a_scenario_refuses_its_viewer(client, login, world):
     answer = client.post(reverse("planning:delete", args=[scenario.pk]))
     assert answer.status_code == 403
     assert "Seuls les éditeurs du département modifient ses scénarios." in answer.content.decode()
+
+
+def test_the_api_fetches_through_the_same_helpers_with_the_same_sentences(client, login, world):
+    """Each page refusal above, asked of the API with a token: the same status and the same
+    French sentence in the JSON ``detail`` (the API calls the same get_<object>_for helpers)."""
+    from numeduc.web.accounts.models import ApiToken
+
+    people, objects = world
+    scenario = make_scenario()
+    _, token = ApiToken.issue(people["ed59"], "test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    published = objects["published"]
+    pairs = [
+        (
+            reverse("surveys:response", args=[objects["response45"].pk]),
+            f"/api/v1/responses/{objects['response45'].pk}",
+            403,
+        ),
+        (
+            reverse("results:departement", args=[objects["open"].pk, "45"]),
+            f"/api/v1/campaigns/{objects['open'].pk}/departements/45/profile",
+            403,
+        ),
+        (reverse("planning:scenario", args=[scenario.pk]), f"/api/v1/budget/scenarios/{scenario.pk}", 403),
+        (reverse("planning:departement", args=["45"]), "/api/v1/budget/scenarios?departement=45", 403),
+        (reverse("usage_dashboard:departement", args=["45"]), "/api/v1/usage/departements/45", 403),
+        (reverse("usage_dashboard:college", args=["0450001A"]), "/api/v1/usage/colleges/0450001A", 403),
+        (reverse("surveys:response", args=[999999]), "/api/v1/responses/999999", 404),
+        (reverse("planning:scenario", args=[999999]), "/api/v1/budget/scenarios/999999", 404),
+        (reverse("usage_dashboard:college", args=["0000000Z"]), "/api/v1/usage/colleges/0000000Z", 404),
+    ]
+    login(people["ed59"])
+    for page_url, api_url, status in pairs:
+        page = client.get(page_url)
+        answer = client.get(api_url, **auth)
+        assert page.status_code == answer.status_code == status, api_url
+        detail = answer.json()["detail"]
+        assert detail and not detail.startswith("No "), api_url  # never Django's English
+        if status == 403:
+            assert detail in html.unescape(page.content.decode()), api_url
+    # The national aggregates of a campaign that is not published: the national page's sentence.
+    draft = objects["open"]
+    answer = client.get(f"/api/v1/campaigns/{draft.pk}/national", **auth)
+    assert answer.status_code == 403
+    assert answer.json()["detail"] in html.unescape(
+        client.get(reverse("national:analysis", args=[draft.pk])).content.decode()
+    )
+    assert client.get(f"/api/v1/campaigns/{published.pk}/national", **auth).status_code in (200, 409)

@@ -14,7 +14,7 @@ Rules (docs/visibility.md, docs/architecture.md):
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from .models import Role
 
@@ -125,15 +125,24 @@ def require(allowed: bool, message: str = "Vous n'avez pas accès à cette page.
         raise PermissionDenied(message)
 
 
-def fetch_for(user, queryset, rules: dict, action: str, **lookup):
+def fetch_for(user, queryset, rules: dict, action: str, not_found: str, **lookup):
     """The one fetch-and-check pattern behind every ``get_<object>_for(user, key, action)`` of
-    the apps: the object of ``queryset`` matching ``lookup`` (404 when there is none), then
-    each ``(rule, refusal message)`` of ``rules[action]`` in order (403 with that message on
-    the first one that refuses). ``rules`` maps each action ("view", "edit"…) to its checks."""
-    obj = get_object_or_404(queryset, **lookup)
-    for rule, message in rules[action]:
-        require(rule(user, obj), message)
+    the apps: the object of ``queryset`` matching ``lookup`` (404 with the French ``not_found``
+    sentence when there is none), then each ``(rule, refusal message)`` of ``rules[action]`` in
+    order (403 with that message on the first one that refuses). ``rules`` maps each action
+    ("view", "edit"…) to its checks. Pages show the 404 and 403 pages; the API turns both into
+    its JSON errors with the same sentences (``numeduc.web.api.common.fetched``)."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404(not_found)
+    check_rules(rules[action], user, obj)
     return obj
+
+
+def check_rules(checks, user, *objects) -> None:
+    """403 with the message of the first ``(rule, message)`` of ``checks`` that refuses."""
+    for rule, message in checks:
+        require(rule(user, *objects), message)
 
 
 # -- home pages and indexes: whose pages a user lands on ----------------------------------------

@@ -12,13 +12,14 @@ their results), ``usage`` (usage indicators per département and per collège).
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from . import budget, surveys, usage
-from .common import ERROR_DESCRIPTIONS, UNAUTHENTICATED, ErrorSchema, validation_errors
+from .common import ERROR_DESCRIPTIONS, REFUSED, UNAUTHENTICATED, ErrorSchema, validation_errors
 
 
 class OfflineSwagger(Swagger):
@@ -74,10 +75,19 @@ def _refused(request, exc: HttpError):
     return api.create_response(request, ErrorSchema(detail=str(exc)).dict(), status=exc.status_code)
 
 
+# The endpoints fetch their objects with the apps' get_<object>_for(user, key, action), as the
+# pages do: their Http404 and PermissionDenied carry the same French sentence as the pages,
+# answered here as the API's JSON errors.
 @api.exception_handler(Http404)
 def _not_found(request, exc: Http404):
-    # Our endpoints raise HttpError(404, « … ») with a French sentence; this is a fallback.
-    return api.create_response(request, ErrorSchema(detail="Ressource introuvable.").dict(), status=404)
+    detail = str(exc) or ERROR_DESCRIPTIONS[404]
+    return api.create_response(request, ErrorSchema(detail=detail).dict(), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc: PermissionDenied):
+    detail = str(exc) or REFUSED
+    return api.create_response(request, ErrorSchema(detail=detail).dict(), status=403)
 
 
 api.add_router("", surveys.router)

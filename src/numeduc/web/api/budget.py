@@ -21,18 +21,16 @@ from numeduc import budget
 from numeduc.web.accounts.permissions import (
     can_view_departement_budget,
     can_view_scenario,
+    require,
 )
 from numeduc.web.planning import data as planning
 from numeduc.web.planning.models import Scenario
 from numeduc.web.territories.models import Departement
 
-from .common import AUTH, DEPARTEMENT_CODE, MAX_ID, answers, get_or_404, refuse_unless
+from .common import AUTH, DEPARTEMENT_CODE, MAX_ID, answers
 
 router = Router(tags=["budget"])
 logger = logging.getLogger(__name__)
-
-REFUSED = "Les scénarios budgétaires de ce département ne vous sont pas accessibles."
-REFUSED_ALL = "Les scénarios budgétaires sont réservés aux départements et à la coordination."
 
 
 class FamilyAmountSchema(Schema):
@@ -187,14 +185,13 @@ def scenarios(
 ):
     user = request.user
     if departement is not None:
-        dep = get_or_404(Departement.objects, "Département inconnu.", code=departement)
-        refuse_unless(can_view_departement_budget(user, dep), REFUSED)
+        dep = planning.get_departement_budget_for(user, departement)
         readable = [dep]
     else:
         readable = [d for d in Departement.objects.all() if can_view_departement_budget(user, d)]
         # The pages refuse the planning index to whoever reads no département's budget (DAN,
         # school head): an empty list would hide that the role has no access at all.
-        refuse_unless(bool(readable), REFUSED_ALL)
+        require(bool(readable), planning.REFUSED_ALL)
     query = (
         Scenario.objects.filter(departement__in=readable)
         .select_related("departement")
@@ -216,8 +213,7 @@ def scenarios(
     summary="Un scénario budgétaire : résultats, années, et chaque collège pour un scénario départemental",
 )
 def scenario_detail(request, scenario_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
-    s = get_or_404(Scenario.objects.select_related("departement"), "Scénario introuvable.", pk=scenario_id)
-    refuse_unless(can_view_scenario(request.user, s), REFUSED)
+    s = planning.get_scenario_for(request.user, scenario_id)
     result, error = _run(s)
     out = _scenario(s, result, error)
     out["years"], out["colleges"] = [], []

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
-from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 from pydantic import Field
 
@@ -76,23 +75,6 @@ def answers(ok: Any, *codes: int) -> dict[int, Any]:
     for code in sorted({*codes, 422}):
         statuses[code] = ErrorSchema
     return statuses
-
-
-def refuse_unless(allowed: bool, message: str = REFUSED) -> None:
-    if not allowed:
-        raise HttpError(403, message)
-
-
-def not_found(message: str) -> HttpError:
-    return HttpError(404, message)
-
-
-def get_or_404(queryset, message: str, **lookup):
-    """``get_object_or_404`` with a French message (Django's is English and names the model)."""
-    found = queryset.filter(**lookup).first()
-    if found is None:
-        raise not_found(message)
-    return found
 
 
 # -- French messages for the parameters ninja refuses (pydantic's are English) ----------------

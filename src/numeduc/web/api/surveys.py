@@ -7,24 +7,15 @@ from ninja.errors import HttpError
 
 from numeduc import reference
 from numeduc.analysis.profile import MIN_GROUP
-from numeduc.web.accounts.permissions import (
-    can_manage_campaigns,
-    can_view_departement_results,
-    can_view_national_results,
-    can_view_response,
-)
+from numeduc.web.accounts.permissions import can_manage_campaigns
 from numeduc.web.demo_mark import demo_notices
 from numeduc.web.results import data as profile_data
 from numeduc.web.surveys import data
 from numeduc.web.surveys.models import Campaign, Response
-from numeduc.web.territories.models import Departement
 
-from .common import AUTH, DEPARTEMENT_CODE, MAX_ID, answers, get_or_404, refuse_unless
+from .common import AUTH, DEPARTEMENT_CODE, MAX_ID, answers
 
 router = Router()
-
-CAMPAIGN_NOT_FOUND = "Campagne introuvable."
-DEPARTEMENT_NOT_FOUND = "Département inconnu."
 
 
 def campaign_id_param():
@@ -137,8 +128,7 @@ class ResponseSchema(Schema):
     summary="Une réponse, avec ses commentaires (le répondant et la coordination)",
 )
 def response_detail(request, response_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
-    response = get_or_404(Response.objects.select_related("campaign"), "Réponse introuvable.", pk=response_id)
-    refuse_unless(can_view_response(request.user, response))
+    response = data.get_response_for(request.user, response_id)
     return {
         "id": response.pk,
         "campaign": campaign_dict(response.campaign),
@@ -182,9 +172,7 @@ def departement_profile(
     campaign_id: int = campaign_id_param(),
     code: str = Path(..., pattern=DEPARTEMENT_CODE, example="45"),
 ):
-    campaign = get_or_404(Campaign.objects, CAMPAIGN_NOT_FOUND, pk=campaign_id)
-    departement = get_or_404(Departement.objects, DEPARTEMENT_NOT_FOUND, code=code)
-    refuse_unless(can_view_departement_results(request.user, departement, campaign))
+    campaign, departement = profile_data.get_results_for(request.user, campaign_id, code)
     if not campaign.questionnaire.factor_items():
         # Same answer as the results page: only a questionnaire with factors has a profile.
         raise HttpError(404, "Ce questionnaire n'a pas de facteurs à comparer.")
@@ -225,11 +213,7 @@ class AggregateSchema(Schema):
     summary="Nombre de réponses transmises et médianes nationales par facteur (au moins 5 répondants)",
 )
 def national(request, campaign_id: int = campaign_id_param()):
-    campaign = get_or_404(Campaign.objects, CAMPAIGN_NOT_FOUND, pk=campaign_id)
-    refuse_unless(
-        can_view_national_results(request.user, campaign),
-        "L'analyse nationale de cette campagne n'est pas encore publiée.",
-    )
+    campaign = data.get_campaign_for(request.user, campaign_id, "national")
     # The respondents are the submitted responses, whatever the questionnaire: counting the
     # rows of the factor levels gave 0 for a questionnaire without factors (the three-question
     # survey: 45 responses answered « moins de 5 »), and missed the DAN's académies.

@@ -17,16 +17,11 @@ from typing import Literal
 from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
 
-from numeduc.web.accounts.permissions import (
-    can_view_usage_college,
-    can_view_usage_departement,
-)
-from numeduc.web.territories.models import College, Departement
 from numeduc.web.usage_dashboard import presenters, store
 from numeduc.web.usage_dashboard.data import (
-    REFUSED_COLLEGE,
-    REFUSED_DEP,
     demo_note,
+    get_college_for,
+    get_departement_for,
     is_demo,
 )
 from numeduc.web.usage_dashboard.labels import (
@@ -43,8 +38,6 @@ from .common import (
     MONTH,
     UAI,
     answers,
-    get_or_404,
-    refuse_unless,
 )
 
 router = Router(tags=["usages"])
@@ -240,8 +233,7 @@ def departement_usage(
     indicator: Indicator = INDICATOR_QUERY,
     profile: Profile = PROFILE_QUERY,
 ):
-    dep = get_or_404(Departement.objects, "Département inconnu.", code=code)
-    refuse_unless(can_view_usage_departement(request.user, dep), REFUSED_DEP)
+    dep = get_departement_for(request.user, code)
     data = store.load(dep.code)
     if data is None or not data.months:
         raise HttpError(404, NO_LOGS_DEP)
@@ -287,8 +279,7 @@ def college_usage(
     indicator: Indicator = INDICATOR_QUERY,
     profile: Profile = PROFILE_QUERY,
 ):
-    college = get_or_404(College.objects.select_related("departement"), "Collège inconnu.", uai=uai)
-    refuse_unless(can_view_usage_college(request.user, college), REFUSED_COLLEGE)
+    college = get_college_for(request.user, uai)
     dep = college.departement
     data = store.load(dep.code)
     if data is None or not data.months or uai not in set(data.indicators["uai"]):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -23,7 +23,7 @@ from numeduc.analysis import wording
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.formatting import fr_number
 from numeduc.web import caching
-from numeduc.web.accounts.permissions import can_view_national_results, require, sees_every_departement
+from numeduc.web.accounts.permissions import can_view_national_results, sees_every_departement
 from numeduc.web.surveys import data
 from numeduc.web.surveys.models import Campaign
 
@@ -116,11 +116,7 @@ def campaign_analysis(request, campaign_id: int):
     and the demo flag; the map under the same key plus the map chosen. What depends on the
     reader otherwise (the départements sharing their answers, the map form) is rendered at every
     request."""
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
-    require(
-        can_view_national_results(request.user, campaign),
-        "L'analyse nationale de cette campagne n'est pas encore publiée.",
-    )
+    campaign = data.get_campaign_for(request.user, campaign_id)
     if not campaign.questionnaire.factor_items():
         raise Http404("Ce questionnaire n'a pas de facteurs à analyser.")
     coordinator = sees_every_departement(request.user)

@@ -20,9 +20,15 @@ from numeduc.budget import scaled_to_pupils
 from numeduc.budget.bands import BUDGET_BANDS
 from numeduc.budget.bands import band_of as _band_of
 from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number
-from numeduc.web.accounts.permissions import can_edit_scenario, can_view_scenario, fetch_for
+from numeduc.web.accounts.permissions import (
+    can_edit_departement_budget,
+    can_edit_scenario,
+    can_view_departement_budget,
+    can_view_scenario,
+    fetch_for,
+)
 from numeduc.web.demo_mark import DEMO_MARK
-from numeduc.web.territories.models import College
+from numeduc.web.territories.models import College, Departement
 
 from .models import Scenario
 
@@ -426,6 +432,9 @@ def positioning(departement) -> Positioning:
 # -- fetching a scenario for a reader ------------------------------------------------------
 
 REFUSED = "Les scénarios budgétaires de ce département ne vous sont pas accessibles."
+# Whoever reads no département's budget at all (DAN, school head): the index and the API list.
+REFUSED_ALL = "Les scénarios budgétaires sont réservés aux départements et à la coordination."
+SCENARIO_NOT_FOUND = "Scénario introuvable."
 SCENARIO_RULES = {
     "view": [(can_view_scenario, REFUSED)],
     "edit": [
@@ -439,8 +448,23 @@ def get_scenario_for(user, pk: int, action: str = "view") -> Scenario:
     """The scenario (404 if none), after checking that ``user`` may ``action`` it (403)."""
     if not 1 <= pk <= MAX_ID:
         # The URL's <int:pk> takes any digits; beyond the database's integers there is no scenario.
-        raise Http404("Scénario introuvable.")
-    return fetch_for(user, Scenario.objects.select_related("departement"), SCENARIO_RULES, action, pk=pk)
+        raise Http404(SCENARIO_NOT_FOUND)
+    queryset = Scenario.objects.select_related("departement")
+    return fetch_for(user, queryset, SCENARIO_RULES, action, SCENARIO_NOT_FOUND, pk=pk)
+
+
+DEPARTEMENT_BUDGET_RULES = {
+    "view": [(can_view_departement_budget, REFUSED)],
+    "edit": [(can_edit_departement_budget, "Seuls les éditeurs du département créent ses scénarios.")],
+}
+
+
+def get_departement_budget_for(user, code: str, action: str = "view") -> Departement:
+    """The département (404 if none), after checking that ``user`` may ``action`` its budget
+    scenarios (403): "view" them, or "edit" (create) them."""
+    return fetch_for(
+        user, Departement.objects, DEPARTEMENT_BUDGET_RULES, action, "Département inconnu.", code=code
+    )
 
 
 __all__ = [
@@ -449,6 +473,9 @@ __all__ = [
     "DEMO_MARK",
     "MAX_ID",
     "REFUSED",
+    "REFUSED_ALL",
+    "DEPARTEMENT_BUDGET_RULES",
+    "SCENARIO_NOT_FOUND",
     "SCENARIO_RULES",
     "WHITE_PAPER_BUCKET_SHARES",
     "Positioning",
@@ -459,6 +486,7 @@ __all__ = [
     "colleges_frame",
     "declared_budgets",
     "engine_of",
+    "get_departement_budget_for",
     "get_scenario_for",
     "positioning",
     "problem_of",

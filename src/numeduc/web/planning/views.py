@@ -19,8 +19,7 @@ from numeduc.web import downloads
 from numeduc.web.accounts.permissions import (
     can_edit_departement_budget,
     can_edit_scenario,
-    can_view_departement_budget,
-    can_view_scenario,
+    check_rules,
     home_departement,
     require,
     sees_every_departement,
@@ -31,7 +30,7 @@ from numeduc.web.territories.models import Departement
 
 from . import charts as planning_charts
 from . import data, presenters
-from .data import REFUSED, get_scenario_for
+from .data import get_scenario_for
 from .forms import ScenarioForm
 from .models import Scenario
 
@@ -125,10 +124,7 @@ def index(request):
     user = request.user
     if (own := home_departement(user)) is not None:
         return redirect("planning:departement", code=own.code)
-    require(
-        sees_every_departement(user),
-        "Les scénarios budgétaires sont réservés aux départements et à la coordination.",
-    )
+    require(sees_every_departement(user), data.REFUSED_ALL)
     code = request.GET.get("code", "")
     if code:
         # « Ouvrir la page budget d'un département » (a plain GET form: no script needed).
@@ -149,8 +145,7 @@ def index(request):
 
 @login_required
 def departement(request, code: str):
-    dep = get_object_or_404(Departement, code=code)
-    require(can_view_departement_budget(request.user, dep), REFUSED)
+    dep = data.get_departement_budget_for(request.user, code)
     scenarios = list(Scenario.objects.filter(departement=dep).order_by("-updated_at", "pk"))
     # The figures are cached under what they are computed from (data.cached_totals,
     # data.cached_positioning): a saved or edited scenario, a new answer show at once.
@@ -268,11 +263,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request, code: str):
-    dep = get_object_or_404(Departement, code=code)
-    require(
-        can_edit_departement_budget(request.user, dep),
-        "Seuls les éditeurs du département créent ses scénarios.",
-    )
+    dep = data.get_departement_budget_for(request.user, code, "edit")
     base_name = request.POST.get("base_preset") or request.GET.get("base") or budget.WHITE_PAPER_PRESET
     if base_name not in budget.list_presets():
         base_name = budget.WHITE_PAPER_PRESET
@@ -483,7 +474,7 @@ def _compared(request) -> list[Scenario] | HttpResponse:
     for pk in ids:
         if pk not in found:
             raise Http404("Scénario introuvable.")
-        require(can_view_scenario(request.user, found[pk]), REFUSED)
+        check_rules(data.SCENARIO_RULES["view"], request.user, found[pk])
         scenarios.append(found[pk])
     return scenarios
 

@@ -5,10 +5,14 @@ shared by the results page, its CSV and the API."""
 from __future__ import annotations
 
 import pandas as pd
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from numeduc.analysis.profile import AxisDefinition, build_profile
-from numeduc.web.accounts.permissions import can_view_departement_results, require, views_results_as_shared
+from numeduc.web.accounts.permissions import (
+    can_view_departement_results,
+    check_rules,
+    views_results_as_shared,
+)
 from numeduc.web.caching import cached
 from numeduc.web.surveys import data as surveys_data
 from numeduc.web.surveys.models import Campaign, Response
@@ -114,8 +118,11 @@ RESULTS_RULES = {
 def get_results_for(user, campaign_id: int, code: str, action: str = "view") -> tuple[Campaign, Departement]:
     """The campaign and the département (404 if either is missing), after checking that ``user``
     may ``action`` (only "view") this département's results for this campaign (403)."""
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
-    departement = get_object_or_404(Departement, code=code)
-    for rule, message in RESULTS_RULES[action]:
-        require(rule(user, departement, campaign), message)
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404(surveys_data.CAMPAIGN_NOT_FOUND)
+    departement = Departement.objects.filter(code=code).first()
+    if departement is None:
+        raise Http404("Département inconnu.")
+    check_rules(RESULTS_RULES[action], user, departement, campaign)
     return campaign, departement

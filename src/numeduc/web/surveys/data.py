@@ -10,7 +10,7 @@ from functools import lru_cache
 import pandas as pd
 from django.db.models import Count, Max
 
-from numeduc.web.accounts.permissions import can_view_response, fetch_for
+from numeduc.web.accounts.permissions import can_view_national_results, can_view_response, fetch_for
 from numeduc.web.surveys.models import Answer, Campaign, Response
 
 
@@ -199,4 +199,18 @@ RESPONSE_RULES = {"view": [(can_view_response, "Cette réponse ne vous est pas a
 def get_response_for(user, response_id: int, action: str = "view") -> Response:
     """The response (404 if none), after checking that ``user`` may ``action`` it (403)."""
     queryset = Response.objects.select_related("campaign", "departement", "academie")
-    return fetch_for(user, queryset, RESPONSE_RULES, action, pk=response_id)
+    return fetch_for(user, queryset, RESPONSE_RULES, action, "Réponse introuvable.", pk=response_id)
+
+
+CAMPAIGN_NOT_FOUND = "Campagne introuvable."
+CAMPAIGN_RULES = {
+    "national": [
+        (can_view_national_results, "L'analyse nationale de cette campagne n'est pas encore publiée.")
+    ]
+}
+
+
+def get_campaign_for(user, campaign_id: int, action: str = "national") -> Campaign:
+    """The campaign (404 if none), after checking that ``user`` may ``action`` it (403); the one
+    action so far is "national": read its national aggregates and analysis."""
+    return fetch_for(user, Campaign.objects, CAMPAIGN_RULES, action, CAMPAIGN_NOT_FOUND, pk=campaign_id)

@@ -14,6 +14,8 @@ from .models import UsageWarehouse
 
 REFUSED_DEP = "Les usages de ce département ne vous sont pas accessibles."
 REFUSED_COLLEGE = "Les usages de ce collège ne vous sont pas accessibles."
+DEPARTEMENT_NOT_FOUND = "Département inconnu."
+COLLEGE_NOT_FOUND = "Collège inconnu."
 
 
 def is_demo(departement) -> bool:
@@ -40,9 +42,11 @@ COLLEGE_RULES = {"view": [(can_view_usage_college, REFUSED_COLLEGE)]}
 
 def get_departement_for(user, code: str, action: str = "view") -> Departement:
     """The département (404 if none), after checking that ``user`` may ``action`` its usage (403)."""
-    return fetch_for(user, Departement.objects, DEPARTEMENT_RULES, action, code=code)
+    return fetch_for(user, Departement.objects, DEPARTEMENT_RULES, action, DEPARTEMENT_NOT_FOUND, code=code)
 
 
 def get_college_for(user, uai: str, action: str = "view") -> College:
     """The collège (404 if none), after checking that ``user`` may ``action`` its usage (403)."""
-    return fetch_for(user, College.objects.select_related("departement"), COLLEGE_RULES, action, uai=uai)
+    return fetch_for(
+        user, College.objects.select_related("departement"), COLLEGE_RULES, action, COLLEGE_NOT_FOUND, uai=uai
+    )
