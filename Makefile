@@ -9,12 +9,22 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install install-test chromium java serve clean bench
+.PHONY: demo test lint install install-serve install-test chromium java serve clean bench
 
+# What serving needs (make demo): the project and its runtime dependencies only. --inexact: a
+# later demo does not uninstall what make test added.
+$(VENV)/.installed-serve: pyproject.toml uv.lock
+	@if [ -z "$(UV)" ]; then python3 -m pip install --quiet uv; fi
+	uv sync --frozen --inexact
+	@touch $@
+
+# Everything the tests, the lint and the benchmarks need (Spark for the parity tests included).
 $(VENV)/.installed: pyproject.toml uv.lock
 	@if [ -z "$(UV)" ]; then python3 -m pip install --quiet uv; fi
 	uv sync --frozen --extra dev --extra spark --extra bench
-	@touch $@
+	@touch $@ $(VENV)/.installed-serve
+
+install-serve: $(VENV)/.installed-serve
 
 install: $(VENV)/.installed
 
@@ -31,7 +41,7 @@ java:
 
 install-test: install chromium java
 
-demo: install
+demo: install-serve
 	$(NUMEDUC) demo setup
 	$(NUMEDUC) serve --host $(HOST) --port $(PORT)
 

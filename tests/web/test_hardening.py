@@ -293,3 +293,25 @@ def test_coordinator_opens_a_departement_budget_page_without_script(client, user
     answer = client.get("/budget/", {"code": "45"})
     assert answer.status_code == 302 and answer["Location"] == "/budget/departements/45/"
     assert client.get("/budget/", {"code": "ZZ"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "host, port, shown",
+    [
+        ("127.0.0.1", 8000, "http://127.0.0.1:8000/"),
+        ("127.0.0.1", 8765, "http://127.0.0.1:8765/"),
+        ("0.0.0.0", 9000, "http://127.0.0.1:9000/"),
+        ("::1", 8001, "http://[::1]:8001/"),
+        ("numeduc.local", 80, "http://numeduc.local:80/"),
+    ],
+)
+def test_serve_prints_the_address_it_really_listens_on(host, port, shown):
+    from numeduc.cli.web import serving_message
+    from numeduc.web.demo import DEMO_PASSWORD
+
+    demo = serving_message(host, port, demo=True)
+    assert f"numeduc sert {shown}" in demo and f"Ouvrez {shown}" in demo
+    assert DEMO_PASSWORD in demo
+    assert ("toutes les interfaces" in demo) is (host == "0.0.0.0")
+    production = serving_message(host, port, demo=False)
+    assert shown in production and DEMO_PASSWORD not in production

@@ -61,4 +61,7 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
     for account in report["accounts"]:
         table.add_row(account.email, str(account.role), account.what)
     console.print(table)
-    console.print("Ouvrez http://127.0.0.1:8000/ et connectez-vous, par exemple avec loiret@demo.numeduc.fr.")
+    console.print(
+        "Lancez « numeduc serve » (make demo le fait) : il affiche l'adresse à ouvrir, puis "
+        "connectez-vous, par exemple avec loiret@demo.numeduc.fr."
+    )

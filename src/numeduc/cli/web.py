@@ -37,7 +37,7 @@ def serve(
         typer.echo(f"Instance de démonstration : clé secrète lue dans {settings.DEMO_SECRET_KEY_FILE}.")
     if settings.LOG_FILE:
         typer.echo(f"Journal des erreurs : sortie d'erreur et {settings.LOG_FILE}.")
-    typer.echo(f"numeduc sert http://{host}:{port}/ (Ctrl+C pour arrêter)")
+    typer.echo(serving_message(host, port, demo=settings.SECRET_KEY_SOURCE == "demo"))
     if dev:
         from django.core.management import call_command
 
@@ -77,3 +77,21 @@ def manage(args: list[str] = typer.Argument(None, help="Arguments de django-admi
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["numeduc manage", *(args or [])])
+
+
+def serving_message(host: str, port: int, *, demo: bool) -> str:
+    """The address to open, as a browser on this machine reaches it: listening on every
+    interface (0.0.0.0, ::) is reached at 127.0.0.1."""
+    every_interface = host in ("0.0.0.0", "::", "")
+    shown = "127.0.0.1" if every_interface else (f"[{host}]" if ":" in host else host)
+    lines = [f"numeduc sert http://{shown}:{port}/ (Ctrl+C pour arrêter)"]
+    if every_interface:
+        lines.append("Écoute sur toutes les interfaces : depuis une autre machine, utilisez son adresse.")
+    if demo:
+        from numeduc.web.demo import DEMO_PASSWORD  # Django is set up by serve()
+
+        lines.append(
+            f"Ouvrez http://{shown}:{port}/ et connectez-vous, par exemple avec loiret@demo.numeduc.fr "
+            f"(mot de passe commun des comptes de démonstration : {DEMO_PASSWORD})."
+        )
+    return "\n".join(lines)
