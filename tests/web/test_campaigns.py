@@ -80,19 +80,19 @@ def test_follow_remind_close_publish(client, login, users, campaign, full_answer
     assert counts == {"targets": 101, "not_started": 99, "draft": 1, "submitted": 1, "rate": 1}
 
     mail.outbox.clear()
-    client.post(f"/campagnes/{campaign.pk}/remind/")
+    client.post(f"/campagnes/{campaign.pk}/remind/", {"confirm": "oui"})
     recipients = {m.to[0] for m in mail.outbox}
     assert recipients == {"editeur59@test.fr"}  # Loiret has submitted; viewers are not reminded
     assert Reminder.objects.get(campaign=campaign).recipients == 1
 
-    client.post(f"/campagnes/{campaign.pk}/publish/")
+    client.post(f"/campagnes/{campaign.pk}/publish/", {"confirm": "oui"})
     campaign.refresh_from_db()
     assert not campaign.published  # must be closed first
-    client.post(f"/campagnes/{campaign.pk}/close/")
-    client.post(f"/campagnes/{campaign.pk}/publish/")
+    client.post(f"/campagnes/{campaign.pk}/close/", {"confirm": "oui"})
+    client.post(f"/campagnes/{campaign.pk}/publish/", {"confirm": "oui"})
     campaign.refresh_from_db()
     assert campaign.is_closed and campaign.published
-    client.post(f"/campagnes/{campaign.pk}/open/")
+    client.post(f"/campagnes/{campaign.pk}/open/", {"confirm": "oui"})
     campaign.refresh_from_db()
     assert campaign.is_closed  # a closed campaign stays closed
 

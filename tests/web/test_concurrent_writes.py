@@ -277,7 +277,7 @@ def test_concurrent_campaign_actions_never_reopen_a_closed_campaign(live):
     coordinator = Client(live, world["coordinator"])
     base = f"/campagnes/{world['campaign']}"
     actions = ["close", "open", "publish"] * 6
-    outcomes = gather(*[coordinator.post(f"{base}/{action}/") for action in actions])
+    outcomes = gather(*[coordinator.post(f"{base}/{action}/", form={"confirm": "oui"}) for action in actions])
     assert all(status == 302 for status, _, _ in outcomes), [s for s, _, _ in outcomes]
     state = live.run_django(THIS_FILE, "check_world", world)
     assert state["campaign_status"] == "closed"

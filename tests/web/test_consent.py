@@ -241,7 +241,7 @@ def test_campaign_no_longer_public_hides_and_consent_can_still_be_withdrawn(
 ):
     response = share(public_2017, user=users["nord_editor"])
     coordinator = login(users["coordinator"])
-    coordinator.post(f"/campagnes/{public_2017.pk}/make_private/")
+    coordinator.post(f"/campagnes/{public_2017.pk}/make_private/", {"confirm": "oui"})
     public_2017.refresh_from_db()
     assert public_2017.public is False
     client.logout()
@@ -407,13 +407,13 @@ def test_campaign_becomes_public_only_before_any_response(
 ):
     login(users["coordinator"])
     fresh = campaign_factory(2019, Campaign.Status.DRAFT)
-    client.post(f"/campagnes/{fresh.pk}/make_public/")
+    client.post(f"/campagnes/{fresh.pk}/make_public/", {"confirm": "oui"})
     fresh.refresh_from_db()
     assert fresh.public is True
     assert "campagne publique" in client.get(f"/campagnes/{fresh.pk}/").content.decode()
 
     Campaign.objects.filter(pk=public_2017.pk).update(public=False)
-    answer = client.post(f"/campagnes/{public_2017.pk}/make_public/", follow=True)
+    answer = client.post(f"/campagnes/{public_2017.pk}/make_public/", {"confirm": "oui"}, follow=True)
     assert "ne peut plus devenir publique" in answer.content.decode()
     public_2017.refresh_from_db()
     assert public_2017.public is False

@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from numeduc.web.accounts.models import Role, User
 from numeduc.web.accounts.permissions import can_manage_campaigns, require
 from numeduc.web.accounts.services import AccountError, create_user
 
-from . import services
+from . import campaign_presenters, services
 from .data import completion
 from .forms import CampaignForm, InviteForm
 from .models import Campaign, Response
@@ -115,6 +116,10 @@ STATE_CHANGES = {
     ),
 }
 
+# The value of the confirmation page's hidden field: a POST without it (a bookmarked form, an old
+# page, a script) is sent to the confirmation page, never carried out.
+CONFIRMED = "oui"
+
 
 def _managed_campaign(request, campaign_id: int) -> Campaign:
     """The campaign of a coordination action: the permission first (403), then the campaign (404)."""
@@ -122,8 +127,35 @@ def _managed_campaign(request, campaign_id: int) -> Campaign:
     return get_object_or_404(Campaign, pk=campaign_id)
 
 
+def _confirmed(request, campaign: Campaign, action: str, **extra) -> HttpResponse | None:
+    """``None`` when the POST carries the confirmation; otherwise the page to answer with.
+
+    GET shows what the action will do (``campaign_presenters.confirmation``); a POST without the
+    confirmation field is redirected to that page, with a message saying nothing was done.
+    """
+    if request.method == "POST" and request.POST.get("confirm") == CONFIRMED:
+        return None
+    if request.method == "POST":
+        messages.warning(request, "Rien n'a encore été fait : lisez ce qui va se passer, puis confirmez.")
+        return redirect(f"surveys:campaign_{action}", campaign_id=campaign.pk)
+    counts, _rows = completion(campaign)
+    return render(
+        request,
+        "surveys/campaign_confirm.html",
+        {
+            "campaign": campaign,
+            "confirmation": campaign_presenters.confirmation(campaign, action, counts, **extra),
+            "confirmed": CONFIRMED,
+            "is_demo": campaign.is_demo,
+        },
+    )
+
+
 def _change_state(request, campaign_id: int, action: str):
     campaign = _managed_campaign(request, campaign_id)
+    page = _confirmed(request, campaign, action)
+    if page is not None:
+        return page
     change, done, already = STATE_CHANGES[action]
     try:
         changed = change(campaign)
@@ -138,47 +170,56 @@ def _change_state(request, campaign_id: int, action: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_open(request, campaign_id: int):
     return _change_state(request, campaign_id, "open")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_close(request, campaign_id: int):
     return _change_state(request, campaign_id, "close")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_publish(request, campaign_id: int):
     return _change_state(request, campaign_id, "publish")
 
 
 def _set_public(request, campaign_id: int, public: bool):
     campaign = _managed_campaign(request, campaign_id)
+    page = _confirmed(request, campaign, "make_public" if public else "make_private")
+    if page is not None:
+        return page
     try:
-        services.set_campaign_public(campaign, public)
+        changed = services.set_campaign_public(campaign, public)
     except services.SharingRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            "Campagne déclarée publique : chaque département décidera s'il partage ses résultats."
-            if public
-            else "La campagne n'est plus publique : plus aucun résultat n'est partagé entre départements.",
-        )
+        if not changed:
+            messages.info(
+                request,
+                "La campagne était déjà publique." if public else "La campagne n'était déjà plus publique.",
+            )
+        else:
+            messages.success(
+                request,
+                "Campagne déclarée publique : chaque département décidera s'il partage ses résultats."
+                if public
+                else "La campagne n'est plus publique : plus aucun résultat n'est partagé entre départements.",
+            )
     return redirect("surveys:campaign", campaign_id=campaign.pk)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_make_public(request, campaign_id: int):
     return _set_public(request, campaign_id, True)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_make_private(request, campaign_id: int):
     return _set_public(request, campaign_id, False)
 
@@ -228,11 +269,14 @@ def campaign_invite(request, campaign_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_remind(request, campaign_id: int):
     """A reminder to the respondents whose response is not submitted yet."""
     campaign = _managed_campaign(request, campaign_id)
     users = _recipients(campaign, only_missing=True)
+    page = _confirmed(request, campaign, "remind", reminder_recipients=len(users))
+    if page is not None:
+        return page
     sent = _mail(
         campaign,
         users,
