@@ -3,6 +3,10 @@
 Every value goes through the engine's own validation (the bounds of
 ``numeduc.budget.parameters`` and ``numeduc.budget.scenario_from_dict``); its French messages,
 which name the field's label, the value and the bound, are shown next to the field, all at once.
+One pass finds every error: each field alone, then the checks across fields (the engine's, and
+scaled equipment against the département's largest collège) on the fields that are valid, so
+that a person corrects everything in one go. Every message starts with the field's label
+(``« Label : … »``), in the summary at the top as next to the field.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from decimal import Decimal
 from django import forms
 
 from numeduc import budget
+from numeduc.budget.departement import scaled_to_pupils
 from numeduc.budget.parameters import (
     BANDWIDTH_SPECS,
     GROUP_LABELS_FR,
@@ -22,6 +27,7 @@ from numeduc.budget.parameters import (
     parse_number,
 )
 from numeduc.budget.scenario import whole_option
+from numeduc.formatting import fr_number
 from numeduc.web.validators import refuse_control_characters
 
 from .models import Scenario
@@ -66,8 +72,23 @@ def fr_input(value: Decimal) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
+def named(label: str, message: str) -> str:
+    """``message`` starting with the field's label, as every message of this form does: Django's
+    own (« Ce champ est obligatoire. ») does not say which field it is about."""
+    if message.startswith(f"{label} : "):
+        return message
+    return f"{label} : {message[:1].lower()}{message[1:]}"
+
+
 class ScenarioForm(forms.Form):
-    name = forms.CharField(label="Nom du scénario", max_length=120)
+    name = forms.CharField(
+        label="Nom du scénario",
+        max_length=120,
+        error_messages={
+            "required": "Nom du scénario : valeur obligatoire (120 caractères au plus)",
+            "max_length": "Nom du scénario : 120 caractères au plus (%(show_value)d reçus)",
+        },
+    )
     base_preset = forms.ChoiceField(
         label="Préréglage de départ",
         help_text="les valeurs affichées ci-dessous sont gardées si vous changez de préréglage ici ; seules celles "
@@ -101,13 +122,15 @@ class ScenarioForm(forms.Form):
     )
     description = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, base: budget.Scenario, **kwargs):
+    def __init__(self, *args, base: budget.Scenario, college_pupils: tuple[int, ...] = (), **kwargs):
+        """``college_pupils``: the pupils of the département's public collèges, for the check of
+        equipment scaled to each collège (a département-wide scenario)."""
         super().__init__(*args, **kwargs)
         self.base = base
+        self.college_pupils = tuple(college_pupils)
         refuse_control_characters(self.fields["name"])
         refuse_control_characters(self.fields["description"])
         self.fields["base_preset"].choices = preset_choices()
-        self.fields["scope"].widget.attrs["aria-describedby"] = "scope-help"
         for p in base.parameters():
             spec = budget.PARAMETERS[p.name]
             unit = p.unit + (" (entre 0 et 1)" if spec.kind == SHARE else "")
@@ -174,12 +197,37 @@ class ScenarioForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        # Screen readers announce the field as invalid and read its message.
-        for name in self.errors:
+        if self._errors is None:  # unbound form
+            return
+        for name, errors in list(self._errors.items()):
             if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
-                )
+                label = str(self.fields[name].label)
+                self._errors[name] = self.error_class([named(label, str(m)) for m in errors])
+        # Screen readers read the help (bounds, unit) and, for a wrong field, its message.
+        for name, field in self.fields.items():
+            described = [f"id_{name}-help"] if field.help_text else []
+            if name == "scope":
+                described = ["scope-help"]
+            if name in self._errors:
+                described.append(f"id_{name}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if described:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every error in the order of the page, each with the id of the field it links to
+        (``""`` for an error that is not about one field)."""
+        entries = [{"field_id": "", "message": str(m)} for m in self.non_field_errors()]
+        for bound in self._page_order():
+            for message in bound.errors:
+                entries.append({"field_id": bound.id_for_label, "message": str(message)})
+        return entries
+
+    def _page_order(self):
+        shown = [self["name"], self["base_preset"], self["scope"], self["description"]]
+        shown += self.option_fields()
+        shown += [bound for _, _, fields in self.groups() for bound in fields]
+        return shown
 
     def _engine_error(self, error: budget.ScenarioError) -> None:
         # The engine's messages start with the field's French label already.
@@ -224,9 +272,11 @@ class ScenarioForm(forms.Form):
             if key in data:
                 _, problem = whole_option(key, data[key])
                 if problem:
-                    self.add_error(key, problem)
-        if self.errors or base is None:
+                    self.add_error(key, problem)  # also takes it out of ``data``
+        if base is None:
             return data
+        # Then the checks across fields, in the same pass, on the values that are valid (a wrong
+        # one keeps the preset's value here: its own message is already shown).
         engine_data = {
             "name": "formulaire",
             "label": data.get("name", ""),
@@ -235,12 +285,41 @@ class ScenarioForm(forms.Form):
             **{key: data.get(key) for key in OPTION_FIELDS},
         }
         try:
-            self.engine_scenario = budget.scenario_from_dict(engine_data, source="formulaire")
+            engine = budget.scenario_from_dict(engine_data, source="formulaire")
         except budget.ScenarioError as error:
             self._engine_error(error)
             return data
-        data["overrides"] = overrides
+        self._check_scaled_equipment(engine, data)
+        if not self.errors:
+            self.engine_scenario = engine
+            data["overrides"] = overrides
         return data
+
+    def _check_scaled_equipment(self, engine: budget.Scenario, data: dict) -> None:
+        """Equipment scaled to each collège's pupils must stay within its bounds for the largest
+        collège of the département (40 desktops for 400 pupils is 190 for 1 900)."""
+        if not (
+            data.get("scope") == Scenario.Scope.DEPARTEMENT
+            and data.get("scale_equipment")
+            and self.college_pupils
+        ):
+            return
+        largest = max(self.college_pupils)
+        try:
+            scaled_to_pupils(engine, largest, True)
+        except budget.ScenarioError as error:
+            field = PARAM_PREFIX + error.field.removeprefix("parameters.")
+            if field not in self.fields:
+                self.add_error("scale_equipment", named(self.fields["scale_equipment"].label, error.detail))
+                return
+            # The engine's detail ends with « <label> : <value>, maximum <bound> ».
+            value_and_bound = error.detail.rsplit(" : ", 1)[-1]
+            self.add_error(
+                field,
+                f"{self.fields[field].label} : avec l'équipement proportionnel à l'effectif, le plus "
+                f"grand collège du département ({fr_number(largest)} élèves) en aurait {value_and_bound} ; "
+                "réduisez cette valeur ou décochez « Équipement proportionnel à l'effectif »",
+            )
 
     @classmethod
     def data_from_stored(cls, scenario: Scenario, base: budget.Scenario, base_name: str) -> dict:
