@@ -29,7 +29,7 @@ DEPENDENCY_ORDER: list[tuple[str, ...]] = [
     ("accounts",),
     ("territories",),
     # shared helpers without a model of their own
-    ("caching", "downloads", "validators", "middleware"),
+    ("caching", "downloads", "validators", "middleware", "terms"),
     ("demo_mark",),
 ]
 

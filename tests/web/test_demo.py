@@ -22,10 +22,13 @@ def test_demo_campaigns_accounts_and_banner(client, territories, campaign_factor
     submitted = Response.objects.filter(campaign=c2017, status=Response.Status.SUBMITTED)
     assert submitted.count() == 39 == report["campaigns"][2017]
     assert PAPER_SAMPLE <= set(submitted.values_list("departement__code", flat=True))
-    assert Campaign.objects.filter(is_demo=True).count() == 4
+    assert Campaign.objects.filter(is_demo=True).count() == 5
     assert Campaign.objects.filter(pk=real.pk).exists()
-    dan = Campaign.objects.get(is_demo=True, questionnaire_slug="dan")
+    dan = Campaign.objects.get(is_demo=True, questionnaire_slug="dan", year=2017)
     assert dan.responses.filter(academie__isnull=False).count() == 25
+    # The 2018 DAN questionnaire stays open and empty for the demo's DAN to answer.
+    dan_2018 = Campaign.objects.get(is_demo=True, questionnaire_slug="dan", year=2018)
+    assert dan_2018.is_open and not dan_2018.responses.exists()
 
     assert client.login(
         request=RequestFactory().post("/compte/connexion/"),

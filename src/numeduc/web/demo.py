@@ -225,6 +225,8 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
     c_dan = _demo_campaign("dan", "Questionnaire des DAN 2017", 2017, (3, 1), (6, 30), closed=True)
     answers_dan = generate_dan_answers(reference.academies(), seed=seed)
     n_dan = _store_answers(c_dan, answers_dan, submitted_codes=set(answers_dan.index), when=_noon(2017, 6, 1))
+    # Open, unanswered: the demo's DAN (whose académie did not answer in 2017) can fill it in.
+    _demo_campaign("dan", "Questionnaire des DAN 2018", 2018, (3, 1), (6, 30), closed=False, closes_year=2099)
 
     from numeduc.web.planning.demo import load_demo_scenarios
 

@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "numeduc.web.context_processors.site",
             ],
+            # {% terme "…" %} on any page without {% load %} (the glossary's explanations).
+            "builtins": ["numeduc.web.terms"],
         },
     },
 ]

@@ -8,6 +8,8 @@ from .api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("sources/", views.sources, name="sources"),
+    path("aide/", views.help_index, name="help"),
+    path("aide/glossaire/", views.glossary_page, name="glossary"),
     path("api/v1/", api.urls),
     path("compte/", include("numeduc.web.accounts.urls")),
     path("", include("numeduc.web.surveys.urls")),
