@@ -33,10 +33,19 @@ class Comparison:
     label: str
     members: tuple[str, ...]  # codes of the respondents used
     note: str = ""  # French sentence when the group had to be widened or is missing
+    # Départements of the group(s) compared with, respondents or not (0: not a group, e.g. national).
+    group_size: int = 0
 
     @property
     def n(self) -> int:
         return len(self.members)
+
+    @property
+    def answered_words(self) -> str:
+        """« 15 ayant répondu sur 42 »: how many of the group the medians are computed on."""
+        if self.group_size:
+            return f"{self.n} ayant répondu sur {self.group_size}"
+        return f"{self.n} ayant répondu"
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,12 @@ def build_profile(
                 f"pour ne révéler aucune réponse individuelle, la comparaison l'élargit à : {others}."
             )
         if len(members) >= MIN_GROUP:
-            peers = Comparison(label=f"Départements comparables ({name})", members=members, note=note)
+            peers = Comparison(
+                label=f"Départements comparables ({name})",
+                members=members,
+                note=note,
+                group_size=int(groups.isin(merged).sum()),
+            )
 
     national_medians = _medians(levels, national.members) if national else None
     peer_medians = _medians(levels, peers.members) if peers else None

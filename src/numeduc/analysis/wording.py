@@ -273,6 +273,21 @@ def peer_tests_sentence(n_tests: int, n_used: int, differing: list[tuple[int, fl
     )
 
 
+def moved_after_cut_note(names: list[str]) -> str:
+    """The départements (``names``, e.g. « Jura (39) ») that the consolidation after the tree cut
+    moved to another group: the dendrogram draws them in their final group, with a ring."""
+    if not names:
+        return ""
+    n = len(names)
+    plural = "s" if n > 1 else ""
+    return (
+        f"{n} département{plural} rattaché{plural} au groupe le plus proche après la coupure de l'arbre : "
+        f"{fr_join(names)}. L'arbre les plaçait dans un autre groupe, mais chacun ressemble davantage, "
+        "en moyenne, aux départements de son groupe final ; le dendrogramme les montre avec la couleur de ce "
+        "groupe, cerclés."
+    )
+
+
 def not_enough_respondents(n: int) -> str:
     return (
         f"{n} département(s) ont répondu : il en faut au moins {MIN_GROUP} pour une analyse nationale "
@@ -312,6 +327,7 @@ __all__ = [
     "level_label",
     "missing_indicators_note",
     "missing_levels_note",
+    "moved_after_cut_note",
     "not_enough_respondents",
     "pca_sentence",
     "peer_groups_sentence",

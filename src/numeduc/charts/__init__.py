@@ -5,6 +5,7 @@ and one-sentence description, the data table (French-formatted strings) and the 
 See docs/charts.md for the gallery.
 """
 
+from ._svg import category_colours
 from .bar import bar
 from .choropleth import choropleth, load_departements
 from .dendrogram import dendrogram
@@ -26,6 +27,7 @@ __all__ = [
     "Series",
     "bar",
     "boxplot_strip",
+    "category_colours",
     "choropleth",
     "correlation_circle",
     "dendrogram",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from numeduc.demo.mark import DEMO_MARK as DEMO_LABEL
@@ -28,6 +28,27 @@ MISSING_FILL = "#e0e0e0"
 # Okabe & Ito (2008) colour-blind-safe palette, darkest first; yellow left out (invisible on
 # white paper).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+
+def category_colours(categories: Sequence[object]) -> dict[str, str]:
+    """One palette colour per category, in the order given. Computed once by the caller and handed
+    to every chart that shows the same categories (``colours=``), so that a category keeps its
+    colour from one chart to the next whatever order each chart meets it in."""
+    return {str(c): PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
+
+
+# Marker shapes of groups (so that a group reads without its colour too).
+MARKERS = ["circle", "square", "triangle", "diamond", "cross"]
+
+
+def group_style(group: str, position: int, colours: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(colour, marker shape) of a group: from its rank in ``colours`` when it is there (the same in
+    every chart given the same mapping), else from its ``position`` in the chart."""
+    if colours and group in colours:
+        rank = list(colours).index(group)
+        return colours[group], MARKERS[rank % len(MARKERS)]
+    return PALETTE[position % len(PALETTE)], MARKERS[position % len(MARKERS)]
+
 
 # Characters XML 1.0 forbids; users can paste them, and one would break the whole page.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

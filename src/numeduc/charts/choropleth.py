@@ -240,17 +240,23 @@ def _missing_pattern(prefix: str) -> str:
 
 
 def _categorical_colouring(
-    known: Mapping[str, object], categories: Sequence[str] | None, prefix: str
+    known: Mapping[str, object],
+    categories: Sequence[str] | None,
+    prefix: str,
+    colours: Mapping[str, str] | None = None,
 ) -> _Colouring:
     """One palette colour and fill pattern per category (the given ones first, then the
-    others met, sorted)."""
+    others met, sorted); ``colours`` (from ``_svg.category_colours``) fixes the colour of each
+    category it names and, without ``categories``, their order."""
     defs = [_missing_pattern(prefix)]
+    if categories is None and colours is not None:
+        categories = list(colours)
     cats = (
         [str(c) for c in categories] if categories is not None else sorted({str(v) for v in known.values()})
     )
     extra = sorted({str(v) for v in known.values()} - set(cats))
     cats += extra
-    colors = [s.PALETTE[i % len(s.PALETTE)] for i in range(len(cats))]
+    colors = [(colours or {}).get(c, s.PALETTE[i % len(s.PALETTE)]) for i, c in enumerate(cats)]
     pattern_markup, fills = a.pattern_defs(prefix, colors)
     defs.append(pattern_markup.removeprefix("<defs>").removesuffix("</defs>"))
     cat_fill = dict(zip(cats, fills))
@@ -477,6 +483,7 @@ def choropleth(
     method: str = "quantile",
     breaks: Sequence[float] | None = None,
     categories: Sequence[str] | None = None,
+    colours: Mapping[str, str] | None = None,
     unit: str = "",
     value_format: Callable[[float | None], str] | None = None,
     legend_title: str | None = None,
@@ -493,7 +500,8 @@ def choropleth(
     """Each département a ``<path>`` with a ``<title>`` "Nom (code) : valeur". Numbers are
     grouped in ``classes`` classes (quantiles by default, or ``breaks`` given) on a
     sequential blue scale; categories (``categorical=True``) get a colour and a fill
-    pattern each. Départements without a value are hatched grey. ``geojson=None`` uses the
+    pattern each (``colours``: category -> colour, shared with other charts of the same
+    categories). Départements without a value are hatched grey. ``geojson=None`` uses the
     package's map."""
     geo = geojson if geojson is not None else load_departements()
     features = [f for f in geo["features"] if f.get("geometry")]
@@ -513,7 +521,7 @@ def choropleth(
     )
 
     if categorical:
-        colouring = _categorical_colouring(known, categories, prefix)
+        colouring = _categorical_colouring(known, categories, prefix, colours)
     else:
         colouring = _numeric_colouring(
             known,

@@ -3,13 +3,12 @@ the cut line and leaves coloured by group."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from numeduc.formatting import fr_number
 
 from . import _axes as a
 from . import _svg as s
-from .factor import MARKERS
 from .model import Chart, DataTable
 
 
@@ -91,6 +90,11 @@ def cut_groups(
     return groups
 
 
+def _ring(x: float, y: float) -> str:
+    """The mark of a ``marked`` leaf: a dark ring around its group marker (shape, not colour)."""
+    return f'<circle cx="{s.num(x)}" cy="{s.num(y)}" r="7" fill="none" stroke="{s.TEXT_COLOR}" stroke-width="1.5"/>'
+
+
 def dendrogram(
     merge,
     heights: Sequence[float] | None = None,
@@ -98,6 +102,10 @@ def dendrogram(
     *,
     cut_height: float | None = None,
     groups: Sequence[int | str] | None = None,
+    colours: Mapping[str, str] | None = None,
+    group_sizes: Mapping[str, int] | None = None,
+    marked: Collection[int] = (),
+    marked_label: str = "marqué",
     title: str = "Classification hiérarchique",
     description: str | None = None,
     id_prefix: str | None = None,
@@ -111,7 +119,11 @@ def dendrogram(
     """Leaves listed top to bottom with their labels on the left, branches growing to the
     right up to the root; the cut is a dashed vertical line. ``groups`` (one per observation,
     in the input order) colours leaves and their branches; without it, the groups come from
-    ``cut_height``."""
+    ``cut_height``. ``colours`` (group -> colour, from ``_svg.category_colours``) gives each
+    group the colour other charts give it, and the legend their order. ``group_sizes`` replaces
+    the legend's counts of leaves (when the groups hold members that are not in the tree).
+    ``marked`` (observations, input order) get a ring around their marker and ``marked_label``
+    in the legend and the table: e.g. the members a later step moved to another group."""
     pairs, hs, n = normalise_merge(merge, heights)
     labels = [str(x) for x in labels] if labels is not None else [str(i + 1) for i in range(n)]
     if len(labels) != n:
@@ -124,14 +136,17 @@ def dendrogram(
             raise ValueError(f"{len(groups)} groupes pour {n} individus.")
         group_of = [str(g) for g in groups]
         order = leaf_order(pairs)
+        present = set(group_of)
+        group_names = [g for g in (colours or {}) if g in present]
         for obs in order:
             if group_of[obs] not in group_names:
                 group_names.append(group_of[obs])
     else:
         group_of = [None] * n  # type: ignore[list-item]
-    style_of = {
-        g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(group_names)
-    }
+    marked = {int(i) for i in marked}
+    if any(not 0 <= i < n for i in marked):
+        raise ValueError(f"Individu marqué hors de 0..{n - 1}.")
+    style_of = {g: s.group_style(g, i, colours) for i, g in enumerate(group_names)}
     if description is None or not s.one_line(description):
         cut = f", coupé à la hauteur {fr_number(cut_height, decimals)}" if cut_height is not None else ""
         grp = f" en {len(group_names)} groupe{'s' if len(group_names) > 1 else ''}" if group_names else ""
@@ -143,7 +158,7 @@ def dendrogram(
     body, y = s.title_block(width, title, show_title=show_title, demo=demo)
     y += 8
     if group_names:
-        counts = {g: group_of.count(g) for g in group_names}
+        counts = {g: (group_sizes or {}).get(g, group_of.count(g)) for g in group_names}
         entries = [
             (
                 s.marker(style_of[g][1], 0, 0, style_of[g][0], 5),
@@ -151,6 +166,8 @@ def dendrogram(
             )
             for g in group_names
         ]
+        if marked:
+            entries.append((_ring(0, 0), f"{marked_label} ({len(marked)})"))
         legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
         body.append(legend_markup)
         y += legend_h
@@ -179,11 +196,14 @@ def dendrogram(
         ypos[-(obs + 1)] = ly
         node_group[-(obs + 1)] = group_of[obs]
         g = group_of[obs]
-        tip = f"{labels[obs]}" + (f" : groupe {g}" if g is not None else "")
+        tip = f"{labels[obs]}" + ("" if g is None else f" : groupe {g}" if g.isdigit() else f" : {g}")
         mark = ""
         if g is not None:
             color, shape = style_of[g]
             mark = s.marker(shape, left - 8, ly, color, 4)
+        if obs in marked:
+            mark += _ring(left - 8, ly)
+            tip += f" ({marked_label})"
         text_x = left - 6 - marker_room
         lines = s.wrap(labels[obs], label_w, label_size, 1)
         leaves.append(
@@ -234,12 +254,14 @@ def dendrogram(
         demo=demo,
         source=source,
     )
-    headers = ["Rang", label_header] + (["Groupe"] if group_names else [])
+    headers = ["Rang", label_header] + (["Groupe"] if group_names else []) + (["Remarque"] if marked else [])
     rows = []
     for rank, obs in enumerate(order, start=1):
         row = [str(rank), labels[obs]]
         if group_names:
             row.append(group_of[obs])
+        if marked:
+            row.append(marked_label if obs in marked else "")
         rows.append(row)
     caption = s.caption(title, demo, source)
     return Chart(

@@ -12,8 +12,6 @@ from . import _labels as lab
 from . import _svg as s
 from .model import Chart, DataTable, Point
 
-MARKERS = ["circle", "square", "triangle", "diamond", "cross"]
-
 
 def _arrow_marker(mid: str, color: str) -> str:
     return (
@@ -209,11 +207,14 @@ def scatter(
     decimals: int = 3,
     label_header: str = "Individu",
     group_header: str = "Groupe",
+    colours: Mapping[str, str] | None = None,
     equal_scale: bool = True,
     show_title: bool = True,
 ) -> Chart:
     """Individuals on a factor plane, coloured and shaped by group, axes through 0, labels
-    placed without overlap (those that cannot fit are left to the hover title and table)."""
+    placed without overlap (those that cannot fit are left to the hover title and table).
+    ``colours`` (group -> colour, from ``_svg.category_colours``) gives each group the colour
+    and marker other charts give it."""
     pts = [
         Point(str(p.label), float(p.x), float(p.y), None if p.group is None else str(p.group))
         for p in points
@@ -221,16 +222,15 @@ def scatter(
     ]
     if not pts:
         raise ValueError("Aucun point à représenter.")
-    groups: list[str] = []
+    present = {p.group for p in pts}
+    groups: list[str] = [g for g in (colours or {}) if g in present]
     for p in pts:
         if p.group is not None and p.group not in groups:
             groups.append(p.group)
     has_groups = bool(groups)
     if any(p.group is None for p in pts) and has_groups:
         groups.append("Sans groupe")
-    group_style = {
-        g: (s.PALETTE[i % len(s.PALETTE)], MARKERS[i % len(MARKERS)]) for i, g in enumerate(groups)
-    }
+    group_style = {g: s.group_style(g, i, colours) for i, g in enumerate(groups)}
     if description is None or not s.one_line(description):
         by = f", par {group_header.lower()} ({len(groups)})" if has_groups else ""
         description = (

@@ -13,11 +13,13 @@ from django.utils.safestring import mark_safe
 from numeduc import reference
 from numeduc.analysis import campaign as analysis
 from numeduc.analysis import wording
+from numeduc.analysis.peers import summary_words
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.charts import (
     Point,
     Series,
     bar,
+    category_colours,
     choropleth,
     correlation_circle,
     dendrogram,
@@ -26,6 +28,7 @@ from numeduc.charts import (
     scree,
 )
 from numeduc.formatting import fr_number, fr_percent
+from numeduc.text import fr_join
 
 # Map choices: GET parameter ``carte``.
 
@@ -93,6 +96,7 @@ class Section:
     title: str
     sentence: str
     figure: str
+    note: str = ""  # a plain-words warning shown under the reading sentence
 
 
 def _figure(chart) -> str:
@@ -181,7 +185,7 @@ def pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordinat
                 code,
                 row["Dim.1"],
                 row["Dim.2"],
-                f"groupe {groups[code]}" if code in groups.index else "sans groupe",
+                group_label(groups[code]) if code in groups.index else "sans groupe",
             )
             for code, row in p.ind_coord.iterrows()
         ]
@@ -207,6 +211,7 @@ def pca_sections(result: analysis.CampaignAnalysis, peers, demo: bool, coordinat
                         demo=demo,
                         label_header="Département",
                         group_header="Groupe de pairs",
+                        colours=peer_group_colours(peers) if peers is not None else None,
                     )
                 ),
             )
@@ -296,17 +301,52 @@ def crosstab_sections(result: analysis.CampaignAnalysis, demo: bool) -> list[Sec
     return sections
 
 
-def consolidation_moves(cut_groups, final_groups) -> tuple[int, list]:
-    """(individuals whose final group is not the majority final group of their tree-cut group,
-    each individual's tree-cut group named after that majority final group)."""
-    frame = pd.DataFrame({"cut": np.asarray(cut_groups), "final": np.asarray(final_groups)})
-    majority = frame.groupby("cut")["final"].agg(lambda values: values.value_counts().idxmax())
-    named = frame["cut"].map(majority)
-    return int((frame["final"] != named).sum()), named.tolist()
+def peer_group_rows(peers, summary: analysis.PeerGroupSummary | None) -> list[dict]:
+    """The group table: each group's portrait, size (the size the tree and the map give), its
+    respondents and, per indicator, the median and range of its départements."""
+    respondents = summary.respondents if summary is not None else pd.Series(dtype=int)
+    return [
+        {
+            "group": group,
+            "portrait": peers.portraits.get(group, ""),
+            "members": size,
+            "respondents": int(respondents.get(group, 0)),
+            "indicators": [
+                summary_words(peers.group_summaries.get(group, {}).get(column))
+                for column in reference.PEER_INDICATORS
+            ],
+        }
+        for group, size in peers.sizes().items()
+    ]
+
+
+def peer_indicator_headers() -> list[str]:
+    return [
+        f"{label} ({unit})"
+        for label, unit, _source in (reference.INDICATOR_LABELS[c] for c in reference.PEER_INDICATORS)
+    ]
+
+
+def group_label(group) -> str:
+    return f"groupe {group}"
+
+
+def peer_group_colours(peers) -> dict[str, str]:
+    """Colour of each peer group, the one mapping the dendrogram, the map of the groups and the
+    factor map of individuals all use (groups in numeric order)."""
+    return category_colours([group_label(g) for g in sorted(peers.groups.unique())])
+
+
+def _departement_name(deps: pd.DataFrame, code: str) -> str:
+    return f"{deps.loc[code, 'name']} ({code})" if code in deps.index else code
 
 
 def dendrogram_section(peers) -> Section:
-    from numeduc.stats.hclust import cutree_k, r_merge
+    """The tree of the peer groups. Its leaves are coloured by their *final* group and the legend
+    counts every département of each group (Paris, computed apart, included), so the tree, the
+    group table and the map show the same groups with the same sizes and colours; the
+    départements the consolidation moved after the cut are ringed and named in the note."""
+    from numeduc.stats.hclust import r_merge
 
     deps = reference.departements()
 
@@ -315,15 +355,14 @@ def dendrogram_section(peers) -> Section:
     heights = np.sort(res.inert_gain[: len(res.sorted_labels) - 1])
     n, k = len(res.sorted_labels), res.n_clusters
     cut = float((heights[n - k] + heights[n - k - 1]) / 2)
-    cut_groups = cutree_k(res.tree_ia, res.tree_ib, k)
-    final = np.array([res.clusters[label] for label in res.sorted_labels])
-    moved, named_cut = consolidation_moves(cut_groups, final)
-    outliers = ", ".join(f"{deps.loc[c, 'name']} ({c})" if c in deps.index else c for c in peers.outliers)
+    labels = [str(x) for x in res.sorted_labels]
+    moved = set(peers.moved)
+    sizes = peers.sizes()
+    outliers = fr_join([_departement_name(deps, c) for c in peers.outliers])
     sentence = (
         f"Classification de Ward des {n} départements sur les quatre indicateurs de l'Insee : la règle du gain "
-        f"d'inertie coupe l'arbre en {k} groupes (ligne en tirets, couleurs), puis la consolidation par k-means "
-        f"déplace {moved} département{'s' if moved > 1 else ''} vers un groupe plus proche "
-        "(groupes finals sur la carte)"
+        f"d'inertie coupe l'arbre en {k} groupes (ligne en tirets) ; couleurs : les groupes finals, les mêmes "
+        "que sur la carte et dans le tableau"
         + (f" ; {outliers}, atypique, est calculé à part puis rattaché." if outliers else ".")
     )
     return Section(
@@ -334,9 +373,13 @@ def dendrogram_section(peers) -> Section:
             dendrogram(
                 merge,
                 heights.tolist(),
-                [str(x) for x in res.sorted_labels],
+                labels,
                 cut_height=cut,
-                groups=[f"groupe {g}" for g in named_cut],
+                groups=[group_label(peers.groups[code]) for code in labels],
+                colours=peer_group_colours(peers),
+                group_sizes={group_label(g): size for g, size in sizes.items()},
+                marked=[i for i, code in enumerate(labels) if code in moved],
+                marked_label="rattaché après la coupure",
                 title="Classification des départements en groupes de pairs",
                 description=sentence,
                 id_prefix="dendro",
@@ -344,6 +387,7 @@ def dendrogram_section(peers) -> Section:
                 label_header="Département",
             )
         ),
+        note=wording.moved_after_cut_note([_departement_name(deps, c) for c in peers.moved]),
     )
 
 
@@ -353,8 +397,9 @@ def map_section(
     kind, what = choice
     deps = reference.departements()
     if kind == "groupes":
-        values = {code: f"groupe {g}" for code, g in peers.groups.items()}
-        cats = [f"groupe {g}" for g in sorted(peers.groups.unique())]
+        values = {code: group_label(g) for code, g in peers.groups.items()}
+        colours = peer_group_colours(peers)
+        cats = list(colours)
         sentence = (
             f"Les {len(values)} départements colorés selon leur groupe de pairs ({len(cats)} groupes, "
             "classification de Ward sur quatre indicateurs de l'Insee) : données publiques, sans réponse individuelle."
@@ -364,6 +409,7 @@ def map_section(
             values,
             categorical=True,
             categories=cats,
+            colours=colours,
             legend_title="Groupe de pairs",
             title="Groupes de pairs des départements",
             description=sentence,

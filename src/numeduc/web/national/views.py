@@ -37,6 +37,8 @@ from .presenters import (
     map_section,
     parse_map_choice,
     pca_sections,
+    peer_group_rows,
+    peer_indicator_headers,
 )
 
 
@@ -69,15 +71,8 @@ def _body_html(campaign: Campaign, version: tuple, demo: bool, coordinator: bool
         "sections": sections,
         "axes": result.pca.axes,
         "peer_summary": result.peers,
-        "group_rows": [
-            {
-                "group": g,
-                "respondents": int(c),
-                "portrait": peers.portraits.get(g, ""),
-                "members": int((peers.groups == g).sum()),
-            }
-            for g, c in result.peers.respondents.items()
-        ],
+        "group_rows": peer_group_rows(peers, result.peers),
+        "indicator_headers": peer_indicator_headers(),
         "group_test_rows": [
             {
                 "label": factor_name(f),
