@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 THOUSANDS = "\u202f"
 NBSP = "\u00a0"
@@ -63,3 +64,36 @@ def fr_date(value: dt.date | dt.datetime | None, *, missing: str = "—") -> str
         return missing
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def fr_time(value: dt.datetime | dt.time, *, seconds: bool = False) -> str:
+    """``14:05`` -> ``14 h 05`` (French typography); with ``seconds``: ``14 h 05 min 09 s``."""
+    text = f"{value.hour} h {value.minute:02d}"
+    return f"{text} min {value.second:02d} s" if seconds else text
+
+
+def fr_datetime(value: dt.datetime | None, *, seconds: bool = False, missing: str = "—") -> str:
+    """``2018-03-01 14:05`` -> ``1er mars 2018 à 14 h 05``, in the time zone ``value`` carries
+    (the web layer converts to local time first)."""
+    if value is None:
+        return missing
+    return f"{fr_date(value)} à {fr_time(value, seconds=seconds)}"
+
+
+# jj/mm/aaaa (also with - or . between, the same both times) or ISO aaaa-mm-jj; ASCII digits only.
+_FR_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
+def parse_fr_date(text: str) -> dt.date:
+    """A date typed by a French user: ``30/06/2099`` (jj/mm/aaaa, also with - or .) or ISO
+    ``2099-06-30``; surrounding spaces ignored. Raises ``ValueError`` otherwise (the caller says
+    which field, in French). Two-digit years are refused: « 30/06/99 » could be 1999 or 2099."""
+    cleaned = text.strip()
+    if match := _FR_DATE.fullmatch(cleaned):
+        day, _, month, year = match.groups()
+    elif match := _ISO_DATE.fullmatch(cleaned):
+        year, month, day = match.groups()
+    else:
+        raise ValueError(f"date non reconnue : {text!r}")
+    return dt.date(int(year), int(month), int(day))  # ValueError for 31/02 or month 13

@@ -22,9 +22,9 @@ def test_coordinator_creates_a_campaign_for_chosen_departements(client, login, u
             "title": "Autodiagnostic 2019",
             "questionnaire": "autodiagnostic@2017",
             "year": 2019,
-            "opens_on": "2019-03-01",
-            "closes_on": "2019-06-30",
-            "target_departements": [d.pk for d in targets],
+            "opens_on": "01/03/2019",
+            "closes_on": "30/06/2019",
+            "target_departements": [d.code for d in targets],
         },
     )
     assert page.status_code == 302

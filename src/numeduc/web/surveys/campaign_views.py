@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from numeduc.formatting import fr_date
 from numeduc.web.accounts.models import Role, User
 from numeduc.web.accounts.permissions import can_manage_campaigns, require
 from numeduc.web.accounts.services import AccountError, create_user
@@ -36,7 +37,12 @@ def campaign_create(request):
             campaign = form.save(commit=False)
             campaign.created_by = request.user
             form.save()
-        messages.success(request, f"Campagne « {campaign.title} » créée (en préparation).")
+        targets = campaign.target_departements.count() or campaign.target_academies.count()
+        who = "département" if campaign.audience == "departement" else "académie"
+        messages.success(
+            request,
+            f"Campagne « {campaign.title} » créée (en préparation) pour {targets} {who}{'s' if targets > 1 else ''}.",
+        )
         return redirect("surveys:campaign", campaign_id=campaign.pk)
     return render(request, "surveys/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -88,7 +94,7 @@ def _mail(campaign: Campaign, users: list[User], subject: str, body: str, reques
     mails = [
         (
             subject,
-            body.format(title=campaign.title, closes=campaign.closes_on.strftime("%d/%m/%Y"), link=link),
+            body.format(title=campaign.title, closes=fr_date(campaign.closes_on), link=link),
             None,
             [u.email],
         )
