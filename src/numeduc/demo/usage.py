@@ -184,11 +184,15 @@ def load_reference_colleges(departement: str) -> pd.DataFrame:
 
 def build_establishments(
     departement: str,
-    pupils: int,
+    pupils: int | None,
     rng: np.random.Generator,
     max_colleges: int | None,
     school_year: str,
 ) -> pd.DataFrame:
+    """The collèges of the établissements file: the département's public collèges of the
+    referential, or invented ones for a département it does not know. ``pupils`` is a total
+    shared among them in proportion to the referential's counts; ``None`` keeps each collège's
+    own count (DEPP, rentrée 2020), so that the file says what the budget pages say."""
     ref = load_reference_colleges(departement)
     if len(ref):
         ref = ref.assign(pupils_i=ref["pupils"].astype(int))
@@ -203,7 +207,7 @@ def build_establishments(
         ep = ref["priority_education"].fillna("none").tolist()
         base = ref["pupils_i"].to_numpy(float)
     else:  # unknown département: invented collèges
-        n = max_colleges or max(1, pupils // 500)
+        n = max_colleges or max(1, (pupils or 5000) // 500)
         uai = [f"{int(departement[:2]) if departement[:2].isdigit() else 99:03d}{i:04d}X" for i in range(n)]
         names = [f"Collège fictif {i + 1}" for i in range(n)]
         insee = [None] * n
@@ -286,7 +290,7 @@ class _ChunkWriter:
 
 def generate(
     departement: str,
-    pupils: int,
+    pupils: int | None,
     months: int,
     out_dir: str | Path,
     *,
@@ -297,7 +301,9 @@ def generate(
     devices: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> GenerationSummary:
-    """Write the seven input files and ``ground_truth.json`` into ``out_dir``."""
+    """Write the seven input files and ``ground_truth.json`` into ``out_dir``. ``pupils``: the
+    département's total (spread over its collèges), or ``None`` for the referential's own
+    counts (``build_establishments``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)

@@ -1,10 +1,12 @@
 """What the usage pages read from the database beside the warehouse files: whether a
 département's warehouse is a demo one and its note, and the refusal messages of the usage
-pages (shared by the pages, the results page's usage rows and the API)."""
+pages (shared by the pages, the results page's usage rows and the API), and the collèges as the
+national referential gives them (place, pupils and their school year)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from numeduc.web.accounts.permissions import can_view_usage_college, can_view_usage_departement, fetch_for
 from numeduc.web.territories.models import College, Departement
@@ -50,3 +52,31 @@ def get_college_for(user, uai: str, action: str = "view") -> College:
     return fetch_for(
         user, College.objects.select_related("departement"), COLLEGE_RULES, action, COLLEGE_NOT_FOUND, uai=uai
     )
+
+
+@dataclass(frozen=True)
+class ReferenceCollege:
+    """A collège as the national referential gives it (the budget pages read the same rows):
+    its place, and its pupils with the school year they were counted (``2020-2021``)."""
+
+    uai: str
+    name: str
+    commune_name: str
+    latitude: float | None
+    longitude: float | None
+    pupils: int | None
+    pupils_school_year: str
+
+
+REFERENCE_FIELDS = ("uai", "name", "commune_name", "latitude", "longitude", "pupils", "pupils_school_year")
+
+
+def reference_colleges(departement) -> dict[str, ReferenceCollege]:
+    """The département's collèges of the referential, by UAI (one query)."""
+    rows = College.objects.filter(departement=departement).values_list(*REFERENCE_FIELDS)
+    return {row[0]: ReferenceCollege(*row) for row in rows}
+
+
+def reference_college(college: College) -> ReferenceCollege:
+    """The same record for a collège already fetched."""
+    return ReferenceCollege(*(getattr(college, name) for name in REFERENCE_FIELDS))

@@ -17,6 +17,10 @@ from .labels import format_value, full_label, month_label
 
 log = logging.getLogger(__name__)
 
+# Self-ratings and logs further apart than this (in years) are said to describe two different
+# moments (issue 11: 2017 self-ratings were set beside November 2024 logs without a word).
+FAR_APART_YEARS = 2
+
 # Self-diagnosis factor -> the measured indicators that speak to it.
 FACTOR_INDICATORS: dict[int, list[tuple[str, str]]] = {
     2: [],  # évaluation et suivi: what is measured is the coverage of the logs themselves
@@ -25,12 +29,43 @@ FACTOR_INDICATORS: dict[int, list[tuple[str, str]]] = {
 }
 
 
-def declared_vs_measured(departement, factors, *, user=None) -> dict | None:
+def periods(declared_year: int | None, month: str) -> dict:
+    """The period of each side, in words, and a plain warning when they are more than
+    ``FAR_APART_YEARS`` apart: ``declared`` « autodiagnostic de 2017 », ``measured`` « journaux
+    de novembre 2024 », ``gap_years`` (None without a campaign year), ``warning`` or ""."""
+    measured = f"journaux de {month_label(month)}"
+    if declared_year is None:
+        return {"declared": "autodiagnostic", "measured": measured, "gap_years": None, "warning": ""}
+    gap = int(month[:4]) - int(declared_year)
+    warning = ""
+    if abs(gap) > FAR_APART_YEARS:
+        first, second = (
+            (f"l'autodiagnostic de {declared_year}", f"les journaux de {month_label(month)}")
+            if gap > 0
+            else (f"les journaux de {month_label(month)}", f"l'autodiagnostic de {declared_year}")
+        )
+        warning = (
+            f"Attention : {abs(gap)} ans séparent {first} et {second}. Les niveaux déclarés et les "
+            "mesures ne décrivent pas le même moment ; la situation a pu changer entre les deux. "
+            "Lisez cette comparaison comme un repère, et comparez plutôt des périodes proches quand "
+            "c'est possible."
+        )
+    return {
+        "declared": f"autodiagnostic de {declared_year}",
+        "measured": measured,
+        "gap_years": gap,
+        "warning": warning,
+    }
+
+
+def declared_vs_measured(departement, factors, *, user=None, declared_year: int | None = None) -> dict | None:
     """Rows « ce que vous déclarez / ce que mesurent vos journaux » for factors 2, 9 and 10.
 
-    ``factors`` are the profile's factor rows (``.factor``, ``.label``, ``.level``). Shown only
-    to a ``user`` who may see the département's usage dashboard (not to the DAN, who reads the
-    published results but not the usage logs).
+    ``factors`` are the profile's factor rows (``.factor``, ``.label``, ``.level``) of the
+    self-diagnosis campaign of ``declared_year``; the two periods are named and a warning says
+    when they are far apart (``periods``). Shown only to a ``user`` who may see the
+    département's usage dashboard (not to the DAN, who reads the published results but not the
+    usage logs).
     """
     from numeduc.web.accounts.permissions import can_view_usage_departement
 
@@ -92,6 +127,7 @@ def declared_vs_measured(departement, factors, *, user=None) -> dict | None:
     return {
         "rows": rows,
         "month_label": month_label(month),
+        "periods": periods(declared_year, month),
         "demo": is_demo(departement),
         "code": departement.code,
     }

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from numeduc.charts import Series, line
+from numeduc.charts.point_map import Place, point_map
 from numeduc.formatting import fr_number
 from numeduc.web.demo_mark import DEMO_MARK
 
@@ -29,7 +30,13 @@ from .store import WarehouseData
 if TYPE_CHECKING:  # pragma: no cover
     from numeduc import budget
 
+    from .data import ReferenceCollege
+
 SOURCE = "journaux ENT, gestion de flotte et wifi des collèges du département"
+# Where the map's points come from (numeduc/data/reference/colleges.columns.csv: latitude).
+POSITIONS_SOURCE = "position des collèges : annuaire de l'Éducation nationale (novembre 2024)"
+# Who counted the pupils of the referential (colleges.columns.csv: pupils), as the budget says.
+PUPILS_COUNTED_BY = "DEPP"
 Z_FAR = 2.0
 
 
@@ -153,6 +160,170 @@ def _college_rows(data: WarehouseData, month: str, indicator: str, profile: str)
     return [_row_view(indicator, r, est.get(r["uai"])) for r in sel.to_dict("records")]
 
 
+def scaled_formatter(indicator: str):
+    """Formats a value already in the unit shown (``scaled``), for the charts' labels and tables."""
+    info = label_for(indicator)
+    suffix = unit_suffix(indicator)
+
+    def fmt(v: float | None) -> str:
+        if v is None:
+            return "non renseigné"
+        return fr_number(v, info.decimals) + (f"\u00a0{suffix}" if suffix else "")
+
+    return fmt
+
+
+# -- one source for a collège's pupils: the national referential -----------------------------
+
+
+def school_year_start(school_year: str) -> str:
+    """``2020-2021`` → ``rentrée 2020`` (the October count of that school year)."""
+    first = (school_year or "").split("-")[0].strip()
+    return f"rentrée {first}" if first.isdigit() else (school_year or "")
+
+
+def pupils_source(ref: ReferenceCollege | None) -> str:
+    """``DEPP, rentrée 2020``: who counted the referential's pupils, and when."""
+    if ref is None or ref.pupils is None:
+        return ""
+    year = school_year_start(ref.pupils_school_year)
+    return f"{PUPILS_COUNTED_BY}, {year}" if year else PUPILS_COUNTED_BY
+
+
+def pupils_view(ref: ReferenceCollege | None, loaded: object) -> dict:
+    """A collège's pupils as every usage page shows them: the referential's figure with its
+    source and year (the budget pages use the same figure), and the loaded establishments
+    file's figure only when it says something else (it is what the usage ratios divide by).
+
+    ``number`` is the figure alone (for a table whose header names the source), ``text`` the
+    full wording (« 845 élèves (DEPP, rentrée 2020) »), ``loaded_note`` « 338 dans le fichier
+    chargé » or empty."""
+    loaded_n = _num(loaded)
+    if ref is not None and ref.pupils is not None:
+        note = ""
+        if loaded_n is not None and round(loaded_n) != ref.pupils:
+            note = f"{fr_number(loaded_n)} dans le fichier chargé"
+        return {
+            "number": fr_number(ref.pupils),
+            "text": f"{fr_number(ref.pupils)} élève{'s' if ref.pupils > 1 else ''} ({pupils_source(ref)})",
+            "source": pupils_source(ref),
+            "loaded_note": note,
+        }
+    if loaded_n is not None:  # a collège the referential does not count: the file's figure, said so
+        return {
+            "number": fr_number(loaded_n),
+            "text": f"{fr_number(loaded_n)} élève{'s' if loaded_n > 1 else ''} (fichier chargé)",
+            "source": "fichier chargé",
+            "loaded_note": "",
+        }
+    return {"number": "—", "text": "effectif inconnu", "source": "", "loaded_note": ""}
+
+
+def pupils_heading(refs: dict[str, ReferenceCollege]) -> str:
+    """Header of a table's pupils column: « Élèves (DEPP, rentrée 2020) » when the referential
+    counts every collège in the same school year (it does), else « Élèves » and each cell says."""
+    sources = {pupils_source(r) for r in refs.values() if r.pupils is not None}
+    return f"Élèves ({sources.pop()})" if len(sources) == 1 else "Élèves"
+
+
+def with_reference_pupils(rows: list[dict], refs: dict[str, ReferenceCollege], loaded: dict) -> list[dict]:
+    """Copies of ``rows`` (they may be cached) with ``pupils`` from the referential and the
+    loaded file's figure in ``pupils_note`` when it differs; ``loaded`` maps UAI to the file's
+    figure."""
+    single = pupils_heading(refs) != "Élèves"  # the header names the source: cells need not
+    out = []
+    for row in rows:
+        view = pupils_view(refs.get(row["uai"]), loaded.get(row["uai"]))
+        number = view["number"] if single or not view["source"] else f"{view['number']} ({view['source']})"
+        out.append({**row, "pupils": number, "pupils_note": view["loaded_note"]})
+    return out
+
+
+def with_reference_cost_pupils(cost: dict, refs: dict[str, ReferenceCollege], loaded: dict) -> dict:
+    """The cost section (cached) with the referential's pupils in its rows and its total; the
+    costs themselves stay computed on the loaded file's pupils, whose figure each row gives
+    when it differs."""
+    rows = with_reference_pupils(cost["rows"], refs, loaded)
+    uais = [r["uai"] for r in cost["rows"]]
+    known = [refs[u].pupils for u in uais if u in refs and refs[u].pupils is not None]
+    total = dict(cost["total"])
+    if len(known) == len(uais) and known:
+        file_total = sum(_num(loaded.get(u)) or 0 for u in uais)
+        ref_total = sum(p for p in known if p is not None)
+        total["pupils"] = fr_number(ref_total)
+        total["pupils_note"] = (
+            f"{fr_number(file_total)} dans le fichier chargé" if round(file_total) != ref_total else ""
+        )
+    return {**cost, "rows": rows, "total": total}
+
+
+def loaded_pupils(data: WarehouseData) -> dict[str, object]:
+    """The establishments file's pupils, by UAI."""
+    est = data.establishments
+    if "pupils" not in est:
+        return {}
+    return dict(zip(est["uai"], est["pupils"]))
+
+
+def watch_first(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The « à regarder » rows (unfavourable quartile of their group), then the others, each
+    in the order given."""
+    return [r for r in rows if r["flag_css"] == "watch"], [r for r in rows if r["flag_css"] != "watch"]
+
+
+# -- map of the collèges ------------------------------------------------------------------------
+
+
+def college_map(
+    data: WarehouseData,
+    rows: list[dict],
+    refs: dict[str, ReferenceCollege],
+    indicator: str,
+    profile: str,
+    month: str,
+    *,
+    departement_code: str,
+    demo: bool,
+):
+    """Every collège of the warehouse on the département's map, coloured by the indicator's
+    value in ``month`` (``rows``: the page's collège rows), the « à regarder » ones ringed;
+    positions from the referential. A collège without a value this month is hollow, one the
+    referential does not place is only in the table."""
+    by_uai = {r["uai"]: r for r in rows}
+    est = _est_lookup(data)
+    places = []
+    for uai in sorted(set(est) | set(by_uai)):
+        ref = refs.get(uai)
+        row = by_uai.get(uai)
+        name = (est.get(uai) or {}).get("name") or (ref.name if ref else "") or uai
+        places.append(
+            Place(
+                uai,
+                name,
+                ref.longitude if ref else None,
+                ref.latitude if ref else None,
+                scaled(indicator, row["raw_value"]) if row else None,
+                highlight=bool(row and row["flag_css"] == "watch"),
+            )
+        )
+
+    return point_map(
+        places,
+        outline_code=departement_code,
+        value_format=scaled_formatter(indicator),
+        legend_title=f"{full_label(indicator, profile)}, {month_label(month)}",
+        source=f"{SOURCE} ; {POSITIONS_SOURCE}",
+        title=f"Carte des collèges — {full_label(indicator, profile)}, {month_label(month)}",
+        id_prefix=f"usage-map-{departement_code}",
+        demo=demo,
+        name_header="Collège",
+        key_header="UAI",
+        value_header=full_label(indicator, profile),
+        place_word=("collège", "collèges"),
+        show_title=False,
+    )
+
+
 def summary(data: WarehouseData) -> pd.DataFrame:
     """Per month, indicator and profile: pooled value and median collège (computed once)."""
     if "summary" not in data.derived:
@@ -245,14 +416,8 @@ def series_chart(
                 "secondary",
             )
         )
-    info = label_for(indicator)
     suffix = unit_suffix(indicator)
-
-    def fmt(v):
-        if v is None:
-            return "non renseigné"
-        return fr_number(v, info.decimals) + (f"\u00a0{suffix}" if suffix else "")
-
+    fmt = scaled_formatter(indicator)
     who = college_name or departement_name
     return line(
         [month_label(m) for m in months],

@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
-from numeduc.formatting import fr_number
 from numeduc.web import downloads
 from numeduc.web.accounts.permissions import (
     can_edit_scenario,
@@ -23,7 +22,14 @@ from numeduc.web.accounts.permissions import (
 from numeduc.web.territories.models import Departement
 
 from . import presenters, store
-from .data import demo_note, get_college_for, get_departement_for, is_demo
+from .data import (
+    demo_note,
+    get_college_for,
+    get_departement_for,
+    is_demo,
+    reference_college,
+    reference_colleges,
+)
 from .labels import INDICATOR_LABELS, KEY_INDICATORS, full_label, key_of, label_for, month_label, parse_key
 from .models import UsageWarehouse
 
@@ -81,7 +87,15 @@ def departement(request, code: str):
             {"departement": dep, "demo": demo, "path": store.warehouse_path(dep.code)},
         )
     month, indicator, profile = _params(request, data)
-    rows = presenters.college_rows(data, month, indicator, profile)
+    refs = reference_colleges(dep)
+    loaded = presenters.loaded_pupils(data)
+    rows = presenters.with_reference_pupils(
+        presenters.college_rows(data, month, indicator, profile), refs, loaded
+    )
+    watch_rows, other_rows = presenters.watch_first(rows)
+    college_map = presenters.college_map(
+        data, rows, refs, indicator, profile, month, departement_code=dep.code, demo=demo
+    )
     chart_html = presenters.memo(
         data,
         ("departement-chart", indicator, profile, dep.name, demo),
@@ -96,7 +110,9 @@ def departement(request, code: str):
         ),
     )
     fallbacks = sorted({r["fallback_reason"] for r in rows if r["fallback"]})
-    cost = presenters.cost_section(data, presenters.cost_basis(dep, request.user))
+    cost = presenters.with_reference_cost_pupils(
+        presenters.cost_section(data, presenters.cost_basis(dep, request.user)), refs, loaded
+    )
     return render(
         request,
         "usage_dashboard/departement.html",
@@ -112,6 +128,11 @@ def departement(request, code: str):
             "indicator_label": full_label(indicator, profile),
             "info": label_for(indicator),
             "rows": rows,
+            "watch_rows": watch_rows,
+            "other_rows": other_rows,
+            "pupils_heading": presenters.pupils_heading(refs),
+            "map_svg": mark_safe(college_map.svg),
+            "map_table": mark_safe(college_map.table.to_html(css_class="nc-chart-table usage-map-table")),
             "overview": presenters.overview(data, month),
             "chart": mark_safe(chart_html),
             "fallbacks": fallbacks,
@@ -174,8 +195,7 @@ def college(request, uai: str):
     month, indicator, profile = _params(request, data)
     key_rows, other_rows = presenters.college_indicator_rows(data, month, uai)
     chart = presenters.series_chart(data, indicator, profile, uai=uai, college_name=college.name, demo=demo)
-    est = data.establishments.set_index("uai")
-    pupils = est["pupils"].get(uai) if "pupils" in est else None
+    pupils = presenters.pupils_view(reference_college(college), presenters.loaded_pupils(data).get(uai))
     group = next((r for r in key_rows + other_rows), None)
     return render(
         request,
@@ -195,7 +215,7 @@ def college(request, uai: str):
             "key_rows": key_rows,
             "other_rows": other_rows,
             "chart": mark_safe(chart.figure_html()) if chart else "",
-            "pupils": fr_number(pupils) if pupils is not None else "—",
+            "pupils": pupils,
             "group_row": group,
             "can_see_departement": can_view_usage_departement(request.user, dep),
         },
