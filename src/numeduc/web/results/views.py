@@ -62,7 +62,9 @@ def _radar_html(profile, departement: Departement, campaign: Campaign, demo: boo
     return chart.figure_html()
 
 
-def _usage_comparison(departement: Departement, profile, user) -> dict | None:
+def _usage_comparison(
+    departement: Departement, profile, user, declared_year: int | None = None
+) -> dict | None:
     """``declared_vs_measured`` for this user, cached under the warehouse's manifest signature
     (a new ingestion changes it), the declared levels and the two other things it reads (the
     département's count of public collèges and whether its warehouse is a demo one).
@@ -76,7 +78,7 @@ def _usage_comparison(departement: Departement, profile, user) -> dict | None:
     path = store.warehouse_path(departement.code)
     signature = store.manifest_signature(path) if path.is_dir() else None
     if signature is None:  # no warehouse: nothing to compute, nothing worth caching
-        return declared_vs_measured(departement, profile.factors)
+        return declared_vs_measured(departement, profile.factors, declared_year=declared_year)
     version = (
         departement.code,
         str(path),
@@ -84,11 +86,12 @@ def _usage_comparison(departement: Departement, profile, user) -> dict | None:
         [(f.factor, f.label, f.level) for f in profile.factors],
         departement.colleges.filter(public=True).count(),
         is_demo(departement),
+        declared_year,
     )
     key = caching.cache_key("usage-comparison", *version)
     rows = caching.cache.get(key)
     if rows is None:
-        rows = declared_vs_measured(departement, profile.factors)
+        rows = declared_vs_measured(departement, profile.factors, declared_year=declared_year)
         # None here means a damaged or empty warehouse (logged by the function): not cached,
         # so that it shows as soon as it is repaired.
         if rows is not None:
@@ -170,7 +173,7 @@ def departement_results(request, campaign_id: int, code: str):
             "shared_view": views_results_as_shared(request.user, departement, campaign),
             "can_view_response": can_view_response(request.user, response),
             "peer_notes": peers.notes_for(departement.code),
-            "usage_comparison": _usage_comparison(departement, profile, request.user),
+            "usage_comparison": _usage_comparison(departement, profile, request.user, campaign.year),
             "levels_table": [
                 {
                     "r": r,
