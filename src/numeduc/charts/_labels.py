@@ -104,5 +104,64 @@ def place(
     return result
 
 
+def label_box(x: float, y: float, anchor: str, label: str, size: float) -> Box:
+    """The box a one-line label takes (``y`` its middle), from the font size: the estimate every
+    placement step of the charts uses."""
+    return _box(x, y, anchor, s.text_width(label, size) + 4, size * 1.2)
+
+
 def point_box(x: float, y: float, r: float = 4.5) -> Box:
     return (x - r, y - r, x + r, y + r)
+
+
+def around_circle(
+    items: Sequence[tuple[float, float, str, float]],
+    *,
+    cx: float,
+    cy: float,
+    radius: float,
+    top: float,
+    line_gap: float = 1.3,
+) -> list[Placed]:
+    """Labels of points inside a circle (e.g. arrow tips of a correlation circle), given as
+    (x, y, text, font size), set outside it on a ring of ``radius``, each at the height of its
+    point's direction, then nudged apart vertically so that no two boxes meet.
+
+    Deterministic, and never drops nor overlaps a label: right-hand labels (direction pointing
+    right) start at the ring, left-hand ones end there, so the two sides never meet; on each
+    side, labels keep the order of their directions from top to bottom and stand at least one
+    line apart (``line_gap`` times the font size), pushed down as needed and then back up
+    towards the circle's lower edge, never above ``top``. The caller draws leader lines from
+    each point to its label."""
+    placed: list[Placed | None] = [None] * len(items)
+    lowest = cy + radius
+    for right in (True, False):
+        side = [
+            (i, item)
+            for i, item in enumerate(items)
+            if ((item[0] - cx) >= 0) == right  # a point on the vertical axis goes right
+        ]
+
+        def wanted_y(entry) -> float:
+            _i, (x, y, _text, _size) = entry
+            norm = math.hypot(x - cx, y - cy)
+            # the height of the point's direction on the ring (a point at the centre stays level)
+            return cy if norm < 1e-9 else cy + (y - cy) / norm * radius
+
+        side.sort(key=lambda entry: (wanted_y(entry), entry[0]))
+        heights = [size * line_gap for _i, (_x, _y, _t, size) in side]
+        ys = [wanted_y(entry) for entry in side]
+        for k in range(len(ys)):  # push down: each at least a line below the one above
+            floor = top + heights[k] / 2 if k == 0 else ys[k - 1] + (heights[k - 1] + heights[k]) / 2
+            ys[k] = max(ys[k], floor)
+        if ys and ys[-1] > lowest:  # then back up towards the circle, keeping the gaps and ``top``
+            ys[-1] = max(lowest, top + sum(heights) - heights[-1] / 2)
+            for k in range(len(ys) - 2, -1, -1):
+                ys[k] = min(ys[k], ys[k + 1] - (heights[k] + heights[k + 1]) / 2)
+        for (i, (_x, _y, label, size)), y in zip(side, ys):
+            dy = y - cy
+            dx = math.sqrt(max(radius * radius - dy * dy, 0.0))
+            x = cx + max(dx, 6.0) if right else cx - max(dx, 6.0)
+            anchor = "start" if right else "end"
+            placed[i] = Placed(x, y, anchor, label_box(x, y, anchor, label, size))
+    return [p for p in placed if p is not None]

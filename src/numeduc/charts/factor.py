@@ -12,6 +12,9 @@ from . import _labels as lab
 from . import _svg as s
 from .model import Chart, DataTable, Point
 
+LABEL_SIZE = 11.5
+RING_GAP = 16.0  # between the unit circle and its labels
+
 
 def _arrow_marker(mid: str, color: str) -> str:
     return (
@@ -34,7 +37,8 @@ def correlation_circle(
     show_title: bool = True,
 ) -> Chart:
     """Unit circle with one arrow per variable (active: solid blue; supplementary: dashed
-    vermillion), labels at the arrow tips moved aside when they would overlap."""
+    vermillion); the labels stand outside the circle, level with their arrow's direction and
+    nudged apart so that none overlaps another, each joined to its arrow tip by a thin line."""
     supplementary = dict(supplementary or {})
     variables = [(str(k), float(v[0]), float(v[1]), False) for k, v in coords.items()]
     variables += [(str(k), float(v[0]), float(v[1]), True) for k, v in supplementary.items()]
@@ -55,7 +59,11 @@ def correlation_circle(
     prefix = s.make_prefix(id_prefix, "corcircle", title, variables, dim_labels)
     active, supp = s.STYLES["primary"], s.STYLES["secondary"]
 
-    width = 700.0
+    radius = 230.0
+    # Labels stand outside the circle on a ring (``_labels.around_circle``): room for the widest
+    # one on each side.
+    label_w = max(s.text_width(v[0], LABEL_SIZE) + 4 for v in variables)
+    width = max(700.0, 2 * (radius + RING_GAP + label_w + 12))
     defs = (
         f"<defs>{_arrow_marker(f'{prefix}-arrow', active.color)}"
         f"{_arrow_marker(f'{prefix}-arrow-supp', supp.color)}</defs>"
@@ -73,7 +81,6 @@ def correlation_circle(
         legend_markup, legend_h = s.legend(entries, x=16, y=y, max_width=width - 32)
         body.append(legend_markup)
         y += legend_h
-    radius = 230.0
     cx, cy = width / 2, y + 40 + radius
 
     def px(x: float, yv: float) -> tuple[float, float]:
@@ -92,16 +99,17 @@ def correlation_circle(
         "</g>",
     ]
     body.extend(grid)
+    # Tick labels and axis titles inside the circle: the ring outside is the labels'.
     for t in (-1.0, -0.5, 0.5, 1.0):
         tx, _ = px(t, 0)
         body.append(
             s.text(
-                tx + (3 if t > 0 else -3),
+                tx + (-3 if abs(t) == 1 else 3) * (1 if t > 0 else -1),
                 cy + 13,
                 fr_number(t, 1),
                 size=10,
                 fill=s.MUTED_COLOR,
-                anchor="start" if t > 0 else "end",
+                anchor=("end" if t > 0 else "start") if abs(t) == 1 else ("start" if t > 0 else "end"),
             )
         )
         _, ty = px(0, t)
@@ -110,9 +118,9 @@ def correlation_circle(
                 cx - 4, ty + (11 if t > 0 else -4), fr_number(t, 1), size=10, fill=s.MUTED_COLOR, anchor="end"
             )
         )
-    # axis titles: horizontal at the right end below the axis, vertical at the top
-    body.append(s.text(cx + radius + 10, cy + 28, d1, size=12, anchor="end", weight="bold"))
-    body.append(s.text(cx + 8, cy - radius - 16, d2, size=12, anchor="start", weight="bold"))
+    # axis titles: horizontal at the right end below the axis, vertical at the top left of it
+    body.append(s.text(cx + radius - 8, cy + 30, d1, size=12, anchor="end", weight="bold", extra=a.halo()))
+    body.append(s.text(cx - 8, cy - radius + 30, d2, size=12, anchor="end", weight="bold", extra=a.halo()))
 
     arrows, items = [], []
     order = sorted(range(len(variables)), key=lambda i: -math.hypot(variables[i][1], variables[i][2]))
@@ -128,28 +136,16 @@ def correlation_circle(
             f'<line x1="{s.num(cx)}" y1="{s.num(cy)}" x2="{s.num(tx)}" y2="{s.num(ty)}" stroke="{style.color}" '
             f'stroke-width="1.8"{dash} marker-end="url(#{mid})"/></g>'
         )
-        direction = (tx - cx, ty - cy) if math.hypot(tx - cx, ty - cy) > 1 else (1.0, 0.0)
-        items.append((tx, ty, name, 11.5, direction))
-    # arrows are obstacles too (sampled as small boxes) so that labels do not sit on them
-    obstacles = []
-    for _name, x, yv, _ in variables:
-        tx, ty = px(x, yv)
-        length = math.hypot(tx - cx, ty - cy)
-        steps = int(length // 8)
-        for k in range(1, steps):
-            f = k * 8 / length
-            if length - k * 8 > 5:
-                obstacles.append(lab.point_box(cx + (tx - cx) * f, cy + (ty - cy) * f, 1.5))
-    for t in (-1.0, -0.5, 0.5, 1.0):  # tick labels
-        tx, _ = px(t, 0)
-        obstacles.append((tx - 20, cy + 3, tx + 20, cy + 16))
-        _, ty = px(0, t)
-        obstacles.append((cx - 24, ty - 14, cx - 2, ty + 12))
-    placed = lab.place(items, obstacles=obstacles, bounds=(4, y, width - 4, cy + radius + 44), drop=False)
-    texts = []
-    for (_tx, _ty, name, size, _), where in zip(items, placed):
-        is_supp = variables[order[len(texts)]][3]
-        fill = supp.color if is_supp else s.TEXT_COLOR
+        items.append((tx, ty, name, LABEL_SIZE))
+    placed = lab.around_circle(items, cx=cx, cy=cy, radius=radius + RING_GAP, top=y + LABEL_SIZE)
+    texts, leaders = [], []
+    for k, ((tx, ty, name, size), where) in enumerate(zip(items, placed)):
+        is_supp = variables[order[k]][3]
+        # leader line from the arrow tip to the label's near end
+        leaders.append(
+            f'<line x1="{s.num(tx)}" y1="{s.num(ty)}" x2="{s.num(where.x + (-2 if where.anchor == "start" else 2))}" '
+            f'y2="{s.num(where.y)}" stroke="#8a8a8a" stroke-width="0.8"/>'
+        )
         texts.append(
             s.text(
                 where.x,
@@ -158,13 +154,14 @@ def correlation_circle(
                 size=size,
                 anchor=where.anchor,
                 baseline="middle",
-                fill="#8a3a00" if is_supp else fill,
+                fill="#8a3a00" if is_supp else s.TEXT_COLOR,
                 extra=a.halo() + (' font-style="italic"' if is_supp else ""),
             )
         )
+    body.append(f'<g class="nc-leaders">{"".join(leaders)}</g>')
     body.append(f'<g class="nc-arrows">{"".join(arrows)}</g>')
     body.append(f'<g class="nc-labels">{"".join(texts)}</g>')
-    height = cy + radius + 48
+    height = max(cy + radius + 48, max(p.box[3] for p in placed) + 8)
     svg = s.svg_root(
         width=width,
         height=height,
