@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Path, Router, Schema
 from ninja.errors import HttpError
 
-from numeduc import reference
+from numeduc import names, reference
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.web.accounts.permissions import can_manage_campaigns
 from numeduc.web.demo_mark import demo_notices
@@ -44,7 +44,9 @@ class DepartementSchema(Schema):
 )
 def departements(request):
     frame = reference.departements()
-    academies = reference.academies().set_index("departement_code")["academie_name"]
+    # The official accented names (« Orléans-Tours »), as on the pages; the source has « ORLEANS-TOURS ».
+    academie_codes = reference.academies().set_index("departement_code")["academie_code"]
+    academies = {dep: names.academie_name(code).name for dep, code in academie_codes.items()}
     rows = []
     for code, row in frame.iterrows():
         rows.append(

@@ -246,7 +246,7 @@ def run(scenario: Scenario, engine: budget.Scenario | None = None) -> ScenarioRe
     )
     if dep.per_pupil_per_year is None:
         raise ValueError(
-            f"aucun élève dans les collèges publics de {scenario.departement.name} : pas de coût par élève"
+            f"aucun élève dans les collèges publics {scenario.departement.name_of} : pas de coût par élève"
         )
     # Years by family: the engine gives the département's total only, so simulate each
     # distinct collège size once (as simulate_departement does) and weight by its count.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from numeduc import reference
+from numeduc import names, reference
 
 from .models import Academie, College, Departement
 
@@ -63,7 +63,8 @@ def load_reference(*, colleges: bool = True) -> LoadReport:
     for _, row in academies_frame.iterrows():
         academy_rows[row["academie_code"]] = {
             "code": row["academie_code"],
-            "name": row["academie_name"],
+            # The official accented name (« Orléans-Tours »), not the source's « ORLEANS-TOURS »; same code.
+            "name": names.academie_name(row["academie_code"]).name,
             "region_academique_code": _clean(row["region_academique_code"]) or "",
             "region_academique": _clean(row["region_academique"]) or "",
         }

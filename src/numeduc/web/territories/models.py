@@ -1,9 +1,40 @@
 """Départements, académies and collèges: the reference territories (loaded from package data)."""
 
+from typing import TypeVar
+
 from django.db import models
 
+from numeduc import names
 
-class Academie(models.Model):
+_Place = TypeVar("_Place", bound=names.PlaceName)
+
+
+def _unlisted(name: str, kind: type[_Place]) -> _Place:
+    """A row that is not in the reference data (only tests make them): no article, elided before a vowel."""
+    return kind(name, 1 if names.starts_with_vowel(name) else 0)
+
+
+class _PlaceNameForms:
+    """The French forms of the row's name, for templates: ``{{ departement.name_of }}`` → « du Loiret »."""
+
+    @property
+    def place_name(self) -> names.PlaceName:
+        raise NotImplementedError
+
+    @property
+    def name_with_article(self) -> str:
+        return self.place_name.with_article
+
+    @property
+    def name_of(self) -> str:
+        return self.place_name.of
+
+    @property
+    def name_to(self) -> str:
+        return self.place_name.to
+
+
+class Academie(_PlaceNameForms, models.Model):
     code = models.CharField("code", max_length=4, unique=True)
     name = models.CharField("nom", max_length=80)
     region_academique_code = models.CharField(max_length=4, blank=True)
@@ -14,10 +45,17 @@ class Academie(models.Model):
         verbose_name = "académie"
 
     def __str__(self) -> str:
-        return f"Académie de {self.name.title()}"
+        return names.capfirst(self.place_name.title)  # « Académie d'Orléans-Tours »
+
+    @property
+    def place_name(self) -> names.AcademieName:
+        try:
+            return names.academie_name(self.code)
+        except KeyError:
+            return _unlisted(self.name, names.AcademieName)
 
 
-class Departement(models.Model):
+class Departement(_PlaceNameForms, models.Model):
     code = models.CharField("code", max_length=3, unique=True)
     name = models.CharField("nom", max_length=80)
     region_code = models.CharField(max_length=3)
@@ -37,6 +75,14 @@ class Departement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def place_name(self) -> names.PlaceName:
+        """The row's name with the article the reference data gives its code."""
+        try:
+            return names.PlaceName(self.name, names.departement_name(self.code).tncc)
+        except KeyError:
+            return _unlisted(self.name, names.PlaceName)
 
 
 class College(models.Model):
