@@ -109,6 +109,7 @@ def test_invite_creates_editor_accounts_and_reports_bad_lines(client, login, use
     assert User.objects.get(email="numerique@gironde.example").departement.code == "33"
     assert "ligne 2" in html and "Département inconnu" in html
     assert "ligne 3" in html
+    assert "1 compte créé et invité" in html
     assert any("numerique@gironde.example" in m.to for m in mail.outbox)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from numeduc.analysis.profile import MIN_GROUP
-from numeduc.formatting import fr_percent
+from numeduc.formatting import NBSP, fr_percent
 
 from .models import Campaign
 
@@ -88,7 +88,7 @@ def confirmation(
 ) -> Confirmation:
     """The confirmation page of ``action`` (one of ``CONFIRMED_ACTIONS``) on ``campaign``."""
     who = "départements ciblés" if campaign.audience == "departement" else "académies ciblées"
-    title = f"« {campaign.title} »"
+    title = f"«{NBSP}{campaign.title}{NBSP}»"  # no-break spaces: the guillemets never end a line
     rate = response_rate(campaign, counts)
     if action == "open":
         return Confirmation(

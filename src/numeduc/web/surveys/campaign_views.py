@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from numeduc.formatting import fr_date
+from numeduc.formatting import NBSP, fr_date
 from numeduc.web.accounts.models import Role, User
 from numeduc.web.accounts.permissions import can_manage_campaigns, require
 from numeduc.web.accounts.services import AccountError, create_user
+from numeduc.web.territories.models import Academie, Departement
 
 from . import campaign_presenters, services
 from .data import completion
@@ -38,10 +39,13 @@ def campaign_create(request):
             campaign.created_by = request.user
             form.save()
         targets = campaign.target_departements.count() or campaign.target_academies.count()
-        who = "département" if campaign.audience == "departement" else "académie"
+        who = (
+            _count(targets, "département", "départements")
+            if campaign.audience == "departement"
+            else _count(targets, "académie", "académies")
+        )
         messages.success(
-            request,
-            f"Campagne « {campaign.title} » créée (en préparation) pour {targets} {who}{'s' if targets > 1 else ''}.",
+            request, f"Campagne «{NBSP}{campaign.title}{NBSP}» créée (en préparation) pour {who}."
         )
         return redirect("surveys:campaign", campaign_id=campaign.pk)
     return render(request, "surveys/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -94,7 +98,12 @@ def _mail(campaign: Campaign, users: list[User], subject: str, body: str, reques
     mails = [
         (
             subject,
-            body.format(title=campaign.title, closes=fr_date(campaign.closes_on), link=link),
+            body.format(
+                title=campaign.title,
+                opens=fr_date(campaign.opens_on),
+                closes=fr_date(campaign.closes_on),
+                link=link,
+            ),
             None,
             [u.email],
         )
@@ -230,45 +239,100 @@ def campaign_make_private(request, campaign_id: int):
     return _set_public(request, campaign_id, False)
 
 
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n <= 1 else plural}"
+
+
+def _invite_line(campaign: Campaign, number: int, line: str, request) -> tuple[str, str]:
+    """One line « CODE;adresse » of the invitation list: (outcome, error). Outcome is "created",
+    "existing" (an account of that target already exists: it is told, not refused) or "refused"."""
+    code, _, email = line.partition(";")
+    code, email = code.strip(), email.strip().lower()
+    for_dan = campaign.audience != "departement"
+    role = Role.DAN if for_dan else Role.DEPARTEMENT_EDITOR
+    existing = User.objects.filter(email=email).first() if email else None
+    if existing is not None:
+        scope = existing.academie if for_dan else existing.departement
+        if existing.role == role and scope is not None and scope.code == code:
+            return "existing", ""
+        return "refused", (
+            f"ligne {number} : un compte existe déjà pour {email} ({existing.get_role_display()}, "
+            f"{existing.scope_label}) ; il ne correspond pas au code {code} : rien n'est changé."
+        )
+    targets = campaign.target_academies if for_dan else campaign.target_departements
+    if (
+        code
+        and not targets.filter(code=code).exists()
+        and (Academie if for_dan else Departement).objects.filter(code=code).exists()
+    ):
+        return "refused", f"ligne {number} : {code} n'est pas ciblé par cette campagne : aucun compte créé."
+    try:
+        create_user(
+            email,
+            role,
+            departement=None if for_dan else code,
+            academie=code if for_dan else None,
+            created_by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except AccountError as exc:
+        return "refused", f"ligne {number} : {exc}"
+    except IntegrityError:  # the same list sent twice at once: the other request created it
+        return "existing", ""
+    return "created", ""
+
+
 @login_required
 @require_POST
 def campaign_invite(request, campaign_id: int):
-    """Accounts created from the pasted list « code;e-mail », then an invitation to every target."""
+    """Accounts created from the pasted list « code;e-mail », then the campaign's message to every
+    account of its targets that has not had it yet (new and existing ones alike)."""
     campaign = _managed_campaign(request, campaign_id)
     form = InviteForm(request.POST)
-    created, errors = 0, []
     if not form.is_valid():
         # Nothing created and nothing sent: the list as typed is refused as a whole.
         for message in form.errors.get("lines", []):
             messages.error(request, f"Liste des comptes à inviter refusée : {message}")
         return redirect("surveys:campaign", campaign_id=campaign.pk)
+    outcomes = {"created": 0, "existing": 0, "refused": 0}
+    errors = []
     for number, line in enumerate(form.cleaned_data["lines"].splitlines(), start=1):
-        if not line.strip():
-            continue
-        code, _, email = line.partition(";")
-        role = Role.DEPARTEMENT_EDITOR if campaign.audience == "departement" else Role.DAN
-        try:
-            create_user(
-                email,
-                role,
-                departement=code.strip() if role != Role.DAN else None,
-                academie=code.strip() if role == Role.DAN else None,
-                created_by=request.user,
-                base_url=request.build_absolute_uri("/"),
-            )
-            created += 1
-        except AccountError as exc:
-            errors.append(f"ligne {number} : {exc}")
-    sent = _mail(
+        if line.strip():
+            outcome, error = _invite_line(campaign, number, line, request)
+            outcomes[outcome] += 1
+            if error:
+                errors.append(error)
+    if campaign.status == Campaign.Status.DRAFT:
+        body = (
+            "Bonjour,\n\nLa campagne « {title} » ouvrira le {opens} et fermera le {closes}.\n"
+            "Vous pourrez y répondre ici : {link}\n"
+        )
+    else:
+        body = "Bonjour,\n\nLa campagne « {title} » est ouverte jusqu'au {closes}.\nRépondre : {link}\n"
+    recipients = _recipients(campaign, only_missing=False)
+    told = services.notify_once(
         campaign,
-        _recipients(campaign, only_missing=False),
-        "numeduc : une campagne vous attend",
-        "Bonjour,\n\nLa campagne « {title} » est ouverte jusqu'au {closes}.\nRépondre : {link}\n",
-        request,
+        recipients,
+        request.user,
+        send=lambda users: _mail(campaign, users, "numeduc : une campagne vous attend", body, request),
     )
-    messages.success(
-        request, f"{created} compte(s) créé(s) et invité(s) ; {sent} message(s) d'invitation envoyé(s)."
-    )
+    created = outcomes["created"]
+    told_existing = max(len(told) - created, 0)
+    already = len(recipients) - len(told)
+    parts = []
+    if created:
+        parts.append(_count(created, "compte créé et invité", "comptes créés et invités"))
+    if told_existing:
+        parts.append(_count(told_existing, "compte existant prévenu", "comptes existants prévenus"))
+    if already:
+        parts.append(
+            _count(already, "compte déjà prévenu", "comptes déjà prévenus")
+            + " pour cette campagne, sans nouveau message"
+        )
+    if not parts:
+        parts.append("Aucun compte à inviter ni à prévenir")
+    sentence = " ; ".join(parts) + "."
+    messages.success(request, sentence[0].upper() + sentence[1:])
     for error in errors:
         messages.error(request, error)
     return redirect("surveys:campaign", campaign_id=campaign.pk)

@@ -117,7 +117,7 @@ class CampaignForm(forms.ModelForm):
     def target_choices(self, name: str) -> list[tuple[str, str]]:
         """(value, label) of each checkbox of a targets field."""
         if name == "academies":
-            return [(a.code, a.name) for a in self._academies]
+            return [(a.code, str(a)) for a in self._academies]  # « Académie d'Orléans-Tours »
         if name == "regions":
             return sorted({(d.region_code, d.region_name) for d in self._departements}, key=lambda c: c[1])
         if name == "target_departements":

@@ -182,3 +182,21 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Relance de la campagne {self.campaign_id} du {self.sent_at:%d/%m/%Y} ({self.recipients} destinataires)"
+
+
+class CampaignNotice(models.Model):
+    """An account told by e-mail that a campaign awaits it (« Inviter et prévenir les comptes
+    existants »): one per account and campaign, so that sending the list twice tells nobody twice."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="one_notice_per_account")]
+
+    def __str__(self) -> str:
+        return f"Campagne {self.campaign_id} annoncée au compte {self.user_id} le {self.sent_at:%d/%m/%Y}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from numeduc.questionnaires import AnswerError, clean_comment
 
-from .models import Answer, Campaign, Reminder, Response, ResponseEvent
+from .models import Answer, Campaign, CampaignNotice, Reminder, Response, ResponseEvent
 
 
 class ResponseLocked(Exception):
@@ -250,3 +251,26 @@ def publish_campaign(campaign: Campaign) -> bool:
 def record_reminder(campaign: Campaign, user, recipients: int) -> Reminder:
     """The trace of a reminder sent by ``user`` to ``recipients`` people."""
     return Reminder.objects.create(campaign=campaign, sent_by=user, recipients=recipients)
+
+
+# -- telling the targets' accounts that a campaign awaits them --------------------------------
+
+
+@transaction.atomic
+def notify_once(campaign: Campaign, users: list, sent_by, send: Callable[[list], int]) -> list:
+    """Send ``send(accounts)`` to the ``users`` not yet told of this campaign, and record each one
+    (``CampaignNotice``). Returns the accounts told now: sending the same list twice, or two
+    coordinators sending it at once, tells nobody twice. The campaign's row is locked first, so
+    the second sender waits and then finds the notices of the first; if sending fails, nothing
+    is recorded and the next try sends again."""
+    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    told = set(
+        CampaignNotice.objects.filter(campaign=campaign, user__in=users).values_list("user_id", flat=True)
+    )
+    fresh = [user for user in users if user.pk not in told]
+    if fresh:
+        send(fresh)
+        CampaignNotice.objects.bulk_create(
+            [CampaignNotice(campaign=campaign, user=user, sent_by=sent_by) for user in fresh]
+        )
+    return fresh
