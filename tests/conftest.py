@@ -80,3 +80,37 @@ def _import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def import_cycles():
     """The import cycles of a graph {node: nodes it imports}, each a sorted list of nodes."""
     return _import_cycles
+
+
+class ExportReader:
+    """Reads an export back the way its reader would, independently of numeduc.exports: a
+    French Excel or LibreOffice (UTF-8 with BOM, ``;``, decimal comma) or an analyst's
+    ``pandas.read_csv`` with its defaults."""
+
+    @staticmethod
+    def french(content: bytes):
+        import io
+
+        import pandas as pd
+
+        assert content.startswith(b"\xef\xbb\xbf"), (
+            "a UTF-8 byte order mark first (Excel reads accents right)"
+        )
+        text = content.decode("utf-8")
+        assert "\r\n" in text, "CRLF line ends"
+        return pd.read_csv(io.StringIO(text[1:], newline=""), sep=";", decimal=",", dtype={"Code UAI": str})
+
+    @staticmethod
+    def machine(content: bytes):
+        import io
+
+        import pandas as pd
+
+        assert not content.startswith(b"\xef\xbb\xbf"), "no byte order mark in the machine file"
+        return pd.read_csv(io.BytesIO(content), dtype={"uai": str})
+
+
+@pytest.fixture
+def export_reader():
+    """:class:`ExportReader`: parse a French or machine export back."""
+    return ExportReader

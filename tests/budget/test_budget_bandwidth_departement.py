@@ -194,12 +194,13 @@ def test_exporters(tmp_path):
     assert list(years["year"]) == [1, 2, 3, 4, 5]
     assert years["cumulative"].iloc[-1] == pytest.approx(227257.14)
     text = budget.to_csv(sim, tmp_path / "lines.csv")
-    assert (tmp_path / "lines.csv").read_text(encoding="utf-8") == text
-    assert "3042.86" in text
+    assert (tmp_path / "lines.csv").read_bytes().decode("utf-8") == text
+    assert text.startswith("\ufeff") and ";3042,86;" in text
+    assert ",3042.86," in budget.to_csv(sim, variant="csv-machine")
     path = budget.to_xlsx(sim, tmp_path / "budget.xlsx")
     sheets = pd.read_excel(path, sheet_name=None)
     assert set(sheets) == {"Lignes", "Années", "Paramètres"}
-    assert sheets["Lignes"]["amount"].sum() == pytest.approx(45451.43)
+    assert sheets["Lignes"]["Montant annuel (€)"].sum() == pytest.approx(45451.43)
     data = json.loads(json.dumps(budget.simulation_to_dict(sim)))
     assert data["total_per_year"] == 45451.43 and data["per_pupil_per_year"] == 113.63
 

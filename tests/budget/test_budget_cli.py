@@ -60,14 +60,33 @@ def test_simulate_table_uses_french_number_format():
     assert "Classes mobiles" in out
 
 
-def test_simulate_csv_and_xlsx(tmp_path):
+def test_simulate_csv_and_xlsx(tmp_path, export_reader):
     result = run("simulate", "-p", "livre-blanc-2017", "-f", "csv")
     assert result.exit_code == 0
-    assert "network_maintenance" in result.stdout and "3042.86" in result.stdout
+    french = export_reader.french(result.stdout_bytes)
+    assert list(french.columns) == [
+        "Identifiant de la ligne",
+        "Famille",
+        "Ligne",
+        "Montant annuel (€)",
+        "Unité du montant",
+        "Source et hypothèses",
+        "Avertissement",
+    ]
+    row = french.set_index("Identifiant de la ligne").loc["network_maintenance"]
+    assert row["Montant annuel (€)"] == 3042.86 and row["Famille"] == "Maintenance et support"
+    assert french["Montant annuel (€)"].sum() == pytest.approx(45451.43)
+    result = run("simulate", "-p", "livre-blanc-2017", "-f", "csv-machine")
+    machine = export_reader.machine(result.stdout_bytes)
+    assert list(machine.columns) == ["name", "family", "label_fr", "amount", "unit", "source", "demo_warning"]
+    assert machine.set_index("name").loc["network_maintenance", "family"] == "maintenance"
+    assert list(machine["amount"]) == list(french["Montant annuel (€)"])
     target = tmp_path / "budget.xlsx"
     result = run("simulate", "-p", "livre-blanc-2017", "-f", "xlsx", "-o", str(target))
     assert result.exit_code == 0, result.output
-    assert pd.read_excel(target, sheet_name="Lignes")["amount"].sum() == pytest.approx(45451.43)
+    assert pd.read_excel(target, sheet_name="Lignes")["Montant annuel (€)"].sum() == pytest.approx(45451.43)
+    years = pd.read_excel(target, sheet_name="Années")
+    assert years["Cumul actualisé (€)"].iloc[-1] == pytest.approx(227257.14)
 
 
 def test_xlsx_requires_output():

@@ -104,10 +104,13 @@ def test_generate_ingest_indicators(tmp_path):
     [entry] = [m for m in manifest(wh, "ent_events") if m["file"] == again.name]
     assert (entry["accepted"], entry["duplicates"]) == (0, len(pd.read_csv(again)))
 
-    res = runner.invoke(app, ["usage", "indicators", "--warehouse", str(wh), "--format", "csv"])
+    res = runner.invoke(app, ["usage", "indicators", "--warehouse", str(wh), "--format", "csv-machine"])
     assert res.exit_code == 0, res.output
     df = pd.read_csv(io.StringIO(res.stdout), dtype={"profile": str}, keep_default_na=False)
     assert list(df.columns[:5]) == ["uai", "month", "indicator", "profile", "value"]
+    assert df.columns[-1] == "demo_warning"
+    french = runner.invoke(app, ["usage", "indicators", "--warehouse", str(wh), "--format", "csv"])
+    assert french.stdout.startswith("\ufeffCode UAI;Mois;Code de l'indicateur;Profil;Valeur;")
     for col in ("group", "group_size", "percentile", "median", "q1", "q3", "robust_z", "fallback"):
         assert col in df.columns
     assert set(df["profile"]) <= {"ELEVE", "PARENT", "ENSEIGNANT", "PERSONNEL", "AUTRE", ""}

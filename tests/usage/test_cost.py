@@ -243,15 +243,25 @@ def core_costs(warehouse, indicators):
     return cost_per_active_pupil(indicators, establishments_frame(connect(warehouse)), WHITE_PAPER)
 
 
-def test_cli_csv_is_the_core_table(warehouse, core_costs):
+def test_cli_csv_is_the_core_table(warehouse, core_costs, export_reader):
     import io
 
-    res = _cli("--warehouse", warehouse, "--format", "csv")
+    res = _cli("--warehouse", warehouse, "--format", "csv-machine")
     assert res.exit_code == 0, res.output
     shown = pd.read_csv(
         io.StringIO(res.stdout), dtype={"uai": str, "reason": str}, keep_default_na=False, na_values=[""]
     )
-    assert list(shown.columns) == cost.COLUMNS
+    assert list(shown.columns) == [*cost.COLUMNS, "demo_warning"]
+    # The French file, read as a French spreadsheet reads it, holds the same numbers.
+    french = export_reader.french(_cli("--warehouse", warehouse, "--format", "csv").stdout_bytes)
+    assert list(french.columns[:4]) == ["Code UAI", "Collège", "Élèves", "Coût annuel (€)"]
+    pd.testing.assert_series_equal(french["Coût annuel (€)"], core_costs["tco_year"], check_names=False)
+    pd.testing.assert_series_equal(
+        french["Coût par élève actif (€/élève actif/an)"],
+        core_costs["cost_per_active_pupil"],
+        check_names=False,
+        rtol=1e-12,
+    )
     pd.testing.assert_series_equal(shown["tco_year"], core_costs["tco_year"], check_names=False)
     pd.testing.assert_series_equal(
         shown["cost_per_active_pupil"], core_costs["cost_per_active_pupil"], check_names=False, rtol=1e-12
@@ -365,8 +375,10 @@ def test_cli_says_when_the_warehouse_holds_demo_logs(warehouse, tmp_path):
         json.loads(_cli("--warehouse", copy, "-f", "json").stdout)["avertissement"]
         == "données de démonstration"
     )
-    shown = pd.read_csv(io.StringIO(_cli("--warehouse", copy, "-f", "csv").stdout))
-    assert (shown["avertissement"] == "données de démonstration").all()
+    shown = pd.read_csv(io.StringIO(_cli("--warehouse", copy, "-f", "csv-machine").stdout))
+    assert (shown["demo_warning"] == "données de démonstration").all()
+    french = _cli("--warehouse", copy, "-f", "csv").stdout
+    assert french.splitlines()[1].endswith(";données de démonstration")
 
 
 @pytest.mark.parametrize("pupils", [9000, -3, 12.5, float("inf")])

@@ -22,8 +22,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-SIMULATE_FORMATS = ("table", "json", "csv", "xlsx")
-SMALL_FORMATS = ("table", "json", "csv")
+# csv: the French file (BOM, « ; », decimal comma, French headers); csv-machine: the analysts' file
+# (English snake_case headers, « , », dot decimals); numeduc.exports writes both (docs/exports.md).
+CSV_FORMATS = ("csv", "csv-machine")
+SIMULATE_FORMATS = ("table", "json", *CSV_FORMATS, "xlsx")
+SMALL_FORMATS = ("table", "json", *CSV_FORMATS)
 MODE_SHORT = {"annualised": "annualisé", "cash": "trésorerie"}
 
 
@@ -132,8 +135,17 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
-        _write(output, lambda: output.write_text(text, encoding="utf-8"))
+        # newline="": the French CSV's CRLF line ends are written as they are.
+        _write(output, lambda: output.write_text(text, encoding="utf-8", newline=""))
         typer.echo(f"Écrit : {output}", err=True)
+
+
+def emit_table(table, frame, variant: str, output: Path | None, *, demo: bool = False) -> None:
+    """``frame`` as the CSV ``variant`` (``csv`` or ``csv-machine``) of ``table``, on stdout or
+    in ``output``: every CSV of the command line is written here, through numeduc.exports."""
+    from numeduc import exports
+
+    emit(exports.csv_text(table, frame, variant=variant, demo=demo), output)
 
 
 def _eur(value) -> str:
@@ -188,13 +200,16 @@ def simulate_command(
     scenario: Path | None = typer.Option(
         None, "--scenario", "-s", help="Fichier de scénario YAML (ou JSON)."
     ),
-    output_format: str = typer.Option("table", "--format", "-f", help="table, json, csv ou xlsx."),
+    output_format: str = typer.Option(
+        "table", "--format", "-f", help="table, json, csv (tableur français), csv-machine ou xlsx."
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Fichier de sortie (obligatoire pour xlsx)."
     ),
 ) -> None:
     """Simule le budget d'un collège sur plusieurs années."""
-    from numeduc.budget import ScenarioError, simulate, simulation_to_dict, to_csv, to_xlsx
+    from numeduc.budget import ScenarioError, simulate, simulation_to_dict, to_xlsx
+    from numeduc.budget.export import LINES_TABLE, export_frame
 
     fmt = _choice("--format", output_format, SIMULATE_FORMATS)
     chosen = scenario_from_options(preset, scenario)
@@ -206,8 +221,8 @@ def simulate_command(
         fail(str(exc))
     if fmt == "json":
         emit(json_text(simulation_to_dict(sim)), output)
-    elif fmt == "csv":
-        emit(to_csv(sim), output)
+    elif fmt in CSV_FORMATS:
+        emit_table(LINES_TABLE, export_frame(sim, "lines"), fmt, output)
     elif fmt == "xlsx":
         _write(output, lambda: to_xlsx(sim, output))
         typer.echo(f"Écrit : {output}", err=True)
@@ -290,7 +305,7 @@ def bandwidth_command(
         None, "--headroom", help="Marge au-dessus du pic (0,30 à 0,40). Défaut : 0,35."
     ),
     output_format: str = typer.Option(
-        "table", "--format", "-f", help="table, json ou csv (csv : avec --departement)."
+        "table", "--format", "-f", help="table, json, csv ou csv-machine (csv : avec --departement)."
     ),
 ) -> None:
     """Dimensionne l'accès internet et le nombre de bornes wifi d'un collège."""
@@ -317,9 +332,9 @@ def bandwidth_command(
         return
     if pupils is None:
         fail("indiquez --pupils N (ou --departement CODE).")
-    if fmt == "csv":
+    if fmt in CSV_FORMATS:
         fail(
-            "--format csv donne un collège par ligne : il demande --departement CODE (sinon : table ou json)."
+            f"--format {fmt} donne un collège par ligne : il demande --departement CODE (sinon : table ou json)."
         )
     try:
         result = bandwidth(
@@ -388,8 +403,10 @@ def _bandwidth_departement(
         table = bandwidth_table(frame, strategy=strategy, current_mbps=current, **options)
     except ValueError as exc:
         fail(f"{exc}.")
-    if output_format == "csv":
-        typer.echo(table.to_csv(index=False), nl=False)
+    if output_format in CSV_FORMATS:
+        from numeduc.budget.export import BANDWIDTH_TABLE, bandwidth_frame
+
+        emit_table(BANDWIDTH_TABLE, bandwidth_frame(table), output_format, None)
         return
     if output_format == "json":
         typer.echo(json_text(table.to_dict(orient="records")), nl=False)
@@ -441,7 +458,7 @@ def tornado_command(
         help="Variation relative (0 à 0,99) quand aucune fourchette n'est sourcée. Défaut : 0,2.",
     ),
     top: str | None = typer.Option(None, "--top", help="Nombre de paramètres affichés. Défaut : 15."),
-    output_format: str = typer.Option("table", "--format", "-f", help="table, json ou csv."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table, json, csv ou csv-machine."),
 ) -> None:
     """Sensibilité du total annuel à chaque paramètre (diagramme en tornade)."""
     from numeduc.budget import PARAMETERS, ScenarioError, tornado
@@ -477,22 +494,13 @@ def tornado_command(
     if fmt == "json":
         typer.echo(json_text(rows), nl=False)
         return
-    if fmt == "csv":
+    if fmt in CSV_FORMATS:
         import pandas as pd
 
-        columns = [
-            "parameter",
-            "label_fr",
-            "unit",
-            "base_value",
-            "low_value",
-            "high_value",
-            "total_low",
-            "total_high",
-            "swing",
-            "range",
-        ]
-        typer.echo(pd.DataFrame(rows, columns=columns).to_csv(index=False), nl=False)
+        from numeduc.budget.export import TORNADO_TABLE
+
+        columns = [c.name for c in TORNADO_TABLE.declared]
+        emit_table(TORNADO_TABLE, pd.DataFrame(rows, columns=columns), fmt, None)
         return
     from rich.console import Console
     from rich.table import Table
@@ -545,7 +553,7 @@ def departement_command(
         help="Adapter postes, salles, bornes et chariots à la taille de chaque collège.",
     ),
     output_format: str = typer.Option(
-        "table", "--format", "-f", help="table, json ou csv (csv : un collège par ligne)."
+        "table", "--format", "-f", help="table, json, csv ou csv-machine (csv : un collège par ligne)."
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Fichier de sortie (json ou csv)."),
 ) -> None:
@@ -570,8 +578,10 @@ def departement_command(
                 "indiquez --colleges N et --mean-pupils N"
             )
         fail(f"{message}.")
-    if fmt == "csv":
-        emit(result.colleges.to_csv(index=False), output)
+    if fmt in CSV_FORMATS:
+        from numeduc.budget.export import COLLEGES_TABLE, colleges_frame
+
+        emit_table(COLLEGES_TABLE, colleges_frame(result.colleges), fmt, output)
         return
     per_pupil = None if result.per_pupil_per_year is None else float(result.per_pupil_per_year)
     summary = {

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from numeduc.cli.errors import EXIT_PROBLEMS, error, fail
+from numeduc.demo.mark import DEMO_MARK
 
 app = typer.Typer(
     help="Usages du numérique : génération de journaux de démonstration, ingestion dans "
@@ -173,7 +174,11 @@ def indicators(
     warehouse: Path = typer.Option(..., "--warehouse", help="Dossier de l'entrepôt."),
     backend: str = typer.Option("duckdb", "--backend", help="Moteur de calcul : duckdb ou spark."),
     month: str | None = typer.Option(None, "--month", help="Limiter à un mois (AAAA-MM)."),
-    fmt: str = typer.Option("csv", "--format", help="Format de sortie : csv, parquet ou json."),
+    fmt: str = typer.Option(
+        "csv",
+        "--format",
+        help="Format de sortie : csv (tableur français), csv-machine, parquet ou json.",
+    ),
     output: Path | None = typer.Option(
         None, "--output", help="Fichier de sortie (défaut : sortie standard, csv ou json)."
     ),
@@ -183,15 +188,16 @@ def indicators(
 ) -> None:
     """Calcule les indicateurs d'usage par collège et par mois, comparés au référentiel.
 
-    Colonnes : uai, month, indicator, profile, value, puis numerator, denominator, departement,
-    group, group_level, group_size, percentile, median, q1, q3, robust_z, fallback,
-    fallback_reason."""
+    Colonnes (noms de csv-machine, parquet et json ; en-têtes français en csv) : uai, month,
+    indicator, profile, value, puis numerator, denominator, departement, group, group_level,
+    group_size, percentile, median, q1, q3, robust_z, fallback, fallback_reason, demo_warning
+    (voir docs/exports.md)."""
     import re
 
     if backend not in ("duckdb", "spark"):
         fail(f"moteur inconnu « {backend} » (attendu : duckdb ou spark)")
-    if fmt not in ("csv", "parquet", "json"):
-        fail(f"format inconnu « {fmt} » (attendu : csv, parquet ou json)")
+    if fmt not in ("csv", "csv-machine", "parquet", "json"):
+        fail(f"format inconnu « {fmt} » (attendu : csv, csv-machine, parquet ou json)")
     if month and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month):
         fail(f"mois invalide « {month} » (attendu : AAAA-MM)")
     if fmt == "parquet" and output is None:
@@ -206,7 +212,17 @@ def indicators(
         fail(str(exc))
     if summary:
         df = departement_summary(df)
-    if fmt == "parquet":
+    if fmt in ("csv", "csv-machine"):
+        from numeduc import exports
+        from numeduc.usage.export import INDICATORS_TABLE, SUMMARY_TABLE
+
+        table = SUMMARY_TABLE if summary else INDICATORS_TABLE
+        text = exports.csv_text(table, df, variant=fmt, demo=_is_demo(warehouse))
+        if output:
+            output.write_text(text, encoding="utf-8", newline="")
+        else:
+            sys.stdout.write(text)
+    elif fmt == "parquet":
         df.to_parquet(output, index=False)
     elif fmt == "json":
         text = df.to_json(orient="records", force_ascii=False, lines=True)
@@ -214,13 +230,13 @@ def indicators(
             output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
-    else:
-        if output:
-            df.to_csv(output, index=False)
-        else:
-            df.to_csv(sys.stdout, index=False)
     if output:
         typer.echo(f"{len(df)} lignes écrites dans {output}", err=True)
+
+
+def _is_demo(warehouse: Path) -> bool:
+    """The web demo loader marks its synthetic warehouses with this file (usage_dashboard.store)."""
+    return (warehouse / "_numeduc_demo.json").is_file()
 
 
 @app.command("cost")
@@ -240,7 +256,12 @@ def cost(
         "--scale/--no-scale",
         help="Adapter postes, salles, bornes et chariots à l'effectif de chaque collège.",
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help="Format de sortie : table, csv ou json."),
+    fmt: str = typer.Option(
+        "table",
+        "--format",
+        "-f",
+        help="Format de sortie : table, csv (tableur français), csv-machine ou json.",
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Fichier de sortie (défaut : sortie standard)."
     ),
@@ -248,16 +269,17 @@ def cost(
     """Coût par élève actif de chaque collège : coût annuel du scénario de budget divisé par le
     nombre moyen d'élèves actifs dans le mois (taux d'activité mensuel moyen × élèves inscrits).
 
-    CSV : un collège par ligne (uai, name, pupils, tco_year, cost_per_pupil, mean_mar_pupils,
-    months, active_pupils, cost_per_active_pupil, reason, scenario). JSON : les collèges et
-    l'ensemble du département. Tableau : les deux, en format français."""
+    CSV : un collège par ligne (noms de csv-machine : uai, name, pupils, tco_year, cost_per_pupil,
+    mean_mar_pupils, months, active_pupils, cost_per_active_pupil, reason, scenario, demo_warning ;
+    en-têtes français en csv, voir docs/exports.md). JSON : les collèges et l'ensemble du
+    département. Tableau : les deux, en format français."""
     import json
 
     from numeduc.budget import WHITE_PAPER_PRESET
     from numeduc.cli.budget import emit, scenario_from_options
 
-    if fmt not in ("table", "csv", "json"):
-        fail(f"format inconnu « {fmt} » (attendu : table, csv ou json)")
+    if fmt not in ("table", "csv", "csv-machine", "json"):
+        fail(f"format inconnu « {fmt} » (attendu : table, csv, csv-machine ou json)")
     if not warehouse.is_dir():
         fail(f"{warehouse} : entrepôt introuvable")
     if scenario and not preset and not scenario.is_file():
@@ -277,14 +299,14 @@ def cost(
         fail(str(exc))
     costs = cost_per_active_pupil(indicators, est, chosen, scale_equipment=scale)
     total = departement_cost(costs)
-    # The web demo loader marks its synthetic warehouses with this file (usage_dashboard.store).
-    demo = (warehouse / "_numeduc_demo.json").is_file()
-    if demo and fmt == "csv":
-        costs = costs.assign(avertissement="données de démonstration")
+    demo = _is_demo(warehouse)
+    if fmt in ("csv", "csv-machine"):
+        from numeduc.cli.budget import emit_table
+        from numeduc.usage.export import COST_TABLE
 
-    if fmt == "csv":
-        text = costs.to_csv(index=False)
-    elif fmt == "json":
+        emit_table(COST_TABLE, costs, fmt, output, demo=demo)
+        return
+    if fmt == "json":
 
         def clean(record: dict) -> dict:
             return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
@@ -300,12 +322,12 @@ def cost(
             "departement": clean({k: (v.item() if hasattr(v, "item") else v) for k, v in total.items()}),
         }
         if demo:
-            payload["avertissement"] = "données de démonstration"
+            payload["avertissement"] = DEMO_MARK
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     else:
         text = _cost_table(costs, total, chosen, scale)
         if demo:
-            text += "Données de démonstration : journaux synthétiques.\n"
+            text += f"{DEMO_MARK.capitalize()} : journaux synthétiques.\n"
     emit(text, output)
 
 
