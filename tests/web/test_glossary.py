@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 import numeduc.web
 from numeduc import glossary
 from numeduc.glossary import GlossaryError, parse_entry, parse_glossary
+from numeduc.web.surveys.models import Campaign
+
+from .test_national import DEMO_ROWS, fill  # the national tests' demo answers
 
 TEMPLATES = Path(numeduc.web.__file__).parent
 TERM_TAG = re.compile(r"""{%\s*terme\s+["']([^"']+)["']""")
@@ -134,3 +137,12 @@ def test_arbitrary_mappings_are_refused_or_parsed_never_crash(raw):
         parse_entry(raw, 1)
     except GlossaryError as exc:
         assert str(exc).startswith("entrée")
+
+
+def test_the_national_analysis_page_explains_its_technical_words(users, login, campaign_factory):
+    campaign = campaign_factory(2017, Campaign.Status.CLOSED, is_demo=True)
+    fill(campaign, list(DEMO_ROWS.index))
+    page = login(users["coordinator"]).get(f"/national/{campaign.pk}/").content.decode()
+    for key in ("acp", "inertie", "valeurs-propres", "tau-b-de-kendall", "kruskal-wallis", "mediane"):
+        assert f'href="/aide/glossaire/#terme-{key}"' in page, key
+    assert glossary.entry("tau-b-de-kendall").definition.split(" ")[0] in page
