@@ -216,3 +216,17 @@ def test_answers_varying_along_one_axis_give_a_page_without_circle(
     text = html_lib.unescape(page.content.decode())
     assert "un seul axe a de l'inertie" in text
     assert "Éboulis des valeurs propres" in text
+
+
+def test_page_opens_with_what_to_remember_written_from_the_figures(closed_campaign, users, login):
+    closed_campaign.target_departements.set(Departement.objects.all())
+    html = html_lib.unescape(login(users["coordinator"]).get(url(closed_campaign)).content.decode())
+    start = html.index("Ce qu'il faut retenir")
+    assert start < html.index("1. Les grands axes")
+    block = html[start : html.index("</section>", start)]
+    n = len(DEMO_ROWS)
+    assert f"{n} départements sur les 101 interrogés ont transmis leur réponse" in block
+    assert "les plus avancés en" in block and "les moins avancés en" in block
+    assert "La principale différence entre les réponses" in block
+    assert "groupes de pairs" in block
+    assert 3 <= block.count("<li>") <= 5

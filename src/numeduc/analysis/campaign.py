@@ -528,6 +528,43 @@ def analyse_campaign(
     )
 
 
+def key_points(result: CampaignAnalysis, *, group_sizes: list[int], targeted: int | None = None) -> list[str]:
+    """The national page's « Ce qu'il faut retenir », from the figures of ``result``: participation
+    (``targeted``: départements asked, when known), the highest and lowest national medians
+    (ties broken by the mean, then the factor number), the first PCA axis, the peer groups
+    (``group_sizes``) and the factors that differ between them."""
+    medians = result.levels.median()
+    means = result.levels.mean()
+    ranked = sorted(
+        (float(medians[f]), float(means[f]), -int(f), int(f))
+        for f in result.levels.columns
+        if not pd.isna(medians[f])
+    )
+    strongest = (ranked[-1][3], ranked[-1][0]) if ranked else None
+    lowest = sorted(ranked, key=lambda r: (r[0], r[1], -r[2]))
+    weakest = (lowest[0][3], lowest[0][0]) if lowest else None
+    if strongest and weakest and ranked[-1][0] == lowest[0][0]:
+        weakest = strongest  # every median equal: no factor stands out
+    axis = result.pca.axes[0] if result.pca.axes else None
+    first_axis = (
+        (axis.percent, [f for f, _c, _x in axis.positive], [f for f, _c, _x in axis.negative])
+        if axis
+        else None
+    )
+    differing = (
+        sorted(f for f, test in result.peers.tests.items() if test.p_value < ALPHA) if result.peers else []
+    )
+    return wording.key_points(
+        respondents=result.n,
+        targeted=targeted,
+        strongest=strongest,
+        weakest=weakest,
+        first_axis=first_axis,
+        group_sizes=group_sizes,
+        differing_factors=differing,
+    )
+
+
 __all__ = [
     "FACTOR_COUNT",
     "BUDGET_BANDS",
@@ -552,6 +589,7 @@ __all__ = [
     "fr_p",
     "group_medians",
     "interpret_axis",
+    "key_points",
     "levels_from_answers",
     "paper_crosstabs",
     "pearson_p",

@@ -288,6 +288,70 @@ def moved_after_cut_note(names: list[str]) -> str:
     )
 
 
+def _level_words(median: float) -> str:
+    return f"niveau médian {fr_number(median, 0 if float(median).is_integer() else 1)} sur 4"
+
+
+def key_points(
+    *,
+    respondents: int,
+    targeted: int | None,
+    strongest: tuple[int, float] | None,
+    weakest: tuple[int, float] | None,
+    first_axis: tuple[float, list[int], list[int]] | None,
+    group_sizes: list[int],
+    differing_factors: list[int],
+) -> list[str]:
+    """« Ce qu'il faut retenir »: four or five plain sentences, every figure given by the caller.
+
+    ``strongest``/``weakest``: (factor, national median) of the highest and lowest medians (None,
+    or the same factor, when every factor has the same median); ``first_axis``: (percent of the
+    differences it sums up, factors above the average contribution on its positive side, on its
+    negative side); ``group_sizes``: départements in each peer group; ``differing_factors``: the
+    factors whose levels differ significantly between the peer groups."""
+    points = []
+    if targeted:
+        share = fr_percent(100 * respondents / targeted)
+        points.append(
+            f"{respondents} départements sur les {targeted} interrogés ont transmis leur réponse ({share}) : "
+            "les constats ci-dessous valent pour eux, pas pour ceux qui n'ont pas répondu."
+        )
+    else:
+        points.append(f"{respondents} départements ont transmis leur réponse.")
+    if strongest and weakest and strongest[0] != weakest[0]:
+        points.append(
+            f"Les départements se disent les plus avancés en {_lower_first(factor_label(strongest[0]))} "
+            f"({_level_words(strongest[1])}) et les moins avancés en {_lower_first(factor_label(weakest[0]))} "
+            f"({_level_words(weakest[1])})."
+        )
+    elif strongest:
+        points.append(f"Tous les facteurs ont le même {_level_words(strongest[1])} : aucun ne se détache.")
+    if first_axis is not None:
+        percent, positive, negative = first_axis
+        head = f"La principale différence entre les réponses ({fr_percent(percent)} des écarts entre départements)"
+        pos = fr_join([_lower_first(factor_label(f)) for f in positive])
+        neg = fr_join([_lower_first(factor_label(f)) for f in negative])
+        if positive and negative:
+            points.append(f"{head} oppose les départements avancés en {pos} à ceux avancés en {neg}.")
+        elif positive or negative:
+            points.append(
+                f"{head} est un niveau d'ensemble : les départements avancés en {pos or neg} le sont "
+                "souvent sur tous ces points à la fois."
+            )
+    if group_sizes:
+        sizes = fr_join([str(n) for n in group_sizes])
+        groups = (
+            f"Les départements sont répartis en {len(group_sizes)} groupes de pairs aux caractéristiques "
+            f"démographiques proches ({sizes} départements)"
+        )
+        if differing_factors:
+            words = fr_join([_lower_first(factor_label(f)) for f in differing_factors])
+            points.append(f"{groups} ; leurs niveaux diffèrent nettement d'un groupe à l'autre pour {words}.")
+        else:
+            points.append(f"{groups} ; aucun facteur ne diffère nettement d'un groupe à l'autre.")
+    return points
+
+
 def not_enough_respondents(n: int) -> str:
     return (
         f"{n} département(s) ont répondu : il en faut au moins {MIN_GROUP} pour une analyse nationale "
@@ -324,6 +388,7 @@ __all__ = [
     "demographic_sentence",
     "factor_label",
     "fr_p",
+    "key_points",
     "level_label",
     "missing_indicators_note",
     "missing_levels_note",

@@ -53,9 +53,12 @@ def campaign_list(request):
     return render(request, "national/campaigns.html", {"campaigns": visible_campaigns(request.user)})
 
 
-def _body_html(campaign: Campaign, version: tuple, demo: bool, coordinator: bool) -> tuple[int, str]:
+def _body_html(
+    campaign: Campaign, version: tuple, demo: bool, coordinator: bool, targeted: int | None
+) -> tuple[int, str]:
     """(respondents, the analysis sections rendered): everything of the page computed from the
-    campaign's answers. Raises ``NotEnoughRespondents``."""
+    campaign's answers (``targeted``: départements asked, None when the campaign names none).
+    Raises ``NotEnoughRespondents``."""
     peers = data.reference_peer_groups()
     result = data.analysis_for_version(version)
     sections = {
@@ -71,6 +74,11 @@ def _body_html(campaign: Campaign, version: tuple, demo: bool, coordinator: bool
         "sections": sections,
         "axes": result.pca.axes,
         "peer_summary": result.peers,
+        "key_points": analysis.key_points(
+            result,
+            group_sizes=list(peers.sizes().values()),
+            targeted=targeted,
+        ),
         "group_rows": peer_group_rows(peers, result.peers),
         "indicator_headers": peer_indicator_headers(),
         "group_test_rows": [
@@ -132,11 +140,12 @@ def campaign_analysis(request, campaign_id: int):
         map_choice, status = None, 400
         context["map_error"] = str(error)
     version = data.campaign_version(campaign)
+    targeted = campaign.target_departements.count() or None
     try:
         n, body = caching.cached(
             "national-body",
-            (version, coordinator, demo),
-            lambda: _body_html(campaign, version, demo, coordinator),
+            (version, coordinator, demo, targeted),
+            lambda: _body_html(campaign, version, demo, coordinator, targeted),
         )
     except analysis.NotEnoughRespondents as error:
         # Not cached: raised early, before anything costly is computed.
