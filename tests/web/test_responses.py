@@ -119,7 +119,7 @@ def test_submission_needs_every_required_answer_then_locks_until_reopened(
     response = start(client, campaign)
     autosave(client, response, item="f01_maturite_equipes", value="3")
     refused = client.post(f"/reponses/{response.pk}/transmettre/", follow=True)
-    assert "Questions obligatoires sans réponse" in refused.content.decode()
+    assert refused.status_code == 400 and "questions obligatoires sans réponse" in refused.content.decode()
     response.refresh_from_db()
     assert response.status == Response.Status.DRAFT
 

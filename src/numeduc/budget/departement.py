@@ -102,6 +102,17 @@ def scaled_to_pupils(scenario: Scenario, pupils: int, scale_equipment: bool) -> 
     return dataclasses.replace(scenario, values={**scenario.values, **values})
 
 
+def pupils_fill(pupils, *, default: int) -> int:
+    """The pupil count given to a collège of the data without one: the mean of the others,
+    rounded half up (``default`` when none has one). ``pupils``: a numeric pandas Series, NaN
+    for a missing count. The budget planner and the questionnaire's pre-filled pupil count use
+    it, so that both say the same number of pupils for a département."""
+    known = pupils.dropna()
+    if known.empty:
+        return int(default)
+    return int(Decimal(str(known.mean())).to_integral_value(rounding=ROUND_HALF_UP))
+
+
 def simulate_college(scenario: Scenario, pupils: int, scale_equipment: bool = False) -> Simulation:
     """The simulation of one real collège of ``pupils`` pupils (0 allowed: a collège of the
     data without pupils still costs; its cost per pupil is not defined)."""
@@ -182,10 +193,7 @@ def simulate_departement(
 
     pupils = pd.to_numeric(frame["pupils"], errors="coerce")
     estimated = pupils.isna()
-    if estimated.all():
-        fill = int(mean_pupils or scenario["pupils"])
-    else:
-        fill = int(Decimal(str(pupils.mean())).to_integral_value(rounding=ROUND_HALF_UP))
+    fill = pupils_fill(pupils, default=int(mean_pupils or scenario["pupils"]))
     if (pupils < 0).any():
         bad = frame.loc[pupils < 0, "uai"].tolist() if "uai" in frame.columns else []
         raise ValueError(

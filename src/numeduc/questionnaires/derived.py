@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from numeduc.budget.bands import BUDGET_BANDS, band_of
+
+# The self-diagnosis questions whose sum is the département's budget per pupil per year (€).
+SELF_DIAGNOSIS_BUDGET_ITEMS = ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve")
 
 # Column / form-field name of the free comment attached to an item: ``<item_id>__comment``.
 COMMENT_SUFFIX = "__comment"
@@ -57,4 +61,30 @@ def survey_budget_per_pupil(answers: Mapping[str, Any]) -> float | None:
         answers.get("budget_investissement_2016"),
         answers.get("budget_fonctionnement_2016"),
         answers.get("nombre_collegiens_2016"),
+    )
+
+
+@dataclass(frozen=True)
+class BudgetLevelMismatch:
+    """Factor 7's level as answered, against the level of the budget figures of the same answer."""
+
+    chosen: int
+    investment: float  # €/pupil/year
+    operating: float  # €/pupil/year
+    per_pupil: float  # investment + operating
+    expected: int
+
+
+def budget_level_mismatch(level: Any, investment: Any, operating: Any) -> BudgetLevelMismatch | None:
+    """``None`` unless the factor 7 ``level`` (1-4) and both budget figures per pupil
+    (investment, operating; €/pupil/year) are given and the figures fall in another band."""
+    chosen, invest, operate = _number(level), _number(investment), _number(operating)
+    if chosen is None or invest is None or operate is None:
+        return None
+    per_pupil = invest + operate
+    expected = budget_level(per_pupil)
+    if expected is None or expected == chosen:
+        return None
+    return BudgetLevelMismatch(
+        chosen=int(chosen), investment=invest, operating=operate, per_pupil=per_pupil, expected=expected
     )

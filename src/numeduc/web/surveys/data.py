@@ -5,6 +5,7 @@ in docs/architecture.md; the cache itself is ``numeduc.web.caching``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
@@ -214,3 +215,48 @@ def get_campaign_for(user, campaign_id: int, action: str = "national") -> Campai
     """The campaign (404 if none), after checking that ``user`` may ``action`` it (403); the one
     action so far is "national": read its national aggregates and analysis."""
     return fetch_for(user, Campaign.objects, CAMPAIGN_RULES, action, CAMPAIGN_NOT_FOUND, pk=campaign_id)
+
+
+# -- what the reference data already knows of a respondent -----------------------------------
+
+
+@dataclass(frozen=True)
+class CollegeCounts:
+    """A département's public collèges as the collèges referential counts them."""
+
+    colleges: int
+    pupils: int  # with the estimate for the collèges without a count (as the budget planner)
+    colleges_without_pupils: int
+    estimated_pupils: int  # part of ``pupils`` that is estimated
+    school_year: str  # « 2020-2021 »; ``""`` when the data does not say
+
+
+def college_counts(departement) -> CollegeCounts | None:
+    """The public collèges of ``departement`` and their pupils, from the ``College`` table (the
+    package's referential when the table holds none); ``None`` when neither knows any."""
+    from numeduc.budget.departement import pupils_fill
+    from numeduc.reference import colleges
+    from numeduc.web.territories.models import College
+
+    rows = list(
+        College.objects.filter(departement=departement, public=True).values("pupils", "pupils_school_year")
+    )
+    if rows:
+        frame = pd.DataFrame(rows)
+    else:
+        frame = colleges(public_only=True)
+        frame = frame[frame["departement_code"] == departement.code][["pupils", "pupils_school_year"]]
+    if frame.empty:
+        return None
+    pupils = pd.to_numeric(frame["pupils"], errors="coerce")
+    missing = int(pupils.isna().sum())
+    fill = pupils_fill(pupils, default=0)
+    years = frame["pupils_school_year"].dropna().astype(str)
+    years = years[years != ""]
+    return CollegeCounts(
+        colleges=len(frame),
+        pupils=int(pupils.sum()) + missing * fill,
+        colleges_without_pupils=missing,
+        estimated_pupils=missing * fill,
+        school_year=years.mode().iloc[0] if len(years) else "",
+    )

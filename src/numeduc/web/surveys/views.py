@@ -22,8 +22,8 @@ from numeduc.web.accounts.permissions import (
     require,
 )
 
-from . import services
-from .data import get_response_for
+from . import presenters, services
+from .data import college_counts, get_response_for
 from .models import Campaign, Response
 
 logger = logging.getLogger(__name__)
@@ -49,8 +49,14 @@ def start_response(request, campaign_id: int):
     return redirect("surveys:response", response_id=existing.pk)
 
 
-def _sections(response: Response, errors: dict[str, str] | None = None, posted=None) -> list[dict]:
+def _sections(
+    response: Response,
+    errors: dict[str, str] | None = None,
+    posted=None,
+    prefills: dict[str, presenters.Prefill] | None = None,
+) -> list[dict]:
     answers = {a.item_id: a for a in response.answers.all()}
+    errors, prefills = errors or {}, prefills or {}
     sections = []
     for section in response.campaign.questionnaire.sections:
         items = []
@@ -58,26 +64,76 @@ def _sections(response: Response, errors: dict[str, str] | None = None, posted=N
             answer = answers.get(item.id)
             value = answer.value if answer else None
             comment = answer.comment if answer else ""
-            if posted is not None and item.id in (errors or {}):
+            if posted is not None and item.id in errors:
                 value, comment = posted.get(f"item-{item.id}", ""), posted.get(f"comment-{item.id}", comment)
+            prefill = prefills.get(item.id) if value is None and item.id not in errors else None
+            shown = prefill.value if prefill else value
             items.append(
                 {
                     "item": item,
                     "value": value,
                     "value_str": ""
-                    if value is None
-                    else str(value).replace(".", ",")
+                    if shown is None
+                    else str(shown).replace(".", ",")
                     if item.type == "number"
-                    else str(value),
+                    else str(shown),
                     "comment": comment,
-                    "error": (errors or {}).get(item.id),
-                    "display": item.display(value)
-                    if value is not None and item.id not in (errors or {})
-                    else "",
+                    "error": errors.get(item.id),
+                    "display": item.display(value) if value is not None and item.id not in errors else "",
+                    "bounds": presenters.bounds_text(item) if item.type == "number" else "",
+                    "prefill_note": prefill.note if prefill else "",
                 }
             )
         sections.append({"section": section, "items": items})
     return sections
+
+
+def _prefills(response: Response) -> dict[str, presenters.Prefill]:
+    """What the collèges referential says of the respondent's département (not for an académie)."""
+    if response.departement_id is None:
+        return {}
+    return presenters.reference_prefills(
+        response.campaign.questionnaire, college_counts(response.departement)
+    )
+
+
+def _response_page(
+    request,
+    response: Response,
+    *,
+    errors: dict[str, str] | None = None,
+    missing: list | None = None,
+    status: int = 200,
+):
+    """The questionnaire page: answers (or the values typed, for the refused ones), the values
+    pre-filled from the reference data, the questions still missing, the factor 7 warning."""
+    editable = can_edit_response(request.user, response) and not response.is_submitted
+    questionnaire = response.campaign.questionnaire
+    answered = sum(1 for a in response.answers.all() if a.value is not None)
+    return render(
+        request,
+        "surveys/response.html",
+        {
+            "response": response,
+            "campaign": response.campaign,
+            "questionnaire": questionnaire,
+            "sections": _sections(
+                response,
+                errors,
+                request.POST if errors else None,
+                _prefills(response) if editable else None,
+            ),
+            "editable": editable,
+            "can_reopen": can_edit_response(request.user, response) and response.is_submitted,
+            "answered": answered,
+            "total": len(questionnaire.items),
+            "is_demo": response.campaign.is_demo,
+            "can_change_consent": can_change_share_consent(request.user, response),
+            "missing": presenters.missing_entries(missing or []),
+            "budget_warning": presenters.budget_band_warning(questionnaire, response.values()),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -101,25 +157,7 @@ def response_detail(request, response_id: int):
         messages.error(
             request, f"{len(errors)} réponse(s) refusée(s) : voyez les messages sous les questions."
         )
-    questionnaire = response.campaign.questionnaire
-    answered = sum(1 for a in response.answers.all() if a.value is not None)
-    return render(
-        request,
-        "surveys/response.html",
-        {
-            "response": response,
-            "campaign": response.campaign,
-            "questionnaire": questionnaire,
-            "sections": _sections(response, errors, request.POST if errors else None),
-            "editable": editable,
-            "can_reopen": can_edit_response(request.user, response) and response.is_submitted,
-            "answered": answered,
-            "total": len(questionnaire.items),
-            "is_demo": response.campaign.is_demo,
-            "can_change_consent": can_change_share_consent(request.user, response),
-        },
-        status=400 if errors else 200,
-    )
+    return _response_page(request, response, errors=errors, status=400 if errors else 200)
 
 
 @login_required
@@ -173,10 +211,23 @@ def submit_response(request, response_id: int):
     response = get_response_for(request.user, response_id)
     require(can_edit_response(request.user, response), "Cette réponse ne peut pas être transmise.")
     try:
+        # The values shown pre-filled from the reference data are sent as the person saw them.
+        values = response.values()
+        for item_id, prefill in _prefills(response).items():
+            if values.get(item_id) is None:
+                services.save_answer(response, item_id, str(prefill.value), None, request.user)
+        missing = services.missing_required(response)
+        if missing:
+            # Every question still to answer, each a link to its field (not a redirect: the
+            # list is built for this page).
+            return _response_page(request, response, missing=missing, status=400)
         services.submit(response, request.user)
     except (AnswerError, services.ResponseLocked) as exc:
         messages.error(request, str(exc))
         return redirect("surveys:response", response_id=response.pk)
+    warning = presenters.budget_band_warning(response.campaign.questionnaire, response.values())
+    if warning:
+        messages.warning(request, warning)
     messages.success(request, "Réponse transmise. Merci ! Voici vos résultats.")
     if response.departement_id:
         return redirect(
