@@ -40,6 +40,9 @@ app.add_typer(_stats.app, name="stats")
 from numeduc.cli import usage as _usage  # noqa: E402
 
 app.add_typer(_usage.app, name="usage")
+from numeduc.cli import actions as _actions  # noqa: E402
+
+app.add_typer(_actions.app, name="actions")
 
 
 @app.command()
