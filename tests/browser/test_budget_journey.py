@@ -71,7 +71,7 @@ def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world,
     page.screenshot(path=str(screenshot_dir / "budget-01-paper-scenario.png"), full_page=True)
 
     # 2. BYOD on the Loiret's real collèges; a wrong lifetime first.
-    page.get_by_role("link", name="← Budget de Loiret").click()
+    page.get_by_role("link", name="← Budget du Loiret").click()
     page.locator("input[name=base][value=byod]").check()
     page.locator("input[name=perimetre][value=departement]").check()
     page.get_by_role("button", name="Construire le scénario").click()
@@ -94,7 +94,7 @@ def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world,
     page.screenshot(path=str(screenshot_dir / "budget-03-byod-scenario.png"), full_page=True)
 
     # 3. Compare both.
-    page.get_by_role("link", name="← Budget de Loiret").click()
+    page.get_by_role("link", name="← Budget du Loiret").click()
     page.get_by_label("Comparer « Livre blanc 2017 »").check()
     page.get_by_label("Comparer « BYOD collèges du Loiret »").check()
     page.get_by_role("button", name="Comparer les scénarios cochés").click()
