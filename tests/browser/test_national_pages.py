@@ -60,3 +60,56 @@ def test_coordinator_reads_the_national_analysis(demo_world, live_server, page, 
     expect(map_figure.locator("table")).to_contain_text("niveau")
     page.screenshot(path=str(screenshot_dir / "national-analysis.png"), full_page=True)
     map_figure.screenshot(path=str(screenshot_dir / "national-analysis-map.png"))
+
+
+def test_peer_group_charts_agree_and_the_circle_labels_are_apart(
+    demo_world, live_server, page, screenshot_dir
+):
+    """The page opens with what to remember; the tree, the table and the map of the peer groups
+    give the same sizes; the correlation circle's labels do not overlap as the browser draws them."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill("coordination@demo.numeduc.fr")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Analyse nationale").click()
+    page.get_by_role("link", name="Autodiagnostic 2017 (démonstration)").click()
+
+    key_points = page.locator(".nat-key-points")
+    expect(key_points.get_by_role("heading", name="Ce qu'il faut retenir")).to_be_visible()
+    assert 3 <= key_points.locator("li").count() <= 5
+    expect(key_points).to_contain_text("39 départements")
+
+    # Sizes: the group table, the dendrogram's legend and the map's legend say the same.
+    table = page.locator("table", has=page.locator("caption", has_text="Groupes de pairs et répondants"))
+    sizes = {
+        row.locator("th").inner_text(): row.locator("td").nth(1).inner_text()
+        for row in table.locator("tbody tr").all()
+    }
+    assert len(sizes) >= 2
+    for group, size in sizes.items():
+        expect(page.locator("#dendrogramme svg")).to_contain_text(f"{group} ({size})")
+        expect(page.locator("#carte svg")).to_contain_text(f"{group} ({size})")
+    expect(page.locator("#dendrogramme")).to_contain_text(
+        "rattachés au groupe le plus proche après la coupure de l'arbre"
+    )
+
+    # The circle's labels as drawn by the browser (real text widths): no two boxes meet.
+    boxes = page.locator("#cercle svg .nc-labels text").evaluate_all(
+        "els => els.map(e => { const b = e.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; })"
+    )
+    assert len(boxes) == 17
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])), (a, b)
+
+    page.locator("#cercle figure").screenshot(path=str(screenshot_dir / "national-correlation-circle.png"))
+    page.locator("#dendrogramme figure").screenshot(path=str(screenshot_dir / "national-dendrogram.png"))
+    page.locator("#carte figure").screenshot(path=str(screenshot_dir / "national-groups-map.png"))
+    page.locator("#groupes").screenshot(path=str(screenshot_dir / "national-groups-section.png"))
+    violations = Axe().run(page).response["violations"]
+    assert [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")] == []
+
+    # At phone width the group table scrolls inside its frame instead of widening the page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
