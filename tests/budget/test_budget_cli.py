@@ -247,3 +247,15 @@ def test_cash_mode_table_shows_each_year(tmp_path):
     first = data["years"][0]["total"]
     whole, cents = f"{first:.2f}".split(".")
     assert f"{int(whole):,}".replace(",", NNBSP) + f",{cents}{NBSP}€" in text
+
+
+@pytest.mark.parametrize(
+    ("code", "of"), [("45", "du Loiret"), ("37", "d'Indre-et-Loire"), ("78", "des Yvelines")]
+)
+def test_tables_name_the_departement_with_its_article(code, of):
+    budget = run("departement", code, "-p", "livre-blanc-2017")
+    assert budget.exit_code == 0, budget.output
+    assert f"Budget {of} ({code}) :" in " ".join(budget.stdout.split())  # rich may wrap the title
+    bandwidth = run("bandwidth", "--departement", code, "--current", "50")
+    assert bandwidth.exit_code == 0, bandwidth.output
+    assert f"collèges publics {of} ({code}), stratégie" in " ".join(bandwidth.stdout.split())

@@ -415,9 +415,11 @@ def _bandwidth_departement(
     from rich.table import Table
 
     from numeduc.formatting import fr_number
+    from numeduc.names import departement_name
 
     summary = Table(
-        title=f"Débit des {fr_number(len(table))} collèges publics du département {code} (stratégie {strategy})"
+        title=f"Débit des {fr_number(len(table))} collèges publics {departement_name(code).of} ({code}), "
+        f"stratégie {strategy}"
     )
     summary.add_column("Mesure")
     summary.add_column("Total", justify="right")
@@ -602,8 +604,9 @@ def departement_command(
     from rich.table import Table
 
     from numeduc.formatting import fr_number, fr_percent
+    from numeduc.names import departement_name
 
-    table = Table(title=f"Département {code} : {chosen.label or chosen.name}")
+    table = Table(title=f"Budget {departement_name(code).of} ({code}) : {chosen.label or chosen.name}")
     table.add_column("Mesure")
     table.add_column("Valeur", justify="right")
     table.add_row("Collèges publics", fr_number(result.n_colleges))
