@@ -144,3 +144,10 @@ def test_api_gives_the_accented_academie_name(client, login, users):
     rows = {row["code"]: row for row in client.get("/api/v1/departements").json()}
     assert rows["45"]["academie"] == "Orléans-Tours"
     assert rows["974"]["academie"] == "La Réunion"
+
+
+def test_demo_accounts_name_the_dan_academie():
+    from numeduc.web.demo import demo_accounts
+
+    dan = next(account for account in demo_accounts() if account.role == "dan")
+    assert dan.what == "DAN de l'académie d'Orléans-Tours (celle du Loiret)"

@@ -14,7 +14,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from numeduc import reference
+from numeduc import names, reference
 from numeduc.questionnaires import load_questionnaire
 from numeduc.web.accounts.models import Role, User
 from numeduc.web.surveys.models import Answer, Campaign, Response, ResponseEvent
@@ -71,7 +71,10 @@ def demo_accounts() -> list[DemoAccount]:
             what="Nord, saisie ; résultats 2017 partagés par d'autres départements",
         ),
         DemoAccount(
-            f"dan@{DEMO_DOMAIN}", Role.DAN, academie=loiret_academie, what="DAN de l'académie du Loiret"
+            f"dan@{DEMO_DOMAIN}",
+            Role.DAN,
+            academie=loiret_academie,
+            what=f"DAN de l'{names.academie_name(loiret_academie).title} (celle du Loiret)",
         ),
         DemoAccount(
             f"college@{DEMO_DOMAIN}", Role.SCHOOL, uai=loiret_college, what="principal d'un collège du Loiret"
