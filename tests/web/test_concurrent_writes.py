@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import secrets
 import sys
 import types
@@ -119,6 +120,59 @@ def check_world(spec: dict) -> dict:
         "campaign_status": Campaign.objects.get(pk=spec["campaign"]).status,
         "invitation_used": invitation.used_at is not None,
         "invited_has_password": User.objects.get(email="invite@live.test").has_usable_password(),
+    }
+
+
+def setup_invitations(spec: dict) -> dict:
+    """An open campaign for three départements, two of them with an editor's account already,
+    and two coordinators signed in."""
+    import datetime as dt
+
+    from numeduc.questionnaires import load_questionnaire
+    from numeduc.web.accounts.models import Role, User
+    from numeduc.web.surveys.models import Campaign
+    from numeduc.web.territories.models import Departement
+
+    questionnaire = load_questionnaire("autodiagnostic")
+    tag = spec["tag"]  # each test its own campaign and accounts
+    campaign = Campaign.objects.create(
+        title=f"Invitations simultanées {tag}",
+        questionnaire_slug=questionnaire.slug,
+        questionnaire_version=questionnaire.version,
+        year=2032,
+        opens_on=dt.date(2032, 1, 1),
+        closes_on=dt.date(2032, 12, 31),
+        status=Campaign.Status.OPEN,
+    )
+    campaign.target_departements.set(Departement.objects.filter(code__in=["18", "28", "36"]))
+    for code in ("18", "28"):
+        User.objects.create(
+            email=f"ed{code}.{tag}@live.test",
+            username=f"ed{code}.{tag}@live.test",
+            role=Role.DEPARTEMENT_EDITOR,
+            departement=Departement.objects.get(code=code),
+        )
+    coordinators = [
+        User.objects.create(
+            email=f"coord{k}.{tag}@live.test", username=f"coord{k}.{tag}@live.test", role=Role.COORDINATOR
+        )
+        for k in (2, 3)
+    ]
+    return {"tag": tag, "campaign": campaign.pk, "coordinators": [session_for(c) for c in coordinators]}
+
+
+def check_invitations(spec: dict) -> dict:
+    from numeduc.web.accounts.models import User
+    from numeduc.web.surveys.models import Campaign, CampaignNotice
+
+    campaign = Campaign.objects.get(pk=spec["campaign"])
+    return {
+        "accounts_36": User.objects.filter(email=f"ed36.{spec['tag']}@live.test").count(),
+        "notices": sorted(
+            CampaignNotice.objects.filter(campaign=campaign).values_list("user__email", flat=True)
+        ),
+        "status": campaign.status,
+        "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
     }
 
 
@@ -281,4 +335,39 @@ def test_concurrent_campaign_actions_never_reopen_a_closed_campaign(live):
     assert all(status == 302 for status, _, _ in outcomes), [s for s, _, _ in outcomes]
     state = live.run_django(THIS_FILE, "check_world", world)
     assert state["campaign_status"] == "closed"
+    assert "Traceback" not in live.server_log()
+
+
+def test_two_coordinators_sending_the_same_invitations_at_once_tell_each_account_once(live):
+    world = live.run_django(THIS_FILE, "setup_invitations", {"tag": "invite"})
+    first, second = (Client(live, session) for session in world["coordinators"])
+    path = f"/campagnes/{world['campaign']}/invite/"
+    lines = {"lines": "18;ed18.invite@live.test\n36;ed36.invite@live.test"}
+    outcomes = gather(*[(first if k % 2 else second).post(path, form=lines) for k in range(8)])
+    assert all(status == 302 for status, _, _ in outcomes), [s for s, _, _ in outcomes]
+    state = live.run_django(THIS_FILE, "check_invitations", world)
+    assert state["accounts_36"] == 1
+    assert state["notices"] == ["ed18.invite@live.test", "ed28.invite@live.test", "ed36.invite@live.test"]
+    log = live.server_log()
+    assert "Traceback" not in log
+    # The console mail backend writes each message to the server's log, headers first.
+    mails = [block for block in log.split("-" * 79) if "\nTo: " in block]
+
+    def sent(marker: str, email: str) -> int:
+        return sum(1 for m in mails if marker in m and re.search(rf"^To: {re.escape(email)}$", m, re.M))
+
+    for email in state["notices"]:
+        assert sent("Subject: numeduc : une campagne vous attend", email) == 1, email
+    assert sent("/compte/invitation/", "ed36.invite@live.test") == 1  # its account's invitation, once
+
+
+def test_two_coordinators_confirming_close_at_once_close_it_once(live):
+    world = live.run_django(THIS_FILE, "setup_invitations", {"tag": "close"})
+    first, second = (Client(live, session) for session in world["coordinators"])
+    path = f"/campagnes/{world['campaign']}/close/"
+    outcomes = gather(*[(first if k % 2 else second).post(path, form={"confirm": "oui"}) for k in range(8)])
+    assert all(status == 302 for status, _, _ in outcomes), [s for s, _, _ in outcomes]
+    assert all(headers["location"] == f"/campagnes/{world['campaign']}/" for _, headers, _ in outcomes)
+    state = live.run_django(THIS_FILE, "check_invitations", world)
+    assert state["status"] == "closed" and state["closed_at"]
     assert "Traceback" not in live.server_log()
