@@ -105,6 +105,7 @@ def test_create_with_french_dates_and_an_academie_then_close_after_the_warning(
         campaign.refresh_from_db()
         assert campaign.is_closed
         assert serious_violations(page) == []
+        assert fits(page)  # the follow-up table scrolls inside its box on a phone
         page.screenshot(path=str(screenshot_dir / "coordinator-closed-390.png"), full_page=True)
 
         page.set_viewport_size({"width": 390, "height": 844})
