@@ -81,9 +81,8 @@ def moved_after_cut(result: PeerGroupResult) -> list[str]:
 @dataclass
 class PeerGroups:
     groups: pd.Series  # code -> group number
-    profiles: pd.DataFrame  # group -> mean of each indicator, original units
+    profiles: pd.DataFrame  # group -> mean of each indicator, original units (not shown: see group_summaries)
     standardised_profiles: pd.DataFrame  # group -> mean of the standardised indicators
-    national_means: pd.Series
     group_summaries: dict  # group -> indicator -> IndicatorSummary (what the pages show)
     national_summary: dict[str, IndicatorSummary]
     moved: list[str]  # codes moved to another group by the consolidation after the tree cut
@@ -138,7 +137,6 @@ def compute_peer_groups(departements: pd.DataFrame) -> PeerGroups:
         groups=result.groups,
         profiles=profiles,
         standardised_profiles=standardised_profiles,
-        national_means=departements[list(PEER_INDICATORS)].mean(),
         group_summaries={
             group: indicator_summaries(indicators.loc[result.groups.index[result.groups == group]])
             for group in sorted(result.groups.unique())
