@@ -36,6 +36,8 @@ def parse_factor_values(text: str, *, option: str, whole: bool) -> dict[str, flo
         return values
     expected = "un nombre entier de 1 à 4" if whole else "un nombre de 1 à 4 (décimale avec un point)"
     for piece in text.split(","):
+        if not piece.strip():
+            raise LevelsError(f"{option} : élément vide (virgule en trop dans « {_shown(text.strip())} »)")
         match = _PAIR.match(piece)
         if match is None:
             raise LevelsError(

@@ -386,7 +386,9 @@ def _check_across_files(located: list[_Located]) -> list[str]:
                 report(item, path, f"l'action « {prerequisite} » ne peut pas être son propre préalable")
             elif prerequisite not in first:
                 report(item, path, f"préalable « {prerequisite} » inconnu (aucune action de ce nom)")
-    for cycle in _cycles({a: first[a].action.prerequisites for a in first}):
+    # A self-reference is reported above; the cycle search looks at longer loops only.
+    graph = {a: tuple(p for p in first[a].action.prerequisites if p != a) for a in first}
+    for cycle in _cycles(graph):
         item = first[cycle[0]]
         index = item.action.prerequisites.index(cycle[1])
         chain = " → ".join([*cycle, cycle[0]])

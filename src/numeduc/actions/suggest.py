@@ -182,7 +182,9 @@ def suggest(catalogue: Catalogue, situation: Situation, *, limit: int | None = N
             return False
         candidate = candidates[action_id]
         pending = [p for p in candidate.action.prerequisites if p not in placed_ids]
-        for prerequisite in sorted(pending, key=lambda p: candidates[p].key if p in candidates else (p,)):
+        for prerequisite in sorted(
+            pending, key=lambda p: (0, candidates[p].key) if p in candidates else (1, (p,))
+        ):
             if reached(catalogue.get(prerequisite)):
                 continue
             # The catalogue has no prerequisite cycle (the loader refuses one), so this ends.
