@@ -93,6 +93,11 @@ def test_help_pages_explain_terms_on_keyboard_focus(live_server, page, screensho
     expect(bubble).to_contain_text("Mesure de la diversité des réponses")
     page.screenshot(path=str(screenshot_dir / "help-term-focus-1280.png"))
     assert serious_violations(page) == []
+    page.keyboard.press("Escape")  # dismissible without moving the focus (WCAG 1.4.13)
+    expect(bubble).to_be_hidden()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(bubble).to_be_visible()
     term.get_by_role("link").click()
     expect(page).to_have_url(f"{live_server.url}/aide/glossaire/#terme-inertie")
     assert serious_violations(page) == []
