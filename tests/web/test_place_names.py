@@ -151,3 +151,18 @@ def test_demo_accounts_name_the_dan_academie():
 
     dan = next(account for account in demo_accounts() if account.role == "dan")
     assert dan.what == "DAN de l'académie d'Orléans-Tours (celle du Loiret)"
+
+
+def test_every_departement_row_renders_its_forms_from_the_data(territories):
+    # All 101 rows, as loaded: the template filter, the model and numeduc.names agree, and no form is
+    # « de le … », « de les … » or « de » before a vowel.
+    from numeduc.names import departement_name, starts_with_vowel
+
+    template = Template("{% load place_names %}{{ d|de_nom }}|{{ d|le_nom }}|{{ d|au_nom }}")
+    for departement in Departement.objects.all():
+        expected = departement_name(departement.code)
+        rendered = html_module.unescape(template.render(Context({"d": departement})))
+        assert rendered == f"{expected.of}|{expected.with_article}|{expected.to}"
+        assert departement.name_of == expected.of
+        assert not departement.name_of.startswith(("de le ", "de les "))
+        assert not (departement.name_of.startswith("de ") and starts_with_vowel(departement.name_of[3:]))
