@@ -109,6 +109,35 @@ class ExportReader:
         assert not content.startswith(b"\xef\xbb\xbf"), "no byte order mark in the machine file"
         return pd.read_csv(io.BytesIO(content), dtype={"uai": str})
 
+    @classmethod
+    def web_variants(cls, client, url: str):
+        """The French file, the machine file and the schema a CSV export URL answers, checked
+        against each other: the schema lists exactly the machine file's columns, its titles are
+        the French headers, both files hold the same rows and the same numbers."""
+        import json
+
+        import pandas as pd
+
+        sep = "&" if "?" in url else "?"
+        french = client.get(url)
+        machine = client.get(f"{url}{sep}format=csv-machine")
+        schema = client.get(f"{url}{sep}format=schema")
+        assert (french.status_code, machine.status_code, schema.status_code) == (200, 200, 200)
+        assert "-machine" in machine["Content-Disposition"]
+        schema = json.loads(schema.content)
+        french, machine = cls.french(french.content), cls.machine(machine.content)
+        assert list(machine.columns) == [f["name"] for f in schema["fields"]]
+        assert list(french.columns) == [f["title"] for f in schema["fields"]]
+        assert len(french) == len(machine)
+        for field in schema["fields"]:
+            if field["type"] in ("number", "integer"):
+                pd.testing.assert_series_equal(
+                    french[field["title"]].astype(float),
+                    machine[field["name"]].astype(float),
+                    check_names=False,
+                )
+        return french, machine, schema
+
 
 @pytest.fixture
 def export_reader():

@@ -1,84 +1,92 @@
-"""The one CSV/XLSX download helper: French conventions, read back by the csv module and openpyxl."""
+"""The one download helper: every CSV export URL answers the French file, the machine file or its
+schema (``?format=``), the workbook keeps numbers numeric; no other module writes a CSV itself."""
 
-import csv
 import datetime as dt
 import io
-import math
+import json
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
+from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
+import numeduc
+from numeduc.exports import Column, Table
 from numeduc.web import downloads
 from numeduc.web.demo_mark import DEMO_MARK
 
-
-def read_csv(content: bytes) -> list[list[str]]:
-    assert content.startswith(b"\xef\xbb\xbf"), "UTF-8 byte order mark first"
-    text = content.decode("utf-8")[1:]
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-
-
-def test_french_conventions_in_the_bytes():
-    content = downloads.csv_bytes(
-        ["facteur", "niveau", "mediane", "cout", "vide"],
-        [["Équipement", 3, 2.5, Decimal("1234.50"), None], ["a;b", 1, float("nan"), Decimal("0"), ""]],
-    )
-    assert (
-        content
-        == ('\ufefffacteur;niveau;mediane;cout;vide\r\nÉquipement;3;2,5;1234,50;\r\n"a;b";1;;0;\r\n').encode()
-    )
-    assert read_csv(content) == [
-        ["facteur", "niveau", "mediane", "cout", "vide"],
-        ["Équipement", "3", "2,5", "1234,50", ""],
-        ["a;b", "1", "", "0", ""],
-    ]
+TABLE = Table(
+    "sample",
+    "Exemple",
+    "un collège",
+    (
+        Column("uai", "Code UAI"),
+        Column("pupils", "Élèves", "integer", "élèves"),
+        Column("share", "Part d'élèves actifs", "number", "part de 0 à 1"),
+    ),
+)
+FRAME = pd.DataFrame({"uai": ["0450001A", "0450002B"], "pupils": [120, 80], "share": [0.25, None]})
 
 
-def test_the_demo_mark_column_is_added_once():
-    marked = read_csv(downloads.csv_bytes(["a"], [[1], [2]], demo=True))
-    assert marked == [["a", "avertissement"], ["1", DEMO_MARK], ["2", DEMO_MARK]]
-    already = read_csv(downloads.csv_bytes(["a", "avertissement"], [[1, DEMO_MARK]], demo=True))
-    assert already == [["a", "avertissement"], ["1", DEMO_MARK]]
-    assert read_csv(downloads.csv_bytes(["a"], [[1]])) == [["a"], ["1"]]
+def get(query: str = ""):
+    return RequestFactory().get(f"/export.csv{query}")
 
 
-def test_csv_response_headers():
-    response = downloads.csv_response("autodiagnostic-45-2017.csv", ["a"], [[0.1]])
+def test_the_french_file_by_default(export_reader):
+    response = downloads.table_response(get(), "usages-45.csv", TABLE, FRAME, demo=True)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="autodiagnostic-45-2017.csv"'
-    assert read_csv(response.content) == [["a"], ["0,1"]]
+    assert response["Content-Disposition"] == 'attachment; filename="usages-45.csv"'
+    back = export_reader.french(response.content)
+    assert list(back.columns) == ["Code UAI", "Élèves", "Part d'élèves actifs", "Avertissement"]
+    assert back["Part d'élèves actifs"].iloc[0] == 0.25 and set(back["Avertissement"]) == {DEMO_MARK}
+    same = downloads.table_response(get("?format=csv"), "usages-45.csv", TABLE, FRAME, demo=True)
+    assert same.content == response.content
 
 
-def test_frame_csv_response_reads_the_frame_like_its_rows():
-    frame = pd.DataFrame({"uai": ["0450001A", "0450002B"], "eleves": [120, 80], "part": [0.25, None]})
-    response = downloads.frame_csv_response("usages.csv", frame, demo=True)
-    assert read_csv(response.content) == [
-        ["uai", "eleves", "part", "avertissement"],
-        ["0450001A", "120", "0,25", DEMO_MARK],
-        ["0450002B", "80", "", DEMO_MARK],
+def test_the_machine_file_and_its_schema(export_reader):
+    response = downloads.table_response(get("?format=csv-machine"), "usages-45.csv", TABLE, FRAME, demo=False)
+    assert response["Content-Disposition"] == 'attachment; filename="usages-45-machine.csv"'
+    assert response.content.decode().splitlines() == [
+        "uai,pupils,share,demo_warning",
+        "0450001A,120,0.25,",
+        "0450002B,80,,",
     ]
+    schema = downloads.table_response(get("?format=schema"), "usages-45.csv", TABLE, FRAME, demo=False)
+    assert schema["Content-Type"] == "application/json; charset=utf-8"
+    fields = json.loads(schema.content)["fields"]
+    assert [f["name"] for f in fields] == list(export_reader.machine(response.content).columns)
+    assert fields[1] == {"name": "pupils", "title": "Élèves", "type": "integer", "unit": "élèves"}
 
 
-def test_xlsx_response_one_sheet_per_table_numbers_stay_numbers():
-    tables = {
-        "À lire": pd.DataFrame([("Avertissement", DEMO_MARK)], columns=["champ", "valeur"]),
-        "Une feuille au nom bien trop long pour Excel": pd.DataFrame({"x": [1.5, 2.0]}),
-    }
-    response = downloads.xlsx_response("budget.xlsx", tables)
+@given(st.text(max_size=40).filter(lambda t: t.strip().lower() not in ("", "csv", "csv-machine", "schema")))
+def test_an_unknown_format_is_a_french_400(raw):
+    response = downloads.table_response(
+        RequestFactory().get("/export.csv", {"format": raw}), "x.csv", TABLE, FRAME, demo=False
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert text.startswith("Format inconnu : « ") and "csv-machine" in text
+
+
+def test_workbook_one_sheet_per_table_french_headers_numbers_stay_numbers():
+    sheets = [
+        ("À lire", TABLE, FRAME),
+        ("Une feuille au nom bien trop long pour Excel", TABLE, FRAME.head(1)),
+    ]
+    response = downloads.workbook_response("budget.xlsx", sheets, demo=True)
     assert response["Content-Type"] == downloads.XLSX_CONTENT_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="budget.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["À lire", "Une feuille au nom bien trop lo"]
     assert [list(r) for r in book["À lire"].iter_rows(values_only=True)] == [
-        ["champ", "valeur"],
-        ["Avertissement", DEMO_MARK],
+        ["Code UAI", "Élèves", "Part d'élèves actifs", "Avertissement"],
+        ["0450001A", 120, 0.25, DEMO_MARK],
+        ["0450002B", 80, None, DEMO_MARK],
     ]
-    assert [r[0] for r in book.worksheets[1].iter_rows(values_only=True)] == ["x", 1.5, 2]
 
 
 def test_dated_filename():
@@ -89,41 +97,15 @@ def test_dated_filename():
     )
 
 
-# No NUL (the csv module refuses it) and no lone surrogate (not encodable): the project's
-# stored texts refuse control characters anyway.
-texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=30)
-numbers = st.one_of(
-    st.integers(min_value=-(10**12), max_value=10**12),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**9), max_value=10**9),
-)
-
-
-@given(st.lists(st.lists(st.one_of(texts, numbers), min_size=3, max_size=3), max_size=8))
-def test_any_text_or_number_row_round_trips(rows):
-    back = read_csv(downloads.csv_bytes(["a", "b", "c"], rows))
-    assert back[0] == ["a", "b", "c"]
-    assert len(back) == len(rows) + 1
-    for row, read in zip(rows, back[1:], strict=True):
-        for value, text in zip(row, read, strict=True):
-            if isinstance(value, str):
-                assert text == value
-            elif isinstance(value, int):
-                assert int(text) == value
-            elif isinstance(value, Decimal):
-                assert "." not in text and Decimal(text.replace(",", ".")) == value
-            else:
-                assert "." not in text and float(text.replace(",", ".")) == value
-                assert not math.isnan(float(text.replace(",", ".")))
-
-
-def test_every_export_goes_through_the_helper():
-    """No other web module writes a CSV or a workbook itself."""
-    web = Path(downloads.__file__).parent
-    pattern = re.compile(r"csv\.writer|\.to_csv\(|ExcelWriter|text/csv|spreadsheetml")
+@pytest.mark.parametrize("area", ["web", "cli", "budget", "usage", "stats", "analysis"])
+def test_every_export_goes_through_the_helper(area):
+    """No module writes a CSV or a workbook itself: numeduc.exports does (numeduc.demo writes the
+    synthetic input logs, which are not exports)."""
+    root = Path(numeduc.__file__).parent / area
+    pattern = re.compile(r"csv\.writer|\.to_csv\(|\.to_excel\(|ExcelWriter|text/csv|spreadsheetml")
     offenders = [
-        str(path.relative_to(web))
-        for path in web.rglob("*.py")
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
         if path.name != "downloads.py" and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []

@@ -253,15 +253,20 @@ def dec(text: str) -> Decimal:
     return Decimal(text.replace(",", "."))
 
 
-def test_scenario_exports_xlsx_and_csv_with_the_totals(users, login):
+def test_scenario_exports_xlsx_and_csv_with_the_totals(users, login, export_reader):
     scenario = make_scenario()
     client = login(users["loiret_viewer"])
     response = client.get(f"/budget/scenarios/{scenario.pk}/export.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = read_csv(response.content)
     assert len(rows) == 12
-    assert sum(dec(r["amount"]) for r in rows) == Decimal("45451.43")
-    assert "avertissement" not in rows[0]
+    assert sum(dec(r["Montant annuel (€)"]) for r in rows) == Decimal("45451.43")
+    assert {r["Avertissement"] for r in rows} == {""}
+    assert {r["Famille"] for r in rows} <= set(budget.FAMILIES.values())
+    _, machine, _ = export_reader.web_variants(client, f"/budget/scenarios/{scenario.pk}/export.csv")
+    assert set(machine["family"]) <= set(budget.FAMILIES) and machine["amount"].sum() == pytest.approx(
+        45451.43
+    )
 
     response = client.get(f"/budget/scenarios/{scenario.pk}/export.xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -274,18 +279,22 @@ def test_scenario_exports_xlsx_and_csv_with_the_totals(users, login):
     assert sum(Decimal(str(r[3])) for r in lines) == Decimal("45451.43")
     years = list(workbook["Années"].iter_rows(values_only=True))
     header = years[0]
-    assert [r[header.index("total")] for r in years[1:]] == [pytest.approx(45451.43)] * 5
+    assert [r[header.index("Dépense de l'année (€)")] for r in years[1:]] == [pytest.approx(45451.43)] * 5
 
 
-def test_demo_exports_carry_the_demo_mark(users, login, loiret_colleges):
+def test_demo_exports_carry_the_demo_mark(users, login, loiret_colleges, export_reader):
     paper, byod = load_demo_scenarios()
     client = login(users["loiret_viewer"])
     rows = read_csv(client.get(f"/budget/scenarios/{byod.pk}/export.csv").content)
-    assert len(rows) == 6 and {r["avertissement"] for r in rows} == {planning_data.DEMO_MARK}
+    assert len(rows) == 6 and {r["Avertissement"] for r in rows} == {planning_data.DEMO_MARK}
     result = planning_data.run(byod)
-    assert sum(dec(r["total_per_year"]) for r in rows) == pytest.approx(
+    assert sum(dec(r["Coût annuel (€)"]) for r in rows) == pytest.approx(
         result.total_per_year, abs=Decimal("0.05")
     )
+    french, machine, _ = export_reader.web_variants(client, f"/budget/scenarios/{byod.pk}/export.csv")
+    assert set(machine["demo_warning"]) == {planning_data.DEMO_MARK}
+    assert {"aucune", "REP", "REP+"} >= set(french["Éducation prioritaire"].dropna())
+    assert {"none", "REP", "REP+"} >= set(machine["priority_education"].dropna())
     response = client.get(f"/budget/scenarios/{paper.pk}/export.xlsx")
     assert "demonstration" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -293,15 +302,20 @@ def test_demo_exports_carry_the_demo_mark(users, login, loiret_colleges):
     assert first[0] == "Avertissement" and "DÉMONSTRATION" in first[1]
 
 
-def test_comparison_exports(users, login, loiret_colleges):
+def test_comparison_exports(users, login, loiret_colleges, export_reader):
     paper, byod = load_demo_scenarios()
     client = login(users["loiret_viewer"])
     rows = read_csv(client.get(f"/budget/comparer/export.csv?s={paper.pk}&s={byod.pk}").content)
-    assert [r["scenario"] for r in rows] == [paper.name, byod.name]
-    assert dec(rows[0]["total_par_an"]) == Decimal("45451.43")
-    assert dec(rows[0]["par_eleve_par_an"]) == Decimal("113.63")
-    assert dec(rows[1]["total_par_an"]) == planning_data.run(byod).total_per_year
-    assert rows[0]["avertissement"] == planning_data.DEMO_MARK
+    assert [r["Scénario"] for r in rows] == [paper.name, byod.name]
+    assert dec(rows[0]["Coût annuel (€)"]) == Decimal("45451.43")
+    assert dec(rows[0]["Coût par élève (€/élève/an)"]) == Decimal("113.63")
+    assert dec(rows[1]["Coût annuel (€)"]) == planning_data.run(byod).total_per_year
+    assert rows[0]["Avertissement"] == planning_data.DEMO_MARK
+    assert rows[1]["Stratégie d'équipement"] == budget.STRATEGIES["byod"]
+    _, machine, _ = export_reader.web_variants(
+        client, f"/budget/comparer/export.csv?s={paper.pk}&s={byod.pk}"
+    )
+    assert list(machine["strategy"]) == [paper.strategy, byod.strategy] and byod.strategy == "byod"
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/budget/comparer/export.xlsx?s={paper.pk}&s={byod.pk}").content)
     )

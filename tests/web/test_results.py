@@ -54,7 +54,7 @@ def test_results_page_shows_radar_medians_peers_and_sources(client, login, users
     assert "Vos points forts" in html and "Vos points à renforcer" in html
     assert "Score par axe" in html and "moyenne de vos niveaux" in html
     assert "Insee, Filosofi, revenus 2013" in html  # every figure with its source and year
-    assert "Loiret appartient au" in html
+    assert "Le département du Loiret appartient au" in html
     # 10 respondents cannot make every peer group reach 5: the page says what it did instead.
     assert ("élargit" in html) or ("Médiane des départements comparables" in html) or ("Trop peu" in html)
 
@@ -89,7 +89,7 @@ def test_no_submitted_response_gives_a_clear_page(client, login, users, campaign
     assert page.status_code == 404 and "Aucune réponse transmise" in page.content.decode()
 
 
-def test_profile_csv_export_and_its_refusal(client, login, users, closed_2017):
+def test_profile_csv_export_and_its_refusal(client, login, users, closed_2017, export_reader):
     import csv
     import io
 
@@ -100,7 +100,13 @@ def test_profile_csv_export_and_its_refusal(client, login, users, closed_2017):
     assert export.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 13
-    assert rows[0]["niveau"] == "1,0" and rows[0]["repondants_nationaux"] == "10"
+    assert rows[0]["Niveau du département"] == "1,0" and rows[0]["Départements répondants"] == "10"
+    assert rows[0]["Avertissement"] == ""
+    export_reader.web_variants(client, f"/resultats/{closed_2017.pk}/departements/45/export.csv")
+    machine = client.get(f"/resultats/{closed_2017.pk}/departements/45/export.csv?format=csv-machine")
+    assert machine["Content-Disposition"] == 'attachment; filename="autodiagnostic-45-2017-machine.csv"'
+    parsed = list(csv.DictReader(io.StringIO(machine.content.decode("utf-8"))))
+    assert parsed[0]["level"] == "1.0" and parsed[0]["national_respondents"] == "10"
     client.logout()
     login(users["nord_editor"])
     assert client.get(f"/resultats/{closed_2017.pk}/departements/45/export.csv").status_code == 403

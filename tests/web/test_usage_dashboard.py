@@ -108,24 +108,28 @@ def test_unknown_parameters_fall_back_to_defaults(client, login, world):
     assert f'<option value="{MONTH_2}" selected>' in html  # latest month by default
 
 
-def test_csv_export_matches_the_core_and_marks_demo_data(client, login, world, expected):
+def test_csv_export_matches_the_core_and_marks_demo_data(client, login, world, expected, export_reader):
     login(world["loiret_editor"])
     params = {"mois": MONTH_2, "indicateur": "regular_use_share:ELEVE"}
     response = client.get("/usages/departements/45/export.csv", params)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = read_csv(response.content)
-    assert {r["uai"] for r in rows} == {c.uai for c in world["colleges"]}
+    assert {r["Code UAI"] for r in rows} == {c.uai for c in world["colleges"]}
     for r in rows:
-        assert num(r["valeur"]) == pytest.approx(
-            value_of(expected, r["uai"], MONTH_2, "regular_use_share", "ELEVE")
+        assert num(r["Valeur"]) == pytest.approx(
+            value_of(expected, r["Code UAI"], MONTH_2, "regular_use_share", "ELEVE")
         )
-        assert r["libelle"] == "Élèves utilisateurs réguliers"
-    assert "avertissement" not in rows[0]
+        assert r["Indicateur"] == "Élèves utilisateurs réguliers"
+        assert r["Groupe élargi"] in ("oui", "non")
+    assert {r["Avertissement"] for r in rows} == {""}
+    query = "mois=" + MONTH_2 + "&indicateur=regular_use_share:ELEVE"
+    _, machine, _ = export_reader.web_variants(client, f"/usages/departements/45/export.csv?{query}")
+    assert set(machine["indicator"]) == {"regular_use_share"} and set(machine["profile"]) == {"ELEVE"}
     UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
     response = client.get("/usages/departements/45/export.csv", params)
     assert "demonstration" in response["Content-Disposition"]
     rows = read_csv(response.content)
-    assert rows and all(r["avertissement"] == "données de démonstration" for r in rows)
+    assert rows and all(r["Avertissement"] == "données de démonstration" for r in rows)
     page = client.get("/usages/departements/45/", params).content.decode()
     assert page.count("données de démonstration") >= 3  # title badge, export link, chart
     college = client.get(f"/usages/colleges/{world['colleges'][0].uai}/").content.decode()
@@ -150,7 +154,7 @@ def test_college_page_for_its_school_head(client, login, world, expected):
     assert "Tous les collèges du département" not in html  # no link to a page it may not see
     export = client.get(f"/usages/colleges/{own.uai}/export.csv", {"mois": MONTH_1})
     rows = read_csv(export.content)
-    assert {r["uai"] for r in rows} == {own.uai} and {r["mois"] for r in rows} == {MONTH_1}
+    assert {r["Code UAI"] for r in rows} == {own.uai} and {r["Mois"] for r in rows} == {MONTH_1}
     assert len(rows) == len(expected[(expected.uai == own.uai) & (expected.month == MONTH_1)])
 
 
@@ -451,7 +455,9 @@ def test_cost_is_computed_from_the_cached_indicators(client, login, world, monke
     assert calls == []
 
 
-def test_cost_export_matches_the_core_and_marks_demo_data(client, login, world, warehouse_root, expected):
+def test_cost_export_matches_the_core_and_marks_demo_data(
+    client, login, world, warehouse_root, expected, export_reader
+):
     from numeduc import budget
 
     costs, dep = _cost_expected(warehouse_root, expected, budget.load_preset("livre-blanc-2017"))
@@ -459,20 +465,23 @@ def test_cost_export_matches_the_core_and_marks_demo_data(client, login, world, 
     response = client.get("/usages/departements/45/cout-par-eleve-actif.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = read_csv(response.content)
-    assert [r["uai"] for r in rows[:-1]] == sorted(c.uai for c in world["colleges"])
+    assert [r["Code UAI"] for r in rows[:-1]] == sorted(c.uai for c in world["colleges"])
     for r in rows[:-1]:
-        assert num(r["cout_annuel_euros"]) == costs.loc[r["uai"], "tco_year"]
-        assert num(r["cout_par_eleve_actif_euros"]) == pytest.approx(
-            costs.loc[r["uai"], "cost_per_active_pupil"]
+        assert num(r["Coût annuel (€)"]) == costs.loc[r["Code UAI"], "tco_year"]
+        assert num(r["Coût par élève actif (€/élève actif/an)"]) == pytest.approx(
+            costs.loc[r["Code UAI"], "cost_per_active_pupil"]
         )
-        assert r["scenario"] == "livre-blanc-2017"
-    assert rows[-1]["uai"] == "" and rows[-1]["college"] == "Ensemble du département"
-    assert num(rows[-1]["cout_par_eleve_actif_euros"]) == pytest.approx(dep["cost_per_active_pupil"])
-    assert "avertissement" not in rows[0]
+        assert r["Scénario de budget"] == "livre-blanc-2017"
+    assert rows[-1]["Code UAI"] == "" and rows[-1]["Collège"] == "Ensemble du département"
+    assert num(rows[-1]["Coût par élève actif (€/élève actif/an)"]) == pytest.approx(
+        dep["cost_per_active_pupil"]
+    )
+    assert {r["Avertissement"] for r in rows} == {""}
+    export_reader.web_variants(client, "/usages/departements/45/cout-par-eleve-actif.csv")
     UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
     response = client.get("/usages/departements/45/cout-par-eleve-actif.csv")
     assert "demonstration" in response["Content-Disposition"]
-    assert all(r["avertissement"] == "données de démonstration" for r in read_csv(response.content))
+    assert all(r["Avertissement"] == "données de démonstration" for r in read_csv(response.content))
     section = _cost_section(client.get("/usages/departements/45/").content.decode())
     assert section.lower().count("données de démonstration") >= 3  # badge, sentence, export link
 

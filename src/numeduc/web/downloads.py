@@ -1,58 +1,45 @@
-"""Every CSV and XLSX download of the web application, built in one place.
+"""Every CSV and XLSX download of the web application, answered in one place.
 
-French spreadsheet conventions are decided here and nowhere else, so that a file opens
-correctly in a French Excel or LibreOffice with a double click:
+The columns of each export and the file conventions are decided in the core
+(:mod:`numeduc.exports`, shared with the command line); this module turns them into HTTP
+responses. Every CSV export URL answers three ways, chosen by ``?format=``:
 
-- UTF-8 with a byte order mark (without it Excel reads the accents as Latin-1);
-- ``;`` between fields (``,`` is the decimal separator in French);
-- a decimal comma in floats and Decimals (``0,25``), integers and text as they are;
-- CRLF line endings (RFC 4180), fields quoted only when they need it;
-- empty cells for ``None`` and NaN;
-- ``Content-Disposition: attachment`` with the file name;
-- when the file is built on demonstration data, its rows carry the mark
-  (:data:`numeduc.web.demo_mark.DEMO_MARK`) in an ``avertissement`` column.
+- nothing or ``csv``: the French file (BOM, ``;``, decimal comma, French headers and words);
+- ``csv-machine``: the machine file (no BOM, ``,``, dot decimals, English ``snake_case``
+  headers, raw codes), its name ending in ``-machine.csv``;
+- ``schema``: the Frictionless table schema (JSON) of the machine file.
 
-Header wording is the caller's (it is not translated here). XLSX cells keep their numeric
-type: the spreadsheet shows them with the reader's own decimal separator.
+Files built on demonstration data carry the mark (:data:`numeduc.web.demo_mark.DEMO_MARK`) in
+their last column, « Avertissement » (``demo_warning``), and ``-demonstration`` in their name.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
-from typing import Any
+import json
+from collections.abc import Sequence
 
 import pandas as pd
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
-from numeduc.web.demo_mark import DEMO_MARK
+from numeduc import exports
+from numeduc.exports import Table
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = "\ufeff"
-DELIMITER = ";"
-LINE_END = "\r\n"
-DEMO_COLUMN = "avertissement"
+SCHEMA_CONTENT_TYPE = "application/json; charset=utf-8"
+SCHEMA = "schema"
 
 __all__ = [
-    "BOM",
     "CSV_CONTENT_TYPE",
-    "DELIMITER",
-    "DEMO_COLUMN",
+    "SCHEMA",
+    "SCHEMA_CONTENT_TYPE",
     "XLSX_CONTENT_TYPE",
-    "cell",
-    "csv_bytes",
-    "csv_response",
     "dated_filename",
-    "frame_csv_response",
-    "xlsx_bytes",
-    "xlsx_response",
+    "table_response",
+    "workbook_response",
 ]
 
 
@@ -62,72 +49,40 @@ def dated_filename(stem: str, ext: str, *, demo: bool = False, fallback: str = "
     return f"{slugify(stem) or fallback}{suffix}-{dt.date.today():%Y%m%d}.{ext}"
 
 
-def cell(value: Any) -> str:
-    """One CSV cell: decimal comma for floats and Decimals, empty for None and NaN."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):  # numpy.float64 is a float too
-        if math.isnan(value):
-            return ""
-        return repr(float(value)).replace(".", ",")
-    if isinstance(value, Decimal):
-        if value.is_nan():
-            return ""
-        return str(value).replace(".", ",")
-    if value is pd.NA or value is pd.NaT:
-        return ""
-    return str(value)
-
-
-def _with_mark(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], demo: bool
-) -> tuple[list[str], Iterable[Sequence[Any]]]:
-    header = list(header)
-    if not demo or DEMO_COLUMN in header:
-        return header, rows
-    return [*header, DEMO_COLUMN], ([*row, DEMO_MARK] for row in rows)
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, demo: bool = False) -> bytes:
-    """The whole file: BOM, header line, one line per row, French conventions (see module doc)."""
-    header, rows = _with_mark(header, rows, demo)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=DELIMITER, lineterminator=LINE_END)
-    writer.writerow(header)
-    writer.writerows([cell(v) for v in row] for row in rows)
-    return (BOM + out.getvalue()).encode("utf-8")
-
-
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
-def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, demo: bool = False
+def _machine_name(filename: str) -> str:
+    stem, dot, ext = filename.rpartition(".")
+    return f"{stem}-machine.{ext}" if dot else f"{filename}-machine"
+
+
+def table_response(request, filename: str, table: Table, frame: pd.DataFrame, *, demo: bool) -> HttpResponse:
+    """The CSV download of ``table`` named ``filename``, in the variant ``?format=`` asks for
+    (French by default), or its schema; a French 400 for an unknown format."""
+    raw = request.GET.get("format", "")
+    if raw.strip().lower() == SCHEMA:
+        text = json.dumps(exports.table_schema(table), ensure_ascii=False, indent=2)
+        return HttpResponse(text.encode("utf-8"), content_type=SCHEMA_CONTENT_TYPE)
+    variant = exports.check_variant(raw)
+    if variant is None:
+        shown = raw if len(raw) <= 30 else raw[:29] + "…"
+        return HttpResponse(
+            f"Format inconnu : « {shown} ». Formats possibles : csv (tableur en français), "
+            "csv-machine (pour les scripts d'analyse) ou schema (description des colonnes).",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    content = exports.csv_bytes(table, frame, variant=variant, demo=demo)
+    name = _machine_name(filename) if variant == exports.MACHINE else filename
+    return _attachment(content, CSV_CONTENT_TYPE, name)
+
+
+def workbook_response(
+    filename: str, sheets: Sequence[tuple[str, Table, pd.DataFrame]], *, demo: bool
 ) -> HttpResponse:
-    """A CSV download named ``filename``; ``demo`` adds the mark column if it is not there yet."""
-    return _attachment(csv_bytes(header, rows, demo=demo), CSV_CONTENT_TYPE, filename)
-
-
-def frame_csv_response(filename: str, frame: pd.DataFrame, *, demo: bool = False) -> HttpResponse:
-    """:func:`csv_response` for a DataFrame (its columns are the header, its index is dropped)."""
-    rows = frame.astype(object).itertuples(index=False, name=None)
-    return csv_response(filename, [str(c) for c in frame.columns], rows, demo=demo)
-
-
-def xlsx_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    """A workbook with one sheet per table (sheet names cut to Excel's 31 characters)."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
-
-
-def xlsx_response(filename: str, tables: Mapping[str, pd.DataFrame]) -> HttpResponse:
-    """An XLSX download named ``filename``, one sheet per table."""
-    return _attachment(xlsx_bytes(tables), XLSX_CONTENT_TYPE, filename)
+    """An XLSX download named ``filename``, one sheet per ``(sheet name, table, frame)``."""
+    return _attachment(exports.xlsx_bytes(sheets, demo=demo), XLSX_CONTENT_TYPE, filename)

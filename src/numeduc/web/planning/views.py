@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -34,6 +34,7 @@ from .data import get_scenario_for
 from .forms import ScenarioForm
 from .models import Scenario
 
+MIN_COMPARED = 2  # one scenario alone is its own page
 MAX_COMPARED = 4
 
 
@@ -204,6 +205,7 @@ def departement(request, code: str):
             "can_edit": can_edit_departement_budget(request.user, dep),
             "presets": _preset_list(),
             "scopes": Scenario.Scope.choices,
+            "min_compared": MIN_COMPARED,
             "max_compared": MAX_COMPARED,
             "paper_total": fr_euro(float(paper.total_per_year)),
             "paper_per_pupil": fr_euro(float(paper.per_pupil_per_year)),
@@ -226,6 +228,12 @@ def _preset_list() -> list[dict]:
         preset = budget.load_preset(name)
         out.append({"name": name, "label": preset.label or name, "description": preset.description})
     return out
+
+
+def _college_pupils(dep: Departement) -> tuple[int, ...]:
+    """The pupils of the département's public collèges, for the form's scaled-equipment check."""
+    pupils = data.colleges_frame(dep)["pupils"].dropna()
+    return tuple(int(p) for p in pupils)
 
 
 def version_of(scenario: Scenario) -> str:
@@ -269,7 +277,7 @@ def create(request, code: str):
         base_name = budget.WHITE_PAPER_PRESET
     base = budget.load_preset(base_name)
     if request.method == "POST":
-        form = ScenarioForm(request.POST, base=base)
+        form = ScenarioForm(request.POST, base=base, college_pupils=_college_pupils(dep))
         if form.is_valid():
             scenario = form.save(Scenario(departement=dep, created_by=request.user))
             scenario.save()
@@ -298,7 +306,11 @@ def edit(request, pk: int):
             if request.POST.get("base_preset") in budget.list_presets()
             else scenario.base_preset
         )
-        form = ScenarioForm(request.POST, base=budget.load_preset(base_name))
+        form = ScenarioForm(
+            request.POST,
+            base=budget.load_preset(base_name),
+            college_pupils=_college_pupils(scenario.departement),
+        )
         if form.is_valid():
             with transaction.atomic():
                 # Two tabs (or two people) editing one scenario: the form carries the version it
@@ -322,7 +334,11 @@ def edit(request, pk: int):
             else budget.WHITE_PAPER_PRESET
         )
         base = budget.load_preset(base_name)
-        form = ScenarioForm(ScenarioForm.data_from_stored(scenario, base, base_name), base=base)
+        form = ScenarioForm(
+            ScenarioForm.data_from_stored(scenario, base, base_name),
+            base=base,
+            college_pupils=_college_pupils(scenario.departement),
+        )
         form.is_valid()
         return _form_page(request, scenario.departement, form, scenario, problem=problem)
     form = ScenarioForm(base=engine, initial=ScenarioForm.initial_from(engine, scenario))
@@ -424,8 +440,24 @@ def _problem_page(request, problems: list[data.ScenarioProblem], status: int = 2
     )
 
 
-def _bad_request(request, message: str):
-    return render(request, "planning/bad_request.html", {"message": message}, status=400)
+def _bad_comparison(request, message: str, *, status: int = 400, scenarios=()):
+    """A comparison that cannot be made, in the site's layout: why, how to choose, and the way
+    back to the pages where scenarios are chosen (or to the scenarios named)."""
+    own = home_departement(request.user)
+    departements = {s.departement for s in scenarios}
+    back = own or (departements.pop() if len(departements) == 1 else None)
+    return render(
+        request,
+        "planning/bad_request.html",
+        {
+            "message": message,
+            "back": back,
+            "scenarios": scenarios,
+            "min_compared": MIN_COMPARED,
+            "max_compared": MAX_COMPARED,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -438,14 +470,17 @@ def export(request, pk: int, fmt: str):
     stem = f"budget-{scenario.departement.code}-{scenario.name}"
     name = downloads.dated_filename(stem, fmt, demo=scenario.is_demo, fallback="scenario")
     if fmt == "csv":
-        return downloads.frame_csv_response(name, presenters.scenario_csv_frame(result))
-    return downloads.xlsx_response(name, presenters.scenario_tables(result))
+        table, frame = presenters.scenario_csv(result)
+        return downloads.table_response(request, name, table, frame, demo=scenario.is_demo)
+    return downloads.workbook_response(name, presenters.scenario_sheets(result), demo=scenario.is_demo)
 
 
 def _compared(request) -> list[Scenario] | HttpResponse:
+    """The 2 to 4 scenarios named in the query (``?s=1&s=2``), each one the user may see; else
+    the French page that says what is wrong (400, 404 for an id that names no scenario)."""
     raw_ids = request.GET.getlist("s")
     if len(raw_ids) > 10 * MAX_COMPARED:
-        return _bad_request(
+        return _bad_comparison(
             request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(raw_ids)} demandés)."
         )
     ids = []
@@ -454,29 +489,44 @@ def _compared(request) -> list[Scenario] | HttpResponse:
         # ASCII digits only: int() would also read « ١٢ », « 1_2 » or « +1 ».
         if not (text.isascii() and text.isdigit()):
             shown = raw if len(raw) <= 30 else raw[:29] + "…"
-            return _bad_request(
+            return _bad_comparison(
                 request,
                 f"Identifiant de scénario invalide : « {shown} » (un nombre entier positif est attendu).",
             )
         digits = text.lstrip("0") or "0"
         if len(digits) > 19 or not 1 <= int(digits) <= data.MAX_ID:
-            raise Http404("Scénario introuvable.")
+            return _unknown_scenario(request, digits)
         ids.append(int(digits))
     ids = list(dict.fromkeys(ids))
     if not ids:
-        return _bad_request(request, "Choisissez au moins un scénario à comparer.")
+        return _bad_comparison(request, "Aucun scénario n'est coché : cochez ceux à comparer.")
     if len(ids) > MAX_COMPARED:
-        return _bad_request(
-            request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(ids)} choisis)."
+        return _bad_comparison(
+            request, f"On compare au plus {MAX_COMPARED} scénarios à la fois ({len(ids)} cochés)."
         )
     found = {s.pk: s for s in Scenario.objects.select_related("departement").filter(pk__in=ids)}
     scenarios = []
     for pk in ids:
         if pk not in found:
-            raise Http404("Scénario introuvable.")
+            return _unknown_scenario(request, str(pk))
         check_rules(data.SCENARIO_RULES["view"], request.user, found[pk])
         scenarios.append(found[pk])
+    if len(scenarios) < MIN_COMPARED:
+        return _bad_comparison(
+            request,
+            f"Un seul scénario est coché : une comparaison en demande au moins {MIN_COMPARED}.",
+            scenarios=scenarios,
+        )
     return scenarios
+
+
+def _unknown_scenario(request, shown: str) -> HttpResponse:
+    shown = shown if len(shown) <= 30 else shown[:29] + "…"
+    return _bad_comparison(
+        request,
+        f"Scénario introuvable : aucun scénario n'a le numéro {shown} (il a peut-être été supprimé).",
+        status=404,
+    )
 
 
 @login_required
@@ -551,5 +601,6 @@ def compare_export(request, fmt: str):
     demo = built_on_demo(*scenarios)
     name = downloads.dated_filename("comparaison-budgets", fmt, demo=demo, fallback="scenario")
     if fmt == "csv":
-        return downloads.frame_csv_response(name, presenters.comparison_frame(results))
-    return downloads.xlsx_response(name, presenters.comparison_tables(results))
+        frame = presenters.comparison_frame(results)
+        return downloads.table_response(request, name, presenters.COMPARISON_TABLE, frame, demo=demo)
+    return downloads.workbook_response(name, presenters.comparison_sheets(results), demo=demo)

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from numeduc import reference
 from numeduc.analysis.profile import MIN_GROUP
-from numeduc.charts import Series, radar
+from numeduc.charts import radar
 from numeduc.formatting import fr_number
 from numeduc.web import caching, downloads
 from numeduc.web.accounts.permissions import (
@@ -18,14 +18,14 @@ from numeduc.web.accounts.permissions import (
     owns_response,
     views_results_as_shared,
 )
-from numeduc.web.demo_mark import DEMO_MARK, built_on_demo
+from numeduc.web.demo_mark import built_on_demo
 from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import Departement
 from numeduc.web.usage_dashboard import store
 from numeduc.web.usage_dashboard.data import is_demo
 from numeduc.web.usage_dashboard.integration import declared_vs_measured
 
-from . import data
+from . import data, presenters
 
 
 def _level(value) -> str:
@@ -33,26 +33,9 @@ def _level(value) -> str:
 
 
 def _radar_html(profile, departement: Departement, campaign: Campaign, demo: bool) -> str:
-    series = [Series(f"{departement.name}", [r.level for r in profile.factors], "primary")]
-    if profile.national:
-        series.append(
-            Series(
-                f"Médiane nationale ({profile.national.n} départements)",
-                [r.national_median for r in profile.factors],
-                "reference",
-            )
-        )
-    if profile.peers:
-        series.append(
-            Series(
-                f"Médiane des départements comparables ({profile.peers.n})",
-                [r.peer_median for r in profile.factors],
-                "secondary",
-            )
-        )
     chart = radar(
         [r.label for r in profile.factors],
-        series,
+        presenters.radar_series(profile, departement.name),
         max_value=4,
         min_value=0,
         title=f"Niveaux de maturité par facteur — {departement.name}, {campaign.title}",
@@ -135,22 +118,9 @@ def departement_results(request, campaign_id: int, code: str):
     )
     own_group = peers.groups.get(departement.code)
     members = Departement.objects.filter(code__in=[c for c, g in peers.groups.items() if g == own_group])
-    indicator_rows = []
-    for column in reference.PEER_INDICATORS:
-        label, unit, source = reference.INDICATOR_LABELS[column]
-        value = getattr(departement, column)
-        indicator_rows.append(
-            {
-                "label": label,
-                "unit": unit,
-                "value": fr_number(value, 1) if value is not None else "non disponible",
-                "group_mean": fr_number(peers.profiles.loc[own_group, column], 1)
-                if own_group is not None
-                else "—",
-                "national_mean": fr_number(peers.national_means[column], 1),
-                "source": source,
-            }
-        )
+    indicator_rows = presenters.indicator_rows(
+        {column: getattr(departement, column) for column in reference.PEER_INDICATORS}, peers, own_group
+    )
     return render(
         request,
         "results/departement.html",
@@ -205,33 +175,11 @@ def departement_results_csv(request, campaign_id: int, code: str):
     profile, reference_campaign, _ = data.compute_profile(campaign, departement, response, request.user)
     demo = built_on_demo(campaign, reference_campaign)
     suffix = "-demonstration" if demo else ""
-    header = [
-        "departement",
-        "campagne",
-        "facteur",
-        "libelle",
-        "niveau",
-        "mediane_nationale",
-        "repondants_nationaux",
-        "mediane_comparables",
-        "repondants_comparables",
-        "niveau_precedent",
-        "avertissement",
-    ]
-    rows = [
-        [
-            code,
-            campaign.year,
-            r.factor,
-            r.label,
-            r.level,
-            r.national_median,
-            profile.national.n if profile.national else "",
-            r.peer_median,
-            profile.peers.n if profile.peers else "",
-            r.previous_level,
-            DEMO_MARK if demo else "",
-        ]
-        for r in profile.factors
-    ]
-    return downloads.csv_response(f"autodiagnostic-{code}-{campaign.year}{suffix}.csv", header, rows)
+    frame = presenters.results_frame(code, campaign.year, profile)
+    return downloads.table_response(
+        request,
+        f"autodiagnostic-{code}-{campaign.year}{suffix}.csv",
+        presenters.RESULTS_TABLE,
+        frame,
+        demo=demo,
+    )

@@ -11,8 +11,9 @@ import pandas as pd
 
 from numeduc.charts import Series, line
 from numeduc.charts.point_map import Place, point_map
+from numeduc.exports import Column, Table
 from numeduc.formatting import fr_number
-from numeduc.web.demo_mark import DEMO_MARK
+from numeduc.usage import export as usage_export
 
 from .labels import (
     DEFAULT_INDICATOR,
@@ -38,6 +39,7 @@ POSITIONS_SOURCE = "position des collèges : annuaire de l'Éducation nationale 
 # Who counted the pupils of the referential (colleges.columns.csv: pupils), as the budget says.
 PUPILS_COUNTED_BY = "DEPP"
 Z_FAR = 2.0
+WATCH_PREFIX = "à regarder : "  # how flag() opens the mark of a collège in its unfavourable quartile
 
 
 def _num(v) -> float | None:
@@ -110,7 +112,7 @@ def flag(indicator: str, row) -> tuple[str, str]:
         parts.append("très éloigné du groupe")
     text = ", ".join(parts)
     if css == "watch":
-        text = f"à regarder : {text}"
+        text = f"{WATCH_PREFIX}{text}"
     return text, css
 
 
@@ -267,8 +269,10 @@ def loaded_pupils(data: WarehouseData) -> dict[str, object]:
 
 def watch_first(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     """The « à regarder » rows (unfavourable quartile of their group), then the others, each
-    in the order given."""
-    return [r for r in rows if r["flag_css"] == "watch"], [r for r in rows if r["flag_css"] != "watch"]
+    in the order given; the first ones' mark without its « à regarder » prefix (their table's
+    title says it)."""
+    watch = [{**r, "flag": r["flag"].removeprefix(WATCH_PREFIX)} for r in rows if r["flag_css"] == "watch"]
+    return watch, [r for r in rows if r["flag_css"] != "watch"]
 
 
 # -- map of the collèges ------------------------------------------------------------------------
@@ -433,6 +437,38 @@ def series_chart(
     )
 
 
+DASHBOARD_TABLE = Table(
+    "usage-dashboard",
+    "Indicateurs d'usage des collèges d'un département",
+    "un collège, un mois, un indicateur et un profil, comparé aux collèges semblables",
+    (
+        usage_export.UAI,
+        Column("college", "Collège"),
+        Column("commune", "Commune"),
+        usage_export.MONTH,
+        usage_export.INDICATOR,
+        usage_export.PROFILE,
+        Column("label", "Indicateur"),
+        usage_export.VALUE,
+        usage_export.NUMERATOR,
+        usage_export.DENOMINATOR,
+        Column(
+            "group",
+            "Groupe de comparaison",
+            description="collèges semblables (densité, taille, éducation prioritaire)",
+        ),
+        usage_export.GROUP_SIZE,
+        usage_export.FALLBACK,
+        usage_export.MEDIAN,
+        usage_export.Q1,
+        usage_export.Q3,
+        usage_export.PERCENTILE,
+        usage_export.ROBUST_Z,
+        Column("flag", "Repère", description="« à regarder » quand le collège se détache de son groupe"),
+    ),
+)
+
+
 def export_frame(
     data: WarehouseData,
     month: str,
@@ -441,9 +477,8 @@ def export_frame(
     profile: str | None = None,
     uai: str | None = None,
     pairs: list[tuple[str, str]] | None = None,
-    demo: bool = False,
 ) -> pd.DataFrame:
-    """The table shown on the page, with raw values, in a CSV-friendly frame."""
+    """The table shown on the page, with raw values (:data:`DASHBOARD_TABLE`)."""
     df = data.indicators[data.indicators["month"] == month]
     if uai:
         df = df[df["uai"] == uai]
@@ -461,51 +496,25 @@ def export_frame(
                 "uai": r["uai"],
                 "college": e.get("name", ""),
                 "commune": e.get("commune_name", ""),
-                "mois": r["month"],
-                "indicateur": r["indicator"],
-                "profil": r["profile"],
-                "libelle": full_label(r["indicator"], r["profile"]),
-                "valeur": _num(r["value"]),
-                "numerateur": _num(r["numerator"]),
-                "denominateur": _num(r["denominator"]),
-                "groupe_comparaison": r.get("group", ""),
-                "taille_groupe": _num(r.get("group_size")),
-                "repli": bool(r.get("fallback")),
-                "mediane_groupe": _num(r.get("median")),
-                "q1_groupe": _num(r.get("q1")),
-                "q3_groupe": _num(r.get("q3")),
-                "rang_centile": _num(r.get("percentile")),
-                "z_robuste": _num(r.get("robust_z")),
-                "repere": flag(r["indicator"], r)[0],
+                "month": r["month"],
+                "indicator": r["indicator"],
+                "profile": r["profile"],
+                "label": full_label(r["indicator"], r["profile"]),
+                "value": _num(r["value"]),
+                "numerator": _num(r["numerator"]),
+                "denominator": _num(r["denominator"]),
+                "group": r.get("group", ""),
+                "group_size": _num(r.get("group_size")),
+                "fallback": bool(r.get("fallback")),
+                "median": _num(r.get("median")),
+                "q1": _num(r.get("q1")),
+                "q3": _num(r.get("q3")),
+                "percentile": _num(r.get("percentile")),
+                "robust_z": _num(r.get("robust_z")),
+                "flag": flag(r["indicator"], r)[0],
             }
         )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "uai",
-            "college",
-            "commune",
-            "mois",
-            "indicateur",
-            "profil",
-            "libelle",
-            "valeur",
-            "numerateur",
-            "denominateur",
-            "groupe_comparaison",
-            "taille_groupe",
-            "repli",
-            "mediane_groupe",
-            "q1_groupe",
-            "q3_groupe",
-            "rang_centile",
-            "z_robuste",
-            "repere",
-        ],
-    )
-    if demo:
-        frame["avertissement"] = DEMO_MARK
-    return frame
+    return pd.DataFrame(rows, columns=[c.name for c in DASHBOARD_TABLE.declared])
 
 
 def college_indicator_rows(data: WarehouseData, month: str, uai: str) -> tuple[list[dict], list[dict]]:
@@ -706,26 +715,34 @@ def cost_section(data: WarehouseData, basis: CostBasis) -> dict:
     }
 
 
-def cost_export_frame(data: WarehouseData, basis: CostBasis, *, demo: bool = False) -> pd.DataFrame:
+COST_EXPORT_TABLE = Table(
+    "usage-dashboard-cost",
+    "Coût par élève actif des collèges d'un département",
+    "un collège ; la dernière ligne, sans code UAI, est l'ensemble du département",
+    (
+        *usage_export.COST_COLUMNS,
+        Column("cost_basis", "Base du coût", description="scénario de budget retenu et pourquoi"),
+    ),
+)
+
+
+def cost_export_frame(data: WarehouseData, basis: CostBasis) -> pd.DataFrame:
     """The section's table with raw values (the département's row last, its UAI empty)."""
     costs, total, basis = checked_cost_tables(data, basis)
     rows = costs.to_dict("records") + [total]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "uai": [r["uai"] for r in rows],
-            "college": [r["name"] for r in rows],
-            "eleves": [_num(r["pupils"]) for r in rows],
-            "cout_annuel_euros": [_num(r["tco_year"]) for r in rows],
-            "cout_par_eleve_euros": [_num(r["cost_per_pupil"]) for r in rows],
-            "taux_moyen_eleves_actifs": [_num(r["mean_mar_pupils"]) for r in rows],
-            "mois_moyennes": [int(r["months"]) for r in rows],
-            "eleves_actifs_moyenne": [_num(r["active_pupils"]) for r in rows],
-            "cout_par_eleve_actif_euros": [_num(r["cost_per_active_pupil"]) for r in rows],
-            "remarque": [r["reason"] for r in rows],
+            "name": [r["name"] for r in rows],
+            "pupils": [_num(r["pupils"]) for r in rows],
+            "tco_year": [_num(r["tco_year"]) for r in rows],
+            "cost_per_pupil": [_num(r["cost_per_pupil"]) for r in rows],
+            "mean_mar_pupils": [_num(r["mean_mar_pupils"]) for r in rows],
+            "months": [int(r["months"]) for r in rows],
+            "active_pupils": [_num(r["active_pupils"]) for r in rows],
+            "cost_per_active_pupil": [_num(r["cost_per_active_pupil"]) for r in rows],
+            "reason": [r["reason"] for r in rows],
             "scenario": basis.engine.name,
-            "base_du_cout": basis.description,
+            "cost_basis": basis.description,
         }
     )
-    if demo:
-        frame["avertissement"] = DEMO_MARK
-    return frame

@@ -43,8 +43,9 @@ def _months(data):
     return [{"value": m, "label": month_label(m)} for m in data.months]
 
 
-def _csv_response(frame, stem: str, demo: bool) -> HttpResponse:
-    return downloads.frame_csv_response(downloads.dated_filename(stem, "csv", demo=demo), frame, demo=demo)
+def _csv_response(request, table, frame, stem: str, demo: bool) -> HttpResponse:
+    name = downloads.dated_filename(stem, "csv", demo=demo)
+    return downloads.table_response(request, name, table, frame, demo=demo)
 
 
 @login_required
@@ -100,7 +101,8 @@ def departement(request, code: str):
         data,
         ("departement-chart", indicator, profile, dep.name, demo),
         lambda: (
-            chart.figure_html()
+            # beside the overview table: readable down to 400 px before it scrolls sideways
+            chart.figure_html(min_width=400)
             if (
                 chart := presenters.series_chart(
                     data, indicator, profile, departement_name=dep.name, demo=demo
@@ -166,8 +168,10 @@ def departement_cost_export(request, code: str):
     if data is None or not data.months:
         return _no_logs()
     basis = presenters.cost_basis(dep, request.user)
-    frame = presenters.cost_export_frame(data, basis, demo=demo)
-    return _csv_response(frame, f"cout-par-eleve-actif-{dep.code}", demo)
+    frame = presenters.cost_export_frame(data, basis)
+    return _csv_response(
+        request, presenters.COST_EXPORT_TABLE, frame, f"cout-par-eleve-actif-{dep.code}", demo
+    )
 
 
 @login_required
@@ -176,8 +180,9 @@ def departement_export(request, code: str):
     if data is None or not data.months:
         return _no_logs()
     month, indicator, profile = _params(request, data)
-    frame = presenters.export_frame(data, month, indicator=indicator, profile=profile, demo=demo)
-    return _csv_response(frame, f"usages-{dep.code}-{month}-{indicator}-{profile}", demo)
+    frame = presenters.export_frame(data, month, indicator=indicator, profile=profile)
+    stem = f"usages-{dep.code}-{month}-{indicator}-{profile}"
+    return _csv_response(request, presenters.DASHBOARD_TABLE, frame, stem, demo)
 
 
 @login_required
@@ -235,5 +240,5 @@ def college_export(request, uai: str):
             content_type="text/plain; charset=utf-8",
         )
     month, _, _ = _params(request, data)
-    frame = presenters.export_frame(data, month, uai=uai, demo=demo)
-    return _csv_response(frame, f"usages-{uai}-{month}", demo)
+    frame = presenters.export_frame(data, month, uai=uai)
+    return _csv_response(request, presenters.DASHBOARD_TABLE, frame, f"usages-{uai}-{month}", demo)
