@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numeduc
 
-PURE_PACKAGES = ["stats", "analysis", "budget", "usage", "charts", "questionnaires", "demo"]
-PURE_MODULES = ["reference.py", "formatting.py", "names.py", "safeyaml.py", "text.py"]
+PURE_PACKAGES = ["stats", "analysis", "budget", "usage", "charts", "questionnaires", "demo", "actions"]
+PURE_MODULES = ["exports.py", "reference.py", "formatting.py", "names.py", "safeyaml.py", "text.py"]
 
 
 def imported_modules(path: Path) -> set[str]:
