@@ -41,7 +41,6 @@ from numeduc.actions.model import (
     Action,
     Catalogue,
     FactorTarget,
-    factor_number,
 )
 from numeduc.formatting import fr_euro, fr_number
 from numeduc.text import fr_join
@@ -292,6 +291,5 @@ __all__ = [
     "SituationError",
     "Suggestion",
     "factor_labels",
-    "factor_number",
     "suggest",
 ]
