@@ -62,6 +62,7 @@ def test_a_second_identical_submit_creates_and_sends_nothing(client, login, user
     assert mail.outbox == []
     assert User.objects.filter(email="numerique@gironde.example").count() == 1
     assert CampaignNotice.objects.filter(campaign=campaign).count() == 3
+    assert "(3 comptes déjà prévenus)" in messages_of(client.get(f"/campagnes/{campaign.pk}/"))
 
 
 def test_a_new_target_account_later_is_told_alone(client, login, users, campaign):

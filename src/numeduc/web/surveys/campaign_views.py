@@ -64,6 +64,7 @@ def campaign_detail(request, campaign_id: int):
             "counts": counts,
             "rows": rows,
             "invite_form": InviteForm(),
+            "notices": campaign.notices.count(),
             "reminders": campaign.reminders.all().order_by("-sent_at"),
             "is_demo": campaign.is_demo,
         },

@@ -242,7 +242,11 @@ class InviteForm(forms.Form):
     lines = forms.CharField(
         label="Nouveaux comptes à inviter (une ligne par personne : CODE;adresse e-mail)",
         widget=forms.Textarea(
-            attrs={"rows": 4, "placeholder": "45;numerique@loiret.example\n59;dsi@nord.example"}
+            attrs={
+                "rows": 4,
+                "placeholder": "45;numerique@loiret.example\n59;dsi@nord.example",
+                "aria-describedby": "invite-help",
+            }
         ),
         required=False,
         max_length=100_000,
