@@ -11,6 +11,17 @@ from numeduc.actions import FACTOR_IDS, FAMILIES, load_catalogue
 from numeduc.actions.loader import PAPER_LINE_COUNT
 
 PAPER = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "livre-blanc-adf-2017.txt"
+# The white paper's eight département sheets: INSEE code -> first and last line of the sheet.
+SHEETS = {
+    "45": (1276, 1393),  # Loiret
+    "50": (1394, 1551),  # Manche
+    "54": (1552, 1744),  # Meurthe-et-Moselle
+    "59": (1745, 1893),  # Nord
+    "64": (1894, 2034),  # Pyrénées-Atlantiques
+    "71": (2035, 2140),  # Saône-et-Loire
+    "90": (2141, 2249),  # Territoire de Belfort
+    "93": (2250, 2392),  # Seine-Saint-Denis
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +55,24 @@ def test_every_factor_has_an_action_for_each_level_below_the_top(catalogue):
 def test_bandwidth_comes_before_devices(catalogue):
     assert "wifi-salles" in catalogue.get("classes-mobiles").prerequisites
     assert "raccordement-fibre" in catalogue.get("wifi-salles").prerequisites
+
+
+def test_sheet_references_fall_inside_their_departements_sheet(catalogue):
+    wrong = [
+        (action.id, sheet.departement, sheet.lines)
+        for action in catalogue
+        for sheet in action.source.sheets
+        if sheet.departement not in SHEETS
+        or not SHEETS[sheet.departement][0]
+        <= sheet.lines[0]
+        <= sheet.lines[1]
+        <= SHEETS[sheet.departement][1]
+    ]
+    assert wrong == []
+    # A source that names a sheet points inside that sheet too.
+    for action in catalogue:
+        if action.source.section.startswith("Fiche département"):
+            assert any(s.lines == action.source.lines for s in action.source.sheets), action.id
 
 
 def test_texts_are_short_and_plain(catalogue):
