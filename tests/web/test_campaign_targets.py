@@ -183,3 +183,34 @@ def test_a_date_written_jj_mm_aaaa_reads_back_as_itself(territories, day):
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["opens_on"] == day
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_targets_are_the_union_of_every_way_ticked(territories, data):
+    departements = list(Departement.objects.select_related("academie"))
+    codes = sorted(d.code for d in departements)
+    academies = sorted({d.academie.code for d in departements if d.academie})
+    regions = sorted({d.region_code for d in departements})
+    peers = reference_peer_groups()
+    groups = sorted(str(g) for g in peers.groups.unique())
+    ticked = {
+        "target_departements": data.draw(st.lists(st.sampled_from(codes), max_size=6, unique=True)),
+        "academies": data.draw(st.lists(st.sampled_from(academies), max_size=3, unique=True)),
+        "regions": data.draw(st.lists(st.sampled_from(regions), max_size=3, unique=True)),
+        "peer_groups": data.draw(st.lists(st.sampled_from(groups), max_size=2, unique=True)),
+    }
+    form = CampaignForm({**BASE, **ticked})
+    expected = {
+        d.code
+        for d in departements
+        if d.code in ticked["target_departements"]
+        or (d.academie and d.academie.code in ticked["academies"])
+        or d.region_code in ticked["regions"]
+        or str(peers.groups.get(d.code)) in ticked["peer_groups"]
+    }
+    if expected:
+        assert form.is_valid(), form.errors
+        assert {d.code for d in form.cleaned_data["departements"]} == expected
+    else:
+        assert not form.is_valid() and "all_targets" in form.errors
