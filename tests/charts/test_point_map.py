@@ -117,7 +117,7 @@ def test_the_same_input_gives_the_same_bytes():
     check_chart(first)
 
 
-GOLDEN_DIGEST = "9ca5c7e2368f0e93"
+GOLDEN_DIGEST = "f0ece881fc0394d3"
 
 
 def test_text_is_escaped_and_demo_is_marked():

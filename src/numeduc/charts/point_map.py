@@ -39,9 +39,10 @@ WIDTH = 480.0
 MARGIN = 16.0
 MAP_MAX_HEIGHT = 440.0
 POINT_SIZE = 4.6
-# One shape per value class, in the order the line charts use them (the cross is left out:
-# it is drawn with a stroke only and would not show the class colour).
-CLASS_SHAPES = ("circle", "square", "triangle", "diamond")
+# One shape per value class (the line charts' shapes; the cross is left out: drawn with a
+# stroke only, it would not show the class colour). The circle goes to the darkest class: the
+# lightest blue in a circle would read as the hollow circle of a place without a value.
+CLASS_SHAPES = ("square", "triangle", "diamond", "circle")
 SHAPE_NAMES = {"circle": "rond", "square": "carré", "triangle": "triangle", "diamond": "losange"}
 OUTLINE_FILL = "#f2f2f2"
 OUTLINE_STROKE = "#8a8a8a"
