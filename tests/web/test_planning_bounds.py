@@ -64,7 +64,7 @@ def test_every_page_of_a_scenario_with_a_refused_value_names_it_and_says_how_to_
         f"/budget/scenarios/{bad.pk}/export.csv",
         f"/budget/scenarios/{bad.pk}/export.xlsx",
         f"/budget/comparer/export.csv?s={bad.pk}&s={good.pk}",
-        f"/budget/comparer/export.xlsx?s={bad.pk}",
+        f"/budget/comparer/export.xlsx?s={good.pk}&s={bad.pk}",
     ):
         response = client.get(url)
         assert response.status_code == 409, url
@@ -75,8 +75,9 @@ def test_every_page_of_a_scenario_with_a_refused_value_names_it_and_says_how_to_
     assert NOTICE_1E30 in html and PAPER_TOTAL in html  # the other scenario keeps its figures
     compare = client.get(f"/budget/comparer/?s={bad.pk}&s={good.pk}")
     assert compare.status_code == 200 and NOTICE_1E30 in page(compare) and PAPER_TOTAL in page(compare)
+    # One scenario alone is not a comparison: the French page says so and links to its own page.
     alone = client.get(f"/budget/comparer/?s={bad.pk}")
-    assert alone.status_code == 200 and NOTICE_1E30 in page(alone)
+    assert alone.status_code == 400 and f'href="/budget/scenarios/{bad.pk}/"' in page(alone)
 
 
 @pytest.mark.parametrize(
@@ -101,14 +102,15 @@ def test_every_page_of_a_scenario_with_a_refused_value_names_it_and_says_how_to_
 )
 def test_any_stored_value_out_of_its_domain_gives_a_notice_not_a_500(users, login, stored, words):
     bad = broken(**stored)
+    good = make_scenario(name="Livre blanc")
     client = login(users["loiret_editor"])
     for url, status in (
         (f"/budget/scenarios/{bad.pk}/", 200),
         (f"/budget/scenarios/{bad.pk}/export.csv", 409),
         (f"/budget/scenarios/{bad.pk}/export.xlsx", 409),
         ("/budget/departements/45/", 200),
-        (f"/budget/comparer/?s={bad.pk}", 200),
-        (f"/budget/comparer/export.xlsx?s={bad.pk}", 409),
+        (f"/budget/comparer/?s={bad.pk}&s={good.pk}", 200),
+        (f"/budget/comparer/export.xlsx?s={bad.pk}&s={good.pk}", 409),
         (f"/budget/scenarios/{bad.pk}/modifier/", 200),
     ):
         response = client.get(url)
@@ -201,7 +203,7 @@ def test_comparison_ids_out_of_range_are_404_and_not_integers_a_french_400(users
         assert response.status_code == status, (path, query)
         if status == 400:
             html = page(response)
-            assert "Demande incorrecte" in html and (
+            assert "Comparaison impossible" in html and (
                 "Identifiant de scénario invalide" in html or "scénario" in html
             )
 
