@@ -52,6 +52,7 @@ def test_create_with_french_dates_and_an_academie_then_close_after_the_warning(
         page.goto(f"{base}/campagnes/nouvelle/")
         expect(page.get_by_text("Format jj/mm/aaaa, par exemple 30/06/2099.").first).to_be_visible()
         assert serious_violations(page) == []
+        page.screenshot(path=str(screenshot_dir / "coordinator-new-campaign-1280.png"))
         page.get_by_label("Titre").fill(TITLE)
         page.get_by_label("Année").fill("2099")
         page.get_by_label("Date d'ouverture").fill("01/03/2099")
