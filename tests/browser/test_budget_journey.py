@@ -3,7 +3,12 @@ collèges), meets a validation error on the way, and compares them."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import openpyxl
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from numeduc import reference
@@ -48,6 +53,10 @@ def world():
         user.save()
         users[code] = user
     return {"n_colleges": len(frame), **users}
+
+
+def serious(results) -> list[str]:
+    return [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world, screenshot_dir, sign_in):
@@ -107,10 +116,29 @@ def test_editor_builds_two_scenarios_and_compares_them(page, live_server, world,
     assert page.locator("main svg[role=img]").count() >= 4
     page.screenshot(path=str(screenshot_dir / "budget-04-comparison.png"), full_page=True)
 
-    # The comparison downloads as a workbook.
+    # The comparison downloads as a workbook, with French headers.
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger la comparaison (Excel)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    synthesis = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))["Synthèse"]
+    assert [c.value for c in synthesis[1]][:4] == [
+        "Scénario",
+        "Code du département",
+        "Périmètre",
+        "Stratégie d'équipement",
+    ]
+
+    # Analysts get the machine variant from the link under the buttons.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="La comparaison en CSV « machine »").click()
+    assert download.value.suggested_filename.endswith("-machine.csv")
+    machine = Path(download.value.path()).read_bytes()
+    assert machine.startswith(b"scenario,departement,scope,strategy,")
+    assert serious(Axe().run(page)) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".export-variants").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "budget-05-comparison-exports-390.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_another_departement_cannot_open_the_loiret_scenarios(

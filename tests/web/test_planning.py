@@ -263,6 +263,9 @@ def test_scenario_exports_xlsx_and_csv_with_the_totals(users, login, export_read
     assert sum(dec(r["Montant annuel (€)"]) for r in rows) == Decimal("45451.43")
     assert {r["Avertissement"] for r in rows} == {""}
     assert {r["Famille"] for r in rows} <= set(budget.FAMILIES.values())
+    page = client.get(f"/budget/scenarios/{scenario.pk}/").content.decode()
+    assert f'href="/budget/scenarios/{scenario.pk}/export.csv?format=csv-machine"' in page
+    assert f'href="/budget/scenarios/{scenario.pk}/export.csv?format=schema"' in page
     _, machine, _ = export_reader.web_variants(client, f"/budget/scenarios/{scenario.pk}/export.csv")
     assert set(machine["family"]) <= set(budget.FAMILIES) and machine["amount"].sum() == pytest.approx(
         45451.43
@@ -312,6 +315,8 @@ def test_comparison_exports(users, login, loiret_colleges, export_reader):
     assert dec(rows[1]["Coût annuel (€)"]) == planning_data.run(byod).total_per_year
     assert rows[0]["Avertissement"] == planning_data.DEMO_MARK
     assert rows[1]["Stratégie d'équipement"] == budget.STRATEGIES["byod"]
+    page = client.get(f"/budget/comparer/?s={paper.pk}&s={byod.pk}").content.decode()
+    assert f'href="/budget/comparer/export.csv?s={paper.pk}&amp;s={byod.pk}&amp;format=csv-machine"' in page
     _, machine, _ = export_reader.web_variants(
         client, f"/budget/comparer/export.csv?s={paper.pk}&s={byod.pk}"
     )

@@ -102,6 +102,8 @@ def test_profile_csv_export_and_its_refusal(client, login, users, closed_2017, e
     assert len(rows) == 13
     assert rows[0]["Niveau du département"] == "1,0" and rows[0]["Départements répondants"] == "10"
     assert rows[0]["Avertissement"] == ""
+    page = client.get(f"/resultats/{closed_2017.pk}/departements/45/").content.decode()
+    assert f'href="/resultats/{closed_2017.pk}/departements/45/export.csv?format=schema"' in page
     export_reader.web_variants(client, f"/resultats/{closed_2017.pk}/departements/45/export.csv")
     machine = client.get(f"/resultats/{closed_2017.pk}/departements/45/export.csv?format=csv-machine")
     assert machine["Content-Disposition"] == 'attachment; filename="autodiagnostic-45-2017-machine.csv"'

@@ -152,6 +152,7 @@ def test_college_page_for_its_school_head(client, login, world, expected):
         in row
     )
     assert "Tous les collèges du département" not in html  # no link to a page it may not see
+    assert f'href="/usages/colleges/{own.uai}/export.csv?mois={MONTH_1}&amp;format=csv-machine"' in html
     export = client.get(f"/usages/colleges/{own.uai}/export.csv", {"mois": MONTH_1})
     rows = read_csv(export.content)
     assert {r["Code UAI"] for r in rows} == {own.uai} and {r["Mois"] for r in rows} == {MONTH_1}
