@@ -120,7 +120,7 @@ def journey(base, campaign, response, owner, reader, screenshot_dir, sign_in):
     expect(reader.locator("#shared-list")).to_contain_text("Nord (59)")
     reader.screenshot(path=str(screenshot_dir / "consent-02-national-list.png"))
     reader.get_by_role("link", name="Nord (59)").click()
-    expect(reader.get_by_role("heading", level=1)).to_contain_text("Autodiagnostic de Nord (59)")
+    expect(reader.get_by_role("heading", level=1)).to_contain_text("Autodiagnostic du Nord (59)")
     expect(reader.locator("#shared-notice")).to_contain_text(NOTICE)
     expect(reader.locator("svg[role=img]").first).to_be_visible()
     expect(reader.get_by_role("link", name="Voir la réponse détaillée")).to_have_count(0)

@@ -117,7 +117,7 @@ def test_editor_answers_reloads_loses_nothing_submits_and_sees_radar(
         expect(page.locator(f"#item-{item.id} .item-state")).to_contain_text("Enregistré")
 
     page.get_by_role("button", name="Transmettre la réponse").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Autodiagnostic de Loiret")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Autodiagnostic du Loiret")
     radar = page.locator("svg[role=img]").first
     expect(radar).to_be_visible()
     expect(page.locator("body")).to_contain_text("Médiane nationale (12 départements)")

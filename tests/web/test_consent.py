@@ -128,7 +128,7 @@ def test_editor_gives_consent_and_another_departement_reads_page_csv_and_api(
     assert page.status_code == 200
     html = page.content.decode()
     assert NOTICE in html
-    assert "Autodiagnostic de Nord (59)" in html
+    assert "Autodiagnostic du Nord (59)" in html
     assert "Ses points forts" in html and "Vos points forts" not in html
     # The detailed answer (comments) and its history stay private: no link to them.
     assert f"/reponses/{response.pk}/" not in html and "Historique" not in html
