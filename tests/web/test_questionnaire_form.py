@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from numeduc.questionnaires import load_questionnaire
+from numeduc.questionnaires import AnswerError, load_questionnaire
 from numeduc.questionnaires.derived import budget_level, budget_level_mismatch
 from numeduc.web.surveys import presenters, services
 from numeduc.web.surveys.models import Response
@@ -184,3 +184,12 @@ def test_bounds_read_in_french_and_back_to_the_same_number(value):
     assert float(text.replace(NNBSP, "").replace(",", ".")) == pytest.approx(value, rel=1e-4, abs=1e-4)
     if float(value).is_integer():
         assert "," not in text
+
+
+def test_the_service_refusal_names_every_missing_question(users, campaign):
+    response = services.response_for(campaign, departement=users["loiret_editor"].departement)
+    with pytest.raises(AnswerError) as refused:
+        services.submit(response, users["loiret_editor"])
+    message = str(refused.value)
+    assert message.startswith("Questions obligatoires sans réponse : ")
+    assert all(item.label in message for item in REQUIRED) and "autres)" not in message

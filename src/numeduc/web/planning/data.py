@@ -20,6 +20,7 @@ from numeduc.budget import scaled_to_pupils
 from numeduc.budget.bands import BUDGET_BANDS
 from numeduc.budget.bands import band_of as _band_of
 from numeduc.budget.parameters import BANDWIDTH_SPECS, parse_number
+from numeduc.questionnaires.derived import SELF_DIAGNOSIS_BUDGET_ITEMS
 from numeduc.web.accounts.permissions import (
     can_edit_departement_budget,
     can_edit_scenario,
@@ -33,8 +34,9 @@ from numeduc.web.territories.models import College, Departement
 from .models import Scenario
 
 PUPILS_SOURCE = "effectifs réels des collèges publics (DEPP, rentrée 2020)"
-# The self-diagnosis items whose sum is the département's declared budget per pupil.
-BUDGET_ITEMS = ("budget_investissement_par_eleve", "budget_fonctionnement_par_eleve")
+# The self-diagnosis items whose sum is the département's declared budget per pupil (written
+# once, beside the factor 7 check of the questionnaire page).
+BUDGET_ITEMS = SELF_DIAGNOSIS_BUDGET_ITEMS
 # The white paper's bands (€/pupil/year, defined in numeduc.budget.bands): label, lower, upper.
 BANDS = tuple((band.label, band.lower, band.upper) for band in BUDGET_BANDS)
 WHITE_PAPER_BUCKET_SHARES = {band.label: band.white_paper_share for band in BUDGET_BANDS}
