@@ -139,6 +139,26 @@ def test_generate_ingest_indicators(tmp_path):
     assert res.exit_code == 0, res.output
     summary = pd.read_parquet(out)
     assert set(summary["departement"]) == {"48"} and (summary["n_colleges"] == 2).all()
+    as_csv = tmp_path / "summary.csv"
+    res = runner.invoke(
+        app,
+        ["usage", "indicators", "--warehouse", str(wh), "--month", "2024-10", "--departement-summary"]
+        + ["--format", "csv", "--output", str(as_csv)],
+    )
+    assert res.exit_code == 0, res.output
+    french = pd.read_csv(
+        as_csv, sep=";", decimal=",", encoding="utf-8-sig", dtype={"Code du département": str}
+    )
+    assert list(french.columns[:5]) == [
+        "Code du département",
+        "Mois",
+        "Code de l'indicateur",
+        "Profil",
+        "Valeur du département",
+    ]
+    assert list(french["Valeur du département"]) == pytest.approx(
+        list(summary["value"]), rel=1e-12, nan_ok=True
+    )
 
     res = runner.invoke(
         app, ["usage", "indicators", "--warehouse", str(wh), "--format", "json", "--month", "2024-10"]
