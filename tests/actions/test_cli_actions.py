@@ -22,7 +22,7 @@ def test_validate_counts_the_built_in_catalogue():
     assert result.exit_code == 0, result.output
     assert (
         result.output.strip()
-        == f"catalogue livré avec numeduc : valide — {len(load_catalogue())} actions dans 5 fichiers."
+        == f"Catalogue livré avec numeduc : valide — {len(load_catalogue())} actions dans 5 fichiers."
     )
 
 

@@ -6,7 +6,7 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from numeduc.actions import ActionCatalogueError, load_catalogue
@@ -232,3 +232,22 @@ def test_cycle_search_agrees_with_graphlib(raw):
         assert cycle[0] == min(cycle)
         for here, after in zip(cycle, cycle[1:] + cycle[:1]):
             assert after in graph[here]
+
+
+VALUE_LINES = [
+    i for i, line in enumerate(GOOD_FILE.splitlines()) if ": " in line and not line.rstrip().endswith(":")
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(VALUE_LINES), st.text(max_size=20))
+def test_any_value_anywhere_loads_or_is_refused_with_catalogue_errors(tmp_path_factory, index, text):
+    # Whatever an editor types after a key, the loader answers with its own errors, never a crash.
+    lines = GOOD_FILE.splitlines()
+    key, _, _ = lines[index].partition(": ")
+    lines[index] = f"{key}: {text}"
+    directory = write_catalogue(tmp_path_factory.mktemp("fuzz"), {"equipement.yaml": "\n".join(lines) + "\n"})
+    try:
+        load_catalogue(directory)
+    except ActionCatalogueError as exc:
+        assert exc.errors and all(e.startswith("equipement.yaml") for e in exc.errors), exc.errors

@@ -206,10 +206,10 @@ def _line_range(check: _Validator, node: Any, path: str) -> tuple[int, int] | No
 
 
 def _build_action(node: Any, path: str, family: str | None, check: _Validator) -> _Located | None:
+    before = len(check.errors)
     values = check.mapping(node, path, _ACTION)
     if values is None:
         return None
-    before = len(check.errors)
     action_id = values.get("id")
     if action_id is not None and not _ACTION_ID.match(action_id):
         check.error(

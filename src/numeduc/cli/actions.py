@@ -56,7 +56,7 @@ def validate(
     """Vérifie le catalogue d'actions ; liste toutes les erreurs (fichier, champ, ligne)."""
     catalogue = _load(directory)
     files = sorted({action.file for action in catalogue})
-    where = str(directory) if directory is not None else "catalogue livré avec numeduc"
+    where = str(directory) if directory is not None else "Catalogue livré avec numeduc"
     typer.echo(
         f"{where} : valide — {len(catalogue)} actions dans {len(files)} fichier{'s' if len(files) > 1 else ''}."
     )
