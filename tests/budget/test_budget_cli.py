@@ -156,7 +156,7 @@ def test_bandwidth_command():
     assert bad.exit_code != 0
 
 
-def test_tornado_command():
+def test_tornado_command(export_reader):
     result = run("tornado", "-p", "livre-blanc-2017", "--top", "3", "-f", "json")
     assert result.exit_code == 0, result.output
     bars = json.loads(result.stdout)
@@ -164,6 +164,37 @@ def test_tornado_command():
     assert bars[0]["parameter"] == "mobile_device_price"
     assert [b["swing"] for b in bars] == sorted((b["swing"] for b in bars), reverse=True)
     assert "Prix d'une tablette" in run("tornado", "-p", "livre-blanc-2017").stdout
+    french = export_reader.french(
+        run("tornado", "-p", "livre-blanc-2017", "--top", "3", "-f", "csv").stdout_bytes
+    )
+    machine = export_reader.machine(
+        run("tornado", "-p", "livre-blanc-2017", "--top", "3", "-f", "csv-machine").stdout_bytes
+    )
+    assert list(machine["parameter"]) == [b["parameter"] for b in bars]
+    assert (
+        list(machine["swing"])
+        == list(french["Écart entre les deux totaux (€)"])
+        == [b["swing"] for b in bars]
+    )
+
+
+def test_departement_and_bandwidth_csv_variants(export_reader):
+    french = export_reader.french(
+        run("departement", "45", "-p", "livre-blanc-2017", "-f", "csv").stdout_bytes
+    )
+    machine = export_reader.machine(
+        run("departement", "45", "-p", "livre-blanc-2017", "-f", "csv-machine").stdout_bytes
+    )
+    assert len(french) == len(machine) > 50
+    assert set(french["Éducation prioritaire"].dropna()) <= {"aucune", "REP", "REP+"}
+    assert set(machine["priority_education"].dropna()) <= {"none", "REP", "REP+"}
+    assert set(french["Effectif estimé"]) <= {"oui", "non"} and machine["pupils_estimated"].dtype == bool
+    assert list(french["Coût annuel (€)"]) == list(machine["total_per_year"])
+    bandwidth = export_reader.french(run("bandwidth", "--departement", "45", "-f", "csv").stdout_bytes)
+    assert set(bandwidth["Stratégie d'équipement"]) == {"Classes mobiles partagées"}
+    machine = export_reader.machine(run("bandwidth", "--departement", "45", "-f", "csv-machine").stdout_bytes)
+    assert set(machine["strategy"]) == {"classe_mobile"}
+    assert list(machine["contract_mbps"]) == list(bandwidth["Débit à contractualiser (Mbit/s)"])
 
 
 def test_departement_command():
