@@ -68,3 +68,19 @@ def test_budget_page_without_a_declared_budget_says_whose(client, login, users):
     assert "Le département d'Indre-et-Loire n'a pas encore déclaré son budget" in page
     page = text_of(client.get("/budget/departements/78/"))
     assert "Le département des Yvelines n'a pas encore déclaré son budget" in page
+
+
+def test_budget_positioning_chart_names_the_departement_with_its_article(
+    client, login, users, closed_campaign
+):
+    login(users["coordinator"])
+    page = text_of(client.get("/budget/departements/78/"))
+    assert "Budget par élève des Yvelines dans la distribution nationale" in page
+    assert "— Yvelines dans la distribution" not in page
+
+
+def test_usage_chart_names_the_departement_with_its_article(client, login, world):
+    login(world["coordinator"])
+    page = text_of(client.get("/usages/departements/45/"))
+    assert "Ensemble du département du Loiret" in page
+    assert "Ensemble du département Loiret" not in page

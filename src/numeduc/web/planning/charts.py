@@ -138,7 +138,8 @@ def _mean_engine(result: ScenarioResult, pupils: int):
     return scaled_to_pupils(result.engine, pupils, result.scenario.scale_equipment)
 
 
-def positioning_chart(pos: Positioning, markers: list[tuple[str, float]], *, demo: bool, name: str) -> str:
+def positioning_chart(pos: Positioning, markers: list[tuple[str, float]], *, demo: bool, name_of: str) -> str:
+    """``name_of``: the département in its « de » form (« du Loiret », ``Departement.name_of``)."""
     bands = [charts.Band(label, lower, upper, pos.shares[label]) for label, lower, upper in BANDS]
     styles = ["primary", "secondary", "tertiary", "quaternary", "reference"]
     marks = [charts.Marker(label, value, styles[i % len(styles)]) for i, (label, value) in enumerate(markers)]
@@ -147,7 +148,7 @@ def positioning_chart(pos: Positioning, markers: list[tuple[str, float]], *, dem
         marks,
         unit="€/élève/an",
         value_format=euros_cents,
-        title=f"Budget par élève — {name} dans la distribution nationale ({pos.n} réponses, {pos.campaign.year})",
+        title=f"Budget par élève {name_of} dans la distribution nationale ({pos.n} réponses, {pos.campaign.year})",
         id_prefix="position",
         demo=demo,
         population_label="départements répondants",

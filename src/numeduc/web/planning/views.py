@@ -185,7 +185,7 @@ def departement(request, code: str):
             cached(
                 "budget-positioning-chart",
                 (pos_version, markers, demo, dep.name),
-                lambda: str(planning_charts.positioning_chart(pos, markers, demo=demo, name=dep.name)),
+                lambda: str(planning_charts.positioning_chart(pos, markers, demo=demo, name_of=dep.name_of)),
             )
         )
     bands = [

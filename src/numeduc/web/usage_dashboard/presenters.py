@@ -379,6 +379,7 @@ def series_chart(
     uai: str | None = None,
     college_name: str = "",
     departement_name: str = "",
+    departement_of: str = "",
     demo: bool = False,
 ):
     """Monthly line chart: the département (pooled), the median collège, and the collège."""
@@ -407,7 +408,7 @@ def series_chart(
         )
     series.append(
         Series(
-            f"Ensemble du département{' ' + departement_name if departement_name else ''}",
+            f"Ensemble du département{' ' + departement_of if departement_of else ''}",  # « … du Loiret »
             [scaled(indicator, _num(s["value"].get(m))) for m in months],
             "reference" if uai else "primary",
         )

@@ -105,7 +105,7 @@ def departement(request, code: str):
             chart.figure_html(min_width=400)
             if (
                 chart := presenters.series_chart(
-                    data, indicator, profile, departement_name=dep.name, demo=demo
+                    data, indicator, profile, departement_name=dep.name, departement_of=dep.name_of, demo=demo
                 )
             )
             else ""
