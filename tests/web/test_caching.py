@@ -249,7 +249,7 @@ def test_usage_comparison_is_checked_per_reader_even_when_cached(users, closed_2
     monkeypatch.setattr(store, "manifest_signature", lambda path: signature["value"])
     calls = []
 
-    def fake(dep, factors, *, user=None):
+    def fake(dep, factors, *, user=None, declared_year=None):
         calls.append(signature["value"])
         return {"rows": [], "month_label": signature["value"], "demo": False, "code": dep.code}
 
