@@ -233,3 +233,34 @@ def test_the_first_suggestion_is_the_most_urgent_one_that_can_start_now(situatio
     ]
     if first in free and not first.prerequisite_of:
         assert urgency(first) <= min(urgency(s) for s in free)
+
+
+def test_a_situation_from_the_results_page_profile_rows():
+    from numeduc.analysis.profile import FactorResult
+
+    rows = [
+        FactorResult(
+            factor=7, label="Budget", level=1.0, national_median=2.0, peer_median=3.0, previous_level=2.0
+        ),
+        FactorResult(
+            factor=4, label="Internet", level=None, national_median=3.0, peer_median=None, previous_level=None
+        ),
+        FactorResult(
+            factor=5,
+            label="Wifi",
+            level=2.0,
+            national_median=float("nan"),
+            peer_median=2.5,
+            previous_level=None,
+        ),
+    ]
+    situation = Situation.from_factor_results(rows, budget_per_year=1000.0, colleges=12)
+    assert situation == Situation(
+        levels={"f07": 1.0, "f05": 2.0},
+        peer_medians={"f07": 3.0, "f05": 2.5},
+        national_medians={"f07": 2.0, "f04": 3.0},
+        previous_levels={"f07": 2.0},
+        budget_per_year=1000.0,
+        colleges=12,
+    )
+    assert suggest(CATALOGUE, situation)[0].reason.startswith("Budget par élève : niveau 1 sur 4 alors que")

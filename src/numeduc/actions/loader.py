@@ -141,7 +141,10 @@ def _load(directory: Path) -> Catalogue:
         count = len(errors)
         head = f"{directory} : {count} erreur{'s' if count > 1 else ''} dans le catalogue d'actions"
         raise ActionCatalogueError(head + "\n" + "\n".join(errors), errors)
-    return Catalogue(actions=tuple(item.action for item in located))
+    # The white paper's order of the families, then the order of the files and of each file.
+    family_order = list(FAMILIES)
+    ordered = sorted(located, key=lambda item: family_order.index(item.action.family))
+    return Catalogue(actions=tuple(item.action for item in ordered))
 
 
 def _load_file(path: Path) -> tuple[list[_Located], list[str]]:

@@ -30,9 +30,11 @@ précédente »), not the order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from numeduc.actions.model import (
     FACTOR_IDS,
@@ -41,6 +43,7 @@ from numeduc.actions.model import (
     Action,
     Catalogue,
     FactorTarget,
+    factor_id,
 )
 from numeduc.formatting import fr_euro, fr_number
 from numeduc.text import fr_join
@@ -62,6 +65,34 @@ class Situation:
     previous_levels: Mapping[str, float] = field(default_factory=dict)
     budget_per_year: float | None = None  # euros per year for all suggested actions together
     colleges: int | None = None  # public collèges of the département
+
+    @classmethod
+    def from_factor_results(
+        cls, results: Iterable[Any], *, budget_per_year: float | None = None, colleges: int | None = None
+    ) -> Situation:
+        """A situation from the results page's ``numeduc.analysis.profile.FactorResult`` rows.
+
+        Each row has ``factor`` (1-13), ``level``, ``peer_median``, ``national_median`` and
+        ``previous_level`` (numbers or ``None``); missing values are left out.
+        """
+        rows = list(results)
+
+        def values(attribute: str) -> dict[str, float]:
+            found = {}
+            for row in rows:
+                value = getattr(row, attribute)
+                if value is not None and not math.isnan(value):
+                    found[factor_id(row.factor)] = value
+            return found
+
+        return cls(
+            levels=values("level"),
+            peer_medians=values("peer_median"),
+            national_medians=values("national_median"),
+            previous_levels=values("previous_level"),
+            budget_per_year=budget_per_year,
+            colleges=colleges,
+        )
 
 
 @dataclass(frozen=True)
