@@ -53,7 +53,7 @@ def test_suggest_json_parses_back_in_priority_order():
         "json",
     )
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)  # stdout carries only the JSON
     assert rows and [row["rank"] for row in rows] == list(range(1, len(rows) + 1))
     for row in rows:
         assert {"action", "title", "factors", "reason", "source", "family"} <= row.keys()
@@ -108,9 +108,10 @@ def test_suggest_at_the_top_everywhere_says_so():
     ],
 )
 def test_suggest_refuses_bad_input_in_french_with_exit_2(args, message):
-    result = _run("suggest", *args)
+    result = _run("suggest", *args, "--format", "json")
     assert result.exit_code == 2
-    assert message in result.output
+    assert message in result.stderr
+    assert result.stdout == ""  # nothing half-printed where the JSON would go
     assert "Traceback" not in result.output
 
 
@@ -135,3 +136,18 @@ def test_catalogue_json_is_the_whole_catalogue_with_families():
     } <= first.keys()
     assert first["factors"][0].keys() == {"factor", "label", "from", "to"}
     assert _run("catalogue").exit_code == 0
+
+
+def test_the_real_command_refuses_without_a_traceback():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "numeduc.cli.main", "actions", "suggest", "--levels", "f01:2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Erreur : --levels : « f01:2 » ne suit pas la forme facteur=niveau")
+    assert "Traceback" not in done.stderr and done.stdout == ""
