@@ -230,3 +230,4 @@ def test_page_opens_with_what_to_remember_written_from_the_figures(closed_campai
     assert "La principale différence entre les réponses" in block
     assert "groupes de pairs" in block
     assert 3 <= block.count("<li>") <= 5
+    assert "données de démonstration" in block  # written from the demo campaign's synthetic answers

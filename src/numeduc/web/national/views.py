@@ -69,6 +69,7 @@ def _body_html(
     }
     context = {
         "coordinator": coordinator,
+        "demo": demo,
         "min_group": MIN_GROUP,
         "result": result,
         "sections": sections,
