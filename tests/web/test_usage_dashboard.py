@@ -123,6 +123,12 @@ def test_csv_export_matches_the_core_and_marks_demo_data(client, login, world, e
         assert r["Groupe élargi"] in ("oui", "non")
     assert {r["Avertissement"] for r in rows} == {""}
     query = "mois=" + MONTH_2 + "&indicateur=regular_use_share:ELEVE"
+    page = client.get("/usages/departements/45/", params).content.decode()
+    assert (
+        f'href="/usages/departements/45/export.csv?{query.replace("&", "&amp;")}&amp;format=csv-machine"'
+        in page
+    )
+    assert 'href="/usages/departements/45/cout-par-eleve-actif.csv?format=schema"' in page
     _, machine, _ = export_reader.web_variants(client, f"/usages/departements/45/export.csv?{query}")
     assert set(machine["indicator"]) == {"regular_use_share"} and set(machine["profile"]) == {"ELEVE"}
     UsageWarehouse.objects.create(departement=Departement.objects.get(code="45"), is_demo=True)
