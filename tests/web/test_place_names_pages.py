@@ -84,3 +84,10 @@ def test_usage_chart_names_the_departement_with_its_article(client, login, world
     page = text_of(client.get("/usages/departements/45/"))
     assert "Ensemble du département du Loiret" in page
     assert "Ensemble du département Loiret" not in page
+
+
+def test_usage_page_with_logs_names_the_departement_with_its_article(client, login, world):
+    login(world["coordinator"])
+    page = text_of(client.get("/usages/departements/45/"))
+    assert "Usages du numérique dans les collèges du Loiret (45)" in page
+    assert_names_right(page, "45")
