@@ -1,9 +1,9 @@
 """French names of the départements and académies with their article and elision (pure, no Django).
 
 « Autodiagnostic de Loiret » is wrong: a département's name takes its article (« du Loiret »,
-« de la Manche », « de l'Indre », « des Yvelines ») or none (« de Paris », « d'Indre-et-Loire »).
+« de la Manche », « de l'Indre », « des Yvelines ») or none (« de Paris », « d'Ille-et-Vilaine »).
 Which one is a fact about each name, not a rule one can compute from its spelling (« le Cher » but
-« la Creuse », « l'Indre » but « d'Indre-et-Loire »), so it is read from data: INSEE's « type de nom
+« la Creuse », « l'Indre » but « d'Ille-et-Vilaine »), so it is read from data: INSEE's « type de nom
 en clair » (TNCC) of each département, and the same code for each académie, in
 ``data/reference/place_names.yaml`` (sources in that file). The file is checked when it is read;
 a name never gets an article by guessing.
@@ -25,7 +25,7 @@ from numeduc.safeyaml import safe_load
 
 DATA_PACKAGE = "numeduc.data.reference"
 DATA_FILE = "place_names.yaml"
-DATA_VERSION = 1
+DATA_VERSION = 2
 
 # TNCC -> (article, « de » + article, « à » + article), as INSEE defines the codes.
 FORMS: dict[int, tuple[str, str, str]] = {
@@ -73,7 +73,7 @@ class PlaceName:
 
     @property
     def of(self) -> str:
-        """« du Loiret », « de l'Indre », « d'Indre-et-Loire », « des Yvelines », « de Paris »."""
+        """« du Loiret », « de l'Indre », « d'Ille-et-Vilaine », « des Yvelines », « de Paris »."""
         return FORMS[self.tncc][1] + self.name
 
     @property
@@ -123,7 +123,7 @@ def parse_place_names(text: str, *, source: str = DATA_FILE) -> dict[str, dict[s
     document = safe_load(text, source=source)
     if not isinstance(document, dict) or document.get("version") != DATA_VERSION:
         raise PlaceNamesError(f"{source} : version {DATA_VERSION} attendue")
-    extra = set(document) - {"version", "departements", "academies"}
+    extra = set(document) - {"version", "departements", "academies", "usage"}
     if extra:
         raise PlaceNamesError(f"{source} : clés inconnues {sorted(extra)}")
     parsed: dict[str, dict[str, tuple[str, int]]] = {}
@@ -132,6 +132,21 @@ def parse_place_names(text: str, *, source: str = DATA_FILE) -> dict[str, dict[s
         if not isinstance(entries, dict) or not entries:
             raise PlaceNamesError(f"{source} : section « {section} » absente ou vide")
         parsed[section] = {code: _check_entry(section, code, entry) for code, entry in entries.items()}
+    # « usage »: where numeduc's texts follow current usage rather than the COG, each departure
+    # with its TNCC and its reason; the COG's value stays in « departements » for the record.
+    usage = document.get("usage") or {}
+    if not isinstance(usage, dict):
+        raise PlaceNamesError(f"{source} : section « usage » : attendu code: [TNCC, raison]")
+    for code, entry in usage.items():
+        where = f"{DATA_FILE}, usage, « {code} »"
+        if code not in parsed["departements"]:
+            raise PlaceNamesError(f"{where} : département inconnu")
+        if not (
+            isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str) and entry[1].strip()
+        ):
+            raise PlaceNamesError(f"{where} : attendu [TNCC, raison]")
+        name = parsed["departements"][code][0]
+        parsed["departements"][code] = _check_entry("usage", code, [name, entry[0]])
     return parsed
 
 

@@ -281,7 +281,7 @@ def test_cash_mode_table_shows_each_year(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("code", "of"), [("45", "du Loiret"), ("37", "d'Indre-et-Loire"), ("78", "des Yvelines")]
+    ("code", "of"), [("45", "du Loiret"), ("37", "de l'Indre-et-Loire"), ("78", "des Yvelines")]
 )
 def test_tables_name_the_departement_with_its_article(code, of):
     budget = run("departement", code, "-p", "livre-blanc-2017")

@@ -83,7 +83,8 @@ EXAMPLES = [
     ("78", 4, "les Yvelines", "des Yvelines", "aux Yvelines"),
     ("36", 5, "l'Indre", "de l'Indre", "à l'Indre"),
     ("34", 5, "l'Hérault", "de l'Hérault", "à l'Hérault"),
-    ("37", 1, "Indre-et-Loire", "d'Indre-et-Loire", "à Indre-et-Loire"),
+    ("37", 5, "l'Indre-et-Loire", "de l'Indre-et-Loire", "à l'Indre-et-Loire"),  # usage, not the COG
+    ("35", 1, "Ille-et-Vilaine", "d'Ille-et-Vilaine", "à Ille-et-Vilaine"),
     ("75", 0, "Paris", "de Paris", "à Paris"),
     ("976", 0, "Mayotte", "de Mayotte", "à Mayotte"),
     ("974", 0, "La Réunion", "de La Réunion", "à La Réunion"),
@@ -132,7 +133,7 @@ def test_every_insee_type_has_its_three_forms_and_nothing_else_is_accepted():
 
 
 def test_capfirst_only_touches_the_first_letter():
-    assert capfirst(departement_name("37").with_article) == "Indre-et-Loire"
+    assert capfirst(departement_name("35").with_article) == "Ille-et-Vilaine"
     assert capfirst(departement_name("45").with_article) == "Le Loiret"
     assert capfirst("") == ""
 
@@ -182,7 +183,7 @@ def test_academie_names_are_academie_names():
 
 # --- the parser --------------------------------------------------------------------------------
 
-VALID = """version: 1
+VALID = """version: 2
 departements:
   "45": ["Loiret", 2]
 academies:
@@ -200,7 +201,7 @@ def test_a_valid_file_parses():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (VALID.replace("version: 1", "version: 2"), "version 1 attendue"),
+        (VALID.replace("version: 2", "version: 1"), "version 2 attendue"),
         (VALID.replace('"45": ["Loiret", 2]', '"45": ["Loiret", 12]'), "TNCC 12 hors de 0 à 8"),
         (VALID.replace('"45": ["Loiret", 2]', '"45": ["Loiret", true]'), "TNCC True"),
         (VALID.replace('"45": ["Loiret", 2]', '"45": ["Loiret"]'), r"attendu \[nom, TNCC\]"),
@@ -210,7 +211,7 @@ def test_a_valid_file_parses():
         (VALID.replace('["Orléans-Tours", 1]', '["Orléans-Tours", 0]'), "commence par une voyelle, TNCC 0"),
         (VALID.replace('["Orléans-Tours", 1]', '["Lyon", 1]'), "ni par une voyelle ni par h"),
         (VALID.replace("academies:\n", "academie:\n"), "clés inconnues"),
-        ("version: 1\ndepartements: {}\nacademies: {}\n", "absente ou vide"),
+        ("version: 2\ndepartements: {}\nacademies: {}\n", "absente ou vide"),
     ],
 )
 def test_a_wrong_file_is_refused_with_the_entry_and_the_reason(text, message):
@@ -227,7 +228,7 @@ def test_the_parser_accepts_exactly_the_entries_that_follow_the_rules(entries):
     import json
 
     body = "".join(f"  {json.dumps(code)}: {json.dumps(list(entry))}\n" for code, entry in entries.items())
-    text = f'version: 1\ndepartements:\n{body or "  {}"}\nacademies:\n  "18": ["Orléans-Tours", 1]\n'
+    text = f'version: 2\ndepartements:\n{body or "  {}"}\nacademies:\n  "18": ["Orléans-Tours", 1]\n'
     if not entries:
         text = text.replace("departements:\n  {}", "departements: {}")
 
@@ -247,3 +248,27 @@ def test_the_parser_accepts_exactly_the_entries_that_follow_the_rules(entries):
     else:
         with pytest.raises(PlaceNamesError):
             parse_place_names(text)
+
+
+def test_the_usage_section_overrides_the_cog_with_a_reason():
+    text = VALID.replace('"45": ["Loiret", 2]', '"37": ["Indre-et-Loire", 1]') + (
+        'usage:\n  "37": [5, "usage courant"]\n'
+    )
+    assert parse_place_names(text)["departements"]["37"] == ("Indre-et-Loire", 5)
+    for usage, message in [
+        ('  "99": [5, "x"]', "département inconnu"),
+        ('  "37": [5]', r"attendu \[TNCC, raison\]"),
+        ('  "37": [5, " "]', r"attendu \[TNCC, raison\]"),
+        ('  "37": [2, "x"]', "commence par une voyelle, TNCC 2"),
+    ]:
+        wrong = VALID.replace('"45": ["Loiret", 2]', '"37": ["Indre-et-Loire", 1]') + f"usage:\n{usage}\n"
+        with pytest.raises(PlaceNamesError, match=message):
+            parse_place_names(wrong)
+
+
+def test_indre_et_loire_reads_as_users_write_it_and_only_it_departs_from_the_cog():
+    """« de l'Indre-et-Loire » (the brief's and issue 11's form); every other département keeps
+    its COG article, so the departures stay few and each has its reason in the file."""
+    assert departement_name("37").of == "de l'Indre-et-Loire"
+    assert departement_name("28").of == "d'Eure-et-Loir"
+    assert departement_name("77").of == "de Seine-et-Marne"

@@ -65,7 +65,7 @@ def test_budget_pages_name_the_departement_with_its_article(client, login, users
 def test_budget_page_without_a_declared_budget_says_whose(client, login, users):
     login(users["coordinator"])
     page = text_of(client.get("/budget/departements/37/"))
-    assert "Le département d'Indre-et-Loire n'a pas encore déclaré son budget" in page
+    assert "Le département de l'Indre-et-Loire n'a pas encore déclaré son budget" in page
     page = text_of(client.get("/budget/departements/78/"))
     assert "Le département des Yvelines n'a pas encore déclaré son budget" in page
 

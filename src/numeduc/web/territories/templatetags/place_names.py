@@ -27,7 +27,7 @@ def le_nom(value) -> str:
 
 @register.filter
 def de_nom(value) -> str:
-    """« du Loiret », « de l'Indre », « d'Indre-et-Loire », « des Yvelines », « de Paris »."""
+    """« du Loiret », « de l'Indre », « d'Ille-et-Vilaine », « des Yvelines », « de Paris »."""
     return _place(value).of
 
 
