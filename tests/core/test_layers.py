@@ -9,7 +9,29 @@ from pathlib import Path
 import numeduc
 
 PURE_PACKAGES = ["stats", "analysis", "budget", "usage", "charts", "questionnaires", "demo", "actions"]
-PURE_MODULES = ["exports.py", "reference.py", "formatting.py", "names.py", "safeyaml.py", "text.py"]
+PURE_MODULES = [
+    "exports.py",
+    "reference.py",
+    "formatting.py",
+    "glossary.py",
+    "names.py",
+    "safeyaml.py",
+    "text.py",
+]
+# Not the core: the Django shell, the CLI (which sets Django up for some commands), and folders of
+# data or content files.
+NOT_CORE = {"web", "cli", "content", "data", "__init__.py"}
+
+
+def test_every_module_of_numeduc_is_either_core_or_named_as_not_core():
+    """A new module or package at the top of numeduc is checked like the rest of the core unless it
+    is added to NOT_CORE on purpose."""
+    root = Path(numeduc.__file__).parent
+    found = {
+        p.name for p in root.iterdir() if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"
+    }
+    found |= {p.name for p in root.iterdir() if p.is_dir() and p.name in NOT_CORE}
+    assert found == set(PURE_PACKAGES) | set(PURE_MODULES) | NOT_CORE
 
 
 def imported_modules(path: Path) -> set[str]:
