@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from numeduc import reference
+from numeduc import names, reference
+from numeduc.actions import PARTNERS, Situation, load_catalogue, suggest
 from numeduc.analysis.peers import PeerGroups, summary_words
 from numeduc.analysis.profile import Profile
 from numeduc.charts import Series
@@ -115,3 +116,27 @@ def results_frame(code: str, year: int, profile: Profile) -> pd.DataFrame:
         for r in profile.factors
     ]
     return pd.DataFrame(rows, columns=[c.name for c in RESULTS_TABLE.declared])
+
+
+def next_steps(profile: Profile, own_code: str, *, limit: int = 3) -> list[dict]:
+    """« Que faire maintenant ? »: the first actions of the catalogue that numeduc.actions.suggest
+    ranks for this profile (gap to the peers' and the national medians, prerequisites first), each
+    with its reason, how to start, partners, source and the départements whose white-paper sheet
+    shows it done (the page's own département left out)."""
+    suggestions = suggest(load_catalogue(), Situation.from_factor_results(profile.factors), limit=limit)
+    steps = []
+    for s in suggestions:
+        sheets = [ref.departement for ref in s.action.source.sheets if ref.departement != own_code]
+        steps.append(
+            {
+                "title": s.action.title,
+                "family": s.action.family_label,
+                "reason": s.reason,
+                "how": s.action.how,
+                "partners": [PARTNERS.get(p, p) for p in s.action.partners],
+                "source": s.action.source.describe(),
+                "sheets": [f"{names.departement_name(code).name} ({code})" for code in dict.fromkeys(sheets)],
+                "prerequisite": bool(s.prerequisite_of),
+            }
+        )
+    return steps

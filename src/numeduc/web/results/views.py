@@ -144,6 +144,7 @@ def departement_results(request, campaign_id: int, code: str):
             "can_view_response": can_view_response(request.user, response),
             "peer_notes": peers.notes_for(departement.code),
             "usage_comparison": _usage_comparison(departement, profile, request.user, campaign.year),
+            "next_steps": presenters.next_steps(profile, departement.code),
             "levels_table": [
                 {
                     "r": r,
