@@ -175,7 +175,12 @@ def departement(request, code: str):
     if pos.own_value is not None:
         markers.append((f"{dep.name}, budget déclaré ({pos.own_campaign.year})", pos.own_value))
     if pos.peer_median is not None:
-        markers.append((f"Médiane des départements comparables ({pos.peer_n} ayant déclaré leur budget)", pos.peer_median))
+        markers.append(
+            (
+                f"Médiane des départements comparables ({pos.peer_n} ayant déclaré leur budget)",
+                pos.peer_median,
+            )
+        )
     for scenario, per_pupil in results[:2]:
         markers.append((f"Scénario « {scenario.name} »", float(per_pupil)))
     demo = built_on_demo(*scenarios, pos.campaign)
