@@ -77,8 +77,8 @@ _SHEET: dict[str, tuple[type, bool]] = {"departement": (str, True), "lines": (li
 
 @cache
 def known_indicators() -> frozenset[str]:
-    """Ids of the usage warehouse's indicators (imported here: Ibis is slow to import)."""
-    from numeduc.usage.indicators import INDICATORS
+    """Ids of the usage warehouse's indicators (from indicator_ids, which does not import Ibis)."""
+    from numeduc.usage.indicator_ids import INDICATORS
 
     return frozenset(INDICATORS)
 

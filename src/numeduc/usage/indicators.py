@@ -29,6 +29,8 @@ import pandas as pd
 
 from numeduc.usage import calendar as cal
 from numeduc.usage.engines import connect
+from numeduc.usage.indicator_ids import BASE_INDICATORS as BASE_INDICATORS  # re-exported
+from numeduc.usage.indicator_ids import INDICATORS as INDICATORS  # re-exported
 from numeduc.usage.schemas import SERVICE_CATEGORIES, USAGE_EVENT_TYPES
 
 SESSION_GAP_S = 30 * 60
@@ -43,30 +45,7 @@ POPULATION_COLUMNS = {
     "PERSONNEL": "staff",
 }
 
-# Stable identifiers (documented in docs/usage.md).
-BASE_INDICATORS = [
-    "account_activation_rate",
-    "monthly_active_rate",
-    "sessions_per_user",
-    "sessions_per_active_user",
-    "regular_use_share",
-    "parents_never_grades_share",
-    "out_of_school_share",
-    "device_activity_rate_30d",
-    "device_activity_rate_7d",
-    "device_utilisation",
-    "peak_concurrent_clients",
-    "peak_concurrent_clients_per_ap",
-    "bandwidth_kbps_per_user",
-    "bandwidth_pressure",
-    "traffic_bytes_per_pupil_day",
-    "weekly_regularity",
-]
-INDICATORS = (
-    BASE_INDICATORS
-    + [f"service_mix_share_{c}" for c in SERVICE_CATEGORIES]
-    + [f"service_reach_{c}" for c in SERVICE_CATEGORIES]
-)
+# The stable identifiers (docs/usage.md) live in indicator_ids: readable without importing Ibis.
 
 OUTPUT_COLUMNS = ["uai", "month", "indicator", "profile", "value", "numerator", "denominator"]
 # Internal rows of the union: per collège, month and profile, how many active users were active
