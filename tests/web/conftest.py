@@ -8,7 +8,7 @@ import pytest
 
 from numeduc.questionnaires import load_questionnaire
 from numeduc.web.accounts.models import Role, User
-from numeduc.web.surveys.models import Campaign
+from numeduc.web.surveys.models import Answer, Campaign, Response
 from numeduc.web.territories.loading import load_reference
 from numeduc.web.territories.models import Academie, Departement
 
@@ -97,6 +97,23 @@ def full_answers(level: int = 3) -> dict[str, str]:
         else:
             answers[item.id] = "texte"
     return answers
+
+
+def submit_response(campaign, code: str, answers: dict[str, str]) -> Response:
+    """A submitted response of département ``code`` with ``answers`` (form strings, as
+    ``full_answers`` gives them: digits stored as numbers)."""
+    from django.utils import timezone
+
+    response = Response.objects.create(
+        campaign=campaign,
+        departement=Departement.objects.get(code=code),
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    Answer.objects.bulk_create(
+        Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v) for k, v in answers.items()
+    )
+    return response
 
 
 @pytest.fixture(name="full_answers")

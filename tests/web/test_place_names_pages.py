@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from numeduc.web.planning.models import Scenario
-from numeduc.web.surveys.models import Answer, Campaign, Response
+from numeduc.web.surveys.models import Campaign
 from numeduc.web.territories.models import Departement
 
+from .conftest import submit_response
 from .test_place_names import OF, assert_names_right, text_of
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +18,7 @@ pytestmark = pytest.mark.django_db
 def closed_campaign(territories, full_answers, campaign_factory):
     campaign = campaign_factory(2017, Campaign.Status.CLOSED)
     for code in OF:
-        response = Response.objects.create(
-            campaign=campaign,
-            departement=Departement.objects.get(code=code),
-            status=Response.Status.SUBMITTED,
-            submitted_at=timezone.now(),
-        )
-        Answer.objects.bulk_create(
-            Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
-            for k, v in full_answers(3).items()
-        )
+        submit_response(campaign, code, full_answers(3))
     return campaign
 
 

@@ -4,14 +4,13 @@ numeduc.actions.suggest ranks for the page's own profile, with their reasons."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from numeduc.actions import Situation, load_catalogue, suggest
 from numeduc.questionnaires import load_questionnaire
 from numeduc.web.results import presenters
-from numeduc.web.surveys.models import Answer, Campaign, Response
-from numeduc.web.territories.models import Departement
+from numeduc.web.surveys.models import Campaign
 
+from .conftest import submit_response
 from .test_place_names import text_of
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +26,7 @@ def campaign_with_loiret_behind(territories, full_answers, campaign_factory):
         if code == "45":
             for factor in (1, 2, 3):
                 answers[factor_items[factor]] = "1"
-        response = Response.objects.create(
-            campaign=campaign,
-            departement=Departement.objects.get(code=code),
-            status=Response.Status.SUBMITTED,
-            submitted_at=timezone.now(),
-        )
-        Answer.objects.bulk_create(
-            Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
-            for k, v in answers.items()
-        )
+        submit_response(campaign, code, answers)
     return campaign
 
 

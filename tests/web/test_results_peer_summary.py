@@ -6,26 +6,14 @@ from __future__ import annotations
 import html as html_lib
 
 import pytest
-from django.utils import timezone
 
 from numeduc.analysis.peers import summary_words
 from numeduc.web.surveys import data
-from numeduc.web.surveys.models import Answer, Campaign, Response
-from numeduc.web.territories.models import Departement
+from numeduc.web.surveys.models import Campaign
+
+from .conftest import submit_response
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(campaign, code: str, answers: dict[str, str]) -> None:
-    response = Response.objects.create(
-        campaign=campaign,
-        departement=Departement.objects.get(code=code),
-        status=Response.Status.SUBMITTED,
-        submitted_at=timezone.now(),
-    )
-    Answer.objects.bulk_create(
-        Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v) for k, v in answers.items()
-    )
 
 
 @pytest.fixture
@@ -36,7 +24,7 @@ def loiret_page(client, login, users, full_answers, campaign_factory):
     others = [code for code, g in peers.groups.items() if g == group and code != "45"][:6]
     campaign = campaign_factory(2017, Campaign.Status.CLOSED)
     for code in ["45", *others]:
-        submit(campaign, code, full_answers(3))
+        submit_response(campaign, code, full_answers(3))
     login(users["loiret_viewer"])
     page = client.get(f"/resultats/{campaign.pk}/departements/45/")
     assert page.status_code == 200

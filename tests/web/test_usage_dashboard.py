@@ -8,13 +8,12 @@ import shutil
 
 import pandas as pd
 import pytest
-from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from numeduc.usage.indicators import INDICATORS
 from numeduc.usage.ingest import ingest
-from numeduc.web.surveys.models import Answer, Campaign, Response
+from numeduc.web.surveys.models import Campaign
 from numeduc.web.territories.models import Departement
 from numeduc.web.usage_dashboard import store
 from numeduc.web.usage_dashboard.data import is_demo
@@ -22,7 +21,7 @@ from numeduc.web.usage_dashboard.demo import RealWarehouseError, load_demo_usage
 from numeduc.web.usage_dashboard.labels import INDICATOR_LABELS, format_value, full_label
 from numeduc.web.usage_dashboard.models import UsageWarehouse
 
-from .conftest import USAGE_MONTH_1, USAGE_MONTH_2
+from .conftest import USAGE_MONTH_1, USAGE_MONTH_2, submit_response
 
 pytestmark = pytest.mark.django_db
 MONTH_1, MONTH_2 = USAGE_MONTH_1, USAGE_MONTH_2
@@ -232,17 +231,7 @@ def test_indicators_are_cached_and_recomputed_when_the_manifest_changes(
 
 
 def _submitted(campaign, code, full_answers):
-    response = Response.objects.create(
-        campaign=campaign,
-        departement=Departement.objects.get(code=code),
-        status=Response.Status.SUBMITTED,
-        submitted_at=timezone.now(),
-    )
-    Answer.objects.bulk_create(
-        Answer(response=response, item_id=k, value=int(v) if v.isdigit() else v)
-        for k, v in full_answers(3).items()
-    )
-    return response
+    return submit_response(campaign, code, full_answers(3))
 
 
 def test_results_page_shows_declared_levels_beside_measured_indicators(
