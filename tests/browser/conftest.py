@@ -10,6 +10,30 @@ from playwright.sync_api import expect
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
+def load_public_colleges(code: str) -> int:
+    """The reference data's territories, and département ``code``'s public collèges from the
+    national referential (the others left out: a fast set-up); returns how many."""
+    from numeduc import reference
+    from numeduc.web.territories.loading import load_reference
+    from numeduc.web.territories.models import College, Departement
+
+    load_reference(colleges=False)
+    departement = Departement.objects.get(code=code)
+    frame = reference.colleges(public_only=True).query(f"departement_code == '{code}'")
+    College.objects.bulk_create(
+        College(
+            uai=r.uai,
+            name=r.name,
+            departement=departement,
+            public=True,
+            commune_name=r.commune_name or "",
+            pupils=None if r.pupils != r.pupils else int(r.pupils),
+        )
+        for r in frame.itertuples()
+    )
+    return len(frame)
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -11,13 +11,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from numeduc import reference
 from numeduc.formatting import fr_euro
 from numeduc.web.accounts.models import Role, User
 from numeduc.web.planning import data as planning_data
 from numeduc.web.planning.models import Scenario
-from numeduc.web.territories.loading import load_reference
-from numeduc.web.territories.models import College, Departement
+from numeduc.web.territories.models import Departement
+
+from .conftest import load_public_colleges
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,20 +27,7 @@ PAPER_TOTAL = "45\u202f451,43\u00a0€"
 
 @pytest.fixture
 def world():
-    load_reference(colleges=False)
-    loiret = Departement.objects.get(code="45")
-    frame = reference.colleges(public_only=True).query("departement_code == '45'")
-    College.objects.bulk_create(
-        College(
-            uai=r.uai,
-            name=r.name,
-            departement=loiret,
-            public=True,
-            commune_name=r.commune_name or "",
-            pupils=None if r.pupils != r.pupils else int(r.pupils),
-        )
-        for r in frame.itertuples()
-    )
+    n_colleges = load_public_colleges("45")
     users = {}
     for email, code in (("editeur@loiret.test", "45"), ("editeur@nord.test", "59")):
         user = User(
@@ -52,7 +39,7 @@ def world():
         user.set_password(PASSWORD)
         user.save()
         users[code] = user
-    return {"n_colleges": len(frame), **users}
+    return {"n_colleges": n_colleges, **users}
 
 
 def serious(results) -> list[str]:

@@ -10,13 +10,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from numeduc import reference
 from numeduc.questionnaires import load_questionnaire
 from numeduc.web.accounts.models import Role, User
 from numeduc.web.planning.models import Scenario
 from numeduc.web.surveys.models import Answer, Campaign, Response
-from numeduc.web.territories.loading import load_reference
-from numeduc.web.territories.models import College, Departement
+from numeduc.web.territories.models import Departement
+
+from .conftest import load_public_colleges
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,19 +27,8 @@ WIDTHS = (1280, 390)
 
 @pytest.fixture
 def world():
-    load_reference(colleges=False)
+    load_public_colleges("45")
     loiret = Departement.objects.get(code="45")
-    frame = reference.colleges(public_only=True).query("departement_code == '45'")
-    College.objects.bulk_create(
-        College(
-            uai=r.uai,
-            name=r.name,
-            departement=loiret,
-            commune_name=r.commune_name or "",
-            pupils=None if r.pupils != r.pupils else int(r.pupils),
-        )
-        for r in frame.itertuples()
-    )
     user = User(
         email="editeur@loiret.test",
         username="editeur@loiret.test",
