@@ -22,6 +22,7 @@ DEPENDENCY_ORDER: list[tuple[str, ...]] = [
     # the JSON API: reads through the apps' data modules and permission rules
     ("api",),
     # pages
+    ("action_plans",),
     ("results", "national"),
     ("usage_dashboard",),
     ("planning",),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "numeduc.web.national",
     "numeduc.web.planning",
     "numeduc.web.usage_dashboard",
+    "numeduc.web.action_plans",
 ]
 
 MIDDLEWARE = [

@@ -229,3 +229,67 @@ def can_view_usage_college(user, college) -> bool:
     if user.role == Role.SCHOOL:
         return user.college_id is not None and user.college_id == college.pk
     return can_view_usage_departement(user, college.departement)
+
+
+# -- action plans (numeduc.web.action_plans) ------------------------------------------------
+# A département's plan is its working document, like its budget scenarios: its editors write it,
+# its viewers and the coordinator read it. Two openings: the DAN of the département's académie
+# reads a plan in which one action names the DAN as partner (``dan`` in ``partners``), and
+# comments on those actions; the other départements' editors and viewers read the plan once the
+# département's editor agreed to share it (``Plan.share_consent``, withdrawn at any time, each
+# change in the history, as for results: docs/visibility.md). School heads see no plan.
+
+DAN_PARTNER = "dan"
+
+
+def dan_is_partner(user, plan) -> bool:
+    """The user is the DAN of the plan's académie and at least one action names the DAN."""
+    if not _active(user) or user.role != Role.DAN or user.academie_id is None:
+        return False
+    if plan.departement.academie_id != user.academie_id:
+        return False
+    return any(DAN_PARTNER in (action.partners or []) for action in plan.actions.all())
+
+
+def can_view_plan(user, plan) -> bool:
+    if not _active(user):
+        return False
+    if reads_departement_documents(user, plan.departement):
+        return True
+    if user.role in DEPARTEMENT_ROLES and plan.share_consent:
+        return True
+    return dan_is_partner(user, plan)
+
+
+def views_plan_as_shared(user, plan) -> bool:
+    """True when the user reads this plan only thanks to the département's agreement."""
+    return (
+        _active(user)
+        and user.role in DEPARTEMENT_ROLES
+        and user.departement_id != plan.departement_id
+        and plan.share_consent
+    )
+
+
+def can_create_plan(user, departement) -> bool:
+    return can_edit_departement_budget(user, departement)
+
+
+def can_edit_plan(user, plan) -> bool:
+    return can_create_plan(user, plan.departement)
+
+
+def can_comment_action(user, action) -> bool:
+    """The DAN of the académie, on an action that names the DAN as partner."""
+    if not _active(user) or user.role != Role.DAN or user.academie_id is None:
+        return False
+    return action.plan.departement.academie_id == user.academie_id and DAN_PARTNER in (action.partners or [])
+
+
+def can_change_plan_consent(user, plan) -> bool:
+    return can_edit_plan(user, plan)
+
+
+def can_view_plans_overview(user) -> bool:
+    """The national view of the plans (most planned and completed actions): the coordinator."""
+    return sees_every_departement(user)

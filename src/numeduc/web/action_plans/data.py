@@ -1,0 +1,96 @@
+"""Database ↔ core for the action plans: the fetch-and-check helpers of every object a URL
+names, and the frames the pure core (``numeduc.actions``) takes."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from numeduc.web.accounts.permissions import (
+    can_change_plan_consent,
+    can_comment_action,
+    can_create_plan,
+    can_edit_plan,
+    can_view_plan,
+    fetch_for,
+    reads_departement_documents,
+)
+from numeduc.web.planning.data import MAX_ID
+from numeduc.web.territories.models import Departement
+
+from .models import Plan, PlannedAction
+
+PLAN_NOT_FOUND = "Plan d'actions introuvable."
+ACTION_NOT_FOUND = "Action introuvable."
+REFUSED = "Ce plan d'actions n'est pas consultable avec votre compte."
+EDIT_REFUSED = "Seuls les éditeurs du département modifient son plan d'actions."
+
+PLAN_RULES = {
+    "view": [(can_view_plan, REFUSED)],
+    "edit": [(can_view_plan, REFUSED), (can_edit_plan, EDIT_REFUSED)],
+    "consent": [
+        (can_view_plan, REFUSED),
+        (
+            can_change_plan_consent,
+            "Seuls les éditeurs du département donnent ou retirent l'accord de partage.",
+        ),
+    ],
+}
+
+
+def _plan_of(rule):
+    return lambda user, action: rule(user, action.plan)
+
+
+ACTION_RULES = {
+    "view": [(_plan_of(can_view_plan), REFUSED)],
+    "edit": [(_plan_of(can_view_plan), REFUSED), (_plan_of(can_edit_plan), EDIT_REFUSED)],
+    "comment": [
+        (_plan_of(can_view_plan), REFUSED),
+        (
+            can_comment_action,
+            "Seul le DAN de l'académie commente une action, quand il en est partenaire.",
+        ),
+    ],
+}
+
+DEPARTEMENT_PLANS_RULES = {
+    "view": [
+        (
+            reads_departement_documents,
+            "Les plans d'actions de ce département ne sont pas consultables avec votre compte.",
+        )
+    ],
+    "edit": [(can_create_plan, "Seuls les éditeurs du département créent son plan d'actions.")],
+}
+
+
+def get_plan_for(user, pk: int, action: str = "view") -> Plan:
+    """The plan (404 if none), after checking that ``user`` may ``action`` it (403)."""
+    if not 1 <= pk <= MAX_ID:
+        raise Http404(PLAN_NOT_FOUND)
+    queryset = Plan.objects.select_related("departement", "departement__academie", "baseline_campaign")
+    return fetch_for(user, queryset, PLAN_RULES, action, PLAN_NOT_FOUND, pk=pk)
+
+
+def get_action_for(user, pk: int, action: str = "view") -> PlannedAction:
+    """The planned action (404 if none), after checking that ``user`` may ``action`` it (403):
+    "view", "edit" (fields, status, notes) or "comment" (the DAN partner)."""
+    if not 1 <= pk <= MAX_ID:
+        raise Http404(ACTION_NOT_FOUND)
+    queryset = PlannedAction.objects.select_related("plan", "plan__departement", "scenario")
+    return fetch_for(user, queryset, ACTION_RULES, action, ACTION_NOT_FOUND, pk=pk)
+
+
+def get_departement_plans_for(user, code: str, action: str = "view") -> Departement:
+    """The département (404 if none) whose plans ``user`` may "view" (its own users and the
+    coordinator: the list of its plans) or "edit" (create one)."""
+    return fetch_for(
+        user, Departement.objects, DEPARTEMENT_PLANS_RULES, action, "Département inconnu.", code=code
+    )
+
+
+def plan_version(plan: Plan) -> tuple:
+    """What everything computed from the plan depends on (cache keys): every write of
+    services.py bumps ``updated_at``."""
+    stored = Plan.objects.filter(pk=plan.pk).values_list("updated_at", flat=True).first()
+    return ("plan", plan.pk, stored.isoformat() if stored else None)
