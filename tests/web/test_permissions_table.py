@@ -75,6 +75,16 @@ TABLE: list[tuple[str, str, object, dict[str, bool]]] = [
     ("is_departement_user", "home page", None, _row("ed45", "vw45", "ed59", "vw59")),
     ("is_dan", "home page", None, _row("dan45", "dan59")),
     ("is_school_head", "usage index", None, _row("school45")),
+    ("can_view_plan", "plan of 45, an action with the DAN", "plan45", _row(*DEP45, "dan45")),
+    ("can_view_plan", "plan of 45, shared, no DAN", "plan45_shared", _row(*DEP45, "ed59", "vw59")),
+    ("views_plan_as_shared", "plan of 45, shared", "plan45_shared", _row("ed59", "vw59")),
+    ("views_plan_as_shared", "plan of 45, not shared", "plan45", _row()),
+    ("can_create_plan", "plans of 45", "dep45", _row("ed45")),
+    ("can_edit_plan", "plan of 45", "plan45", _row("ed45")),
+    ("can_change_plan_consent", "plan of 45", "plan45", _row("ed45")),
+    ("can_comment_action", "action of 45 with the DAN", "action45_dan", _row("dan45")),
+    ("can_comment_action", "action of 45 without the DAN", "action45_alone", _row()),
+    ("can_view_plans_overview", "national view of the plans", None, _row("coord")),
 ]
 
 
@@ -127,7 +137,24 @@ def world(users):
         "college45": college45,
         "college59": college59,
     }
+    objects.update(_plans(users["loiret_editor"], loiret))
     return people, objects
+
+
+def _plans(editor, loiret) -> dict:
+    import datetime as dt
+
+    from numeduc.web.action_plans import services
+
+    common = {"owner": "Service éducation", "starts_on": dt.date(2024, 9, 1), "ends_on": dt.date(2025, 6, 30)}
+    plan = services.create_plan(loiret, 2024, "Plan 2024", editor)
+    with_dan = services.add_action(plan, {**common, "title": "Avec le DAN", "partners": ["dan"]}, editor)
+    alone = services.add_action(plan, {**common, "title": "Seul", "partners": ["colleges"]}, editor)
+    shared = services.create_plan(loiret, 2025, "Plan 2025", editor)
+    services.add_action(shared, {**common, "title": "Sans le DAN"}, editor)
+    services.set_plan_consent(shared, True, editor)
+    shared.refresh_from_db()
+    return {"plan45": plan, "plan45_shared": shared, "action45_dan": with_dan, "action45_alone": alone}
 
 
 def test_every_rule_of_permissions_py_is_in_the_table():
