@@ -17,6 +17,7 @@ urlpatterns = [
     path("budget/", include("numeduc.web.planning.urls")),
     path("national/", include("numeduc.web.national.urls")),
     path("usages/", include("numeduc.web.usage_dashboard.urls")),
+    path("plans/", include("numeduc.web.action_plans.urls")),
 ]
 
 handler500 = "numeduc.web.views.server_error"

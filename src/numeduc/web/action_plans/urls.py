@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "action_plans"
+
+urlpatterns = [
+    path("departements/<str:code>/", views.departement, name="departement"),
+    path("<int:pk>/", views.detail, name="plan"),
+]
