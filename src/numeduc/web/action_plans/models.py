@@ -77,9 +77,9 @@ class PlannedAction(models.Model):
 
     class Variant(models.TextChoices):
         # An action belongs to its variant and to every larger one: minimal ⊂ médian ⊂ maximal.
-        MINIMAL = "minimal", "Minimal"
-        MEDIAN = "median", "Médian"
-        MAXIMAL = "maximal", "Maximal"
+        MINIMAL = "minimal", "Minimale"
+        MEDIAN = "median", "Médiane"
+        MAXIMAL = "maximal", "Maximale"
 
     class Comparison(models.TextChoices):
         AT_LEAST = "ge", "au moins"
