@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
-from . import budget, surveys, usage
+from . import actions, budget, surveys, usage
 from .common import ERROR_DESCRIPTIONS, REFUSED, UNAUTHENTICATED, ErrorSchema, validation_errors
 
 
@@ -93,5 +93,6 @@ def _forbidden(request, exc: PermissionDenied):
 api.add_router("", surveys.router)
 api.add_router("", budget.router)
 api.add_router("", usage.router)
+api.add_router("", actions.router)
 
 __all__ = ["api"]
