@@ -1,3 +1,7 @@
+"""The open-data action catalogue of the API (GET /api/v1/actions/catalogue)."""
+
+from __future__ import annotations
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -23,3 +27,15 @@ def test_catalogue_is_open_data(client):
     ):
         assert field in actions[0]
     assert set(actions[0]["cost"]) >= {"investment", "running", "per"}
+
+
+def test_the_api_and_the_cli_give_the_same_catalogue(client):
+    import json
+
+    from typer.testing import CliRunner
+
+    from numeduc.cli.main import app
+
+    printed = CliRunner().invoke(app, ["actions", "catalogue", "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    assert client.get("/api/v1/actions/catalogue").json() == json.loads(printed.output)

@@ -63,37 +63,9 @@ def validate(
 
 
 def _action_dict(action: Action) -> dict[str, Any]:
-    from numeduc.actions import COST_UNITS, PARTNERS
-    from numeduc.actions.suggest import factor_labels
+    from numeduc.actions.serialise import action_dict
 
-    labels = factor_labels()
-    return {
-        "action": action.id,
-        "title": action.title,
-        "family": action.family,
-        "family_label": action.family_label,
-        "why": action.why,
-        "how": action.how,
-        "factors": [
-            {"factor": t.factor, "label": labels[t.factor], "from": t.from_level, "to": t.to_level}
-            for t in action.factors
-        ],
-        "prerequisites": list(action.prerequisites),
-        "cost": {
-            "investment": action.cost.investment,
-            "running": action.cost.running,
-            "per": action.cost.per,
-            "per_label": COST_UNITS[action.cost.per],
-            "note": action.cost.note,
-            "preset": action.cost.preset,
-            "parameters": list(action.cost.parameters),
-        },
-        "partners": [{"partner": p, "label": PARTNERS[p]} for p in action.partners],
-        "indicators": list(action.indicators),
-        "source": action.source.describe(),
-        "source_lines": list(action.source.lines),
-        "sheets": [{"departement": s.departement, "lines": list(s.lines)} for s in action.source.sheets],
-    }
+    return action_dict(action)
 
 
 def _suggestion_dict(suggestion: Suggestion) -> dict[str, Any]:
