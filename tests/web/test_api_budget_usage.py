@@ -412,6 +412,9 @@ DECLARED = {
     "/api/v1/budget/scenarios/{scenario_id}": {"200", "401", "403", "404", "422"},
     "/api/v1/usage/departements/{code}": {"200", "401", "403", "404", "422"},
     "/api/v1/usage/colleges/{uai}": {"200", "401", "403", "404", "422"},
+    "/api/v1/actions/catalogue": {"200", "422"},
+    "/api/v1/plans/departements/{code}": {"200", "401", "403", "404", "422"},
+    "/api/v1/plans/{plan_id}": {"200", "401", "403", "404", "422"},
 }
 
 
