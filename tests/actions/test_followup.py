@@ -119,9 +119,10 @@ def test_overview_sort() -> None:
 )
 def test_overview_never_under_five(rows) -> None:
     out = national_overview(rows, {})
-    assert out == national_overview(list(reversed(rows)), {}) or len(out) == len(
-        national_overview(list(reversed(rows)), {})
-    )
+    # One record per département and action (what a plan gives): their order does not matter.
+    # (Two records of one département for the same action are not yet reconciled: see the note.)
+    unique = list({(r.departement, r.catalogue_id): r for r in rows}.values())
+    assert national_overview(unique, {}) == national_overview(unique[::-1], {})
     for item in out:
         for count in (item.planned, item.completed):
             assert count is None or count >= 5
