@@ -3,8 +3,12 @@ names, and the frames the pure core (``numeduc.actions``) takes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.http import Http404
 
+from numeduc.actions.plans import CostedAction
 from numeduc.web.accounts.permissions import (
     can_change_plan_consent,
     can_comment_action,
@@ -14,7 +18,7 @@ from numeduc.web.accounts.permissions import (
     fetch_for,
     reads_departement_documents,
 )
-from numeduc.web.planning.data import MAX_ID
+from numeduc.web.planning.data import MAX_ID, cached_totals, colleges_frame, colleges_version
 from numeduc.web.territories.models import Departement
 
 from .models import Plan, PlannedAction
@@ -94,3 +98,44 @@ def plan_version(plan: Plan) -> tuple:
     services.py bumps ``updated_at``."""
     stored = Plan.objects.filter(pk=plan.pk).values_list("updated_at", flat=True).first()
     return ("plan", plan.pk, stored.isoformat() if stored else None)
+
+
+# -- figures of a plan (one place for the page, the exports and the API) -------------------
+
+
+def plan_pupils(plan: Plan) -> int | None:
+    """The pupils of the département's public collèges (the collèges referential, as the budget
+    planner counts them): what « par élève » divides by."""
+    pupils = colleges_frame(plan.departement)["pupils"].dropna()
+    total = int(pupils.sum())
+    return total or None
+
+
+@dataclass(frozen=True)
+class ActionCost:
+    yearly: Decimal  # euros per year
+    source: str  # « montants saisis » or the linked scenario's name
+    problem: str = ""  # why a linked scenario could not be used (its amounts count instead)
+
+
+def action_cost(action: PlannedAction) -> ActionCost:
+    """An action's cost per year: the linked budget scenario's total per year when there is one
+    (the budget engine's figure, the same as on the scenario's page), else its own amounts
+    (running + investment over five years)."""
+    scenario = action.scenario
+    if scenario is None:
+        return ActionCost(action.yearly_cost, "montants saisis")
+    colleges = colleges_version(scenario.departement) if scenario.is_departement_scope else None
+    totals, problem = cached_totals(scenario, colleges)
+    if problem is not None:
+        return ActionCost(
+            action.yearly_cost,
+            "montants saisis",
+            f"le scénario « {scenario.name} » est à corriger ({problem.message}) : ses montants ne comptent pas",
+        )
+    return ActionCost(totals[0], f"scénario « {scenario.name} »")
+
+
+def costed_actions(actions) -> list[CostedAction]:
+    """What ``numeduc.actions.plans.variant_totals`` takes, one per action."""
+    return [CostedAction(a.variant, a.status, action_cost(a).yearly) for a in actions]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from numeduc.actions.model import PARTNERS
-from numeduc.actions.plans import CostedAction, variant_totals
+from numeduc.actions.plans import variant_totals
 from numeduc.actions.suggest import factor_labels
 from numeduc.formatting import fr_date, fr_datetime, fr_euro
 from numeduc.text import fr_join
 
+from . import data
 from .models import Plan, PlanEvent
 
 # How the history names what changed (the fields of services.ACTION_FIELDS and the events).
@@ -33,7 +34,9 @@ def factor_label(factor: str) -> str:
 
 def action_rows(plan: Plan) -> list[dict]:
     rows = []
-    for action in plan.actions.prefetch_related("notes", "usage_colleges").order_by("position", "pk"):
+    actions = plan.actions.select_related("scenario").prefetch_related("notes", "usage_colleges")
+    for action in actions.order_by("position", "pk"):
+        cost = data.action_cost(action)
         levels = "—"
         if action.factor:
             start = action.baseline_level if action.baseline_level is not None else "?"
@@ -45,7 +48,9 @@ def action_rows(plan: Plan) -> list[dict]:
                 "levels": levels,
                 "partners": fr_join([PARTNERS[p] for p in action.partners]) or "—",
                 "period": f"du {fr_date(action.starts_on)} au {fr_date(action.ends_on)}",
-                "yearly": fr_euro(float(action.yearly_cost)),
+                "yearly": fr_euro(float(cost.yearly)),
+                "cost_source": cost.source,
+                "cost_problem": cost.problem,
                 "status": action.get_status_display(),
                 "variant": action.get_variant_display(),
                 "notes": [
@@ -63,7 +68,7 @@ def action_rows(plan: Plan) -> list[dict]:
 
 
 def variant_rows(plan: Plan, pupils: int | None) -> list[dict]:
-    costed = [CostedAction(a.variant, a.status, a.yearly_cost) for a in plan.actions.all()]
+    costed = data.costed_actions(plan.actions.select_related("scenario"))
     return [
         {
             "label": total.label,

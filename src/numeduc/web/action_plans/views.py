@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.shortcuts import render
 
 from numeduc.formatting import fr_number
@@ -30,7 +30,7 @@ def departement(request, code: str):
 @login_required
 def detail(request, pk: int):
     plan = data.get_plan_for(request.user, pk)
-    pupils = plan.departement.colleges.filter(public=True).aggregate(total=Sum("pupils"))["total"]
+    pupils = data.plan_pupils(plan)
     return render(
         request,
         "action_plans/plan.html",

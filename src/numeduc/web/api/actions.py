@@ -10,7 +10,7 @@ from django.db.models import Count
 from ninja import Path, Router, Schema
 
 from numeduc.actions import load_catalogue
-from numeduc.actions.plans import CostedAction, variant_totals
+from numeduc.actions.plans import variant_totals
 from numeduc.actions.serialise import action_dict
 from numeduc.web.action_plans import data as plan_data
 from numeduc.web.action_plans.models import Plan
@@ -64,7 +64,8 @@ class PlannedActionSchema(Schema):
     ends_on: dt.date
     investment: str  # euros, exact decimal string
     running: str  # euros per year, exact decimal string
-    yearly_cost: str  # running + investment spread over five years
+    yearly_cost: str  # the linked budget scenario's total per year, else running + investment over five years
+    scenario: int | None  # the linked budget scenario
     usage_indicator: str
     usage_comparison: str  # ge (at least) | le (at most)
     usage_target: float | None
@@ -78,6 +79,7 @@ class VariantSchema(Schema):
     variant: str
     actions: int
     per_year: str  # euros per year, exact decimal string
+    per_pupil: str | None  # per pupil of the département's public collèges; null when unknown
 
 
 class PlanSchema(PlanSummarySchema):
@@ -119,14 +121,23 @@ def departement_plans(request, code: str = Path(..., pattern=DEPARTEMENT_CODE, e
 )
 def plan_detail(request, plan_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
     plan = plan_data.get_plan_for(request.user, plan_id)
-    actions = list(plan.actions.prefetch_related("notes", "usage_colleges").order_by("position", "pk"))
-    costed = [CostedAction(a.variant, a.status, a.yearly_cost) for a in actions]
+    actions = list(
+        plan.actions.select_related("scenario")
+        .prefetch_related("notes", "usage_colleges")
+        .order_by("position", "pk")
+    )
+    costed = plan_data.costed_actions(actions)
     return {
         **_summary(plan, len(actions)),
         "baseline_campaign": plan.baseline_campaign_id,
         "variants": [
-            {"variant": t.variant, "actions": t.actions, "per_year": str(t.per_year)}
-            for t in variant_totals(costed, None)
+            {
+                "variant": t.variant,
+                "actions": t.actions,
+                "per_year": str(t.per_year),
+                "per_pupil": str(t.per_pupil) if t.per_pupil is not None else None,
+            }
+            for t in variant_totals(costed, plan_data.plan_pupils(plan))
         ],
         "planned_actions": [
             {
@@ -143,7 +154,8 @@ def plan_detail(request, plan_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
                 "ends_on": a.ends_on,
                 "investment": str(a.investment),
                 "running": str(a.running),
-                "yearly_cost": str(a.yearly_cost),
+                "yearly_cost": str(plan_data.action_cost(a).yearly),
+                "scenario": a.scenario_id,
                 "usage_indicator": a.usage_indicator,
                 "usage_comparison": a.usage_comparison,
                 "usage_target": a.usage_target,
