@@ -1,0 +1,3 @@
+"""(being written: issue 12)"""
+
+urlpatterns: list = []
