@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pandas as pd
 from django.http import Http404
 
+from numeduc.actions import Situation, load_catalogue, suggest
 from numeduc.actions.plans import CostedAction
+from numeduc.actions.suggest import Suggestion, factor_id
 from numeduc.web.accounts.permissions import (
     can_change_plan_consent,
     can_comment_action,
@@ -19,6 +22,9 @@ from numeduc.web.accounts.permissions import (
     reads_departement_documents,
 )
 from numeduc.web.planning.data import MAX_ID, cached_totals, colleges_frame, colleges_version
+from numeduc.web.results import data as results_data
+from numeduc.web.surveys import data as surveys_data
+from numeduc.web.surveys.models import Campaign, Response
 from numeduc.web.territories.models import Departement
 
 from .models import Plan, PlannedAction
@@ -139,3 +145,53 @@ def action_cost(action: PlannedAction) -> ActionCost:
 def costed_actions(actions) -> list[CostedAction]:
     """What ``numeduc.actions.plans.variant_totals`` takes, one per action."""
     return [CostedAction(a.variant, a.status, action_cost(a).yearly) for a in actions]
+
+
+# -- where a plan starts from: the département's self-diagnosis ----------------------------
+
+SELF_DIAGNOSIS = "autodiagnostic"
+
+
+def answered_campaigns(departement) -> list[Campaign]:
+    """The self-diagnosis campaigns to which the département sent its answers, latest first: the
+    levels a plan may start from."""
+    return list(
+        Campaign.objects.filter(
+            questionnaire_slug=SELF_DIAGNOSIS,
+            responses__departement=departement,
+            responses__status=Response.Status.SUBMITTED,
+        )
+        .distinct()
+        .order_by("-year", "-pk")
+    )
+
+
+def baseline_levels(plan: Plan) -> dict[str, int]:
+    """The département's level of each factor (``f01``…) at the plan's baseline campaign; empty
+    when the plan has none or the département did not send its answers."""
+    if plan.baseline_campaign_id is None:
+        return {}
+    response = Response.objects.filter(
+        campaign_id=plan.baseline_campaign_id,
+        departement_id=plan.departement_id,
+        status=Response.Status.SUBMITTED,
+    ).first()
+    if response is None:
+        return {}
+    levels = surveys_data.response_levels(response)
+    return {factor_id(factor): int(level) for factor, level in levels.items() if pd.notna(level)}
+
+
+def suggestions_for(user, departement, campaign: Campaign | None, *, limit: int = 8) -> list[Suggestion]:
+    """The catalogue's actions ranked for the département's profile at ``campaign`` (the same
+    ranking as « Que faire maintenant ? » on its results page)."""
+    if campaign is None:
+        return []
+    response = Response.objects.filter(
+        campaign=campaign, departement=departement, status=Response.Status.SUBMITTED
+    ).first()
+    if response is None:
+        return []
+    previous = results_data.visible_previous(user, response)
+    profile, *_ = results_data.profile_with_previous(campaign, departement, response, previous)
+    return suggest(load_catalogue(), Situation.from_factor_results(profile.factors), limit=limit)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from numeduc.actions import load_catalogue
 from numeduc.actions.model import PARTNERS
 from numeduc.actions.plans import variant_totals
-from numeduc.actions.suggest import factor_labels
+from numeduc.actions.suggest import Suggestion, factor_labels
 from numeduc.formatting import fr_date, fr_datetime, fr_euro
 from numeduc.text import fr_join
+from numeduc.web.usage_dashboard.labels import format_value, full_label
 
 from . import data
 from .models import Plan, PlanEvent
@@ -53,6 +55,7 @@ def action_rows(plan: Plan) -> list[dict]:
                 "cost_problem": cost.problem,
                 "status": action.get_status_display(),
                 "variant": action.get_variant_display(),
+                "usage_target": usage_target_text(action),
                 "notes": [
                     {
                         "date": fr_date(note.noted_on),
@@ -65,6 +68,17 @@ def action_rows(plan: Plan) -> list[dict]:
             }
         )
     return rows
+
+
+def usage_target_text(action) -> str:
+    """« Utilisateurs actifs dans le mois (élèves) : au moins 60 % dans 3 collèges »; "" without a target."""
+    if not action.usage_indicator or action.usage_target is None:
+        return ""
+    colleges = len(action.usage_colleges.all())
+    where = f"dans {colleges} collège{'s' if colleges > 1 else ''}" if colleges else "aucun collège nommé"
+    comparison = dict(action.Comparison.choices)[action.usage_comparison]
+    value = format_value(action.usage_indicator, action.usage_target)
+    return f"{full_label(action.usage_indicator)} : {comparison} {value} ({where})"
 
 
 def variant_rows(plan: Plan, pupils: int | None) -> list[dict]:
@@ -106,3 +120,58 @@ def _shown(value) -> str:
     if isinstance(value, dict):
         return value.get("title", "") or "—"
     return str(value)
+
+
+# -- the catalogue, as the forms offer it --------------------------------------------------
+
+
+def in_catalogue(action_id: str) -> bool:
+    return action_id in load_catalogue()
+
+
+def catalogue_choices(plan: Plan) -> list[dict]:
+    """The catalogue's actions by family, for « Ajouter une action du catalogue » (those already
+    in the plan are marked, not hidden: a second one may be meant for other collèges)."""
+    present = set(plan.actions.exclude(catalogue_id="").values_list("catalogue_id", flat=True))
+    families: dict[str, dict] = {}
+    for action in load_catalogue().actions:
+        family = families.setdefault(action.family, {"label": action.family_label, "actions": []})
+        family["actions"].append(
+            {
+                "id": action.id,
+                "title": action.title,
+                "factors": ", ".join(action.factor_ids),
+                "in_plan": action.id in present,
+            }
+        )
+    return list(families.values())
+
+
+def catalogue_summary(action_id: str) -> dict:
+    action = load_catalogue().get(action_id)
+    return {
+        "id": action.id,
+        "title": action.title,
+        "family": action.family_label,
+        "why": action.why,
+        "how": action.how,
+        "source": action.source.describe(),
+        "prerequisites": [
+            load_catalogue().get(p).title for p in action.prerequisites if p in load_catalogue()
+        ],
+        "indicators": list(action.indicators),
+    }
+
+
+def suggestion_row(suggestion: Suggestion) -> dict:
+    return {
+        "id": suggestion.action.id,
+        "rank": suggestion.rank,
+        "title": suggestion.action.title,
+        "family": suggestion.action.family_label,
+        "reason": suggestion.reason,
+        "yearly": fr_euro(suggestion.yearly_cost)
+        if suggestion.yearly_cost is not None
+        else "selon le nombre de collèges",
+        "prerequisite": bool(suggestion.prerequisite_of),
+    }
