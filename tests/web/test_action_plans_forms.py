@@ -293,7 +293,11 @@ def test_two_tabs_on_one_action_the_second_save_gets_409_and_keeps_what_was_type
     assert client.post(url, again).status_code == 302
     action.refresh_from_db()
     assert action.title == "Câbler le CDI"
-    titles = list(PlanEvent.objects.filter(action=action, field="title").order_by("changed_at", "pk").values_list("new_value", flat=True))
+    titles = list(
+        PlanEvent.objects.filter(action=action, field="title")
+        .order_by("changed_at", "pk")
+        .values_list("new_value", flat=True)
+    )
     assert titles == ["Câbler les salles de sciences", "Câbler le CDI"]  # the full history
 
 
@@ -441,3 +445,16 @@ def test_the_action_form_never_raises_on_any_input(plan, data):
             services.clean_action_fields(plan, fields)
         except services.PlanRefused as refusal:
             assert refusal.args[0].startswith("« ")
+
+
+def test_the_results_page_leads_to_the_plan(client, users, answered):
+    url = reverse("results:departement", args=[answered.pk, LOIRET])
+    client.force_login(users["loiret_editor"])
+    page = _text(client.get(url))
+    assert reverse("action_plans:create", args=[LOIRET]) in page
+    assert "Préparer le plan d'actions à partir de ces pistes" in page
+    client.force_login(users["loiret_viewer"])
+    page = _text(client.get(url))
+    assert reverse("action_plans:create", args=[LOIRET]) not in page
+    assert "Voir les plans d'actions du Loiret" in page
+    assert f'href="{reverse("action_plans:departement", args=[LOIRET])}">Plans d\'actions</a>' in page  # menu

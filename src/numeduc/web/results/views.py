@@ -13,9 +13,11 @@ from numeduc.charts import radar
 from numeduc.formatting import fr_number
 from numeduc.web import caching, downloads
 from numeduc.web.accounts.permissions import (
+    can_create_plan,
     can_view_response,
     can_view_usage_departement,
     owns_response,
+    reads_departement_documents,
     views_results_as_shared,
 )
 from numeduc.web.demo_mark import built_on_demo
@@ -145,6 +147,8 @@ def departement_results(request, campaign_id: int, code: str):
             "peer_notes": peers.notes_for(departement.code),
             "usage_comparison": _usage_comparison(departement, profile, request.user, campaign.year),
             "next_steps": presenters.next_steps(profile, departement.code),
+            "can_create_plan": can_create_plan(request.user, departement),
+            "reads_plans": reads_departement_documents(request.user, departement),
             "levels_table": [
                 {
                     "r": r,
