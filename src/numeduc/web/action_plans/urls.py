@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, overview, views
+from . import views
 
 app_name = "action_plans"
 
@@ -15,6 +15,4 @@ urlpatterns = [
     path("actions/<int:pk>/commentaire/", views.comment_action, name="comment_action"),
     path("actions/<int:pk>/supprimer/", views.delete_action, name="delete_action"),
     path("actions/<int:pk>/deplacer/", views.move_action, name="move_action"),
-    *exports.urlpatterns,
-    *overview.urlpatterns,
 ]

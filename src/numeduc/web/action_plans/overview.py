@@ -1,3 +1,0 @@
-"""(being written: issue 12)"""
-
-urlpatterns: list = []
