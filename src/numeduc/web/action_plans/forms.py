@@ -303,12 +303,11 @@ class ActionForm(ErrorSummaryMixin, forms.Form):
             fields[name] = _parse_number(self, name) or Decimal(0)
         fields["usage_indicator"] = data["usage_indicator"]
         typed = _parse_number(self, "usage_target")
-        fields["usage_target"] = (
-            target_stored(data["usage_indicator"], typed)
-            if typed is not None and data["usage_indicator"]
-            else typed
-        )
-        if typed is not None and not data["usage_indicator"]:
+        if typed is None:
+            fields["usage_target"] = None
+        elif data["usage_indicator"]:
+            fields["usage_target"] = target_stored(data["usage_indicator"], typed)
+        else:
             fields["usage_target"] = float(typed)  # refused by services: a target needs its indicator
         if self.errors:
             return None

@@ -92,6 +92,11 @@ def _school_year_start(today: dt.date) -> int:
     return today.year if today.month >= 9 else today.year - 1
 
 
+def _school_year_span(year: int) -> dict:
+    """Where an action of the plan for ``year`` starts and ends unless told otherwise."""
+    return {"starts_on": dt.date(year, 9, 1), "ends_on": dt.date(year + 1, 6, 30)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request, code: str):
@@ -120,11 +125,7 @@ def create(request, code: str):
                 return redirect(_plan_url(plan))
         status = 400
     else:
-        default = (
-            years[YEARS_BEFORE]
-            if len(years) > YEARS_BEFORE and current not in taken
-            else (years or [current])[0]
-        )
+        default = current if current in years else (years or [current])[0]
         form = PlanForm(
             initial={
                 "year": default,
@@ -160,8 +161,7 @@ def _create_plan(user, dep, values: dict, campaigns: list) -> Plan:
             fields = {
                 **services.catalogue_defaults(action_id),
                 "owner": values["owner"],
-                "starts_on": dt.date(year, 9, 1),
-                "ends_on": dt.date(year + 1, 6, 30),
+                **_school_year_span(year),
             }
             services.add_action(
                 plan, fields, user, catalogue_id=action_id, baseline_level=levels.get(fields["factor"])
@@ -218,8 +218,7 @@ def add_action(request, pk: int):
                 messages.success(request, f"Action « {action.title} » ajoutée au plan.")
                 return redirect(_plan_url(plan, action))
         return _action_page(request, plan, form, status=400, catalogue_id=catalogue_id)
-    start = dt.date(plan.year, 9, 1)
-    initial = {"starts_on": start, "ends_on": dt.date(plan.year + 1, 6, 30), "variant": "median"}
+    initial = {**_school_year_span(plan.year), "variant": "median"}
     if catalogue_id:
         initial.update(services.catalogue_defaults(catalogue_id))
     return _action_page(
