@@ -133,11 +133,13 @@ def action_cost(action: PlannedAction) -> ActionCost:
         return ActionCost(action.yearly_cost, "montants saisis")
     colleges = colleges_version(scenario.departement) if scenario.is_departement_scope else None
     totals, problem = cached_totals(scenario, colleges)
-    if problem is not None:
+    if problem is not None or totals is None:
         return ActionCost(
             action.yearly_cost,
             "montants saisis",
-            f"le scénario « {scenario.name} » est à corriger ({problem.message}) : ses montants ne comptent pas",
+            f"le scénario « {scenario.name} » est à corriger"
+            + (f" ({problem.message})" if problem is not None else "")
+            + " : ses montants ne comptent pas",
         )
     return ActionCost(totals[0], f"scénario « {scenario.name} »")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -132,7 +133,7 @@ def target_stored(indicator: str, typed: Decimal) -> float:
     return float(typed)
 
 
-class ErrorSummaryMixin:
+class ErrorSummaryForm(forms.Form):
     def add_error(self, field, error):
         # The shared control-character validator cannot know the field's label: every message
         # of these forms starts with it.
@@ -159,13 +160,24 @@ class ErrorSummaryMixin:
             summary.append({"field_id": "", "message": message})
         return summary
 
+    def _choice(self, name: str) -> forms.ChoiceField:
+        """A choice field of the form, typed as such for the choices set at run time."""
+        return cast(forms.ChoiceField, self.fields[name])
+
     def attach_refusal(self, refusal: PlanRefused) -> None:
         """A refusal of services.py next to the field it names (or at the top)."""
         field = refusal.field if refusal.field in self.fields else None
         self.add_error(field, str(refusal))
 
 
-class ActionForm(ErrorSummaryMixin, forms.Form):
+class CollegesField(forms.ModelMultipleChoiceField):
+    """Collèges named as people know them: name and commune."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.commune_name or obj.uai})"
+
+
+class ActionForm(ErrorSummaryForm):
     """An action of the plan, SMART: what, who, with whom, when, how much, and the targets."""
 
     title = _text_field("Intitulé", MAX_TITLE)
@@ -214,7 +226,7 @@ class ActionForm(ErrorSummaryMixin, forms.Form):
         error_messages={"invalid_choice": "« Sens de la cible » : « au moins » ou « au plus » attendu."},
     )
     usage_target = _number_field("Cible de l'indicateur", "dans l'unité de l'indicateur : 60 pour 60 %")
-    usage_colleges = forms.ModelMultipleChoiceField(
+    usage_colleges = CollegesField(
         label="Collèges de la cible",
         required=False,
         queryset=College.objects.none(),
@@ -234,22 +246,22 @@ class ActionForm(ErrorSummaryMixin, forms.Form):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["factor"].choices = factor_choices("Aucun facteur en particulier")
+        self._choice("factor").choices = factor_choices("Aucun facteur en particulier")
         self.fields["factor"].error_messages["invalid_choice"] = "« Facteur visé » : facteur inconnu."
         self.fields["target_level"].error_messages["invalid_choice"] = (
             f"« Niveau visé » : un niveau de {LOWEST_LEVEL} à {HIGHEST_LEVEL} est attendu."
         )
-        self.fields["usage_indicator"].choices = indicator_choices()
+        self._choice("usage_indicator").choices = indicator_choices()
         self.fields["usage_indicator"].error_messages["invalid_choice"] = (
             "« Indicateur d'usage » : indicateur inconnu."
         )
-        self.fields["scenario"].queryset = Scenario.objects.filter(departement=plan.departement).order_by(
-            "name"
+        cast(forms.ModelChoiceField, self.fields["scenario"]).queryset = Scenario.objects.filter(
+            departement=plan.departement
+        ).order_by("name")
+        colleges = cast(forms.ModelMultipleChoiceField, self.fields["usage_colleges"])
+        colleges.queryset = College.objects.filter(departement=plan.departement, public=True).order_by(
+            "name", "uai"
         )
-        self.fields["usage_colleges"].queryset = College.objects.filter(
-            departement=plan.departement, public=True
-        ).order_by("name", "uai")
-        self.fields["usage_colleges"].label_from_instance = lambda c: f"{c.name} ({c.commune_name or c.uai})"
 
     @classmethod
     def initial_from(cls, values: dict) -> dict:
@@ -314,7 +326,7 @@ class ActionForm(ErrorSummaryMixin, forms.Form):
         return fields
 
 
-class StatusForm(ErrorSummaryMixin, forms.Form):
+class StatusForm(ErrorSummaryForm):
     """The action's status with a dated note (why, what was done, what comes next)."""
 
     status = forms.ChoiceField(
@@ -341,13 +353,13 @@ class StatusForm(ErrorSummaryMixin, forms.Form):
         return {"status": self.cleaned_data["status"], "note": self.cleaned_data["note"], "noted_on": day}
 
 
-class CommentForm(ErrorSummaryMixin, forms.Form):
+class CommentForm(ErrorSummaryForm):
     """The DAN partner's comment on an action."""
 
     text = _text_field("Commentaire", MAX_TEXT, multiline=True)
 
 
-class PlanForm(ErrorSummaryMixin, forms.Form):
+class PlanForm(ErrorSummaryForm):
     """A new plan: its school year, title, the campaign its levels start from, and the suggested
     actions to start with."""
 
@@ -370,15 +382,15 @@ class PlanForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, years: list[int], campaigns: list, suggestions: list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, f"{y}-{y + 1}") for y in years]
+        self._choice("year").choices = [(y, f"{y}-{y + 1}") for y in years]
         self.fields["year"].error_messages["invalid_choice"] = "« Année scolaire » : année non proposée."
-        self.fields["baseline_campaign"].choices = [("", "Aucune")] + [
+        self._choice("baseline_campaign").choices = [("", "Aucune")] + [
             (str(c.pk), c.title) for c in campaigns
         ]
         self.fields["baseline_campaign"].error_messages["invalid_choice"] = (
             "« Niveaux de départ » : campagne non proposée."
         )
-        self.fields["suggestions"].choices = [(s.action.id, s.action.title) for s in suggestions]
+        self._choice("suggestions").choices = [(s.action.id, s.action.title) for s in suggestions]
         self.fields["suggestions"].error_messages["invalid_choice"] = (
             "« Actions suggérées » : action non proposée."
         )

@@ -107,9 +107,8 @@ def create(request, code: str):
     campaigns = data.answered_campaigns(dep)
     # The suggestions come from the latest answered campaign, the default starting point.
     suggestions = data.suggestions_for(request.user, dep, campaigns[0] if campaigns else None)
-    kwargs = {"years": years, "campaigns": campaigns, "suggestions": suggestions}
     if request.method == "POST":
-        form = PlanForm(request.POST, **kwargs)
+        form = PlanForm(request.POST, years=years, campaigns=campaigns, suggestions=suggestions)
         if form.is_valid():
             try:
                 plan = _create_plan(request.user, dep, form.cleaned_data, campaigns)
@@ -133,7 +132,9 @@ def create(request, code: str):
                 "baseline_campaign": str(campaigns[0].pk) if campaigns else "",
                 "suggestions": [s.action.id for s in suggestions[:5]],
             },
-            **kwargs,
+            years=years,
+            campaigns=campaigns,
+            suggestions=suggestions,
         )
         status = 200
     return render(
