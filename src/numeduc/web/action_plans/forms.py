@@ -27,7 +27,7 @@ from numeduc.web.usage_dashboard.labels import full_label, label_for, scaled, un
 from numeduc.web.validators import CODE as CONTROL_CHARACTER
 from numeduc.web.validators import refuse_control_characters
 
-from .models import Plan, PlannedAction
+from .models import Plan, PlannedAction, UsageProfile
 from .services import MAX_OWNER, MAX_TEXT, MAX_TITLE, PlanRefused
 
 NUMBER_MAX_LENGTH = 40
@@ -218,6 +218,15 @@ class ActionForm(ErrorSummaryForm):
         required=False,
         help_text="mesuré dans les journaux des collèges (entrepôt d'usages)",
     )
+    usage_profile = forms.ChoiceField(
+        label="Profil de l'indicateur",
+        required=False,
+        choices=UsageProfile.choices,
+        help_text="qui est compté : les élèves, les parents… (sans objet pour les équipements et le wifi)",
+        error_messages={
+            "invalid_choice": "« Profil de l'indicateur » : élèves, parents, enseignants ou personnels attendu."
+        },
+    )
     usage_comparison = forms.ChoiceField(
         label="Sens de la cible",
         choices=PlannedAction.Comparison.choices,
@@ -303,6 +312,7 @@ class ActionForm(ErrorSummaryForm):
                 "owner",
                 "partners",
                 "scenario",
+                "usage_profile",
                 "usage_comparison",
             )
         }

@@ -65,6 +65,16 @@ class Plan(models.Model):
         return f"{self.year}-{self.year + 1}"
 
 
+class UsageProfile(models.TextChoices):
+    """The people a usage indicator counts, as the warehouse names them (numeduc.usage.schemas)."""
+
+    ALL = "", "Sans objet (équipements, wifi)"
+    PUPILS = "ELEVE", "Élèves"
+    PARENTS = "PARENT", "Parents"
+    TEACHERS = "ENSEIGNANT", "Enseignants"
+    STAFF = "PERSONNEL", "Personnels"
+
+
 class PlannedAction(models.Model):
     """One action of a plan, made SMART: who, with whom, when, how much, and what should move
     (a factor's level at the next campaign; optionally a usage indicator in named collèges)."""
@@ -113,6 +123,11 @@ class PlannedAction(models.Model):
         verbose_name="scénario budgétaire",
     )
     usage_indicator = models.CharField("indicateur d'usage", max_length=64, blank=True)
+    # Who the indicator counts (the warehouse's profiles: ELEVE, PARENT…); blank for the
+    # indicators measured for everyone (devices, wifi) or when the collège has a single profile.
+    usage_profile = models.CharField(
+        "profil de l'indicateur", max_length=16, choices=UsageProfile.choices, blank=True, default=""
+    )
     usage_comparison = models.CharField(
         "sens de la cible", max_length=2, choices=Comparison.choices, default=Comparison.AT_LEAST
     )

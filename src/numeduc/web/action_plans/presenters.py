@@ -78,7 +78,7 @@ def usage_target_text(action) -> str:
     where = f"dans {colleges} collège{'s' if colleges > 1 else ''}" if colleges else "aucun collège nommé"
     comparison = dict(action.Comparison.choices)[action.usage_comparison]
     value = format_value(action.usage_indicator, action.usage_target)
-    return f"{full_label(action.usage_indicator)} : {comparison} {value} ({where})"
+    return f"{full_label(action.usage_indicator, action.usage_profile)} : {comparison} {value} ({where})"
 
 
 def variant_rows(plan: Plan, pupils: int | None) -> list[dict]:

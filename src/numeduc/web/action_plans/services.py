@@ -19,7 +19,7 @@ from numeduc.actions.loader import known_indicators
 from numeduc.actions.model import FACTOR_IDS, HIGHEST_LEVEL, LOWEST_LEVEL, PARTNERS
 from numeduc.text import TextRefused, check_text
 
-from .models import ActionNote, Plan, PlanEvent, PlannedAction
+from .models import ActionNote, Plan, PlanEvent, PlannedAction, UsageProfile
 
 # Bounds of every number and text of an action (the forms use the same ones).
 MAX_AMOUNT = Decimal("1000000000")  # one billion euros: more than any département's whole budget
@@ -57,6 +57,7 @@ ACTION_FIELDS: dict[str, str] = {
     "running": "fonctionnement par an",
     "scenario": "scénario budgétaire",
     "usage_indicator": "indicateur d'usage",
+    "usage_profile": "profil de l'indicateur",
     "usage_comparison": "sens de la cible",
     "usage_target": "cible de l'indicateur",
     "usage_colleges": "collèges de la cible",
@@ -139,6 +140,13 @@ def clean_action_fields(plan: Plan, fields: dict) -> dict:
     if indicator and indicator not in known_indicators():
         raise PlanRefused(f"« Indicateur d'usage » : indicateur « {indicator} » inconnu.", "usage_indicator")
     out["usage_indicator"] = indicator
+    profile = fields.get("usage_profile") or ""
+    if profile not in UsageProfile.values:
+        raise PlanRefused(
+            "« Profil de l'indicateur » : élèves, parents, enseignants ou personnels attendu.",
+            "usage_profile",
+        )
+    out["usage_profile"] = profile if indicator else ""
     comparison = fields.get("usage_comparison") or PlannedAction.Comparison.AT_LEAST
     if comparison not in PlannedAction.Comparison.values:
         raise PlanRefused("« Sens de la cible » : « au moins » ou « au plus » attendu.", "usage_comparison")

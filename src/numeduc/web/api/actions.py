@@ -67,6 +67,7 @@ class PlannedActionSchema(Schema):
     yearly_cost: str  # the linked budget scenario's total per year, else running + investment over five years
     scenario: int | None  # the linked budget scenario
     usage_indicator: str
+    usage_profile: str  # ELEVE | PARENT | ENSEIGNANT | PERSONNEL, "" when not per profile
     usage_comparison: str  # ge (at least) | le (at most)
     usage_target: float | None
     usage_colleges: list[str]  # UAI
@@ -157,6 +158,7 @@ def plan_detail(request, plan_id: int = Path(..., ge=1, le=MAX_ID, example=1)):
                 "yearly_cost": str(plan_data.action_cost(a).yearly),
                 "scenario": a.scenario_id,
                 "usage_indicator": a.usage_indicator,
+                "usage_profile": a.usage_profile,
                 "usage_comparison": a.usage_comparison,
                 "usage_target": a.usage_target,
                 "usage_colleges": sorted(c.uai for c in a.usage_colleges.all()),
