@@ -175,3 +175,55 @@ def suggestion_row(suggestion: Suggestion) -> dict:
         else "selon le nombre de collèges",
         "prerequisite": bool(suggestion.prerequisite_of),
     }
+
+
+# -- follow-up (followup.py measures, this says it in plain words) ---------------------------
+
+DIRECTION_TEXT = {"hausse": "en hausse", "stable": "stable", "baisse": "en baisse", "inconnu": "inconnu"}
+
+
+def factor_followup_text(check, campaign) -> str:
+    """« Niveau 1 → 2 à « Autodiagnostic 2018 » : en hausse ; cible 3 pas encore atteinte. »"""
+    start = "?" if check.baseline_level is None else str(check.baseline_level)
+    if campaign is None or check.level_now is None:
+        return f"Niveau {start} au départ ; pas encore de réponse à une campagne suivante : rien à mesurer."
+    text = f"Niveau {start} → {check.level_now} à « {campaign.title} » : {DIRECTION_TEXT[check.direction]}"
+    if check.target_met is None:
+        return text + "."
+    reached = "atteinte" if check.target_met else "pas encore atteinte"
+    return f"{text} ; cible {check.target_level} {reached}."
+
+
+def followup_summary(followup) -> dict:
+    """The counts of the « Suivi mesuré » section: factors up, targets reached, usage targets met."""
+    factors = list(followup.factors.values())
+    measured = [f for f in factors if f.level_now is not None]
+    usage = [u.followup for u in followup.usage.values() if u.followup is not None]
+    return {
+        "factors": len(factors),
+        "measured": len(measured),
+        "up": sum(1 for f in measured if f.direction == "hausse"),
+        "down": sum(1 for f in measured if f.direction == "baisse"),
+        "reached": sum(1 for f in measured if f.target_met),
+        "usage": len(followup.usage),
+        "usage_measured": len(usage),
+        "usage_met": sum(1 for u in usage if u.met),
+    }
+
+
+def attach_followup(rows: list[dict], followup) -> None:
+    """Each action row gets what was measured: ``factor_followup`` (text and state) and
+    ``usage_check`` (``followup.UsageCheck``)."""
+    for row in rows:
+        pk = row["action"].pk
+        check = followup.factors.get(pk)
+        row["factor_followup"] = (
+            None
+            if check is None
+            else {
+                "text": factor_followup_text(check, followup.campaign),
+                "direction": check.direction,
+                "met": check.target_met,
+            }
+        )
+        row["usage_check"] = followup.usage.get(pk)

@@ -25,7 +25,7 @@ from numeduc.web.accounts.permissions import (
 )
 from numeduc.web.demo_mark import built_on_demo
 
-from . import data, presenters, services
+from . import data, followup, presenters, services
 from .forms import ActionForm, CommentForm, PlanForm, StatusForm
 from .models import Plan, PlannedAction
 
@@ -66,6 +66,8 @@ def detail(request, pk: int):
     editable = can_edit_plan(request.user, plan)
     for row in rows:
         row["can_comment"] = can_comment_action(request.user, row["action"])
+    measured = followup.plan_followup(plan, request.user)
+    presenters.attach_followup(rows, measured)
     return render(
         request,
         "action_plans/plan.html",
@@ -80,6 +82,9 @@ def detail(request, pk: int):
             "can_edit": editable,
             "can_share": can_change_plan_consent(request.user, plan),
             "catalogue": presenters.catalogue_choices(plan) if editable else [],
+            "followup": measured,
+            "followup_summary": presenters.followup_summary(measured),
+            "caveat": followup.CAVEAT,
             "demo": built_on_demo(plan),
         },
     )
