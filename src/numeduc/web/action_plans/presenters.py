@@ -6,7 +6,7 @@ from numeduc.actions import load_catalogue
 from numeduc.actions.model import PARTNERS
 from numeduc.actions.plans import variant_totals
 from numeduc.actions.suggest import Suggestion, factor_labels
-from numeduc.formatting import fr_date, fr_datetime, fr_euro
+from numeduc.formatting import fr_date, fr_datetime, fr_euro, fr_number
 from numeduc.text import fr_join
 from numeduc.web.usage_dashboard.labels import format_value, full_label
 
@@ -227,3 +227,36 @@ def attach_followup(rows: list[dict], followup) -> None:
             }
         )
         row["usage_check"] = followup.usage.get(pk)
+
+
+def _change_text(value: float | None) -> str:
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    return f"{sign}{fr_number(abs(value), 2)}"
+
+
+def overview_rows(overview) -> list[dict]:
+    """``followup.overview`` in plain words: counts, mean changes with their sign, « moins de 5
+    départements » where the core hid a figure."""
+    catalogue = load_catalogue()
+    rows = []
+    for item in overview:
+        title = (
+            catalogue.get(item.catalogue_id).title if in_catalogue(item.catalogue_id) else item.catalogue_id
+        )
+        rows.append(
+            {
+                "id": item.catalogue_id,
+                "title": title,
+                "factor": factor_label(item.factor),
+                "planned": "—" if item.planned is None else str(item.planned),
+                "completed": "—" if item.completed is None else str(item.completed),
+                "change_completed": _change_text(item.mean_change_completed),
+                "change_others": _change_text(item.mean_change_others),
+                "difference": _change_text(item.difference),
+                "hidden": item.hidden,
+                "reason": item.reason or "",
+            }
+        )
+    return rows

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from numeduc.formatting import fr_number
 from numeduc.web.accounts.permissions import (
     can_change_plan_consent,
+    can_view_plans_overview,
+    require,
     can_comment_action,
     can_create_plan,
     can_edit_plan,
@@ -370,3 +372,48 @@ def plan_consent(request, pk: int):
             else "Le plan n'est plus partagé avec les autres départements.",
         )
     return redirect(_plan_url(plan))
+
+
+# -- the coordinator's national view -------------------------------------------------------
+
+
+@login_required
+def national(request):
+    """Which catalogue actions the départements plan and complete, and how the factors of those
+    that completed them moved against the others (figures over fewer than five départements
+    hidden); real and demonstration plans are never counted together."""
+    require(
+        can_view_plans_overview(request.user),
+        "La vue nationale des plans d'actions est réservée à la coordination nationale.",
+    )
+    real_choices = followup.baseline_choices(demo=False)
+    demo_choices = followup.baseline_choices(demo=True)
+    asked = request.GET.get("donnees")
+    demo = asked == "demo" if asked in ("demo", "reelles") else not real_choices and bool(demo_choices)
+    choices = demo_choices if demo else real_choices
+    baseline = None
+    wanted = request.GET.get("campagne", "")
+    if wanted.isdigit():
+        baseline = next((c for c, _ in choices if str(c.pk) == wanted), None)
+    if baseline is None and choices:
+        baseline = choices[0][0]
+    rows, plans = [], 0
+    if baseline is not None:
+        national_rows = followup.national_rows(baseline, demo=demo)
+        plans = national_rows.plans
+        rows = presenters.overview_rows(followup.overview(national_rows))
+    return render(
+        request,
+        "action_plans/national.html",
+        {
+            "demo": demo,
+            "has_real": bool(real_choices),
+            "has_demo": bool(demo_choices),
+            "choices": [{"campaign": c, "plans": n, "selected": c == baseline} for c, n in choices],
+            "baseline": baseline,
+            "plans": plans,
+            "rows": rows,
+            "shown": sum(1 for r in rows if not r["hidden"]),
+            "caveat": followup.CAVEAT,
+        },
+    )
