@@ -235,6 +235,10 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
 
     load_demo_scenarios()
 
+    from numeduc.web.action_plans.demo import load_demo_plans
+
+    plans = load_demo_plans(seed=seed)
+
     accounts = []
     for account in demo_accounts():
         user = User.objects.filter(email=account.email).first() or User(
@@ -252,4 +256,5 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
     return {
         "campaigns": {2017: n2017, 2018: n2018, "survey_2016": n2016, "dan_2017": n_dan},
         "accounts": accounts,
+        "action_plans": len(plans),
     }
