@@ -167,7 +167,7 @@ def test_the_printable_page_holds_every_action_and_no_tool(client, users, plan):
     assert "1 000,50 €" in main and "0450001A" in main and "Service éducation" in main
     assert "<form" not in main and "<button" not in main
     assert "Modifier" not in main and "Supprimer" not in main
-    assert main.count("<caption>") == 3 and '<th scope="col">' in main
+    assert main.count("<caption>") == 4 and '<th scope="col">' in main
     headings = re.findall(r"<h(\d)", main)
     assert headings[0] == "1" and set(headings[1:]) == {"2"}
     assert DEMO not in main

@@ -79,6 +79,15 @@ def test_the_next_campaign_shows_the_level_moved_with_the_caveat(client, users, 
     assert "Niveau 1 → 2 à « Autodiagnostic 2018 » : en hausse ; cible 3 pas encore atteinte." in page
     assert "entre « Autodiagnostic 2017 » et « Autodiagnostic 2018 »" in page
     assert CAVEAT in page
+    # The same sentence in the exports and on the printable page.
+    csv = client.get(reverse("action_plans:plan_export", args=[factor_plan.pk, "csv"])).content.decode(
+        "utf-8-sig"
+    )
+    assert "Suivi mesuré du facteur" in csv and "Niveau 1 → 2 à « Autodiagnostic 2018 » : en hausse" in csv
+    printed = html.unescape(
+        client.get(reverse("action_plans:plan_print", args=[factor_plan.pk])).content.decode()
+    )
+    assert "Niveau 1 → 2 à « Autodiagnostic 2018 » : en hausse" in printed and CAVEAT in printed
 
 
 def test_a_reached_target_and_a_fall_are_said_as_such(client, users, campaigns, factor_plan):

@@ -17,6 +17,7 @@ def catalogue():
     """(table, where it is downloaded) for every export, in the order of the page."""
     from numeduc.budget import export as budget_export
     from numeduc.usage import export as usage_export
+    from numeduc.web.action_plans import exports as plans
     from numeduc.web.planning import presenters as planning
     from numeduc.web.results import presenters as results
     from numeduc.web.usage_dashboard import presenters as usage
@@ -62,6 +63,12 @@ def catalogue():
         (usage_export.COST_TABLE, ["`numeduc usage cost`"]),
         (usage_export.INDICATORS_TABLE, ["`numeduc usage indicators`"]),
         (usage_export.SUMMARY_TABLE, ["`numeduc usage indicators --departement-summary`"]),
+        (
+            plans.ACTIONS_TABLE,
+            ["`/plans/<id>/export.csv` (feuille « Actions » de `/plans/<id>/export.xlsx`)"],
+        ),
+        (plans.VARIANTS_TABLE, ["feuille « Variantes » de `/plans/<id>/export.xlsx`"]),
+        (plans.NOTES_TABLE, ["feuille « Notes » de `/plans/<id>/export.xlsx`"]),
     ]
 
 

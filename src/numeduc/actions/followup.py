@@ -155,6 +155,8 @@ class UsageFollowUp:
     first_month: str
     last_month: str
     colleges: tuple[str, ...]
+    # How the target reads in the indicator's unit (« 60 % »); the raw number when not given.
+    target_text: str = ""
     per_college: tuple[CollegeUsage, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -217,7 +219,7 @@ class UsageFollowUp:
 
     @property
     def sentence(self) -> str:
-        target = f"{COMPARISONS[self.comparison]} {_plain_number(self.target)}"
+        target = f"{COMPARISONS[self.comparison]} {self.target_text or _plain_number(self.target)}"
         period = self.period_text
         total = self.college_count
         if total == 0:

@@ -24,7 +24,7 @@ from numeduc.formatting import fr_date, fr_number
 from numeduc.web import downloads
 from numeduc.web.demo_mark import built_on_demo
 
-from . import data, presenters
+from . import data, followup, presenters
 from .models import ActionNote, Plan, PlannedAction
 
 FORMATS = ("csv", "xlsx")
@@ -86,6 +86,16 @@ ACTIONS_TABLE = Table(
         ),
         Column("status", "Statut", labels=STATUS_LABELS),
         Column("last_note", "Dernière note", description="texte de la note de suivi la plus récente"),
+        Column(
+            "factor_followup",
+            "Suivi mesuré du facteur",
+            description="niveau de départ et niveau à la campagne suivante à laquelle le département a répondu",
+        ),
+        Column(
+            "usage_followup",
+            "Suivi mesuré de l'usage",
+            description="la cible d'usage vérifiée dans les journaux des collèges nommés, sur les mois de l'action",
+        ),
     ),
 )
 
@@ -136,8 +146,8 @@ def _frame(table: Table, rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in table.declared])
 
 
-def actions_frame(actions: list[PlannedAction]) -> pd.DataFrame:
-    """One row per action (:data:`ACTIONS_TABLE`)."""
+def actions_frame(actions: list[PlannedAction], measured: followup.PlanFollowUp) -> pd.DataFrame:
+    """One row per action (:data:`ACTIONS_TABLE`), with what ``measured`` says of it."""
     rows = []
     for rank, action in enumerate(actions, start=1):
         cost = data.action_cost(action)
@@ -163,6 +173,12 @@ def actions_frame(actions: list[PlannedAction]) -> pd.DataFrame:
                 "variant": action.variant,
                 "status": action.status,
                 "last_note": notes[0].text if notes else "",
+                "factor_followup": (
+                    presenters.factor_followup_text(measured.factors[action.pk], measured.campaign)
+                    if action.pk in measured.factors
+                    else ""
+                ),
+                "usage_followup": measured.usage[action.pk].sentence if action.pk in measured.usage else "",
             }
         )
     return _frame(ACTIONS_TABLE, rows)
@@ -194,18 +210,13 @@ def notes_frame(actions: list[PlannedAction]) -> pd.DataFrame:
     return _frame(NOTES_TABLE, rows)
 
 
-def plan_sheets(plan: Plan) -> list[tuple[str, Table, pd.DataFrame]]:
+def plan_sheets(plan: Plan, measured: followup.PlanFollowUp) -> list[tuple[str, Table, pd.DataFrame]]:
     actions = _actions(plan)
     return [
-        ("Actions", ACTIONS_TABLE, actions_frame(actions)),
+        ("Actions", ACTIONS_TABLE, actions_frame(actions, measured)),
         ("Variantes", VARIANTS_TABLE, variants_frame(plan, actions)),
         ("Notes", NOTES_TABLE, notes_frame(actions)),
     ]
-
-
-def _filename(plan: Plan, fmt: str) -> str:
-    stem = f"plan-actions-{plan.departement.code}-{plan.school_year}"
-    return downloads.dated_filename(stem, fmt, demo=plan.is_demo, fallback="plan-actions")
 
 
 @login_required
@@ -214,11 +225,15 @@ def plan_export(request, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Format d'export inconnu : csv ou xlsx.")
     plan = data.get_plan_for(request.user, pk)
-    name = _filename(plan, fmt)
+    measured = followup.plan_followup(plan, request.user)
+    demo = built_on_demo(plan, measured.usage_demo)
+    name = downloads.dated_filename(
+        f"plan-actions-{plan.departement.code}-{plan.school_year}", fmt, demo=demo, fallback="plan-actions"
+    )
     if fmt == "csv":
-        frame = actions_frame(_actions(plan))
-        return downloads.table_response(request, name, ACTIONS_TABLE, frame, demo=plan.is_demo)
-    return downloads.workbook_response(name, plan_sheets(plan), demo=plan.is_demo)
+        frame = actions_frame(_actions(plan), measured)
+        return downloads.table_response(request, name, ACTIONS_TABLE, frame, demo=demo)
+    return downloads.workbook_response(name, plan_sheets(plan, measured), demo=demo)
 
 
 @login_required
@@ -227,6 +242,8 @@ def plan_print(request, pk: int) -> HttpResponse:
     plan = data.get_plan_for(request.user, pk)
     pupils = data.plan_pupils(plan)
     rows = presenters.action_rows(plan)
+    measured = followup.plan_followup(plan, request.user)
+    presenters.attach_followup(rows, measured)
     for row in rows:
         row["colleges"] = ", ".join(sorted(c.uai for c in row["action"].usage_colleges.all()))
     return render(
@@ -236,10 +253,12 @@ def plan_print(request, pk: int) -> HttpResponse:
             "plan": plan,
             "departement": plan.departement,
             "rows": rows,
+            "followup": measured,
             "notes": [{"action": row["action"].title, **note} for row in rows for note in row["notes"]],
             "variants": presenters.variant_rows(plan, pupils),
             "pupils": fr_number(pupils) if pupils else None,
             "printed_on": fr_date(timezone.localdate()),
-            "demo": built_on_demo(plan),
+            "caveat": followup.CAVEAT,
+            "demo": built_on_demo(plan, measured.usage_demo),
         },
     )

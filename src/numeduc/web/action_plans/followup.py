@@ -182,6 +182,7 @@ def usage_check(action: PlannedAction, data: store.WarehouseData | None, *, deta
         first_month=months[0],
         last_month=months[-1],
         colleges=tuple(uais),
+        target_text=format_value(indicator, action.usage_target),
     )
     lines = []
     if detail:

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from numeduc.formatting import fr_number
 from numeduc.web.accounts.permissions import (
     can_change_plan_consent,
-    can_view_plans_overview,
-    require,
     can_comment_action,
     can_create_plan,
     can_edit_plan,
+    can_view_plans_overview,
+    require,
     views_plan_as_shared,
 )
 from numeduc.web.demo_mark import built_on_demo
