@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import itertools
 
 import pytest
 from django.test import RequestFactory
@@ -50,7 +51,7 @@ def snapshot() -> list[tuple]:
     ]
 
 
-def test_demo_plans_seeded_replaced_and_shared(demo):
+def test_demo_plans_seeded_replaced_and_shared(demo, client):
     assert demo["action_plans"] == Plan.objects.filter(is_demo=True).count()
     real = services.create_plan(Departement.objects.get(code="59"), 2019, "Plan réel", None)
     first = snapshot()
@@ -103,8 +104,20 @@ def test_demo_plans_seeded_replaced_and_shared(demo):
             counts[action_id] = counts.get(action_id, 0) + 1
     common = [a for a, n in counts.items() if n >= 5]
     assert any(
-        sum(set(triple) <= ids for ids in by_code.values()) >= 5 for triple in _triples(sorted(common))
+        sum(set(triple) <= ids for ids in by_code.values()) >= 5
+        for triple in itertools.combinations(sorted(common), 3)
     )
+
+    # The coordinator's national view shows them (rows over five départements or more).
+    assert client.login(
+        request=RequestFactory().post("/compte/connexion/"),
+        email="coordination@demo.numeduc.fr",
+        password=DEMO_PASSWORD,
+    )
+    national = client.get("/plans/national/?donnees=demo")
+    assert national.status_code == 200 and national.context["demo"]
+    assert national.context["shown"] >= 3
+    assert "données de démonstration" in national.content.decode().lower()
 
     notes = ActionNote.objects.filter(action__plan__is_demo=True)
     assert notes.exists() and all(text.startswith("[démo]") for text in notes.values_list("text", flat=True))
@@ -113,12 +126,6 @@ def test_demo_plans_seeded_replaced_and_shared(demo):
     events = PlanEvent.objects.filter(plan__is_demo=True)
     assert not events.filter(changed_by__isnull=False).exists()
     assert events.filter(changed_at__year=2017).exists() and events.filter(changed_at__year=2024).exists()
-
-
-def _triples(ids):
-    import itertools
-
-    return itertools.combinations(ids, 3)
 
 
 def test_loiret_demo_plan_measurable_and_shown(demo, client):

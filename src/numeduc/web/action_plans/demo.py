@@ -103,16 +103,19 @@ def _suggested(levels: dict[str, int], limit: int | None) -> list[tuple[str, str
     ]
 
 
-def _shared_core(suggestions: dict[str, list[str]]) -> tuple[tuple[str, ...], list[str]]:
-    """Three catalogue actions suggested to as many départements as possible, and those
-    départements (at least five with the default seeds: tested). Deterministic: actions by
-    frequency then id, triples in that order, the first with the most départements."""
-    counts: dict[str, int] = {}
-    for ids in suggestions.values():
-        for action_id in ids:
-            counts[action_id] = counts.get(action_id, 0) + 1
-    frequent = sorted(counts, key=lambda a: (-counts[a], a))[:12]
-    best: tuple[tuple[str, ...], list[str]] = ((), [])
+Key = tuple[str, str]  # (catalogue action, factor): a row of the national view
+
+
+def _shared_core(suggestions: dict[str, list[Key]]) -> tuple[tuple[Key, ...], list[str]]:
+    """Three (catalogue action, factor) pairs suggested to as many départements as possible, and
+    those départements (at least five with the default seeds: tested). Deterministic: pairs by
+    frequency then name, triples in that order, the first with the most départements."""
+    counts: dict[Key, int] = {}
+    for keys in suggestions.values():
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    frequent = sorted(counts, key=lambda k: (-counts[k], k))[:12]
+    best: tuple[tuple[Key, ...], list[str]] = ((), [])
     for triple in itertools.combinations(frequent, SHARED_ACTIONS):
         supporters = sorted(code for code, ids in suggestions.items() if set(triple) <= set(ids))
         if len(supporters) > len(best[1]):
@@ -149,7 +152,9 @@ def _plan_2017(
     chosen: list[tuple[str, str, int]],
     levels: dict[str, int],
     rng: np.random.Generator,
+    completed: set[str],
 ) -> Plan:
+    """A 2017-2018 plan; the actions in ``completed`` end « réalisée » whatever the draw."""
     created = _day(dt.date(2017, 9, 1), rng, 4, 20)
     plan = services.create_plan(
         departement,
@@ -160,7 +165,10 @@ def _plan_2017(
         is_demo=True,
         when=_at(created, 10),
     )
-    outcomes = _outcomes(len(chosen), rng)
+    outcomes = [
+        Status.DONE if item[0] in completed else outcome
+        for item, outcome in zip(chosen, _outcomes(len(chosen), rng), strict=True)
+    ]
     for position, (action_id, factor, target) in enumerate(chosen):
         starts = _day(created, rng, 7, 70)
         ends = _day(dt.date(2018, 3, 31), rng, 0, 91)
@@ -204,7 +212,7 @@ def _plans_2017(rng: np.random.Generator) -> list[Plan]:
     departements = Departement.objects.in_bulk(eligible, field_name="code")
     levels = {code: _levels(departements[code], c2017) for code in eligible}
     suggested = {code: _suggested(levels[code], SUGGESTIONS) for code in eligible}
-    shared, supporters = _shared_core({code: [s[0] for s in items] for code, items in suggested.items()})
+    shared, supporters = _shared_core({code: [s[:2] for s in items] for code, items in suggested.items()})
 
     core_size = min(len(supporters), MIN_SHARED + int(rng.integers(0, 2)))
     core = sorted(rng.choice(supporters, size=core_size, replace=False).tolist())
@@ -217,14 +225,16 @@ def _plans_2017(rng: np.random.Generator) -> list[Plan]:
     for code in chosen_codes:
         items = suggested[code]
         wanted = int(rng.integers(3, 7))
-        keep = {s[0] for s in items if s[0] in shared} if code in core else set()
-        pool = [s[0] for s in items if s[0] not in keep]
-        picks = rng.permutation(len(pool))[: max(wanted - len(keep), 0)].tolist()
-        keep |= {pool[i] for i in picks}
+        # The core départements complete the shared actions: the national view's rows need five
+        # départements that planned them and five that completed them.
+        completed = {s[0] for s in items if s[:2] in shared} if code in core else set()
+        pool = [s[0] for s in items if s[0] not in completed]
+        picks = rng.permutation(len(pool))[: max(wanted - len(completed), 0)].tolist()
+        keep = completed | {pool[i] for i in picks}
         chosen = [s for s in items if s[0] in keep]  # the suggestions' order
         if len(chosen) < 3:
             continue  # too few suggestions (levels already high): no plan
-        plans.append(_plan_2017(departements[code], c2017, chosen, levels[code], rng))
+        plans.append(_plan_2017(departements[code], c2017, chosen, levels[code], rng, completed))
 
     sharing = rng.choice(len(plans), size=min(int(rng.integers(2, 4)), len(plans)), replace=False)
     for index in sorted(sharing.tolist()):
