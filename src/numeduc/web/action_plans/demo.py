@@ -247,7 +247,7 @@ def _plans_2017(rng: np.random.Generator) -> list[Plan]:
 LOIRET_START = dt.date(2024, 9, 1)
 LOIRET_END = dt.date(2025, 6, 30)
 USAGE_TARGETS = (
-    # indicator, profile, comparison, target (a rate 0..1), the note that explains it
+    # indicator, profile (who it counts), comparison, target (a rate 0..1)
     ("monthly_active_rate", "ELEVE", PlannedAction.Comparison.AT_LEAST, 0.6),
     ("parents_never_grades_share", "PARENT", PlannedAction.Comparison.AT_MOST, 0.5),
 )
