@@ -53,6 +53,7 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
         f"enquête en trois questions 2016 ({report['campaigns']['survey_2016']} réponses), "
         f"questionnaire des DAN 2017 ({report['campaigns']['dan_2017']} académies), "
         "questionnaire des DAN 2018 ouvert (sans réponse : le DAN de démonstration peut y répondre), "
+        f"{report.get('action_plans', 0)} plans d'actions, "
         f"journaux d'usage synthétiques du Loiret ({usage.get('seconds', 0):.0f} s)."
     )
     table = Table(title=f"Comptes de démonstration — mot de passe commun : {DEMO_PASSWORD}")
