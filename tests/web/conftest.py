@@ -140,6 +140,18 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
+def empty_usage_warehouse(settings, tmp_path):
+    """No test reads the developer's ``var/warehouse`` (a ``numeduc demo setup`` there would mark
+    every Loiret page as demo): an empty warehouse root unless a fixture serves one (``world``)."""
+    from numeduc.web.usage_dashboard import store
+
+    settings.USAGE_WAREHOUSE_ROOT = tmp_path / "warehouse"
+    store.clear_memo()
+    yield
+    store.clear_memo()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # The production hasher is slow on purpose; tests do not need that protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
