@@ -17,7 +17,11 @@ from numeduc.formatting import NBSP, fr_number
 from numeduc.text import control_character_problem
 
 ITEM_TYPES = ("level", "choice", "number", "text")
-AUDIENCES = ("departement", "dan")
+# Who answers: a département or a DAN through a campaign of the coordination (signed in), or
+# the people of a collège through an anonymous school survey (issue 13: no account).
+CAMPAIGN_AUDIENCES = ("departement", "dan")
+SCHOOL_AUDIENCES = ("eleve", "enseignant", "parent", "personnel")
+AUDIENCES = CAMPAIGN_AUDIENCES + SCHOOL_AUDIENCES
 LEVEL_VALUES = (1, 2, 3, 4)
 FACTOR_COUNT = 13
 # Free comments / evidence attached to an item: long enough for a paragraph, short enough

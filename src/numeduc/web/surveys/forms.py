@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from numeduc.formatting import parse_fr_date
 from numeduc.questionnaires import available_questionnaires, load_questionnaire
+from numeduc.questionnaires.model import CAMPAIGN_AUDIENCES
 from numeduc.web.territories.models import Academie, Departement
 from numeduc.web.validators import refuse_control_characters
 
@@ -17,6 +18,8 @@ def questionnaire_choices():
     choices = []
     for slug, version in available_questionnaires():
         questionnaire = load_questionnaire(slug, version)
+        if questionnaire.audience not in CAMPAIGN_AUDIENCES:
+            continue  # a collège's survey is opened per collège, anonymous (school surveys)
         choices.append((f"{slug}@{version}", f"{questionnaire.title} (version {version})"))
     return choices
 
