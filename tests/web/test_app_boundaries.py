@@ -23,6 +23,7 @@ DEPENDENCY_ORDER: list[tuple[str, ...]] = [
     ("api",),
     # pages
     ("action_plans",),
+    ("school_surveys",),
     ("results", "national"),
     ("usage_dashboard",),
     ("planning",),

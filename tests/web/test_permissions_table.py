@@ -7,6 +7,7 @@ and test_usage_dashboard.py; this table is the reference of what each rule answe
 from __future__ import annotations
 
 import html
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -85,6 +86,8 @@ TABLE: list[tuple[str, str, object, dict[str, bool]]] = [
     ("can_comment_action", "action of 45 with the DAN", "action45_dan", _row("dan45")),
     ("can_comment_action", "action of 45 without the DAN", "action45_alone", _row()),
     ("can_view_plans_overview", "national view of the plans", None, _row("coord")),
+    ("can_manage_college_survey", "survey link of a Loiret collège", "link45", _row("ed45", "school45")),
+    ("can_manage_college_survey", "survey link of a Nord collège", "link59", _row("ed59")),
 ]
 
 
@@ -136,6 +139,8 @@ def world(users):
         "scenario59": Scenario(departement=nord, name="B"),
         "college45": college45,
         "college59": college59,
+        "link45": SimpleNamespace(college=college45, college_id=college45.pk),
+        "link59": SimpleNamespace(college=college59, college_id=college59.pk),
     }
     objects.update(_plans(users["loiret_editor"], loiret))
     return people, objects

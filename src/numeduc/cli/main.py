@@ -43,6 +43,9 @@ app.add_typer(_usage.app, name="usage")
 from numeduc.cli import actions as _actions  # noqa: E402
 
 app.add_typer(_actions.app, name="actions")
+from numeduc.cli import surveys as _surveys  # noqa: E402
+
+app.add_typer(_surveys.app, name="surveys")
 
 
 @app.command()

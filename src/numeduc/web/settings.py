@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "numeduc.web.planning",
     "numeduc.web.usage_dashboard",
     "numeduc.web.action_plans",
+    "numeduc.web.school_surveys",
 ]
 
 MIDDLEWARE = [

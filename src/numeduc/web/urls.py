@@ -18,6 +18,7 @@ urlpatterns = [
     path("national/", include("numeduc.web.national.urls")),
     path("usages/", include("numeduc.web.usage_dashboard.urls")),
     path("plans/", include("numeduc.web.action_plans.urls")),
+    path("", include("numeduc.web.school_surveys.urls")),
 ]
 
 handler500 = "numeduc.web.views.server_error"

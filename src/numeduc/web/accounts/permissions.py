@@ -293,3 +293,16 @@ def can_change_plan_consent(user, plan) -> bool:
 def can_view_plans_overview(user) -> bool:
     """The national view of the plans (most planned and completed actions): the coordinator."""
     return sees_every_departement(user)
+
+
+# -- school surveys (numeduc.web.school_surveys) -------------------------------------------
+# A collège's survey link is managed (shown, closed, given a class code) by the head of that
+# collège and by the editors of its département; answering needs no account at all.
+
+
+def can_manage_college_survey(user, link) -> bool:
+    if not _active(user):
+        return False
+    if user.role == Role.SCHOOL:
+        return user.college_id == link.college_id
+    return can_edit_departement_budget(user, link.college.departement)

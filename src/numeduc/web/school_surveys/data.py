@@ -1,0 +1,116 @@
+"""Database ↔ core for the school surveys: the answers as the frame ``numeduc.school_surveys``
+takes, each collège's place (département, peer group), and the fetch-and-check helpers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from numeduc.school_surveys.anonymity import CollegePlace, peer_group
+from numeduc.school_surveys.rollup import COLUMNS, summarise
+
+from .models import CollegeSurvey, SchoolSurvey, Submission
+
+
+def answers_frame(surveys) -> pd.DataFrame:
+    """One row per answered item of the surveys' submissions (``rollup.COLUMNS``)."""
+    rows = []
+    submissions = Submission.objects.filter(link__survey__in=surveys).values_list(
+        "id", "link__college__uai", "link__survey__audience", "answers"
+    )
+    for pk, uai, audience, answers in submissions:
+        for item, value in (answers or {}).items():
+            rows.append((str(pk), uai, audience, item, value))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def places_of(links) -> dict[str, CollegePlace]:
+    return {
+        link.college.uai: CollegePlace(
+            link.college.departement.code,
+            peer_group(link.college.density_code, link.college.pupils, link.college.priority_education),
+        )
+        for link in links
+    }
+
+
+def survey_results(survey: SchoolSurvey):
+    """(visibility, cell summaries, links) of one survey: every collège of it, even without answers."""
+    links = list(
+        CollegeSurvey.objects.filter(survey=survey).select_related("college", "college__departement")
+    )
+    frame = answers_frame([survey])
+    places = places_of(links)
+    number_items = [i.id for i in survey.questionnaire.items if i.type == "number"]
+    seen, cells = summarise(frame, places, number_items)
+    return seen, cells, links
+
+
+def answer_counts(survey: SchoolSurvey) -> dict[int, int]:
+    """Answers per link (what the head of a collège watches arrive; a count, not an aggregate)."""
+    from django.db.models import Count
+
+    return dict(
+        CollegeSurvey.objects.filter(survey=survey).annotate(n=Count("submissions")).values_list("pk", "n")
+    )
+
+
+def _item_rows(summary) -> dict:
+    out = {}
+    for item, s in summary.items.items():
+        if s.counts is None:
+            out[item] = {"answered": s.answered, "shown": False}
+        elif s.mean is not None or not s.counts:
+            out[item] = {"answered": s.answered, "shown": True, "mean": s.mean}
+        else:
+            out[item] = {
+                "answered": s.answered,
+                "shown": True,
+                "counts": dict(s.counts),
+                "shares": {v: round(c / s.answered, 6) for v, c in s.counts.items()},
+            }
+    return out
+
+
+def result_rows(survey: SchoolSurvey, level: str = "college") -> list[dict]:
+    """The survey's results at one level, as the CLI and the API print them: per collège (every
+    collège of the survey, with 0 answers too) or per département, peer group, nation. The
+    aggregates (``items``) only where ``shown``; ``reason`` says why not."""
+    seen, cells, links = survey_results(survey)
+    rows = []
+    if level == "college":
+        for link in sorted(links, key=lambda link: link.college.uai):
+            cell = ("college", link.college.uai, survey.audience)
+            summary = cells.get(cell)
+            n = summary.n if summary else 0
+            shown = bool(summary and summary.shown)
+            rows.append(
+                {
+                    "campaign": survey.pk,
+                    "uai": link.college.uai,
+                    "name": link.college.name,
+                    "audience": survey.audience,
+                    "n": n,
+                    "shown": shown,
+                    "reason": "" if shown else (summary.reason if summary else "aucune réponse"),
+                    "demo": survey.is_demo,
+                    "items": _item_rows(summary) if shown and summary else {},
+                }
+            )
+        return rows
+    for cell, summary in sorted(cells.items()):
+        if cell[0] != level:
+            continue
+        rows.append(
+            {
+                "campaign": survey.pk,
+                "level": level,
+                "key": cell[1],
+                "audience": cell[2],
+                "n": summary.n,
+                "shown": summary.shown,
+                "reason": summary.reason,
+                "demo": survey.is_demo,
+                "items": _item_rows(summary) if summary.shown else {},
+            }
+        )
+    return rows
