@@ -8,7 +8,17 @@ from pathlib import Path
 
 import numeduc
 
-PURE_PACKAGES = ["stats", "analysis", "budget", "usage", "charts", "questionnaires", "demo", "actions", "school_surveys"]
+PURE_PACKAGES = [
+    "stats",
+    "analysis",
+    "budget",
+    "usage",
+    "charts",
+    "questionnaires",
+    "demo",
+    "actions",
+    "school_surveys",
+]
 PURE_MODULES = [
     "exports.py",
     "reference.py",

@@ -9,14 +9,14 @@ import secrets
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from numeduc.web.accounts.permissions import can_manage_college_survey, require
 
-from . import data, services
+from . import services
 from .models import CollegeSurvey
 
 ANSWERED_COOKIE = "numeduc-enquete-{pk}"
