@@ -36,6 +36,14 @@ def home(request):
         context["rows"] = [(c, responses.get(c.pk)) for c in campaigns]
     elif is_dan(user):
         context.update(_dan_home(user))
+    elif user.college_id:
+        from numeduc.web.school_surveys.models import CollegeSurvey
+
+        context["school_surveys"] = list(
+            CollegeSurvey.objects.filter(college_id=user.college_id)
+            .select_related("survey")
+            .order_by("-survey__opens_on")
+        )
     return render(request, "home.html", context)
 
 
