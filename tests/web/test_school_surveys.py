@@ -85,6 +85,8 @@ def test_an_answer_without_account_stores_the_day_and_nothing_of_the_person(clie
     url = reverse("school_surveys:answer", args=[link.token])
     page = client.get(url)
     assert page.status_code == 200 and "anonyme" in page.content.decode()
+    questionnaire = link.survey.questionnaire
+    assert page.content.decode().count('class="item"') == len(questionnaire.items)  # every question
     nonce = page.context["nonce"]
     response = client.post(
         url,
@@ -127,7 +129,11 @@ def test_a_missing_required_question_keeps_what_was_typed(client, world):
     raw.pop(f"item-{required.id}")
     response = client.post(url, {**raw, "nonce": "n1"})
     assert response.status_code == 400
-    assert required.label in html.unescape(response.content.decode())
+    typed = html.unescape(response.content.decode())
+    assert required.label in typed
+    # What was typed is still ticked (the form is rendered with the values, not the cached empty one).
+    kept = next(k for k in raw if k != f"item-{required.id}")
+    assert f'name="{kept}" value="{raw[kept]}" checked' in typed
     assert Submission.objects.count() == 0
 
 

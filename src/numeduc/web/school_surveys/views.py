@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from numeduc.web.accounts.permissions import can_manage_college_survey, require
@@ -31,8 +33,15 @@ def _link(token: str) -> CollegeSurvey:
     )
 
 
-def _form_page(request, link, *, values=None, error="", status=200):
-    questionnaire = link.survey.questionnaire
+# The questions of an empty form, rendered once per questionnaire version and process: a class
+# opening the form at the same moment costs one rendering, not thirty (bench/bench_surveys.py).
+_EMPTY_QUESTIONS: dict[tuple[str, str], str] = {}
+
+
+def _questions_html(questionnaire, values) -> str:
+    key = (questionnaire.slug, questionnaire.version)
+    if not values and key in _EMPTY_QUESTIONS:
+        return _EMPTY_QUESTIONS[key]
     sections = [
         {
             "section": section,
@@ -42,6 +51,15 @@ def _form_page(request, link, *, values=None, error="", status=200):
         }
         for section in questionnaire.sections
     ]
+    # Autoescaped by the template engine when rendered: safe to insert as HTML.
+    rendered = mark_safe(render_to_string("school_surveys/_questions.html", {"sections": sections}))
+    if not values:
+        _EMPTY_QUESTIONS[key] = rendered
+    return rendered
+
+
+def _form_page(request, link, *, values=None, error="", status=200):
+    questionnaire = link.survey.questionnaire
     return render(
         request,
         "school_surveys/answer.html",
@@ -49,7 +67,7 @@ def _form_page(request, link, *, values=None, error="", status=200):
             "link": link,
             "survey": link.survey,
             "questionnaire": questionnaire,
-            "sections": sections,
+            "questions_html": _questions_html(questionnaire, values),
             "nonce": (values or {}).get("nonce") or secrets.token_urlsafe(16),
             "error": error,
             "demo": link.survey.is_demo,
