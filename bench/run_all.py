@@ -20,6 +20,7 @@ RUNS = [
     ("entrepôt d'usages (2 millions d'événements)", ["bench_usage.py", "--events", "2000000"]),
     ("tableau de bord des usages", ["bench_usage_dashboard.py", "--repeat", "3"]),
     ("pages web", ["bench_web.py", "--seconds", "5"]),
+    ("enquête d'un collège (200 élèves au même instant)", ["bench_surveys.py", "--database", "sqlite"]),
 ]
 
 
