@@ -4,11 +4,32 @@ takes, each collège's place (département, peer group), and the fetch-and-check
 from __future__ import annotations
 
 import pandas as pd
+from django.http import Http404
 
 from numeduc.school_surveys.anonymity import CollegePlace, peer_group
 from numeduc.school_surveys.rollup import COLUMNS, summarise
+from numeduc.web.accounts.permissions import can_manage_college_survey, fetch_for
+from numeduc.web.planning.data import MAX_ID
 
 from .models import CollegeSurvey, SchoolSurvey, Submission
+
+LINK_NOT_FOUND = "Enquête introuvable."
+LINK_RULES = {
+    "manage": [
+        (
+            can_manage_college_survey,
+            "Seuls le chef d'établissement du collège et les éditeurs de son département gèrent ce lien.",
+        )
+    ]
+}
+
+
+def get_link_for(user, pk: int, action: str = "manage") -> CollegeSurvey:
+    """A collège's survey link (404 if none), after checking that ``user`` may ``action`` it (403)."""
+    if not 1 <= pk <= MAX_ID:
+        raise Http404(LINK_NOT_FOUND)
+    queryset = CollegeSurvey.objects.select_related("survey", "college", "college__departement")
+    return fetch_for(user, queryset, LINK_RULES, action, LINK_NOT_FOUND, pk=pk)
 
 
 def answers_frame(surveys) -> pd.DataFrame:

@@ -16,13 +16,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from numeduc.web.accounts.permissions import can_manage_college_survey, require
-
-from . import services
+from . import data, services
 from .models import CollegeSurvey
 
 ANSWERED_COOKIE = "numeduc-enquete-{pk}"
-REFUSED = "Seuls le chef d'établissement du collège et les éditeurs de son département gèrent ce lien."
 
 
 def _link(token: str) -> CollegeSurvey:
@@ -126,10 +123,7 @@ def _public_url(request, link) -> str:
 @login_required
 def college_page(request, pk: int):
     """What the head of the collège sees: the link, its QR code, the answers as they arrive."""
-    link = get_object_or_404(
-        CollegeSurvey.objects.select_related("survey", "college", "college__departement"), pk=pk
-    )
-    require(can_manage_college_survey(request.user, link), REFUSED)
+    link = data.get_link_for(request.user, pk)
     url = _public_url(request, link)
     qr = segno.make(url, error="m")
     return render(
@@ -150,8 +144,7 @@ def college_page(request, pk: int):
 @login_required
 def college_sheet(request, pk: int):
     """The printable sheet: the QR code and the link in large print."""
-    link = get_object_or_404(CollegeSurvey.objects.select_related("survey", "college"), pk=pk)
-    require(can_manage_college_survey(request.user, link), REFUSED)
+    link = data.get_link_for(request.user, pk)
     url = _public_url(request, link)
     svg = segno.make(url, error="m").svg_inline(scale=10, omitsize=False)
     return render(
@@ -164,8 +157,7 @@ def college_sheet(request, pk: int):
 @login_required
 @require_POST
 def college_close(request, pk: int):
-    link = get_object_or_404(CollegeSurvey.objects.select_related("survey", "college"), pk=pk)
-    require(can_manage_college_survey(request.user, link), REFUSED)
+    link = data.get_link_for(request.user, pk)
     if services.close_link(link, request.user):
         messages.success(request, "Enquête close pour ce collège : plus aucune réponse n'est enregistrée.")
     return redirect("school_surveys:college", pk=link.pk)
@@ -174,8 +166,7 @@ def college_close(request, pk: int):
 @login_required
 @require_POST
 def college_code(request, pk: int):
-    link = get_object_or_404(CollegeSurvey.objects.select_related("survey", "college"), pk=pk)
-    require(can_manage_college_survey(request.user, link), REFUSED)
+    link = data.get_link_for(request.user, pk)
     try:
         link = services.new_class_code(link)
     except services.SurveyRefused as exc:
