@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from numeduc.demo.mark import DEMO_MARK
 from numeduc.usage import calendar as cal
+from numeduc.usage.referential import density_grid3
 from numeduc.usage.schemas import KINDS, PROFILES, SERVICE_CATEGORIES
 
 # --- parameters [P]: plausible defaults, documented in docs/usage.md ----------------------------
@@ -169,10 +170,6 @@ class GenerationSummary:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def _density3(code: int) -> str:
-    return "urbain_dense" if code == 1 else ("intermediaire" if code <= 4 else "rural")
-
-
 def load_reference_colleges(departement: str) -> pd.DataFrame:
     path = resources.files("numeduc.data.reference") / "colleges.csv"
     with path.open(encoding="utf-8") as fh:
@@ -228,7 +225,7 @@ def build_establishments(
             "departement": departement,
             "commune_insee": insee,
             "commune_name": communes,
-            "density_grid3": [_density3(int(c)) for c in d7],
+            "density_grid3": [density_grid3(int(c)) for c in d7],
             "density_grid7": d7.astype(int),
             "ep": ep,
             "depp_type": pd.array([None] * n, dtype="Int64"),

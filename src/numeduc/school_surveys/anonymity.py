@@ -160,7 +160,7 @@ def shown_texts(texts: Iterable[str], n_answers: int, *, min_answers: int = MIN_
 def peer_group(density_code: str | int | None, pupils: float | None, priority_education: str | None) -> str:
     """The usage referential's group of a collège (density × size × priority education, as in
     ``numeduc.usage.referential``), from the collèges referential's columns."""
-    from numeduc.usage.referential import DENSITY_LABEL, size_class
+    from numeduc.usage.referential import DENSITY_LABEL, density_grid3, size_class
 
     try:
         code = int(density_code) if density_code not in (None, "") else None
@@ -169,7 +169,7 @@ def peer_group(density_code: str | int | None, pupils: float | None, priority_ed
     if code is None:
         density = "densité inconnue"
     else:
-        density = DENSITY_LABEL["urbain_dense" if code == 1 else ("intermediaire" if code <= 4 else "rural")]
+        density = DENSITY_LABEL[density_grid3(code)]
     size = "taille inconnue" if pupils is None or pupils != pupils else size_class(float(pupils))
     ep = "EP" if (priority_education or "").upper() in ("REP", "REP+", "REP_PLUS") else "hors EP"
     return f"{density} · {size} · {ep}"

@@ -24,6 +24,12 @@ LEVELS = [
 DENSITY_LABEL = {"urbain_dense": "urbain dense", "intermediaire": "intermédiaire", "rural": "rural"}
 
 
+def density_grid3(density_code: int) -> str:
+    """INSEE's 7-level density grid (the collèges referential's ``density_code``) in 3 classes:
+    1 densely populated, 2-4 intermediate, 5-7 rural."""
+    return "urbain_dense" if density_code == 1 else ("intermediaire" if density_code <= 4 else "rural")
+
+
 def size_class(pupils: float) -> str:
     return "<300" if pupils < 300 else ("300-600" if pupils <= 600 else ">600")
 
