@@ -34,6 +34,7 @@ from numeduc.formatting import fr_number
 from numeduc.web.accounts.permissions import can_view_usage_departement
 from numeduc.web.surveys import data as surveys_data
 from numeduc.web.surveys.models import Campaign, Response
+from numeduc.web.usage_dashboard import data as usage_data
 from numeduc.web.usage_dashboard import store
 from numeduc.web.usage_dashboard.labels import format_value, full_label, month_label
 
@@ -129,9 +130,12 @@ def _usage_rows(data: store.WarehouseData, indicator: str, profile: str) -> tupl
     return rows.iloc[0:0], profile
 
 
-def usage_check(action: PlannedAction, data: store.WarehouseData | None, *, detail: bool) -> UsageCheck:
+def usage_check(
+    action: PlannedAction, data: store.WarehouseData | None, *, detail: bool, demo: bool = False
+) -> UsageCheck:
     """The action's usage target against the warehouse ``data`` of its département; ``detail``
-    adds the collège-by-collège lines (only for those who may read the département's usage)."""
+    adds the collège-by-collège lines (only for those who may read the département's usage);
+    ``demo`` says the warehouse holds demonstration logs (``usage_dashboard.data.is_demo``)."""
     indicator, profile = action.usage_indicator, action.usage_profile
     label = full_label(indicator, profile)
     colleges = sorted(action.usage_colleges.all(), key=lambda c: (c.name, c.uai))
@@ -146,7 +150,6 @@ def usage_check(action: PlannedAction, data: store.WarehouseData | None, *, deta
         )
     first, last = _month(action.starts_on), _month(action.ends_on)
     months = [m for m in data.months if first <= m <= last]
-    demo = store.is_demo_folder(data.code)
     if not months:
         held = data.months
         span = f"{month_label(held[0])} – {month_label(held[-1])}" if held else "aucun mois"
@@ -221,7 +224,8 @@ def plan_followup(plan: Plan, user) -> PlanFollowUp:
     if targeted:
         data = store.load(plan.departement.code)
         detail = can_view_usage_departement(user, plan.departement)
-        usage = {a.pk: usage_check(a, data, detail=detail) for a in targeted}
+        demo = usage_data.is_demo(plan.departement)
+        usage = {a.pk: usage_check(a, data, detail=detail, demo=demo) for a in targeted}
     return PlanFollowUp(
         baseline=plan.baseline_campaign,
         campaign=campaign,
