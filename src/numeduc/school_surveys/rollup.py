@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from numeduc.formatting import fr_percent
 from numeduc.school_surveys.anonymity import MIN_ANSWERS, Cell, CollegePlace, Visibility, visibility
 
 COLUMNS = ["response", "uai", "audience", "item", "value"]
@@ -132,8 +133,8 @@ class DeclaredMeasured:
         if self.measured is None:
             return "Pas de journaux d'usage sur la période pour comparer."
         points = round(abs(self.gap or 0) * 100)
-        declared = f"{round(self.declared * 100)} %"
-        measured = f"{round(self.measured * 100)} %"
+        declared = fr_percent(self.declared * 100, 0)
+        measured = fr_percent(self.measured * 100, 0)
         if points < 10:
             return (
                 f"Ce qui est déclaré ({declared} {self.declared_label}) et ce que montrent les journaux "
