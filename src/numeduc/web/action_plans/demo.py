@@ -69,6 +69,19 @@ ABANDONED_NOTES = (
 )
 
 
+def _start(action, started: dt.date, rng) -> dt.date:
+    """The action set « en cours » on ``started`` with one of the demo's start notes."""
+    services.set_status(
+        action,
+        Status.IN_PROGRESS,
+        STARTED_NOTES[int(rng.integers(len(STARTED_NOTES)))],
+        None,
+        noted_on=started,
+        when=_at(started, 15),
+    )
+    return started
+
+
 def _at(day: dt.date, hour: int = 12) -> dt.datetime:
     return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
 
@@ -182,15 +195,7 @@ def _plan_2017(
             when=_at(created, 10) + dt.timedelta(minutes=5 * (position + 1)),
         )
         outcome = outcomes[position]
-        started = _day(starts, rng, 0, 10)
-        services.set_status(
-            action,
-            Status.IN_PROGRESS,
-            STARTED_NOTES[int(rng.integers(len(STARTED_NOTES)))],
-            None,
-            noted_on=started,
-            when=_at(started, 15),
-        )
+        started = _start(action, _day(starts, rng, 0, 10), rng)
         if outcome == Status.IN_PROGRESS:
             continue
         if outcome == Status.DONE:
@@ -311,15 +316,7 @@ def _plan_loiret(rng: np.random.Generator) -> Plan | None:
         )
         if item == silent or (item not in usage and rng.random() < 0.3):
             continue  # still « prévue »
-        started = _day(LOIRET_START, rng, 7, 60)
-        services.set_status(
-            action,
-            Status.IN_PROGRESS,
-            STARTED_NOTES[int(rng.integers(len(STARTED_NOTES)))],
-            None,
-            noted_on=started,
-            when=_at(started, 15),
-        )
+        _start(action, _day(LOIRET_START, rng, 7, 60), rng)
         if item in usage:
             checked = dt.date(2024, 12, 9)
             services.set_status(
