@@ -88,6 +88,14 @@ TABLE: list[tuple[str, str, object, dict[str, bool]]] = [
     ("can_view_plans_overview", "national view of the plans", None, _row("coord")),
     ("can_manage_college_survey", "survey link of a Loiret collège", "link45", _row("ed45", "school45")),
     ("can_manage_college_survey", "survey link of a Nord collège", "link59", _row("ed59")),
+    ("is_evaluation_member", "Loiret, its DAN let in", "dep45", _row("dan45")),
+    ("is_evaluation_member", "Nord, nobody let in", "dep59", _row()),
+    ("is_evaluation_member", "Cher, the Loiret's DAN let in then revoked", "dep18", _row()),
+    ("can_view_school_surveys", "Loiret's surveys", "dep45", _row(*DEP45, "dan45")),
+    ("can_view_school_surveys", "Nord's surveys", "dep59", _row("coord", "ed59", "vw59")),
+    ("can_open_school_survey", "a survey for Loiret", "dep45", _row("coord", "ed45")),
+    ("can_grant_evaluation_access", "Loiret's evaluation group", "dep45", _row("ed45")),
+    ("can_edit_shared_indicators", "Loiret's shared indicators", "dep45", _row("ed45", "dan45")),
 ]
 
 
@@ -103,6 +111,7 @@ def make_scenario() -> Scenario:
 @pytest.fixture
 def world(users):
     loiret, nord = Departement.objects.get(code="45"), Departement.objects.get(code="59")
+    cher = Departement.objects.get(code="18")
     college45 = College.objects.create(uai="0450001A", name="Collège du Loiret", departement=loiret)
     college59 = College.objects.create(uai="0590001X", name="Collège du Nord", departement=nord)
     school = User(
@@ -135,6 +144,8 @@ def world(users):
         "published": published,
         "shared": shared,
         "dep45": loiret,
+        "dep59": nord,
+        "dep18": cher,
         "scenario45": Scenario(departement=loiret, name="A"),
         "scenario59": Scenario(departement=nord, name="B"),
         "college45": college45,
@@ -143,7 +154,23 @@ def world(users):
         "link59": SimpleNamespace(college=college59, college_id=college59.pk),
     }
     objects.update(_plans(users["loiret_editor"], loiret))
+    _evaluation_accesses(users, loiret, cher)
     return people, objects
+
+
+def _evaluation_accesses(users, loiret, cher) -> None:
+    from django.utils import timezone
+
+    from numeduc.web.school_surveys.models import EvaluationAccess, EvaluationGroup
+
+    group = EvaluationGroup.objects.create(departement=loiret)
+    EvaluationAccess.objects.create(group=group, user=users["dan_loiret"], granted_by=users["loiret_editor"])
+    # Cher is in the same académie as Loiret (Orléans-Tours): a revoked access lets nobody in.
+    EvaluationAccess.objects.create(
+        group=EvaluationGroup.objects.create(departement=cher),
+        user=users["dan_loiret"],
+        revoked_at=timezone.now(),
+    )
 
 
 def _plans(editor, loiret) -> dict:

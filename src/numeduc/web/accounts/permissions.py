@@ -306,3 +306,39 @@ def can_manage_college_survey(user, link) -> bool:
     if user.role == Role.SCHOOL:
         return user.college_id == link.college_id
     return can_edit_departement_budget(user, link.college.departement)
+
+
+# The roll-ups of a département's school surveys are read by its staff, the coordinator and the
+# DAN the département has let into its evaluation group (an open ``EvaluationAccess``, recorded
+# with who granted it); a survey is opened by the département's editors or the coordinator; the
+# group's members (editors and granted DAN) agree on the indicators it follows. Only the
+# département's editors grant or revoke a DAN's access.
+
+
+def is_evaluation_member(user, departement) -> bool:
+    """A DAN of the département's académie with an open access to its evaluation group."""
+    if not _active(user) or user.role != Role.DAN or user.academie_id is None:
+        return False
+    if user.academie_id != departement.academie_id:
+        return False
+    from numeduc.web.school_surveys.models import EvaluationAccess
+
+    return EvaluationAccess.objects.filter(
+        group__departement=departement, user=user, revoked_at__isnull=True
+    ).exists()
+
+
+def can_view_school_surveys(user, departement) -> bool:
+    return reads_departement_documents(user, departement) or is_evaluation_member(user, departement)
+
+
+def can_open_school_survey(user, departement) -> bool:
+    return _active(user) and (user.role == Role.COORDINATOR or can_edit_departement_budget(user, departement))
+
+
+def can_grant_evaluation_access(user, departement) -> bool:
+    return can_edit_departement_budget(user, departement)
+
+
+def can_edit_shared_indicators(user, departement) -> bool:
+    return can_edit_departement_budget(user, departement) or is_evaluation_member(user, departement)

@@ -103,3 +103,75 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"Réponse anonyme du {self.answered_on:%d/%m/%Y}"
+
+
+class EvaluationGroup(models.Model):
+    """The département's joint evaluation group with the académie (the white paper's « co-évaluer
+    les usages »): its staff and the DAN the département lets in read the school surveys and the
+    usage indicators of its collèges together and follow the indicators they agreed on."""
+
+    departement = models.OneToOneField(
+        "territories.Departement", on_delete=models.CASCADE, related_name="evaluation_group"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "groupe d'évaluation"
+
+    def __str__(self) -> str:
+        return f"Groupe d'évaluation ({self.departement_id})"
+
+
+class EvaluationAccess(models.Model):
+    """A DAN's access, granted by the département. Never deleted: a revocation is dated, so the
+    record says who let whom in, when, and until when."""
+
+    group = models.ForeignKey(EvaluationGroup, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluation_accesses"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"], condition=models.Q(revoked_at__isnull=True), name="one_open_access"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Accès de {self.user_id} au groupe {self.group_id}"
+
+
+class SharedIndicator(models.Model):
+    """An indicator the group agreed to follow, with its target (a share, in %)."""
+
+    group = models.ForeignKey(EvaluationGroup, on_delete=models.CASCADE, related_name="indicators")
+    key = models.CharField(max_length=120)  # numeduc.school_surveys.shared: « declare:… » or « mesure:… »
+    target_percent = models.DecimalField("cible (%)", max_digits=4, decimal_places=1)
+    target_year = models.CharField("année scolaire de la cible", max_length=9)  # « 2025-2026 »
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "key"], name="one_shared_indicator_per_key"),
+            models.CheckConstraint(
+                condition=models.Q(target_percent__gte=0, target_percent__lte=100),
+                name="shared_target_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.target_percent} % en {self.target_year}"
