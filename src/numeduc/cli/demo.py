@@ -46,6 +46,11 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
 
     with console.status("Génération et ingestion de journaux d'usage de démonstration (Loiret, 3 mois)…"):
         usage = load_demo_usage("45", months=3, seed=seed)
+    from numeduc.web.school_surveys.demo import load_demo_school_surveys
+
+    # After the logs: the pupils' and parents' answers are drawn beside what the logs measure.
+    with console.status("Génération des enquêtes des collèges de démonstration (Loiret, Nord)…"):
+        school = load_demo_school_surveys(seed=seed)
     console.print(
         f"[bold]Données de démonstration[/bold] chargées (graine {seed}) : "
         f"campagne 2017 clôturée ({report['campaigns'][2017]} réponses), "
@@ -54,7 +59,9 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
         f"questionnaire des DAN 2017 ({report['campaigns']['dan_2017']} académies), "
         "questionnaire des DAN 2018 ouvert (sans réponse : le DAN de démonstration peut y répondre), "
         f"{report.get('action_plans', 0)} plans d'actions, "
-        f"journaux d'usage synthétiques du Loiret ({usage.get('seconds', 0):.0f} s)."
+        f"journaux d'usage synthétiques du Loiret ({usage.get('seconds', 0):.0f} s), "
+        f"enquêtes des collèges : {school['pupils']} réponses d'élèves et {school['parents']} "
+        "de parents (Loiret, Nord)."
     )
     table = Table(title=f"Comptes de démonstration — mot de passe commun : {DEMO_PASSWORD}")
     table.add_column("Adresse e-mail")
