@@ -44,7 +44,7 @@ def _head_uai() -> str | None:
 
     try:
         return next((a.uai for a in demo_accounts() if a.uai), None)
-    except Exception:  # the referential is missing: no head to favour
+    except (LookupError, OSError, ValueError):  # no referential: no head to favour
         return None
 
 
