@@ -17,6 +17,7 @@ from numeduc.school_surveys.compare import (
     gaps_by_college,
     measured_share,
     pairings_for,
+    school_year_of_month,
     survey_months,
 )
 from numeduc.school_surveys.rollup import summarise
@@ -67,6 +68,12 @@ def test_survey_months_span_the_window_across_a_new_year():
     assert survey_months(dt.date(2024, 12, 15), dt.date(2025, 2, 1)) == ["2024-12", "2025-01", "2025-02"]
     with pytest.raises(ValueError):
         survey_months(dt.date(2025, 1, 2), dt.date(2025, 1, 1))
+    assert [school_year_of_month(m) for m in ("2024-07", "2024-08", "2024-11", "2025-06")] == [
+        "2023-2024",
+        "2024-2025",
+        "2024-2025",
+        "2024-2025",
+    ]
 
 
 def test_measured_share_weighs_pupils_not_collèges_and_keeps_to_the_period_and_collèges():

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from numeduc.school_surveys.rollup import CellSummary, DeclaredMeasured
+from numeduc.usage.calendar import school_year_of
 
 # Answers to a « how often » item that mean « at least once a month ».
 AT_LEAST_MONTHLY = ("mensuel", "hebdomadaire", "quotidien")
@@ -86,6 +87,12 @@ def survey_months(opens_on: dt.date, closes_on: dt.date) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def school_year_of_month(month: str) -> str:
+    """« 2024-2025 » for ``2024-11`` (the usage calendar's rule: the year turns in August)."""
+    year, number = (int(part) for part in month.split("-"))
+    return school_year_of(dt.date(year, number, 1))
 
 
 def measured_share(

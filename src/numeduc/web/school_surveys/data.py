@@ -8,8 +8,16 @@ from django.http import Http404
 
 from numeduc.school_surveys.anonymity import CollegePlace, peer_group
 from numeduc.school_surveys.rollup import COLUMNS, summarise
-from numeduc.web.accounts.permissions import can_manage_college_survey, fetch_for
+from numeduc.web.accounts.permissions import (
+    can_edit_shared_indicators,
+    can_grant_evaluation_access,
+    can_manage_college_survey,
+    can_open_school_survey,
+    can_view_school_surveys,
+    fetch_for,
+)
 from numeduc.web.planning.data import MAX_ID
+from numeduc.web.territories.models import Departement
 
 from .models import CollegeSurvey, SchoolSurvey, Submission
 
@@ -22,6 +30,52 @@ LINK_RULES = {
         )
     ]
 }
+
+
+DEPARTEMENT_NOT_FOUND = "Département inconnu."
+SURVEY_NOT_FOUND = "Enquête introuvable."
+REFUSED_VIEW = (
+    "Les enquêtes de ce département ne vous sont pas accessibles : elles sont lues par ses équipes, la "
+    "coordination nationale et le DAN que le département a fait entrer dans son groupe d'évaluation."
+)
+DEPARTEMENT_RULES = {
+    "view": [(can_view_school_surveys, REFUSED_VIEW)],
+    "open": [
+        (can_open_school_survey, "Seuls les éditeurs du département et la coordination ouvrent une enquête.")
+    ],
+    "grant": [
+        (can_grant_evaluation_access, "Seuls les éditeurs du département font entrer un DAN dans son groupe.")
+    ],
+    "indicators": [
+        (
+            can_edit_shared_indicators,
+            "Seuls les éditeurs du département et les DAN de son groupe d'évaluation choisissent les "
+            "indicateurs suivis.",
+        )
+    ],
+}
+SURVEY_RULES = {
+    "view": [(lambda user, survey: can_view_school_surveys(user, survey.departement), REFUSED_VIEW)]
+}
+
+
+def get_departement_for(user, code: str, action: str = "view") -> Departement:
+    """The département (404 if none), after checking that ``user`` may ``action`` its surveys (403)."""
+    return fetch_for(
+        user,
+        Departement.objects.select_related("academie"),
+        DEPARTEMENT_RULES,
+        action,
+        DEPARTEMENT_NOT_FOUND,
+        code=code,
+    )
+
+
+def get_survey_for(user, pk: int, action: str = "view") -> SchoolSurvey:
+    if not 1 <= pk <= MAX_ID:
+        raise Http404(SURVEY_NOT_FOUND)
+    queryset = SchoolSurvey.objects.select_related("departement")
+    return fetch_for(user, queryset, SURVEY_RULES, action, SURVEY_NOT_FOUND, pk=pk)
 
 
 def get_link_for(user, pk: int, action: str = "manage") -> CollegeSurvey:
