@@ -216,11 +216,12 @@ def can_edit_scenario(user, scenario) -> bool:
 # -- usage indicators (numeduc.web.usage_dashboard) -----------------------------------------
 # Usage logs belong to the département (it pays for and runs the ENT, devices and wifi of its
 # collèges): the coordinator and the département's users read them; a school head reads its own
-# collège only; the DAN has no access (it sees the self-diagnosis results instead).
+# collège only; a DAN reads them only once the département has let it into its evaluation group
+# (``is_evaluation_member``, below): otherwise it sees the self-diagnosis results instead.
 
 
 def can_view_usage_departement(user, departement) -> bool:
-    return reads_departement_documents(user, departement)
+    return reads_departement_documents(user, departement) or is_evaluation_member(user, departement)
 
 
 def can_view_usage_college(user, college) -> bool:
