@@ -92,3 +92,84 @@ def test_head_shares_the_link_and_pupils_answer_on_tablets(browser, live_server,
             tablet.close()
     assert Submission.objects.filter(link=link).count() == 2
     assert all(s.answered_on is not None for s in Submission.objects.all())
+
+
+def test_the_département_opens_a_survey_and_reads_its_results_on_a_phone(
+    browser, live_server, screenshot_dir, sign_in
+):
+    import uuid
+
+    load_public_colleges("45")
+    loiret = Departement.objects.get(code="45")
+    editor = User(
+        email="editeur@loiret.test",
+        username="editeur@loiret.test",
+        role=Role.DEPARTEMENT_EDITOR,
+        departement=loiret,
+    )
+    editor.set_password(PASSWORD)
+    editor.save()
+    colleges = list(College.objects.filter(departement=loiret, public=True).order_by("uai")[:3])
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    try:
+        sign_in(page, live_server.url, editor.email, PASSWORD)
+        page.goto(f"{live_server.url}/")
+        page.get_by_role("navigation", name="Navigation principale").get_by_role(
+            "link", name="Enquêtes"
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Enquêtes dans les collèges du Loiret")
+        page.get_by_label("Questionnaire").select_option("college-eleves")
+        page.get_by_label("Ouverture").fill("02/11/2026")
+        page.get_by_label("Clôture").fill("01/11/2026")  # before the opening: refused, kept
+        for college in colleges:
+            page.locator(f"input[name=colleges][value='{college.uai}']").check()
+        page.get_by_role("button", name="Ouvrir l'enquête").click()
+        expect(page.get_by_role("alert")).to_contain_text("la date de clôture précède l'ouverture")
+        expect(page.get_by_label("Ouverture")).to_have_value("02/11/2026")
+        _check(page, "ouverture-erreur", 390, screenshot_dir)
+        page.get_by_label("Clôture").fill("30/11/2026")
+        page.get_by_role("button", name="Ouvrir l'enquête").click()
+        expect(page.get_by_text("Enquête ouverte pour 3 collèges")).to_be_visible()
+
+        survey = loiret.school_surveys.get()
+        questionnaire = survey.questionnaire
+        for k, link in enumerate(survey.colleges.order_by("college__uai")):
+            for pupil in range((8, 6, 2)[k]):
+                raw = {
+                    f"item-{i.id}": i.choices[(pupil + k) % len(i.choices)].value
+                    for i in questionnaire.items
+                    if i.type == "choice"
+                }
+                services.submit(link, raw, uuid.uuid4().hex, today=survey.opens_on)
+        page.reload()
+        expect(page.get_by_role("heading", name="Réponses par niveau")).to_be_visible()
+        expect(page.get_by_text("16 réponses anonymes")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Ce qui est déclaré et ce que mesurent les journaux")
+        ).to_be_visible()
+        _check(page, "resultats", 390, screenshot_dir)
+        page.get_by_label("Comparer pour chaque collège").select_option("ent_devoirs")
+        page.get_by_role("button", name="Afficher").click()
+        expect(
+            page.get_by_role("table", name="« Devoirs (cahier de textes) » déclaré et mesuré")
+        ).to_be_visible()
+        page.get_by_role("link", name="← Enquêtes dans les collèges du Loiret").click()
+        page.get_by_role("link", name="Groupe d'évaluation avec l'académie").click()
+        expect(page.get_by_role("heading", name="Indicateurs suivis")).to_be_visible()
+        page.get_by_label("Indicateur").select_option("declare:college-eleves:ent_notes")
+        page.get_by_label("Cible (%)").fill("60")
+        page.get_by_role("button", name="Suivre cet indicateur").click()
+        expect(page.get_by_text("Indicateur suivi")).to_be_visible()
+        _check(page, "evaluation", 390, screenshot_dir)
+    finally:
+        phone.close()
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = desktop.new_page()
+    try:
+        sign_in(page, live_server.url, editor.email, PASSWORD)
+        page.goto(f"{live_server.url}/enquetes/{survey.pk}/")
+        _check(page, "resultats", 1280, screenshot_dir)
+    finally:
+        desktop.close()

@@ -76,7 +76,8 @@ def _distribution(questionnaire, summary) -> list[dict]:
             }
             for choice in item.choices
         ]
-        out.append({"item": item, "answered": s.answered, "hidden": False, "rows": rows})
+        top = max(rows, key=lambda r: r["count"])  # the first of the questionnaire's order on a tie
+        out.append({"item": item, "answered": s.answered, "hidden": False, "rows": rows, "top": top})
     return out
 
 
