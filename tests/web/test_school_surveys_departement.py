@@ -287,3 +287,35 @@ def test_the_group_follows_indicators_with_targets_year_by_year(client, login, s
     login(editor)
     assert client.post(remove).status_code == 302
     assert SharedIndicator.objects.count() == 1
+
+
+def test_peer_groups_and_the_nation_add_the_other_départements_of_the_same_year_never_demo_ones(surveyed):
+    from numeduc.web.school_surveys import data
+
+    nord = surveyed["nord_college"].departement
+    nord_survey = services.open_survey("college-eleves", nord, None, opens_on=OPENS, closes_on=CLOSES)
+    nord_link = nord_survey.colleges.get()
+    for _ in range(6):
+        services.submit(
+            nord_link, _answer(nord_survey.questionnaire, "quotidien"), uuid.uuid4().hex, today=OPENS
+        )
+    demo = services.open_survey("college-eleves", nord, None, opens_on=OPENS, closes_on=CLOSES, is_demo=True)
+    for _ in range(9):
+        services.submit(
+            demo.colleges.get(), _answer(demo.questionnaire, "jamais"), uuid.uuid4().hex, today=OPENS
+        )
+    later = services.open_survey(  # the next school year: another comparison
+        "college-eleves", nord, None, opens_on=dt.date(2025, 9, 8), closes_on=dt.date(2025, 9, 30)
+    )
+    assert set(data.comparable_surveys(surveyed["survey"])) == {nord_survey, surveyed["survey"]}
+    assert later not in data.comparable_surveys(surveyed["survey"])
+    _, cells, links = data.survey_results(surveyed["survey"])
+    assert {link.survey_id for link in links} == {surveyed["survey"].pk}
+    assert cells[("national", "", "eleve")].n == 25 + 6
+    assert cells[("departement", "45", "eleve")].n == 25
+    assert cells[("departement", "59", "eleve")].n == 6
+    notes = cells[("national", "", "eleve")].items["ent_notes"]
+    assert notes.counts["quotidien"] == 6 + 6  # the Loiret's six and the Nord's six, no demo « jamais »
+    # The demo survey rolls up with demo surveys only.
+    _, demo_cells, _ = data.survey_results(demo)
+    assert demo_cells[("national", "", "eleve")].n == 9

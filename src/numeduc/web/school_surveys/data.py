@@ -3,11 +3,14 @@ takes, each collège's place (département, peer group), and the fetch-and-check
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from django.http import Http404
 
 from numeduc.school_surveys.anonymity import CollegePlace, peer_group
 from numeduc.school_surveys.rollup import COLUMNS, summarise
+from numeduc.usage.calendar import school_year_of
 from numeduc.web.accounts.permissions import (
     can_edit_shared_indicators,
     can_grant_evaluation_access,
@@ -86,10 +89,10 @@ def get_link_for(user, pk: int, action: str = "manage") -> CollegeSurvey:
     return fetch_for(user, queryset, LINK_RULES, action, LINK_NOT_FOUND, pk=pk)
 
 
-def answers_frame(surveys) -> pd.DataFrame:
-    """One row per answered item of the surveys' submissions (``rollup.COLUMNS``)."""
+def answers_frame(links) -> pd.DataFrame:
+    """One row per answered item of the links' submissions (``rollup.COLUMNS``)."""
     rows = []
-    submissions = Submission.objects.filter(link__survey__in=surveys).values_list(
+    submissions = Submission.objects.filter(link__in=links).values_list(
         "id", "link__college__uai", "link__survey__audience", "answers"
     )
     for pk, uai, audience, answers in submissions:
@@ -108,15 +111,46 @@ def places_of(links) -> dict[str, CollegePlace]:
     }
 
 
-def survey_results(survey: SchoolSurvey):
-    """(visibility, cell summaries, links) of one survey: every collège of it, even without answers."""
-    links = list(
-        CollegeSurvey.objects.filter(survey=survey).select_related("college", "college__departement")
+def comparable_surveys(survey: SchoolSurvey) -> list[SchoolSurvey]:
+    """The surveys the peer groups and the nation are rolled up over: the same questionnaire,
+    closing in the same school year, demonstration with demonstration only (never invented
+    answers mixed with real ones)."""
+    start = int(school_year_of(survey.closes_on)[:4])
+    return list(
+        SchoolSurvey.objects.filter(
+            questionnaire_slug=survey.questionnaire_slug,
+            is_demo=survey.is_demo,
+            closes_on__gte=dt.date(start, 8, 1),
+            closes_on__lt=dt.date(start + 1, 8, 1),
+        ).order_by("-closes_on", "-pk")
     )
-    frame = answers_frame([survey])
-    places = places_of(links)
+
+
+def survey_results(survey: SchoolSurvey):
+    """(visibility, cell summaries, links) of one survey: every collège of it, even without
+    answers. Its collèges and département are this survey's answers; the peer groups and the
+    nation add the comparable surveys of other départements (``comparable_surveys``), a collège
+    counting once — in this survey, or else in its latest survey of the year. The threshold and
+    the secondary suppression run over all of them together, so that no shown total minus the
+    others gives a hidden collège away."""
+    surveys = comparable_surveys(survey)
+    if survey.pk not in {s.pk for s in surveys}:
+        surveys.insert(0, survey)
+    ordered = [survey] + [s for s in surveys if s.pk != survey.pk]
+    rank = {s.pk: k for k, s in enumerate(ordered)}
+    all_links = sorted(
+        CollegeSurvey.objects.filter(survey__in=ordered).select_related("college", "college__departement"),
+        key=lambda link: rank[link.survey_id],
+    )
+    counted: dict[str, CollegeSurvey] = {}
+    for link in all_links:
+        counted.setdefault(link.college.uai, link)
+    chosen = list(counted.values())
+    frame = answers_frame(chosen)
+    places = places_of(chosen)
     number_items = [i.id for i in survey.questionnaire.items if i.type == "number"]
     seen, cells = summarise(frame, places, number_items)
+    links = [link for link in all_links if link.survey_id == survey.pk]
     return seen, cells, links
 
 
