@@ -319,3 +319,33 @@ def test_peer_groups_and_the_nation_add_the_other_départements_of_the_same_year
     # The demo survey rolls up with demo surveys only.
     _, demo_cells, _ = data.survey_results(demo)
     assert demo_cells[("national", "", "eleve")].n == 9
+
+
+def test_the_api_gives_the_same_rows_as_the_cli_with_the_same_refusals(client, login, surveyed):
+    from numeduc.web.school_surveys import data
+
+    survey = surveyed["survey"]
+    assert client.get(f"/api/v1/school-surveys/{survey.pk}/results").status_code == 401
+    login(surveyed["loiret_viewer"])
+    listed = client.get("/api/v1/school-surveys/departements/45").json()
+    assert [(s["id"], s["audience"], s["colleges"], s["answers"]) for s in listed] == [
+        (survey.pk, "eleve", 4, 25)
+    ]
+    rows = client.get(f"/api/v1/school-surveys/{survey.pk}/results").json()
+    assert rows == data.result_rows(survey, "college")
+    first = rows[0]
+    assert first["uai"] == surveyed["uais"][0] and first["n"] == 10 and first["shown"]
+    assert first["items"]["ent_notes"]["counts"] == {"jamais": 4, "quotidien": 6}
+    assert "ce_qui_aide" not in first["items"]  # free text: on the département's page only
+    hidden = [r for r in rows if not r["shown"]]
+    assert len(hidden) == 2 and all(r["items"] == {} and r["reason"] for r in hidden)
+    national = client.get(f"/api/v1/school-surveys/{survey.pk}/results?level=national").json()
+    assert [r["n"] for r in national] == [25]
+    bad = client.get(f"/api/v1/school-surveys/{survey.pk}/results?level=classe")
+    assert bad.status_code == 422
+    client.logout()
+    login(surveyed["nord_editor"])
+    refused = client.get(f"/api/v1/school-surveys/{survey.pk}/results")
+    assert refused.status_code == 403 and "groupe d'évaluation" in refused.json()["detail"]
+    assert client.get("/api/v1/school-surveys/departements/45").status_code == 403
+    assert client.get("/api/v1/school-surveys/999999/results").status_code == 404

@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
-from . import actions, budget, surveys, usage
+from . import actions, budget, school_surveys, surveys, usage
 from .common import ERROR_DESCRIPTIONS, REFUSED, UNAUTHENTICATED, ErrorSchema, validation_errors
 
 
@@ -94,5 +94,6 @@ api.add_router("", surveys.router)
 api.add_router("", budget.router)
 api.add_router("", usage.router)
 api.add_router("", actions.router)
+api.add_router("", school_surveys.router)
 
 __all__ = ["api"]

@@ -163,9 +163,13 @@ def answer_counts(survey: SchoolSurvey) -> dict[int, int]:
     )
 
 
-def _item_rows(summary) -> dict:
+def _item_rows(summary, text_items: set[str]) -> dict:
     out = {}
     for item, s in summary.items.items():
+        if item in text_items:
+            # Free answers are read on the département's page only, never in a file or a feed,
+            # where a few words could be matched with a pupil.
+            continue
         if s.counts is None:
             out[item] = {"answered": s.answered, "shown": False}
         elif s.mean is not None or not s.counts:
@@ -185,6 +189,7 @@ def result_rows(survey: SchoolSurvey, level: str = "college") -> list[dict]:
     collège of the survey, with 0 answers too) or per département, peer group, nation. The
     aggregates (``items``) only where ``shown``; ``reason`` says why not."""
     seen, cells, links = survey_results(survey)
+    text_items = {i.id for i in survey.questionnaire.items if i.type == "text"}
     rows = []
     if level == "college":
         for link in sorted(links, key=lambda link: link.college.uai):
@@ -202,7 +207,7 @@ def result_rows(survey: SchoolSurvey, level: str = "college") -> list[dict]:
                     "shown": shown,
                     "reason": "" if shown else (summary.reason if summary else "aucune réponse"),
                     "demo": survey.is_demo,
-                    "items": _item_rows(summary) if shown and summary else {},
+                    "items": _item_rows(summary, text_items) if shown and summary else {},
                 }
             )
         return rows
@@ -219,7 +224,7 @@ def result_rows(survey: SchoolSurvey, level: str = "college") -> list[dict]:
                 "shown": summary.shown,
                 "reason": summary.reason,
                 "demo": survey.is_demo,
-                "items": _item_rows(summary) if summary.shown else {},
+                "items": _item_rows(summary, text_items) if summary.shown else {},
             }
         )
     return rows
