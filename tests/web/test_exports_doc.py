@@ -20,6 +20,7 @@ def catalogue():
     from numeduc.web.action_plans import exports as plans
     from numeduc.web.planning import presenters as planning
     from numeduc.web.results import presenters as results
+    from numeduc.web.school_surveys import presenters as school_surveys
     from numeduc.web.usage_dashboard import presenters as usage
 
     scenario = "/budget/scenarios/<id>/export.csv"
@@ -69,6 +70,7 @@ def catalogue():
         ),
         (plans.VARIANTS_TABLE, ["feuille « Variantes » de `/plans/<id>/export.xlsx`"]),
         (plans.NOTES_TABLE, ["feuille « Notes » de `/plans/<id>/export.xlsx`"]),
+        (school_surveys.RESULTS_TABLE, ["`/enquetes/<id>/export.csv`"]),
     ]
 
 
