@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import sys
 import time
@@ -147,6 +148,7 @@ def run_database(label: str, postgres_url: str, args) -> dict:
                 args.timeout,
             )
 
+        load_average = os.getloadavg()[0]  # the machine is shared: say how busy it was
         run_async(baseline())
         started = time.perf_counter()
         run_async(burst())
@@ -170,6 +172,7 @@ def run_database(label: str, postgres_url: str, args) -> dict:
         "static_errors": out["static_errors"],
         "seconds": out["seconds"],
         "tracebacks": out["tracebacks"],
+        "load_average": load_average,
     }
 
 
@@ -180,7 +183,8 @@ def print_results(label: str, r: dict) -> None:
         f"acquittées {r['acknowledged']:>4}  enregistrées {r['stored']:>4}  perdues {r['lost']:>2}  "
         f"p50 {r['p50_ms']:>6.0f} ms  p99 {r['p99_ms']:>6.0f} ms (formulaire {r['get_p99_ms']:.0f}, envoi "
         f"{r['post_p99_ms']:.0f})  fichier statique p50 {r['static_p50_ms']:.0f} / p99 {r['static_p99_ms']:.0f} ms  "
-        f"p99 ÷ statique ×{ratio:.1f}  durée {r['seconds']:.1f} s  tracebacks {r['tracebacks']}"
+        f"p99 ÷ statique ×{ratio:.1f}  durée {r['seconds']:.1f} s  tracebacks {r['tracebacks']}  "
+        f"charge {r['load_average']:.2f}"
     )
 
 

@@ -57,6 +57,8 @@ def serve(
                 # Load Django once in the master: workers start (and restart) at once.
                 "preload_app": True,
             }
+            if threads > 1:
+                self.options["worker_class"] = _accepting_while_a_thread_is_free()
             super().__init__()
 
         def load_config(self):
@@ -95,3 +97,44 @@ def serving_message(host: str, port: int, *, demo: bool) -> str:
             f"(mot de passe commun des comptes de démonstration : {DEMO_PASSWORD})."
         )
     return "\n".join(lines)
+
+
+def _accepting_while_a_thread_is_free():
+    """gunicorn's threaded worker (gthread), taking a new connection only while one of its
+    threads is free.
+
+    The stock worker accepts every connection it can (up to ``worker_connections``, 1000) and
+    queues them in its own thread pool: when a class opens the survey at once, one process
+    takes far more than its share and makes them wait while the other has free threads, and
+    all the requests it holds share one interpreter lock, so that they all finish late
+    (bench/bench_surveys.py, docs/benchmarks.md). Here a process stops accepting while its
+    threads are all busy: the waiting connections stay in the listening socket's queue, where
+    whichever process frees a thread first takes the next one. Kept-alive idle connections
+    do not count (they hold no thread), so a browser's open connections never block anyone.
+    """
+    from gunicorn.workers.gthread import ThreadWorker
+
+    class AcceptingWhileAThreadIsFree(ThreadWorker):
+        _in_threads = 0  # requests handed to the pool and not finished (main thread only)
+
+        # The stock loop accepts while ``nr_conns < worker_connections``: read through here,
+        # the limit is reached as soon as every thread has a request.
+        @property
+        def worker_connections(self):
+            if self._in_threads >= self.cfg.threads:
+                return self.nr_conns
+            return self._connection_limit
+
+        @worker_connections.setter
+        def worker_connections(self, value):
+            self._connection_limit = value
+
+        def enqueue_req(self, conn):
+            self._in_threads += 1
+            super().enqueue_req(conn)
+
+        def finish_request(self, conn, fs):
+            self._in_threads -= 1
+            super().finish_request(conn, fs)
+
+    return AcceptingWhileAThreadIsFree

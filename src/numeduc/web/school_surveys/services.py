@@ -117,9 +117,9 @@ def submit(link: CollegeSurvey, raw: dict[str, str], nonce: str, *, today=None) 
     if not nonce or len(nonce) > MAX_NONCE:
         raise SurveyRefused("Formulaire incomplet : rechargez la page puis répondez à nouveau.")
     values = parse_answers(link.survey.questionnaire, raw)
-    existing = Submission.objects.filter(link=link, nonce=nonce).first()
-    if existing is not None:
-        return existing, False
+    # No look-up first: the unique (link, nonce) constraint is what stores a form once, and the
+    # form sent again (a double tap, a reload, at once or later) lands in IntegrityError below;
+    # a new answer, the usual case, costs one INSERT and no SELECT.
     try:
         with transaction.atomic():
             return (
@@ -129,8 +129,11 @@ def submit(link: CollegeSurvey, raw: dict[str, str], nonce: str, *, today=None) 
                 True,
             )
     except IntegrityError:
-        # The same form sent twice at the same moment (a double tap): the first one is kept.
-        return Submission.objects.get(link=link, nonce=nonce), False
+        # The same form sent twice (a double tap, a reload): the first one is kept.
+        existing = Submission.objects.filter(link=link, nonce=nonce).first()
+        if existing is None:  # another constraint refused the row: not a second sending
+            raise
+        return existing, False
 
 
 def close_link(link: CollegeSurvey, user) -> bool:

@@ -25,9 +25,9 @@ ANSWERED_COOKIE = "numeduc-enquete-{pk}"
 def _link(token: str) -> CollegeSurvey:
     if not token or len(token) > 40:
         raise Http404("Enquête introuvable.")
-    return get_object_or_404(
-        CollegeSurvey.objects.select_related("survey", "college", "college__departement"), token=token
-    )
+    # The answer pages show the survey and the collège's name: no join to the département (one
+    # join less to build on every request of a class answering at once, bench/bench_surveys.py).
+    return get_object_or_404(CollegeSurvey.objects.select_related("survey", "college"), token=token)
 
 
 # The questions of an empty form, rendered once per questionnaire version and process: a class
