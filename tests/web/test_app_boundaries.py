@@ -31,7 +31,8 @@ DEPENDENCY_ORDER: list[tuple[str, ...]] = [
     ("accounts",),
     ("territories",),
     # shared helpers without a model of their own
-    ("caching", "downloads", "validators", "middleware", "terms"),
+    ("caching", "downloads", "form_helpers", "middleware", "terms"),
+    ("validators",),
     ("demo_mark",),
 ]
 

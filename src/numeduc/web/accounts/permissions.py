@@ -322,11 +322,8 @@ def is_evaluation_member(user, departement) -> bool:
         return False
     if user.academie_id != departement.academie_id:
         return False
-    from numeduc.web.school_surveys.models import EvaluationAccess
-
-    return EvaluationAccess.objects.filter(
-        group__departement=departement, user=user, revoked_at__isnull=True
-    ).exists()
+    # Through the user's reverse relation: accounts does not import the school_surveys app.
+    return user.evaluation_accesses.filter(group__departement=departement, revoked_at__isnull=True).exists()
 
 
 def can_view_school_surveys(user, departement) -> bool:

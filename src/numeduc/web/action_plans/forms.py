@@ -14,17 +14,16 @@ from decimal import Decimal, InvalidOperation
 from typing import cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from numeduc.actions.model import FACTOR_IDS, HIGHEST_LEVEL, LOWEST_LEVEL, PARTNERS
 from numeduc.actions.suggest import factor_labels
 from numeduc.budget.parameters import to_decimal
 from numeduc.formatting import fr_number, parse_fr_date
 from numeduc.usage.indicator_ids import INDICATORS
+from numeduc.web.form_helpers import CollegesField, LabelledErrorsForm
 from numeduc.web.planning.models import Scenario
 from numeduc.web.territories.models import College
 from numeduc.web.usage_dashboard.labels import full_label, label_for, scaled, unit_suffix
-from numeduc.web.validators import CODE as CONTROL_CHARACTER
 from numeduc.web.validators import refuse_control_characters
 
 from .models import Plan, PlannedAction, UsageProfile
@@ -133,48 +132,11 @@ def target_stored(indicator: str, typed: Decimal) -> float:
     return float(typed)
 
 
-class ErrorSummaryForm(forms.Form):
-    def add_error(self, field, error):
-        # The shared control-character validator cannot know the field's label: every message
-        # of these forms starts with it.
-        if field and isinstance(error, ValidationError) and hasattr(error, "error_list"):
-            label = self.fields[field].label
-            error = ValidationError(
-                [
-                    ValidationError(f"« {label} » : {m[0].lower()}{m[1:]}", code=CONTROL_CHARACTER)
-                    if item.code == CONTROL_CHARACTER and (m := item.messages[0])
-                    else item
-                    for item in error.error_list
-                ]
-            )
-        super().add_error(field, error)
-
-    @property
-    def error_summary(self) -> list[dict]:
-        """Every message, the field's ones first in the order of the form, for the summary."""
-        summary = []
-        for name in self.fields:
-            for message in self.errors.get(name, []):
-                summary.append({"field_id": self[name].id_for_label or f"id_{name}", "message": message})
-        for message in self.non_field_errors():
-            summary.append({"field_id": "", "message": message})
-        return summary
-
-    def _choice(self, name: str) -> forms.ChoiceField:
-        """A choice field of the form, typed as such for the choices set at run time."""
-        return cast(forms.ChoiceField, self.fields[name])
-
+class ErrorSummaryForm(LabelledErrorsForm):
     def attach_refusal(self, refusal: PlanRefused) -> None:
         """A refusal of services.py next to the field it names (or at the top)."""
         field = refusal.field if refusal.field in self.fields else None
         self.add_error(field, str(refusal))
-
-
-class CollegesField(forms.ModelMultipleChoiceField):
-    """Collèges named as people know them: name and commune."""
-
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({obj.commune_name or obj.uai})"
 
 
 class ActionForm(ErrorSummaryForm):

@@ -39,13 +39,18 @@ DEMO_SURVEYS = (
 
 
 def _head_uai() -> str | None:
-    """The demo school head's collège (``college@demo.numeduc.fr``)."""
-    from numeduc.web.demo import demo_accounts
+    """The collège of a Loiret school head account (the demo's ``college@demo.numeduc.fr``,
+    created by ``numeduc.web.demo.load_demo`` before this loader runs), so that the demo head
+    finds answers on its page. Read from the accounts, not from the demo loader, which is a layer
+    above this app (tests/web/test_app_boundaries.py)."""
+    from numeduc.web.accounts.models import Role, User
 
-    try:
-        return next((a.uai for a in demo_accounts() if a.uai), None)
-    except (LookupError, OSError, ValueError):  # no referential: no head to favour
-        return None
+    return (
+        User.objects.filter(role=Role.SCHOOL, college__departement__code="45", college__isnull=False)
+        .order_by("pk")
+        .values_list("college__uai", flat=True)
+        .first()
+    )
 
 
 def _indicators(code: str, months: list[str]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from django import forms
 from numeduc.formatting import parse_fr_date
 from numeduc.questionnaires import available_questionnaires, load_questionnaire
 from numeduc.questionnaires.model import SCHOOL_AUDIENCES
-from numeduc.web.action_plans.forms import CollegesField, ErrorSummaryForm
+from numeduc.web.form_helpers import CollegesField, LabelledErrorsForm
 from numeduc.web.territories.models import College
 
 from . import evaluation
@@ -51,7 +51,7 @@ class FrenchDateField(forms.Field):
             ) from None
 
 
-class OpenSurveyForm(ErrorSummaryForm):
+class OpenSurveyForm(LabelledErrorsForm):
     questionnaire = forms.ChoiceField(
         label="Questionnaire", error_messages={"required": "« Questionnaire » : à choisir."}
     )
@@ -93,7 +93,7 @@ class OpenSurveyForm(ErrorSummaryForm):
         )
 
 
-class GrantForm(ErrorSummaryForm):
+class GrantForm(LabelledErrorsForm):
     dan = forms.ModelChoiceField(
         label="DAN de l'académie",
         queryset=evaluation.User.objects.none(),
@@ -111,7 +111,7 @@ class GrantForm(ErrorSummaryForm):
         field.queryset = evaluation.dan_candidates(departement)
 
 
-class IndicatorForm(ErrorSummaryForm):
+class IndicatorForm(LabelledErrorsForm):
     key = forms.ChoiceField(label="Indicateur", error_messages={"required": "« Indicateur » : à choisir."})
     target = forms.CharField(
         label="Cible (%)",
