@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -218,7 +219,7 @@ def followed_rows(departement) -> tuple[list[dict], list[str]]:
     """The group's indicators with their value per school year and whether the target is met,
     and the school years that have a value for any of them (the table's columns)."""
     choices = catalogue()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for shared in SharedIndicator.objects.filter(group__departement=departement).select_related("added_by"):
         choice = choices.get(shared.key)
         if choice is None:  # an indicator the catalogue no longer knows: shown, not computed
