@@ -9,8 +9,8 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
