@@ -18,6 +18,7 @@ PURE_PACKAGES = [
     "demo",
     "actions",
     "school_surveys",
+    "experiences",
 ]
 PURE_MODULES = [
     "exports.py",

@@ -46,6 +46,9 @@ app.add_typer(_actions.app, name="actions")
 from numeduc.cli import surveys as _surveys  # noqa: E402
 
 app.add_typer(_surveys.app, name="surveys")
+from numeduc.cli import experiences as _experiences  # noqa: E402
+
+app.add_typer(_experiences.app, name="experiences")
 
 
 @app.command()
