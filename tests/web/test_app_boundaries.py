@@ -22,7 +22,10 @@ DEPENDENCY_ORDER: list[tuple[str, ...]] = [
     # the JSON API: reads through the apps' data modules and permission rules
     ("api",),
     # pages
+    ("stories",),
+    ("experiences",),
     ("action_plans",),
+    ("resources",),
     ("school_surveys",),
     ("results", "national"),
     ("usage_dashboard",),

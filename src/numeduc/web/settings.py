@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "numeduc.web.usage_dashboard",
     "numeduc.web.action_plans",
     "numeduc.web.school_surveys",
+    "numeduc.web.resources",
+    "numeduc.web.experiences",
+    "numeduc.web.stories",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,9 @@ urlpatterns = [
     path("usages/", include("numeduc.web.usage_dashboard.urls")),
     path("plans/", include("numeduc.web.action_plans.urls")),
     path("", include("numeduc.web.school_surveys.urls")),
+    path("experiences/", include("numeduc.web.experiences.urls")),
+    path("ressources/", include("numeduc.web.resources.urls")),
+    path("reussites/", include("numeduc.web.stories.urls")),
 ]
 
 handler500 = "numeduc.web.views.server_error"
