@@ -296,6 +296,28 @@ def can_view_plans_overview(user) -> bool:
     return sees_every_departement(user)
 
 
+# -- experience sheets (numeduc.web.experiences) -------------------------------------------
+# Published sheets are read by every signed-in user (learning from the others is the point); a
+# département's editors write its sheet, which its users and the coordinator read while it is a
+# draft; the coordinator reviews and publishes.
+
+
+def can_read_experience_sheets(user) -> bool:
+    return _active(user)
+
+
+def can_edit_experience_sheet(user, departement) -> bool:
+    return can_edit_departement_budget(user, departement)
+
+
+def reads_experience_drafts(user, departement) -> bool:
+    return reads_departement_documents(user, departement)
+
+
+def can_review_experience_sheets(user) -> bool:
+    return _active(user) and user.role == Role.COORDINATOR
+
+
 # -- school surveys (numeduc.web.school_surveys) -------------------------------------------
 # A collège's survey link is managed (shown, closed, given a class code) by the head of that
 # collège and by the editors of its département; answering needs no account at all.
