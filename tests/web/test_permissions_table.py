@@ -101,6 +101,11 @@ TABLE: list[tuple[str, str, object, dict[str, bool]]] = [
     ("can_open_school_survey", "a survey for Loiret", "dep45", _row("coord", "ed45")),
     ("can_grant_evaluation_access", "Loiret's evaluation group", "dep45", _row("ed45")),
     ("can_edit_shared_indicators", "Loiret's shared indicators", "dep45", _row("ed45", "dan45")),
+    # success stories (numeduc.web.stories)
+    ("can_write_story", "stories of 45", "dep45", _row("ed45")),
+    ("can_edit_story", "story of 45", "story45_draft", _row("ed45")),
+    ("can_view_story", "published story of 45", "story45_published", _row(*EVERYONE)),
+    ("can_view_story", "draft story of 45", "story45_draft", _row(*DEP45)),
 ]
 
 
@@ -157,6 +162,8 @@ def world(users):
         "college59": college59,
         "link45": SimpleNamespace(college=college45, college_id=college45.pk),
         "link59": SimpleNamespace(college=college59, college_id=college59.pk),
+        "story45_published": SimpleNamespace(departement=loiret, is_published=True),
+        "story45_draft": SimpleNamespace(departement=loiret, is_published=False),
     }
     objects.update(_plans(users["loiret_editor"], loiret))
     _evaluation_accesses(users, loiret, cher)

@@ -362,3 +362,25 @@ def can_grant_evaluation_access(user, departement) -> bool:
 
 def can_edit_shared_indicators(user, departement) -> bool:
     return can_edit_departement_budget(user, departement) or is_evaluation_member(user, departement)
+
+
+# -- success stories (numeduc.web.stories) --------------------------------------------------
+# A département's editors write its success stories and publish them or keep them as drafts. A
+# published story is read by every signed-in user (and, when its editor ticked the open-data
+# agreement, by anyone through the public Atom feed); a draft is read by the département's own
+# editors and viewers and the coordinator only.
+
+
+def can_write_story(user, departement) -> bool:
+    """Tell a new story of this département, or change one of its stories."""
+    return can_edit_departement_budget(user, departement)
+
+
+def can_edit_story(user, story) -> bool:
+    return can_write_story(user, story.departement)
+
+
+def can_view_story(user, story) -> bool:
+    if not _active(user):
+        return False
+    return story.is_published or reads_departement_documents(user, story.departement)
