@@ -106,6 +106,11 @@ TABLE: list[tuple[str, str, object, dict[str, bool]]] = [
     ("can_edit_story", "story of 45", "story45_draft", _row("ed45")),
     ("can_view_story", "published story of 45", "story45_published", _row(*EVERYONE)),
     ("can_view_story", "draft story of 45", "story45_draft", _row(*DEP45)),
+    # resources catalogue (numeduc.web.resources)
+    ("can_curate_resources", "the catalogue of resources", None, _row("coord", "dan45", "dan59")),
+    ("can_view_resource", "published resource", "resource_published", _row(*EVERYONE)),
+    ("can_view_resource", "unpublished resource", "resource_draft", _row("coord", "dan45", "dan59")),
+    ("can_give_feedback", "feedback of Loiret", "dep45", _row("ed45")),
 ]
 
 
@@ -164,6 +169,8 @@ def world(users):
         "link59": SimpleNamespace(college=college59, college_id=college59.pk),
         "story45_published": SimpleNamespace(departement=loiret, is_published=True),
         "story45_draft": SimpleNamespace(departement=loiret, is_published=False),
+        "resource_published": SimpleNamespace(published=True),
+        "resource_draft": SimpleNamespace(published=False),
     }
     objects.update(_plans(users["loiret_editor"], loiret))
     _evaluation_accesses(users, loiret, cher)

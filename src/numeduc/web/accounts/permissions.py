@@ -384,3 +384,21 @@ def can_view_story(user, story) -> bool:
     if not _active(user):
         return False
     return story.is_published or reads_departement_documents(user, story.departement)
+
+
+# -- resources catalogue (numeduc.web.resources) --
+# The catalogue of resources that proved themselves is curated (created, changed, published)
+# by the coordinator and the DAN; every signed-in user reads its published entries, curators
+# also the unpublished ones; a département's editors give (and update) its own feedback.
+
+
+def can_curate_resources(user) -> bool:
+    return _active(user) and user.role in (Role.COORDINATOR, Role.DAN)
+
+
+def can_view_resource(user, resource) -> bool:
+    return _active(user) and (bool(resource.published) or can_curate_resources(user))
+
+
+def can_give_feedback(user, departement) -> bool:
+    return can_edit_departement_budget(user, departement)
