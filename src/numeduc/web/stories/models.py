@@ -91,7 +91,8 @@ class Story(models.Model):
 
     def clean(self) -> None:
         """The action must be one of the département's own plans."""
-        if self.action_id is not None and self.action.plan.departement_id != self.departement_id:
+        action = self.action if self.action_id is not None else None
+        if action is not None and action.plan.departement_id != self.departement_id:
             raise ValidationError(
                 {"action": "« Action du plan » : cette action n'est pas dans un plan de ce département."}
             )
