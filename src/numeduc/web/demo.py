@@ -239,6 +239,10 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
 
     plans = load_demo_plans(seed=seed)
 
+    from numeduc.web.experiences.demo import load_demo_sheets
+
+    sheets = load_demo_sheets()
+
     accounts = []
     for account in demo_accounts():
         user = User.objects.filter(email=account.email).first() or User(
@@ -257,4 +261,5 @@ def load_demo(*, seed: int = DEMO_SEED) -> dict:
         "campaigns": {2017: n2017, 2018: n2018, "survey_2016": n2016, "dan_2017": n_dan},
         "accounts": accounts,
         "action_plans": len(plans),
+        "experience_sheet_versions": sheets,
     }
