@@ -392,3 +392,30 @@ def test_demo_stories_carry_the_mark(client, login, users):
     assert DEMO_MARK in _text(client.get(reverse("stories:story", args=[demo.pk])))
     assert DEMO_MARK not in _text(client.get(reverse("stories:story", args=[real.pk])))
     assert Story.objects.filter(is_demo=True, status=Story.Status.DRAFT, departement__code="45").exists()
+
+
+def test_the_loiret_demo_story_names_the_demo_plan_s_usage_action(users):
+    from numeduc.web.action_plans import services as plans
+    from numeduc.web.stories.demo import load_demo_stories
+
+    loiret = Departement.objects.get(code="45")
+    plan = plans.create_plan(loiret, 2024, "Plan de démonstration", None, is_demo=True)
+    common = {"owner": "Service éducation", "starts_on": dt.date(2024, 9, 1), "ends_on": dt.date(2025, 6, 30)}
+    action = plans.add_action(
+        plan,
+        {
+            **common,
+            "title": "[démo] ENT en classe",
+            "usage_indicator": "monthly_active_rate",
+            "usage_profile": "ELEVE",
+            "usage_target": 0.6,
+        },
+        None,
+    )
+    story = next(s for s in load_demo_stories() if s.action_id)
+    assert (
+        story.action == action
+        and story.departement == loiret
+        and story.result_indicator == "monthly_active_rate"
+    )
+    assert story.is_published and story.share_open_data

@@ -51,6 +51,9 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
     # After the logs: the pupils' and parents' answers are drawn beside what the logs measure.
     with console.status("Génération des enquêtes des collèges de démonstration (Loiret, Nord)…"):
         school = load_demo_school_surveys(seed=seed)
+    from numeduc.web.stories.demo import load_demo_stories
+
+    stories = load_demo_stories()  # after the plans: one story names a Loiret action
     console.print(
         f"[bold]Données de démonstration[/bold] chargées (graine {seed}) : "
         f"campagne 2017 clôturée ({report['campaigns'][2017]} réponses), "
@@ -61,7 +64,8 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
         f"{report.get('action_plans', 0)} plans d'actions, "
         f"journaux d'usage synthétiques du Loiret ({usage.get('seconds', 0):.0f} s), "
         f"enquêtes des collèges : {school['pupils']} réponses d'élèves et {school['parents']} "
-        "de parents (Loiret, Nord)."
+        "de parents (Loiret, Nord), "
+        f"{len(stories)} réussites de départements."
     )
     table = Table(title=f"Comptes de démonstration — mot de passe commun : {DEMO_PASSWORD}")
     table.add_column("Adresse e-mail")
