@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from . import actions, budget, school_surveys, surveys, usage
+from . import resources as resources_api
 from .common import ERROR_DESCRIPTIONS, REFUSED, UNAUTHENTICATED, ErrorSchema, validation_errors
 
 
@@ -95,5 +96,6 @@ api.add_router("", budget.router)
 api.add_router("", usage.router)
 api.add_router("", actions.router)
 api.add_router("", school_surveys.router)
+api.add_router("", resources_api.router)
 
 __all__ = ["api"]
