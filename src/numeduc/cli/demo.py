@@ -54,6 +54,10 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
     from numeduc.web.stories.demo import load_demo_stories
 
     stories = load_demo_stories()  # after the plans: one story names a Loiret action
+    from numeduc.web.resources.demo import load_demo_resources
+
+    # After the logs: three entries name modules of the demo logs (measured use on Loiret).
+    resources = load_demo_resources(seed=seed)
     console.print(
         f"[bold]Données de démonstration[/bold] chargées (graine {seed}) : "
         f"campagne 2017 clôturée ({report['campaigns'][2017]} réponses), "
@@ -65,7 +69,8 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
         f"journaux d'usage synthétiques du Loiret ({usage.get('seconds', 0):.0f} s), "
         f"enquêtes des collèges : {school['pupils']} réponses d'élèves et {school['parents']} "
         "de parents (Loiret, Nord), "
-        f"{len(stories)} réussites de départements."
+        f"{len(stories)} réussites de départements, "
+        f"catalogue : {resources['resources']} ressources et {resources['feedbacks']} retours de départements."
     )
     table = Table(title=f"Comptes de démonstration — mot de passe commun : {DEMO_PASSWORD}")
     table.add_column("Adresse e-mail")
