@@ -188,6 +188,7 @@ def test_the_front_matter_splitter_never_crashes_on_any_text(text):
         assert front.startswith("\n") and front.count("\n") >= 1
 
 
+@pytest.mark.django_db
 def test_the_cli_lists_every_sheet_with_the_key_figures_and_their_year():
     result = CliRunner().invoke(app, ["experiences", "list", "--format", "json"])
     assert result.exit_code == 0, result.output

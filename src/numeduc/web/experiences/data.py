@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.http import Http404
 
@@ -166,7 +167,7 @@ class Card:
 
 
 def published_versions() -> dict[str, SheetVersion]:
-    out = {}
+    out: dict[str, SheetVersion] = {}
     for version in (
         SheetVersion.objects.filter(status=SheetVersion.Status.PUBLISHED)
         .select_related("sheet__departement")
@@ -286,7 +287,7 @@ def progress(factor: int) -> tuple[list[dict], str]:
     """The départements with a published sheet whose level on ``factor`` rose between their two
     latest known campaigns (levels they published or share), and a sentence on the others,
     aggregated — only from 5 départements, as everywhere in numeduc."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for card in cards():
         if card.kind != "departement":
             continue

@@ -22,10 +22,14 @@ def _content(dep, paper, response, note: str) -> dict:
     levels = {str(k): float(v) for k, v in response_levels(response).items() if v == v}
     base = {
         "title": paper.title if paper else f"{dep.name} : [démo] fiche de démonstration",
-        "introduction": paper.introduction if paper else f"[démo] Fiche inventée pour la démonstration {dep.name_of}.",
+        "introduction": paper.introduction
+        if paper
+        else f"[démo] Fiche inventée pour la démonstration {dep.name_of}.",
         "strategies": list(paper.strategies) if paper else ["classe_mobile"],
         "themes": list(paper.themes) if paper else ["equipement"],
-        "history": [{"year": f.year, "title": f.title, "text": f.text} for f in paper.history] if paper else [],
+        "history": [{"year": f.year, "title": f.title, "text": f.text} for f in paper.history]
+        if paper
+        else [],
         "objectives": [{"text": f.text} for f in paper.objectives] if paper else [],
         "projects": [{"title": "[démo] Bilan de l'année", "text": note, "result": "", "action": ""}],
         "figures": {

@@ -41,9 +41,14 @@ class SheetForm(LabelledErrorsForm):
         choices=list(STRATEGIES.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={"invalid_choice": "« Stratégie d'équipement » : stratégie inconnue."},
     )
     themes = forms.MultipleChoiceField(
-        label="Thèmes", choices=list(THEMES.items()), widget=forms.CheckboxSelectMultiple, required=False
+        label="Thèmes",
+        choices=list(THEMES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "« Thèmes » : thème inconnu."},
     )
     budget_per_pupil = forms.CharField(
         label="Budget par élève et par an (€)",
@@ -124,7 +129,12 @@ class ProjectForm(LabelledErrorsForm):
     title = _text("Projet", 120)
     text = _text("Ce qu'il change", 600, rows=2)
     result = _text("Résultat constaté", 400, rows=2)
-    action = forms.ChoiceField(label="Action du catalogue", required=False, choices=())
+    action = forms.ChoiceField(
+        label="Action du catalogue",
+        required=False,
+        choices=(),
+        error_messages={"invalid_choice": "« Action du catalogue » : action inconnue du catalogue."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

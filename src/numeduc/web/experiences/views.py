@@ -101,7 +101,7 @@ def _content_rows(card, version: SheetVersion | None) -> dict:
     content = dict(version.content) if version else {}
     figures = dict(content.get("figures") or {})
     if figures.get("budget_per_pupil"):
-        figures["budget_per_pupil_text"] = fr_euro(Decimal(figures["budget_per_pupil"]))
+        figures["budget_per_pupil_text"] = fr_euro(float(Decimal(figures["budget_per_pupil"])))
     if figures.get("active_pupils_share"):
         figures["active_share_text"] = fr_percent(float(figures["active_pupils_share"]), 1)
     if figures.get("usage_month"):
