@@ -268,6 +268,7 @@ def test_measured_use_on_the_resource_page_matches_a_hand_computation(
     assert f"{first.colleges} sur {first.colleges_total}" in page
     assert f"{first.pupils} sur {first.pupils_total}" in page
     assert "<svg" in page and "octobre 2024" in page
+    assert "dans les journaux de 1 département : Loiret (45)" in page
     # cached per warehouse state: a second read does not recompute
     cached = list((warehouse_root / "45" / "_web_cache").glob("modules-*.parquet"))
     assert len(cached) == 1

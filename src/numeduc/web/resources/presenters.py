@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from numeduc.charts.line import line
 from numeduc.charts.model import Series
 from numeduc.formatting import fr_number, fr_percent
+from numeduc.web.territories.models import Departement
 from numeduc.web.usage_dashboard.labels import month_label
 
 from . import measured
@@ -64,4 +65,6 @@ def use_page(resource) -> dict | None:
             f"{_points(trend['colleges_points'])} pour la part des collèges, "
             f"{_points(trend['pupils_points'])} pour la part des élèves."
         )
-    return {**use, "rows": rows, "chart": chart, "trend_sentence": sentence}
+    names = dict(Departement.objects.filter(code__in=use["departements"]).values_list("code", "name"))
+    where = ", ".join(f"{names.get(c, c)} ({c})" for c in use["departements"])
+    return {**use, "rows": rows, "chart": chart, "trend_sentence": sentence, "where": where}
