@@ -419,6 +419,8 @@ DECLARED = {
     "/api/v1/school-surveys/{survey_id}/results": {"200", "401", "403", "404", "422"},
     "/api/v1/resources": {"200", "422"},
     "/api/v1/resources/{resource_id}": {"200", "404", "422"},
+    "/api/v1/experiences": {"200", "422"},
+    "/api/v1/experiences/{kind}/{code}": {"200", "404", "422"},
 }
 
 

@@ -252,3 +252,27 @@ def test_a_country_sheet_and_its_refusals(client, login, users):
     assert client.get(reverse("experiences:country", args=["atlantide"])).status_code == 404
     assert client.get(reverse("experiences:departement", args=["2A"])).status_code == 404  # no sheet yet
     assert client.get(reverse("experiences:departement", args=["00"])).status_code == 404
+
+
+def test_the_open_data_api_lists_the_paper_sheets_and_only_consenting_départements(client, users):
+    dep = Departement.objects.get(code="14")
+    version = services.save_version(dep, {"title": "Calvados : notre fiche"}, None)
+    version.status = SheetVersion.Status.PUBLISHED
+    version.save(update_fields=["status"])
+    rows = client.get("/api/v1/experiences").json()  # no sign-in: open data
+    assert len(rows) == 14 and all(r["source"] == "livre-blanc-2017" for r in rows)
+    assert client.get("/api/v1/experiences/departement/14").status_code == 404
+    services.set_open_data(dep, True)
+    rows = client.get("/api/v1/experiences").json()
+    calvados = client.get("/api/v1/experiences/departement/14").json()
+    assert (
+        len(rows) == 15
+        and calvados["title"] == "Calvados : notre fiche"
+        and calvados["source"] == "departement"
+    )
+    assert calvados["key_figures"]["public_colleges"]["year"] == "annuaire de novembre 2024"
+    loiret = client.get("/api/v1/experiences/departement/45").json()
+    assert loiret["key_figures"]["pupils"]["paper_2017"]["value"] == 30000
+    assert client.get("/api/v1/experiences/pays/finlande").json()["title"] == "Finlande"
+    assert client.get("/api/v1/experiences/pays/atlantide").status_code == 404
+    assert client.get("/api/v1/experiences/planete/mars").status_code == 422

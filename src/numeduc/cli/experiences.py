@@ -34,79 +34,26 @@ def _load(directory: Path | None):
         fail(str(exc))
 
 
-def _database_versions() -> dict[str, dict]:
-    """The départements' own published sheets of the configured database, by code ({} when the
-    database is not set up: the shipped sheets are still listed)."""
+def published_sheets(directory: Path | None = None) -> list[dict]:
+    """Every published sheet (``numeduc.web.experiences.data.sheet_rows``): the shipped ones and
+    the départements' own of the configured database (only the shipped ones, with a note, when
+    the database is not set up)."""
     from django.db import DatabaseError
 
     from numeduc.cli.django_setup import setup_django
 
+    sheets = _load(directory)
     setup_django()
-    from numeduc.web.experiences.data import published_versions
+    from numeduc.web.experiences.data import sheet_rows
 
     try:
-        versions = published_versions()
+        return sheet_rows(sheets)
     except DatabaseError:
         typer.echo(
             "Base de données non initialisée (« numeduc manage migrate ») : seules les fiches livrées sont listées.",
             err=True,
         )
-        return {}
-    return {
-        code: {
-            "number": v.number,
-            "content": v.content,
-            "demo": v.is_demo,
-            "open_data": v.sheet.share_open_data,
-        }
-        for code, v in versions.items()
-    }
-
-
-def published_sheets(directory: Path | None = None, *, database: bool = True) -> list[dict]:
-    """Every published sheet as ``sheet_dict``: the shipped ones (the paper's) and, with
-    ``database``, the départements' own published versions (``departement_version``), the
-    département's key figures computed from the reference data."""
-    from numeduc import reference
-    from numeduc.experiences import key_figures
-    from numeduc.experiences.serialise import sheet_dict
-
-    sheets = _load(directory)
-    deps, colleges = reference.departements(), reference.colleges()
-    versions = _database_versions() if database else {}
-    out = []
-    for sheet in sheets.all():
-        figures = key_figures(sheet.code, deps, colleges, sheet) if sheet.kind == "departement" else None
-        row = sheet_dict(sheet, figures)
-        row["source"] = "livre-blanc-2017"
-        version = versions.pop(sheet.code, None) if sheet.kind == "departement" else None
-        if version is not None:
-            row["title"] = version["content"].get("title") or row["title"]
-            row["departement_version"] = version
-        out.append(row)
-    for code, version in sorted(versions.items()):
-        if code not in deps.index:
-            continue
-        out.append(
-            {
-                "kind": "departement",
-                "code": code,
-                "title": version["content"].get("title", ""),
-                "source": "departement",
-                "key_figures": {
-                    f.key: {
-                        "label": f.label,
-                        "unit": f.unit,
-                        "value": f.value,
-                        "year": f.year,
-                        "source": f.source,
-                    }
-                    for f in key_figures(code, deps, colleges)
-                },
-                "departement_version": version,
-            }
-        )
-    return out
+        return sheet_rows(sheets, database=False)
 
 
 @app.command("validate")

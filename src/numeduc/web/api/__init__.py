@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
-from . import actions, budget, school_surveys, surveys, usage
+from . import actions, budget, experiences, school_surveys, surveys, usage
 from . import resources as resources_api
 from .common import ERROR_DESCRIPTIONS, REFUSED, UNAUTHENTICATED, ErrorSchema, validation_errors
 
@@ -96,6 +96,7 @@ api.add_router("", budget.router)
 api.add_router("", usage.router)
 api.add_router("", actions.router)
 api.add_router("", school_surveys.router)
+api.add_router("", experiences.router)
 api.add_router("", resources_api.router)
 
 __all__ = ["api"]

@@ -342,3 +342,60 @@ def card_for(code: str) -> Card:
         if card.kind == "departement" and card.code == code:
             return card
     raise Http404(NOT_FOUND)
+
+
+def sheet_rows(sheets=None, *, database: bool = True, open_data_only: bool = False) -> list[dict]:
+    """Every published sheet as a plain dict (``numeduc.experiences.serialise.sheet_dict``; the
+    CLI's JSON and the API): the shipped ones (``source`` « livre-blanc-2017 ») with, where the
+    département has published its own, ``departement_version``; then the départements that only
+    have their own (``source`` « departement »). ``open_data_only``: a département's own version
+    only where it agreed to open data (the shipped sheets are always open)."""
+    from numeduc.experiences.serialise import sheet_dict
+
+    sheets = sheets or paper_sheets()
+    deps, colleges = _reference()
+    versions: dict[str, SheetVersion] = published_versions() if database else {}
+    if open_data_only:
+        versions = {code: v for code, v in versions.items() if v.sheet.share_open_data}
+
+    def version_dict(v: SheetVersion) -> dict:
+        return {
+            "number": v.number,
+            "published_at": v.reviewed_at.isoformat() if v.reviewed_at else None,
+            "content": v.content,
+            "demo": v.is_demo,
+        }
+
+    out = []
+    for sheet in sheets.all():
+        figures = key_figures(sheet.code, deps, colleges, sheet) if sheet.kind == "departement" else None
+        row = sheet_dict(sheet, figures)
+        row["source"] = "livre-blanc-2017"
+        version = versions.pop(sheet.code, None) if sheet.kind == "departement" else None
+        if version is not None:
+            row["title"] = version.content.get("title") or row["title"]
+            row["departement_version"] = version_dict(version)
+        out.append(row)
+    for code, version in sorted(versions.items()):
+        if code not in deps.index:
+            continue
+        out.append(
+            {
+                "kind": "departement",
+                "code": code,
+                "title": version.content.get("title", ""),
+                "source": "departement",
+                "key_figures": {
+                    f.key: {
+                        "label": f.label,
+                        "unit": f.unit,
+                        "value": f.value,
+                        "year": f.year,
+                        "source": f.source,
+                    }
+                    for f in key_figures(code, deps, colleges)
+                },
+                "departement_version": version_dict(version),
+            }
+        )
+    return out
