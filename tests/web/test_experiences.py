@@ -276,3 +276,35 @@ def test_the_open_data_api_lists_the_paper_sheets_and_only_consenting_départeme
     assert client.get("/api/v1/experiences/pays/finlande").json()["title"] == "Finlande"
     assert client.get("/api/v1/experiences/pays/atlantide").status_code == 404
     assert client.get("/api/v1/experiences/planete/mars").status_code == 422
+
+
+def test_the_sheet_links_the_départements_published_stories_and_catalogue_resources(client, login, users):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from numeduc.web.resources.models import Resource
+    from numeduc.web.stories.models import Story
+
+    loiret = Departement.objects.get(code="45")
+    resource = Resource.objects.create(
+        kind="application", title="Pronote en classe", description="d", cost_model="licence", published=True
+    )
+    resource.departements.add(loiret)
+    hidden = Resource.objects.create(
+        kind="application", title="Brouillon interne", description="d", cost_model="c"
+    )
+    hidden.departements.add(loiret)
+    Story.objects.create(
+        departement=loiret,
+        title="Le wifi dans tous les collèges",
+        told_on=dt.date(2025, 6, 1),
+        text="t",
+        status="publiee",
+        published_at=timezone.now(),
+    )
+    Story.objects.create(departement=loiret, title="Pas encore prêt", told_on=dt.date(2025, 6, 1), text="t")
+    login(users["nord_editor"])
+    text = _text(client.get(reverse("experiences:departement", args=["45"])))
+    assert "Pronote en classe" in text and "Le wifi dans tous les collèges" in text
+    assert "Brouillon interne" not in text and "Pas encore prêt" not in text

@@ -149,6 +149,15 @@ def departement(request, code: str):
     group, group_label = data.peer_group_of(dep.code)
     years, levels = _levels_table(card) if card else ([], [])
     sheet = DepartementSheet.objects.filter(departement=dep).first()
+    # Through the reverse relations: the catalogue and the stories are read, not imported (the
+    # stories app sits above this one, tests/web/test_app_boundaries.py).
+    resources = list(dep.catalogue_resources.filter(published=True).order_by("title"))
+    resources += [
+        f.resource
+        for f in dep.resource_feedbacks.filter(resource__published=True).select_related("resource")
+        if f.resource not in resources
+    ]
+    stories = list(dep.stories.filter(status="publiee").order_by("-told_on", "-pk")[:5])
     return render(
         request,
         "experiences/departement.html",
@@ -167,6 +176,8 @@ def departement(request, code: str):
             "sheet": sheet,
             "actions": {a.id: a.title for a in load_catalogue()},
             "demo": bool(version and version.is_demo),
+            "resources": resources,
+            "stories": stories,
             **_content_rows(card, version),
         },
     )
