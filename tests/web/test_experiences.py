@@ -308,3 +308,28 @@ def test_the_sheet_links_the_départements_published_stories_and_catalogue_resou
     text = _text(client.get(reverse("experiences:departement", args=["45"])))
     assert "Pronote en classe" in text and "Le wifi dans tous les collèges" in text
     assert "Brouillon interne" not in text and "Pas encore prêt" not in text
+
+
+PAPER_DEPARTEMENTS = ("45", "50", "54", "59", "64", "71", "90", "93")
+
+
+@pytest.mark.parametrize("code", PAPER_DEPARTEMENTS)
+def test_the_form_pre_filled_from_the_papers_sheet_saves_as_it_is(client, login, code):
+    """Every text the shipped sheet puts in the form fits the form's limits: an editor who saves
+    the pre-filled form without changing it is never refused."""
+    from .conftest import make_user
+
+    login(make_user(f"editeur{code}@test.fr", "departement-editor", departement=code))
+    page = client.get(reverse("experiences:edit", args=[code]))
+    form, formsets = page.context["form"], [page.context[k] for k in ("history", "objectives", "projects")]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: v for k, v in data.items() if v not in (None, False)}
+    for formset in formsets:
+        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        for sub in formset.forms:
+            for name in sub.fields:
+                value = sub[name].value()
+                if value not in (None, ""):
+                    data[f"{sub.prefix}-{name}"] = value
+    response = client.post(reverse("experiences:edit", args=[code]), data)
+    assert response.status_code == 302, [e["message"] for e in response.context["errors"]]

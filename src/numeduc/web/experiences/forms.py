@@ -106,7 +106,7 @@ class HistoryForm(LabelledErrorsForm):
         },
     )
     title = _text("Étape", 120)
-    text = _text("Ce qui a été fait", 600, rows=2)
+    text = _text("Ce qui a été fait", 1000, rows=2)
 
     def clean(self):
         data = super().clean()
@@ -127,7 +127,7 @@ def _action_choices() -> list[tuple[str, str]]:
 
 class ProjectForm(LabelledErrorsForm):
     title = _text("Projet", 120)
-    text = _text("Ce qu'il change", 600, rows=2)
+    text = _text("Ce qu'il change", 1500, rows=3)
     result = _text("Résultat constaté", 400, rows=2)
     action = forms.ChoiceField(
         label="Action du catalogue",
