@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install install-serve install-test chromium java serve clean bench
+.PHONY: demo test lint install install-serve install-test chromium java pdf-tools serve clean bench
 
 # What serving needs (make demo): the project and its runtime dependencies only. --inexact: a
 # later demo does not uninstall what make test added.
@@ -39,9 +39,15 @@ chromium:
 java:
 	@command -v java >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
 
-install-test: install chromium java
+# Poppler (pdftotext, pdfinfo, pdftoppm) to read the generated PDFs back in the tests, and the
+# Pango libraries WeasyPrint draws text with (make demo needs those too, for the reports).
+pdf-tools:
+	@command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
+	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 
-demo: install-serve
+install-test: install chromium java pdf-tools
+
+demo: install-serve pdf-tools
 	$(NUMEDUC) demo setup
 	$(NUMEDUC) serve --host $(HOST) --port $(PORT)
 
