@@ -21,7 +21,8 @@ DEPENDENCY_ORDER: list[tuple[str, ...]] = [
     ("views", "demo", "settings", "context_processors"),
     # the JSON API: reads through the apps' data modules and permission rules
     ("api",),
-    # pages
+    # pages: the reports and the open data read every app below them
+    ("reports", "opendata"),
     ("stories",),
     ("experiences",),
     ("action_plans",),

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "numeduc.web.resources",
     "numeduc.web.experiences",
     "numeduc.web.stories",
+    "numeduc.web.reports",
+    "numeduc.web.opendata",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,8 @@ urlpatterns = [
     path("experiences/", include("numeduc.web.experiences.urls")),
     path("ressources/", include("numeduc.web.resources.urls")),
     path("reussites/", include("numeduc.web.stories.urls")),
+    path("rapports/", include("numeduc.web.reports.urls")),
+    path("donnees/", include("numeduc.web.opendata.urls")),
 ]
 
 handler500 = "numeduc.web.views.server_error"
