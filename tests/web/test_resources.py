@@ -358,3 +358,42 @@ def test_demo_resources_are_labelled(client, login, users):
     pk = Resource.objects.filter(feedbacks__isnull=False).first().pk
     assert "données de démonstration" in text(client.get(reverse("resources:detail", args=[pk])))
     assert client.get("/api/v1/resources").json()[0]["demo"] is True
+
+
+def test_a_resource_linked_to_catalogue_actions_shows_on_the_plans_that_take_them(client, login, users):
+    import datetime as dt
+
+    from numeduc.actions import load_catalogue
+    from numeduc.web.action_plans import services
+
+    first, second = [a.id for a in load_catalogue()][:2]
+    login(users["dan_loiret"])
+    form = {
+        "kind": "format_formation",
+        "title": "Parcours de formation hybride",
+        "description": "Trois sessions et un suivi en ligne.",
+        "cost_model": "gratuit",
+        "departements": "",
+        "colleges": "",
+        "actions": [first],
+        "published": "on",
+    }
+    assert client.post(reverse("resources:create"), form).status_code == 302
+    linked = Resource.objects.get(title="Parcours de formation hybride")
+    assert linked.actions == [first]
+    title = next(a.title for a in load_catalogue() if a.id == first)
+    assert title in text(client.get(reverse("resources:detail", args=[linked.pk])))
+    refused = client.post(reverse("resources:create"), {**form, "title": "Autre", "actions": ["inconnue"]})
+    assert refused.status_code == 400
+    assert "« Actions du catalogue qu'elle sert » : action inconnue du catalogue." in text(refused)
+    make_resource(title="Brouillon non publié", published=False, actions=[first])
+    client.logout()
+    editor = users["loiret_editor"]
+    plan = services.create_plan(Departement.objects.get(code="45"), 2030, "Plan", editor)
+    common = {"owner": "DSI", "starts_on": dt.date(2030, 9, 1), "ends_on": dt.date(2031, 6, 30)}
+    services.add_action(plan, {**common, "title": "Avec ressource"}, editor, catalogue_id=first)
+    services.add_action(plan, {**common, "title": "Sans ressource"}, editor, catalogue_id=second)
+    login(editor)
+    page = text(client.get(reverse("action_plans:plan", args=[plan.pk])))
+    assert page.count("Parcours de formation hybride") == 1
+    assert "Brouillon non publié" not in page

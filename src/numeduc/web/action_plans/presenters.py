@@ -34,8 +34,21 @@ def factor_label(factor: str) -> str:
     return f"{factor_labels().get(factor, factor)} ({factor})"
 
 
+def resources_by_action() -> dict[str, list]:
+    """Published catalogue resources by the catalogue action they serve (a short table: read once
+    per page; a JSON list is not searchable the same way on SQLite and PostgreSQL)."""
+    from numeduc.web.resources.models import Resource
+
+    out: dict[str, list] = {}
+    for resource in Resource.objects.filter(published=True).order_by("title"):
+        for action_id in resource.actions or []:
+            out.setdefault(action_id, []).append(resource)
+    return out
+
+
 def action_rows(plan: Plan) -> list[dict]:
     rows = []
+    linked = resources_by_action()
     actions = plan.actions.select_related("scenario").prefetch_related("notes", "usage_colleges")
     for action in actions.order_by("position", "pk"):
         cost = data.action_cost(action)
@@ -56,6 +69,7 @@ def action_rows(plan: Plan) -> list[dict]:
                 "status": action.get_status_display(),
                 "variant": action.get_variant_display(),
                 "usage_target": usage_target_text(action),
+                "resources": linked.get(action.catalogue_id, []) if action.catalogue_id else [],
                 "notes": [
                     {
                         "date": fr_date(note.noted_on),

@@ -101,9 +101,25 @@ class ResourceForm(LabelledErrorsForm):
         help_text="Codes UAI séparés par des virgules, par exemple 0450001A.",
         error_messages={"max_length": "« Collèges où elle est utilisée » : 5000 caractères au plus."},
     )
+    actions = forms.MultipleChoiceField(
+        label="Actions du catalogue qu'elle sert",
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les plans d'actions qui reprennent ces actions la proposent.",
+        error_messages={
+            "invalid_choice": "« Actions du catalogue qu'elle sert » : action inconnue du catalogue."
+        },
+    )
     published = forms.BooleanField(
         label="Publiée (visible de tous les comptes et en données ouvertes)", required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from numeduc.actions import load_catalogue
+
+        self._choice("actions").choices = [(a.id, a.title) for a in load_catalogue()]
 
     def clean_url(self):
         url = self.cleaned_data["url"]
@@ -145,6 +161,7 @@ class ResourceForm(LabelledErrorsForm):
             "ent_module": resource.ent_module,
             "departements": ", ".join(d.code for d in resource.departements.order_by("code")),
             "colleges": ", ".join(c.uai for c in resource.colleges.order_by("uai")),
+            "actions": list(resource.actions or []),
             "published": resource.published,
         }
 

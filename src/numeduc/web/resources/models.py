@@ -38,6 +38,9 @@ class Resource(models.Model):
     ent_module = models.CharField("module de l'ENT", max_length=60, blank=True)
     departements = models.ManyToManyField(Departement, blank=True, related_name="catalogue_resources")
     colleges = models.ManyToManyField(College, blank=True, related_name="catalogue_resources")
+    # Ids of the action catalogue's actions this resource serves (numeduc.actions): a plan's
+    # action of that catalogue id shows the resource (docs/resources.md).
+    actions = models.JSONField("actions du catalogue liées", default=list, blank=True)
     published = models.BooleanField("publiée", default=False)
     is_demo = models.BooleanField("données de démonstration", default=False)
     created_by = models.ForeignKey(

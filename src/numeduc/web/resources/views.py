@@ -76,8 +76,16 @@ def detail(request, pk: int):
                 (f for f in feedbacks if home is not None and f.departement_id == home.pk), None
             ),
             "demo": built_on_demo(resource, *feedbacks, bool(use and use["demo"])),
+            "linked_actions": _action_titles(resource.actions),
         },
     )
+
+
+def _action_titles(ids) -> list[str]:
+    from numeduc.actions import load_catalogue
+
+    titles = {a.id: a.title for a in load_catalogue()}
+    return [titles.get(i, i) for i in ids or []]
 
 
 def _save_resource(resource: Resource, form: ResourceForm, user) -> Resource:
@@ -95,6 +103,7 @@ def _save_resource(resource: Resource, form: ResourceForm, user) -> Resource:
             value = values[name]
             setattr(resource, name, value.strip() if isinstance(value, str) else value)
         resource.published = values["published"]
+        resource.actions = list(values.get("actions") or [])
         resource.curated_by = user
         resource.updated_at = timezone.now()
         if resource.pk is None:
