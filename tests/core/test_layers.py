@@ -19,6 +19,7 @@ PURE_PACKAGES = [
     "actions",
     "school_surveys",
     "experiences",
+    "opendata",
 ]
 PURE_MODULES = [
     "exports.py",
