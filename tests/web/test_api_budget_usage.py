@@ -421,6 +421,7 @@ DECLARED = {
     "/api/v1/resources/{resource_id}": {"200", "404", "422"},
     "/api/v1/experiences": {"200", "422"},
     "/api/v1/experiences/{kind}/{code}": {"200", "404", "422"},
+    "/api/v1/opendata": {"200", "422"},
 }
 
 

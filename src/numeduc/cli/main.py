@@ -49,6 +49,12 @@ app.add_typer(_surveys.app, name="surveys")
 from numeduc.cli import experiences as _experiences  # noqa: E402
 
 app.add_typer(_experiences.app, name="experiences")
+from numeduc.cli import report as _report  # noqa: E402
+
+app.add_typer(_report.app, name="report")
+from numeduc.cli import opendata as _opendata  # noqa: E402
+
+app.add_typer(_opendata.app, name="opendata")
 
 
 @app.command()

@@ -20,6 +20,7 @@ from ninja.openapi.docs import Swagger
 
 from . import actions, budget, experiences, school_surveys, surveys, usage
 from . import resources as resources_api
+from . import opendata as opendata_api
 from .common import ERROR_DESCRIPTIONS, REFUSED, UNAUTHENTICATED, ErrorSchema, validation_errors
 
 
@@ -98,5 +99,6 @@ api.add_router("", actions.router)
 api.add_router("", school_surveys.router)
 api.add_router("", experiences.router)
 api.add_router("", resources_api.router)
+api.add_router("", opendata_api.router)
 
 __all__ = ["api"]

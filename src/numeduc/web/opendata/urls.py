@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "opendata"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("datapackage.json", views.datapackage, name="datapackage"),
+    path("<str:name>", views.file, name="file"),
+]
