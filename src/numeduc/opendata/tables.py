@@ -357,8 +357,8 @@ def shared_profiles(
                         "departement": code,
                         "departement_name": names.get(code, code),
                         "peer_group": None if group is None or pd.isna(group) else int(group),
-                        "factor": int(factor),  # type: ignore[call-overload]
-                        "factor_label": labels.get(int(factor), f"Facteur {factor}"),  # type: ignore[call-overload]
+                        "factor": int(factor),
+                        "factor_label": labels.get(int(factor), f"Facteur {factor}"),
                         "level": int(level),
                     }
                 )
@@ -549,7 +549,7 @@ def usage_aggregates(warehouses: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) ->
         values = cell["value"].astype(float)
         if len(values) < MIN_GROUP:
             continue
-        month, indicator, profile, group = key  # type: ignore[misc]
+        month, indicator, profile, group = key
         rows.append(
             {
                 "month": str(month),
@@ -671,7 +671,7 @@ def descriptor(parts: Sequence[Part], *, created: str, campaigns: Sequence[str] 
     for part in parts:
         t = part.table
         names = file_names(t)
-        common = {
+        common: dict[str, Any] = {
             "title": t.title,
             "description": f"Une ligne : {t.row}." + (f" {DEMO_MARK}." if part.demo else ""),
             "schema": schema(t),
