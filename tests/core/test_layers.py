@@ -19,6 +19,7 @@ PURE_PACKAGES = [
     "actions",
     "school_surveys",
     "experiences",
+    "evaluation",
     "opendata",
 ]
 PURE_MODULES = [
