@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from numeduc.charts import Series, line
+from numeduc.charts import Series, bar, line
 from numeduc.charts.point_map import Place, point_map
 from numeduc.exports import Column, Table
 from numeduc.formatting import fr_number
@@ -747,3 +747,354 @@ def cost_export_frame(data: WarehouseData, basis: CostBasis) -> pd.DataFrame:
             "cost_basis": basis.description,
         }
     )
+
+
+# --- fleet and bandwidth pages (numeduc.usage.fleet, numeduc.usage.bandwidth; docs/fleet.md) ----
+
+FLEET_SOURCE = "inventaire de la gestion de flotte (MDM) ; durées de vie et prix : paramètres du budget"
+BANDWIDTH_SOURCE = (
+    "débit déclaré dans le fichier des établissements ; pic mesuré : sessions wifi ; "
+    "besoins et coûts : moteur de budget"
+)
+
+
+def fr_value(v, decimals: int = 0, suffix: str = "") -> str:
+    f = _num(v)
+    return "—" if f is None else fr_number(f, decimals) + suffix
+
+
+def _pct(v) -> str:
+    f = _num(v)
+    return "—" if f is None else fr_number(f * 100, 0) + " %"
+
+
+def fleet_data(data: WarehouseData):
+    """The département's fleet (numeduc.usage.fleet.fleet), once per warehouse state."""
+    from numeduc.usage import fleet as usage_fleet
+
+    from .store import warehouse_path
+
+    return memo(data, ("fleet",), lambda: usage_fleet.fleet(warehouse_path(data.code)))
+
+
+def bandwidth_data(data: WarehouseData) -> pd.DataFrame:
+    """Each collège's link and need (numeduc.usage.bandwidth), from the cached indicators."""
+    from numeduc.usage import bandwidth as usage_bandwidth
+
+    from .store import warehouse_path
+
+    return memo(
+        data,
+        ("bandwidth",),
+        lambda: usage_bandwidth.departement_bandwidth(warehouse_path(data.code), data.indicators),
+    )
+
+
+def _name_of(data: WarehouseData, uai: str) -> str:
+    return ((_est_lookup(data).get(uai) or {}).get("name") or uai) if uai else ""
+
+
+def fleet_rows(data: WarehouseData, uai: str | None = None) -> list[dict]:
+    """The fleet table, French values (the département's row last, unless ``uai``)."""
+    table = fleet_data(data).table
+    if uai is not None:
+        table = table[table["uai"] == uai]
+    rows = []
+    for r in table.to_dict("records"):
+        rows.append(
+            {
+                "uai": r["uai"],
+                "name": _name_of(data, r["uai"]) or "Ensemble du département",
+                "total": not r["uai"],
+                "pupils": fr_value(r["pupils"]),
+                "devices": fr_value(r["devices"]),
+                "one_for": (
+                    "—"
+                    if _num(r["pupils_per_device"]) is None
+                    else f"1 pour {fr_number(r['pupils_per_device'], 1)} élève"
+                    + ("s" if r["pupils_per_device"] >= 2 else "")
+                ),
+                "median_age": fr_value(r["median_age"], 1, " ans"),
+                "past_life": f"{fr_value(r['past_life'])} ({_pct(r['past_life_share'])})",
+                "unseen": f"{fr_value(r['unseen_30d'])} ({_pct(r['unseen_30d_share'])})",
+            }
+        )
+    return rows
+
+
+def age_chart(data: WarehouseData, *, uai: str | None = None, title_who: str = "", demo: bool = False):
+    from numeduc.usage import fleet as usage_fleet
+
+    f = fleet_data(data)
+    ages = usage_fleet.age_distribution(f.devices, uai)
+    if not ages["devices"].sum():
+        return None
+    ok = ages["devices"] - ages["past_life"]
+    return bar(
+        list(ages["age_label"]),
+        [
+            Series("Dans leur durée de vie", [float(v) for v in ok], "primary"),
+            Series("Au-delà de leur durée de vie", [float(v) for v in ages["past_life"]], "secondary"),
+        ],
+        stacked=True,
+        value_format=lambda v: fr_number(v, 0),
+        title=f"Âge des équipements — {title_who}",
+        id_prefix=f"fleet-age-{uai or data.code}",
+        demo=demo,
+        source=FLEET_SOURCE,
+        category_header="Âge",
+        axis_label="appareils",
+    )
+
+
+def renewal_chart(data: WarehouseData, *, demo: bool = False):
+    plan = fleet_data(data).plan
+    if plan.empty or not plan["devices"].sum():
+        return None
+    years = [str(y) for y in plan["year"]]
+    smoothing = plan.attrs.get("smoothing_years", 3)
+    return bar(
+        years,
+        [
+            Series("Renouvellement à l'échéance", [float(v) for v in plan["investment_eur"]], "primary"),
+            Series(
+                f"Lissé sur {smoothing} ans", [float(v) for v in plan["smoothed_investment_eur"]], "secondary"
+            ),
+        ],
+        unit="€",
+        value_format=lambda v: fr_number(v, 0) + " €",
+        title="Investissement de renouvellement par année",
+        id_prefix=f"fleet-renewal-{data.code}",
+        demo=demo,
+        source=FLEET_SOURCE,
+        category_header="Année",
+        value_labels=False,
+    )
+
+
+def plan_rows(data: WarehouseData) -> list[dict]:
+    plan = fleet_data(data).plan
+    return [
+        {
+            "year": int(r["year"]),
+            "devices": fr_value(r["devices"]),
+            "investment": fr_value(r["investment_eur"], 0, " €"),
+            "smoothed_devices": fr_value(r["smoothed_devices"]),
+            "smoothed_investment": fr_value(r["smoothed_investment_eur"], 0, " €"),
+        }
+        for r in plan.to_dict("records")
+    ]
+
+
+FLEET_TABLE = Table(
+    "usage-fleet",
+    "Parc d'équipements des collèges d'un département",
+    "un collège ; la dernière ligne, sans code UAI, est l'ensemble du département",
+    (
+        usage_export.UAI,
+        Column("college", "Collège"),
+        Column("pupils", "Élèves", "integer", "élèves", "fichier des établissements de l'entrepôt"),
+        Column(
+            "devices",
+            "Équipements comptés",
+            "integer",
+            "appareils",
+            "dernier inventaire : en service, en réserve ou en réparation, du département ou de l'État, "
+            "hors tableaux interactifs",
+        ),
+        Column(
+            "pupils_per_device",
+            "Élèves par équipement",
+            "number",
+            "élèves",
+            "N de « 1 équipement pour N élèves »",
+        ),
+        Column("devices_per_pupil", "Équipements par élève", "number", "appareils"),
+        Column("median_age", "Âge médian", "number", "ans", "depuis l'achat (à défaut l'inscription au MDM)"),
+        Column("past_life", "Au-delà de leur durée de vie", "integer", "appareils"),
+        Column("past_life_share", "Part au-delà de leur durée de vie", "number", usage_export.SHARE),
+        Column("unseen_30d", "Non vus depuis 30 jours", "integer", "appareils", "dernière remontée MDM"),
+        Column("unseen_30d_share", "Part non vue depuis 30 jours", "number", usage_export.SHARE),
+        Column("snapshot_date", "Date de l'inventaire", description="AAAA-MM-JJ"),
+    ),
+)
+
+
+def fleet_export_frame(data: WarehouseData) -> pd.DataFrame:
+    t = fleet_data(data).table
+    return pd.DataFrame(
+        {
+            "uai": t["uai"],
+            "college": [_name_of(data, u) or "Ensemble du département" for u in t["uai"]],
+            "pupils": t["pupils"],
+            "devices": t["devices"],
+            "pupils_per_device": t["pupils_per_device"],
+            "devices_per_pupil": t["devices_per_pupil"],
+            "median_age": t["median_age"],
+            "past_life": t["past_life"],
+            "past_life_share": t["past_life_share"],
+            "unseen_30d": t["unseen_30d"],
+            "unseen_30d_share": t["unseen_30d_share"],
+            "snapshot_date": ["" if s is None else s.isoformat() for s in t["snapshot_date"]],
+        }
+    )
+
+
+BANDWIDTH_TABLE = Table(
+    "usage-bandwidth",
+    "Débit internet des collèges d'un département",
+    "un collège, les collèges à équiper d'abord en tête (le plus mal servi d'abord)",
+    (
+        usage_export.UAI,
+        Column("college", "Collège"),
+        Column("users", "Usagers", "integer", "personnes", "élèves + personnels"),
+        Column(
+            "link_mbps", "Débit du lien", "number", "Mbit/s", "vitesse de la connexion internet (descendante)"
+        ),
+        Column(
+            "rung",
+            "Palier du livre blanc",
+            description="pas d'accès, moins de 50, 50, 100, 200 Mbit/s ou plus",
+        ),
+        Column("kbps_per_user", "Débit par usager", "number", "kbit/s", "indicateur bandwidth_kbps_per_user"),
+        Column("baseline_mbps", "Besoin à 100 kbit/s par usager", "number", "Mbit/s"),
+        Column("target_mbps", "Besoin à 1 Mbit/s par usager", "number", "Mbit/s", "objectif ambitieux"),
+        Column(
+            "ratio_baseline",
+            "Débit ÷ besoin à 100 kbit/s",
+            "number",
+            description="moins de 1 : lien trop lent",
+        ),
+        Column("gap_target_mbps", "Manque pour 1 Mbit/s par usager", "number", "Mbit/s"),
+        Column(
+            "peak_clients", "Pic d'appareils connectés au wifi", "number", "appareils", "mois le plus chargé"
+        ),
+        Column(
+            "pressure",
+            "Pression sur le débit",
+            "number",
+            description="pic estimé ÷ débit ; plus de 1 : saturé",
+        ),
+        Column("peak_mbps", "Pic estimé", "number", "Mbit/s"),
+        Column("bytes_per_pupil_day", "Volume wifi par élève et par jour", "number", "octets"),
+        Column("to_upgrade", "À équiper d'abord", "boolean"),
+        Column("why", "Pourquoi"),
+        Column("upgrade_to_mbps", "Débit visé", "number", "Mbit/s", "palier qui couvre le besoin"),
+        Column(
+            "access_points_missing",
+            "Bornes wifi manquantes",
+            "integer",
+            "bornes",
+            "besoin du moteur de budget − bornes déclarées",
+        ),
+        Column(
+            "access_points_eur",
+            "Coût des bornes manquantes",
+            "number",
+            "€",
+            "× prix d'une borne (paramètres du budget)",
+        ),
+        Column(
+            "link_eur_per_year",
+            "Abonnement d'un lien dédié",
+            "number",
+            "€/an",
+            "paramètre isp_cost_per_year du budget",
+        ),
+    ),
+)
+
+
+def bandwidth_export_frame(data: WarehouseData, uai: str | None = None) -> pd.DataFrame:
+    t = bandwidth_data(data)
+    if uai is not None:
+        t = t[t["uai"] == uai]
+    frame = pd.DataFrame({c.name: t[c.name] for c in BANDWIDTH_TABLE.declared if c.name in t.columns})
+    frame.insert(1, "college", [_name_of(data, u) for u in t["uai"]])
+    frame["rung"] = list(t["rung_label"])
+    return frame[[c.name for c in BANDWIDTH_TABLE.declared]]
+
+
+def bandwidth_rows(data: WarehouseData, uai: str | None = None) -> list[dict]:
+    t = bandwidth_data(data)
+    if uai is not None:
+        t = t[t["uai"] == uai]
+    rows = []
+    for r in t.to_dict("records"):
+        rows.append(
+            {
+                "uai": r["uai"],
+                "name": _name_of(data, r["uai"]),
+                "users": fr_value(r["users"]),
+                "link": fr_value(r["link_mbps"], 0, " Mbit/s"),
+                "rung": r["rung_label"],
+                "kbps": fr_value(r["kbps_per_user"], 0, " kbit/s"),
+                "baseline": fr_value(r["baseline_mbps"], 1, " Mbit/s"),
+                "target": fr_value(r["target_mbps"], 0, " Mbit/s"),
+                "peak": fr_value(r["peak_clients"]),
+                "pressure": fr_value(r["pressure"], 2),
+                "to_upgrade": bool(r["to_upgrade"]),
+                "why": r["why"] or "—",
+                "upgrade_to": fr_value(r["upgrade_to_mbps"], 0, " Mbit/s"),
+                "aps_missing": fr_value(r["access_points_missing"]),
+                "aps_eur": fr_value(r["access_points_eur"], 0, " €"),
+                "link_eur": fr_value(r["link_eur_per_year"], 0, " €/an"),
+            }
+        )
+    return rows
+
+
+def bandwidth_map(
+    data: WarehouseData, refs: dict[str, ReferenceCollege], *, departement_code: str, demo: bool
+):
+    """The collèges on the département's map, coloured by their rung of the ladder (the class
+    limits are the ladder's: 50, 100 and 200 Mbit/s)."""
+    t = bandwidth_data(data)
+    places = []
+    for r in t.to_dict("records"):
+        ref = refs.get(r["uai"])
+        places.append(
+            Place(
+                r["uai"],
+                _name_of(data, r["uai"]) or (ref.name if ref else r["uai"]),
+                ref.longitude if ref else None,
+                ref.latitude if ref else None,
+                _num(r["link_mbps"]),
+                highlight=bool(r["to_upgrade"]),
+            )
+        )
+    links = [p.value for p in places if p.value is not None]
+    top = max([*links, 400.0])
+    return point_map(
+        places,
+        outline_code=departement_code,
+        breaks=[0.0, 49.999, 99.999, 199.999, top],
+        value_format=lambda v: "—" if v is None else fr_number(round(v), 0) + " Mbit/s",
+        legend_title="Débit du lien (paliers du livre blanc)",
+        highlight_label="à équiper d'abord",
+        source=f"{BANDWIDTH_SOURCE} ; {POSITIONS_SOURCE}",
+        title="Carte des collèges — débit internet",
+        id_prefix=f"bandwidth-map-{departement_code}",
+        demo=demo,
+        name_header="Collège",
+        key_header="UAI",
+        value_header="Débit du lien",
+        place_word=("collège", "collèges"),
+        show_title=False,
+    )
+
+
+def fleet_parameters() -> list[dict]:
+    """The budget parameters the fleet page uses: lifetime and price of each device class."""
+    from numeduc.budget.parameters import PARAMETERS
+    from numeduc.usage import fleet as usage_fleet
+
+    return [
+        {
+            "label": usage_fleet.CLASS_LABELS[cls],
+            "life": fr_number(float(PARAMETERS[usage_fleet.LIFETIME_PARAMETERS[cls]].default), 0) + " ans",
+            "price": fr_number(float(PARAMETERS[usage_fleet.PRICE_PARAMETERS[cls]].default), 0) + " €",
+            "source": PARAMETERS[usage_fleet.LIFETIME_PARAMETERS[cls]].source,
+        }
+        for cls in ("tablet", "laptop", "chromebook", "desktop", "tbi", "other")
+    ]

@@ -13,6 +13,10 @@ urlpatterns = [
         views.departement_cost_export,
         name="departement_cost_export",
     ),
+    path("departements/<str:code>/parc/", views.fleet, name="fleet"),
+    path("departements/<str:code>/parc/export.csv", views.fleet_export, name="fleet_export"),
+    path("departements/<str:code>/debit/", views.bandwidth, name="bandwidth"),
+    path("departements/<str:code>/debit/export.csv", views.bandwidth_export, name="bandwidth_export"),
     path("colleges/<str:uai>/", views.college, name="college"),
     path("colleges/<str:uai>/export.csv", views.college_export, name="college_export"),
 ]

@@ -223,6 +223,8 @@ def college(request, uai: str):
             "pupils": pupils,
             "group_row": group,
             "can_see_departement": can_view_usage_departement(request.user, dep),
+            "fleet_rows": presenters.fleet_rows(data, uai),
+            "bandwidth_rows": presenters.bandwidth_rows(data, uai),
         },
     )
 
@@ -242,3 +244,94 @@ def college_export(request, uai: str):
     month, _, _ = _params(request, data)
     frame = presenters.export_frame(data, month, uai=uai)
     return _csv_response(request, presenters.DASHBOARD_TABLE, frame, f"usages-{uai}-{month}", demo)
+
+
+# --- fleet and bandwidth (docs/fleet.md) ---------------------------------------------------------
+
+
+def _empty(request, dep, demo):
+    return render(
+        request,
+        "usage_dashboard/empty.html",
+        {"departement": dep, "demo": demo, "path": store.warehouse_path(dep.code)},
+    )
+
+
+@login_required
+def fleet(request, code: str):
+    dep, data, demo = _departement_data(request, code)
+    if data is None or not data.months:
+        return _empty(request, dep, demo)
+    f = presenters.fleet_data(data)
+    age = presenters.age_chart(data, title_who=dep.name, demo=demo)
+    renewal = presenters.renewal_chart(data, demo=demo)
+    rows = presenters.fleet_rows(data)
+    snaps = [s for s in f.table["snapshot_date"] if s is not None]
+    return render(
+        request,
+        "usage_dashboard/fleet.html",
+        {
+            "departement": dep,
+            "demo": demo,
+            "demo_note": demo_note(dep),
+            "has_devices": bool(len(f.devices)),
+            "rows": [r for r in rows if not r["total"]],
+            "total": next((r for r in rows if r["total"]), None),
+            "age_chart": mark_safe(age.figure_html()) if age else "",
+            "renewal_chart": mark_safe(renewal.figure_html()) if renewal else "",
+            "plan_rows": presenters.plan_rows(data),
+            "plan": f.plan,
+            "carried_devices": f.plan.attrs.get("carried_devices", 0),
+            "carried_eur": presenters.fr_value(f.plan.attrs.get("carried_eur", 0), 0, " €"),
+            "smoothing_years": f.plan.attrs.get("smoothing_years"),
+            "unknown_age": f.unknown_age,
+            "snapshot_date": max(snaps) if snaps else None,
+            "lifetimes": presenters.fleet_parameters(),
+            "computed_at": dt.datetime.fromtimestamp(data.computed_at),
+        },
+    )
+
+
+@login_required
+def fleet_export(request, code: str):
+    dep, data, demo = _departement_data(request, code)
+    if data is None or not data.months:
+        return _no_logs()
+    frame = presenters.fleet_export_frame(data)
+    return _csv_response(request, presenters.FLEET_TABLE, frame, f"parc-{dep.code}", demo)
+
+
+@login_required
+def bandwidth(request, code: str):
+    dep, data, demo = _departement_data(request, code)
+    if data is None or not data.months:
+        return _empty(request, dep, demo)
+    rows = presenters.bandwidth_rows(data)
+    bw_map = presenters.bandwidth_map(data, reference_colleges(dep), departement_code=dep.code, demo=demo)
+    from numeduc.usage.bandwidth import LADDER, ladder_counts
+
+    return render(
+        request,
+        "usage_dashboard/bandwidth.html",
+        {
+            "departement": dep,
+            "demo": demo,
+            "demo_note": demo_note(dep),
+            "rows": rows,
+            "upgrade_rows": [r for r in rows if r["to_upgrade"]],
+            "ladder": ladder_counts(presenters.bandwidth_data(data)),
+            "ladder_size": len(LADDER),
+            "map_svg": mark_safe(bw_map.svg),
+            "map_table": mark_safe(bw_map.table.to_html(css_class="nc-chart-table usage-map-table")),
+            "computed_at": dt.datetime.fromtimestamp(data.computed_at),
+        },
+    )
+
+
+@login_required
+def bandwidth_export(request, code: str):
+    dep, data, demo = _departement_data(request, code)
+    if data is None or not data.months:
+        return _no_logs()
+    frame = presenters.bandwidth_export_frame(data)
+    return _csv_response(request, presenters.BANDWIDTH_TABLE, frame, f"debit-{dep.code}", demo)
