@@ -71,6 +71,8 @@ def catalogue():
         (plans.VARIANTS_TABLE, ["feuille « Variantes » de `/plans/<id>/export.xlsx`"]),
         (plans.NOTES_TABLE, ["feuille « Notes » de `/plans/<id>/export.xlsx`"]),
         (school_surveys.RESULTS_TABLE, ["`/enquetes/<id>/export.csv`"]),
+        (usage.FLEET_TABLE, ["`/usages/departements/<code>/parc/export.csv`"]),
+        (usage.BANDWIDTH_TABLE, ["`/usages/departements/<code>/debit/export.csv`"]),
     ]
 
 
