@@ -87,11 +87,31 @@ def ingest(
         None, "--salt-file", help="Fichier contenant le sel de pseudonymisation à utiliser."
     ),
     adapter: str | None = typer.Option(
-        None, "--adapter", help="Format source à convertir : ent-one (Open ENT NG) ou moodle."
+        None,
+        "--adapter",
+        help="Format source à convertir : ent-one (Open ENT NG), ent-stats (statistiques Open ENT NG), "
+        "moodle (base), moodle-journaux (rapport « Journaux » téléchargé) ou xapi.",
     ),
-    uai: str | None = typer.Option(None, "--uai", help="UAI du collège (adaptateur moodle)."),
+    uai: str | None = typer.Option(
+        None, "--uai", help="UAI du collège (adaptateurs moodle, moodle-journaux, xapi, ent-stats)."
+    ),
+    separateur: str | None = typer.Option(
+        None,
+        "--separateur",
+        help="Imposer le séparateur CSV : point-virgule, virgule ou tab (défaut : détecté).",
+    ),
+    encodage: str | None = typer.Option(
+        None, "--encodage", help="Imposer l'encodage : utf-8, utf-8-sig ou windows-1252 (défaut : détecté)."
+    ),
+    decimale: str | None = typer.Option(
+        None, "--decimale", help="Imposer le séparateur décimal : virgule ou point (défaut : détecté)."
+    ),
 ) -> None:
     """Valide, pseudonymise et range des fichiers dans l'entrepôt (Parquet partitionné).
+
+    Sans fichier d'établissements, les collèges publics du département sont pris dans le
+    référentiel national ; un fichier local d'établissements ajoute ou remplace des colonnes.
+    Le séparateur, l'encodage et la virgule décimale des CSV sont détectés (et imposables).
 
     Les lignes invalides vont en quarantaine avec leur numéro et la raison ; un fichier
     déjà ingéré n'ajoute rien ; un fichier illisible est refusé en entier."""
@@ -100,6 +120,7 @@ def ingest(
     from rich.table import Table
 
     from numeduc.formatting import fr_number
+    from numeduc.usage.dialects import DialectError, forced
     from numeduc.usage.ingest import ingest_file
     from numeduc.usage.readers import expand_inputs
     from numeduc.usage.schemas import KINDS
@@ -109,6 +130,10 @@ def ingest(
         fail(f"type de fichier inconnu « {kind} » (attendu : {', '.join(KINDS)})")
     if adapter and kind != "ent_events":
         fail("les adaptateurs ne s'appliquent qu'au type ent_events")
+    try:
+        dialect = forced(separateur, encodage, decimale)
+    except DialectError as exc:
+        fail(str(exc))
     paths = expand_inputs(files)
     console = Console(stderr=True)
     results = []
@@ -133,6 +158,7 @@ def ingest(
                         adapter=adapter,
                         adapter_options={"uai": uai} if uai else None,
                         progress=lambda n, t=task: progress.advance(t, n),
+                        dialect=dialect,
                     )
                 )
                 progress.update(task, completed=size)
@@ -155,6 +181,10 @@ def ingest(
         )
     Console().print(table)
     for r in results:
+        if r.detected:
+            console.print(f"{Path(r.path).name} : {r.detected}")
+        for note in r.notes:
+            console.print(f"{Path(r.path).name} : {note}")
         if r.duplicates:
             console.print(
                 f"{Path(r.path).name} : {fr_number(r.duplicates)} ligne(s) identiques à des lignes "

@@ -91,9 +91,17 @@ def _epoch_or_text(expr: str, unit_us: int) -> str:
     )
 
 
-def open_adapted(name: str, path: Path, progress=None, uai: str | None = None):
+def open_adapted(
+    name: str,
+    path: Path,
+    progress=None,
+    uai: str | None = None,
+    *,
+    dialect: dict | None = None,
+    departement: str | None = None,
+):
     if name == "ent-one":
-        stream = open_batches(path, _kind("ent-one", ONE_COLUMNS), progress)
+        stream = open_batches(path, _kind("ent-one", ONE_COLUMNS), progress, dialect=dialect)
         names = set(stream.schema.names)
         missing = [" ou ".join(g) for g in ONE_GROUPS if not any(c in names for c in g)]
         if missing:
@@ -102,7 +110,7 @@ def open_adapted(name: str, path: Path, progress=None, uai: str | None = None):
     if name == "moodle":
         if not uai:
             raise UnreadableFileError(f"{path} : l'adaptateur moodle demande l'UAI du collège (--uai)")
-        stream = open_batches(path, _kind("moodle", MOODLE_COLUMNS), progress)
+        stream = open_batches(path, _kind("moodle", MOODLE_COLUMNS), progress, dialect=dialect)
         names = set(stream.schema.names)
         missing = [c for c in MOODLE_REQUIRED if c not in names]
         if missing:

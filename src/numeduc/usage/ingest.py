@@ -13,6 +13,7 @@ wifi sessions), a valid row identical to one already stored for the same départ
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -22,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from numeduc.usage import warehouse as wh
 from numeduc.usage.readers import BatchStream, UnreadableFileError, expand_inputs, open_batches
-from numeduc.usage.schemas import Column, Kind, get_kind
+from numeduc.usage.schemas import ESTABLISHMENTS, Column, Kind, get_kind
 
 TYPE_LABEL = {
     "BIGINT": "entier",
@@ -52,6 +54,10 @@ class IngestResult:
     reasons: dict[str, int] = field(default_factory=dict)
     batch_dir: str | None = None
     message: str = ""
+    # CSV dialect used, in French (« séparateur point-virgule, encodage Windows-1252, … »).
+    detected: str = ""
+    # Other things the user should know (e.g. establishments completed from the referential).
+    notes: list[str] = field(default_factory=list)
 
 
 def _q(name: str) -> str:
@@ -68,7 +74,7 @@ def _raw_present(expr: str, src_type: pa.DataType | None) -> str:
     return f"{expr} IS NOT NULL"
 
 
-def _typed(col: Column, expr: str, src_type: pa.DataType | None) -> str:
+def _typed(col: Column, expr: str, src_type: pa.DataType | None, decimal_comma: bool = False) -> str:
     is_text = src_type is None or pa.types.is_string(src_type) or pa.types.is_large_string(src_type)
     if col.sql_type == "VARCHAR":
         return (
@@ -91,12 +97,22 @@ def _typed(col: Column, expr: str, src_type: pa.DataType | None) -> str:
             )
         if pa.types.is_floating(src_type) or pa.types.is_decimal(src_type):
             return f"CASE WHEN {expr} = floor({expr}) THEN TRY_CAST({expr} AS BIGINT) END"
+    if is_text and decimal_comma and col.sql_type == "DOUBLE":
+        return f"TRY_CAST(replace(NULLIF(trim({expr}, ' \t\r\n'), ''), ',', '.') AS DOUBLE)"
     if is_text:
         return f"TRY_CAST(NULLIF(trim({expr}, ' \t\r\n'), '') AS {col.sql_type})"
     return f"TRY_CAST({expr} AS {col.sql_type})"
 
 
-def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "src") -> str:
+def validation_sql(
+    kind: Kind,
+    src_schema: pa.Schema,
+    salt: str,
+    source: str = "src",
+    *,
+    decimal_comma: bool = False,
+    passthrough: tuple[str, ...] = (),
+) -> str:
     """SELECT producing typed (and pseudonymised) columns, ``_line``, ``_reason`` and ``_raw``.
 
     ``_reason`` is empty for a valid row, else the list of problems separated by "; ";
@@ -108,7 +124,7 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
         present = col.name in names
         src_type = src_schema.field(col.name).type if present else None
         expr = f"{source}.{_q(col.name)}" if present else "NULL"
-        typed = _typed(col, expr, src_type) if present else f"CAST(NULL AS {col.sql_type})"
+        typed = _typed(col, expr, src_type, decimal_comma) if present else f"CAST(NULL AS {col.sql_type})"
         raw_text = f"CAST({expr} AS VARCHAR)" if present else "CAST(NULL AS VARCHAR)"
         if col.pseudonymised:
             # No raw identifier is ever written: hash it here, before anything reaches disk.
@@ -158,7 +174,9 @@ def validation_sql(kind: Kind, src_schema: pa.Schema, salt: str, source: str = "
     if kind.name == "ent_accounts_snapshot":
         checks.append(("v.activated > v.loaded", _lit("« activated » : supérieur à « loaded »")))
     reason = "concat_ws('; ', " + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in checks) + ")"
-    cols = ", ".join(f"v.{_q(c)}" for c in kind.column_names)
+    passthrough = tuple(c for c in passthrough if c in names)
+    cols = ", ".join(f"v.{_q(c)}" for c in [*kind.column_names, *passthrough])
+    inner += [f"{source}.{_q(c)} AS {_q(c)}" for c in passthrough]
     return (
         f"SELECT {cols}, v._line, r._reason, "
         f"CASE WHEN r._reason <> '' THEN to_json(struct_pack({', '.join(raw_fields)})) END AS _raw "
@@ -189,9 +207,13 @@ def ingest_file(
     adapter: str | None = None,
     adapter_options: dict | None = None,
     progress: Callable[[int], None] | None = None,
+    dialect: dict | None = None,
 ) -> IngestResult:
     """Ingest one file; see the module docstring.  Never raises for bad data: the result says
-    "refusé" with a French message when the file cannot be read."""
+    "refusé" with a French message when the file cannot be read.
+
+    ``dialect``: CSV options to force (``separator``, ``encoding``, ``decimal``, as normalised
+    by :func:`numeduc.usage.dialects.forced`); the others are detected."""
     kind = get_kind(kind_name)
     path = Path(path)
     warehouse = Path(warehouse)
@@ -209,18 +231,221 @@ def ingest_file(
             )
             return result
     salt = wh.get_salt(warehouse, departement, salt_file)
+    options = dict(dialect or {})
+    attempt = _attempt(
+        kind, path, warehouse, departement, salt, digest, adapter, adapter_options, progress, options
+    )
+    if attempt.status == "refusé" and "encoding" not in options and _is_utf8_error(attempt.message):
+        # The first 64 KiB looked like UTF-8 (plain ASCII) but a later byte is not: a French
+        # spreadsheet saved as Windows-1252.  Nothing was written; read it again that way.
+        retry = _attempt(
+            kind,
+            path,
+            warehouse,
+            departement,
+            salt,
+            digest,
+            adapter,
+            adapter_options,
+            None,
+            {**options, "encoding": "cp1252"},
+        )
+        if retry.status == "ingéré":
+            retry.notes.insert(0, "octets non UTF-8 après le début du fichier : relu en Windows-1252")
+            attempt = retry
+    if (
+        attempt.status == "ingéré"
+        and kind.name != "establishments"
+        and not _has_establishments(warehouse, departement)
+    ):
+        default = ingest_referential(warehouse, departement)
+        if default is not None and default.status == "ingéré":
+            attempt.notes.append(
+                f"aucun fichier d'établissements pour le département {departement} : "
+                f"{default.accepted} collèges publics pris dans le {default.notes[0].split(' : ', 1)[1]}"
+                + (f" ({default.rejected} sans effectif, en quarantaine)" if default.rejected else "")
+            )
+    return attempt
+
+
+def _relaxed(kind: Kind) -> Kind:
+    """The kind with every column optional but ``uai`` (a local file only adds or overrides)."""
+    cols = tuple(Column(c.name, "VARCHAR", nullable=c.name != "uai") for c in kind.columns)
+    return Kind(kind.name, cols)
+
+
+def _stored_establishments(
+    warehouse: Path, departement: str
+) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
+    """Latest stored row of each collège of the département (text values) and its sources."""
+    files = wh.data_files(warehouse, "establishments")
+    if not files:
+        return pd.DataFrame(), {}
+    listing = ", ".join(_lit(f) for f in files)
+    con = duckdb.connect()
+    try:
+        df = con.execute(
+            f"SELECT * FROM read_parquet([{listing}], hive_partitioning = false, union_by_name = true) "
+            f"WHERE CAST(departement AS VARCHAR) = {_lit(departement)} "
+            "QUALIFY row_number() OVER (PARTITION BY uai ORDER BY school_year DESC, _ingested_at DESC) = 1"
+        ).df()
+    finally:
+        con.close()
+    sources: dict[str, dict[str, str]] = {}
+    frame: dict[str, list] = {c: [] for c in ESTABLISHMENTS.column_names}
+    for r in df.to_dict("records"):
+        try:
+            src = json.loads(r.get("_sources") or "{}")
+        except (TypeError, ValueError):
+            src = {}
+        for c in ESTABLISHMENTS.column_names:
+            v = r.get(c)
+            text = None if v is None or (isinstance(v, float) and v != v) else str(v)
+            if text is not None and ESTABLISHMENTS.column(c).sql_type == "BIGINT" and text.endswith(".0"):
+                text = text[:-2]
+            frame[c].append(text)
+            if text is not None and c not in src:
+                src[c] = "entrepôt (ingestion antérieure)"
+        sources[str(r["uai"])] = src
+    return pd.DataFrame(frame), sources
+
+
+def open_establishments(
+    path: Path, warehouse: Path, departement: str, progress, dialect: dict
+) -> tuple[BatchStream, None, list[str]]:
+    """A local establishments file completed, collège by collège, from what the warehouse
+    already holds for the département, else from the national referential."""
+    from numeduc.usage.referential import merge_establishments, referential_establishments
+
+    stream = open_batches(path, _relaxed(ESTABLISHMENTS), progress, dialect=dialect)
+    local = stream.reader().read_all().to_pandas()
+    base, sources = referential_establishments(departement)
+    stored, stored_sources = _stored_establishments(warehouse, departement)
+    if len(stored):
+        keep = base[~base["uai"].isin(stored["uai"])] if len(base) else base
+        base = pd.concat([keep, stored], ignore_index=True)
+        sources = {**sources, **stored_sources}
+    merged, notes = merge_establishments(
+        local, base, sources, ESTABLISHMENTS.column_names, path.name, departement
+    )
+    table = _text_table(merged)
+    out = BatchStream(path, table.schema, iter(table.to_batches()), stream.rejected, stream.dialect)
+    out.local_columns = tuple(c for c in local.columns if c != "_line")
+    return out, None, notes
+
+
+def _text_table(frame: pd.DataFrame) -> pa.Table:
+    arrays, names = [], []
+    for c in frame.columns:
+        if c == "_line":
+            continue
+        arrays.append(pa.array([None if v is None or v != v else str(v) for v in frame[c]], pa.string()))
+        names.append(c)
+    arrays.append(pa.array(frame["_line"].astype("int64").to_numpy(), pa.int64()))
+    names.append("_line")
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def ingest_referential(warehouse: str | Path, departement: str) -> IngestResult | None:
+    """Store the département's public collèges of the national referential as its
+    ``establishments`` (nothing if the referential has none).  Called after the first file of
+    a département when the warehouse holds no establishments for it."""
+    from numeduc.usage.referential import REFERENTIAL_SOURCE, referential_establishments
+
+    warehouse = Path(warehouse)
+    frame, sources = referential_establishments(departement)
+    if not len(frame):
+        return None
+    frame = frame.reindex(columns=ESTABLISHMENTS.column_names)
+    frame.insert(0, "_line", range(1, len(frame) + 1))
+    frame["_sources"] = [json.dumps(sources[u], ensure_ascii=False, sort_keys=True) for u in frame["uai"]]
+    table = _text_table(frame)
+    name = f"référentiel national {departement}"
+    digest = hashlib.sha256(("referentiel\n" + frame.to_csv(index=False)).encode("utf-8")).hexdigest()
+    for entry in wh.manifest(warehouse, "establishments"):
+        if entry["sha256"] == digest:
+            return None
+    salt = wh.get_salt(warehouse, departement)
+    stream = BatchStream(Path(name), table.schema, iter(table.to_batches()))
+    result = _attempt(
+        ESTABLISHMENTS,
+        Path(name),
+        warehouse,
+        departement,
+        salt,
+        digest,
+        None,
+        None,
+        None,
+        {},
+        stream=stream,
+        referential_default=True,
+    )
+    result.notes.insert(0, f"établissements par défaut : {REFERENTIAL_SOURCE}")
+    return result
+
+
+def _drop_referential_default(warehouse: Path, departement: str, result: IngestResult) -> None:
+    """A complete local file (every required column) lists the département's collèges itself,
+    as before the referential default existed: the rows written automatically from the national
+    referential (never the user's own files) are removed."""
+    for entry in wh.manifest(warehouse, "establishments"):
+        if entry.get("referential_default") and entry.get("departement") == departement:
+            shutil.rmtree(entry["batch_dir"], ignore_errors=True)
+            result.notes.append(
+                "fichier complet : il remplace les établissements pris par défaut dans le référentiel national"
+            )
+
+
+def _has_establishments(warehouse: Path, departement: str) -> bool:
+    return any(e.get("departement") == departement for e in wh.manifest(warehouse, "establishments"))
+
+
+def _is_utf8_error(message: str) -> bool:
+    low = message.lower()
+    return "utf8" in low or "utf-8" in low or "unicode" in low
+
+
+def _attempt(
+    kind: Kind,
+    path: Path,
+    warehouse: Path,
+    departement: str,
+    salt: str,
+    digest: str,
+    adapter: str | None,
+    adapter_options: dict | None,
+    progress: Callable[[int], None] | None,
+    dialect: dict,
+    stream: BatchStream | None = None,
+    referential_default: bool = False,
+) -> IngestResult:
+    result = IngestResult(str(path), kind.name, "refusé")
     ingest_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     tmp_root = warehouse / "_tmp"
     tmp = tmp_root / ingest_id
     batch = tmp / f"ingest={ingest_id}"
     batch.mkdir(parents=True)
     try:
-        if adapter:
+        passthrough: tuple[str, ...] = ()
+        src_sql: str | None = None
+        complete = False
+        if stream is not None:
+            passthrough = ("_sources",)
+        elif adapter:
             from numeduc.usage.adapters import open_adapted
 
-            stream, src_sql = open_adapted(adapter, path, progress, **(adapter_options or {}))
+            options = {**(adapter_options or {}), "departement": departement}
+            stream, src_sql = open_adapted(adapter, path, progress, dialect=dialect, **options)
+        elif kind.name == "establishments":
+            stream, src_sql, notes = open_establishments(path, warehouse, departement, progress, dialect)
+            result.notes.extend(notes)
+            complete = set(kind.required_names) <= set(stream.local_columns)
+            passthrough = ("_sources",)
         else:
-            stream, src_sql = open_batches(path, kind, progress), None
+            stream, src_sql = open_batches(path, kind, progress, dialect=dialect), None
+        if stream.dialect is not None:
+            result.detected = stream.dialect.describe()
         _run(
             kind,
             stream,
@@ -232,11 +457,12 @@ def ingest_file(
             batch,
             result,
             existing=wh.data_files(warehouse, kind.name),
+            passthrough=passthrough,
         )
         result.status = "ingéré"
         entry = {
             "file": path.name,
-            "path": str(path.resolve()),
+            "path": str(path.resolve()) if path.exists() else str(path),
             "sha256": digest,
             "kind": kind.name,
             "departement": departement,
@@ -247,6 +473,9 @@ def ingest_file(
             "rejected": result.rejected,
             "duplicates": result.duplicates,
             "adapter": adapter,
+            "dialect": result.detected or None,
+            "notes": result.notes,
+            "referential_default": referential_default,
         }
         target = wh.kind_dir(warehouse, kind.name) / f"ingest={ingest_id}"
         entry["batch_dir"] = str(target)
@@ -254,6 +483,8 @@ def ingest_file(
         target.parent.mkdir(parents=True, exist_ok=True)
         os.rename(batch, target)  # commit point
         result.batch_dir = str(target)
+        if kind.name == "establishments" and not referential_default and complete:
+            _drop_referential_default(warehouse, departement, result)
     except UnreadableFileError as exc:
         result.message = str(exc)
     except (duckdb.Error, pa.ArrowException, OSError, ValueError) as exc:
@@ -291,6 +522,7 @@ def _run(
     batch: Path,
     result: IngestResult,
     existing: list[str] = (),
+    passthrough: tuple[str, ...] = (),
 ) -> None:
     con = _connect(tmp)
     try:
@@ -303,8 +535,10 @@ def _run(
             con.execute("CREATE TEMP VIEW src AS SELECT * FROM src_raw")
             src_schema = reader.schema
         validated = tmp / "_validated.parquet"
+        decimal_comma = stream.dialect is not None and stream.dialect.decimal == ","
         con.execute(
-            f"COPY ({validation_sql(kind, src_schema, salt)}) TO {_lit(str(validated))} "
+            f"COPY ({validation_sql(kind, src_schema, salt, decimal_comma=decimal_comma, passthrough=passthrough)}) "
+            f"TO {_lit(str(validated))} "
             "(FORMAT parquet, COMPRESSION zstd)"
         )
         con.unregister("src_raw")
@@ -316,7 +550,9 @@ def _run(
         result.rows = int(total) + len(parser_rejects)
         result.rejected = int(bad) + len(parser_rejects)
         result.accepted = int(total) - int(bad)
-        cols = ", ".join(_q(c) for c in kind.column_names)
+        cols = ", ".join(
+            _q(c) for c in [*kind.column_names, *(c for c in passthrough if c in src_schema.names)]
+        )
         extra = ""
         partition = ["departement"]
         if "departement" not in kind.column_names:
@@ -373,6 +609,7 @@ def ingest(
     adapter: str | None = None,
     adapter_options: dict | None = None,
     progress: Callable[[int], None] | None = None,
+    dialect: dict | None = None,
 ) -> list[IngestResult]:
     """Ingest several files (a folder stands for its files); each file is its own commit."""
     return [
@@ -385,6 +622,7 @@ def ingest(
             adapter=adapter,
             adapter_options=adapter_options,
             progress=progress,
+            dialect=dialect,
         )
         for p in expand_inputs(paths)
     ]

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from numeduc.usage.dialects import Dialect, detect
 from numeduc.usage.schemas import Kind
 
 BATCH_ROWS = 500_000
@@ -50,6 +51,8 @@ class BatchStream:
     schema: pa.Schema
     batches: Iterator[pa.RecordBatch]
     rejected: list[RejectedLine] = field(default_factory=list)
+    dialect: Dialect | None = None  # CSV: separator, encoding and decimal mark used
+    local_columns: tuple[str, ...] = ()  # establishments: the columns the local file has
 
     def reader(self) -> pa.RecordBatchReader:
         return pa.RecordBatchReader.from_batches(self.schema, self.batches)
@@ -94,9 +97,13 @@ def _check_columns(path: Path, names: list[str], kind: Kind) -> None:
 
 _BOM = b"\xef\xbb\xbf"
 _LF, _CR, _QUOTE = 10, 13, 34
-_QUOTE_MAY_FOLLOW = b',\r\n"'  # a quote after anything else is plain text of an unquoted field
-_QUOTE_MAY_FOLLOW_MASK = np.zeros(256, bool)
-_QUOTE_MAY_FOLLOW_MASK[list(_QUOTE_MAY_FOLLOW)] = True
+
+
+def _quote_may_follow(delimiter: bytes) -> np.ndarray:
+    """Bytes after which a quote opens a quoted field; after anything else it is plain text."""
+    mask = np.zeros(256, bool)
+    mask[list(delimiter + b'\r\n"')] = True
+    return mask
 
 
 class RecordStartLines:
@@ -118,7 +125,8 @@ class RecordStartLines:
     the shared list of lines is guarded by a lock.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, delimiter: bytes = b",") -> None:
+        self._quote_may_follow = _quote_may_follow(delimiter)
         self.count = 0  # records seen so far (header included)
         self._breaks = 0  # line breaks in the bytes scanned so far
         self._in_quotes = False
@@ -224,7 +232,7 @@ class RecordStartLines:
             before = arr[opening - 1]
             if opening[0] == 0:
                 before[0] = self._prev
-            bad = np.flatnonzero(~_QUOTE_MAY_FOLLOW_MASK[before])
+            bad = np.flatnonzero(~self._quote_may_follow[before])
             if not len(bad):
                 start += 2 * len(opening)
                 window = min(2 * window, 1 << 16)
@@ -312,21 +320,36 @@ class _TrackedFile(io.RawIOBase):
 
 
 def open_batches(
-    path: Path, kind: Kind, progress: Callable[[int], None] | None = None, fmt: str | None = None
+    path: Path,
+    kind: Kind,
+    progress: Callable[[int], None] | None = None,
+    fmt: str | None = None,
+    dialect: Dialect | dict | None = None,
 ) -> BatchStream:
-    """Open ``path`` for streaming; raise :class:`UnreadableFileError` if it cannot be read."""
+    """Open ``path`` for streaming; raise :class:`UnreadableFileError` if it cannot be read.
+
+    ``dialect``: the CSV dialect to use, or the options to force (``separator``, ``encoding``,
+    ``decimal``) with the rest detected (:mod:`numeduc.usage.dialects`).  JSON Lines use the
+    detected (or forced) encoding only."""
     if not path.exists():
         raise UnreadableFileError(f"{path} : fichier introuvable")
     fmt = fmt or detect_format(path)
     try:
-        if fmt == "csv":
-            return _csv(path, kind, progress)
-        if fmt == "jsonl":
-            return _jsonl(path, kind, progress)
+        if fmt in ("csv", "jsonl"):
+            if not isinstance(dialect, Dialect):
+                dialect = detect(path, **(dialect or {}))
+            if fmt == "csv":
+                return _csv(path, kind, progress, dialect)
+            return _jsonl(path, kind, progress, dialect.encoding)
         return _parquet(path, kind, progress)
     except UnreadableFileError:
         raise
-    except (pa.ArrowException, OSError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(
+            f"{path} : octets invalides pour l'encodage {exc.encoding} ({exc.reason}) ; "
+            "imposez l'encodage avec --encodage (utf-8 ou windows-1252)"
+        ) from exc
+    except (pa.ArrowException, OSError, ValueError) as exc:
         raise UnreadableFileError(f"{path} : fichier illisible ({exc})") from exc
 
 
@@ -334,15 +357,16 @@ def _with_lines(batch: pa.RecordBatch, lines: np.ndarray) -> pa.RecordBatch:
     return batch.append_column("_line", pa.array(lines, pa.int64()))
 
 
-def _csv(path: Path, kind: Kind, progress) -> BatchStream:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        header = next(csv.reader(fh), None)
+def _csv(path: Path, kind: Kind, progress, dialect: Dialect) -> BatchStream:
+    encoding = "utf-8-sig" if dialect.encoding in ("utf-8", "utf-8-sig") else dialect.encoding
+    with open(path, encoding=encoding, newline="") as fh:
+        header = next(csv.reader(fh, delimiter=dialect.separator), None)
     if not header:
         raise UnreadableFileError(f"{path} : fichier CSV vide (pas de ligne d'en-tête)")
     header = [h.strip() for h in header]
     _check_columns(path, header, kind)
     rejected: list[RejectedLine] = []
-    tracker = RecordStartLines()
+    tracker = RecordStartLines(dialect.separator.encode("ascii"))
 
     def on_invalid(row) -> str:
         # The physical line is filled in from the record number once the batch is placed.
@@ -359,10 +383,16 @@ def _csv(path: Path, kind: Kind, progress) -> BatchStream:
     reader = pacsv.open_csv(
         _TrackedFile(path, tracker, progress),
         read_options=pacsv.ReadOptions(
-            block_size=CSV_BLOCK_BYTES, use_threads=False, column_names=header, skip_rows=1
+            block_size=CSV_BLOCK_BYTES,
+            use_threads=False,
+            column_names=header,
+            skip_rows=1,
+            encoding=dialect.arrow_encoding,
         ),
         # Quoted values may hold line breaks (and a record may then straddle two blocks).
-        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
+        parse_options=pacsv.ParseOptions(
+            delimiter=dialect.separator, invalid_row_handler=on_invalid, newlines_in_values=True
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={h: pa.string() for h in header},
             strings_can_be_null=True,
@@ -405,15 +435,16 @@ def _csv(path: Path, kind: Kind, progress) -> BatchStream:
         pending.extend(r for r in rejected[seen:] if r.record > 0)
         place(pending)
 
-    return BatchStream(path, schema, gen(), rejected)
+    return BatchStream(path, schema, gen(), rejected, dialect)
 
 
-def _jsonl(path: Path, kind: Kind, progress) -> BatchStream:
+def _jsonl(path: Path, kind: Kind, progress, encoding: str = "utf-8") -> BatchStream:
     names = kind.column_names
     schema = pa.schema([(n, pa.string()) for n in names] + [("_line", pa.int64())])
     rejected: list[RejectedLine] = []
     # Check the first non-empty line now so that a file of another kind is refused whole.
-    with open(path, encoding="utf-8") as fh:
+    encoding = "utf-8-sig" if encoding.startswith("utf-8") else encoding
+    with open(path, encoding=encoding) as fh:
         for raw in fh:
             if raw.strip():
                 try:
@@ -439,7 +470,7 @@ def _jsonl(path: Path, kind: Kind, progress) -> BatchStream:
     def gen():
         cols: dict[str, list] = {n: [] for n in names}
         lines: list[int] = []
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding=encoding) as fh:
             for no, raw in enumerate(fh, start=1):
                 if progress:
                     progress(len(raw))

@@ -109,3 +109,123 @@ def add_referential(df: pd.DataFrame, est: pd.DataFrame) -> pd.DataFrame:
     else:
         out["fallback_reason"] = pd.Series(dtype=str)
     return out.drop(columns=["density_grid3", "size_class", "ep_class"])
+
+
+# --- default establishments: the national referential, completed or overridden locally ----------
+#
+# A département rarely has the 20 columns of ``establishments`` at hand; the national collèges
+# referential shipped with numeduc (``numeduc.reference.colleges``) already holds the UAI, name,
+# commune, density class, pupils (with their school year) and REP status of every public collège.
+# The warehouse starts from it; a local file only adds or overrides columns (``uai`` alone is
+# required in it).  Every value keeps its source in the ``_sources`` column (JSON: column →
+# source), shown in the ingest summary.
+
+REFERENTIAL_SOURCE = "référentiel national (annuaire 2024, effectifs 2020-2021)"
+CALENDAR_SOURCE = "calendrier scolaire (zone de l'académie)"
+UNKNOWN_ZERO_SOURCE = "non renseigné (0 : indicateurs rapportés à cette population non calculés)"
+DEPARTEMENT_SOURCE = "option --departement"
+# Columns the referential does not know: stored as 0 (a zero denominator leaves the indicator
+# out, where an empty value would stop the computation) or left empty.
+UNKNOWN_ZERO = ("teachers", "staff", "parent_accounts", "n_classrooms", "n_aps")
+
+
+def local_source(name: str) -> str:
+    return f"fichier local {name}"
+
+
+def referential_establishments(departement: str) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
+    """The département's public collèges from the national referential, as ``establishments``
+    rows (text values, empty = unknown) and the source of each value (uai → column → source)."""
+    from numeduc import reference
+    from numeduc.usage import calendar as cal
+
+    ref = reference.colleges(public_only=True)
+    ref = ref[ref["departement_code"].astype(str) == departement].sort_values("uai")
+    zone = cal.holiday_zone_for(departement)
+    rows, sources = [], {}
+    for r in ref.itertuples(index=False):
+        row: dict[str, str | None] = {
+            "uai": r.uai,
+            "name": _text(r.name),
+            "departement": departement,
+            "commune_insee": _text(r.commune_code),
+            "commune_name": _text(r.commune_name),
+            "density_grid3": density_grid3(int(r.density_code)) if _text(r.density_code) else None,
+            "density_grid7": str(int(r.density_code)) if _text(r.density_code) else None,
+            "ep": _text(r.priority_education),
+            "pupils": str(int(r.pupils)) if _text(r.pupils) else None,
+            "pupils_school_year": _text(r.pupils_school_year),
+            "school_year": _text(r.pupils_school_year),
+            "holiday_zone": zone,
+        }
+        src = {c: REFERENTIAL_SOURCE for c, v in row.items() if v is not None}
+        src["departement"] = DEPARTEMENT_SOURCE
+        src["holiday_zone"] = CALENDAR_SOURCE
+        for c in UNKNOWN_ZERO:
+            row[c] = "0"
+            src[c] = UNKNOWN_ZERO_SOURCE
+        rows.append(row)
+        sources[r.uai] = src
+    return pd.DataFrame(rows), sources
+
+
+def _text(v) -> str | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def merge_establishments(
+    local: pd.DataFrame,
+    base: pd.DataFrame,
+    base_sources: dict[str, dict[str, str]],
+    columns: list[str],
+    local_name: str,
+    departement: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Each local row completed from ``base`` (same UAI): a non-empty local value wins, else the
+    base value.  Returns the merged rows (text, ``_line`` kept, ``_sources`` JSON added) and the
+    French counts for the summary."""
+    import json
+
+    by_uai = {str(r["uai"]): r for r in base.to_dict("records")} if len(base) else {}
+    label = local_source(local_name)
+    out = []
+    completed = overridden = unknown = 0
+    for r in local.to_dict("records"):
+        uai = _text(r.get("uai"))
+        b = by_uai.get(uai or "", {})
+        bsrc = base_sources.get(uai or "", {})
+        row: dict[str, object] = {"_line": r["_line"]}
+        src: dict[str, str] = {}
+        for c in columns:
+            lv = _text(r.get(c))
+            bv = _text(b.get(c))
+            if lv is not None:
+                row[c] = lv
+                src[c] = label
+                overridden += bv is not None and bv != lv
+            elif bv is not None:
+                row[c] = bv
+                src[c] = bsrc.get(c, REFERENTIAL_SOURCE)
+            elif c == "departement":
+                row[c] = departement
+                src[c] = DEPARTEMENT_SOURCE
+            else:
+                row[c] = None
+        if b:
+            completed += any(src.get(c) != label for c in src)
+        elif uai:
+            unknown += 1
+        row["_sources"] = json.dumps(src, ensure_ascii=False, sort_keys=True)
+        out.append(row)
+    notes = []
+    if completed:
+        notes.append(f"{completed} collège(s) complété(s) par le référentiel national ou l'entrepôt")
+    if overridden:
+        notes.append(f"{overridden} valeur(s) du référentiel remplacée(s) par le fichier local")
+    if unknown:
+        notes.append(f"{unknown} UAI absente(s) du référentiel national : colonnes obligatoires à fournir")
+    frame = pd.DataFrame(out, columns=["_line", *columns, "_sources"])
+    return frame, notes
