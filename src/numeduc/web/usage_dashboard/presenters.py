@@ -794,6 +794,17 @@ def _name_of(data: WarehouseData, uai: str) -> str:
     return ((_est_lookup(data).get(uai) or {}).get("name") or uai) if uai else ""
 
 
+def one_for(pupils_per_device) -> str:
+    """« 1 pour 2,5 élèves » (the paper's « 1 équipement pour N élèves »); more than one device
+    per pupil reads « 1,4 équipement par élève »."""
+    n = _num(pupils_per_device)
+    if n is None or n <= 0:
+        return "—"
+    if n < 1:
+        return f"{fr_number(1 / n, 1)} équipement par élève"
+    return f"1 pour {fr_number(n, 1)} élève" + ("s" if n >= 2 else "")
+
+
 def fleet_rows(data: WarehouseData, uai: str | None = None) -> list[dict]:
     """The fleet table, French values (the département's row last, unless ``uai``)."""
     table = fleet_data(data).table
@@ -808,12 +819,7 @@ def fleet_rows(data: WarehouseData, uai: str | None = None) -> list[dict]:
                 "total": not r["uai"],
                 "pupils": fr_value(r["pupils"]),
                 "devices": fr_value(r["devices"]),
-                "one_for": (
-                    "—"
-                    if _num(r["pupils_per_device"]) is None
-                    else f"1 pour {fr_number(r['pupils_per_device'], 1)} élève"
-                    + ("s" if r["pupils_per_device"] >= 2 else "")
-                ),
+                "one_for": one_for(r["pupils_per_device"]),
                 "median_age": fr_value(r["median_age"], 1, " ans"),
                 "past_life": f"{fr_value(r['past_life'])} ({_pct(r['past_life_share'])})",
                 "unseen": f"{fr_value(r['unseen_30d'])} ({_pct(r['unseen_30d_share'])})",
