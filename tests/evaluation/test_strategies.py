@@ -111,7 +111,7 @@ def test_groups_pooled_with_weights_n1n2_over_n1_plus_n2():
 
 
 def test_strategy_vocabulary_and_groups():
-    assert normalise_strategy("none") == "aucune"
+    assert normalise_strategy("none") == normalise_strategy("aucune") == "aucune"
     assert normalise_strategy("EIM") == "eim"
     assert normalise_strategy("tablettes") is None
     est = pd.DataFrame(

@@ -23,6 +23,7 @@ DEPENDENCY_ORDER: list[tuple[str, ...]] = [
     ("api",),
     # pages: the reports and the open data read every app below them
     ("reports", "opendata"),
+    ("evaluation",),
     ("stories",),
     ("experiences",),
     ("action_plans",),

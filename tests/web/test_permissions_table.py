@@ -111,6 +111,25 @@ TABLE: list[tuple[str, str, object, dict[str, bool]]] = [
     ("can_view_resource", "published resource", "resource_published", _row(*EVERYONE)),
     ("can_view_resource", "unpublished resource", "resource_draft", _row("coord", "dan45", "dan59")),
     ("can_give_feedback", "feedback of Loiret", "dep45", _row("ed45")),
+    # evaluation (numeduc.web.evaluation)
+    ("can_view_evaluation", "Loiret's strategies and pilots", "dep45", _row(*DEP45, "dan45", "school45")),
+    ("can_view_evaluation", "Nord's strategies and pilots", "dep59", _row("coord", "ed59", "vw59")),
+    (
+        "can_view_college_evaluation",
+        "a Loiret collège's rows",
+        "college45",
+        _row(*DEP45, "dan45", "school45"),
+    ),
+    ("can_view_college_evaluation", "a Nord collège's rows", "college59", _row("coord", "ed59", "vw59")),
+    ("can_edit_evaluation", "Loiret's declarations and pilots", "dep45", _row("ed45")),
+    (
+        "can_view_pilot",
+        "Loiret pilot with the school's collège",
+        "pilot45_in",
+        _row(*DEP45, "dan45", "school45"),
+    ),
+    ("can_view_pilot", "Loiret pilot without it", "pilot45_out", _row(*DEP45, "dan45")),
+    ("can_view_national_strategies", "the national comparison", None, _row("coord")),
 ]
 
 
@@ -171,6 +190,8 @@ def world(users):
         "story45_draft": SimpleNamespace(departement=loiret, is_published=False),
         "resource_published": SimpleNamespace(published=True),
         "resource_draft": SimpleNamespace(published=False),
+        "pilot45_in": SimpleNamespace(departement=loiret, includes_college=lambda pk: pk == college45.pk),
+        "pilot45_out": SimpleNamespace(departement=loiret, includes_college=lambda pk: False),
     }
     objects.update(_plans(users["loiret_editor"], loiret))
     _evaluation_accesses(users, loiret, cher)

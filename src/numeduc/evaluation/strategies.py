@@ -40,6 +40,7 @@ POOLED = "ensemble des groupes (pondéré)"
 # The usage warehouse's establishments file writes « none » for « aucune ».
 ALIASES = {
     "none": "aucune",
+    "aucune": "aucune",
     "eim": "eim",
     "classe_mobile": "classe_mobile",
     "byod": "byod",
@@ -263,7 +264,8 @@ def format_difference(indicator: str, value: float, *, signed: bool = False) -> 
 def contrast_sentence(comparison: StrategyComparison, row) -> str:
     """« Dans des collèges comparables, la part d'élèves … est plus haute de 4,2 points … »."""
     if row.refused:
-        return f"{SHORT_LABELS[row.strategy].capitalize()} : {row.reason}"
+        label = SHORT_LABELS[row.strategy]
+        return f"{label[0].upper()}{label[1:]} : {row.reason}"
     what = indicator_words(comparison.indicator, comparison.profile)
     direction = "plus haute" if row.difference > 0 else "plus basse"
     if not is_share(comparison.indicator):

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "numeduc.web.stories",
     "numeduc.web.reports",
     "numeduc.web.opendata",
+    "numeduc.web.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("reussites/", include("numeduc.web.stories.urls")),
     path("rapports/", include("numeduc.web.reports.urls")),
     path("donnees/", include("numeduc.web.opendata.urls")),
+    path("evaluation/", include("numeduc.web.evaluation.urls")),
 ]
 
 handler500 = "numeduc.web.views.server_error"

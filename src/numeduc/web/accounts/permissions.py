@@ -402,3 +402,42 @@ def can_view_resource(user, resource) -> bool:
 
 def can_give_feedback(user, departement) -> bool:
     return can_edit_departement_budget(user, departement)
+
+
+# -- evaluation (numeduc.web.evaluation) --
+# A département's strategy comparisons and pilots are read by its editors and viewers, the
+# coordinator and the DAN it let into its evaluation group; a school head reads its own collège's
+# rows only (and the pilots its collège is in); the département's editors declare the strategies
+# and create the pilots; the national comparison is the coordinator's.
+
+
+def can_view_evaluation(user, departement) -> bool:
+    if not _active(user):
+        return False
+    if user.role == Role.SCHOOL:
+        return user.college is not None and user.college.departement_id == departement.pk
+    return reads_departement_documents(user, departement) or is_evaluation_member(user, departement)
+
+
+def can_view_college_evaluation(user, college) -> bool:
+    """A row about one collège (its declared strategy, its place in a pilot or a matching)."""
+    if not _active(user):
+        return False
+    if user.role == Role.SCHOOL:
+        return user.college_id is not None and user.college_id == college.pk
+    return can_view_evaluation(user, college.departement)
+
+
+def can_edit_evaluation(user, departement) -> bool:
+    """Declare the collèges' strategies, create a pilot."""
+    return can_edit_departement_budget(user, departement)
+
+
+def can_view_pilot(user, pilot) -> bool:
+    if not can_view_evaluation(user, pilot.departement):
+        return False
+    return user.role != Role.SCHOOL or pilot.includes_college(user.college_id)
+
+
+def can_view_national_strategies(user) -> bool:
+    return _active(user) and user.role == Role.COORDINATOR
