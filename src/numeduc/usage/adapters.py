@@ -24,7 +24,7 @@ from pathlib import Path
 from numeduc.usage.readers import UnreadableFileError, open_batches
 from numeduc.usage.schemas import Column, Kind
 
-ADAPTERS = ("ent-one", "moodle")
+ADAPTERS = ("ent-one", "ent-stats", "moodle", "moodle-journaux", "xapi")
 
 
 def _kind(name: str, columns: list[str]) -> Kind:
@@ -118,6 +118,48 @@ def open_adapted(
                 f"{path} : journal Moodle (logstore_standard_log) sans les colonnes : {', '.join(missing)}"
             )
         return stream, _moodle_sql(names, uai)
+    if name == "moodle-journaux":
+        from numeduc.usage import calendar as cal
+
+        if not uai:
+            raise UnreadableFileError(
+                f"{path} : l'adaptateur moodle-journaux demande l'UAI du collège (--uai)"
+            )
+        headers = [h for hs in MOODLE_REPORT_HEADERS.values() for h in hs]
+        stream = open_batches(path, _kind("moodle-journaux", headers), progress, dialect=dialect)
+        names = set(stream.schema.names)
+        missing = [
+            " / ".join(MOODLE_REPORT_HEADERS[k])
+            for k in MOODLE_REPORT_REQUIRED
+            if not any(h in names for h in MOODLE_REPORT_HEADERS[k])
+        ]
+        if missing:
+            raise UnreadableFileError(
+                f"{path} : rapport « Journaux » de Moodle sans les colonnes : {', '.join(missing)}"
+            )
+        tz = str(cal.timezone_for(departement or ""))
+        return stream, _moodle_report_sql(names, uai, tz)
+    if name == "xapi":
+        from numeduc.usage.dialects import detect
+
+        encoding = (dialect or {}).get("encoding") or detect(path).encoding
+        return _xapi_stream(path, encoding), _xapi_sql(uai)
+    if name == "ent-stats":
+        headers = [h for hs in ENT_STATS_HEADERS.values() for h in hs]
+        stream = open_batches(path, _kind("ent-stats", headers), progress, dialect=dialect)
+        names = set(stream.schema.names)
+        missing = [
+            " / ".join(ENT_STATS_HEADERS[k])
+            for k in ENT_STATS_REQUIRED
+            if not any(h in names for h in ENT_STATS_HEADERS[k])
+        ]
+        if not uai and not any(h in names for h in ENT_STATS_HEADERS["uai"]):
+            missing.append("UAI (ou --uai)")
+        if missing:
+            raise UnreadableFileError(
+                f"{path} : export de statistiques Open ENT NG sans les colonnes : {', '.join(missing)}"
+            )
+        return stream, _ent_stats_sql(names, uai)
     raise UnreadableFileError(f"adaptateur inconnu « {name} » (attendu : {', '.join(ADAPTERS)})")
 
 
@@ -179,4 +221,273 @@ def _moodle_sql(names: set[str], uai: str) -> str:
         "CAST(NULL AS VARCHAR) AS service_category, CAST(NULL AS VARCHAR) AS session_id, "
         "CAST(NULL AS VARCHAR) AS device_type, "
         f"{c('courseid')} AS class_id, 'moodle' AS source, _line FROM {{raw}}"
+    )
+
+
+# --- Moodle « Journaux » report, as downloaded (report/log) -----------------------------------
+#
+# Columns of report_log_table_log (define_headers), French and English strings; a site-level
+# report starts with the course column.  The time is the user's local time written by
+# userdate(): read as the département's legal time.  No user id column: the user is taken from
+# the (English, untranslated) description « The user with id 'N' … », else the full name; both are
+# pseudonymised like any user_id, and neither the name, the affected user nor the IP is kept.
+MOODLE_REPORT_HEADERS = {
+    "course": ("Cours", "Course"),
+    "time": ("Heure", "Time"),
+    "user": ("Nom complet de l'utilisateur", "User full name"),
+    "affected": ("Utilisateur concerné", "Affected user"),
+    "context": ("Contexte de l'événement", "Event context"),
+    "component": ("Composant", "Component"),
+    "eventname": ("Nom de l'événement", "Event name"),
+    "description": ("Description",),
+    "origin": ("Origine", "Origin"),
+    "ip": ("Adresse IP", "IP address"),
+}
+MOODLE_REPORT_REQUIRED = ("time", "user", "component", "eventname")
+# userdate() formats seen in downloads: strftimedatetimeshort (« 04/12/24, 14:05 »), with
+# seconds, a four-digit year, or ISO.
+MOODLE_TIME_FORMATS = (
+    "%d/%m/%y, %H:%M",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%Y, %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%y, %H:%M:%S",
+    "%d/%m/%Y, %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+)
+_CREATING_EVENT = "created|créé|submitted|soumis|remis|added|ajouté|posted|publié|uploaded|déposé|envoyé"
+_TEACHING_EVENT = r"(graded|noté|notée|note attribuée|course module created|module de cours créé|grade)"
+
+
+def _moodle_report_sql(names: set[str], uai: str, tz: str) -> str:
+    def c(key: str) -> str:
+        for header in MOODLE_REPORT_HEADERS[key]:
+            if header in names:
+                return f"NULLIF(NULLIF(trim(CAST(\"{header}\" AS VARCHAR)), ''), '-')"
+        return "CAST(NULL AS VARCHAR)"
+
+    fmts = "[" + ", ".join(_lit(f) for f in MOODLE_TIME_FORMATS) + "]"
+    parsed = f"try_strptime({c('time')}, {fmts})"
+    ts = (
+        f"COALESCE(strftime(timezone('UTC', timezone({_lit(tz)}, {parsed})), '%Y-%m-%dT%H:%M:%SZ'), "
+        f"{c('time')})"
+    )
+    desc = c("description")
+    uid = f"NULLIF(regexp_extract({desc}, 'user with id ''([0-9]+)''', 1), '')"
+    user = f"COALESCE('moodle:' || {uid}, 'nom:' || {c('user')})"
+    course = f"NULLIF(regexp_extract({desc}, 'course with id ''([0-9]+)''', 1), '')"
+    ev = f"lower({c('eventname')})"
+    event_type = (
+        f"CASE WHEN regexp_matches({ev}, 'logged out|déconnecté|deconnecte') THEN 'LOGOUT' "
+        f"WHEN regexp_matches({ev}, 'logged in|connecté|connecte') THEN 'LOGIN' "
+        f"WHEN regexp_matches({ev}, {_lit(_CREATING_EVENT)}) THEN 'CREATE' "
+        f"WHEN regexp_matches({ev}, 'viewed|consulté|vu') THEN 'VIEW' ELSE 'ACCESS' END"
+    )
+    teacher = (
+        f"max(CASE WHEN regexp_matches({ev}, {_lit(_TEACHING_EVENT)}) THEN 1 ELSE 0 END) "
+        f"OVER (PARTITION BY {user})"
+    )
+    ident = (
+        f"'moodle-j-' || left(md5(concat_ws('|', {c('time')}, {user}, {c('eventname')}, {desc}, "
+        f"{c('context')}, {c('course')})), 20)"
+    )
+    return (
+        "SELECT "
+        f"{ident} AS event_id, {ts} AS ts, {_lit(uai)} AS uai, {user} AS user_id, "
+        f"CASE WHEN {teacher} = 1 THEN 'ENSEIGNANT' ELSE 'ELEVE' END AS profile, "
+        f"{event_type} AS event_type, {c('component')} AS module, "
+        "CAST(NULL AS VARCHAR) AS service_category, CAST(NULL AS VARCHAR) AS session_id, "
+        "CAST(NULL AS VARCHAR) AS device_type, "
+        f"COALESCE({course}, {c('course')}) AS class_id, 'moodle' AS source, _line FROM {{raw}}"
+    )
+
+
+# --- xAPI statements (JSON array or JSON Lines) -----------------------------------------------
+XAPI_COLUMNS = ["id", "actor", "verb", "object", "timestamp", "platform", "uai", "role", "registration"]
+_XAPI_VERBS = {
+    "LOGIN": ("logged-in", "loggedin", "login", "initialized"),
+    "LOGOUT": ("logged-out", "loggedout", "logout", "terminated", "exited"),
+    "CREATE": ("created", "authored", "submitted", "posted", "uploaded", "shared", "commented", "answered"),
+    "VIEW": ("viewed", "read", "experienced", "watched", "launched", "opened"),
+}
+_TEACHER_ROLES = ("teacher", "instructor", "enseignant", "professeur", "prof")
+
+
+def _xapi_actor(actor) -> str | None:
+    if not isinstance(actor, dict):
+        return None
+    account = actor.get("account")
+    if isinstance(account, dict) and account.get("name"):
+        return f"account:{account.get('homePage', '')}:{account['name']}"
+    for key in ("mbox", "mbox_sha1sum", "openid"):
+        if actor.get(key):
+            return f"{key}:{actor[key]}"
+    return None
+
+
+def _obj(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _xapi_row(st: dict) -> dict:
+    ctx: dict = _obj(st.get("context"))
+    ext: dict = _obj(ctx.get("extensions"))
+    uai = role = None
+    for k, v in ext.items():
+        low = str(k).lower().rstrip("/")
+        if low.endswith("uai") and v:
+            uai = str(v)
+        elif "role" in low.rsplit("/", 1)[-1] and v:
+            role = str(v)
+    verb: dict = _obj(st.get("verb"))
+    obj: dict = _obj(st.get("object"))
+    return {
+        "id": st.get("id"),
+        "actor": _xapi_actor(st.get("actor")),
+        "verb": verb.get("id"),
+        "object": obj.get("id"),
+        "timestamp": st.get("timestamp"),
+        "platform": ctx.get("platform") or ext.get("platform"),
+        "uai": uai,
+        "role": role,
+        "registration": ctx.get("registration"),
+    }
+
+
+def _xapi_stream(path: Path, encoding: str = "utf-8"):
+    """Statements of a JSON array or of JSON Lines, each with the line where it starts."""
+    import json
+
+    import pyarrow as pa
+
+    from numeduc.usage.readers import BatchStream, RejectedLine
+
+    text = path.read_text(encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding)
+    rows: list[dict] = []
+    lines: list[int] = []
+    rejected: list[RejectedLine] = []
+    stripped = text.lstrip()
+    if not stripped:
+        raise UnreadableFileError(f"{path} : fichier xAPI vide")
+    if stripped.startswith("["):
+        dec = json.JSONDecoder()
+        pos = text.index("[") + 1
+        while True:
+            while pos < len(text) and text[pos] in " \t\r\n,":
+                pos += 1
+            if pos >= len(text) or text[pos] == "]":
+                break
+            line = text.count("\n", 0, pos) + 1
+            try:
+                obj, pos = dec.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                raise UnreadableFileError(
+                    f"{path} : ligne {exc.lineno} : JSON invalide ({exc.msg}) dans le tableau de déclarations xAPI"
+                ) from exc
+            if isinstance(obj, dict):
+                rows.append(_xapi_row(obj))
+                lines.append(line)
+            else:
+                rejected.append(
+                    RejectedLine(line, "déclaration xAPI : un objet JSON est attendu", str(obj)[:200])
+                )
+    else:
+        for no, raw in enumerate(text.splitlines(), start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                rejected.append(RejectedLine(no, f"JSON invalide ({exc.msg})", raw[:200]))
+                continue
+            if not isinstance(obj, dict):
+                rejected.append(RejectedLine(no, "déclaration xAPI : un objet JSON est attendu", raw[:200]))
+                continue
+            rows.append(_xapi_row(obj))
+            lines.append(no)
+    if not rows and rejected and rejected[0].line == 1:
+        raise UnreadableFileError(f"{path} : ligne 1 : {rejected[0].reason} (fichier xAPI attendu)")
+    arrays = [
+        pa.array([r[c] if r[c] is None else str(r[c]) for r in rows], pa.string()) for c in XAPI_COLUMNS
+    ]
+    table = pa.Table.from_arrays([*arrays, pa.array(lines, pa.int64())], names=[*XAPI_COLUMNS, "_line"])
+    return BatchStream(path, table.schema, iter(table.to_batches()), rejected)
+
+
+def _xapi_sql(uai: str | None) -> str:
+    verb = "lower(regexp_extract(verb, '([^/#]+)/?$', 1))"
+    cases = " ".join(
+        f"WHEN {verb} IN ({', '.join(_lit(v) for v in verbs)}) THEN '{t}'" for t, verbs in _XAPI_VERBS.items()
+    )
+    role = "lower(trim(role))"
+    profile = (
+        f"CASE WHEN role IS NULL THEN 'ELEVE' WHEN {role} IN ({', '.join(_lit(r) for r in _TEACHER_ROLES)}) "
+        f"THEN 'ENSEIGNANT' WHEN {role} IN ('parent', 'relative') THEN 'PARENT' "
+        f"WHEN {role} IN ('learner', 'student', 'eleve', 'élève') THEN 'ELEVE' "
+        f"WHEN {role} IN ('staff', 'personnel') THEN 'PERSONNEL' ELSE upper(trim(role)) END"
+    )
+    host = "NULLIF(regexp_extract(object, '^[a-z]+://([^/]+)', 1), '')"
+    return (
+        "SELECT "
+        "COALESCE(id, 'xapi-' || left(md5(concat_ws('|', actor, verb, object, timestamp)), 20)) AS event_id, "
+        f"timestamp AS ts, {_lit(uai) if uai else 'uai'} AS uai, actor AS user_id, {profile} AS profile, "
+        f"CASE WHEN verb IS NULL THEN NULL {cases} ELSE 'ACCESS' END AS event_type, "
+        f"COALESCE(platform, {host}, 'xapi') AS module, CAST(NULL AS VARCHAR) AS service_category, "
+        "registration AS session_id, CAST(NULL AS VARCHAR) AS device_type, CAST(NULL AS VARCHAR) AS class_id, "
+        "'xapi' AS source, _line FROM {raw}"
+    )
+
+
+# --- Open ENT NG « Statistiques » CSV export (ASSUMED format, see docs/usage.md) ---------------
+#
+# The statistics application shows per structure and period the connections, unique visitors
+# and applications used; its CSV download's exact columns were not found in the public sources.
+# Assumed: one row per day × structure × profile [× application] with the counts
+# (« Date;UAI;Profil;Application;Connexions;Visiteurs uniques », French or English names).
+# Each row becomes « Connexions » events shared among « Visiteurs uniques » synthetic users
+# (pseudonymised like any id): daily figures are right, monthly active users are an upper bound.
+ENT_STATS_HEADERS = {
+    "date": ("Date", "date", "Jour"),
+    "uai": ("UAI", "uai", "Établissement (UAI)", "Structure UAI"),
+    "profile": ("Profil", "profile", "Profile"),
+    "module": ("Application", "Appli", "module", "Module"),
+    "connections": ("Connexions", "connections", "Connections", "Visites"),
+    "visitors": ("Visiteurs uniques", "unique_visitors", "Unique visitors"),
+}
+ENT_STATS_REQUIRED = ("date", "profile", "connections")
+
+
+def _ent_stats_sql(names: set[str], uai: str | None) -> str:
+    def c(key: str) -> str:
+        for header in ENT_STATS_HEADERS[key]:
+            if header in names:
+                return f"NULLIF(trim(CAST(\"{header}\" AS VARCHAR)), '')"
+        return "CAST(NULL AS VARCHAR)"
+
+    fmts = "['%d/%m/%Y', '%Y-%m-%d', '%d/%m/%y']"
+    day = f"strftime(try_strptime({c('date')}, {fmts}), '%Y-%m-%dT12:00:00Z')"
+    n = f"TRY_CAST({c('connections')} AS BIGINT)"
+    v = f"greatest(1, COALESCE(TRY_CAST({c('visitors')} AS BIGINT), {n}))"
+    profile = (
+        f"CASE lower({c('profile')}) WHEN 'élève' THEN 'ELEVE' WHEN 'eleve' THEN 'ELEVE' "
+        f"WHEN 'student' THEN 'ELEVE' WHEN 'parent' THEN 'PARENT' WHEN 'relative' THEN 'PARENT' "
+        f"WHEN 'enseignant' THEN 'ENSEIGNANT' WHEN 'teacher' THEN 'ENSEIGNANT' "
+        f"WHEN 'personnel' THEN 'PERSONNEL' WHEN 'invité' THEN 'AUTRE' WHEN 'guest' THEN 'AUTRE' "
+        f"ELSE upper({c('profile')}) END"
+    )
+    the_uai = _lit(uai) if uai else c("uai")
+    module = f"COALESCE({c('module')}, 'Auth')"
+    return (
+        "SELECT "
+        f"'stats-' || COALESCE({the_uai}, '') || '-' || COALESCE({c('date')}, '') || '-' || "
+        f"COALESCE({c('profile')}, '') || '-' || COALESCE({c('module')}, '') || '-' || CAST(k AS VARCHAR) "
+        f"AS event_id, COALESCE({day}, {c('date')}) AS ts, {the_uai} AS uai, "
+        f"'stats:' || COALESCE({the_uai}, '') || ':' || COALESCE({c('date')}, '') || ':' || "
+        f"COALESCE({c('profile')}, '') || ':' || CAST(k % {v} AS VARCHAR) AS user_id, {profile} AS profile, "
+        f"CASE WHEN {c('module')} IS NULL THEN 'LOGIN' ELSE 'ACCESS' END AS event_type, {module} AS module, "
+        "CAST(NULL AS VARCHAR) AS service_category, CAST(NULL AS VARCHAR) AS session_id, "
+        "CAST(NULL AS VARCHAR) AS device_type, CAST(NULL AS VARCHAR) AS class_id, 'one-stats' AS source, _line "
+        f"FROM {{raw}}, LATERAL (SELECT unnest(range(CASE WHEN {n} > 0 THEN {n} ELSE 1 END)) AS k)"
     )
