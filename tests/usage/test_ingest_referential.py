@@ -99,6 +99,9 @@ def test_a_complete_file_replaces_the_default_as_before(tmp_path):
     res = ingest_file("establishments", full, tmp_path / "wh", "48")
     assert res.status == "ingéré"
     assert establishments(tmp_path / "wh")["uai"].tolist() == ["0480001R"]
+    row = establishments(tmp_path / "wh").iloc[0]
+    assert (row["pupils"], row["pupils_school_year"]) == (300, "2024-2025")  # the local year, not 2020-2021
+    assert set(json.loads(row["_sources"]).values()) == {"fichier local establishments.csv"}
 
 
 def _events(tmp_path):

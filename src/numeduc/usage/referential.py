@@ -214,6 +214,14 @@ def merge_establishments(
                 src[c] = DEPARTEMENT_SOURCE
             else:
                 row[c] = None
+        if src.get("pupils") == label and src.get("pupils_school_year") != label:
+            # Local enrolments without their year: the year of the local row, not the referential's.
+            local_year = _text(r.get("school_year"))
+            row["pupils_school_year"] = local_year
+            if local_year:
+                src["pupils_school_year"] = label
+            else:
+                src.pop("pupils_school_year", None)
         if b:
             completed += any(src.get(c) != label for c in src)
         elif uai:
@@ -224,8 +232,22 @@ def merge_establishments(
     if completed:
         notes.append(f"{completed} collège(s) complété(s) par le référentiel national ou l'entrepôt")
     if overridden:
-        notes.append(f"{overridden} valeur(s) du référentiel remplacée(s) par le fichier local")
+        notes.append(
+            f"{overridden} valeur(s) déjà connue(s) (référentiel ou entrepôt) remplacée(s) par le fichier local"
+        )
     if unknown:
         notes.append(f"{unknown} UAI absente(s) du référentiel national : colonnes obligatoires à fournir")
     frame = pd.DataFrame(out, columns=["_line", *columns, "_sources"])
+    notes.append(sources_summary(frame["_sources"]))
     return frame, notes
+
+
+def sources_summary(sources: pd.Series) -> str:
+    """« sources des valeurs : fichier local x.csv (40), référentiel national (…) (96), … »."""
+    import json
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for text in sources:
+        counts.update(json.loads(text).values())
+    return "sources des valeurs : " + ", ".join(f"{k} ({n})" for k, n in counts.most_common())
