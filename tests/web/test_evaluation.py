@@ -420,3 +420,41 @@ def test_the_demo_declares_strategies_and_one_pilot(client, login, ev):
     login(ev["people"]["loiret_editor"])
     assert "données de démonstration" in text(client.get(f"/evaluation/pilotes/{Pilot.objects.get().pk}/"))
     assert "données de démonstration" in text(client.get(STRATEGIES_URL))
+
+
+def test_a_pilot_links_an_action_of_its_departements_plan_only(client, login, ev):
+    import datetime as dt
+
+    from numeduc.web.action_plans import services as plans
+
+    editor = ev["people"]["loiret_editor"]
+    common = {"owner": "Service éducation", "starts_on": dt.date(2024, 9, 1), "ends_on": dt.date(2025, 6, 30)}
+    loiret_action = plans.add_action(
+        plans.create_plan(ev["loiret"], 2024, "Plan 2024", editor),
+        {**common, "title": "Tablettes 6e"},
+        editor,
+    )
+    nord = Departement.objects.get(code="59")
+    nord_action = plans.add_action(
+        plans.create_plan(nord, 2024, "Plan Nord", ev["people"]["nord_editor"]),
+        {**common, "title": "Nord"},
+        editor,
+    )
+    login(editor)
+    refused = client.post(PILOTS_URL, pilot_post(ev, action=nord_action.pk))
+    assert refused.status_code == 400
+    assert "« Action du plan » : action inconnue parmi les plans du département." in text(refused)
+    response = client.post(PILOTS_URL, pilot_post(ev, action=loiret_action.pk))
+    assert response.status_code == 302
+    assert Pilot.objects.get().action == loiret_action
+    assert "Action du plan : Tablettes 6e (Plan 2024)" in text(client.get(response["Location"]))
+    with pytest.raises(ValueError):
+        services.create_pilot(
+            ev["loiret"],
+            {**pilot_post(ev), "colleges": [ev["colleges"][0]], "action": nord_action, "indicators": []},
+            editor,
+        )
+    with pytest.raises(ValueError):
+        services.create_pilot(
+            ev["loiret"], {**pilot_post(ev), "colleges": [ev["nord"]], "indicators": []}, editor
+        )

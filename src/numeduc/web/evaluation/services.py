@@ -32,6 +32,12 @@ def declare_strategy(college, strategy: str, since, user, *, is_demo: bool = Fal
 
 
 def create_pilot(departement, values: dict, user, *, is_demo: bool = False) -> Pilot:
+    """A pilot of ``departement``: its collèges and its plan action must be the département's own."""
+    action = values.get("action")
+    if action is not None and action.plan.departement_id != departement.pk:
+        raise ValueError("L'action du plan doit être une action d'un plan du département.")
+    if any(c.departement_id != departement.pk for c in values["colleges"]):
+        raise ValueError("Les collèges pilotes doivent être des collèges du département.")
     with transaction.atomic():
         pilot = Pilot.objects.create(
             departement=departement,
