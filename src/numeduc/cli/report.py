@@ -5,8 +5,9 @@
 - ``numeduc report departement CODE --campaign-year YEAR --output FILE.pdf|.html`` writes the
   département report (``--essentiel``: « L'essentiel », one page for elected officials).
 
-Another family member, ``numeduc report national``, belongs beside it: add a command below
-the marked place, reusing ``_check_output`` and ``_write`` (same options, same errors)."""
+- ``numeduc report national --campaign-year YEAR --output FILE.pdf|.html`` writes the national
+  report of the campaign (``numeduc.web.reports.national``), the same document every reader of
+  the national analysis downloads from the web."""
 
 from __future__ import annotations
 
@@ -105,4 +106,52 @@ def departement(
     _write(output, extension, template, build, steps)
 
 
-# -- national report: ``numeduc report national --campaign-year YEAR --output FILE`` goes here --
+# -- national report: ``numeduc report national --campaign-year YEAR --output FILE`` --
+
+
+@app.command("national")
+def national_report(campaign_year: int = YEAR_OPT, output: Path = OUTPUT_OPT) -> None:
+    """Rapport national d'une campagne : participation (carte), méthode, groupes de pairs, analyse
+    nationale, budgets déclarés, usages, actions les plus prévues, fiches publiées, annexe par
+    département (seulement les agrégats d'au moins 5 et les réponses partagées avec accord)."""
+    extension = _check_output(output)
+    import logging
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from numeduc.cli.django_setup import setup_django
+
+    setup_django()
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    from numeduc.web.reports import data, national, rendering
+
+    try:
+        campaign = national.find_campaign(campaign_year)
+    except data.ReportError:
+        fail(f"aucune campagne d'autodiagnostic en {campaign_year}.")
+    sections = 7  # the steps ``national_report`` announces
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), transient=False
+    ) as progress:
+        task = progress.add_task(
+            f"Rapport national {campaign_year} : lecture des données", total=sections + 2
+        )
+
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=f"Rapport national {campaign_year} : {name.lower()}")
+
+        context = national.national_report(campaign, progress=step)
+        progress.update(task, completed=sections, description="Mise en page HTML")
+        html = rendering.render_html(national.TEMPLATE, context, pdf=extension == ".pdf")
+        progress.update(
+            task,
+            advance=1,
+            description="PDF balisé (WeasyPrint)" if extension == ".pdf" else "Écriture du HTML",
+        )
+        if extension == ".pdf":
+            output.write_bytes(national.html_to_pdf(html))
+        else:
+            output.write_text(html, encoding="utf-8")
+        progress.update(task, advance=1, description="Terminé")
+    typer.echo(f"{output} écrit ({output.stat().st_size // 1024} Kio).")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
-from . import data, rendering
+from . import data, national, rendering
 
 DEPARTEMENT_TEMPLATE = "reports/departement.html"
 ESSENTIEL_TEMPLATE = "reports/essentiel.html"
@@ -57,3 +57,26 @@ def essentiel(request, code: str, year: int):
 def essentiel_pdf(request, code: str, year: int):
     context = _essentiel(request, code, year)
     return _pdf(request, context, filename(code, year, "essentiel", context["demo"], "pdf"))
+
+
+# -- the national report (issue 15, item 2): whoever may read the campaign's national analysis --
+
+
+def _national(request, year: int) -> dict:
+    campaign = national.get_campaign_for(request.user, year)
+    return {**national.national_report(campaign), "template": national.TEMPLATE}
+
+
+@login_required
+def national_report(request, year: int):
+    return _page(request, _national(request, year))
+
+
+@login_required
+def national_report_pdf(request, year: int):
+    context = _national(request, year)
+    pdf = national.html_to_pdf(rendering.render_html(national.TEMPLATE, context, pdf=True))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"rapport-national-{year}{'-demonstration' if context['demo'] else ''}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
