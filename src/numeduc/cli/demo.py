@@ -58,6 +58,10 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
 
     # After the logs: three entries name modules of the demo logs (measured use on Loiret).
     resources = load_demo_resources(seed=seed)
+    from numeduc.web.evaluation.demo import load_demo_evaluation
+
+    # After the logs and the plans: the pilot is measured on the Loiret's logs and names an action.
+    strategies, pilot = load_demo_evaluation()
     console.print(
         f"[bold]Données de démonstration[/bold] chargées (graine {seed}) : "
         f"campagne 2017 clôturée ({report['campaigns'][2017]} réponses), "
@@ -70,7 +74,10 @@ def setup(seed: int = typer.Option(2017, help="Graine du générateur de donnée
         f"enquêtes des collèges : {school['pupils']} réponses d'élèves et {school['parents']} "
         "de parents (Loiret, Nord), "
         f"{len(stories)} réussites de départements, "
-        f"catalogue : {resources['resources']} ressources et {resources['feedbacks']} retours de départements."
+        f"catalogue : {resources['resources']} ressources et {resources['feedbacks']} retours de départements, "
+        f"{report.get('experience_sheet_versions', 0)} versions publiées de fiches de départements, "
+        f"stratégies d'équipement de {len(strategies)} collèges du Loiret"
+        + (" et un pilote à évaluer." if pilot is not None else ".")
     )
     table = Table(title=f"Comptes de démonstration — mot de passe commun : {DEMO_PASSWORD}")
     table.add_column("Adresse e-mail")

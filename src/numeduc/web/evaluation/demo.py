@@ -46,7 +46,7 @@ def _start_month(months: list[str]) -> str:
 @transaction.atomic
 def load_demo_evaluation() -> tuple[list[CollegeStrategy], Pilot | None]:
     departement = Departement.objects.get(code=DEMO_CODE)
-    colleges = list(College.objects.filter(departement=departement).order_by("uai"))
+    colleges = list(College.objects.filter(departement=departement, public=True).order_by("uai"))
     CollegeStrategy.objects.filter(is_demo=True).delete()
     Pilot.objects.filter(is_demo=True, departement=departement).delete()
     rng = np.random.default_rng(DEMO_SEED)
