@@ -19,8 +19,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from . import actions, budget, experiences, school_surveys, surveys, usage
-from . import resources as resources_api
 from . import opendata as opendata_api
+from . import resources as resources_api
 from .common import ERROR_DESCRIPTIONS, REFUSED, UNAUTHENTICATED, ErrorSchema, validation_errors
 
 
