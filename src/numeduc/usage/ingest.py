@@ -361,7 +361,10 @@ def ingest_referential(warehouse: str | Path, departement: str) -> IngestResult 
     frame["_sources"] = [json.dumps(sources[u], ensure_ascii=False, sort_keys=True) for u in frame["uai"]]
     table = _text_table(frame)
     name = f"référentiel national {departement}"
-    digest = hashlib.sha256(("referentiel\n" + frame.to_csv(index=False)).encode("utf-8")).hexdigest()
+    # The rows' content, not an export: JSON is enough to tell two deliveries apart.
+    digest = hashlib.sha256(
+        ("referentiel\n" + frame.to_json(orient="split", index=False)).encode("utf-8")
+    ).hexdigest()
     for entry in wh.manifest(warehouse, "establishments"):
         if entry["sha256"] == digest:
             return None

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_safe
 
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.opendata import tables as t
+from numeduc.web.downloads import CSV_CONTENT_TYPE
 from numeduc.web.opendata import data
 
 NOT_FOUND = "Fichier de données ouvertes introuvable."
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "parquet": "application/vnd.apache.parquet"}
 
 
 def _files(package: data.Package) -> list[dict]:
