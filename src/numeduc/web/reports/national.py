@@ -27,6 +27,7 @@ from numeduc.analysis import campaign as analysis
 from numeduc.analysis import wording
 from numeduc.analysis.profile import MIN_GROUP
 from numeduc.charts import Chart, DataTable, Series, bar, choropleth
+from numeduc.experiences import THEMES
 from numeduc.formatting import fr_date, fr_euro, fr_number
 from numeduc.opendata import tables as open_tables
 from numeduc.web.accounts.permissions import (
@@ -387,7 +388,11 @@ def sheets_section() -> dict:
             for c in cards
             if c.kind == "departement"
         ],
-        "countries": [c for c in cards if c.kind == "pays"],
+        "countries": [
+            {"title": c.title, "themes": [THEMES.get(t, t) for t in c.themes]}
+            for c in cards
+            if c.kind == "pays"
+        ],
         "demo": any(c.demo for c in cards),
     }
 
