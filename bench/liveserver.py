@@ -169,6 +169,36 @@ async def http(
     return status, response_headers, payload
 
 
+class SignedInClient:
+    """A signed-in browser posting HTML forms to the live server: its session cookie, a CSRF
+    token of its own sent as cookie, form field and header, and the Referer a browser sends."""
+
+    def __init__(self, port: int, session: str):
+        import secrets
+
+        self.port = port
+        self.csrf = secrets.token_hex(16)
+        self.cookies = f"csrftoken={self.csrf}; sessionid={session}"
+
+    async def post(self, path: str, form: dict) -> int:
+        from urllib.parse import urlencode
+
+        body = urlencode({**form, "csrfmiddlewaretoken": self.csrf}, doseq=True).encode()
+        status, _, _ = await http(
+            self.port,
+            "POST",
+            path,
+            self.cookies,
+            body,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": self.csrf,
+                "Referer": f"http://127.0.0.1:{self.port}/",
+            },
+        )
+        return status
+
+
 def run_async(coroutine):
     """``asyncio.run`` in a thread of its own: the caller's thread may already run an event loop
     (Playwright's sync API leaves one in pytest's main thread)."""

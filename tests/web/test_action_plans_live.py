@@ -10,16 +10,14 @@ driven by concurrent asyncio clients posting the HTML forms as a browser does
 from __future__ import annotations
 
 import asyncio
-import secrets
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
-from liveserver import LiveNumeduc, http, run_async, session_for  # noqa: E402
+from liveserver import LiveNumeduc, SignedInClient, run_async, session_for  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 THIS_FILE = Path(__file__).resolve()
@@ -110,29 +108,6 @@ def _form(n: int, **overrides) -> dict:
     return values
 
 
-class Editor:
-    def __init__(self, port: int, session: str):
-        self.port = port
-        self.csrf = secrets.token_hex(16)
-        self.cookies = f"csrftoken={self.csrf}; sessionid={session}"
-
-    async def post(self, path: str, form: dict) -> int:
-        body = urlencode({**form, "csrfmiddlewaretoken": self.csrf}).encode()
-        status, _, _ = await http(
-            self.port,
-            "POST",
-            path,
-            self.cookies,
-            body,
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-CSRFToken": self.csrf,
-                "Referer": f"http://127.0.0.1:{self.port}/",
-            },
-        )
-        return status
-
-
 @pytest.fixture(scope="module")
 def live():
     with LiveNumeduc(label="plans") as instance:
@@ -143,22 +118,22 @@ def live():
 
 def test_concurrent_editors_lose_nothing_and_two_tabs_never_overwrite_silently(live):
     world = live.world
-    editors = [Editor(live.port, session) for session in world["sessions"]]
+    editors = [SignedInClient(live.port, session) for session in world["sessions"]]
     plan, shared = world["plan"], world["shared"]
 
-    async def add_all(editor: Editor, k: int) -> list[int]:
+    async def add_all(editor: SignedInClient, k: int) -> list[int]:
         return [
             await editor.post(f"/plans/{plan}/actions/nouvelle/", _form(k * 100 + i, title=f"Action {k}-{i}"))
             for i in range(ACTIONS_EACH)
         ]
 
-    async def tab(editor: Editor, k: int) -> int:
+    async def tab(editor: SignedInClient, k: int) -> int:
         # Every tab opened the form on the same version: exactly one save may land.
         return await editor.post(
             f"/plans/actions/{shared}/modifier/", _form(k, title=f"Onglet {k}", version=str(world["version"]))
         )
 
-    async def note(editor: Editor, k: int) -> int:
+    async def note(editor: SignedInClient, k: int) -> int:
         return await editor.post(
             f"/plans/actions/{shared}/statut/",
             {"status": "prevue", "noted_on": "02/12/2030", "note": f"Note {k}"},

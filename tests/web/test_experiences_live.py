@@ -5,16 +5,14 @@ save is a version of its own, numbered 1 to 6, nothing typed is lost, nothing an
 from __future__ import annotations
 
 import asyncio
-import secrets
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
-from liveserver import LiveNumeduc, http, run_async, session_for  # noqa: E402
+from liveserver import LiveNumeduc, SignedInClient, run_async, session_for  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 THIS_FILE = Path(__file__).resolve()
@@ -70,20 +68,9 @@ def live():
 
 def test_editors_saving_the_sheet_at_once_each_get_their_version(live):
     async def save(k: int, session: str) -> int:
-        csrf = secrets.token_hex(16)
-        body = urlencode({**_form(k), "csrfmiddlewaretoken": csrf}).encode()
-        status, _, _ = await http(
-            live.port,
-            "POST",
-            "/experiences/departements/45/modifier/",
-            f"csrftoken={csrf}; sessionid={session}",
-            body,
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"http://127.0.0.1:{live.port}/",
-            },
+        return await SignedInClient(live.port, session).post(
+            "/experiences/departements/45/modifier/", _form(k)
         )
-        return status
 
     async def scenario():
         return await asyncio.gather(*(save(k, s) for k, s in enumerate(live.world["sessions"])))

@@ -6,16 +6,14 @@ one open access, the same indicator added at once is one row, and nothing answer
 from __future__ import annotations
 
 import asyncio
-import secrets
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
-from liveserver import LiveNumeduc, http, run_async, session_for  # noqa: E402
+from liveserver import LiveNumeduc, SignedInClient, run_async, session_for  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 THIS_FILE = Path(__file__).resolve()
@@ -64,28 +62,6 @@ def check_world(spec: dict) -> dict:
     }
 
 
-class Editor:
-    def __init__(self, port: int, session: str):
-        self.port = port
-        self.csrf = secrets.token_hex(16)
-        self.cookies = f"csrftoken={self.csrf}; sessionid={session}"
-
-    async def post(self, path: str, form: dict) -> int:
-        body = urlencode({**form, "csrfmiddlewaretoken": self.csrf}, doseq=True).encode()
-        status, _, _ = await http(
-            self.port,
-            "POST",
-            path,
-            self.cookies,
-            body,
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"http://127.0.0.1:{self.port}/",
-            },
-        )
-        return status
-
-
 @pytest.fixture(scope="module")
 def live():
     with LiveNumeduc(label="school-surveys-departement") as instance:
@@ -96,10 +72,10 @@ def live():
 
 def test_editors_opening_granting_and_agreeing_at_once_lose_nothing(live):
     world = live.world
-    editors = [Editor(live.port, session) for session in world["sessions"]]
+    editors = [SignedInClient(live.port, session) for session in world["sessions"]]
     base = "/enquetes/departements/45"
 
-    async def open_surveys(editor: Editor, k: int) -> list[int]:
+    async def open_surveys(editor: SignedInClient, k: int) -> list[int]:
         return [
             await editor.post(
                 f"{base}/",

@@ -6,16 +6,14 @@ is overwritten; the public feed answers meanwhile; nothing answers 500."""
 from __future__ import annotations
 
 import asyncio
-import secrets
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
-from liveserver import LiveNumeduc, http, run_async, session_for  # noqa: E402
+from liveserver import LiveNumeduc, SignedInClient, http, run_async, session_for  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 THIS_FILE = Path(__file__).resolve()
@@ -77,28 +75,6 @@ def check_world(spec: dict) -> dict:
     }
 
 
-class Editor:
-    def __init__(self, port: int, session: str):
-        self.port = port
-        self.csrf = secrets.token_hex(16)
-        self.cookies = f"csrftoken={self.csrf}; sessionid={session}"
-
-    async def post(self, path: str, form: dict) -> int:
-        body = urlencode({**form, "csrfmiddlewaretoken": self.csrf}, doseq=True).encode()
-        status, _, _ = await http(
-            self.port,
-            "POST",
-            path,
-            self.cookies,
-            body,
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"http://127.0.0.1:{self.port}/",
-            },
-        )
-        return status
-
-
 @pytest.fixture(scope="module")
 def live():
     with LiveNumeduc(label="stories") as instance:
@@ -109,9 +85,9 @@ def live():
 
 def test_editors_telling_and_changing_stories_at_once_lose_nothing(live):
     world = live.world
-    editors = [Editor(live.port, session) for session in world["sessions"]]
+    editors = [SignedInClient(live.port, session) for session in world["sessions"]]
 
-    async def tell(editor: Editor, k: int) -> list[int]:
+    async def tell(editor: SignedInClient, k: int) -> list[int]:
         return [
             await editor.post("/reussites/departements/45/nouvelle/", _form(f"Réussite {k}-{i}"))
             for i in range(STORIES_EACH)
