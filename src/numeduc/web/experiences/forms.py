@@ -9,6 +9,7 @@ from django import forms
 from django.forms import formset_factory
 
 from numeduc.actions import load_catalogue
+from numeduc.budget.parameters import to_decimal
 from numeduc.experiences import STRATEGIES, THEMES
 from numeduc.web.form_helpers import LabelledErrorsForm
 from numeduc.web.validators import refuse_control_characters
@@ -67,18 +68,12 @@ class SheetForm(LabelledErrorsForm):
     )
 
     def _number(self, name: str, high: Decimal) -> str | None:
-        raw = (
-            (self.cleaned_data.get(name) or "")
-            .strip()
-            .replace("\u202f", "")
-            .replace("\xa0", "")
-            .replace(" ", "")
-        )
+        raw = (self.cleaned_data.get(name) or "").strip()
         if not raw:
             return None
         try:
-            value = Decimal(raw.replace(",", "."))
-        except InvalidOperation:
+            value = to_decimal(raw)
+        except (InvalidOperation, ValueError):
             raise forms.ValidationError(
                 f"« {self.fields[name].label} » : nombre attendu, reçu « {raw[:20]} »."
             ) from None

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from numeduc.budget.parameters import to_decimal
 from numeduc.formatting import fr_percent
 from numeduc.school_surveys.compare import PAIRINGS, declared_share, measured_share, school_year_of_month
 from numeduc.usage.calendar import school_year_of
@@ -122,10 +123,9 @@ def revoke_access(access: EvaluationAccess, by: User) -> bool:
 
 
 def parse_target(raw: str) -> Decimal:
-    text = (raw or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").rstrip("%")
     try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
+        value = to_decimal((raw or "").strip().rstrip("%"))
+    except (InvalidOperation, ValueError):
         raise SurveyRefused(
             "« Cible » : un pourcentage entre 0 et 100 est attendu (par exemple 60 ou 62,5)."
         ) from None
