@@ -10,6 +10,16 @@ from playwright.sync_api import expect
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
+def serious(results) -> list[str]:
+    """The serious and critical violations of an axe run, one line each (what every browser test
+    asserts to be empty)."""
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nœud(s))"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def load_public_colleges(code: str) -> int:
     """The reference data's territories, and département ``code``'s public collèges from the
     national referential (the others left out: a fast set-up); returns how many."""

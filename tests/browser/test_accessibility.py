@@ -13,17 +13,11 @@ from numeduc.web.surveys.models import Answer, Campaign, Response
 from numeduc.web.territories.loading import load_reference
 from numeduc.web.territories.models import Departement
 
+from .conftest import serious
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUESTIONNAIRE = load_questionnaire("autodiagnostic")
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nœud(s))"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_login_questionnaire_and_results_pages_pass_axe(page, live_server):

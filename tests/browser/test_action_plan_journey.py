@@ -15,7 +15,7 @@ from numeduc.web.accounts.models import Role, User
 from numeduc.web.action_plans.models import Plan
 from numeduc.web.territories.models import College, Departement
 
-from .conftest import load_public_colleges
+from .conftest import load_public_colleges, serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,14 +24,6 @@ PASSWORD = "mot-de-passe-du-test"
 # logs cover its first two months.
 LOG_START, LOG_MONTHS = "2025-09", 2
 PEERS = ["18", "28", "36", "37", "41", "03", "58", "89", "21", "10"]
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nœud(s))"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture

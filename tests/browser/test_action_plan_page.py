@@ -13,17 +13,11 @@ from numeduc.web.action_plans import services
 from numeduc.web.territories.loading import load_reference
 from numeduc.web.territories.models import Departement
 
+from .conftest import serious
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mot-de-passe-du-test"
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nœud(s))"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_plan_page_passes_axe_and_fits_a_phone(browser, live_server, screenshot_dir, sign_in):

@@ -14,17 +14,11 @@ from numeduc.web.experiences import services
 from numeduc.web.experiences.models import SheetVersion
 from numeduc.web.territories.models import Departement
 
+from .conftest import serious
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mot-de-passe-du-test"
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nœud(s))"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _check(page, name: str, width: int, screenshot_dir) -> None:

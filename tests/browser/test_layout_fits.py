@@ -16,7 +16,7 @@ from numeduc.web.planning.models import Scenario
 from numeduc.web.surveys.models import Answer, Campaign, Response
 from numeduc.web.territories.models import Departement
 
-from .conftest import load_public_colleges
+from .conftest import load_public_colleges, serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,14 +82,6 @@ def world():
         "questionnaire": f"/reponses/{draft.pk}/",
         "formulaire-scenario": "/budget/departements/45/nouveau/?perimetre=departement",
     }
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nœud(s))"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_every_page_fits_the_window_at_1280_and_390_px(page, live_server, world, screenshot_dir, sign_in):

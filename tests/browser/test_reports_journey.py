@@ -14,18 +14,12 @@ from numeduc.web.surveys.models import Campaign
 from numeduc.web.territories.loading import load_reference
 from numeduc.web.territories.models import Departement
 
+from .conftest import serious
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mot-de-passe-du-test"
 CODES = ["45", "59", "50", "54", "64", "71", "90", "93", "33", "69"]
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nœud(s))"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_reader_downloads_both_reports_from_the_results_page(

@@ -13,19 +13,11 @@ from numeduc.web.school_surveys import services
 from numeduc.web.school_surveys.models import Submission
 from numeduc.web.territories.models import College, Departement
 
-from .conftest import load_public_colleges
+from .conftest import load_public_colleges, serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mot-de-passe-du-test"
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nœud(s))"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _check(page, name: str, width: int, screenshot_dir) -> None:
