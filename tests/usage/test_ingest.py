@@ -305,3 +305,42 @@ def test_quarantine_lines_are_the_csv_reader_start_lines(tmp_path_factory, rows,
     if expected:
         q = pd.read_csv(Path(res.batch_dir) / "_quarantine.csv")
         assert q["line"].tolist() == expected
+
+
+def test_parquet_read_by_duckdb_stores_what_the_batch_stream_stored(tmp_path, monkeypatch):
+    """Parquet files are scanned by DuckDB itself (readers.parquet_scan_sql); the batch stream
+    of Python is the path of every other format. Both must store the same rows and quarantine
+    the same lines (row numbers from 1) with the same reasons and pseudonyms."""
+    import numeduc.usage.ingest as ingest_module
+
+    rows = list(csv.DictReader(io.StringIO(HEADER + GOOD * 3)))
+    rows[1].update(ts="pas-une-date", user_id="bob")  # row 2
+    rows[2].update(uai="48X", profile="PROF", user_id="carol")  # row 3
+    frame = pd.DataFrame(rows).replace({"": None})
+    src = tmp_path / "events.parquet"
+    frame.to_parquet(src, index=False)
+    salt = tmp_path / "salt"
+    salt.write_text("sel-commun\n")
+
+    def run(warehouse: Path):
+        [res] = ingest("ent_events", [src], warehouse, "48", salt_file=salt)
+        assert res.status == "ingéré", res.message
+        q = pd.read_csv(Path(res.batch_dir) / "_quarantine.csv")
+        stored = read_kind(warehouse, "ent_events").drop(columns=["_ingest_id", "_ingested_at"])
+        return res, q, stored
+
+    direct, q_direct, stored_direct = run(tmp_path / "direct")
+    monkeypatch.setattr(ingest_module, "parquet_scan_sql", lambda path, kind: None)
+    streamed, q_streamed, stored_streamed = run(tmp_path / "streamed")
+    assert (direct.rows, direct.accepted, direct.rejected) == (3, 1, 2)
+    assert (direct.rows, direct.accepted, direct.rejected, direct.reasons) == (
+        streamed.rows,
+        streamed.accepted,
+        streamed.rejected,
+        streamed.reasons,
+    )
+    assert list(q_direct["line"]) == [2, 3]
+    pd.testing.assert_frame_equal(q_direct, q_streamed)
+    pd.testing.assert_frame_equal(stored_direct, stored_streamed)
+    assert "« uai » : format invalide « 48X »" in q_direct["reason"][1]
+    assert "bob" not in q_direct.to_csv() and "carol" not in q_direct.to_csv()

@@ -353,6 +353,26 @@ def open_batches(
         raise UnreadableFileError(f"{path} : fichier illisible ({exc})") from exc
 
 
+def parquet_scan_sql(path: Path, kind: Kind) -> str | None:
+    """For a plain Parquet file: a DuckDB ``SELECT`` reading the kind's columns and ``_line``
+    (row number from 1, as :func:`open_batches` numbers them), or ``None`` for any other file.
+
+    DuckDB then reads the file itself, on every thread and as many times as needed, instead of
+    receiving one stream of batches from Python (measured: the ENT events of a large
+    département, bench/bench_ingest.py)."""
+    name = path.name.lower()
+    if not (name.endswith(".parquet") or name.endswith(".pq")):
+        return None
+    try:
+        names = pq.ParquetFile(path).schema_arrow.names
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise UnreadableFileError(f"{path} : fichier illisible ({exc})") from exc
+    _check_columns(path, names, kind)
+    cols = ", ".join('"' + n.replace('"', '""') + '"' for n in names if n in kind.column_names)
+    literal = "'" + str(path).replace("'", "''") + "'"
+    return f"SELECT {cols}, file_row_number + 1 AS _line FROM read_parquet({literal}, file_row_number = true)"
+
+
 def _with_lines(batch: pa.RecordBatch, lines: np.ndarray) -> pa.RecordBatch:
     return batch.append_column("_line", pa.array(lines, pa.int64()))
 
