@@ -580,9 +580,12 @@ def _run(
             con.unregister("src_raw")
             v = f"read_parquet({_lit(str(validated))})"
             parser_rejects = stream.rejected
-        total, bad = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE _reason <> '') FROM {v}"
-        ).fetchone()
+        # One scan keeps the rejected rows (few, as a rule): the quarantine file and the count
+        # of reasons read them, not the whole file again. The row count comes from the file's
+        # metadata (the source's Parquet footer, or the validated file's).
+        con.execute(f"CREATE TEMP TABLE rejected AS SELECT _line, _reason, _raw FROM {v} WHERE _reason <> ''")
+        [total] = con.execute(f"SELECT count(*) FROM {'src' if scan_sql is not None else v}").fetchone()
+        [bad] = con.execute("SELECT count(*) FROM rejected").fetchone()
         result.rows = int(total) + len(parser_rejects)
         result.rejected = int(bad) + len(parser_rejects)
         result.accepted = int(total) - int(bad)
@@ -618,13 +621,13 @@ def _run(
             qfile = batch / "_quarantine.csv"
             con.execute(
                 f"COPY (SELECT {_lit(source_name)} AS file, line, reason, raw FROM ("
-                f"SELECT _line AS line, _reason AS reason, _raw AS raw FROM {v} WHERE _reason <> '' "
+                "SELECT _line AS line, _reason AS reason, _raw AS raw FROM rejected "
                 "UNION ALL SELECT line, reason, NULL FROM parser_rejects) ORDER BY line) "
                 f"TO {_lit(str(qfile))} (HEADER, DELIMITER ',')"
             )
             reasons = con.execute(
-                f"SELECT regexp_extract(r, '^([^:]*)', 1) AS field, count(*) FROM "
-                f"(SELECT unnest(string_split(_reason, '; ')) AS r FROM {v} WHERE _reason <> '') "
+                "SELECT regexp_extract(r, '^([^:]*)', 1) AS field, count(*) FROM "
+                "(SELECT unnest(string_split(_reason, '; ')) AS r FROM rejected) "
                 "GROUP BY 1 ORDER BY 2 DESC"
             ).fetchall()
             result.reasons = {k.strip(): int(n) for k, n in reasons}
