@@ -580,15 +580,6 @@ def _run(
             con.unregister("src_raw")
             v = f"read_parquet({_lit(str(validated))})"
             parser_rejects = stream.rejected
-        # One scan keeps the rejected rows (few, as a rule): the quarantine file and the count
-        # of reasons read them, not the whole file again. The row count comes from the file's
-        # metadata (the source's Parquet footer, or the validated file's).
-        con.execute(f"CREATE TEMP TABLE rejected AS SELECT _line, _reason, _raw FROM {v} WHERE _reason <> ''")
-        [total] = con.execute(f"SELECT count(*) FROM {'src' if scan_sql is not None else v}").fetchone()
-        [bad] = con.execute("SELECT count(*) FROM rejected").fetchone()
-        result.rows = int(total) + len(parser_rejects)
-        result.rejected = int(bad) + len(parser_rejects)
-        result.accepted = int(total) - int(bad)
         cols = ", ".join(
             _q(c) for c in [*kind.column_names, *(c for c in passthrough if c in src_schema.names)]
         )
@@ -601,17 +592,46 @@ def _run(
             partition.append("month")
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
         extra += f", {_lit(ingest_id)} AS _ingest_id, TIMESTAMP {_lit(now)} AS _ingested_at"
+        dedup = bool(kind.time_column and existing)
         keep = "_reason = ''"
-        if kind.time_column and existing and result.accepted:
+        if dedup:
             keep += " AND NOT " + _already_stored(kind, list(existing), departement, v)
-        if result.accepted:
+
+        def write_valid() -> int:
             [written] = con.execute(
                 f"COPY (SELECT {cols}{extra} FROM {v} n WHERE {keep}) TO {_lit(str(batch))} "
                 f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({', '.join(partition)}), "
                 "WRITE_PARTITION_COLUMNS true, OVERWRITE_OR_IGNORE)"
             ).fetchone()
-            result.duplicates = result.accepted - int(written)
-            result.accepted = int(written)
+            return int(written)
+
+        def keep_rejected() -> int:
+            # The rejected rows (few, as a rule) in a temporary table: the quarantine file and
+            # the count of reasons read them, not the whole file again.
+            con.execute(
+                f"CREATE TEMP TABLE rejected AS SELECT _line, _reason, _raw FROM {v} WHERE _reason <> ''"
+            )
+            return int(con.execute("SELECT count(*) FROM rejected").fetchone()[0])
+
+        # The row count comes from the file's metadata (the source's Parquet footer, or the
+        # validated file's).
+        [total] = con.execute(f"SELECT count(*) FROM {'src' if scan_sql is not None else v}").fetchone()
+        if dedup:
+            # Valid rows already stored are not written: the rejected ones are counted apart.
+            bad = keep_rejected()
+            written = write_valid() if total - bad else 0
+        else:
+            # Every valid row is written, so the rows not written are the rejected ones: a file
+            # with none is validated once (bench/bench_ingest.py).
+            written = write_valid()
+            bad = total - written
+            if bad or parser_rejects:  # the quarantine reads the table
+                kept = keep_rejected()
+                assert kept == bad, (kept, bad)
+        result.rows = int(total) + len(parser_rejects)
+        result.rejected = bad + len(parser_rejects)
+        result.accepted = written
+        result.duplicates = int(total) - bad - written
         if result.rejected:
             con.execute("CREATE TEMP TABLE parser_rejects (line BIGINT, reason VARCHAR)")
             if parser_rejects:
