@@ -51,6 +51,10 @@ def catalogue():
             ["`/budget/comparer/export.csv?s=<id>&s=<id>` (feuille « Synthèse » du `.xlsx`)"],
         ),
         (planning.COMPARISON_YEARS_TABLE, ["feuille « Années » de `/budget/comparer/export.xlsx`"]),
+        (
+            planning.FLEET_RENEWAL_TABLE,
+            ["`/budget/departements/<code>/renouvellement.csv?lissage=<1-4>&scenario=<id>`"],
+        ),
         (budget_export.BANDWIDTH_TABLE, ["`numeduc budget bandwidth --departement <code>`"]),
         (budget_export.TORNADO_TABLE, ["`numeduc budget tornado`"]),
         (

@@ -243,3 +243,19 @@ def simulate_departement(
         source=source,
         central_per_year=cents(central),
     )
+
+
+def line_by_year(scenario: Scenario, pupils, line: str, scale_equipment: bool = False) -> list[Decimal]:
+    """Undiscounted amount of the budget line ``line`` (``model.LINE_DEFINITIONS``) in each year
+    of the horizon (year 1 first), summed over collèges of ``pupils`` (one number per collège):
+    each distinct size is simulated once and weighted by its count, as the planner's yearly
+    table is. In cash mode, the years a scenario buys and renews; annualised, every year alike."""
+    counts: dict[int, int] = {}
+    for p in pupils:
+        counts[int(p)] = counts.get(int(p), 0) + 1
+    out = [Decimal(0)] * scenario.horizon
+    for size, n in sorted(counts.items()):
+        sim = simulate_college(scenario, size, scale_equipment)
+        for i, lines in enumerate(sim.by_line_year):
+            out[i] += lines.get(line, Decimal(0)) * n
+    return out

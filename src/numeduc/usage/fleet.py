@@ -348,6 +348,108 @@ def investment_plan(
     return frame
 
 
+# The classes the budget planner's line « Équipements mobiles » (mobile_equipment) buys.
+MOBILE_CLASSES = tuple(c for c, name in LIFETIME_PARAMETERS.items() if name == "mobile_device_life")
+MAX_SMOOTHING_YEARS = 4
+
+
+def plan_for_classes(
+    forecast: pd.DataFrame,
+    classes: tuple[str, ...],
+    prices: Mapping[str, Decimal | float | int] | None = None,
+    *,
+    smoothing_years: int = DEFAULT_SMOOTHING_YEARS,
+) -> pd.DataFrame:
+    """:func:`investment_plan` of the devices of ``classes`` only (same years as ``forecast``)."""
+    part = forecast[forecast["device_class"].isin(classes)].copy()
+    part.attrs = dict(forecast.attrs)
+    return investment_plan(part, prices, smoothing_years=smoothing_years)
+
+
+@dataclass(frozen=True)
+class Peak:
+    """The year of the largest amount of a series (the first such year) and that amount."""
+
+    year: int
+    amount: float
+
+
+def peak(years, amounts) -> Peak | None:
+    """The first year of the largest amount; None when every amount is zero (or none given)."""
+    best: Peak | None = None
+    for year, amount in zip(years, amounts, strict=True):
+        value = float(amount)
+        if value > 0 and (best is None or value > best.amount):
+            best = Peak(int(year), value)
+    return best
+
+
+def scenario_years(start_year: int, amounts) -> dict[int, Decimal]:
+    """A budget scenario's cash years (year 1, 2, … of its horizon) as calendar years: its year
+    1 is ``start_year`` (the forecast's first year)."""
+    return {start_year + i: Decimal(str(a)) for i, a in enumerate(amounts)}
+
+
+def cash_comparison(plan: pd.DataFrame, scenario: Mapping[int, Decimal] | None = None) -> pd.DataFrame:
+    """The plan's years with, beside them, the scenario's spend of the same calendar year
+    (``scenario_eur``, None when the scenario's horizon does not reach that year) and the
+    differences measured − scenario and smoothed − scenario."""
+    out = plan[["year", "investment_eur", "smoothed_investment_eur"]].copy().reset_index(drop=True)
+    values = [None if scenario is None else scenario.get(int(y)) for y in out["year"]]
+
+    def column(items) -> pd.Series:  # None stays None (no NaN) where the scenario has no year
+        return pd.Series(list(items), dtype=object)
+
+    out["scenario_eur"] = column(None if v is None else float(v) for v in values)
+    out["gap_eur"] = column(
+        None if v is None else float(m) - float(v) for m, v in zip(out["investment_eur"], values, strict=True)
+    )
+    out["smoothed_gap_eur"] = column(
+        None if v is None else float(m) - float(v)
+        for m, v in zip(out["smoothed_investment_eur"], values, strict=True)
+    )
+    return out
+
+
+@dataclass
+class CashView:
+    """The measured fleet's renewals as the budget planner's cash view (docs/fleet.md)."""
+
+    plan: pd.DataFrame  # investment_plan, every class
+    mobile: pd.DataFrame  # plan_for_classes(MOBILE_CLASSES): the planner's « équipements mobiles »
+    devices: int  # counted devices (whiteboards included)
+    overdue: int  # already past their life at the snapshot: counted in the first year
+    unknown_age: int  # left out of the forecast (no date)
+    snapshot_date: dt.date | None
+    peak: Peak | None  # of plan.investment_eur
+    smoothed_peak: Peak | None  # of plan.smoothed_investment_eur
+
+
+def cash_view(
+    devices: pd.DataFrame,
+    *,
+    prices: Mapping[str, Decimal | float | int] | None = None,
+    start_year: int | None = None,
+    horizon: int = DEFAULT_HORIZON,
+    smoothing_years: int = DEFAULT_SMOOTHING_YEARS,
+) -> CashView:
+    """``devices``: :func:`device_table` (its lifetimes are those of the forecast)."""
+    forecast = renewal_forecast(devices, start_year, horizon)
+    plan = investment_plan(forecast, prices, smoothing_years=smoothing_years)
+    mobile = plan_for_classes(forecast, MOBILE_CLASSES, prices, smoothing_years=smoothing_years)
+    snaps = [s for s in devices["snapshot_date"] if s is not None]
+    return CashView(
+        plan=plan,
+        mobile=mobile,
+        devices=len(devices),
+        overdue=int(forecast["overdue"].sum()) if len(forecast) else 0,
+        unknown_age=int(devices["age"].isna().sum()) if len(devices) else 0,
+        snapshot_date=max(snaps) if snaps else None,
+        peak=peak(plan["year"], plan["investment_eur"]),
+        smoothed_peak=peak(plan["year"], plan["smoothed_investment_eur"]),
+    )
+
+
 @dataclass
 class Fleet:
     """Everything the fleet page shows for one département."""
@@ -396,16 +498,24 @@ def fleet(
 __all__ = [
     "AGE_LABELS",
     "CLASS_LABELS",
+    "MOBILE_CLASSES",
+    "CashView",
     "Fleet",
     "FleetSummary",
+    "Peak",
     "age_distribution",
+    "cash_comparison",
+    "cash_view",
     "default_lifetimes",
     "default_prices",
     "device_table",
     "fleet",
     "fleet_table",
     "investment_plan",
+    "peak",
+    "plan_for_classes",
     "read_devices",
     "renewal_forecast",
+    "scenario_years",
     "smooth",
 ]

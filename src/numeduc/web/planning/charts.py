@@ -155,3 +155,80 @@ def positioning_chart(pos: Positioning, markers: list[tuple[str, float]], *, dem
         source=f"Autodiagnostic {pos.campaign.year} : budget d'investissement + budget de fonctionnement par élève",
     )
     return html(chart)
+
+
+FLEET_SOURCE = "inventaire de la gestion de flotte (MDM) ; durées de vie et prix : paramètres du budget"
+
+
+def _smoothed_label(years: int) -> str:
+    return f"Lissé sur {years} ans"
+
+
+def fleet_renewal_bars(section, *, demo: bool, name_of: str) -> str:
+    """The measured fleet's renewal investment by year, at the due date and smoothed
+    (``presenters.FleetCash``); one series only without smoothing."""
+    plan = section.view.plan
+    series = [charts.Series("À l'échéance", [float(v) for v in plan["investment_eur"]], "primary")]
+    if section.smoothing_years > 1:
+        series.append(
+            charts.Series(
+                _smoothed_label(section.smoothing_years),
+                [float(v) for v in plan["smoothed_investment_eur"]],
+                "secondary",
+            )
+        )
+    chart = charts.bar(
+        [str(y) for y in plan["year"]],
+        series,
+        unit="€",
+        value_format=euros,
+        title=f"Renouvellement du parc mesuré {name_of} : investissement par année",
+        id_prefix="parc-renouvellement",
+        demo=demo,
+        source=FLEET_SOURCE,
+        category_header="Année",
+        axis_label="€ par an (non actualisés)",
+        value_labels=False,
+    )
+    return html(chart)
+
+
+def fleet_scenario_bars(section, *, demo: bool) -> str:
+    """Mobile equipment by year: the measured fleet (due date, smoothed) beside the cash-mode
+    scenario's line « Équipements mobiles »."""
+    mobile = section.view.mobile
+    years = [int(y) for y in mobile["year"]]
+    scenario_years = section.scenario_years or {}
+    values = [scenario_years.get(y) for y in years]
+    series = [
+        charts.Series("Parc mesuré, à l'échéance", [float(v) for v in mobile["investment_eur"]], "primary")
+    ]
+    if section.smoothing_years > 1:
+        series.append(
+            charts.Series(
+                f"Parc mesuré, {_smoothed_label(section.smoothing_years).lower()}",
+                [float(v) for v in mobile["smoothed_investment_eur"]],
+                "secondary",
+            )
+        )
+    series.append(
+        charts.Series(
+            f"Scénario « {section.scenario.name} » (modèle)",
+            [None if v is None else float(v) for v in values],
+            "tertiary",
+        )
+    )
+    chart = charts.bar(
+        [str(y) for y in years],
+        series,
+        unit="€",
+        value_format=euros,
+        title="Équipements mobiles par année : parc mesuré et scénario en mode trésorerie",
+        id_prefix="parc-scenario",
+        demo=demo,
+        source=FLEET_SOURCE + " ; scénario : moteur de budget",
+        category_header="Année",
+        axis_label="€ par an (non actualisés)",
+        value_labels=False,
+    )
+    return html(chart)

@@ -8,11 +8,15 @@ built in ``presenters.py``.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from statistics import median
 
 import pandas as pd
+from django.conf import settings
 from django.http import Http404
 
 from numeduc import budget
@@ -429,6 +433,135 @@ def positioning(departement) -> Positioning:
         len(peer_values),
         peers.group_names.get(group, "") if group is not None else "",
     )
+
+
+# -- the measured fleet's renewals in the cash view (numeduc.usage.fleet, docs/fleet.md) -----
+
+# Written by the usage demo loader in a warehouse of synthetic logs (usage_dashboard.store
+# .DEMO_MARKER, which this app may not import: it is above planning; a test keeps them equal).
+WAREHOUSE_DEMO_MARKER = "_numeduc_demo.json"
+# The planner's budget line the measured mobile devices are set beside (model.LINE_DEFINITIONS).
+MOBILE_LINE = "mobile_equipment"
+MAX_FLEET_HORIZON = 20
+
+
+def fleet_warehouse(code: str) -> Path:
+    """The département's usage warehouse (``settings.USAGE_WAREHOUSE_ROOT / code``)."""
+    return Path(settings.USAGE_WAREHOUSE_ROOT) / code
+
+
+@functools.cache
+def _fleet_code_signature() -> str:
+    """Hash of the fleet module's source: a new formula shows as a new ingestion does."""
+    from importlib.util import find_spec
+
+    spec = find_spec("numeduc.usage.fleet")
+    origin = spec.origin if spec is not None else None
+    return hashlib.sha256(Path(origin).read_bytes()).hexdigest()[:16] if origin else ""
+
+
+def fleet_version(code: str) -> tuple | None:
+    """What the fleet's figures are computed from: every ingestion of the MDM inventory of the
+    département's warehouse (id and content hash of each file, from its manifest) and the fleet
+    code; None when the warehouse holds no MDM inventory. A new ingestion changes it at once."""
+    from numeduc.usage.warehouse import manifest
+
+    path = fleet_warehouse(code)
+    if not path.is_dir():
+        return None
+    entries = manifest(path, "mdm_devices")
+    if not entries:
+        return None
+    keys = tuple(sorted((e.get("ingest_id", ""), e.get("sha256", "")) for e in entries))
+    return (str(path), keys, _fleet_code_signature(), fleet_is_demo(code))
+
+
+def fleet_is_demo(code: str) -> bool:
+    """The warehouse holds synthetic (demonstration) logs."""
+    return (fleet_warehouse(code) / WAREHOUSE_DEMO_MARKER).is_file()
+
+
+def fleet_parameters(engine: budget.Scenario | None) -> tuple[dict[str, int], dict[str, Decimal]]:
+    """Lifetime (whole years, rounded half up as the cash mode does) and unit price of each MDM
+    device class: the scenario's values, else the budget parameters' defaults."""
+    from numeduc.usage import fleet as usage_fleet
+
+    lifetimes, prices = usage_fleet.default_lifetimes(), usage_fleet.default_prices()
+    if engine is None:
+        return lifetimes, prices
+    for cls, name in usage_fleet.LIFETIME_PARAMETERS.items():
+        lifetimes[cls] = max(1, int(Decimal(engine[name]).to_integral_value(rounding=ROUND_HALF_UP)))
+    for cls, name in usage_fleet.PRICE_PARAMETERS.items():
+        prices[cls] = Decimal(engine[name])
+    return lifetimes, prices
+
+
+def cached_fleet_devices(code: str, version: tuple) -> pd.DataFrame:
+    """The MDM snapshot's devices (``read_devices``: the Ibis read, the slow part), once per
+    warehouse state."""
+    from numeduc.usage import fleet as usage_fleet
+    from numeduc.web.caching import cached
+
+    return cached("budget-fleet-devices", version, lambda: usage_fleet.read_devices(fleet_warehouse(code)))
+
+
+def cached_cash_view(
+    code: str,
+    *,
+    smoothing_years: int,
+    horizon: int,
+    lifetimes: dict[str, int],
+    prices: dict[str, Decimal],
+):
+    """The measured fleet's renewal forecast and investment plan (``numeduc.usage.fleet
+    .cash_view``), kept in Django's cache under the warehouse state (``fleet_version``) and
+    every value it depends on; None without an MDM inventory."""
+    from numeduc.usage import fleet as usage_fleet
+    from numeduc.web.caching import cached
+
+    version = fleet_version(code)
+    if version is None:
+        return None
+
+    def compute():
+        devices = usage_fleet.device_table(cached_fleet_devices(code, version), lifetimes)
+        return usage_fleet.cash_view(devices, prices=prices, horizon=horizon, smoothing_years=smoothing_years)
+
+    params = (
+        smoothing_years,
+        horizon,
+        sorted(lifetimes.items()),
+        sorted((k, str(v)) for k, v in prices.items()),
+    )
+    view = cached("budget-fleet-cash", (version, params), compute)
+    return view if view.devices else None
+
+
+def cash_scenarios(departement) -> list[Scenario]:
+    """The département's scenarios in cash mode covering its collèges (those whose years can be
+    set beside the measured fleet), most recently updated first."""
+    return list(
+        Scenario.objects.filter(
+            departement=departement, mode="cash", scope=Scenario.Scope.DEPARTEMENT
+        ).order_by("-updated_at", "pk")
+    )
+
+
+def cached_mobile_years(scenario: Scenario) -> list[Decimal] | None:
+    """The scenario's undiscounted spend on the line « Équipements mobiles » each year of its
+    horizon (year 1 first), over the département's collèges; None when it cannot be computed."""
+    from numeduc.budget.departement import line_by_year
+    from numeduc.web.caching import cached
+
+    def compute():
+        result, problem = try_run(scenario)
+        if problem is not None or result is None or result.colleges is None:
+            return None
+        pupils = [int(p) for p in result.colleges["pupils"]]
+        return line_by_year(result.engine, pupils, MOBILE_LINE, scenario.scale_equipment)
+
+    version = (scenario_version(scenario), colleges_version(scenario.departement))
+    return cached("budget-mobile-years", version, compute)
 
 
 # -- fetching a scenario for a reader ------------------------------------------------------

@@ -4,6 +4,7 @@ by ``numeduc.web.downloads``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -11,6 +12,8 @@ import pandas as pd
 from numeduc import budget
 from numeduc.budget import export as budget_export
 from numeduc.exports import Column, Table
+from numeduc.formatting import fr_date, fr_euro, fr_number
+from numeduc.usage import fleet as usage_fleet
 from numeduc.web.demo_mark import DEMO_MARK
 
 from .data import ScenarioResult
@@ -168,3 +171,211 @@ def comparison_sheets(results: list[ScenarioResult]) -> Sheets:
         )
         sheets.insert(0, ("À lire", README_TABLE, readme))
     return sheets
+
+
+# -- the measured fleet's renewals in the cash view (numeduc.usage.fleet, docs/fleet.md) -----
+
+FLEET_RENEWAL_TABLE = Table(
+    "budget-fleet-renewal",
+    "Renouvellement du parc mesuré par année (vue trésorerie)",
+    "une année de l'horizon ; la dernière ligne, sans année, est ce que le lissage reporte au-delà",
+    (
+        Column("year", "Année", "integer", description="année civile ; vide : au-delà de l'horizon"),
+        Column(
+            "devices",
+            "Appareils à renouveler",
+            "integer",
+            "appareils",
+            "dernier inventaire MDM : appareil dû l'année où finit sa durée de vie, puis à chaque durée de vie",
+        ),
+        Column(
+            "investment_eur", "Investissement à l'échéance (€)", "number", "€", "appareils × prix unitaire"
+        ),
+        Column("smoothed_devices", "Appareils, lissé", "integer", "appareils"),
+        Column("smoothed_investment_eur", "Investissement lissé (€)", "number", "€"),
+        Column("smoothing_years", "Lissage (années)", "integer", "années", "1 : sans lissage"),
+        Column(
+            "mobile_investment_eur",
+            "Dont équipements mobiles, à l'échéance (€)",
+            "number",
+            "€",
+            "tablettes, ordinateurs portables, Chromebooks et autres appareils",
+        ),
+        Column("mobile_smoothed_investment_eur", "Dont équipements mobiles, lissé (€)", "number", "€"),
+        Column("scenario", "Scénario en mode trésorerie", description="vide : aucun scénario à côté"),
+        Column(
+            "scenario_mobile_eur",
+            "Scénario : équipements mobiles (€)",
+            "number",
+            "€",
+            "ligne « Équipements mobiles » du scénario (appareils et chariots), non actualisée ; "
+            "son année 1 est la première année de la prévision",
+        ),
+    ),
+)
+
+
+@dataclass
+class FleetCash:
+    """What the département page shows of the measured fleet's renewals (and its CSV)."""
+
+    view: usage_fleet.CashView
+    smoothing_years: int
+    scenario: object | None  # the cash-mode Scenario set beside, if any
+    scenario_years: dict[int, Decimal] | None  # its mobile-equipment spend by calendar year
+    rows: list[dict]
+    sentences: list[str]
+    carried: str | None  # what the smoothing carries beyond the horizon, in words
+    scenario_sentences: list[str]
+    snapshot: str
+
+    @property
+    def start_year(self) -> int:
+        return int(self.view.plan["year"].iloc[0])
+
+    @property
+    def end_year(self) -> int:
+        return int(self.view.plan["year"].iloc[-1])
+
+
+def _devices(n: int) -> str:
+    return f"{fr_number(n)} appareil{'s' if n > 1 else ''}"
+
+
+def peak_sentences(view: usage_fleet.CashView, smoothing_years: int) -> list[str]:
+    """The peak year before and after smoothing, in plain French."""
+    plan = view.plan
+    if view.peak is None:
+        return [
+            "Aucun appareil n'arrive en fin de vie sur l'horizon : pas d'investissement de renouvellement."
+        ]
+    devices = dict(zip(plan["year"], plan["devices"], strict=True))
+    smoothed = dict(zip(plan["year"], plan["smoothed_devices"], strict=True))
+    p = view.peak
+    out = [
+        f"À l'échéance, l'année la plus lourde est {p.year} : {fr_euro(p.amount, 0)} "
+        f"({_devices(int(devices[p.year]))} à renouveler)."
+    ]
+    if smoothing_years == 1:
+        out.append("Sans lissage, chaque appareil est renouvelé l'année où finit sa durée de vie.")
+        return out
+    s = view.smoothed_peak
+    if s is None:  # every renewal carried beyond the horizon
+        out.append(f"Lissé sur {smoothing_years} ans, aucun renouvellement ne reste dans l'horizon.")
+        return out
+    if s.amount < p.amount:
+        out.append(
+            f"Lissé sur {smoothing_years} ans, le pic descend à {fr_euro(s.amount, 0)} en {s.year} "
+            f"({_devices(int(smoothed[s.year]))}), soit {fr_euro(p.amount - s.amount, 0)} de moins "
+            "que le pic à l'échéance."
+        )
+    else:
+        out.append(
+            f"Lissé sur {smoothing_years} ans, le pic reste de {fr_euro(s.amount, 0)} en {s.year} : "
+            "le lissage ne l'abaisse pas (les renouvellements sont déjà étalés)."
+        )
+    return out
+
+
+def carried_sentence(view: usage_fleet.CashView, smoothing_years: int, end_year: int) -> str | None:
+    n = int(view.plan.attrs.get("carried_devices", 0))
+    if smoothing_years == 1 or not n:
+        return None
+    eur = float(view.plan.attrs.get("carried_eur", 0))
+    return (
+        f"Le lissage reporte {_devices(n)} ({fr_euro(eur, 0)}) après {end_year}, la fin de l'horizon : "
+        f"ces appareils restent en service jusqu'à {smoothing_years - 1} an"
+        f"{'s' if smoothing_years > 2 else ''} de plus que leur durée de vie."
+    )
+
+
+def fleet_cash_section(
+    view: usage_fleet.CashView,
+    *,
+    smoothing_years: int,
+    scenario=None,
+    scenario_amounts: list[Decimal] | None = None,
+) -> FleetCash:
+    plan, mobile = view.plan, view.mobile
+    start = int(plan["year"].iloc[0])
+    years = usage_fleet.scenario_years(start, scenario_amounts) if scenario_amounts is not None else None
+    compared = usage_fleet.cash_comparison(mobile, years)
+    rows = []
+    for r, m, c in zip(
+        plan.to_dict("records"), mobile.to_dict("records"), compared.to_dict("records"), strict=True
+    ):
+        rows.append(
+            {
+                "year": int(r["year"]),
+                "devices": fr_number(int(r["devices"])),
+                "investment": fr_euro(r["investment_eur"], 0),
+                "smoothed_devices": fr_number(int(r["smoothed_devices"])),
+                "smoothed_investment": fr_euro(r["smoothed_investment_eur"], 0),
+                "mobile": fr_euro(m["investment_eur"], 0),
+                "mobile_smoothed": fr_euro(m["smoothed_investment_eur"], 0),
+                "scenario": fr_euro(c["scenario_eur"], 0) if c["scenario_eur"] is not None else "—",
+                "peak": view.peak is not None and int(r["year"]) == view.peak.year,
+                "smoothed_peak": view.smoothed_peak is not None and int(r["year"]) == view.smoothed_peak.year,
+            }
+        )
+    end = int(plan["year"].iloc[-1])
+    scenario_sentences = []
+    if scenario is not None and years is not None:
+        shown = compared.dropna(subset=["scenario_eur"])
+        beyond = [y for y in years if y > end]
+        scenario_sentences.append(
+            f"Sur {start}-{end}, le scénario « {scenario.name} » prévoit "
+            f"{fr_euro(float(shown['scenario_eur'].sum()), 0)} d'équipements mobiles ; le parc mesuré "
+            f"demande {fr_euro(float(shown['investment_eur'].sum()), 0)} à l'échéance et "
+            f"{fr_euro(float(shown['smoothed_investment_eur'].sum()), 0)} lissé sur {smoothing_years} an"
+            f"{'s' if smoothing_years > 1 else ''} pour les mêmes années."
+        )
+        if beyond:
+            scenario_sentences.append(
+                f"Les années du scénario après {end} ne sont pas montrées (la prévision s'arrête à {end})."
+            )
+    return FleetCash(
+        view=view,
+        smoothing_years=smoothing_years,
+        scenario=scenario,
+        scenario_years=years,
+        rows=rows,
+        sentences=peak_sentences(view, smoothing_years),
+        carried=carried_sentence(view, smoothing_years, end),
+        scenario_sentences=scenario_sentences,
+        snapshot=fr_date(view.snapshot_date),
+    )
+
+
+def fleet_renewal_frame(section: FleetCash) -> pd.DataFrame:
+    """:data:`FLEET_RENEWAL_TABLE`: one row per year, then what the smoothing carries beyond."""
+    plan, mobile = section.view.plan, section.view.mobile
+    compared = usage_fleet.cash_comparison(mobile, section.scenario_years)
+    name = section.scenario.name if section.scenario is not None else ""
+    frame = pd.DataFrame(
+        {
+            "year": [int(y) for y in plan["year"]],
+            "devices": [int(v) for v in plan["devices"]],
+            "investment_eur": plan["investment_eur"],
+            "smoothed_devices": [int(v) for v in plan["smoothed_devices"]],
+            "smoothed_investment_eur": plan["smoothed_investment_eur"],
+            "smoothing_years": section.smoothing_years,
+            "mobile_investment_eur": mobile["investment_eur"],
+            "mobile_smoothed_investment_eur": mobile["smoothed_investment_eur"],
+            "scenario": name,
+            "scenario_mobile_eur": pd.to_numeric(compared["scenario_eur"], errors="coerce"),
+        }
+    )
+    carried = {
+        "year": None,
+        "devices": None,
+        "investment_eur": None,
+        "smoothed_devices": int(plan.attrs.get("carried_devices", 0)),
+        "smoothed_investment_eur": float(plan.attrs.get("carried_eur", 0)),
+        "smoothing_years": section.smoothing_years,
+        "mobile_investment_eur": None,
+        "mobile_smoothed_investment_eur": float(mobile.attrs.get("carried_eur", 0)),
+        "scenario": name,
+        "scenario_mobile_eur": None,
+    }
+    return pd.concat([frame, pd.DataFrame([carried])], ignore_index=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("departements/<str:code>/", views.departement, name="departement"),
     path("departements/<str:code>/nouveau/", views.create, name="create"),
+    path("departements/<str:code>/renouvellement.csv", views.fleet_export, name="fleet_export"),
     path("scenarios/<int:pk>/", views.detail, name="scenario"),
     path("scenarios/<int:pk>/modifier/", views.edit, name="edit"),
     path("scenarios/<int:pk>/supprimer/", views.delete, name="delete"),

@@ -184,6 +184,14 @@ def departement(request, code: str):
     for scenario, per_pupil in results[:2]:
         markers.append((f"Scénario « {scenario.name} »", float(per_pupil)))
     demo = built_on_demo(*scenarios, pos.campaign)
+    fleet = _fleet_cash(request, dep)
+    if (fleet_section := fleet["section"]) is not None:
+        fleet["demo"] = built_on_demo(fleet["demo"], fleet_section.scenario)
+        fleet["chart"] = planning_charts.fleet_renewal_bars(
+            fleet_section, demo=fleet["demo"], name_of=dep.name_of
+        )
+        if fleet_section.scenario is not None:
+            fleet["scenario_chart"] = planning_charts.fleet_scenario_bars(fleet_section, demo=fleet["demo"])
     position_chart = None
     if pos.campaign is not None:
         position_chart = mark_safe(
@@ -222,9 +230,99 @@ def departement(request, code: str):
             "own_value": fr_euro(pos.own_value) if pos.own_value is not None else None,
             "own_band": data.band_of(pos.own_value) if pos.own_value is not None else None,
             "peer_median": fr_euro(pos.peer_median) if pos.peer_median is not None else None,
-            "demo": demo,
+            "demo": demo or fleet["demo"],
+            "fleet": fleet,
         },
     )
+
+
+# -- the measured fleet's renewals in the cash view (docs/planning.md, docs/fleet.md) --------
+
+
+def _choice(raw: str, allowed: list[int], default: int) -> int:
+    """A whole number the plain GET form sends, if it is one of ``allowed``; else ``default``."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return value if value in allowed else default
+
+
+def _fleet_cash(request, dep: Departement) -> dict:
+    """The section « Renouvellement du parc mesuré (vue trésorerie) »: the measured fleet's
+    forecast (cached per warehouse state), smoothed over ``?lissage=`` years, beside the cash
+    scenario ``?scenario=`` (default: the latest updated) when the département has one."""
+    from numeduc.usage import fleet as usage_fleet
+
+    smoothing_choices = list(range(1, usage_fleet.MAX_SMOOTHING_YEARS + 1))
+    smoothing = _choice(
+        request.GET.get("lissage", ""), smoothing_choices, usage_fleet.DEFAULT_SMOOTHING_YEARS
+    )
+    cash = data.cash_scenarios(dep)
+    usable = []
+    for s in cash:
+        engine, problem = data.engine_of(s)
+        if problem is None:
+            usable.append((s, engine))
+    chosen_pk = _choice(
+        request.GET.get("scenario", ""), [s.pk for s, _ in usable], usable[0][0].pk if usable else 0
+    )
+    scenario, engine = next(((s, e) for s, e in usable if s.pk == chosen_pk), (None, None))
+    horizon = (
+        min(int(engine.horizon), data.MAX_FLEET_HORIZON)
+        if engine is not None
+        else usage_fleet.DEFAULT_HORIZON
+    )
+    lifetimes, prices = data.fleet_parameters(engine)
+    view = data.cached_cash_view(
+        dep.code, smoothing_years=smoothing, horizon=horizon, lifetimes=lifetimes, prices=prices
+    )
+    amounts = data.cached_mobile_years(scenario) if scenario is not None and view is not None else None
+    section = None
+    if view is not None:
+        section = presenters.fleet_cash_section(
+            view,
+            smoothing_years=smoothing,
+            scenario=scenario if amounts is not None else None,
+            scenario_amounts=amounts,
+        )
+    return {
+        "section": section,
+        "demo": view is not None and data.fleet_is_demo(dep.code),
+        "smoothing_choices": smoothing_choices,
+        "smoothing": smoothing,
+        "cash_scenarios": [s for s, _ in usable],
+        "college_cash": Scenario.objects.filter(
+            departement=dep, mode="cash", scope=Scenario.Scope.COLLEGE
+        ).exists(),
+        "parameters": [
+            {
+                "label": usage_fleet.CLASS_LABELS[cls],
+                "life": f"{fr_number(lifetimes[cls])} ans",
+                "price": fr_euro(float(prices[cls]), 0),
+            }
+            for cls in usage_fleet.LIFETIME_PARAMETERS
+        ],
+        "from_scenario": scenario is not None,
+        "warehouse": data.fleet_warehouse(dep.code),
+    }
+
+
+@login_required
+def fleet_export(request, code: str):
+    """CSV of the section « Renouvellement du parc mesuré » (same GET choices as the page)."""
+    dep = data.get_departement_budget_for(request.user, code)
+    fleet = _fleet_cash(request, dep)
+    if fleet["section"] is None:
+        return HttpResponse(
+            "Aucun inventaire des équipements (MDM) n'est chargé pour ce département : rien à exporter.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    demo = built_on_demo(fleet["demo"], fleet["section"].scenario)
+    name = downloads.dated_filename(f"renouvellement-parc-{dep.code}", "csv", demo=demo)
+    frame = presenters.fleet_renewal_frame(fleet["section"])
+    return downloads.table_response(request, name, presenters.FLEET_RENEWAL_TABLE, frame, demo=demo)
 
 
 def _preset_list() -> list[dict]:
