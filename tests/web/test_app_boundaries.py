@@ -36,7 +36,9 @@ DEPENDENCY_ORDER: list[tuple[str, ...]] = [
     ("accounts",),
     ("territories",),
     # shared helpers without a model of their own
-    ("caching", "downloads", "form_helpers", "middleware", "terms"),
+    # the request middleware: the page cache reads the data version of caching
+    ("middleware",),
+    ("caching", "downloads", "form_helpers", "terms"),
     ("validators",),
     ("demo_mark",),
 ]

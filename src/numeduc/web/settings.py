@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "numeduc.web.evaluation",
 ]
 
+# Whole pages kept per session and data version (numeduc.web.middleware.PageCacheMiddleware);
+# NUMEDUC_PAGE_CACHE=0 turns it off (several machines sharing one database: each machine's data
+# version file only sees its own writes, so turn it off there, see docs/deployment.md).
+PAGE_CACHE = os.environ.get("NUMEDUC_PAGE_CACHE", "1") != "0"
+
 MIDDLEWARE = [
     "numeduc.web.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -75,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session, the user and the messages: it serves a kept page only to the session
+    # it was rendered for (numeduc.web.caching, docs/architecture.md « Caching »).
+    "numeduc.web.middleware.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lock-out raised during sign-in into its French page.
     "axes.middleware.AxesMiddleware",

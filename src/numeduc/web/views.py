@@ -17,10 +17,12 @@ from numeduc.web.accounts.permissions import (
     is_departement_user,
     sees_every_departement,
 )
+from numeduc.web.caching import page_cached
 from numeduc.web.surveys.data import completion
 from numeduc.web.surveys.models import Campaign, Response
 
 
+@page_cached()
 def home(request):
     user = request.user
     context: dict = {}

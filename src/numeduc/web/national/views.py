@@ -112,6 +112,7 @@ def _map_html(map_choice: tuple[str, object], version: tuple, demo: bool, coordi
     return render_to_string("national/_section.html", {"s": section})
 
 
+@caching.page_cached()
 @login_required
 def campaign_analysis(request, campaign_id: int):
     """The page. What is computed from the answers (analysis, charts, tables) is rendered once and

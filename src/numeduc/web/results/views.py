@@ -84,6 +84,8 @@ def _usage_comparison(
     return rows
 
 
+# The « déclaré / mesuré » rows come from the département's usage warehouse.
+@caching.page_cached(lambda request, campaign_id, code: store.warehouse_state(code))
 @login_required
 def departement_results(request, campaign_id: int, code: str):
     campaign, departement = data.get_results_for(request.user, campaign_id, code)

@@ -21,6 +21,7 @@ from numeduc.web.accounts.permissions import (
     can_view_response,
     require,
 )
+from numeduc.web.caching import page_cached
 
 from . import presenters, services
 from .data import college_counts, get_response_for
@@ -136,6 +137,7 @@ def _response_page(
     )
 
 
+@page_cached()
 @login_required
 def response_detail(request, response_id: int):
     response = get_response_for(request.user, response_id)

@@ -74,6 +74,15 @@ def is_demo_folder(code: str) -> bool:
     return (warehouse_path(code) / DEMO_MARKER).is_file()
 
 
+def warehouse_state(code: str) -> tuple:
+    """What a page built on the département's warehouse depends on beyond the database (part of
+    its whole-page cache key, numeduc.web.caching.page_cached): the ingested files and the demo
+    marker."""
+    code = code.strip().upper()
+    path = warehouse_path(code)
+    return (manifest_signature(path) if path.is_dir() else None, is_demo_folder(code))
+
+
 def has_warehouse(code: str) -> bool:
     path = warehouse_path(code)
     return path.is_dir() and manifest_signature(path) is not None

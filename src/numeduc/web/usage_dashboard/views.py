@@ -19,6 +19,7 @@ from numeduc.web.accounts.permissions import (
     require,
     sees_every_departement,
 )
+from numeduc.web.caching import page_cached
 from numeduc.web.territories.models import Departement
 
 from . import presenters, store
@@ -78,6 +79,7 @@ def _departement_data(request, code: str):
     return dep, store.load(dep.code), is_demo(dep)
 
 
+@page_cached(lambda request, code: store.warehouse_state(code))
 @login_required
 def departement(request, code: str):
     dep, data, demo = _departement_data(request, code)
