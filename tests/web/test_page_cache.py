@@ -28,8 +28,10 @@ def empty_cache(settings, tmp_path):
     # suite's other runs share var/) must not turn an expected hit into a miss.
     settings.VAR_DIR = tmp_path / "var"
     cache.clear()
+    caching.page_cache().clear()
     yield
     cache.clear()
+    caching.page_cache().clear()
 
 
 def hit(page) -> bool:

@@ -28,6 +28,7 @@ __all__ = [
     "cache_key",
     "cached",
     "data_version",
+    "page_cache",
     "page_cached",
     "track_writes",
 ]
@@ -142,6 +143,14 @@ def track_writes() -> None:
 # --- whole pages, per signed-in session and data version --------------------------------------
 
 PAGE_CACHE_ATTRIBUTE = "numeduc_page_cache"
+
+
+def page_cache():
+    """The cache of whole pages (``CACHES["pages"]``): apart from the data, which pages never
+    push out."""
+    from django.core.cache import caches
+
+    return caches["pages"]
 
 
 def page_cached(extra: Callable[..., tuple] | None = None):

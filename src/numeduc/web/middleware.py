@@ -76,11 +76,11 @@ class PageCacheMiddleware:
             # a view that changed the session would not change it when served from the cache
             and not getattr(getattr(request, "session", None), "modified", False)
         ):
-            from numeduc.web.caching import CACHE_TIMEOUT, cache
+            from numeduc.web.caching import CACHE_TIMEOUT, page_cache
 
             skipped = ("x-request-id", "set-cookie", PAGE_CACHE_HEADER.lower())
             headers = [(k, v) for k, v in response.items() if k.lower() not in skipped]
-            cache.set(key, (response.content, response.get("Content-Type"), headers), CACHE_TIMEOUT)
+            page_cache().set(key, (response.content, response.get("Content-Type"), headers), CACHE_TIMEOUT)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -114,7 +114,7 @@ class PageCacheMiddleware:
             extra(request, **view_kwargs),
         )
         request._numeduc_page_key = key
-        hit = caching.cache.get(key)
+        hit = caching.page_cache().get(key)
         if hit is None:
             return None
         from django.http import HttpResponse

@@ -65,6 +65,19 @@ INSTALLED_APPS = [
     "numeduc.web.evaluation",
 ]
 
+# Django's cache, one per process: computed data and rendered fragments in "default" (as
+# Django's own default), whole pages in "pages" so that they never push the data out; each
+# culls its oldest third beyond MAX_ENTRIES (a page weighs 30-300 KB: about 60 MB per worker at
+# most for the pages).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "numeduc"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "numeduc-pages",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+
 # Whole pages kept per session and data version (numeduc.web.middleware.PageCacheMiddleware);
 # NUMEDUC_PAGE_CACHE=0 turns it off (several machines sharing one database: each machine's data
 # version file only sees its own writes, so turn it off there, see docs/deployment.md).
