@@ -144,3 +144,22 @@ def test_served_package_validates(client, published, var_dir):
 
     package = data.package()
     _validate(package.directory)
+
+
+def test_the_package_is_built_once_per_data_state(client, published, users, monkeypatch):
+    """Views of an unchanged state reuse the package; a write (here a consent withdrawn) gives
+    the next view a new one."""
+    from numeduc.web.opendata import data as opendata_data
+
+    builds = []
+    real = opendata_data.parts
+    monkeypatch.setattr(opendata_data, "parts", lambda *a, **k: builds.append(1) or real(*a, **k))
+    opendata_data._packages.clear()
+    for _ in range(3):
+        assert client.get("/donnees/").status_code == 200
+        assert client.get("/donnees/datapackage.json").status_code == 200
+    assert len(builds) == 1
+    services.set_share_consent(published["responses"]["45"], False, users["loiret_editor"])
+    csv = b"".join(client.get("/donnees/shared-profiles.csv").streaming_content).decode()
+    assert "45," not in csv
+    assert len(builds) == 2
