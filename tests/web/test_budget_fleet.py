@@ -253,3 +253,22 @@ def test_the_demo_marker_is_the_usage_dashboards():
     from numeduc.web.usage_dashboard import store
 
     assert planning_data.WAREHOUSE_DEMO_MARKER == store.DEMO_MARKER
+
+
+def test_inventory_notes_in_french():
+    import datetime as dt
+
+    import pandas as pd
+
+    from numeduc.usage import fleet as usage_fleet
+    from numeduc.web.planning.presenters import inventory_notes
+
+    plan = pd.DataFrame({"year": [2024], "investment_eur": [0.0], "smoothed_investment_eur": [0.0]})
+    view = usage_fleet.CashView(plan, plan, 2000, 1226, 1, dt.date(2024, 11, 30), None, None)
+    assert inventory_notes(view, 2024, dt.date(2026, 12, 4)) == [
+        "1\u202f226 appareils déjà au-delà de leur durée de vie sont comptés en 2024.",
+        "1 appareil sans date d'achat ni d'inscription au MDM est laissé de côté.",
+        "L'inventaire date de 2024 : la prévision part de cette année-là ; chargez un inventaire récent "
+        "pour une prévision à partir d'aujourd'hui.",
+    ]
+    assert inventory_notes(view, 2026, dt.date(2026, 12, 4))[2:] == []

@@ -4,6 +4,7 @@ by ``numeduc.web.downloads``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -228,6 +229,7 @@ class FleetCash:
     carried: str | None  # what the smoothing carries beyond the horizon, in words
     scenario_sentences: list[str]
     snapshot: str
+    notes: list[str]  # overdue devices, devices without a date, an old inventory
 
     @property
     def start_year(self) -> int:
@@ -289,6 +291,28 @@ def carried_sentence(view: usage_fleet.CashView, smoothing_years: int, end_year:
     )
 
 
+def inventory_notes(view: usage_fleet.CashView, start_year: int, today: dt.date | None = None) -> list[str]:
+    """What the reader should know of the inventory: overdue devices, undated ones, its age."""
+    out = []
+    if n := view.overdue:
+        out.append(
+            f"{_devices(n)} déjà au-delà de {'leur' if n > 1 else 'sa'} durée de vie "
+            f"{'sont comptés' if n > 1 else 'est compté'} en {start_year}."
+        )
+    if n := view.unknown_age:
+        out.append(
+            f"{_devices(n)} sans date d'achat ni d'inscription au MDM {'sont laissés' if n > 1 else 'est laissé'} "
+            "de côté."
+        )
+    this_year = (today or dt.date.today()).year
+    if start_year < this_year:
+        out.append(
+            f"L'inventaire date de {start_year} : la prévision part de cette année-là ; chargez un "
+            "inventaire récent pour une prévision à partir d'aujourd'hui."
+        )
+    return out
+
+
 def fleet_cash_section(
     view: usage_fleet.CashView,
     *,
@@ -344,6 +368,7 @@ def fleet_cash_section(
         carried=carried_sentence(view, smoothing_years, end),
         scenario_sentences=scenario_sentences,
         snapshot=fr_date(view.snapshot_date),
+        notes=inventory_notes(view, start),
     )
 
 
