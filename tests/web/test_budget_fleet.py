@@ -173,6 +173,26 @@ def test_a_cash_scenario_is_set_beside(client, login, users, warehouse):
     rows = read_csv(client.get(EXPORT, {"scenario": scenario.pk}).content)
     assert rows[0]["Scénario en mode trésorerie"] == "Classes mobiles en trésorerie"
     assert num(rows[0]["Scénario : équipements mobiles (€)"]) == 96000
+    # another cash scenario, chosen in the form: its horizon (3 years) and its price (300 €)
+    other = Scenario.objects.create(
+        departement=loiret,
+        name="Tablettes à 300 €",
+        strategy="classe_mobile",
+        scope=Scenario.Scope.DEPARTEMENT,
+        mode="cash",
+        horizon=3,
+        parameters={"mobile_device_price": "300"},
+    )
+    html = client.get(PAGE, {"scenario": other.pk, "lissage": "1"}).content.decode()
+    part = section(html)
+    assert f'<option value="{other.pk}" selected>Tablettes à 300 €</option>' in part
+    assert [y for y in range(2026, 2032) if f'data-year="{y}"' in part] == [2026, 2027, 2028]
+    assert '<td class="num">3</td><td class="num">900 €</td>' in row(html, 2026)  # 3 × 300 €
+    assert "tablettes 4 ans, 300 €" in part and "Durées de vie et prix unitaires du scénario" in part
+    # a scenario of another département or not in cash mode is not a choice: the latest is shown
+    html = client.get(PAGE, {"scenario": "999999"}).content.decode()
+    assert 'data-year="2031"' not in section(html)  # the latest updated: « Tablettes à 300 € »
+    other.delete()
     # a typical-collège cash scenario is not set beside a whole département
     scenario.scope = Scenario.Scope.COLLEGE
     scenario.save()
