@@ -20,6 +20,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def data_version_moves_at_rollback():
+    """A test's database changes are rolled back at its end, which no write hook sees: the data
+    version (numeduc.web.caching) is moved then, as a write would, so that nothing a test kept
+    per data version (open-data package, experience cards) is taken by the next test for its own."""
+    yield
+    from django.conf import settings as django_settings
+
+    if django_settings.configured:
+        from numeduc.web.caching import bump_data_version
+
+        bump_data_version()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
     if not Path(CHROMIUM).exists():

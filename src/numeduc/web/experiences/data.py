@@ -207,8 +207,27 @@ def _shared_campaigns():
     ]
 
 
+_cards: dict[tuple, tuple[Card, ...]] = {}  # per process: the cards of the latest data state
+
+
 def cards() -> list[Card]:
-    """Every published sheet: the paper's fourteen and the départements' own."""
+    """Every published sheet: the paper's fourteen and the départements' own. Built once per
+    data state (the database's data version, numeduc.web.caching, and the day: a campaign's
+    dates), not at every page; the cards are read, never changed, by their callers."""
+    import datetime as dt
+
+    from numeduc.web.caching import data_version
+
+    state = (data_version(), dt.date.today().isoformat())
+    kept = _cards.get(state)
+    if kept is None:
+        kept = tuple(_build_cards())
+        _cards.clear()
+        _cards[state] = kept
+    return list(kept)
+
+
+def _build_cards() -> list[Card]:
     sheets = paper_sheets()
     versions = published_versions()
     deps = {d.code: d for d in Departement.objects.filter(code__in=set(sheets.departements) | set(versions))}
