@@ -12,6 +12,10 @@
   The log has no role: a user with at least one teaching-level event (``edulevel`` = 1) in the
   file is ENSEIGNANT, every other user ELEVE (a heuristic, stated as such in docs/usage.md).
 
+- ``ent-stats``: the CSV exports of Open ENT NG's « Statistiques » application (aggregated counts
+  per structure × period × profile [× application | × device]), expanded into synthetic events;
+  layout checked on OPEN-ENT-NG/statistics (see the section below and docs/usage.md).
+
 An adapter returns the raw stream plus a SQL SELECT (over ``{raw}``) producing the
 ``ent_events`` columns; the normal validation then runs on that SELECT, so bad rows still go
 to the quarantine with their line number.
@@ -19,6 +23,7 @@ to the quarantine with their line number.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from numeduc.usage.readers import UnreadableFileError, open_batches
@@ -145,21 +150,7 @@ def open_adapted(
         encoding = (dialect or {}).get("encoding") or detect(path).encoding
         return _xapi_stream(path, encoding), _xapi_sql(uai)
     if name == "ent-stats":
-        headers = [h for hs in ENT_STATS_HEADERS.values() for h in hs]
-        stream = open_batches(path, _kind("ent-stats", headers), progress, dialect=dialect)
-        names = set(stream.schema.names)
-        missing = [
-            " / ".join(ENT_STATS_HEADERS[k])
-            for k in ENT_STATS_REQUIRED
-            if not any(h in names for h in ENT_STATS_HEADERS[k])
-        ]
-        if not uai and not any(h in names for h in ENT_STATS_HEADERS["uai"]):
-            missing.append("UAI (ou --uai)")
-        if missing:
-            raise UnreadableFileError(
-                f"{path} : export de statistiques Open ENT NG sans les colonnes : {', '.join(missing)}"
-            )
-        return stream, _ent_stats_sql(names, uai)
+        return _ent_stats_open(path, progress, uai, dialect)
     raise UnreadableFileError(f"adaptateur inconnu « {name} » (attendu : {', '.join(ADAPTERS)})")
 
 
@@ -440,54 +431,205 @@ def _xapi_sql(uai: str | None) -> str:
     )
 
 
-# --- Open ENT NG « Statistiques » CSV export (ASSUMED format, see docs/usage.md) ---------------
+# --- Open ENT NG « Statistiques » CSV export ---------------------------------------------------
 #
-# The statistics application shows per structure and period the connections, unique visitors
-# and applications used; its CSV download's exact columns were not found in the public sources.
-# Assumed: one row per day × structure × profile [× application] with the counts
-# (« Date;UAI;Profil;Application;Connexions;Visiteurs uniques », French or English names).
-# Each row becomes « Connexions » events shared among « Visiteurs uniques » synthetic users
-# (pseudonymised like any id): daily figures are right, monthly active users are an upper bound.
+# As written by the statistics application (checked on OPEN-ENT-NG/statistics, commit
+# 3d256cd016fea41db2b333c0058b6cda0ede82dd): StatsController.export renders the Mustache
+# templates src/main/resources/view-src/text/export-*.template.csv with the rows of
+# PGStatsService.listStatsExport and sends UTF-8 with a BOM.  Every field is quoted, the
+# separator is « ; », lines end with LF.  Headers are the i18n strings of fr.json (an English
+# export writes the untranslated keys, en.json not having them).  Values are HTML-escaped
+# (JMustache: & ' " < > ` = become &amp; &#39; &quot; &lt; &gt; &#x60; &#x3D;).  « Date » is
+# LocalDateTime.toString() of the period's start (« 2024-09-01T00:00 »; month by default).
+# One row per entity × period × profile with:
+# - accounts: « Connexions, Visiteurs uniques, Comptes chargés, Comptes activés »;
+# - access (type ACCESS / CONNECTOR): « Application » or « Connecteur », « Nombre d'accès »;
+# - accounts with device=true: « Support », « Connexions ».
+# « UAI » is filled at structure level only (empty in the per-class export, whose first column
+# is then the class).  The older assumed layout (« Date;UAI;Profil;Application;Connexions;
+# Visiteurs uniques », dates JJ/MM/AAAA) uses the same names and is still read.
+# Each row becomes « Connexions » LOGIN events (or « Nombre d'accès » ACCESS events) shared among
+# « Visiteurs uniques » synthetic users (one per event when the file has no such column),
+# pseudonymised like any id.
 ENT_STATS_HEADERS = {
-    "date": ("Date", "date", "Jour"),
-    "uai": ("UAI", "uai", "Établissement (UAI)", "Structure UAI"),
-    "profile": ("Profil", "profile", "Profile"),
-    "module": ("Application", "Appli", "module", "Module"),
-    "connections": ("Connexions", "connections", "Connections", "Visites"),
-    "visitors": ("Visiteurs uniques", "unique_visitors", "Unique visitors"),
+    "entity": ("Établissement", "stats.etabs"),
+    "uai": ("UAI", "stats.uai"),
+    "date": ("Date", "stats.date"),
+    "profile": ("Profil", "stats.profile"),
+    "module": ("Application", "Connecteur", "stats.module", "stats.module.connector"),
+    "device": ("Support", "stats.support"),
+    "connections": ("Connexions", "stats.authentications"),
+    "visitors": ("Visiteurs uniques", "stats.unique.visitors"),
+    "accesses": ("Nombre d'accès", "stats.access.nb"),
 }
-ENT_STATS_REQUIRED = ("date", "profile", "connections")
+ENT_STATS_REQUIRED = ("date", "profile")
+ENT_STATS_COUNTS = ("accesses", "connections")
+ENT_STATS_DATE_FORMATS = (
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+)
+_ENT_STATS_PROFILES = {
+    "ELEVE": ("eleve", "eleves", "student", "students", "pupil", "pupils"),
+    "PARENT": ("parent", "parents", "relative", "relatives"),
+    "ENSEIGNANT": ("enseignant", "enseignants", "teacher", "teachers"),
+    "PERSONNEL": ("personnel", "personnels", "staff"),
+    "AUTRE": ("invite", "invites", "guest", "guests"),
+}
+# Device types of the export (raw values of stats.*_device_*), and the labels of the UI.
+_ENT_STATS_DEVICES = {
+    "desktop": ("desktop", "ordinateur"),
+    "mobile_app": ("mobile_app", "app mobile"),
+    "tablet": ("tablet", "tablette - web", "tablette"),
+    "smartphone": ("smartphone", "phablet", "mobile - web"),
+}
+_HTML_ENTITIES = (
+    ("&#39;", "'"),
+    ("&quot;", '"'),
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&#x60;", "`"),
+    ("&#x3D;", "="),
+)
+
+
+def _ent_stats_header(key: str, names: set[str]) -> str | None:
+    return next((h for h in ENT_STATS_HEADERS[key] if h in names), None)
+
+
+def _ent_stats_open(path: Path, progress, uai: str | None, dialect: dict | None):
+    headers = [h for hs in ENT_STATS_HEADERS.values() for h in hs]
+    stream = open_batches(path, _kind("ent-stats", headers), progress, dialect=dialect)
+    names = set(stream.schema.names)
+    missing = [
+        " / ".join(ENT_STATS_HEADERS[k]) for k in ENT_STATS_REQUIRED if not _ent_stats_header(k, names)
+    ]
+    counts = [h for k in ENT_STATS_COUNTS if (h := _ent_stats_header(k, names))]
+    if not counts:
+        missing.append(" ou ".join(ENT_STATS_HEADERS["accesses"][:1] + ENT_STATS_HEADERS["connections"][:1]))
+    if not uai and not _ent_stats_header("uai", names):
+        missing.append("UAI (ou --uai)")
+    if missing:
+        raise UnreadableFileError(
+            f"{path} : export de statistiques Open ENT NG sans les colonnes : {', '.join(missing)} "
+            f"(colonnes trouvées : {', '.join(h for h in stream.schema.names if h != '_line') or 'aucune'})"
+        )
+    visitors = _ent_stats_header("visitors", names)
+    return _ent_stats_checked(stream, counts, visitors), _ent_stats_sql(names, uai)
+
+
+def _ent_stats_checked(stream, counts: list[str], visitors: str | None):
+    """The stream without the rows whose counts are not whole numbers ≥ 0 (or whose count is
+    empty): those lines go to the quarantine, naming the column, instead of being expanded."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from numeduc.usage.readers import BatchStream, RejectedLine
+
+    number = r"^\s*[0-9]+\s*$"
+    whole = re.compile(number)
+
+    def gen():
+        for batch in stream.batches:
+            table = pa.Table.from_batches([batch])
+            bad = pa.array([False] * batch.num_rows, pa.bool_())
+            any_count = pa.array([False] * batch.num_rows, pa.bool_())
+            for h in [*counts, *([visitors] if visitors else [])]:
+                col = table.column(h)
+                wrong = pc.fill_null(pc.invert(pc.match_substring_regex(col, number)), False)
+                bad = pc.or_(bad, wrong)
+                if h in counts:
+                    any_count = pc.or_(any_count, pc.is_valid(col))
+            bad = pc.or_(bad, pc.invert(any_count))
+            if not pc.any(bad).as_py():
+                yield batch
+                continue
+            rows = table.filter(bad).to_pylist()
+            for row in rows:
+                problems = [
+                    f"« {h} » : nombre invalide (entier positif ou nul attendu) « {str(row[h])[:40]} »"
+                    for h in [*counts, *([visitors] if visitors else [])]
+                    if row[h] is not None and not whole.match(row[h])
+                ]
+                if all(row[h] is None for h in counts):
+                    problems.append(f"« {' / '.join(counts)} » : champ obligatoire vide")
+                text = ";".join("" if v is None else str(v) for k, v in row.items() if k != "_line")
+                stream.rejected.append(RejectedLine(int(row["_line"]), "; ".join(problems), text[:200]))
+            kept = table.filter(pc.invert(bad))
+            yield from kept.to_batches()
+
+    return BatchStream(stream.path, stream.schema, gen(), stream.rejected, stream.dialect)
+
+
+def _unescape_html(expr: str) -> str:
+    for entity, char in _HTML_ENTITIES:
+        expr = f"replace({expr}, {_lit(entity)}, {_lit(char)})"
+    return f"replace({expr}, '&amp;', '&')"
 
 
 def _ent_stats_sql(names: set[str], uai: str | None) -> str:
-    def c(key: str) -> str:
-        for header in ENT_STATS_HEADERS[key]:
-            if header in names:
-                return f"NULLIF(trim(CAST(\"{header}\" AS VARCHAR)), '')"
-        return "CAST(NULL AS VARCHAR)"
+    from numeduc.usage.schemas import DEVICE_TYPES, PROFILES, UAI_PATTERN
 
-    fmts = "['%d/%m/%Y', '%Y-%m-%d', '%d/%m/%y']"
+    def c(key: str) -> str:
+        header = _ent_stats_header(key, names)
+        if header is None:
+            return "CAST(NULL AS VARCHAR)"
+        quoted = '"' + header.replace('"', '""') + '"'
+        return f"NULLIF(trim(CAST({quoted} AS VARCHAR)), '')"
+
+    fmts = "[" + ", ".join(_lit(f) for f in ENT_STATS_DATE_FORMATS) + "]"
     day = f"strftime(try_strptime({c('date')}, {fmts}), '%Y-%m-%dT12:00:00Z')"
-    n = f"TRY_CAST({c('connections')} AS BIGINT)"
+    n = f"TRY_CAST(COALESCE({c('accesses')}, {c('connections')}) AS BIGINT)"
     v = f"greatest(1, COALESCE(TRY_CAST({c('visitors')} AS BIGINT), {n}))"
+    profile_key = f"regexp_replace(lower(strip_accents({_unescape_html(c('profile'))})), '\\s+', ' ', 'g')"
     profile = (
-        f"CASE lower({c('profile')}) WHEN 'élève' THEN 'ELEVE' WHEN 'eleve' THEN 'ELEVE' "
-        f"WHEN 'student' THEN 'ELEVE' WHEN 'parent' THEN 'PARENT' WHEN 'relative' THEN 'PARENT' "
-        f"WHEN 'enseignant' THEN 'ENSEIGNANT' WHEN 'teacher' THEN 'ENSEIGNANT' "
-        f"WHEN 'personnel' THEN 'PERSONNEL' WHEN 'invité' THEN 'AUTRE' WHEN 'guest' THEN 'AUTRE' "
-        f"ELSE upper({c('profile')}) END"
+        "CASE "
+        + " ".join(
+            f"WHEN {profile_key} IN ({', '.join(_lit(a) for a in aliases)}) THEN {_lit(p)}"
+            for p, aliases in _ENT_STATS_PROFILES.items()
+        )
+        + f" ELSE upper({c('profile')}) END"
     )
-    the_uai = _lit(uai) if uai else c("uai")
-    module = f"COALESCE({c('module')}, 'Auth')"
+    device_raw = f"lower({c('device')})"
+    device = (
+        f"CASE WHEN {c('device')} IS NULL THEN NULL "
+        + " ".join(
+            f"WHEN {device_raw} IN ({', '.join(_lit(a) for a in aliases)}) THEN {_lit(d)}"
+            for d, aliases in _ENT_STATS_DEVICES.items()
+        )
+        + " ELSE 'other' END"
+    )
+    uai_cell = c("uai")
+    the_uai = f"COALESCE({uai_cell}, {_lit(uai)})" if uai else uai_cell
+    entity = _unescape_html(c("entity"))
+    # Per-class export: no UAI, the first column is the class.
+    class_id = f"CASE WHEN {uai_cell} IS NULL THEN {entity} END"
+    module = _unescape_html(c("module"))
+    ok = (
+        f"_ts IS NOT NULL AND _profile IN ({', '.join(_lit(p) for p in PROFILES)}) "
+        f"AND _uai IS NOT NULL AND regexp_full_match(_uai, {_lit(UAI_PATTERN)}) "
+        f"AND (_device IS NULL OR _device IN ({', '.join(_lit(d) for d in DEVICE_TYPES)}))"
+    )
+    inner = (
+        f"SELECT _line, {day} AS _ts, {c('date')} AS _date, {the_uai} AS _uai, {profile} AS _profile, "
+        f"{module} AS _module, {device} AS _device, {class_id} AS _class, {n} AS _n, {v} AS _v, "
+        f"{c('entity')} AS _entity, {c('profile')} AS _profile_raw, {uai_cell} AS _uai_cell FROM {{raw}}"
+    )
+    group = (
+        "concat_ws('|', COALESCE(_uai, ''), COALESCE(_uai_cell, 'classe:' || _entity, ''), "
+        "COALESCE(_date, ''), COALESCE(_profile_raw, ''))"
+    )
     return (
         "SELECT "
-        f"'stats-' || COALESCE({the_uai}, '') || '-' || COALESCE({c('date')}, '') || '-' || "
-        f"COALESCE({c('profile')}, '') || '-' || COALESCE({c('module')}, '') || '-' || CAST(k AS VARCHAR) "
-        f"AS event_id, COALESCE({day}, {c('date')}) AS ts, {the_uai} AS uai, "
-        f"'stats:' || COALESCE({the_uai}, '') || ':' || COALESCE({c('date')}, '') || ':' || "
-        f"COALESCE({c('profile')}, '') || ':' || CAST(k % {v} AS VARCHAR) AS user_id, {profile} AS profile, "
-        f"CASE WHEN {c('module')} IS NULL THEN 'LOGIN' ELSE 'ACCESS' END AS event_type, {module} AS module, "
-        "CAST(NULL AS VARCHAR) AS service_category, CAST(NULL AS VARCHAR) AS session_id, "
-        "CAST(NULL AS VARCHAR) AS device_type, CAST(NULL AS VARCHAR) AS class_id, 'one-stats' AS source, _line "
-        f"FROM {{raw}}, LATERAL (SELECT unnest(range(CASE WHEN {n} > 0 THEN {n} ELSE 1 END)) AS k)"
+        f"'stats-' || left(md5(concat_ws('|', {group}, COALESCE(_module, ''), COALESCE(_device, ''))), 16) "
+        "|| '-' || CAST(k AS VARCHAR) AS event_id, COALESCE(_ts, _date) AS ts, _uai AS uai, "
+        f"'stats:' || {group} || ':' || CAST(k % _v AS VARCHAR) AS user_id, _profile AS profile, "
+        "CASE WHEN _module IS NULL THEN 'LOGIN' ELSE 'ACCESS' END AS event_type, "
+        "COALESCE(_module, 'Auth') AS module, CAST(NULL AS VARCHAR) AS service_category, "
+        "CAST(NULL AS VARCHAR) AS session_id, _device AS device_type, _class AS class_id, "
+        f"'one-stats' AS source, _line FROM ({inner}) r, "
+        f"LATERAL (SELECT unnest(range(CASE WHEN {ok} THEN COALESCE(_n, 0) ELSE 1 END)) AS k)"
     )
