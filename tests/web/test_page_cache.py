@@ -241,3 +241,18 @@ def test_the_usage_dashboard_follows_a_new_ingestion(client, login, world, setti
     page = client.get(url)
     assert not hit(page)
     assert "Collège renommé par la nouvelle livraison" in page.content.decode()
+
+
+def test_a_saved_scenario_shows_at_once_on_the_kept_budget_page(client, login, users, territories):
+    from .test_planning import form_data, make_scenario
+
+    scenario = make_scenario(name="Scénario de départ")
+    login(users["loiret_editor"])
+    url = "/budget/departements/45/"
+    assert "Scénario de départ" in warm(client, url).content.decode()
+    saved = client.post(f"/budget/scenarios/{scenario.pk}/modifier/", form_data(name="Scénario corrigé"))
+    assert saved.status_code == 302
+    page = client.get(url)
+    assert not hit(page)
+    html = page.content.decode()
+    assert "Scénario corrigé" in html and "Scénario de départ" not in html

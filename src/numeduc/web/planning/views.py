@@ -24,7 +24,7 @@ from numeduc.web.accounts.permissions import (
     require,
     sees_every_departement,
 )
-from numeduc.web.caching import cached
+from numeduc.web.caching import cached, page_cached
 from numeduc.web.demo_mark import built_on_demo
 from numeduc.web.territories.models import Departement
 
@@ -144,6 +144,8 @@ def index(request):
     )
 
 
+# The measured fleet's section comes from the département's usage warehouse.
+@page_cached(lambda request, code: data.fleet_version(code.strip().upper()))
 @login_required
 def departement(request, code: str):
     dep = data.get_departement_budget_for(request.user, code)
