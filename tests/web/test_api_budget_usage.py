@@ -422,6 +422,12 @@ DECLARED = {
     "/api/v1/experiences": {"200", "422"},
     "/api/v1/experiences/{kind}/{code}": {"200", "404", "422"},
     "/api/v1/opendata": {"200", "422"},
+    "/api/v1/evaluation/departements/{code}/strategies": {"200", "401", "403", "404", "422"},
+    "/api/v1/evaluation/strategies": {"200", "401", "403", "422"},
+    "/api/v1/evaluation/departements/{code}/pilots": {"200", "401", "403", "404", "422"},
+    "/api/v1/evaluation/pilots/{pilot_id}": {"200", "401", "403", "404", "422"},
+    "/api/v1/usage/departements/{code}/fleet": {"200", "401", "403", "404", "422"},
+    "/api/v1/usage/departements/{code}/bandwidth": {"200", "401", "403", "404", "422"},
 }
 
 

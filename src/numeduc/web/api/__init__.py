@@ -7,7 +7,8 @@ Every refusal is a French ``ErrorSchema`` body, and every status an endpoint can
 declared in the schema (``docs/api.md``).
 
 Modules: ``surveys`` (open data, campaigns, responses, results), ``budget`` (scenarios and
-their results), ``usage`` (usage indicators per département and per collège).
+their results), ``usage`` (usage indicators per département and per collège), ``evaluation`` (strategies
+compared, pilots evaluated, the fleet and bandwidth tables).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
-from . import actions, budget, experiences, school_surveys, surveys, usage
+from . import actions, budget, evaluation, experiences, school_surveys, surveys, usage
 from . import opendata as opendata_api
 from . import resources as resources_api
 from .common import ERROR_DESCRIPTIONS, REFUSED, UNAUTHENTICATED, ErrorSchema, validation_errors
@@ -100,5 +101,6 @@ api.add_router("", school_surveys.router)
 api.add_router("", experiences.router)
 api.add_router("", resources_api.router)
 api.add_router("", opendata_api.router)
+api.add_router("", evaluation.router)
 
 __all__ = ["api"]
